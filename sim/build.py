@@ -1,0 +1,156 @@
+"""The 2022 initial state: firms, the non-industrial economy of towns, villages, and the project pipeline.
+
+Firm sizes are Pareto with the schema's tail exponent; the lower bound is set so that the share of firms
+above 2000万 matches the region's counts; firms are dealt to town x sector cells in proportion to the
+output each cell still lacks (largest first), then each cell is rescaled to its output exactly, so the base
+year matches the region data while sizes stay heavy-tailed. Capacity at the start of 2023 is the 2022 output times half a year of the 2023 secondary growth (the
+2022 figure is a flow over the year, the run-rate at its end is higher). Ages are exponential with a mean of 7.3 years
+(derived: 49.4% of Chinese firms are under 5 years old, SAIC 2013, literature.md F5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules import investment
+from sim.rules.villages import initial_environment_scores, initial_operating_income
+
+MEAN_FIRM_AGE_YEARS = 7.3
+PARK_SHARE_OF_FIRMS = 0.5       # estimate: half of the firms sit in a named park, the rest on town land
+LARGEST_FIRM_100M_CNY = 300.0   # estimate: 李锦记 produced 266亿 in 2015 (xinhui_facts.md §4a)
+CITRUS_SHARE_OF_PRIMARY = 0.2   # estimate: "三农" direct income from 新会柑 >15亿 in 2023 of 72亿 primary
+WARM_UP_YEARS = 2               # projects signed in 2021-2022 are still in the pipeline in 2023
+
+
+def town_sector_targets(region, total_output: float) -> np.ndarray:
+    """Output (亿元) by town x sector: town mixes raked (IPF) to the district's sector shares."""
+    towns, sectors = region.towns, region.sector_ids
+    seed = np.array([[t.sector_mix.get(s, 0.0) + 1e-6 for s in sectors] for t in towns])
+    rows = np.array([t.industrial_output_share for t in towns]) * total_output
+    cols = np.array([s.output_share_2022 for s in region.sectors]) * total_output
+    cols *= rows.sum() / cols.sum()
+    for _ in range(200):
+        seed *= (rows / seed.sum(axis=1))[:, None]
+        seed *= (cols / seed.sum(axis=0))[None, :]
+    return seed
+
+
+def initial_firm_sizes(rng, count: int, above_scale: int, threshold: float, tail: float) -> np.ndarray:
+    minimum = threshold * (above_scale / count) ** (1.0 / tail)
+    return investment.draw_project_sizes(rng, count, minimum, tail, LARGEST_FIRM_100M_CNY)
+
+
+def deal_to_cells(rng, sizes: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Cell index of each firm; largest firms first, cells drawn by the output they still lack."""
+    flat = targets.ravel()
+    missing = flat.copy()
+    cells = np.empty(sizes.size, dtype=np.int64)
+    for i in np.argsort(-sizes):
+        weights = np.maximum(missing, 0.0)
+        if weights.sum() <= 0:
+            weights = flat
+        cells[i] = rng.choice(flat.size, p=weights / weights.sum())
+        missing[cells[i]] -= sizes[i]
+    return cells
+
+
+def build_firms(model) -> None:
+    region, p = model.region, model.params.firms
+    d = region.district
+    count = int(round(d["industrial_firms_2022"] * model.scale))
+    above = int(round(d["above_scale_firms_2022"] * model.scale))
+    targets = town_sector_targets(region, d["industrial_output_2022_100m_cny"] * model.scale)
+    sizes = initial_firm_sizes(model.rng, count, above, p.above_scale_threshold_100m_cny, p.size_tail_exponent)
+    cells = deal_to_cells(model.rng, sizes, targets)
+    n_sectors = len(region.sectors)
+    got = np.bincount(cells, weights=sizes, minlength=targets.size)
+    sizes = sizes * np.where(got > 0, targets.ravel() / np.maximum(got, 1e-12), 1.0)[cells]
+    run_rate = sizes * np.sqrt(1.0 + d["real_growth_2023"]["secondary"])
+    town, sector = cells // n_sectors, cells % n_sectors
+    park = np.array([pick_park(model, int(t), int(s)) for t, s in zip(town, sector)], dtype=np.int64)
+    ages = model.rng.exponential(MEAN_FIRM_AGE_YEARS, count)
+    rows = model.add_firms(sector=sector, town=town, park=park, capacity=run_rate, age=ages, birth_year=0)
+    firms = model.firms
+    firms.output_last_year[rows] = sizes
+    firms.above_scale[rows] = sizes >= p.above_scale_threshold_100m_cny
+    assign_park_land(model, rows)
+    assign_high_tech(model, rows, int(round(d["high_tech_firms_2022"] * model.scale)))
+
+
+def pick_park(model, town: int, sector: int) -> int:
+    parks = model.parks_of_town(town)
+    if not parks or model.rng.random() > PARK_SHARE_OF_FIRMS:
+        return -1
+    weights = np.array([2.0 if model.sector_ids[sector] in park.leading_sectors else 1.0 for park in parks])
+    weights *= np.array([max(park.land_used_mu, 1.0) for park in parks])
+    return parks[model.rng.choice(len(parks), p=weights / weights.sum())].index
+
+
+def assign_park_land(model, rows: np.ndarray) -> None:
+    """Each park's used land is shared among its firms in proportion to output."""
+    firms = model.firms
+    for park in model.parks:
+        members = rows[firms.park[rows] == park.index]
+        if members.size:
+            firms.land_mu[members] = park.land_used_mu * firms.capacity[members] / firms.capacity[members].sum()
+
+
+def assign_high_tech(model, rows: np.ndarray, stock: int) -> None:
+    firms = model.firms
+    eligible = rows[firms.above_scale[rows]]
+    if eligible.size == 0 or stock <= 0:
+        return
+    weight = np.sqrt(firms.capacity[eligible]) * np.where(model.sector_tech_intensive[firms.sector[eligible]], 3, 1)
+    chosen = model.rng.choice(eligible, size=min(stock, eligible.size), replace=False, p=weight / weight.sum())
+    firms.high_tech[chosen] = True
+
+
+def build_economy(model) -> None:
+    """2022 primary, construction and tertiary output by town, from 2023 levels and 2023 growth rates."""
+    d = model.region.district
+    gdp, shares, growth = d["gdp_2023_100m_cny"], d["sector_shares_2023"], d["real_growth_2023"]
+    primary = gdp * shares["primary"] / (1 + growth["primary"]) * model.scale
+    secondary = gdp * shares["secondary"] / (1 + growth["secondary"]) * model.scale
+    tertiary = gdp * shares["tertiary"] / (1 + growth["tertiary"]) * model.scale
+    industrial_va = float((model.firms.output_last_year * model.sector_va_ratio[model.firms.sector]).sum())
+    construction = secondary - industrial_va
+    if construction < 0:
+        raise ValueError("region data: industrial value added exceeds the secondary sector")
+    total_pop = sum(t.population for t in model.towns)
+    total_citrus = sum(t.citrus_area_mu for t in model.towns) or 1.0
+    for town in model.towns:
+        town.primary_citrus_100m_cny = primary * CITRUS_SHARE_OF_PRIMARY * town.citrus_area_mu / total_citrus
+        town.primary_other_100m_cny = primary * ((1 - CITRUS_SHARE_OF_PRIMARY) * town.spec.primary_share)
+        town.tertiary_100m_cny = tertiary * town.spec.tertiary_share
+        town.construction_100m_cny = construction * town.population / total_pop
+    model.tax_rate_on_va = d["fiscal_tax_to_gdp"] * (primary + secondary + tertiary) / (secondary + tertiary)
+
+
+def build_villages(model) -> None:
+    p = model.params.villages
+    villages = model.villages
+    incomes = initial_operating_income(model.rng, len(villages), p.operating_income_median_10k_cny,
+                                       p.operating_income_log_sd, p.minimum_operating_income_10k_cny)
+    scores = initial_environment_scores(model.rng, len(villages), p.beautiful_standard_score,
+                                        p.initial_beautiful_share)
+    for village, income, score in zip(villages, incomes, scores):
+        if village.spec.operating_income_2023_10k_cny is not None:
+            income = village.spec.operating_income_2023_10k_cny / 1.05  # 2022 level, one year of growth back
+        mix = model.towns[village.town_index].spec.village_income_mix
+        noisy = {k: w * model.rng.gamma(4.0, 0.25) for k, w in mix.items()}
+        total = sum(noisy.values()) or 1.0
+        village.income_by_source_10k_cny = {k: income * w / total for k, w in noisy.items()}
+        village.base_income_10k_cny = income
+        village.environment_score = float(score)
+    model.median_base_income = float(np.median([v.base_income_10k_cny for v in villages]))
+
+
+def warm_up_pipeline(model) -> None:
+    """Sign and advance projects over the two years before 2023 so that construction is under way;
+    projects that would already produce before 2023 are part of the base-year firms and are dropped."""
+    steps = WARM_UP_YEARS * model.steps_per_year
+    model.warming_up = True
+    for _ in range(steps):
+        investment.sign_projects(model)
+        investment.advance_pipeline(model)
+    model.warming_up = False

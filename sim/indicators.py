@@ -1,0 +1,283 @@
+"""Yearly indicators by level (district, zones, towns, villages, clusters, parks) and the plan's targets.
+
+Money is nominal (2022 prices x the price index) in 亿元 (``_100m_cny``); village money in 万元
+(``_10k_cny``). Column meanings and units are documented in docs/outputs.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from sim.agents.village import DemoStatus
+
+ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
+TOWN_FISCAL_TARGET_100M_CNY = 5.0
+
+
+def theil_t(income: np.ndarray, population: np.ndarray, groups: np.ndarray) -> tuple[float, float, float]:
+    """Population-weighted Theil T of per-head income, split into between-group and within-group parts."""
+    y, p = income / income.sum(), population / population.sum()
+    total = float(np.sum(y * np.log(y / p)))
+    between = 0.0
+    for g in np.unique(groups):
+        m = groups == g
+        yg, pg = y[m].sum(), p[m].sum()
+        between += yg * np.log(yg / pg)
+    return total, float(between), float(total - between)
+
+
+class Recorder:
+    """Collects one row per year and entity; ``tables()`` returns plain column dicts."""
+
+    def __init__(self, model):
+        self.model = model
+        self.rows = {name: [] for name in ("district", "zones", "towns", "villages", "clusters", "parks")}
+
+    def record_year(self, industry: dict) -> None:
+        m = self.model
+        price = (1 + m.params.economy.price_growth_per_year) ** (m.year - m.region.base_year)
+        above = self._above_scale_rows(industry)
+        self._towns(price)
+        self._clusters(price, industry)
+        self._parks(price, industry)
+        self._villages(price)
+        self._zones(price, industry, above)
+        self._district(price, industry, above)
+
+    def _above_scale_rows(self, industry: dict) -> np.ndarray:
+        threshold = self.model.params.firms.above_scale_threshold_100m_cny
+        return industry["output"] >= threshold
+
+    def _sum_by(self, keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+        return np.bincount(keys, weights=values, minlength=size)
+
+    def _towns(self, price: float) -> None:
+        m = self.model
+        for town in m.towns:
+            self.rows["towns"].append({
+                "year": m.year, "town": town.id, "zone": m.zones[town.zone_index].id,
+                "gdp_100m_cny": town.gdp_100m_cny * price,
+                "gdp_primary_100m_cny": town.primary_100m_cny * price,
+                "gdp_secondary_100m_cny": town.secondary_100m_cny * price,
+                "gdp_tertiary_100m_cny": town.tertiary_100m_cny * price,
+                "industrial_output_100m_cny": town.industrial_output_100m_cny * price,
+                "population": town.population,
+                "gdp_per_capita_10k_cny": town.gdp_100m_cny * price * 1e4 / town.population,
+                "fiscal_revenue_100m_cny": town.fiscal_revenue_100m_cny * price,
+                "access_index": town.access_index,
+                "citrus_area_mu": town.citrus_area_mu / m.scale,
+            })
+
+    def _clusters(self, price: float, industry: dict) -> None:
+        m = self.model
+        firms, rows = m.firms, industry["rows"]
+        n_s, n_z = len(m.sector_ids), len(m.zones)
+        cell = firms.zone[rows].astype(np.int64) * n_s + firms.sector[rows]
+        output = self._sum_by(cell, industry["output"], n_s * n_z)
+        above = industry["output"] >= m.params.firms.above_scale_threshold_100m_cny
+        output_above = self._sum_by(cell[above], industry["output"][above], n_s * n_z)
+        live = firms.live()
+        count = np.bincount(firms.zone[live].astype(np.int64) * n_s + firms.sector[live], minlength=n_s * n_z)
+        for z, zone in enumerate(m.zones):
+            for s, sector in enumerate(m.sector_ids):
+                k = z * n_s + s
+                self.rows["clusters"].append({
+                    "year": m.year, "sector": sector, "zone": zone.id,
+                    "industrial_output_100m_cny": output[k] * price,
+                    "industrial_output_above_scale_100m_cny": output_above[k] * price,
+                    "firms": int(count[k]), "localization_multiplier": float(m.localization[z, s]),
+                })
+
+    def _parks(self, price: float, industry: dict) -> None:
+        m = self.model
+        firms, rows = m.firms, industry["rows"]
+        in_park = firms.park[rows] >= 0
+        output = self._sum_by(firms.park[rows][in_park], industry["output"][in_park], len(m.parks))
+        live = firms.live()
+        live_park = firms.park[live]
+        count = np.bincount(live_park[live_park >= 0], minlength=len(m.parks))
+        for park in m.parks:
+            self.rows["parks"].append({
+                "year": m.year, "park": park.id, "town": m.town_ids[park.town_index],
+                "land_total_mu": park.land_total_mu / m.scale, "land_used_mu": park.land_used_mu / m.scale,
+                "industrial_output_100m_cny": output[park.index] * price, "firms": int(count[park.index]),
+            })
+
+    def _villages(self, price: float) -> None:
+        m = self.model
+        other = m.params.villages.non_operating_income_10k_cny
+        for v in m.villages:
+            income = v.income_by_source_10k_cny
+            operating = v.operating_income_10k_cny * price
+            self.rows["villages"].append({
+                "year": m.year, "village": v.id, "town": m.town_ids[v.town_index], "is_community": v.is_community,
+                "collective_operating_income_10k_cny": operating,
+                "collective_total_income_10k_cny": operating + other * price,
+                "leasing_income_10k_cny": income["leasing"] * price,
+                "citrus_income_10k_cny": income["citrus"] * price,
+                "tourism_income_10k_cny": income["tourism"] * price,
+                "aquaculture_income_10k_cny": income["aquaculture"] * price,
+                "other_income_10k_cny": income["other"] * price,
+                "pairing_income_10k_cny": v.pairing_income_10k_cny * price,
+                "is_paired": v.is_paired,
+                "environment_score": v.environment_score,
+                "meets_beautiful_standard": v.meets_beautiful_standard,
+                "featured_demo": v.featured_demo.name.lower(),
+                "beautiful_demo": v.beautiful_demo.name.lower(),
+            })
+
+    def _zones(self, price: float, industry: dict, above: np.ndarray) -> None:
+        m = self.model
+        firms, rows, output = m.firms, industry["rows"], industry["output"]
+        above_by_town = self._sum_by(firms.town[rows][above], output[above], len(m.towns))
+        for z, zone in enumerate(m.zones):
+            members = [t for t in m.towns if t.zone_index == z]
+            self.rows["zones"].append({
+                "year": m.year, "zone": zone.id,
+                "gdp_100m_cny": sum(t.gdp_100m_cny for t in members) * price,
+                "industrial_output_100m_cny": sum(t.industrial_output_100m_cny for t in members) * price,
+                "industrial_output_above_scale_100m_cny": sum(above_by_town[t.index] for t in members) * price,
+                "population": sum(t.population for t in members),
+                "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
+            })
+
+    def _district(self, price: float, industry: dict, above: np.ndarray) -> None:
+        m = self.model
+        firms, rows, output = m.firms, industry["rows"], industry["output"]
+        gdp = np.array([t.gdp_100m_cny for t in m.towns])
+        pop = np.array([t.population for t in m.towns])
+        total, between, within = theil_t(gdp, pop, np.array([t.zone_index for t in m.towns]))
+        sector_output = self._sum_by(firms.sector[rows], output, len(m.sector_ids))
+        admin = [v for v in m.villages if not v.is_community]
+        admin_income = np.array([v.operating_income_10k_cny for v in admin]) * price
+        all_total = sum(v.operating_income_10k_cny for v in m.villages) * price + \
+            m.params.villages.non_operating_income_10k_cny * price * len(m.villages)
+        live = firms.live()
+        s = m.year_stats
+        scale = m.scale
+        self.rows["district"].append({
+            "year": m.year,
+            "gdp_100m_cny": gdp.sum() * price,
+            "gdp_primary_100m_cny": sum(t.primary_100m_cny for t in m.towns) * price,
+            "gdp_secondary_100m_cny": sum(t.secondary_100m_cny for t in m.towns) * price,
+            "gdp_tertiary_100m_cny": sum(t.tertiary_100m_cny for t in m.towns) * price,
+            "industrial_output_100m_cny": output.sum() * price,
+            "industrial_output_above_scale_100m_cny": output[above].sum() * price,
+            "industrial_va_100m_cny": sum(t.industrial_va_100m_cny for t in m.towns) * price,
+            "new_materials_output_100m_cny": sector_output[m.sector_ids.index("new_materials")] * price,
+            "new_energy_output_100m_cny": sector_output[m.sector_ids.index("new_energy")] * price,
+            "population": pop.sum(),
+            "gdp_per_capita_10k_cny": gdp.sum() * price * 1e4 / pop.sum(),
+            "firms": int(live.size),
+            "firms_above_scale": int(firms.above_scale[live].sum()),
+            "firms_newly_above_scale": int(s["newly_above_scale"]),
+            "firm_exits": int(s["firm_exits"]),
+            "above_scale_exits": int(s["above_scale_exits"]),
+            "firms_over_1bn_cny_output": int((output >= 10.0).sum()),
+            "high_tech_firms": int(firms.high_tech[live].sum()),
+            "tech_upgrades_started": int(s["tech_upgrades_started"]),
+            "projects_signed": int(s["projects_signed"]),
+            "investment_signed_100m_cny": s["investment_signed_100m_cny"] * price,
+            "projects_started": int(s["projects_started"]),
+            "investment_landed_100m_cny": s["investment_landed_100m_cny"] * price,
+            "projects_producing": int(s["projects_producing"]),
+            "projects_lost": int(s["projects_lost"]),
+            "pairing_funds_100m_cny": s["pairing_funds_100m_cny"] * price,
+            "fiscal_revenue_100m_cny": sum(t.fiscal_revenue_100m_cny for t in m.towns) * price,
+            "share_towns_fiscal_over_5e8_cny": float(np.mean(
+                [t.fiscal_revenue_100m_cny * price / scale > TOWN_FISCAL_TARGET_100M_CNY for t in m.towns])),
+            "collective_total_income_100m_cny": all_total / 1e4,
+            "admin_villages": len(admin),
+            "admin_villages_over_1m_cny": int((admin_income > ABOVE_1M).sum()),
+            "admin_villages_over_10m_cny": int((admin_income > ABOVE_10M).sum()),
+            "admin_villages_over_20m_cny": int((admin_income > ABOVE_20M).sum()),
+            "admin_villages_min_income_10k_cny": float(admin_income.min()),
+            "share_units_beautiful_standard": float(np.mean([v.meets_beautiful_standard for v in m.villages])),
+            "featured_demo_villages_started": sum(v.featured_demo is not DemoStatus.NONE for v in m.villages),
+            "beautiful_demo_villages_done": sum(v.beautiful_demo is DemoStatus.DONE for v in m.villages),
+            "citrus_area_mu": sum(t.citrus_area_mu for t in m.towns) / scale,
+            "theil_town_gdp_per_capita": total,
+            "theil_between_zones": between,
+            "theil_within_zones": within,
+        })
+
+    def tables(self) -> dict[str, dict]:
+        """Column dicts by table name, plus the evaluated targets."""
+        out = {name: _columns(rows) for name, rows in self.rows.items()}
+        out["targets"] = _columns(evaluate_targets(self.rows["district"], self.rows["zones"], self.model))
+        return out
+
+
+def _columns(rows: list[dict]) -> dict:
+    if not rows:
+        return {}
+    return {key: [row[key] for row in rows] for key in rows[0]}
+
+
+TARGETS_FILE = Path(__file__).resolve().parent / "plan_targets.yaml"
+
+
+def load_targets() -> list[dict]:
+    return yaml.safe_load(TARGETS_FILE.read_text(encoding="utf-8"))["targets"]
+
+
+# target id -> (district column or None, comparison, note)
+_DISTRICT_TARGETS = {
+    "gdp_2023": "gdp_100m_cny", "gdp_2025": "gdp_100m_cny", "gdp_2033": "gdp_100m_cny",
+    "cluster_industrial_output_2025": "industrial_output_above_scale_100m_cny",
+    "investment_landed_2023_2025": "investment_landed_100m_cny", "high_tech_firms_2025": "high_tech_firms",
+    "billion_output_firms_2025": "firms_over_1bn_cny_output", "tech_upgrades_per_year": "tech_upgrades_started",
+    "beautiful_villages_2025": "share_units_beautiful_standard",
+    "town_fiscal_2027": "share_towns_fiscal_over_5e8_cny", "demo_villages_2027": "beautiful_demo_villages_done",
+    "featured_demo_villages_2027": "featured_demo_villages_started", "citrus_area": "citrus_area_mu",
+    "village_income_10m_2025": "admin_villages_over_10m_cny", "village_income_20m_2027": "admin_villages_over_20m_cny",
+}
+
+
+def evaluate_targets(district: list[dict], zones: list[dict], model) -> list[dict]:
+    """One row per (target, year[, part]) that a run can test; qualitative targets report their proxy."""
+    by_year = {row["year"]: row for row in district}
+    out = []
+
+    def add(target, year, part, value, threshold, unit):
+        kind = target["kind"]
+        met = None if kind == "qualitative" or threshold is None else bool(value >= threshold)
+        out.append({"target": target["id"], "part": part, "year": year, "kind": kind, "value": float(value),
+                    "threshold": float("nan") if threshold is None else float(threshold), "unit": unit,
+                    "met": met, "text": target["text"]})
+
+    for target in load_targets():
+        tid, unit = target["id"], target.get("unit", "")
+        column = _DISTRICT_TARGETS.get(tid)
+        years = _target_years(target, by_year)
+        if tid == "zone_output_2025":
+            for row in zones:
+                if row["year"] == 2025:
+                    add(target, 2025, row["zone"], row["industrial_output_above_scale_100m_cny"],
+                        row["output_target_2025_100m_cny"], unit)
+        elif tid == "hundred_billion_clusters_2025" and 2025 in by_year:
+            add(target, 2025, "new_materials", by_year[2025]["new_materials_output_100m_cny"], 1000, unit)
+            add(target, 2025, "new_energy", by_year[2025]["new_energy_output_100m_cny"], 1000, unit)
+        elif tid == "growth_2023_2033" and model.first_year in by_year and model.last_year in by_year:
+            first = by_year[model.first_year - 0]["gdp_100m_cny"]
+            last = by_year[model.last_year]["gdp_100m_cny"]
+            n = model.last_year - model.first_year
+            add(target, model.last_year, "", (last / first) ** (1 / n) - 1 if n else 0.0, target["value"], unit)
+        elif tid == "demo_villages_2027":
+            for year, value in target["values"].items():
+                if int(year) in by_year:
+                    add(target, int(year), "", by_year[int(year)][column], value, unit)
+        elif column is not None:
+            for year in years:
+                add(target, year, "", by_year[year][column], target.get("value"), unit)
+    return out
+
+
+def _target_years(target: dict, by_year: dict) -> list[int]:
+    if target.get("years") == "all":
+        return sorted(by_year)
+    years = target.get("years") or ([target["year"]] if "year" in target else [])
+    return [y for y in years if y in by_year]

@@ -1,0 +1,250 @@
+"""RegionModel: builds Xinhui's towns, parks, firms and villages from a scenario and orders each step.
+
+A year has ``steps_per_year`` steps (quarters). The first step of a year opens it (transport links,
+pairing disbursements, growth draws, demonstration starts); every step runs the clustering, investment
+and firm phases; the last step closes the year (accounts, villages, fiscal, land, records).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import mesa
+import numpy as np
+
+from sim import build, indicators
+from sim.agents import Firm, FirmPopulation, Park, Town, Village
+from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
+from sim.scenario import Scenario, Section
+
+START_OF_YEAR = (integration.open_transport, pairing.disburse, firm_dynamics.start_year,
+                 villages.start_demonstrations)
+EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investment.advance_pipeline,
+              firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
+
+
+class RegionModel(mesa.Model):
+    """Xinhui District under one scenario; ``run()`` simulates the horizon and returns the yearly records."""
+
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
+        super().__init__(rng=np.random.default_rng(seed))
+        self.definition = scenario
+        self.region = scenario.region
+        self.params = scenario.params
+        self.scale = float(self.params.scale)
+        self.first_year = self.params.horizon.first_year
+        self.last_year = self.params.horizon.last_year
+        self.steps_per_year = self.params.horizon.steps_per_year
+        self.year, self.step_in_year = self.first_year, 0
+        self.warming_up = False
+        self._index_region()
+        self._make_agents()
+        self.records = indicators.Recorder(self)
+        self.year_stats = defaultdict(float)
+        build.build_firms(self)
+        self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
+        build.build_economy(self)
+        build.build_villages(self)
+        self.base_cluster_capacity = clustering.sector_zone_capacity(self)
+        clustering.update_productivity(self)
+        self._remember_base_year()
+        self.year = self.first_year - build.WARM_UP_YEARS
+        build.warm_up_pipeline(self)
+        self.year = self.first_year
+
+    # ---- construction -------------------------------------------------------------------------------
+    def _index_region(self) -> None:
+        r = self.region
+        self.sector_ids = r.sector_ids
+        self.sector_va_ratio = np.array([s.va_ratio for s in r.sectors])
+        self.sector_tech_intensive = np.array([s.tech_intensive for s in r.sectors])
+        self.zones = r.zones
+        self.zone_index = {z.id: i for i, z in enumerate(r.zones)}
+        self.town_ids = r.town_ids
+        self.town_index = {t: i for i, t in enumerate(r.town_ids)}
+        self.park_ids = [p.id for p in r.parks]
+        mix = self.params.investment.sector_mix
+        weights = np.array([mix.get(s, 0.0) for s in self.sector_ids])
+        self.project_sector_probs = weights / weights.sum()
+        focus = [s.strip() for s in self.params.investment.focus_sectors.split(",") if s.strip()]
+        self.focus_sector_indices = {self.sector_ids.index(s) for s in focus}
+        self.integration_start_year = self.params.integration.unified_attraction_start_year
+
+    def _make_agents(self) -> None:
+        r = self.region
+        self.towns = [Town(self, t, i, self.zone_index[t.zone]) for i, t in enumerate(r.towns)]
+        self.parks = [Park(self, p, i, self.town_index[p.town], self.towns[self.town_index[p.town]].zone_index,
+                           self.scale) for i, p in enumerate(r.parks)]
+        self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
+        self.village_by_id = {v.id: v for v in self.villages}
+        self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
+        self.firm_agents: dict[int, Firm] = {}
+        self.projects = investment.ProjectPipeline()
+        self.pairs: list[Section] = list(self.params.pairing.pairs)
+        self.steering_quota = np.zeros(len(self.towns))
+
+    def _remember_base_year(self) -> None:
+        firms = self.firms
+        output = np.bincount(firms.town, weights=firms.output_last_year, minlength=len(self.towns))
+        va = np.bincount(firms.town, weights=firms.output_last_year * self.sector_va_ratio[firms.sector],
+                         minlength=len(self.towns))
+        for town, out, value_added in zip(self.towns, output, va):
+            town.industrial_output_100m_cny = town.industrial_output_last_100m_cny = float(out)
+            town.industrial_va_100m_cny = float(value_added)
+
+    # ---- firms --------------------------------------------------------------------------------------
+    def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None):
+        zone = np.array([self.towns[t].zone_index for t in np.atleast_1d(town)])
+        rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
+                              capacity=capacity, productivity=1.0, age=age, alive=True,
+                              from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
+                              exit_year=-1, growth_step=self.params.firms.growth_drift_per_year / self.steps_per_year)
+        for row in rows:
+            self.firm_agents[int(row)] = Firm(self, int(row))
+        return rows
+
+    def remove_firms(self, rows: np.ndarray) -> None:
+        firms = self.firms
+        firms.alive[rows] = False
+        firms.exit_year[rows] = self.year
+        in_park = rows[firms.park[rows] >= 0]
+        freed = np.bincount(firms.park[in_park], weights=firms.land_mu[in_park], minlength=len(self.parks))
+        for park, land in zip(self.parks, freed):
+            park.land_used_mu = max(park.land_used_mu - land, 0.0)
+        self.year_stats["firm_exits"] += int(rows.size)
+        self.year_stats["above_scale_exits"] += int(firms.above_scale[rows].sum())
+        for row in rows:
+            self.firm_agents.pop(int(row)).remove()
+
+    def expandable_firm(self, sector: int, park: int, town: int) -> int | None:
+        firms = self.firms
+        mask = firms.alive & (firms.sector == sector) & (firms.park == park) & (firms.town == town)
+        candidates = np.flatnonzero(mask)
+        if candidates.size == 0:
+            return None
+        weights = firms.capacity[candidates]
+        return int(self.rng.choice(candidates, p=weights / weights.sum()))
+
+    def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
+        firms = self.firms
+        park = firms.park[rows]
+        congestion = np.where(park >= 0, self.congestion[np.maximum(park, 0)], 1.0)
+        level = integration.unified_level(self.params, self.year)
+        jurisdictions = integration.jurisdiction_multiplier(
+            level, self.params.integration.jurisdiction_productivity_elasticity)
+        return self.localization[firms.zone[rows], firms.sector[rows]] * congestion * jurisdictions
+
+    def cluster_output(self, zone: int, sector: int) -> float:
+        return float(self.cluster_capacity[zone, sector])
+
+    # ---- places -------------------------------------------------------------------------------------
+    def parks_of_town(self, town: int) -> list[Park]:
+        return [p for p in self.parks if p.town_index == town]
+
+    def town_has_parks(self, town: int) -> bool:
+        return any(p.town_index == town for p in self.parks)
+
+    def parks_with_land(self, land_mu: float, town: int | None = None, leading_sector: int | None = None):
+        parks = self.parks if town is None else self.parks_of_town(town)
+        if leading_sector is not None:
+            parks = [p for p in parks if self.sector_ids[leading_sector] in p.leading_sectors]
+        return [p for p in parks if p.land_free_mu >= land_mu]
+
+    def draw_attracting_town(self) -> int:
+        bonus = self.params.integration.horse_race_attraction_bonus
+        weights = np.array([np.sqrt(t.industrial_output_last_100m_cny) * (1 + t.access_index)
+                            * (1 + bonus * t.horse_race_winner) for t in self.towns])
+        return int(self.rng.choice(len(self.towns), p=weights / weights.sum()))
+
+    def take_steered_town(self) -> int | None:
+        waiting = np.flatnonzero(self.steering_quota >= 1.0)
+        if waiting.size == 0:
+            return None
+        town = int(waiting[0])
+        self.steering_quota[town] -= 1.0
+        return town
+
+    def unified_attraction_level(self) -> float:
+        return integration.unified_level(self.params, self.year)
+
+    def service_lag_reduction(self) -> float:
+        return integration.service_lag_reduction(self.params, self.year)
+
+    def villages_of_town(self, town: int) -> list[Village]:
+        return [v for v in self.villages if v.town_index == town]
+
+    # ---- pairing ------------------------------------------------------------------------------------
+    def add_pair(self, donor: str, recipient: str, instrument: str, funds: float, projects: float = 0.0):
+        p = self.params.pairing
+        self.pairs.append(Section({"donor": donor, "donor_type": "district_body", "recipient": recipient,
+                                   "instrument": instrument, "funds_10k_cny_per_year": funds,
+                                   "projects_per_year": projects, "start_year": p.pairing_start_year,
+                                   "end_year": self.last_year}))
+
+    def active_pairs(self) -> list[Section]:
+        return [pair for pair in self.pairs if pair.start_year <= self.year <= pair.end_year]
+
+    def recipient_villages(self, recipient: str):
+        if recipient in self.village_by_id:
+            return [(self.village_by_id[recipient], 1.0)]
+        members = [v for v in self.villages_of_town(self.town_index[recipient]) if not v.is_community]
+        return [(v, 1.0 / len(members)) for v in members]
+
+    # ---- time ---------------------------------------------------------------------------------------
+    def step(self) -> None:
+        if self.step_in_year == 0:
+            self.year_stats = defaultdict(float)
+            for phase in START_OF_YEAR:
+                phase(self)
+        for phase in EVERY_STEP:
+            phase(self)
+        if self.step_in_year == self.steps_per_year - 1:
+            self.close_year()
+            self.year, self.step_in_year = self.year + 1, 0
+            self.running = self.year <= self.last_year
+        else:
+            self.step_in_year += 1
+
+    def close_year(self) -> None:
+        industry = self.account_industry()
+        economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
+        pairing.update_income(self)
+        citrus = (1 + self.params.economy.chenpi_value_growth_per_year) * \
+            (1 + self.params.economy.citrus_area_growth_per_year)
+        villages.grow_income(self, industry["output_ratio"], citrus)
+        villages.progress_demonstrations(self)
+        villages.improve_environment(self)
+        integration.run_horse_race(self)
+        fiscal.collect(self, industry["va"], industry["park_va"])
+        clustering.expand_land(self)
+        firm_dynamics.close_year(self)
+        self.records.record_year(industry)
+
+    def account_industry(self) -> dict:
+        """This year's industrial output and value added by town; growth against last year."""
+        firms = self.firms
+        rows = np.flatnonzero(firms.output_year > 0)
+        output = firms.output_year[rows]
+        towns = firms.town[rows]
+        va = output * self.sector_va_ratio[firms.sector[rows]]
+        n = len(self.towns)
+        out_by_town = np.bincount(towns, weights=output, minlength=n)
+        va_by_town = np.bincount(towns, weights=va, minlength=n)
+        park_va = np.bincount(towns[firms.park[rows] >= 0], weights=va[firms.park[rows] >= 0], minlength=n)
+        old_va = np.array([t.industrial_va_100m_cny for t in self.towns])
+        ratio, growth = {}, {}
+        for town, out, value_added, old in zip(self.towns, out_by_town, va_by_town, old_va):
+            town.industrial_output_last_100m_cny = town.industrial_output_100m_cny
+            ratio[town.index] = out / town.industrial_output_last_100m_cny if town.industrial_output_last_100m_cny else 1.0
+            town.industrial_output_100m_cny = float(out)
+            town.industrial_va_100m_cny = float(value_added)
+            growth[town.id] = float(np.log(max(value_added, 1e-9) / max(old, 1e-9)))
+        district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
+        return {"rows": rows, "output": output, "va": dict(zip(self.town_ids, va_by_town)),
+                "park_va": dict(zip(self.town_ids, park_va)), "output_ratio": ratio,
+                "secondary_growth": growth, "district_growth": district}
+
+    def run(self) -> indicators.Recorder:
+        while self.running:
+            self.step()
+        return self.records

@@ -1,0 +1,60 @@
+"""Industry clustering: localization economies, congestion in full parks, park land expansion and renewal.
+
+A firm's productivity rises with the output capacity of its own sector in its development zone,
+A = (S / S_2022)^epsilon (S floored at 1亿 so that new clusters do not explode), and falls linearly once
+its park's occupancy passes a threshold; each year parks add serviced land, either by their own quota or,
+under unified land planning, by the district's pooled quota given to the parks under most pressure, plus
+old industrial land renewed (工改). Parameters (scenario ``clustering``): localization_elasticity (1),
+congestion_threshold (share), congestion_penalty (1), renewal_mu_per_year (亩/yr).
+Sources: literature.md A2 (elasticity 2.7-6.4%), A8 (localization > urbanization), A9/A10 (inverted U).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so new clusters start at 1
+
+
+def sector_zone_capacity(model) -> np.ndarray:
+    """Capacity (亿元/yr) of live firms by zone x sector."""
+    firms = model.firms
+    live = firms.live()
+    cells = firms.zone[live].astype(np.int64) * len(model.sector_ids) + firms.sector[live]
+    flat = np.bincount(cells, weights=firms.capacity[live], minlength=len(model.zones) * len(model.sector_ids))
+    return flat.reshape(len(model.zones), len(model.sector_ids))
+
+
+def localization_multiplier(scale: np.ndarray, base_scale: np.ndarray, elasticity: float) -> np.ndarray:
+    floor = CLUSTER_FLOOR_100M_CNY
+    return (np.maximum(scale, floor) / np.maximum(base_scale, floor)) ** elasticity
+
+
+def congestion_multiplier(occupancy: np.ndarray, threshold: float, penalty: float) -> np.ndarray:
+    if threshold >= 1.0:
+        return np.ones_like(occupancy)
+    excess = np.clip((occupancy - threshold) / (1.0 - threshold), 0.0, 1.0)
+    return 1.0 - penalty * excess
+
+
+def update_productivity(model) -> None:
+    """Each step: recompute the zone-sector localization and park congestion multipliers."""
+    p = model.params.clustering
+    model.cluster_capacity = sector_zone_capacity(model)
+    model.localization = localization_multiplier(model.cluster_capacity, model.base_cluster_capacity,
+                                                 p.localization_elasticity)
+    occupancy = np.array([park.occupancy for park in model.parks])
+    model.congestion = congestion_multiplier(occupancy, p.congestion_threshold, p.congestion_penalty)
+
+
+def expand_land(model) -> None:
+    """At year end: parks add serviced land (own quotas or a pooled quota) and renewed land (工改)."""
+    p = model.params.clustering
+    parks = model.parks
+    quotas = np.array([park.expansion_mu_per_year for park in parks])
+    pressure = np.array([max(park.occupancy - 0.5, 0.01) for park in parks])
+    if model.params.integration.unified_land_planning and model.year >= model.integration_start_year:
+        quotas = quotas.sum() * pressure / pressure.sum()
+    renewal = p.renewal_mu_per_year * model.scale * pressure / pressure.sum()
+    for park, added in zip(parks, quotas + renewal):
+        park.land_total_mu += float(added)

@@ -1,0 +1,126 @@
+"""Firm dynamics: fat-tailed growth, exit by age and size, organic entry, 小升规, 技改 and high-tech status.
+
+Each year a firm draws a mean-preserving Laplace log-growth shock whose scale falls with size,
+b(S) = b0 (S / S_ref)^-beta, spread evenly over the year's steps; exit follows an age hazard scaled by
+(S / median S)^-gamma; entrants copy the town, sector and park of a random live firm (imitation).
+Parameters (scenario ``firms``): growth_drift_per_year (1/yr), growth_spread_at_reference (log),
+growth_spread_size_exponent (beta), exit_hazard_by_age (1/yr), exit_size_elasticity (gamma),
+entry_rate_per_year (1/yr), entrant_median_output_100m_cny (亿元/yr), above_scale_threshold_100m_cny,
+tech_upgrade_rate_per_year, tech_upgrade_gain, high_tech_* rates.
+Sources: literature.md F3/F3e (Laplace growth, beta = 0.2), F5 (SAIC hazard by age), F4 (churning).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
+
+
+def growth_spread(size: np.ndarray, spread_at_reference: float, size_exponent: float,
+                  reference_size: float) -> np.ndarray:
+    """Laplace scale of annual log growth for firms of the given sizes (capped below 0.9)."""
+    safe = np.maximum(size, 1e-6)
+    return np.minimum(spread_at_reference * (safe / reference_size) ** (-size_exponent), 0.9)
+
+
+def draw_annual_growth(rng: np.random.Generator, size: np.ndarray, drift: float, spread: np.ndarray):
+    """Mean-preserving Laplace log growth: E[exp(g)] = exp(drift) for every firm."""
+    shocks = rng.laplace(0.0, spread)
+    return drift + shocks + np.log1p(-spread**2)  # E[exp(Laplace(0,b))] = 1/(1-b^2)
+
+
+def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], size_elasticity: float,
+                median_size: float) -> np.ndarray:
+    """Annual exit probability by age (years, 1-based in the table) and relative size."""
+    table = np.asarray(hazard_by_age)
+    index = np.clip(np.floor(age).astype(int), 0, len(table) - 1)
+    relative = np.maximum(size, 1e-6) / max(median_size, 1e-6)
+    return np.clip(table[index] * relative ** (-size_elasticity), 0.0, 0.95)
+
+
+def start_year(model) -> None:
+    """At the start of a year: draw growth shocks, finish last year's upgrades, start new ones."""
+    p, firms = model.params.firms, model.firms
+    live = firms.live()
+    size = firms.capacity[live] * firms.productivity[live]
+    spread = growth_spread(size, p.growth_spread_at_reference, p.growth_spread_size_exponent,
+                           p.reference_size_100m_cny)
+    growth = draw_annual_growth(model.rng, size, p.growth_drift_per_year, spread)
+    firms.growth_step[live] = growth / model.steps_per_year
+    finished = live[firms.upgrading[live]]
+    firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
+    firms.upgrading[finished] = False
+    candidates = live[firms.above_scale[live]]
+    rate = p.tech_upgrade_rate_per_year
+    starting = candidates[model.rng.random(candidates.size) < rate]
+    firms.upgrading[starting] = True
+    model.year_stats["tech_upgrades_started"] = int(starting.size)
+
+
+def grow(model) -> None:
+    """Each step: capacity follows this year's growth path; firms age."""
+    firms = model.firms
+    live = firms.live()
+    firms.capacity[live] *= np.exp(firms.growth_step[live])
+    firms.age[live] += 1.0 / model.steps_per_year
+
+
+def exit_firms(model) -> None:
+    """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
+    p, firms = model.params.firms, model.firms
+    live = firms.live()
+    size = firms.capacity[live] * firms.productivity[live]
+    annual = exit_hazard(firms.age[live] + 1.0, size, p.exit_hazard_by_age, p.exit_size_elasticity,
+                         model.median_firm_size)
+    per_step = 1.0 - (1.0 - annual) ** (1.0 / model.steps_per_year)
+    leaving = live[model.rng.random(live.size) < per_step]
+    model.remove_firms(leaving)
+
+
+def enter_firms(model) -> None:
+    """Each step: organic entrants imitate a random live firm's town, sector and park."""
+    p, firms = model.params.firms, model.firms
+    live = firms.live()
+    count = model.rng.poisson(p.entry_rate_per_year * live.size / model.steps_per_year)
+    if count == 0 or live.size == 0:
+        return
+    parents = model.rng.choice(live, size=count)
+    size = p.entrant_median_output_100m_cny * np.exp(model.rng.normal(0.0, ENTRANT_LOG_SD, count))
+    model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
+                    capacity=size, from_project=False)
+
+
+def produce(model) -> None:
+    """Each step: output = capacity x own productivity x place multipliers, per step."""
+    firms = model.firms
+    live = firms.live()
+    place = model.place_multiplier(live)
+    firms.output_year[live] += firms.capacity[live] * firms.productivity[live] * place / model.steps_per_year
+
+
+def close_year(model) -> None:
+    """At year end: 小升规 status from this year's output, high-tech certification, output roll-over."""
+    p, firms = model.params.firms, model.firms
+    live = firms.live()
+    output = firms.output_year[live]
+    was_above = firms.above_scale[live].copy()
+    firms.above_scale[live] = output >= p.above_scale_threshold_100m_cny
+    model.year_stats["newly_above_scale"] = int((firms.above_scale[live] & ~was_above).sum())
+    certify_high_tech(model, live)
+    firms.output_last_year[: firms.n] = firms.output_year
+    firms.output_year[: firms.n] = 0.0
+
+
+def certify_high_tech(model, live: np.ndarray) -> None:
+    p, firms = model.params.firms, model.firms
+    tech = model.sector_tech_intensive[firms.sector[live]]
+    rate = p.high_tech_certification_rate * np.where(tech, 1.0, 0.25)
+    rate = rate * np.where(firms.upgrading[live], 2.0, 1.0)
+    eligible = firms.above_scale[live] & ~firms.high_tech[live]
+    newly = eligible & (model.rng.random(live.size) < rate)
+    losing = firms.high_tech[live] & (model.rng.random(live.size) < p.high_tech_loss_rate)
+    firms.high_tech[live[newly]] = True
+    firms.high_tech[live[losing]] = False
+    firms.productivity[live[newly]] *= 1.0 + p.high_tech_productivity_gain
+    firms.productivity[live[losing]] /= 1.0 + p.high_tech_productivity_gain

@@ -1,0 +1,116 @@
+"""Village collective economy: operating income by source, demonstration villages, the beautiful-village standard.
+
+Each unit's operating income has five sources: leasing land and property to firms (follows the town's
+industrial output with an elasticity), 新会柑/陈皮 (follows the 陈皮 value per mu and the area), tourism
+(trend, raised by a completed demonstration project), aquaculture and other (trends); pairing adds its own
+income (see pairing). The district starts featured demonstration villages (特色示范村, per town over the
+programme years) and beautiful-livable demonstration villages (美丽宜居示范村, on the plan's schedule) that
+complete with a yearly probability; environment spending raises a score that meets the standard at a cut-off.
+Parameters (scenario ``villages``): *_growth_per_year (1/yr), leasing_elasticity_to_industry (1),
+featured_demo_villages_per_town, featured_programme_years, beautiful_demo_villages_by_2027/_2033,
+demo_completion_probability_per_year, demo_tourism_uplift (share), environment_* (万元, score),
+beautiful_standard_score, non_operating_income_10k_cny (万元/yr).
+Sources: xinhui_facts.md §4b, §5, §8 (2023 income distribution, 陈皮); the plan article (十大建设).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.agents.village import DemoStatus
+from sim.rules.pairing import capacity_growth_of
+
+ENVIRONMENT_SCORE_SD = 0.12       # estimate: spread of the 2022 environment score
+ENVIRONMENT_DECAY_PER_YEAR = 0.02  # estimate: facilities wear out without upkeep
+
+
+def initial_operating_income(rng, count: int, median: float, log_sd: float, floor: float) -> np.ndarray:
+    """Lognormal 2022 operating income (万元/yr), redrawn below the floor."""
+    income = median * np.exp(rng.normal(0.0, log_sd, count))
+    low = income < floor
+    while low.any():
+        income[low] = median * np.exp(rng.normal(0.0, log_sd, int(low.sum())))
+        low = income < floor
+    return income
+
+
+def initial_environment_scores(rng, count: int, standard: float, share_meeting: float) -> np.ndarray:
+    """Normal scores placed so that ``share_meeting`` of units meet the standard in 2022."""
+    from statistics import NormalDist
+
+    mean = standard + NormalDist().inv_cdf(min(max(share_meeting, 1e-6), 1 - 1e-6)) * ENVIRONMENT_SCORE_SD
+    return np.clip(rng.normal(mean, ENVIRONMENT_SCORE_SD, count), 0.0, 1.0)
+
+
+def grow_income(model, industry_growth: dict[int, float], citrus_growth: float) -> None:
+    """At year end: each income source moves with its driver."""
+    p = model.params.villages
+    for village in model.villages:
+        income = village.income_by_source_10k_cny
+        extra = capacity_growth_of(village, model)
+        income["leasing"] *= industry_growth[village.town_index] ** p.leasing_elasticity_to_industry
+        income["citrus"] *= citrus_growth * (1.0 + extra)
+        uplift = 1.0 + p.demo_tourism_uplift if completed_this_year(village, model) else 1.0
+        income["tourism"] *= (1.0 + p.tourism_growth_per_year + extra) * uplift
+        income["aquaculture"] *= 1.0 + p.aquaculture_growth_per_year + extra
+        income["other"] *= 1.0 + p.other_growth_per_year + extra
+
+
+def completed_this_year(village, model) -> bool:
+    return model.year in village.demo_completed_years
+
+
+def beautiful_schedule(year: int, first_year: int, by_2027: int, by_2033: int) -> int:
+    """Cumulative beautiful-livable demonstration villages started by ``year`` (plan: 10 by 2027, 20 by 2033)."""
+    if year <= 2027:
+        return round(by_2027 * (year - first_year + 1) / (2027 - first_year + 1))
+    return by_2027 + round((by_2033 - by_2027) * (year - 2027) / (2033 - 2027))
+
+
+def start_demonstrations(model) -> None:
+    """At the start of a year: start this year's featured and beautiful demonstration projects."""
+    p = model.params.villages
+    offset = model.year - model.first_year
+    if offset < p.featured_programme_years:
+        for town in model.towns:
+            candidates = [v for v in model.villages_of_town(town.index)
+                          if not v.is_community and v.featured_demo is DemoStatus.NONE]
+            target = math.ceil(p.featured_demo_villages_per_town * (offset + 1) / p.featured_programme_years)
+            started = sum(v.featured_demo is not DemoStatus.NONE for v in model.villages_of_town(town.index))
+            for village in best_by_environment(candidates)[: max(target - started, 0)]:
+                village.featured_demo = DemoStatus.BUILDING
+    target = beautiful_schedule(model.year, model.first_year, p.beautiful_demo_villages_by_2027,
+                                p.beautiful_demo_villages_by_2033)
+    started = sum(v.beautiful_demo is not DemoStatus.NONE for v in model.villages)
+    candidates = [v for v in model.villages if not v.is_community and v.beautiful_demo is DemoStatus.NONE]
+    for village in best_by_environment(candidates)[: max(target - started, 0)]:
+        village.beautiful_demo = DemoStatus.BUILDING
+
+
+def best_by_environment(villages: list) -> list:
+    return sorted(villages, key=lambda v: (-v.environment_score, v.id))
+
+
+def progress_demonstrations(model) -> None:
+    """At year end: ongoing demonstration projects complete with a yearly probability."""
+    p = model.params.villages
+    for village in model.villages:
+        for attr in ("featured_demo", "beautiful_demo"):
+            if getattr(village, attr) is DemoStatus.BUILDING and model.rng.random() < \
+                    p.demo_completion_probability_per_year:
+                setattr(village, attr, DemoStatus.DONE)
+                village.demo_completed_years.add(model.year)
+
+
+def improve_environment(model) -> None:
+    """At year end: environment spending raises the score; demonstration villages reach the standard."""
+    p = model.params.villages
+    gain = p.environment_funds_10k_cny_per_village_year * p.environment_score_gain_per_10k_cny
+    noise = model.rng.normal(0.0, 0.02, len(model.villages))
+    for village, shock in zip(model.villages, noise):
+        score = village.environment_score + gain - ENVIRONMENT_DECAY_PER_YEAR + shock
+        if DemoStatus.DONE in (village.featured_demo, village.beautiful_demo):
+            score = max(score, p.beautiful_standard_score)
+        village.environment_score = min(max(score, 0.0), 1.0)

@@ -1,0 +1,332 @@
+"""The scenario schema: every key a scenario YAML may set, with default, unit, meaning and source.
+
+Defaults describe the trends before the plan (scenarios/baseline.yaml sets nothing else); scenarios/plan.yaml
+switches the plan's policies on. This is the single source of truth: the loader validates against it, ``xinhui-sim schema`` prints it and
+``docs/scenarios.md`` is generated from it (a test fails if the two drift).
+Sources are short references to ``../shared/domain/`` (facts = xinhui_facts.md, lit = literature.md with its
+row label, plan = plan_targets.yaml); "estimate:" marks a number without a source, with its reasoning.
+"""
+
+from __future__ import annotations
+
+from sim.scenario.spec import Param, RecordList, Weights
+
+P = Param
+
+HORIZON = {
+    "first_year": P(2023, "year", "First simulated year (the base year 2022 is the initial state).",
+                    "plan: plan_start", kind="year", min=2023, max=2023),
+    "last_year": P(2033, "year", "Last simulated year.", "plan: horizon fundamental_change", kind="year",
+                   min=2024, max=2043),
+    "steps_per_year": P(4, "steps", "Steps per year (4 = quarterly).", "foundation issue: quarterly steps",
+                        kind="int", min=1, max=12),
+}
+
+ECONOMY = {
+    "price_growth_per_year": P(0.0, "1/yr", "Growth of the price level; all money is nominal = 2022 prices "
+                               "times this index.", "estimate: China's GDP deflator was near or below 0 "
+                               "in 2023-2024, so 0 keeps nominal close to real", min=-0.05, max=0.10),
+    "construction_growth_per_year": P(0.04, "1/yr", "Trend growth of construction value added (the part of "
+                                      "the secondary sector not produced by modelled industrial firms).",
+                                      "estimate: below industrial growth, as housing slowed after 2021",
+                                      min=-0.2, max=0.3),
+    "primary_growth_per_year": P(0.045, "1/yr", "Trend growth of primary output other than 新会柑 "
+                                 "(aquaculture, crops, livestock).", "estimate: 2023 primary real growth "
+                                 "6.4% (facts §4a) includes citrus; aquaculture >66亿 growing", min=-0.2,
+                                 max=0.3),
+    "chenpi_value_growth_per_year": P(0.10, "1/yr", "Growth of the 陈皮 whole-chain value per mu of 新会柑 "
+                                      "(drives citrus primary output and village citrus income).",
+                                      "estimate: 2016-2023 CAGR 34% with flat area since 2022 (facts §5); "
+                                      "assumed to taper to 10%", min=-0.2, max=0.5),
+    "citrus_area_growth_per_year": P(0.0, "1/yr", "Growth of the 新会柑 planted area.",
+                                     "facts §5: 13.9万亩 (2022) -> 14.3万亩 (2023), flat since", min=-0.1,
+                                     max=0.2),
+    "tertiary_trend_growth_per_year": P(0.02, "1/yr", "Growth of tertiary output with no industrial growth.",
+                                        "estimate: calibrated with the elasticity below to the 2023 tertiary "
+                                        "growth of 4.6% (facts §4a)", min=-0.1, max=0.2),
+    "tertiary_elasticity_to_secondary": P(0.3, "1", "Elasticity of a town's tertiary output to its secondary "
+                                          "output (producer and consumer services follow industry).",
+                                          "estimate: 2023 growth 4.6% tertiary vs 9.6% secondary", min=0,
+                                          max=1.5),
+    "population_growth_per_year": P(0.0068, "1/yr", "District resident population growth.",
+                                    "derived: +60,100 residents 2010-2020 on ~849k (facts §0)", min=-0.05,
+                                    max=0.05),
+    "migration_elasticity": P(0.2, "1", "Extra population growth of a town per unit of its secondary growth "
+                              "above the district's (jobs attract residents).", "estimate", min=0, max=2),
+}
+
+FIRMS = {
+    "growth_drift_per_year": P(0.06, "1/yr", "Mean log growth of an incumbent firm's capacity.",
+                               "estimate: calibrated so that 2023 secondary growth is near 9.6% together "
+                               "with project inflow and exits (facts §4a)", min=-0.3, max=0.3),
+    "growth_spread_at_reference": P(0.17, "1 (log)", "Laplace scale of annual log growth at the reference "
+                                    "size; shocks are mean-preserving.", "lit F3/F3e: tent-shaped growth "
+                                    "rates; estimate of the level", min=0.0, max=0.9),
+    "growth_spread_size_exponent": P(0.2, "1", "beta in sigma(g|S) ~ S^-beta.",
+                                     "lit F3: beta = 0.20 +- 0.03 (Amaral et al. 1997)", min=0, max=0.5),
+    "reference_size_100m_cny": P(1.0, "亿元/yr", "Output at which the growth spread equals the reference.",
+                                 "convention", min=0.001),
+    "size_tail_exponent": P(1.05, "1", "CCDF exponent of the initial firm output distribution.",
+                            "lit F1 (Axtell 2001, ~1.06) and F2 (Chinese provinces 1.0-1.5)", min=0.5, max=3),
+    "exit_hazard_by_age": P([0.016, 0.063, 0.095, 0.090, 0.085, 0.082, 0.080, 0.070, 0.060, 0.050, 0.040],
+                            "1/yr", "Annual exit hazard at firm age 1, 2, ...; the last value holds for older "
+                            "firms.", "lit F5: SAIC 2013 (1.6%, 6.3%, 9.5% peak at year 3, >8% to year 7, "
+                            "then falling); tail estimate", kind="float_list", min=0, max=1),
+    "exit_size_elasticity": P(0.3, "1", "Hazard scales with (output / median output)^-elasticity: small "
+                              "firms exit more.", "estimate: fits above-scale exit of 5-10% (lit §6.3)",
+                              min=0, max=2),
+    "entry_rate_per_year": P(0.065, "1/yr", "Organic entrants per year as a share of live firms.",
+                             "lit F5: domestic death rate 6.2-9.3% with a roughly stable stock; estimate",
+                             min=0, max=0.5),
+    "entrant_median_output_100m_cny": P(0.05, "亿元/yr", "Median output of an organic entrant.",
+                                        "estimate: small private firms (500万/yr)", min=0.001),
+    "above_scale_threshold_100m_cny": P(0.2, "亿元/yr", "Annual revenue for 规模以上 status (小升规).",
+                                        "NBS: 2000万 main-business revenue since 2011", min=0.01),
+    "tech_upgrade_rate_per_year": P(0.05, "1/yr", "Probability that an above-scale firm starts a technical "
+                                    "upgrade (技改) in a year.", "estimate: about 55 a year before the plan, "
+                                    "which set 100 a year (plan: tech_upgrades_per_year)", min=0, max=1),
+    "tech_upgrade_gain": P(0.06, "1", "Productivity gain of a completed upgrade, realised one year after it "
+                           "starts.", "estimate", min=0, max=1),
+    "high_tech_certification_rate": P(0.15, "1/yr", "Probability a tech-intensive above-scale firm is newly "
+                                      "certified high-tech in a year (others: a quarter of it; an upgrade "
+                                      "doubles it).", "estimate: keeps the stock near 500-550 before the plan "
+                                      "(facts §4b target >550 for 2023)", min=0, max=1),
+    "high_tech_loss_rate": P(0.08, "1/yr", "Probability a certified firm loses or does not renew its "
+                             "certificate in a year (certificates run 3 years).", "estimate", min=0, max=1),
+    "high_tech_productivity_gain": P(0.03, "1", "Productivity premium of certified firms (tax relief, R&D).",
+                                     "estimate; lit: 林毅夫 et al. 2018 find zone effects through lower taxes",
+                                     min=0, max=0.5),
+}
+
+_SECTOR_MIX = {"high_end_equipment": 0.22, "new_materials": 0.16, "electronics": 0.10, "biomedicine": 0.05,
+               "new_energy": 0.17, "light_textile": 0.12, "agri_food": 0.10, "other": 0.08}
+
+INVESTMENT = {
+    "projects_per_year": P(75.0, "projects/yr", "Mean number of signed investment projects (Poisson).",
+                           "estimate: with the size distribution below gives about 350亿 signed a year, "
+                           "below the plan's 500亿 target (plan: investment_landed_2023_2025)", min=0),
+    "inflow_growth_per_year": P(0.0, "1/yr", "Growth of the number of signed projects.", "estimate", min=-0.5,
+                                max=1),
+    "project_size_min_100m_cny": P(1.0, "亿元", "Smallest signed project (total investment).",
+                                   "lit I3: Anqing counts projects >= 1亿", min=0.01),
+    "project_size_tail_exponent": P(1.2, "1", "Pareto exponent of signed project size.",
+                                    "estimate: heavy tail, a few 100亿 projects (CALB 200亿, lit I4)", min=0.5,
+                                    max=4),
+    "project_size_max_100m_cny": P(200.0, "亿元", "Largest signed project.", "lit I4: CALB base 200亿",
+                                   min=0.01),
+    "sector_mix": Weights("sectors", dict(_SECTOR_MIX), doc="Relative frequency of sectors among signed "
+                          "projects.", source="estimate: 2022 output mix tilted to new energy (CALB) and "
+                          "new materials (facts §3)"),
+    "landing_rate": P(0.90, "share", "Share of signed projects that land (are not abandoned).",
+                      "lit I5: Xinhui 2020 landing rate 94.3% (upper bound); lit I3: 82-95%", min=0, max=1),
+    "start_probability_per_quarter": P(0.45, "1/quarter", "Probability a landed project starts construction "
+                                       "in a quarter.", "lit I3: 82-95% start within a year", min=0.01, max=1),
+    "construction_quarters_min": P(3, "quarters", "Shortest construction.", "lit I4: fast-track ~1 year",
+                                   kind="int", min=1, max=20),
+    "construction_quarters_max": P(8, "quarters", "Longest construction.", "lit I2: ~2 years on average",
+                                   kind="int", min=1, max=40),
+    "ramp_up_quarters": P(8, "quarters", "Quarters from first production to full capacity.", "estimate",
+                          kind="int", min=1, max=40),
+    "funds_in_place_share": P(0.30, "share", "Share of a signed total investment that is really spent and "
+                              "becomes productive capacity.", "lit I3: ~23% (Qingyang), ~30% (Sichuan) of "
+                              "funds in place", min=0, max=1),
+    "output_per_investment": P(1.2, "1/yr", "Annual gross output at full capacity per 亿元 really invested.",
+                               "estimate: Guangdong land contracts ask output >= investment; 1.2 typical", min=0),
+    "land_intensity_100m_cny_per_mu": P(0.067, "亿元/亩", "Signed investment per mu of industrial land.",
+                                        "derived: CALB 200亿 on 3,000亩 set aside (facts §3)", min=0.001),
+    "expansion_share": P(0.3, "share", "Share of projects that expand an existing firm of the sector in the "
+                         "chosen park (增资扩产) instead of founding one.", "estimate", min=0, max=1),
+    "outside_park_share": P(0.15, "share", "Share of projects located on scattered town land, not in a park, "
+                            "when attraction is town by town.", "estimate: 村级工业园 and scattered plots",
+                            min=0, max=1),
+    "lost_without_land": P(0.5, "share", "Probability that a project whose attracting town has no park land "
+                           "left is lost to another county (else it takes scattered land).", "estimate",
+                           min=0, max=1),
+    "choice_land_weight": P(1.0, "1", "Logit weight of log free land in the park choice.", "estimate",
+                            min=0),
+    "choice_profit_weight": P(10.0, "1", "Logit weight of the expected log productivity gain from "
+                              "localization (elasticity x log(1 + same-sector output in the zone)).",
+                              "estimate: at a 10% margin, 1% more productivity is ~10% more profit; "
+                              "lit A8: localization drives location", min=0),
+    "choice_access_weight": P(2.0, "1", "Logit weight of the host town's access index (0-1).", "estimate",
+                              min=0),
+    "choice_sector_match_weight": P(1.0, "1", "Logit bonus when the project's sector leads the park.",
+                                    "estimate", min=0),
+    "steering_share": P(0.0, "share", "Share of projects in the focus sectors the district steers to parks "
+                        "leading those sectors.", "estimate; plan: 6+1 platforms", min=0, max=1),
+    "focus_sectors": P("", "sector ids", "Comma-separated sectors the district steers projects into.",
+                       "plan: 新材料, 新能源 千亿 clusters", kind="str"),
+}
+
+CLUSTERING = {
+    "localization_elasticity": P(0.045, "1", "Elasticity of firm productivity to own-sector output in its "
+                                 "zone (relative to 2022).", "lit A2: preferred 2.7-6.4% (Donovan et al. 2024)",
+                                 min=0, max=0.3),
+    "congestion_threshold": P(0.9, "share", "Park occupancy above which congestion lowers productivity.",
+                              "estimate", min=0, max=1),
+    "congestion_penalty": P(0.05, "1", "Productivity loss at full occupancy (linear above the threshold).",
+                            "estimate; lit A9/A10: inverted U", min=0, max=1),
+    "renewal_mu_per_year": P(300.0, "亩/yr", "Old industrial land renewed into park land (工改), district "
+                             "total, given to parks by their land pressure.", "estimate", min=0),
+}
+
+_TRANSPORT = {
+    "town": P("", "town id", "Town whose access improves.", "scenario", kind="str"),
+    "year": P(2025, "year", "Year the link opens.", "scenario", kind="year"),
+    "access_gain": P(0.1, "index", "Increase of the access index (0-1).", "estimate", min=0, max=1),
+}
+
+INTEGRATION = {
+    "unified_attraction_start_year": P(2023, "year", "Year unified district attraction (统一招商) starts.",
+                                       "plan: 区镇经济一体化改革 from 2023", kind="year"),
+    "unified_attraction_intensity": P(0.0, "share", "Share of projects matched district-wide to the best "
+                                      "park rather than by the town that drew them.", "estimate", min=0,
+                                      max=1),
+    "jurisdiction_productivity_elasticity": P(0.03, "1", "Productivity elasticity to the number of competing "
+                                              "jurisdictions (11 towns -> 4 zones under integration).",
+                                              "lit §2: Ahrend et al. 2017, -0.06 halved with a coordinating "
+                                              "body", min=0, max=0.2),
+    "phase_in_years": P(3, "years", "Years over which integration effects reach full strength.",
+                        "plan: 三年初见成效", kind="int", min=1, max=10),
+    "revenue_sharing_start_year": P(2023, "year", "Year park tax revenue sharing between towns starts.",
+                                    "plan: 区镇一体", kind="year"),
+    "revenue_share": P(0.0, "share", "Share of the tax of park firms pooled by the district and returned "
+                       "to towns by population.", "lit §2: 寇晓东 & 汪红 2019 compensation 10-25%", min=0,
+                       max=1),
+    "unified_land_planning": P(False, "bool", "Park expansion quotas go to the parks with the most land "
+                               "pressure instead of each park's own quota.", "plan: 规划一体化", kind="bool"),
+    "service_integration_lag_reduction": P(0.0, "share", "Cut in construction time and in the start delay "
+                                           "from integrated services (服务一体化).", "lit I4: fast-track "
+                                           "rules; estimate", min=0, max=0.9),
+    "horse_race_reward_100m_cny": P(0.0, "亿元/yr", "Fiscal reward to each of the 3 towns with the fastest "
+                                    "industrial growth (赛马).", "estimate; plan: 赛马 system", min=0),
+    "horse_race_attraction_bonus": P(0.0, "share", "Extra weight in town-level project attraction for the "
+                                     "last year's top 3 towns.", "estimate", min=0, max=5),
+    "transport_projects": RecordList(_TRANSPORT, "Access improvements (G240, 深江 rail, park ring roads).",
+                                     required=("town", "year")),
+}
+
+_PAIR = {
+    "donor": P("", "name", "Donor (district body, SOE, enterprise, town id or county).", "scenario",
+               kind="str"),
+    "donor_type": P("district_body", "", "Kind of donor.", "plan: 组团帮扶, 百企兴百村, 新台合作", kind="str",
+                    choices=("district_body", "soe", "enterprise", "town", "county")),
+    "recipient": P("", "village or town id", "Recipient village or town.", "scenario", kind="str"),
+    "instrument": P("transfer", "", "transfer: funds invested in collective property; capacity: training "
+                    "and management; steered_project: donor steers projects to the recipient town.",
+                    "lit §2", kind="str", choices=("transfer", "capacity", "steered_project")),
+    "funds_10k_cny_per_year": P(50.0, "万元/yr", "Funds a year (transfer and capacity instruments).",
+                                "estimate", min=0),
+    "projects_per_year": P(1.0, "projects/yr", "Projects steered a year (steered_project).", "estimate",
+                           min=0),
+    "start_year": P(2023, "year", "First year of the pair.", "plan", kind="year"),
+    "end_year": P(2033, "year", "Last year of the pair.", "plan", kind="year"),
+}
+
+PAIRING = {
+    "pairs": RecordList(_PAIR, "Explicit pairs.", required=("donor", "recipient")),
+    "weakest_villages_paired": P(0, "villages", "Number of weakest administrative villages (by operating "
+                                 "income) that district bodies and SOEs pair with by rule (组团帮扶).",
+                                 "plan: 区属机关事业单位、区属国有企业组团帮扶", kind="int", min=0, max=199),
+    "district_funds_10k_cny_per_village_year": P(50.0, "万元/yr", "Rule-based district funds per paired "
+                                                 "weak village.", "estimate", min=0),
+    "enterprise_paired_villages": P(0, "villages", "Villages paired with enterprises (百企兴百村), chosen "
+                                    "from the weakest after the district's.", "facts §7a: 百企兴百村",
+                                    kind="int", min=0, max=199),
+    "enterprise_funds_10k_cny_per_village_year": P(20.0, "万元/yr", "Enterprise funds per paired village.",
+                                                   "estimate", min=0),
+    "pairing_start_year": P(2023, "year", "First year of rule-based pairing.", "plan", kind="year"),
+    "strong_weak_town_pairs": P(0, "pairs", "Strong towns paired with the weakest towns; each pair steers "
+                                "projects from the strong town's draw to the weak town's parks.",
+                                "plan: 镇与镇之间的协作机制", kind="int", min=0, max=5),
+    "steered_projects_per_pair_year": P(1.0, "projects/yr", "Projects a strong town steers to its partner.",
+                                        "estimate", min=0),
+    "effect_lag_years": P(3, "years", "Years from disbursement until funded property or skills yield "
+                          "income; the yield then ramps up over two more years.", "lit §2: Xinjiang DID, "
+                          "effects significant ~5 years after start; lit §6.6: lag 3-5 years", kind="int",
+                          min=0, max=10),
+    "threshold_10k_cny": P(60.0, "万元", "Cumulative funds below which a village's funded assets yield "
+                           "nothing (too small to build leasable property).", "lit §2: 贺立龙 et al. 2023, "
+                           "aid works only above a threshold; level estimate", min=0),
+    "yield_per_year": P(0.08, "1/yr", "Operating income per 万元 of effective funded assets at the "
+                        "median village.", "estimate: rent yields of collective property 6-10%", min=0,
+                        max=1),
+    "diminishing_exponent": P(0.75, "1", "Effective assets = (cumulative funds - threshold)^exponent x "
+                              "scale; below 1 gives diminishing returns.", "lit §2: diminishing marginal "
+                              "returns (贺立龙 et al. 2023)", min=0.1, max=1),
+    "base_strength_elasticity": P(0.3, "1", "Effect scales with (village base income / median)^elasticity: "
+                                  "stronger bases gain more.", "lit §2: larger where initial capacity is "
+                                  "higher (Xinjiang, Tibet DIDs)", min=0, max=1),
+    "capacity_growth_gain": P(0.02, "1/yr", "Extra growth of non-leasing operating income after the lag, "
+                              "per 100万 of capacity funds, saturating at 3 times this.", "estimate", min=0,
+                              max=0.2),
+}
+
+VILLAGES = {
+    "non_operating_income_10k_cny": P(50.0, "万元/yr", "Non-operating collective income per village-level "
+                                      "unit (subsidies, transfers, village groups), 2023.", "estimate: gap "
+                                      "between reported total income (12.56亿) and operating income of a "
+                                      "distribution with 98% above 100万 (facts §4b)", min=0),
+    "operating_income_log_sd": P(0.66, "1 (log)", "Spread of the initial log operating income of villages.",
+                                 "derived: lognormal with 2% below 100万 and a mean near 480万 (facts §4b, "
+                                 "§8)", min=0.05, max=3),
+    "operating_income_median_10k_cny": P(370.0, "万元/yr", "Median operating income of villages, 2022.",
+                                         "derived as above, deflated by one year of growth", min=1),
+    "minimum_operating_income_10k_cny": P(20.0, "万元/yr", "Floor of operating income.",
+                                          "facts §4b: every administrative village > 20万 (2023)", min=0),
+    "leasing_elasticity_to_industry": P(0.8, "1", "Elasticity of leasing income to the town's industrial "
+                                        "output.", "estimate: rents follow land demand", min=0, max=2),
+    "tourism_growth_per_year": P(0.04, "1/yr", "Trend growth of village tourism income.", "estimate",
+                                 min=-0.5, max=0.5),
+    "aquaculture_growth_per_year": P(0.04, "1/yr", "Trend growth of aquaculture income.", "estimate",
+                                     min=-0.5, max=0.5),
+    "other_growth_per_year": P(0.02, "1/yr", "Trend growth of other operating income.", "estimate",
+                               min=-0.5, max=0.5),
+    "featured_demo_villages_per_town": P(0, "villages", "Featured demonstration villages (特色示范村) chosen "
+                                         "per town in the programme.", "plan: 22 villages in 11 towns "
+                                         "2023-2027", kind="int", min=0, max=10),
+    "featured_programme_years": P(5, "years", "Years over which featured villages are started, from the "
+                                  "first year.", "plan: 2023-2027", kind="int", min=1, max=11),
+    "beautiful_demo_villages_by_2027": P(0, "villages", "Beautiful-livable demonstration villages started "
+                                         "by 2027.", "plan: 10 by end 2027", kind="int", min=0, max=199),
+    "beautiful_demo_villages_by_2033": P(0, "villages", "Started by 2033.", "plan: 20 in 10 years",
+                                         kind="int", min=0, max=199),
+    "demo_completion_probability_per_year": P(0.6, "1/yr", "Probability an ongoing demonstration project "
+                                              "completes in a year.", "estimate", min=0, max=1),
+    "demo_tourism_uplift": P(0.5, "share", "Tourism income gain of a completed demonstration village.",
+                             "estimate", min=0, max=5),
+    "environment_funds_10k_cny_per_village_year": P(10.0, "万元/yr", "Rural environment spending per "
+                                                    "village-level unit (人居环境整治).", "estimate",
+                                                    min=0),
+    "environment_score_gain_per_10k_cny": P(0.004, "1/万元", "Environment score gained per 万元 spent.",
+                                            "estimate", min=0, max=1),
+    "beautiful_standard_score": P(0.8, "score", "Environment score (0-1) that meets the beautiful-livable "
+                                  "standard.", "estimate", min=0, max=1),
+    "initial_beautiful_share": P(0.55, "share", "Share of units meeting the standard in 2022.", "estimate",
+                                 min=0, max=1),
+}
+
+FISCAL = {
+    "town_retained_share": P(0.35, "share", "Share of the tax raised in a town that counts as its fiscal "
+                             "revenue (财政收入 in the plan's 5亿 target, read as general budget revenue).",
+                             "derived: 2017 一般公共预算收入 51.9亿 is ~8.4% of GDP (~620亿, from 677亿 in "
+                             "2018 / 1.09) against 财税总收入 24.3% of GDP (2015), facts §4", min=0, max=1),
+}
+
+SCHEMA = {
+    "name": P("", "", "Variant name (default: the file name).", "scenario", kind="str"),
+    "description": P("", "", "What the variant represents.", "scenario", kind="str"),
+    "region": P("regions/xinhui.yaml", "path", "Region data file, relative to the scenario file.",
+                "scenarios/regions/xinhui.yaml", kind="str"),
+    "scale": P(1.0, "factor", "Multiplies the firm population, the project inflow and park land.",
+               "benchmarking and larger regions", min=0.01, max=500),
+    "horizon": HORIZON,
+    "economy": ECONOMY,
+    "firms": FIRMS,
+    "investment": INVESTMENT,
+    "clustering": CLUSTERING,
+    "integration": INTEGRATION,
+    "pairing": PAIRING,
+    "villages": VILLAGES,
+    "fiscal": FISCAL,
+}

@@ -1,0 +1,40 @@
+"""A growable table of numpy columns: the storage behind the vectorized firm population and project pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class ColumnTable:
+    """Columns of equal length grown by doubling; ``n`` rows are in use, rows are never reused."""
+
+    def __init__(self, columns: dict, capacity_rows: int = 1024, fill: dict | None = None):
+        self.n = 0
+        self._rows = max(int(capacity_rows), 16)
+        self._fill = fill or {}
+        self.cols = {name: np.full(self._rows, self._fill.get(name, 0), dtype=dtype)
+                     for name, dtype in columns.items()}
+
+    def __getattr__(self, name):
+        cols = self.__dict__.get("cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    def add(self, count: int, **values) -> np.ndarray:
+        """Append ``count`` rows with the given column values (scalars or arrays); return their indices."""
+        if self.n + count > self._rows:
+            self._grow(self.n + count)
+        rows = np.arange(self.n, self.n + count)
+        for name, col in self.cols.items():
+            col[rows] = values.get(name, self._fill.get(name, 0))
+        self.n += count
+        return rows
+
+    def _grow(self, needed: int) -> None:
+        while self._rows < needed:
+            self._rows *= 2
+        for name, col in self.cols.items():
+            bigger = np.full(self._rows, self._fill.get(name, 0), dtype=col.dtype)
+            bigger[: len(col)] = col
+            self.cols[name] = bigger
