@@ -60,15 +60,15 @@ def build_firms(model) -> None:
     count = int(round(d["industrial_firms_2022"] * model.scale))
     above = int(round(d["above_scale_firms_2022"] * model.scale))
     targets = town_sector_targets(region, d["industrial_output_2022_100m_cny"] * model.scale)
-    sizes = initial_firm_sizes(model.rng, count, above, p.above_scale_threshold_100m_cny, p.size_tail_exponent)
-    cells = deal_to_cells(model.rng, sizes, targets)
+    sizes = initial_firm_sizes(model.streams["build"], count, above, p.above_scale_threshold_100m_cny, p.size_tail_exponent)
+    cells = deal_to_cells(model.streams["build"], sizes, targets)
     n_sectors = len(region.sectors)
     got = np.bincount(cells, weights=sizes, minlength=targets.size)
     sizes = sizes * np.where(got > 0, targets.ravel() / np.maximum(got, 1e-12), 1.0)[cells]
     run_rate = sizes * np.sqrt(1.0 + d["real_growth_2023"]["secondary"])
     town, sector = cells // n_sectors, cells % n_sectors
     park = np.array([pick_park(model, int(t), int(s)) for t, s in zip(town, sector)], dtype=np.int64)
-    ages = model.rng.exponential(MEAN_FIRM_AGE_YEARS, count)
+    ages = model.streams["build"].exponential(MEAN_FIRM_AGE_YEARS, count)
     rows = model.add_firms(sector=sector, town=town, park=park, capacity=run_rate, age=ages, birth_year=0)
     firms = model.firms
     firms.output_last_year[rows] = sizes
@@ -79,11 +79,11 @@ def build_firms(model) -> None:
 
 def pick_park(model, town: int, sector: int) -> int:
     parks = model.parks_of_town(town)
-    if not parks or model.rng.random() > PARK_SHARE_OF_FIRMS:
+    if not parks or model.streams["build"].random() > PARK_SHARE_OF_FIRMS:
         return -1
     weights = np.array([2.0 if model.sector_ids[sector] in park.leading_sectors else 1.0 for park in parks])
     weights *= np.array([max(park.land_used_mu, 1.0) for park in parks])
-    return parks[model.rng.choice(len(parks), p=weights / weights.sum())].index
+    return parks[model.streams["build"].choice(len(parks), p=weights / weights.sum())].index
 
 
 def assign_park_land(model, rows: np.ndarray) -> None:
@@ -101,7 +101,7 @@ def assign_high_tech(model, rows: np.ndarray, stock: int) -> None:
     if eligible.size == 0 or stock <= 0:
         return
     weight = np.sqrt(firms.capacity[eligible]) * np.where(model.sector_tech_intensive[firms.sector[eligible]], 3, 1)
-    chosen = model.rng.choice(eligible, size=min(stock, eligible.size), replace=False, p=weight / weight.sum())
+    chosen = model.streams["build"].choice(eligible, size=min(stock, eligible.size), replace=False, p=weight / weight.sum())
     firms.high_tech[chosen] = True
 
 
@@ -129,15 +129,15 @@ def build_economy(model) -> None:
 def build_villages(model) -> None:
     p = model.params.villages
     villages = model.villages
-    incomes = initial_operating_income(model.rng, len(villages), p.operating_income_median_10k_cny,
+    incomes = initial_operating_income(model.streams["build"], len(villages), p.operating_income_median_10k_cny,
                                        p.operating_income_log_sd, p.minimum_operating_income_10k_cny)
-    scores = initial_environment_scores(model.rng, len(villages), p.beautiful_standard_score,
+    scores = initial_environment_scores(model.streams["build"], len(villages), p.beautiful_standard_score,
                                         p.initial_beautiful_share)
     for village, income, score in zip(villages, incomes, scores):
         if village.spec.operating_income_2023_10k_cny is not None:
             income = village.spec.operating_income_2023_10k_cny / 1.05  # 2022 level, one year of growth back
         mix = model.towns[village.town_index].spec.village_income_mix
-        noisy = {k: w * model.rng.gamma(4.0, 0.25) for k, w in mix.items()}
+        noisy = {k: w * model.streams["build"].gamma(4.0, 0.25) for k, w in mix.items()}
         total = sum(noisy.values()) or 1.0
         village.income_by_source_10k_cny = {k: income * w / total for k, w in noisy.items()}
         village.base_income_10k_cny = income

@@ -23,11 +23,17 @@ EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investme
               firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
 
 
+STREAMS = ("build", "firms", "investment", "villages")
+
+
 class RegionModel(mesa.Model):
     """Xinhui District under one scenario; ``run()`` simulates the horizon and returns the yearly records."""
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
         super().__init__(rng=np.random.default_rng(seed))
+        # one child stream per mechanism, all spawned from the model's rng: a variant that changes one
+        # mechanism leaves the random draws of the others untouched (common random numbers)
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
         self.definition = scenario
         self.region = scenario.region
         self.params = scenario.params
@@ -123,7 +129,7 @@ class RegionModel(mesa.Model):
         if candidates.size == 0:
             return None
         weights = firms.capacity[candidates]
-        return int(self.rng.choice(candidates, p=weights / weights.sum()))
+        return int(self.streams["investment"].choice(candidates, p=weights / weights.sum()))
 
     def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
         firms = self.firms
@@ -154,7 +160,7 @@ class RegionModel(mesa.Model):
         bonus = self.params.integration.horse_race_attraction_bonus
         weights = np.array([np.sqrt(t.industrial_output_last_100m_cny) * (1 + t.access_index)
                             * (1 + bonus * t.horse_race_winner) for t in self.towns])
-        return int(self.rng.choice(len(self.towns), p=weights / weights.sum()))
+        return int(self.streams["investment"].choice(len(self.towns), p=weights / weights.sum()))
 
     def take_steered_town(self) -> int | None:
         waiting = np.flatnonzero(self.steering_quota >= 1.0)

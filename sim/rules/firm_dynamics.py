@@ -46,14 +46,14 @@ def start_year(model) -> None:
     size = firms.capacity[live] * firms.productivity[live]
     spread = growth_spread(size, p.growth_spread_at_reference, p.growth_spread_size_exponent,
                            p.reference_size_100m_cny)
-    growth = draw_annual_growth(model.rng, size, p.growth_drift_per_year, spread)
+    growth = draw_annual_growth(model.streams["firms"], size, p.growth_drift_per_year, spread)
     firms.growth_step[live] = growth / model.steps_per_year
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
     candidates = live[firms.above_scale[live]]
     rate = p.tech_upgrade_rate_per_year
-    starting = candidates[model.rng.random(candidates.size) < rate]
+    starting = candidates[model.streams["firms"].random(candidates.size) < rate]
     firms.upgrading[starting] = True
     model.year_stats["tech_upgrades_started"] = int(starting.size)
 
@@ -74,7 +74,7 @@ def exit_firms(model) -> None:
     annual = exit_hazard(firms.age[live] + 1.0, size, p.exit_hazard_by_age, p.exit_size_elasticity,
                          model.median_firm_size)
     per_step = 1.0 - (1.0 - annual) ** (1.0 / model.steps_per_year)
-    leaving = live[model.rng.random(live.size) < per_step]
+    leaving = live[model.streams["firms"].random(live.size) < per_step]
     model.remove_firms(leaving)
 
 
@@ -82,11 +82,11 @@ def enter_firms(model) -> None:
     """Each step: organic entrants imitate a random live firm's town, sector and park."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
-    count = model.rng.poisson(p.entry_rate_per_year * live.size / model.steps_per_year)
+    count = model.streams["firms"].poisson(p.entry_rate_per_year * live.size / model.steps_per_year)
     if count == 0 or live.size == 0:
         return
-    parents = model.rng.choice(live, size=count)
-    size = p.entrant_median_output_100m_cny * np.exp(model.rng.normal(0.0, ENTRANT_LOG_SD, count))
+    parents = model.streams["firms"].choice(live, size=count)
+    size = p.entrant_median_output_100m_cny * np.exp(model.streams["firms"].normal(0.0, ENTRANT_LOG_SD, count))
     model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
                     capacity=size, from_project=False)
 
@@ -118,8 +118,8 @@ def certify_high_tech(model, live: np.ndarray) -> None:
     rate = p.high_tech_certification_rate * np.where(tech, 1.0, 0.25)
     rate = rate * np.where(firms.upgrading[live], 2.0, 1.0)
     eligible = firms.above_scale[live] & ~firms.high_tech[live]
-    newly = eligible & (model.rng.random(live.size) < rate)
-    losing = firms.high_tech[live] & (model.rng.random(live.size) < p.high_tech_loss_rate)
+    newly = eligible & (model.streams["firms"].random(live.size) < rate)
+    losing = firms.high_tech[live] & (model.streams["firms"].random(live.size) < p.high_tech_loss_rate)
     firms.high_tech[live[newly]] = True
     firms.high_tech[live[losing]] = False
     firms.productivity[live[newly]] *= 1.0 + p.high_tech_productivity_gain

@@ -65,13 +65,13 @@ def sign_projects(model) -> None:
     p = model.params.investment
     years_in = model.year - model.first_year
     rate = p.projects_per_year * (1 + p.inflow_growth_per_year) ** years_in * model.scale
-    count = model.rng.poisson(rate / model.steps_per_year)
+    count = model.streams["investment"].poisson(rate / model.steps_per_year)
     if count == 0:
         return
-    sizes = draw_project_sizes(model.rng, count, p.project_size_min_100m_cny, p.project_size_tail_exponent,
+    sizes = draw_project_sizes(model.streams["investment"], count, p.project_size_min_100m_cny, p.project_size_tail_exponent,
                                p.project_size_max_100m_cny)
-    sectors = model.rng.choice(len(model.sector_ids), size=count, p=model.project_sector_probs)
-    lands = model.rng.random(count) < p.landing_rate
+    sectors = model.streams["investment"].choice(len(model.sector_ids), size=count, p=model.project_sector_probs)
+    lands = model.streams["investment"].random(count) < p.landing_rate
     for size, sector, lands_here in zip(sizes, sectors, lands):
         row = model.projects.add(1, sector=sector, investment=size, sign_step=model.steps,
                                  land_mu=size / p.land_intensity_100m_cny_per_mu)[0]
@@ -90,19 +90,19 @@ def locate_project(model, row: int) -> None:
     steered_town = model.take_steered_town()
     if steered_town is not None:
         town, parks = steered_town, model.parks_with_land(land, town=steered_town)
-    elif sector in model.focus_sector_indices and model.rng.random() < p.steering_share:
+    elif sector in model.focus_sector_indices and model.streams["investment"].random() < p.steering_share:
         town, parks = None, model.parks_with_land(land, leading_sector=sector)
-    elif model.rng.random() < model.unified_attraction_level():
+    elif model.streams["investment"].random() < model.unified_attraction_level():
         town, parks = None, model.parks_with_land(land)
     else:
         town = model.draw_attracting_town()
-        parks = [] if model.rng.random() < p.outside_park_share else model.parks_with_land(land, town=town)
-        if not parks and model.rng.random() < p.lost_without_land and model.town_has_parks(town):
+        parks = [] if model.streams["investment"].random() < p.outside_park_share else model.parks_with_land(land, town=town)
+        if not parks and model.streams["investment"].random() < p.lost_without_land and model.town_has_parks(town):
             proj.status[row] = ProjectStatus.LOST
             model.year_stats["projects_lost"] += 1
             return
     if parks:
-        park = parks[logit_choice(model.rng, park_utilities(model, parks, sector))]
+        park = parks[logit_choice(model.streams["investment"], park_utilities(model, parks, sector))]
         park.land_used_mu += land
         proj.park[row], proj.town[row] = park.index, park.town_index
     else:
@@ -131,9 +131,9 @@ def advance_pipeline(model) -> None:
     reduction = model.service_lag_reduction()
     start_prob = min(p.start_probability_per_quarter * 4.0 / model.steps_per_year / (1.0 - reduction), 1.0)
     signed = np.flatnonzero(status == ProjectStatus.SIGNED)
-    starting = signed[model.rng.random(signed.size) < start_prob]
+    starting = signed[model.streams["investment"].random(signed.size) < start_prob]
     if starting.size:
-        quarters = model.rng.integers(p.construction_quarters_min, p.construction_quarters_max + 1,
+        quarters = model.streams["investment"].integers(p.construction_quarters_min, p.construction_quarters_max + 1,
                                       size=starting.size)
         proj.quarters_left[starting] = np.maximum(np.round(quarters * (1.0 - reduction)), 1)
         proj.status[starting] = ProjectStatus.BUILDING
@@ -162,7 +162,7 @@ def start_production(model, row: int) -> None:
     proj.produce_step[row] = model.steps
     model.year_stats["projects_producing"] += 1
     sector, park, town = int(proj.sector[row]), int(proj.park[row]), int(proj.town[row])
-    firm = model.expandable_firm(sector, park, town) if model.rng.random() < p.expansion_share else None
+    firm = model.expandable_firm(sector, park, town) if model.streams["investment"].random() < p.expansion_share else None
     if firm is None:
         first = min(proj.capacity_per_step[row], capacity)
         firm = int(model.add_firms(sector=np.array([sector]), town=np.array([town]), park=np.array([park]),

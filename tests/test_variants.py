@@ -1,0 +1,71 @@
+"""Scenario variants move outcomes in the direction their mechanisms imply (means over seeds)."""
+
+import numpy as np
+
+from sim.results import run_tables
+from tests.helpers import at, run, scenario
+
+SEEDS = range(1, 6)
+
+
+def _mean(name, table, year, column, where=None):
+    values = []
+    for seed in SEEDS:
+        frame = at(run(name, seed)[table], year)
+        if where is not None:
+            frame = frame[where(frame)]
+        values.append(frame[column].sum())
+    return float(np.mean(values))
+
+
+def test_fragmented_lowers_district_industrial_output():
+    for year in (2027, 2033):
+        plan = _mean("plan", "district", year, "industrial_output_100m_cny")
+        fragmented = _mean("fragmented", "district", year, "industrial_output_100m_cny")
+        assert fragmented < plan, (year, fragmented, plan)
+
+
+def test_no_pairing_never_raises_paired_villages_income():
+    for seed in SEEDS:
+        plan = run("plan", seed)["villages"]
+        paired = set(plan[plan.is_paired].village)
+        assert len(paired) == 130
+        no_pairing = run("no_pairing", seed)["villages"]
+        assert not no_pairing.is_paired.any()
+        assert (no_pairing.pairing_income_10k_cny == 0).all()
+        assert (plan.pairing_income_10k_cny >= 0).all()
+    plan_income = _mean("plan", "villages", 2033, "collective_operating_income_10k_cny",
+                        lambda f: f.village.isin(paired))
+    none_income = _mean("no_pairing", "villages", 2033, "collective_operating_income_10k_cny",
+                        lambda f: f.village.isin(paired))
+    assert plan_income > none_income
+
+
+def test_strong_pairing_raises_pairing_income():
+    plan = _mean("plan", "villages", 2033, "pairing_income_10k_cny")
+    strong = _mean("strong_pairing", "villages", 2033, "pairing_income_10k_cny")
+    assert strong > plan > 0
+
+
+def test_cluster_focus_grows_new_energy_and_materials():
+    for column in ("new_energy_output_100m_cny", "new_materials_output_100m_cny"):
+        assert _mean("cluster_focus", "district", 2030, column) > _mean("plan", "district", 2030, column)
+
+
+def _zone_concentration(elasticity, seed):
+    sc = scenario("plan", {"clustering": {"localization_elasticity": elasticity}})
+    clusters = at(__import__("pandas").DataFrame(run_tables(sc, seed)["clusters"]), 2033)
+    shares = clusters.groupby("sector").industrial_output_100m_cny.transform(lambda s: s / s.sum())
+    return float((shares**2).groupby(clusters.sector).sum().mean())
+
+
+def test_larger_localization_elasticity_concentrates_sectors():
+    low = np.mean([_zone_concentration(0.0, s) for s in SEEDS])
+    high = np.mean([_zone_concentration(0.15, s) for s in SEEDS])
+    assert high > low, (low, high)
+
+
+def test_plan_lands_more_investment_than_baseline():
+    base = _mean("baseline", "district", 2025, "investment_landed_100m_cny")
+    plan = _mean("plan", "district", 2025, "investment_landed_100m_cny")
+    assert plan > base
