@@ -32,7 +32,8 @@ def draw_annual_growth(rng: np.random.Generator, size: np.ndarray, drift: float,
 
 def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], size_elasticity: float,
                 median_size: float) -> np.ndarray:
-    """Annual exit probability by age (years, 1-based in the table) and relative size."""
+    """Annual exit probability by age in years since founding (table entry k is the (k+1)-th year of life)
+    and by size relative to the median."""
     table = np.asarray(hazard_by_age)
     index = np.clip(np.floor(age).astype(int), 0, len(table) - 1)
     relative = np.maximum(size, 1e-6) / max(median_size, 1e-6)
@@ -71,7 +72,7 @@ def exit_firms(model) -> None:
     p, firms = model.params.firms, model.firms
     live = firms.live()
     size = firms.capacity[live] * firms.productivity[live]
-    annual = exit_hazard(firms.age[live] + 1.0, size, p.exit_hazard_by_age, p.exit_size_elasticity,
+    annual = exit_hazard(firms.age[live], size, p.exit_hazard_by_age, p.exit_size_elasticity,
                          model.median_firm_size)
     per_step = 1.0 - (1.0 - annual) ** (1.0 / model.steps_per_year)
     leaving = live[model.streams["firms"].random(live.size) < per_step]

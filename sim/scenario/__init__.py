@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from sim.region import Region, load_region
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import deep_merge, read_chain, validate
 from sim.scenario.yamlmarks import Marks, format_path
+
+if TYPE_CHECKING:
+    from sim.region import Region
 
 __all__ = ["Scenario", "ScenarioError", "load_scenario", "Section"]
 
@@ -69,6 +72,8 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         file, line = marks.get(("region",), (str(path), None))
         raise ScenarioError(f"region file not found: {data['region']}", file=file, line=line,
                             key_path="region")
+    from sim.region import load_region  # here: sim.region imports this package's errors
+
     region = load_region(region_path)
     check_references(data, marks, str(path), region)
     return Scenario(data["name"], str(path), data, tuple(texts), region)

@@ -1,0 +1,23 @@
+import numpy as np
+
+from sim.rules import villages
+
+
+def test_beautiful_schedule_meets_plan_counts():
+    assert villages.beautiful_schedule(2027, 2023, 10, 20) == 10
+    assert villages.beautiful_schedule(2033, 2023, 10, 20) == 20
+    counts = [villages.beautiful_schedule(y, 2023, 10, 20) for y in range(2023, 2034)]
+    assert counts == sorted(counts)
+
+
+def test_initial_income_respects_floor_and_spread():
+    rng = np.random.default_rng(3)
+    income = villages.initial_operating_income(rng, 50_000, 370.0, 0.66, 20.0)
+    assert income.min() >= 20.0
+    assert abs(np.median(income) / 370.0 - 1) < 0.03
+
+
+def test_initial_environment_share_meeting_standard():
+    rng = np.random.default_rng(4)
+    scores = villages.initial_environment_scores(rng, 100_000, 0.8, 0.55)
+    assert abs((scores >= 0.8).mean() - 0.55) < 0.01
