@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
             print(schema_markdown())
             return 0
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # one line, even when a key or value in the file holds a line break
+        message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 1
 
@@ -55,6 +57,9 @@ def _run(args) -> int:
         raise ScenarioError(f"--seed must be >= 0, got {args.seed}", file="<command line>")
     overrides = {"scale": args.scale} if args.scale is not None else None
     scenario = load_scenario(args.scenario, overrides)
+    for path in (args.out, *args.out.parents):  # fail now, not after the run
+        if path.exists() and not path.is_dir():
+            raise ScenarioError(f"{path} exists and is not a directory", file="<command line>", key_path="--out")
     start = time.perf_counter()
     tables = run_and_write(scenario, args.seed, args.out)
     _print_summary(scenario.name, args.seed, tables, time.perf_counter() - start, args.out)

@@ -7,6 +7,7 @@ Village-level units are generated from the towns' counts: ``<town>_c<nn>`` for c
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,12 +115,21 @@ class _Reader:
         if kind in (float, int):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 self.fail(path + (key,), f"must be a number, got {value!r}")
+            if isinstance(value, float) and not math.isfinite(value):
+                self.fail(path + (key,), f"must be a finite number, got {value}")
             if minimum is not None and value < minimum:
                 self.fail(path + (key,), f"must be >= {minimum}, got {value}")
             return kind(value)
         if not isinstance(value, kind):
             self.fail(path + (key,), f"must be {kind.__name__}, got {value!r}")
         return value
+
+    def numbers(self, data: dict, key: str, path: tuple) -> dict:
+        """An optional mapping of ids to non-negative numbers (sector_mix, village_income_mix)."""
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            self.fail(path + (key,), "must be a mapping of ids to numbers")
+        return {k: self.get(value, k, path + (key,)) for k in value}
 
     def items(self, data: dict, key: str) -> list:
         value = data.get(key) if isinstance(data, dict) else None
@@ -158,9 +168,12 @@ def load_region(path: str | Path) -> Region:
     for key in ("industrial_output_2022_100m_cny", "industrial_firms_2022", "above_scale_firms_2022",
                 "high_tech_firms_2022", "fiscal_tax_to_gdp", "gdp_2023_100m_cny"):
         r.get(district, key, ("district",))
-    villages = _villages(r, data.get("named_villages") or [], towns)
-    return Region(str(path), int(data.get("base_year", 2022)), district, sectors, zones, towns, parks,
-                  villages)
+    named = data.get("named_villages") or []
+    if not isinstance(named, list):
+        r.fail(("named_villages",), "must be a list")
+    villages = _villages(r, named, towns)
+    base_year = r.get(data, "base_year", (), int) if "base_year" in data else 2022
+    return Region(str(path), base_year, district, sectors, zones, towns, parks, villages)
 
 
 def _sector(r: _Reader, s: dict, i: int) -> Sector:
@@ -177,12 +190,13 @@ def _town(r: _Reader, t: dict, i: int, zone_ids: set, sector_ids: set) -> TownSp
     town_type = r.get(t, "type", path, str)
     if town_type not in TOWN_TYPES:
         r.fail(path + ("type",), f"type must be one of {', '.join(TOWN_TYPES)}")
-    mix = t.get("sector_mix") or {}
+    mix = r.numbers(t, "sector_mix", path)
     for sector in mix:
         if sector not in sector_ids:
             r.fail(path + ("sector_mix", sector), f"unknown sector '{sector}'")
-    income_mix = {k: float(t.get("village_income_mix", {}).get(k, 0.0)) for k in INCOME_SOURCES}
-    unknown = set(t.get("village_income_mix", {})) - set(INCOME_SOURCES)
+    given = r.numbers(t, "village_income_mix", path)
+    income_mix = {k: float(given.get(k, 0.0)) for k in INCOME_SOURCES}
+    unknown = set(given) - set(INCOME_SOURCES)
     if unknown:
         r.fail(path + ("village_income_mix",), f"unknown income source '{sorted(unknown)[0]}'")
     return TownSpec(
@@ -201,6 +215,8 @@ def _park(r: _Reader, p: dict, i: int, town_ids: set, sector_ids: set) -> ParkSp
     if town not in town_ids:
         r.fail(path + ("town",), f"unknown town '{town}'")
     sectors = p.get("sectors") or []
+    if not isinstance(sectors, list):
+        r.fail(path + ("sectors",), "must be a list of sector ids")
     for sector in sectors:
         if sector not in sector_ids:
             r.fail(path + ("sectors",), f"unknown sector '{sector}'")
@@ -216,6 +232,9 @@ def _villages(r: _Reader, named: list, towns: tuple) -> tuple[VillageSpec, ...]:
     named_by_town: dict[str, list] = {}
     for i, v in enumerate(named):
         town = r.get(v, "town", ("named_villages", i), str)
+        r.get(v, "id", ("named_villages", i), str)
+        if v.get("operating_income_2023_10k_cny") is not None:
+            r.get(v, "operating_income_2023_10k_cny", ("named_villages", i))
         named_by_town.setdefault(town, []).append(v)
     out = []
     for town in towns:

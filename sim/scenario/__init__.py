@@ -65,12 +65,14 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     raw, marks, texts = read_chain(path)
     if overrides:
         raw = deep_merge(raw, overrides)
+        marks = _override_marks(overrides, marks)
     data = validate(raw, marks, str(path))
     data["name"] = data["name"] or path.stem
     region_path = _region_path(path.resolve(), raw, data["region"])
-    if not region_path.exists():
+    if not region_path.is_file():
         file, line = marks.get(("region",), (str(path), None))
-        raise ScenarioError(f"region file not found: {data['region']}", file=file, line=line,
+        problem = "is not a file" if region_path.exists() else "not found"
+        raise ScenarioError(f"region file {problem}: {data['region']}", file=file, line=line,
                             key_path="region")
     from sim.region import load_region  # here: sim.region imports this package's errors
 
@@ -79,13 +81,27 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     return Scenario(data["name"], str(path), data, tuple(texts), region)
 
 
+def _override_marks(overrides: dict, marks: Marks, key_path: tuple = ()) -> Marks:
+    """Errors in values given as overrides (``--scale``, sweeps) point there, not at the scenario file."""
+    out = dict(marks)
+    for key, value in overrides.items():
+        path = key_path + (key,)
+        if isinstance(value, dict):
+            out.setdefault(path, ("<overrides>", None))
+            out = _override_marks(value, out, path)
+        else:
+            out = {k: v for k, v in out.items() if k[:len(path)] != path}  # replaced, with what was under it
+            out[path] = ("<overrides>", None)
+    return out
+
+
 def _region_path(path: Path, raw: dict, region: str) -> Path:
     # relative to the file that set it; the default is relative to the scenarios folder of the root file
     candidate = (path.parent / region).resolve()
-    if candidate.exists():
+    if candidate.is_file():
         return candidate
     for parent in path.parents:
-        if (parent / region).exists():
+        if (parent / region).is_file():
             return (parent / region).resolve()
     return candidate
 

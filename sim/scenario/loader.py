@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 from pathlib import Path
 
 from sim.scenario.errors import ScenarioError
@@ -38,6 +39,8 @@ def read_chain(path: Path, _seen: tuple = ()) -> tuple[dict, Marks, list[tuple[s
         raise ScenarioError(f"extends cycle: {chain}", file=file, line=line, key_path="extends")
     if not parent_path.exists():
         raise ScenarioError(f"extends target not found: {parent}", file=file, line=line, key_path="extends")
+    if not parent_path.is_file():
+        raise ScenarioError(f"extends target is not a file: {parent}", file=file, line=line, key_path="extends")
     base, base_marks, base_texts = read_chain(parent_path, (*_seen, path))
     merged_marks = dict(base_marks)
     merged_marks.update(marks)
@@ -146,17 +149,32 @@ class Validator:
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in value),
         }[kind]
         if not ok:
-            self.fail(key_path, f"must be {_TYPE_NAMES[kind]}, got {value!r}")
+            self.fail(key_path, f"must be {_TYPE_NAMES[kind]}, got {_show(value)}")
         numbers = value if kind == "float_list" else [value] if kind in ("float", "int", "year") else []
         for number in numbers:
+            if not _finite(number):  # .nan passes every min/max test, .inf breaks the model
+                self.fail(key_path, f"must be a finite number, got {_show(number)}")
             if param.min is not None and number < param.min:
                 self.fail(key_path, f"must be >= {param.min}, got {number}")
             if param.max is not None and number > param.max:
                 self.fail(key_path, f"must be <= {param.max}, got {number}")
         if param.choices and value not in param.choices:
-            self.fail(key_path, f"must be one of {', '.join(param.choices)}, got {value!r}")
+            self.fail(key_path, f"must be one of {', '.join(param.choices)}, got {_show(value)}")
         return float(value) if kind == "float" else [float(v) for v in value] if kind == "float_list" \
             else value
+
+
+def _finite(number) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _show(value, limit: int = 60) -> str:
+    """repr of a bad value, cut short so the error stays one short line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def validate(data: dict, marks: Marks, file: str) -> dict:
