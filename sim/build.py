@@ -40,17 +40,25 @@ def initial_firm_sizes(rng, count: int, above_scale: int, threshold: float, tail
     return investment.draw_project_sizes(rng, count, minimum, tail, LARGEST_FIRM_100M_CNY)
 
 
-def deal_to_cells(rng, sizes: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Cell index of each firm; largest firms first, cells drawn by the output they still lack."""
+def deal_to_cells(rng, sizes: np.ndarray, targets: np.ndarray, one_by_one: int = 2000,
+                  block: int = 512) -> np.ndarray:
+    """Cell index of each firm; largest firms first, cells drawn by the output they still lack.
+    The largest ``one_by_one`` firms are dealt singly, the rest in blocks (they barely move the gaps)."""
     flat = targets.ravel()
     missing = flat.copy()
     cells = np.empty(sizes.size, dtype=np.int64)
-    for i in np.argsort(-sizes):
+    order = np.argsort(-sizes, kind="stable")
+    bounds = list(range(min(one_by_one, order.size))) + list(range(min(one_by_one, order.size), order.size, block))
+    bounds.append(order.size)
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        chunk = order[start:stop]
         weights = np.maximum(missing, 0.0)
         if weights.sum() <= 0:
             weights = flat
-        cells[i] = rng.choice(flat.size, p=weights / weights.sum())
-        missing[cells[i]] -= sizes[i]
+        cumulative = np.cumsum(weights)
+        drawn = np.searchsorted(cumulative, rng.random(chunk.size) * cumulative[-1], side="right")
+        cells[chunk] = np.minimum(drawn, flat.size - 1)
+        np.subtract.at(missing, cells[chunk], sizes[chunk])
     return cells
 
 
@@ -67,7 +75,7 @@ def build_firms(model) -> None:
     sizes = sizes * np.where(got > 0, targets.ravel() / np.maximum(got, 1e-12), 1.0)[cells]
     run_rate = sizes * np.sqrt(1.0 + d["real_growth_2023"]["secondary"])
     town, sector = cells // n_sectors, cells % n_sectors
-    park = np.array([pick_park(model, int(t), int(s)) for t, s in zip(town, sector)], dtype=np.int64)
+    park = pick_parks(model, town, sector)
     ages = model.streams["build"].exponential(MEAN_FIRM_AGE_YEARS, count)
     rows = model.add_firms(sector=sector, town=town, park=park, capacity=run_rate, age=ages, birth_year=0)
     firms = model.firms
@@ -77,13 +85,25 @@ def build_firms(model) -> None:
     assign_high_tech(model, rows, int(round(d["high_tech_firms_2022"] * model.scale)))
 
 
-def pick_park(model, town: int, sector: int) -> int:
-    parks = model.parks_of_town(town)
-    if not parks or model.streams["build"].random() > PARK_SHARE_OF_FIRMS:
-        return -1
-    weights = np.array([2.0 if model.sector_ids[sector] in park.leading_sectors else 1.0 for park in parks])
-    weights *= np.array([max(park.land_used_mu, 1.0) for park in parks])
-    return parks[model.streams["build"].choice(len(parks), p=weights / weights.sum())].index
+def pick_parks(model, town: np.ndarray, sector: np.ndarray) -> np.ndarray:
+    """A park for about half of the firms: among their town's parks, by used land, doubled where the
+    firm's sector leads the park; -1 (town land outside parks) for the rest."""
+    rng = model.streams["build"]
+    park = np.full(town.size, -1, dtype=np.int64)
+    in_park = rng.random(town.size) < PARK_SHARE_OF_FIRMS
+    pick = rng.random(town.size)
+    for t in range(len(model.towns)):
+        parks = model.parks_of_town(t)
+        if not parks:
+            continue
+        leads = np.array([[s in p.leading_sectors for s in model.sector_ids] for p in parks])  # park x sector
+        used = np.array([max(p.land_used_mu, 1.0) for p in parks])
+        members = np.flatnonzero((town == t) & in_park)
+        weights = used[:, None] * np.where(leads, 2.0, 1.0)[:, sector[members]]  # park x member
+        cumulative = np.cumsum(weights, axis=0)
+        chosen = (cumulative < pick[members] * cumulative[-1]).sum(axis=0)
+        park[members] = np.array([p.index for p in parks])[np.minimum(chosen, len(parks) - 1)]
+    return park
 
 
 def assign_park_land(model, rows: np.ndarray) -> None:

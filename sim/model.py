@@ -81,6 +81,7 @@ class RegionModel(mesa.Model):
         self.towns = [Town(self, t, i, self.zone_index[t.zone]) for i, t in enumerate(r.towns)]
         self.parks = [Park(self, p, i, self.town_index[p.town], self.towns[self.town_index[p.town]].zone_index,
                            self.scale) for i, p in enumerate(r.parks)]
+        self.town_zone = np.array([t.zone_index for t in self.towns])
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
@@ -100,7 +101,7 @@ class RegionModel(mesa.Model):
 
     # ---- firms --------------------------------------------------------------------------------------
     def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None):
-        zone = np.array([self.towns[t].zone_index for t in np.atleast_1d(town)])
+        zone = self.town_zone[np.atleast_1d(town)]
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
                               capacity=capacity, productivity=1.0, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
@@ -122,15 +123,6 @@ class RegionModel(mesa.Model):
         for row in rows:
             self.firm_agents.pop(int(row)).remove()
 
-    def expandable_firm(self, sector: int, park: int, town: int) -> int | None:
-        firms = self.firms
-        mask = firms.alive & (firms.sector == sector) & (firms.park == park) & (firms.town == town)
-        candidates = np.flatnonzero(mask)
-        if candidates.size == 0:
-            return None
-        weights = firms.capacity[candidates]
-        return int(self.streams["investment"].choice(candidates, p=weights / weights.sum()))
-
     def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
         firms = self.firms
         park = firms.park[rows]
@@ -150,17 +142,13 @@ class RegionModel(mesa.Model):
     def town_has_parks(self, town: int) -> bool:
         return any(p.town_index == town for p in self.parks)
 
-    def parks_with_land(self, land_mu: float, town: int | None = None, leading_sector: int | None = None):
-        parks = self.parks if town is None else self.parks_of_town(town)
-        if leading_sector is not None:
-            parks = [p for p in parks if self.sector_ids[leading_sector] in p.leading_sectors]
-        return [p for p in parks if p.land_free_mu >= land_mu]
-
-    def draw_attracting_town(self) -> int:
+    def draw_attracting_town(self, u: float) -> int:
+        """The town that draws a project under town-by-town attraction (``u`` uniform in [0, 1))."""
         bonus = self.params.integration.horse_race_attraction_bonus
         weights = np.array([np.sqrt(t.industrial_output_last_100m_cny) * (1 + t.access_index)
                             * (1 + bonus * t.horse_race_winner) for t in self.towns])
-        return int(self.streams["investment"].choice(len(self.towns), p=weights / weights.sum()))
+        cumulative = np.cumsum(weights)
+        return int(min(np.searchsorted(cumulative, u * cumulative[-1], side="right"), len(self.towns) - 1))
 
     def take_steered_town(self) -> int | None:
         waiting = np.flatnonzero(self.steering_quota >= 1.0)

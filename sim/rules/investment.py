@@ -56,72 +56,98 @@ def draw_project_sizes(rng, count: int, minimum: float, tail_exponent: float, ma
 
 
 def logit_choice(rng, utility: np.ndarray) -> int:
-    """Index of the option with the highest utility plus Gumbel noise."""
+    """Index of the option with the highest utility plus Gumbel noise (a multinomial logit draw)."""
     return int(np.argmax(utility + rng.gumbel(size=utility.size)))
+
+
+class ParkOptions:
+    """One step's view of the parks as arrays for location choice; reservations write through to the agents."""
+
+    def __init__(self, model):
+        p = model.params.investment
+        elasticity = model.params.clustering.localization_elasticity
+        self.parks = model.parks
+        self.free = np.array([park.land_free_mu for park in self.parks])
+        self.town = np.array([park.town_index for park in self.parks])
+        zone = np.array([park.zone_index for park in self.parks])
+        access = np.array([model.towns[t].access_index for t in self.town])
+        self.leads = np.array([[s in park.leading_sectors for s in model.sector_ids] for park in self.parks])
+        # the parts of the utility that do not change within a step, by park x sector
+        self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
+                      + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads)
+        self.land_weight = p.choice_land_weight
+
+    def candidates(self, land: float, town: int | None = None, sector: int | None = None) -> np.ndarray:
+        ok = self.free >= land
+        if town is not None:
+            ok &= self.town == town
+        if sector is not None:
+            ok &= self.leads[:, sector]
+        return np.flatnonzero(ok)
+
+    def choose(self, gumbel: np.ndarray, candidates: np.ndarray, sector: int) -> int:
+        """Logit choice with pre-drawn Gumbel noise (one draw per park, so draws stay aligned)."""
+        utility = self.land_weight * np.log1p(self.free[candidates]) + self.fixed[candidates, sector]
+        return int(candidates[np.argmax(utility + gumbel[candidates])])
+
+    def reserve(self, park: int, land: float) -> None:
+        self.free[park] -= land
+        self.parks[park].land_used_mu += land
 
 
 def sign_projects(model) -> None:
     """Each step: new projects are signed, a share abandoned, the rest located (land reserved)."""
-    p = model.params.investment
+    p, rng = model.params.investment, model.streams["investment"]
     years_in = model.year - model.first_year
     rate = p.projects_per_year * (1 + p.inflow_growth_per_year) ** years_in * model.scale
-    count = model.streams["investment"].poisson(rate / model.steps_per_year)
+    count = rng.poisson(rate / model.steps_per_year)
     if count == 0:
         return
-    sizes = draw_project_sizes(model.streams["investment"], count, p.project_size_min_100m_cny, p.project_size_tail_exponent,
+    sizes = draw_project_sizes(rng, count, p.project_size_min_100m_cny, p.project_size_tail_exponent,
                                p.project_size_max_100m_cny)
-    sectors = model.streams["investment"].choice(len(model.sector_ids), size=count, p=model.project_sector_probs)
-    lands = model.streams["investment"].random(count) < p.landing_rate
-    for size, sector, lands_here in zip(sizes, sectors, lands):
-        row = model.projects.add(1, sector=sector, investment=size, sign_step=model.steps,
-                                 land_mu=size / p.land_intensity_100m_cny_per_mu)[0]
-        model.year_stats["projects_signed"] += 1
-        model.year_stats["investment_signed_100m_cny"] += size
-        if not lands_here:
-            model.projects.status[row] = ProjectStatus.ABANDONED
-            continue
-        locate_project(model, row)
+    sectors = rng.choice(len(model.sector_ids), size=count, p=model.project_sector_probs)
+    lands = rng.random(count) < p.landing_rate
+    rows = model.projects.add(count, sector=sectors, investment=sizes, sign_step=model.steps,
+                              land_mu=sizes / p.land_intensity_100m_cny_per_mu)
+    model.year_stats["projects_signed"] += count
+    model.year_stats["investment_signed_100m_cny"] += float(sizes.sum())
+    model.projects.status[rows[~lands]] = ProjectStatus.ABANDONED
+    options = ParkOptions(model)
+    # every project draws the same uniforms and Gumbel noise whichever branch it takes, so that variants
+    # which send some projects elsewhere keep the others' draws aligned (common random numbers)
+    uniforms = rng.random((count, 5))
+    gumbel = rng.gumbel(size=(count, len(model.parks)))
+    for i in np.flatnonzero(lands):
+        locate_project(model, int(rows[i]), options, uniforms[i], gumbel[i])
 
 
-def locate_project(model, row: int) -> None:
-    """Choose where a landing project goes; reserve its land or mark it lost."""
+def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel: np.ndarray) -> None:
+    """Choose where a landing project goes; reserve its land or mark it lost.
+    ``u``: uniforms for steering, unified matching, outside-park, loss and the attracting town."""
     p, proj = model.params.investment, model.projects
     sector, land = int(proj.sector[row]), float(proj.land_mu[row])
     steered_town = model.take_steered_town()
+    town = model.draw_attracting_town(u[4])
     if steered_town is not None:
-        town, parks = steered_town, model.parks_with_land(land, town=steered_town)
-    elif sector in model.focus_sector_indices and model.streams["investment"].random() < p.steering_share:
-        town, parks = None, model.parks_with_land(land, leading_sector=sector)
-    elif model.streams["investment"].random() < model.unified_attraction_level():
-        town, parks = None, model.parks_with_land(land)
+        town, parks = steered_town, options.candidates(land, town=steered_town)
+    elif sector in model.focus_sector_indices and u[0] < p.steering_share:
+        town, parks = None, options.candidates(land, sector=sector)
+    elif u[1] < model.unified_attraction_level():
+        town, parks = None, options.candidates(land)
     else:
-        town = model.draw_attracting_town()
-        parks = [] if model.streams["investment"].random() < p.outside_park_share else model.parks_with_land(land, town=town)
-        if not parks and model.streams["investment"].random() < p.lost_without_land and model.town_has_parks(town):
+        parks = options.candidates(np.inf) if u[2] < p.outside_park_share else options.candidates(land, town=town)
+        if parks.size == 0 and u[3] < p.lost_without_land and model.town_has_parks(town):
             proj.status[row] = ProjectStatus.LOST
             model.year_stats["projects_lost"] += 1
             return
-    if parks:
-        park = parks[logit_choice(model.streams["investment"], park_utilities(model, parks, sector))]
-        park.land_used_mu += land
-        proj.park[row], proj.town[row] = park.index, park.town_index
+    if parks.size:
+        park = options.choose(gumbel, parks, sector)
+        options.reserve(park, land)
+        proj.park[row], proj.town[row] = park, options.town[park]
     else:
-        if town is None:  # no park in the district has the land: the project takes scattered land
-            town = model.draw_attracting_town()
-        proj.town[row] = town
+        # no park has the land: the project takes scattered land in the town that drew it
+        proj.town[row] = model.draw_attracting_town(u[4]) if town is None else town
     proj.status[row] = ProjectStatus.SIGNED
-
-
-def park_utilities(model, parks: list, sector: int) -> np.ndarray:
-    """Logit utility of each candidate park for a project of ``sector``."""
-    p = model.params.investment
-    elasticity = model.params.clustering.localization_elasticity
-    free = np.array([park.land_free_mu for park in parks])
-    cluster = np.array([model.cluster_output(park.zone_index, sector) for park in parks])
-    access = np.array([model.towns[park.town_index].access_index for park in parks])
-    match = np.array([model.sector_ids[sector] in park.leading_sectors for park in parks], dtype=float)
-    return (p.choice_land_weight * np.log1p(free) + p.choice_profit_weight * elasticity * np.log1p(cluster)
-            + p.choice_access_weight * access + p.choice_sector_match_weight * match)
 
 
 def advance_pipeline(model) -> None:
@@ -142,34 +168,63 @@ def advance_pipeline(model) -> None:
         model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
     building = np.flatnonzero(status == ProjectStatus.BUILDING)
     proj.quarters_left[building] -= 1
-    for row in building[proj.quarters_left[building] <= 0]:
-        start_production(model, int(row))
+    finishing = building[proj.quarters_left[building] <= 0]
+    if finishing.size:
+        start_production(model, finishing)
     ramp_capacity(model)
 
 
-def start_production(model, row: int) -> None:
+def start_production(model, rows: np.ndarray) -> None:
+    """Finished projects start producing: expand a firm of their sector and place, or found one."""
     p, proj = model.params.investment, model.projects
     if model.warming_up:  # already producing before the base year: part of the 2022 firms and land
-        if proj.park[row] >= 0:
+        for row in rows[proj.park[rows] >= 0]:
             park = model.parks[proj.park[row]]
             park.land_used_mu = max(park.land_used_mu - proj.land_mu[row], 0.0)
-        proj.status[row] = ProjectStatus.DONE
+        proj.status[rows] = ProjectStatus.DONE
         return
-    capacity = proj.investment[row] * p.funds_in_place_share * p.output_per_investment
-    proj.capacity_per_step[row] = capacity / p.ramp_up_quarters
-    proj.capacity_left[row] = capacity
-    proj.status[row] = ProjectStatus.PRODUCING
-    proj.produce_step[row] = model.steps
-    model.year_stats["projects_producing"] += 1
-    sector, park, town = int(proj.sector[row]), int(proj.park[row]), int(proj.town[row])
-    firm = model.expandable_firm(sector, park, town) if model.streams["investment"].random() < p.expansion_share else None
-    if firm is None:
-        first = min(proj.capacity_per_step[row], capacity)
-        firm = int(model.add_firms(sector=np.array([sector]), town=np.array([town]), park=np.array([park]),
-                                   capacity=np.array([first]), from_project=True)[0])
-        proj.capacity_left[row] -= first
-    model.firms.land_mu[firm] += proj.land_mu[row]
-    proj.firm_row[row] = firm
+    capacity = proj.investment[rows] * p.funds_in_place_share * p.output_per_investment
+    proj.capacity_per_step[rows] = capacity / p.ramp_up_quarters
+    proj.capacity_left[rows] = capacity
+    proj.status[rows] = ProjectStatus.PRODUCING
+    proj.produce_step[rows] = model.steps
+    model.year_stats["projects_producing"] += int(rows.size)
+    draws = model.streams["investment"].random((rows.size, 2))  # expand?, which firm
+    firm = expanding_firms(model, rows, draws[:, 0] < p.expansion_share, draws[:, 1])
+    new = firm < 0
+    if new.any():
+        first = np.minimum(proj.capacity_per_step[rows[new]], capacity[new])
+        firm[new] = model.add_firms(sector=proj.sector[rows[new]], town=proj.town[rows[new]],
+                                    park=proj.park[rows[new]], capacity=first, from_project=True)
+        proj.capacity_left[rows[new]] -= first
+    np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])
+    proj.firm_row[rows] = firm
+
+
+def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarray) -> np.ndarray:
+    """For each project that expands, a live firm of the same sector, park and town (weighted by
+    capacity), or -1 when there is none or the project founds a new firm."""
+    firm = np.full(rows.size, -1, dtype=np.int64)
+    if not expands.any():
+        return firm
+    firms, proj = model.firms, model.projects
+    live = firms.live()
+    n_parks, n_towns = len(model.parks) + 1, len(model.towns)
+
+    def key(sector, park, town):
+        return (sector.astype(np.int64) * n_parks + park + 1) * n_towns + town
+
+    live_keys = key(firms.sector[live], firms.park[live], firms.town[live])
+    order = np.argsort(live_keys, kind="stable")
+    sorted_keys = live_keys[order]
+    wanted = key(proj.sector[rows], proj.park[rows], proj.town[rows])
+    low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
+    for i in np.flatnonzero(expands & (high > low)):
+        members = live[order[low[i]:high[i]]]
+        weights = firms.capacity[members]
+        firm[i] = members[np.searchsorted(np.cumsum(weights), pick[i] * weights.sum())
+                          .clip(0, members.size - 1)]
+    return firm
 
 
 def ramp_capacity(model) -> None:
