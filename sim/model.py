@@ -142,13 +142,12 @@ class RegionModel(mesa.Model):
     def town_has_parks(self, town: int) -> bool:
         return any(p.town_index == town for p in self.parks)
 
-    def draw_attracting_town(self, u: float) -> int:
-        """The town that draws a project under town-by-town attraction (``u`` uniform in [0, 1))."""
+    def attraction_weights(self) -> np.ndarray:
+        """Cumulative weights of towns drawing projects under town-by-town attraction: size, access, 赛马."""
         bonus = self.params.integration.horse_race_attraction_bonus
         weights = np.array([np.sqrt(t.industrial_output_last_100m_cny) * (1 + t.access_index)
                             * (1 + bonus * t.horse_race_winner) for t in self.towns])
-        cumulative = np.cumsum(weights)
-        return int(min(np.searchsorted(cumulative, u * cumulative[-1], side="right"), len(self.towns) - 1))
+        return np.cumsum(weights)
 
     def take_steered_town(self) -> int | None:
         waiting = np.flatnonzero(self.steering_quota >= 1.0)

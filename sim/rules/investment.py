@@ -76,6 +76,12 @@ class ParkOptions:
         self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
                       + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads)
         self.land_weight = p.choice_land_weight
+        self.town_cumulative = model.attraction_weights()
+
+    def attracting_town(self, u: float) -> int:
+        """The town that draws a project under town-by-town attraction (``u`` uniform in [0, 1))."""
+        town = np.searchsorted(self.town_cumulative, u * self.town_cumulative[-1], side="right")
+        return int(min(town, self.town_cumulative.size - 1))
 
     def candidates(self, land: float, town: int | None = None, sector: int | None = None) -> np.ndarray:
         ok = self.free >= land
@@ -127,7 +133,7 @@ def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel:
     p, proj = model.params.investment, model.projects
     sector, land = int(proj.sector[row]), float(proj.land_mu[row])
     steered_town = model.take_steered_town()
-    town = model.draw_attracting_town(u[4])
+    town = options.attracting_town(u[4])
     if steered_town is not None:
         town, parks = steered_town, options.candidates(land, town=steered_town)
     elif sector in model.focus_sector_indices and u[0] < p.steering_share:
@@ -146,7 +152,7 @@ def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel:
         proj.park[row], proj.town[row] = park, options.town[park]
     else:
         # no park has the land: the project takes scattered land in the town that drew it
-        proj.town[row] = model.draw_attracting_town(u[4]) if town is None else town
+        proj.town[row] = options.attracting_town(u[4]) if town is None else town
     proj.status[row] = ProjectStatus.SIGNED
 
 
@@ -202,13 +208,13 @@ def start_production(model, rows: np.ndarray) -> None:
 
 
 def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarray) -> np.ndarray:
-    """For each project that expands, a live firm of the same sector, park and town (weighted by
-    capacity), or -1 when there is none or the project founds a new firm."""
+    """For each project that expands, a live above-scale firm of the same sector, park and town (weighted
+    by capacity; 增资扩产 is done by established firms), or -1 when there is none or it founds a firm."""
     firm = np.full(rows.size, -1, dtype=np.int64)
     if not expands.any():
         return firm
     firms, proj = model.firms, model.projects
-    live = firms.live()
+    live = np.flatnonzero(firms.alive & firms.above_scale)
     n_parks, n_towns = len(model.parks) + 1, len(model.towns)
 
     def key(sector, park, town):
