@@ -32,9 +32,10 @@ def theil_t(income: np.ndarray, population: np.ndarray, groups: np.ndarray) -> t
 class Recorder:
     """Collects one row per year and entity; ``tables()`` returns plain column dicts."""
 
-    def __init__(self, model):
+    def __init__(self, model, firm_panel: bool = False):
         self.model = model
         self.rows = {name: [] for name in ("district", "zones", "towns", "villages", "clusters", "parks")}
+        self.firm_panel = [] if firm_panel else None  # one dict of arrays per year (opt-in: large)
 
     def record_year(self, industry: dict) -> None:
         m = self.model
@@ -46,6 +47,28 @@ class Recorder:
         self._villages(price)
         self._zones(price, industry, above)
         self._district(price, industry, above)
+        if self.firm_panel is not None:
+            self._firms(price)
+
+    def _firms(self, price: float) -> None:
+        """Every firm that produced this year: the panel behind the firm-level validation checks."""
+        m = self.model
+        firms = m.firms
+        rows = np.flatnonzero(firms.output_last_year > 0)
+        zone, sector = firms.zone[rows], firms.sector[rows]
+        park_ids = np.array([*m.park_ids, ""], dtype=object)
+        self.firm_panel.append({
+            "year": np.full(rows.size, m.year, dtype=np.int16), "firm": rows.astype(np.int64),
+            "sector": np.array(m.sector_ids, dtype=object)[sector], "town": np.array(m.town_ids, dtype=object)[firms.town[rows]],
+            "zone": np.array([z.id for z in m.zones], dtype=object)[zone], "park": park_ids[firms.park[rows]],
+            "output_100m_cny": firms.output_last_year[rows] * price,
+            "capacity_100m_cny": firms.capacity[rows] * price,
+            "own_productivity": firms.productivity[rows].copy(),
+            "cluster_capacity_100m_cny": m.cluster_capacity[zone, sector] * price,
+            "age_years": firms.age[rows].copy(), "above_scale": firms.above_scale[rows].copy(),
+            "high_tech": firms.high_tech[rows].copy(), "alive_at_year_end": firms.alive[rows].copy(),
+            "from_project": firms.from_project[rows].copy(),
+        })
 
     def _above_scale_rows(self, industry: dict) -> np.ndarray:
         threshold = self.model.params.firms.above_scale_threshold_100m_cny
@@ -208,6 +231,9 @@ class Recorder:
         """Column dicts by table name, plus the evaluated targets."""
         out = {name: _columns(rows) for name, rows in self.rows.items()}
         out["targets"] = _columns(evaluate_targets(self.rows["district"], self.rows["zones"], self.model))
+        if self.firm_panel:
+            out["firms"] = {key: np.concatenate([year[key] for year in self.firm_panel])
+                            for key in self.firm_panel[0]}
         return out
 
 

@@ -29,7 +29,8 @@ STREAMS = ("build", "firms", "investment", "villages")
 class RegionModel(mesa.Model):
     """Xinhui District under one scenario; ``run()`` simulates the horizon and returns the yearly records."""
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None,
+                 firm_panel: bool = False):
         super().__init__(rng=np.random.default_rng(seed))
         # one child stream per mechanism, all spawned from the model's rng: a variant that changes one
         # mechanism leaves the random draws of the others untouched (common random numbers)
@@ -45,7 +46,7 @@ class RegionModel(mesa.Model):
         self.warming_up = False
         self._index_region()
         self._make_agents()
-        self.records = indicators.Recorder(self)
+        self.records = indicators.Recorder(self, firm_panel)
         self.year_stats = defaultdict(float)
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))

@@ -63,6 +63,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     if not path.exists():
         raise ScenarioError("file not found", file=str(path))
     raw, marks, texts = read_chain(path)
+    raw.pop("sweep", None)  # a batch sweep (validated and expanded by sim.batch.sweep), not a parameter
     if overrides:
         raw = deep_merge(raw, overrides)
         marks = _override_marks(overrides, marks)

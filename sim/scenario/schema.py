@@ -104,7 +104,7 @@ _SECTOR_MIX = {"high_end_equipment": 0.22, "new_materials": 0.16, "electronics":
 INVESTMENT = {
     "projects_per_year": P(75.0, "projects/yr", "Mean number of signed investment projects (Poisson).",
                            "estimate: with the size distribution below gives about 350亿 signed a year, "
-                           "below the plan's 500亿 target (plan: investment_landed_2023_2025)", min=0),
+                           "below the plan's 500亿 target (plan: investment_landed_2023_2025)", min=0, max=10000),
     "inflow_growth_per_year": P(0.0, "1/yr", "Growth of the number of signed projects.", "estimate", min=-0.5,
                                 max=1),
     "project_size_min_100m_cny": P(1.0, "亿元", "Smallest signed project (total investment).",
@@ -113,7 +113,7 @@ INVESTMENT = {
                                     "estimate: heavy tail, a few 100亿 projects (CALB 200亿, lit I4)", min=0.5,
                                     max=4),
     "project_size_max_100m_cny": P(200.0, "亿元", "Largest signed project.", "lit I4: CALB base 200亿",
-                                   min=0.01),
+                                   min=0.01, max=100000),
     "sector_mix": Weights("sectors", dict(_SECTOR_MIX), doc="Relative frequency of sectors among signed "
                           "projects.", source="estimate: 2022 output mix tilted to new energy (CALB) and "
                           "new materials (facts §3)"),
