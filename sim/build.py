@@ -166,11 +166,12 @@ def build_villages(model) -> None:
 
 
 def warm_up_pipeline(model) -> None:
-    """Sign and advance projects over the two years before 2023 so that construction is under way;
-    projects that would already produce before 2023 are part of the base-year firms and are dropped."""
-    steps = WARM_UP_YEARS * model.steps_per_year
-    model.warming_up = True
-    for _ in range(steps):
+    """Sign and advance projects over the two years before 2023, so that in 2023 some are being built and
+    some ramp up (as CALB did from April 2023). The capacity that warm-up projects already delivered is
+    part of the 2022 base, so all firms are scaled back to keep the base-year output."""
+    before = float(model.firms.capacity[model.firms.live()].sum())
+    for _ in range(WARM_UP_YEARS * model.steps_per_year):
         investment.sign_projects(model)
         investment.advance_pipeline(model)
-    model.warming_up = False
+    live = model.firms.live()
+    model.firms.capacity[live] *= before / float(model.firms.capacity[live].sum())

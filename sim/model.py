@@ -43,7 +43,6 @@ class RegionModel(mesa.Model):
         self.last_year = self.params.horizon.last_year
         self.steps_per_year = self.params.horizon.steps_per_year
         self.year, self.step_in_year = self.first_year, 0
-        self.warming_up = False
         self._index_region()
         self._make_agents()
         self.records = indicators.Recorder(self, firm_panel)

@@ -3,7 +3,7 @@
 Each year a firm draws a mean-preserving Laplace log-growth shock whose scale falls with size,
 b(S) = b0 (S / S_ref)^-beta, spread evenly over the year's steps; exit follows an age hazard scaled by
 (S / median S)^-gamma; entrants copy the town, sector and park of a random live firm (imitation).
-Parameters (scenario ``firms``): growth_drift_per_year (1/yr), growth_spread_at_reference (log),
+Parameters (scenario ``firms``): growth_drift_per_year (1/yr), first_year_recovery_growth (log, 2023 only), growth_spread_at_reference (log),
 growth_spread_size_exponent (beta), exit_hazard_by_age (1/yr), exit_size_elasticity (gamma),
 entry_rate_per_year (1/yr), entrant_median_output_100m_cny (亿元/yr), above_scale_threshold_100m_cny,
 tech_upgrade_rate_per_year, tech_upgrade_gain, high_tech_* rates.
@@ -47,7 +47,8 @@ def start_year(model) -> None:
     size = firms.capacity[live] * firms.productivity[live]
     spread = growth_spread(size, p.growth_spread_at_reference, p.growth_spread_size_exponent,
                            p.reference_size_100m_cny)
-    growth = draw_annual_growth(model.streams["firms"], size, p.growth_drift_per_year, spread)
+    drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
+    growth = draw_annual_growth(model.streams["firms"], size, drift, spread)
     firms.growth_step[live] = growth / model.steps_per_year
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain

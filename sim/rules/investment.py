@@ -162,6 +162,7 @@ def advance_pipeline(model) -> None:
     status = proj.status
     reduction = model.service_lag_reduction()
     start_prob = min(p.start_probability_per_quarter * 4.0 / model.steps_per_year / (1.0 - reduction), 1.0)
+    building = np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
     signed = np.flatnonzero(status == ProjectStatus.SIGNED)
     starting = signed[model.streams["investment"].random(signed.size) < start_prob]
     if starting.size:
@@ -172,7 +173,6 @@ def advance_pipeline(model) -> None:
         proj.start_step[starting] = model.steps
         model.year_stats["projects_started"] += int(starting.size)
         model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
-    building = np.flatnonzero(status == ProjectStatus.BUILDING)
     proj.quarters_left[building] -= 1
     finishing = building[proj.quarters_left[building] <= 0]
     if finishing.size:
@@ -183,12 +183,6 @@ def advance_pipeline(model) -> None:
 def start_production(model, rows: np.ndarray) -> None:
     """Finished projects start producing: expand a firm of their sector and place, or found one."""
     p, proj = model.params.investment, model.projects
-    if model.warming_up:  # already producing before the base year: part of the 2022 firms and land
-        for row in rows[proj.park[rows] >= 0]:
-            park = model.parks[proj.park[row]]
-            park.land_used_mu = max(park.land_used_mu - proj.land_mu[row], 0.0)
-        proj.status[rows] = ProjectStatus.DONE
-        return
     capacity = proj.investment[rows] * p.funds_in_place_share * p.output_per_investment
     proj.capacity_per_step[rows] = capacity / p.ramp_up_quarters
     proj.capacity_left[rows] = capacity
