@@ -93,7 +93,7 @@ def pick_parks(model, town: np.ndarray, sector: np.ndarray) -> np.ndarray:
     in_park = rng.random(town.size) < PARK_SHARE_OF_FIRMS
     pick = rng.random(town.size)
     for t in range(len(model.towns)):
-        parks = model.parks_of_town(t)
+        parks = [p for p in model.parks_of_town(t) if p.land_total_mu > 0]  # parks open in 2022
         if not parks:
             continue
         leads = np.array([[s in p.leading_sectors for s in model.sector_ids] for p in parks])  # park x sector

@@ -17,7 +17,7 @@ from sim.agents import Firm, FirmPopulation, Park, Town, Village
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.scenario import Scenario, Section
 
-START_OF_YEAR = (integration.open_transport, pairing.disburse, firm_dynamics.start_year,
+START_OF_YEAR = (integration.open_transport, clustering.open_new_parks, pairing.disburse, firm_dynamics.start_year,
                  villages.start_demonstrations)
 EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investment.advance_pipeline,
               firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
@@ -68,7 +68,7 @@ class RegionModel(mesa.Model):
         self.zone_index = {z.id: i for i, z in enumerate(r.zones)}
         self.town_ids = r.town_ids
         self.town_index = {t: i for i, t in enumerate(r.town_ids)}
-        self.park_ids = [p.id for p in r.parks]
+        self.park_ids = [p.id for p in r.parks] + [p.id for p in self.params.clustering.new_parks]
         mix = self.params.investment.sector_mix
         weights = np.array([mix.get(s, 0.0) for s in self.sector_ids])
         self.project_sector_probs = weights / weights.sum()
@@ -79,8 +79,9 @@ class RegionModel(mesa.Model):
     def _make_agents(self) -> None:
         r = self.region
         self.towns = [Town(self, t, i, self.zone_index[t.zone]) for i, t in enumerate(r.towns)]
+        specs = list(r.parks) + [clustering.new_park_spec(new) for new in self.params.clustering.new_parks]
         self.parks = [Park(self, p, i, self.town_index[p.town], self.towns[self.town_index[p.town]].zone_index,
-                           self.scale) for i, p in enumerate(r.parks)]
+                           self.scale) for i, p in enumerate(specs)]
         self.town_zone = np.array([t.zone_index for t in self.towns])
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
@@ -138,9 +139,6 @@ class RegionModel(mesa.Model):
     # ---- places -------------------------------------------------------------------------------------
     def parks_of_town(self, town: int) -> list[Park]:
         return [p for p in self.parks if p.town_index == town]
-
-    def town_has_parks(self, town: int) -> bool:
-        return any(p.town_index == town for p in self.parks)
 
     def attraction_weights(self) -> np.ndarray:
         """Cumulative weights of towns drawing projects under town-by-town attraction: size, access, 赛马."""

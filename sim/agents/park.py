@@ -29,4 +29,4 @@ class Park(mesa.Agent):
 
     @property
     def occupancy(self) -> float:
-        return self.land_used_mu / self.land_total_mu if self.land_total_mu > 0 else 1.0
+        return self.land_used_mu / self.land_total_mu if self.land_total_mu > 0 else 0.0

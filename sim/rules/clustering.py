@@ -4,7 +4,8 @@ A firm's productivity rises with the output capacity of its own sector in its de
 A = (S / S_2022)^epsilon (S floored at 1亿 so that new clusters do not explode), and falls linearly once
 its park's occupancy passes a threshold; each year parks add serviced land, either by their own quota or,
 under unified land planning, by the district's pooled quota given to the parks under most pressure, plus
-old industrial land renewed (工改). Parameters (scenario ``clustering``): localization_elasticity (1),
+old industrial land renewed (工改); new parks (scenario ``new_parks``) open with their land in their year.
+Parameters (scenario ``clustering``): new_parks, localization_elasticity (1),
 congestion_threshold (share), congestion_penalty (1), renewal_mu_per_year (亩/yr).
 Sources: literature.md A2 (elasticity 2.7-6.4%), A8 (localization > urbanization), A9/A10 (inverted U).
 """
@@ -12,6 +13,8 @@ Sources: literature.md A2 (elasticity 2.7-6.4%), A8 (localization > urbanization
 from __future__ import annotations
 
 import numpy as np
+
+from sim.region import ParkSpec
 
 CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so new clusters start at 1
 
@@ -52,9 +55,25 @@ def expand_land(model) -> None:
     p = model.params.clustering
     parks = model.parks
     quotas = np.array([park.expansion_mu_per_year for park in parks])
-    pressure = np.array([max(park.occupancy - 0.5, 0.01) for park in parks])
+    # parks not yet open (no land) get no quota and no renewed land
+    pressure = np.array([max(park.occupancy - 0.5, 0.01) if park.land_total_mu > 0 else 0.0 for park in parks])
     if model.params.integration.unified_land_planning and model.year >= model.integration_start_year:
         quotas = quotas.sum() * pressure / pressure.sum()
     renewal = p.renewal_mu_per_year * model.scale * pressure / pressure.sum()
     for park, added in zip(parks, quotas + renewal):
         park.land_total_mu += float(added)
+
+
+def new_park_spec(new) -> ParkSpec:
+    """A park of the scenario's ``new_parks``: no land until it opens."""
+    sectors = tuple(s.strip() for s in new.sectors.split(",") if s.strip())
+    return ParkSpec(new.id, "", new.town, sectors, 0.0, 0.0, 0.0)
+
+
+def open_new_parks(model) -> None:
+    """At the start of a year: parks opening this year get their land and expansion quota."""
+    for new in model.params.clustering.new_parks:
+        if new.open_year == model.year:
+            park = model.parks[model.park_ids.index(new.id)]
+            park.land_total_mu += new.land_mu * model.scale
+            park.expansion_mu_per_year = new.expansion_mu_per_year * model.scale

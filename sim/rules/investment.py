@@ -21,6 +21,9 @@ import numpy as np
 from sim.table import ColumnTable
 
 
+GUMBEL_COLUMNS = 32  # logit noise drawn per project for up to this many parks
+
+
 class ProjectStatus(IntEnum):
     SIGNED = 0
     BUILDING = 1
@@ -122,7 +125,8 @@ def sign_projects(model) -> None:
     # every project draws the same uniforms and Gumbel noise whichever branch it takes, so that variants
     # which send some projects elsewhere keep the others' draws aligned (common random numbers)
     uniforms = rng.random((count, 5))
-    gumbel = rng.gumbel(size=(count, len(model.parks)))
+    # a fixed number of Gumbel columns, so that adding a park leaves the noise of the others unchanged
+    gumbel = rng.gumbel(size=(count, max(GUMBEL_COLUMNS, len(model.parks))))[:, : len(model.parks)]
     for i in np.flatnonzero(lands):
         locate_project(model, int(rows[i]), options, uniforms[i], gumbel[i])
 
@@ -142,7 +146,7 @@ def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel:
         town, parks = None, options.candidates(land)
     else:
         parks = options.candidates(np.inf) if u[2] < p.outside_park_share else options.candidates(land, town=town)
-        if parks.size == 0 and u[3] < p.lost_without_land and model.town_has_parks(town):
+        if parks.size == 0 and u[2] >= p.outside_park_share and u[3] < p.lost_without_land:
             proj.status[row] = ProjectStatus.LOST
             model.year_stats["projects_lost"] += 1
             return

@@ -138,6 +138,19 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
         if not first <= project["year"] <= last:
             fail(("integration", "transport_projects", i, "year"),
                  f"year {project['year']} is outside the horizon {first}-{last}")
+    existing_parks = {park.id for park in region.parks}
+    for i, park in enumerate(data["clustering"]["new_parks"]):
+        path = ("clustering", "new_parks", i)
+        if park["id"] in existing_parks:
+            fail(path + ("id",), f"park id '{park['id']}' already exists")
+        existing_parks.add(park["id"])
+        if park["town"] not in region.town_ids:
+            fail(path + ("town",), _unknown("town", park["town"], region.town_ids))
+        for sector in filter(None, (s.strip() for s in park["sectors"].split(","))):
+            if sector not in region.sector_ids:
+                fail(path + ("sectors",), _unknown("sector", sector, region.sector_ids))
+        if not first <= park["open_year"] <= last:
+            fail(path + ("open_year",), f"year {park['open_year']} is outside the horizon {first}-{last}")
     recipients = set(region.town_ids) | set(region.village_ids)
     for i, pair in enumerate(data["pairing"]["pairs"]):
         if pair["recipient"] not in recipients:

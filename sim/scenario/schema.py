@@ -144,8 +144,9 @@ INVESTMENT = {
     "outside_park_share": P(0.15, "share", "Share of projects located on scattered town land, not in a park, "
                             "when attraction is town by town.", "estimate: 村级工业园 and scattered plots",
                             min=0, max=1),
-    "lost_without_land": P(0.5, "share", "Probability that a project whose attracting town has no park land "
-                           "left is lost to another county (else it takes scattered land).", "estimate",
+    "lost_without_land": P(0.5, "share", "Probability that a project meant for a park whose attracting town "
+                           "has no park with the land it needs is lost to another county (else it takes "
+                           "scattered land).", "estimate",
                            min=0, max=1),
     "choice_land_weight": P(1.0, "1", "Logit weight of log free land in the park choice.", "estimate",
                             min=0),
@@ -163,7 +164,20 @@ INVESTMENT = {
                        "plan: 新材料, 新能源 千亿 clusters", kind="str"),
 }
 
+_NEW_PARK = {
+    "id": P("", "park id", "Id of the new park (must not clash with the region's parks).", "scenario", kind="str"),
+    "town": P("", "town id", "Host town.", "scenario", kind="str"),
+    "sectors": P("", "sector ids", "Comma-separated leading sectors.", "scenario", kind="str"),
+    "land_mu": P(3000.0, "亩", "Serviced industrial land when it opens.", "estimate: facts §3, 凤山湖 set aside "
+                 "3,000亩", min=0),
+    "open_year": P(2025, "year", "Year the park opens (land available from the start of that year).",
+                   "scenario", kind="year"),
+    "expansion_mu_per_year": P(0.0, "亩/yr", "Serviced land it adds a year after opening.", "estimate", min=0),
+}
+
 CLUSTERING = {
+    "new_parks": RecordList(_NEW_PARK, "Parks opened during the horizon (e.g. for the park-effect check).",
+                            required=("id", "town", "sectors")),
     "localization_elasticity": P(0.045, "1", "Elasticity of firm productivity to own-sector output in its "
                                  "zone (relative to 2022).", "lit A2: preferred 2.7-6.4% (Donovan et al. 2024)",
                                  min=0, max=0.3),
