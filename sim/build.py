@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules import investment
+from sim.scenario import Section
+from sim.scenario.loader import defaults
 from sim.rules.villages import initial_environment_scores, initial_operating_income
 
 MEAN_FIRM_AGE_YEARS = 7.3
@@ -123,6 +125,10 @@ def assign_high_tech(model, rows: np.ndarray, stock: int) -> None:
     weight = np.sqrt(firms.capacity[eligible]) * np.where(model.sector_tech_intensive[firms.sector[eligible]], 3, 1)
     chosen = model.streams["build"].choice(eligible, size=min(stock, eligible.size), replace=False, p=weight / weight.sum())
     firms.high_tech[chosen] = True
+    # certified firms carry the premium from the start; their capacity is net of it, so 2022 output holds
+    premium = 1.0 + model.params.firms.high_tech_productivity_gain
+    firms.productivity[chosen] *= premium
+    firms.capacity[chosen] /= premium
 
 
 def build_economy(model) -> None:
@@ -170,8 +176,17 @@ def warm_up_pipeline(model) -> None:
     some ramp up (as CALB did from April 2023). The capacity that warm-up projects already delivered is
     part of the 2022 base, so all firms are scaled back to keep the base-year output."""
     before = float(model.firms.capacity[model.firms.live()].sum())
+    model.investment_params = Section(defaults()["investment"])  # the pipeline before the plan
+    model.clock = -WARM_UP_YEARS * model.steps_per_year
     for _ in range(WARM_UP_YEARS * model.steps_per_year):
         investment.sign_projects(model)
         investment.advance_pipeline(model)
+        model.clock += 1
+    model.investment_params = model.params.investment
     live = model.firms.live()
     model.firms.capacity[live] *= before / float(model.firms.capacity[live].sum())
+    # the land of projects already producing is part of the parks' 2022 used land
+    proj = model.projects
+    for row in np.flatnonzero((proj.produce_step >= 0) & (proj.park >= 0)):
+        park = model.parks[proj.park[row]]
+        park.land_used_mu = max(park.land_used_mu - proj.land_mu[row], 0.0)

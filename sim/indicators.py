@@ -91,7 +91,7 @@ class Recorder:
                 "gdp_per_capita_10k_cny": town.gdp_100m_cny * price * 1e4 / town.population,
                 "fiscal_revenue_100m_cny": town.fiscal_revenue_100m_cny * price,
                 "access_index": town.access_index,
-                "citrus_area_mu": town.citrus_area_mu / m.scale,
+                "citrus_area_mu": town.citrus_area_mu,
             })
 
     def _clusters(self, price: float, industry: dict) -> None:
@@ -221,7 +221,7 @@ class Recorder:
             "share_units_beautiful_standard": float(np.mean([v.meets_beautiful_standard for v in m.villages])),
             "featured_demo_villages_started": sum(v.featured_demo is not DemoStatus.NONE for v in m.villages),
             "beautiful_demo_villages_done": sum(v.beautiful_demo is DemoStatus.DONE for v in m.villages),
-            "citrus_area_mu": sum(t.citrus_area_mu for t in m.towns) / scale,
+            "citrus_area_mu": sum(t.citrus_area_mu for t in m.towns),
             "theil_town_gdp_per_capita": total,
             "theil_between_zones": between,
             "theil_within_zones": within,

@@ -42,7 +42,7 @@ class RegionModel(mesa.Model):
         self.first_year = self.params.horizon.first_year
         self.last_year = self.params.horizon.last_year
         self.steps_per_year = self.params.horizon.steps_per_year
-        self.year, self.step_in_year = self.first_year, 0
+        self.year, self.step_in_year, self.clock = self.first_year, 0, 0
         self._index_region()
         self._make_agents()
         self.records = indicators.Recorder(self, firm_panel)
@@ -69,12 +69,10 @@ class RegionModel(mesa.Model):
         self.town_ids = r.town_ids
         self.town_index = {t: i for i, t in enumerate(r.town_ids)}
         self.park_ids = [p.id for p in r.parks] + [p.id for p in self.params.clustering.new_parks]
-        mix = self.params.investment.sector_mix
-        weights = np.array([mix.get(s, 0.0) for s in self.sector_ids])
-        self.project_sector_probs = weights / weights.sum()
         focus = [s.strip() for s in self.params.investment.focus_sectors.split(",") if s.strip()]
         self.focus_sector_indices = {self.sector_ids.index(s) for s in focus}
         self.integration_start_year = self.params.integration.unified_attraction_start_year
+        self.investment_params = self.params.investment  # the warm-up swaps in the pre-plan values
 
     def _make_agents(self) -> None:
         r = self.region
@@ -189,6 +187,7 @@ class RegionModel(mesa.Model):
                 phase(self)
         for phase in EVERY_STEP:
             phase(self)
+        self.clock += 1  # steps since the start of the first simulated year (negative in the warm-up)
         if self.step_in_year == self.steps_per_year - 1:
             self.close_year()
             self.year, self.step_in_year = self.year + 1, 0
@@ -202,8 +201,8 @@ class RegionModel(mesa.Model):
         pairing.update_income(self)
         citrus = (1 + self.params.economy.chenpi_value_growth_per_year) * \
             (1 + self.params.economy.citrus_area_growth_per_year)
+        villages.progress_demonstrations(self)  # before incomes: a completion lifts tourism that year
         villages.grow_income(self, industry["output_ratio"], citrus)
-        villages.progress_demonstrations(self)
         villages.improve_environment(self)
         integration.run_horse_race(self)
         fiscal.collect(self, industry["va"], industry["park_va"])

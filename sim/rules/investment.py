@@ -67,7 +67,7 @@ class ParkOptions:
     """One step's view of the parks as arrays for location choice; reservations write through to the agents."""
 
     def __init__(self, model):
-        p = model.params.investment
+        p = model.investment_params
         elasticity = model.params.clustering.localization_elasticity
         self.parks = model.parks
         self.free = np.array([park.land_free_mu for park in self.parks])
@@ -106,7 +106,7 @@ class ParkOptions:
 
 def sign_projects(model) -> None:
     """Each step: new projects are signed, a share abandoned, the rest located (land reserved)."""
-    p, rng = model.params.investment, model.streams["investment"]
+    p, rng = model.investment_params, model.streams["investment"]
     years_in = model.year - model.first_year
     rate = p.projects_per_year * (1 + p.inflow_growth_per_year) ** years_in * model.scale
     count = rng.poisson(rate / model.steps_per_year)
@@ -114,9 +114,10 @@ def sign_projects(model) -> None:
         return
     sizes = draw_project_sizes(rng, count, p.project_size_min_100m_cny, p.project_size_tail_exponent,
                                p.project_size_max_100m_cny)
-    sectors = rng.choice(len(model.sector_ids), size=count, p=model.project_sector_probs)
+    weights = np.array([p.sector_mix.get(s, 0.0) for s in model.sector_ids])
+    sectors = rng.choice(len(model.sector_ids), size=count, p=weights / weights.sum())
     lands = rng.random(count) < p.landing_rate
-    rows = model.projects.add(count, sector=sectors, investment=sizes, sign_step=model.steps,
+    rows = model.projects.add(count, sector=sectors, investment=sizes, sign_step=model.clock,
                               land_mu=sizes / p.land_intensity_100m_cny_per_mu)
     model.year_stats["projects_signed"] += count
     model.year_stats["investment_signed_100m_cny"] += float(sizes.sum())
@@ -134,7 +135,7 @@ def sign_projects(model) -> None:
 def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel: np.ndarray) -> None:
     """Choose where a landing project goes; reserve its land or mark it lost.
     ``u``: uniforms for steering, unified matching, outside-park, loss and the attracting town."""
-    p, proj = model.params.investment, model.projects
+    p, proj = model.investment_params, model.projects
     sector, land = int(proj.sector[row]), float(proj.land_mu[row])
     steered_town = model.take_steered_town()
     town = options.attracting_town(u[4])
@@ -162,7 +163,7 @@ def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel:
 
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
-    p, proj = model.params.investment, model.projects
+    p, proj = model.investment_params, model.projects
     status = proj.status
     reduction = model.service_lag_reduction()
     start_prob = min(p.start_probability_per_quarter * 4.0 / model.steps_per_year / (1.0 - reduction), 1.0)
@@ -172,9 +173,10 @@ def advance_pipeline(model) -> None:
     if starting.size:
         quarters = model.streams["investment"].integers(p.construction_quarters_min, p.construction_quarters_max + 1,
                                       size=starting.size)
-        proj.quarters_left[starting] = np.maximum(np.round(quarters * (1.0 - reduction)), 1)
+        steps = quarters * (1.0 - reduction) * model.steps_per_year / 4.0  # durations are in quarters
+        proj.quarters_left[starting] = np.maximum(np.round(steps), 1)
         proj.status[starting] = ProjectStatus.BUILDING
-        proj.start_step[starting] = model.steps
+        proj.start_step[starting] = model.clock
         model.year_stats["projects_started"] += int(starting.size)
         model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
     proj.quarters_left[building] -= 1
@@ -186,12 +188,12 @@ def advance_pipeline(model) -> None:
 
 def start_production(model, rows: np.ndarray) -> None:
     """Finished projects start producing: expand a firm of their sector and place, or found one."""
-    p, proj = model.params.investment, model.projects
+    p, proj = model.investment_params, model.projects
     capacity = proj.investment[rows] * p.funds_in_place_share * p.output_per_investment
-    proj.capacity_per_step[rows] = capacity / p.ramp_up_quarters
+    proj.capacity_per_step[rows] = capacity / max(p.ramp_up_quarters * model.steps_per_year / 4.0, 1.0)
     proj.capacity_left[rows] = capacity
     proj.status[rows] = ProjectStatus.PRODUCING
-    proj.produce_step[rows] = model.steps
+    proj.produce_step[rows] = model.clock
     model.year_stats["projects_producing"] += int(rows.size)
     draws = model.streams["investment"].random((rows.size, 2))  # expand?, which firm
     firm = expanding_firms(model, rows, draws[:, 0] < p.expansion_share, draws[:, 1])
@@ -234,7 +236,8 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
 def ramp_capacity(model) -> None:
     """Producing projects hand their remaining capacity to their firm, one step's share at a time."""
     proj, firms = model.projects, model.firms
-    rows = np.flatnonzero(proj.status == ProjectStatus.PRODUCING)
+    # projects that started producing this step already handed over their first step's capacity
+    rows = np.flatnonzero((proj.status == ProjectStatus.PRODUCING) & (proj.produce_step < model.clock))
     if rows.size == 0:
         return
     firm_rows = proj.firm_row[rows]

@@ -68,7 +68,9 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         raw = deep_merge(raw, overrides)
         marks = _override_marks(overrides, marks)
     data = validate(raw, marks, str(path))
-    data["name"] = data["name"] or path.stem
+    # a variant that does not name itself is named after its own file, not its parent's name
+    named_here = marks.get(("name",), ("", None))[0] in (str(path.resolve()), "<overrides>")
+    data["name"] = (data["name"] if named_here else "") or path.stem
     region_path = _region_path(path.resolve(), raw, data["region"])
     if not region_path.is_file():
         file, line = marks.get(("region",), (str(path), None))

@@ -77,7 +77,8 @@ FIRMS = {
                             "firms.", "lit F5: SAIC 2013 (1.6%, 6.3%, 9.5% peak at year 3, >8% to year 7, "
                             "then falling); tail estimate", kind="float_list", min=0, max=1),
     "exit_size_elasticity": P(0.15, "1", "Hazard scales with (output / median output)^-elasticity: small "
-                              "firms exit more.", "estimate: fits above-scale exit of 5-10% (lit §6.3)",
+                              "firms exit more.", "estimate: above-scale firms leave the 规上 register (closing or falling "
+                              "below 2000万) at 5-10% a year (lit §6.3); closures alone ~4.5%",
                               min=0, max=2),
     "entry_rate_per_year": P(0.065, "1/yr", "Organic entrants per year as a share of live firms.",
                              "lit F5: domestic death rate 6.2-9.3% with a roughly stable stock; estimate",
@@ -107,7 +108,7 @@ _SECTOR_MIX = {"high_end_equipment": 0.22, "new_materials": 0.16, "electronics":
 
 INVESTMENT = {
     "projects_per_year": P(75.0, "projects/yr", "Mean number of signed investment projects (Poisson).",
-                           "estimate: with the size distribution below gives about 350亿 signed a year, "
+                           "estimate: with the size distribution below gives about 290亿 signed a year, "
                            "below the plan's 500亿 target (plan: investment_landed_2023_2025)", min=0, max=10000),
     "inflow_growth_per_year": P(0.0, "1/yr", "Growth of the number of signed projects.", "estimate", min=-0.5,
                                 max=1),
@@ -256,7 +257,8 @@ PAIRING = {
                                                    "estimate", min=0),
     "pairing_start_year": P(2023, "year", "First year of rule-based pairing.", "plan", kind="year"),
     "strong_weak_town_pairs": P(0, "pairs", "Strong towns paired with the weakest towns; each pair steers "
-                                "projects from the strong town's draw to the weak town's parks.",
+                                "the next landing projects of any sector to the weak town (its parks, else "
+                                "scattered land).",
                                 "plan: 镇与镇之间的协作机制", kind="int", min=0, max=5),
     "steered_projects_per_pair_year": P(1.0, "projects/yr", "Projects a strong town steers to its partner.",
                                         "estimate", min=0),

@@ -78,7 +78,7 @@ def agglomeration_elasticity(panel: pd.DataFrame, sweeps: int = 50) -> float:
 
 
 def pipeline_shares(sign_step: np.ndarray, start_step: np.ndarray, produce_step: np.ndarray,
-                    steps_per_year: int, first_step: int = 1) -> tuple[float, float]:
+                    steps_per_year: int, first_step: int = 0) -> tuple[float, float]:
     """Of projects signed in the horizon (steps >= first_step) with two years to run: the share that started
     construction within a year of signing and the share producing within two years."""
     sign_step, start_step, produce_step = map(np.asarray, (sign_step, start_step, produce_step))

@@ -1,0 +1,65 @@
+"""The documentation stays in step with the code: the scenario key reference in docs/scenarios.md is the
+output of ``xinhui-sim schema``, and docs/outputs.md documents every column that a run writes."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from sim.results import TABLES, run_tables
+from sim.scenario import load_scenario
+from sim.scenario.docs import schema_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS_MD = ROOT / "docs" / "scenarios.md"
+OUTPUTS_MD = ROOT / "docs" / "outputs.md"
+START, END = "<!-- schema:start -->", "<!-- schema:end -->"
+
+
+def _between_markers(text: str) -> str:
+    assert text.count(START) == 1 and text.count(END) == 1, \
+        f"docs/scenarios.md must contain the lines {START} and {END} exactly once"
+    return text.split(START, 1)[1].split(END, 1)[0].strip()
+
+
+def test_scenario_key_reference_is_generated_from_the_schema():
+    documented = _between_markers(SCENARIOS_MD.read_text(encoding="utf-8"))
+    generated = schema_markdown().strip()
+    assert documented == generated, (
+        "docs/scenarios.md is out of date with sim/scenario/schema.py: run `xinhui-sim schema` and paste its "
+        f"output between the lines {START} and {END}")
+
+
+@lru_cache(maxsize=1)
+def _short_run() -> dict[str, dict]:
+    return run_tables(load_scenario(ROOT / "scenarios" / "plan.yaml"), 1)
+
+
+def _documented_columns(table: str) -> set[str]:
+    """Names in the first column of the first Markdown table under the heading that names ``table.parquet``."""
+    text = OUTPUTS_MD.read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.MULTILINE)
+    matching = [s for s in sections if s.splitlines() and f"`{table}.parquet`" in s.splitlines()[0]]
+    assert len(matching) == 1, f"docs/outputs.md needs exactly one '## ... `{table}.parquet`' section"
+    lines = matching[0].splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("|")), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    rows = "\n".join(lines[start:end])
+    return set(re.findall(r"^\| `([A-Za-z0-9_]+)` \|", rows, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_output_column_is_documented(table):
+    columns = list(_short_run()[table])
+    assert columns, f"the run wrote no {table} rows"
+    missing = [c for c in columns if c not in _documented_columns(table)]
+    assert not missing, f"columns of {table}.parquet missing from docs/outputs.md: {missing}"
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_no_documented_column_is_stale(table):
+    stale = sorted(_documented_columns(table) - set(_short_run()[table]))
+    assert not stale, f"docs/outputs.md documents {table} columns that a run no longer writes: {stale}"
