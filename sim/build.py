@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.rules import investment
+from sim.rules.villages import initial_environment_scores, initial_operating_income
 from sim.scenario import Section
 from sim.scenario.loader import defaults
-from sim.rules.villages import initial_environment_scores, initial_operating_income
 
 MEAN_FIRM_AGE_YEARS = 7.3
 PARK_SHARE_OF_FIRMS = 0.5       # estimate: half of the firms sit in a named park, the rest on town land

@@ -20,7 +20,6 @@ import numpy as np
 
 from sim.table import ColumnTable
 
-
 GUMBEL_COLUMNS = 32  # logit noise drawn per project for up to this many parks
 
 
