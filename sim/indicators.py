@@ -209,6 +209,7 @@ class Recorder:
             "projects_producing": int(s["projects_producing"]),
             "projects_lost": int(s["projects_lost"]),
             "pairing_funds_100m_cny": s["pairing_funds_100m_cny"] * price,
+            "cobuilt_park_va_100m_cny": s["cobuilt_park_va_100m_cny"] * price,
             "fiscal_revenue_100m_cny": sum(t.fiscal_revenue_100m_cny for t in m.towns) * price,
             "share_towns_fiscal_over_5e8_cny": float(np.mean(
                 [t.fiscal_revenue_100m_cny * price / scale > TOWN_FISCAL_TARGET_100M_CNY for t in m.towns])),

@@ -69,6 +69,7 @@ class RegionModel(mesa.Model):
         self.town_ids = r.town_ids
         self.town_index = {t: i for i, t in enumerate(r.town_ids)}
         self.park_ids = [p.id for p in r.parks] + [p.id for p in self.params.clustering.new_parks]
+        self.park_ids += [clustering.COBUILT_PARK_ID] if self.params.pairing.cobuilt_park_land_mu > 0 else []
         focus = [s.strip() for s in self.params.investment.focus_sectors.split(",") if s.strip()]
         self.focus_sector_indices = {self.sector_ids.index(s) for s in focus}
         self.integration_start_year = self.params.integration.unified_attraction_start_year
@@ -78,9 +79,14 @@ class RegionModel(mesa.Model):
         r = self.region
         self.towns = [Town(self, t, i, self.zone_index[t.zone]) for i, t in enumerate(r.towns)]
         specs = list(r.parks) + [clustering.new_park_spec(new) for new in self.params.clustering.new_parks]
+        cobuilt = clustering.cobuilt_park_spec(self.params.pairing)
+        specs += [cobuilt] if cobuilt else []
         self.parks = [Park(self, p, i, self.town_index[p.town], self.towns[self.town_index[p.town]].zone_index,
                            self.scale) for i, p in enumerate(specs)]
         self.town_zone = np.array([t.zone_index for t in self.towns])
+        self.park_outside = np.array([p.id == clustering.COBUILT_PARK_ID for p in self.parks] + [False])
+        for park, outside in zip(self.parks, self.park_outside):
+            park.outside_district = bool(outside)
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
@@ -121,6 +127,10 @@ class RegionModel(mesa.Model):
         self.year_stats["above_scale_exits"] += int(firms.above_scale[rows].sum())
         for row in rows:
             self.firm_agents.pop(int(row)).remove()
+
+    def outside_district(self, rows: np.ndarray) -> np.ndarray:
+        """Firms in the co-built park: simulated, but not in Xinhui's accounts (index -1 maps to False)."""
+        return self.park_outside[self.firms.park[rows]]
 
     def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
         firms = self.firms
@@ -205,7 +215,7 @@ class RegionModel(mesa.Model):
         villages.grow_income(self, industry["output_ratio"], citrus)
         villages.improve_environment(self)
         integration.run_horse_race(self)
-        fiscal.collect(self, industry["va"], industry["park_va"])
+        fiscal.collect(self, industry["va"], industry["park_va"], industry["cobuilt_va"])
         clustering.expand_land(self)
         firm_dynamics.close_year(self)
         self.records.record_year(industry)
@@ -214,6 +224,9 @@ class RegionModel(mesa.Model):
         """This year's industrial output and value added by town; growth against last year."""
         firms = self.firms
         rows = np.flatnonzero(firms.output_year > 0)
+        outside = self.outside_district(rows)
+        cobuilt_va = float((firms.output_year[rows[outside]] * self.sector_va_ratio[firms.sector[rows[outside]]]).sum())
+        rows = rows[~outside]
         output = firms.output_year[rows]
         towns = firms.town[rows]
         va = output * self.sector_va_ratio[firms.sector[rows]]
@@ -231,7 +244,7 @@ class RegionModel(mesa.Model):
             growth[town.id] = float(np.log(max(value_added, 1e-9) / max(old, 1e-9)))
         district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
         return {"rows": rows, "output": output, "va": dict(zip(self.town_ids, va_by_town)),
-                "park_va": dict(zip(self.town_ids, park_va)), "output_ratio": ratio,
+                "park_va": dict(zip(self.town_ids, park_va)), "output_ratio": ratio, "cobuilt_va": cobuilt_va,
                 "secondary_growth": growth, "district_growth": district}
 
     def run(self) -> indicators.Recorder:

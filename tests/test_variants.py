@@ -80,3 +80,17 @@ def test_plan_lands_more_investment_than_baseline():
     base = _mean("baseline", "district", 2025, "investment_landed_100m_cny")
     plan = _mean("plan", "district", 2025, "investment_landed_100m_cny")
     assert plan > base
+
+
+def test_cobuilt_park_is_outside_the_accounts_but_shares_tax():
+    """新台 co-built park: its firms produce outside Xinhui's GDP; the partner town gets a tax share."""
+    with_park = run("plan", 1)
+    without = run_tables(scenario("plan", {"pairing": {"cobuilt_park_land_mu": 0.0}}), 1)
+    district = with_park["district"].set_index("year")
+    assert (district.loc[:2025, "cobuilt_park_va_100m_cny"] == 0).all()
+    assert district.loc[2033, "cobuilt_park_va_100m_cny"] > 0
+    assert all(v == 0 for v in without["district"]["cobuilt_park_va_100m_cny"])
+    parks = with_park["parks"]
+    assert "xintai_cobuilt" in set(parks.park)
+    assert at(parks[parks.park == "xintai_cobuilt"], 2025).land_total_mu.iloc[0] == 0
+    assert at(parks[parks.park == "xintai_cobuilt"], 2026).land_total_mu.iloc[0] >= 2000

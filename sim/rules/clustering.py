@@ -23,6 +23,7 @@ def sector_zone_capacity(model) -> np.ndarray:
     """Capacity (亿元/yr) of live firms by zone x sector."""
     firms = model.firms
     live = firms.live()
+    live = live[~model.outside_district(live)]  # the co-built park's firms are not in Xinhui's clusters
     cells = firms.zone[live].astype(np.int64) * len(model.sector_ids) + firms.sector[live]
     flat = np.bincount(cells, weights=firms.capacity[live], minlength=len(model.zones) * len(model.sector_ids))
     return flat.reshape(len(model.zones), len(model.sector_ids))
@@ -64,16 +65,32 @@ def expand_land(model) -> None:
         park.land_total_mu += float(added)
 
 
+COBUILT_PARK_ID = "xintai_cobuilt"
+
+
 def new_park_spec(new) -> ParkSpec:
     """A park of the scenario's ``new_parks``: no land until it opens."""
     sectors = tuple(s.strip() for s in new.sectors.split(",") if s.strip())
     return ParkSpec(new.id, "", new.town, sectors, 0.0, 0.0, 0.0)
 
 
+def cobuilt_park_spec(pairing) -> ParkSpec | None:
+    """The 新台 co-built park (outside the district), placed with its Xinhui partner town for matching."""
+    if pairing.cobuilt_park_land_mu <= 0:
+        return None
+    sectors = tuple(s.strip() for s in pairing.cobuilt_park_sectors.split(",") if s.strip())
+    return ParkSpec(COBUILT_PARK_ID, "新台合作共建园区", pairing.cobuilt_park_partner_town, sectors, 0.0, 0.0, 0.0)
+
+
 def open_new_parks(model) -> None:
     """At the start of a year: parks opening this year get their land and expansion quota."""
-    for new in model.params.clustering.new_parks:
-        if new.open_year == model.year:
-            park = model.parks[model.park_ids.index(new.id)]
-            park.land_total_mu += new.land_mu * model.scale
-            park.expansion_mu_per_year = new.expansion_mu_per_year * model.scale
+    openings = [(new.id, new.open_year, new.land_mu, new.expansion_mu_per_year)
+                for new in model.params.clustering.new_parks]
+    pairing = model.params.pairing
+    if pairing.cobuilt_park_land_mu > 0:
+        openings.append((COBUILT_PARK_ID, pairing.cobuilt_park_open_year, pairing.cobuilt_park_land_mu, 0.0))
+    for park_id, year, land, expansion in openings:
+        if year == model.year:
+            park = model.parks[model.park_ids.index(park_id)]
+            park.land_total_mu += land * model.scale
+            park.expansion_mu_per_year = expansion * model.scale

@@ -21,8 +21,9 @@ def town_fiscal_revenue(tax_raised: dict[str, float], park_tax: dict[str, float]
             for town in tax_raised}
 
 
-def collect(model, va_by_town: dict[str, float], park_va_by_town: dict[str, float]) -> None:
-    """At year end: each town's fiscal revenue (亿元)."""
+def collect(model, va_by_town: dict[str, float], park_va_by_town: dict[str, float], cobuilt_va: float = 0.0):
+    """At year end: each town's fiscal revenue (亿元); the partner town adds Xinhui's share of the tax of
+    the co-built park (新台合作)."""
     p = model.params
     rate = model.tax_rate_on_va
     tax = {t.id: rate * (va_by_town[t.id] + t.tertiary_100m_cny + t.construction_100m_cny) for t in model.towns}
@@ -32,3 +33,8 @@ def collect(model, va_by_town: dict[str, float], park_va_by_town: dict[str, floa
     for town in model.towns:
         reward = p.integration.horse_race_reward_100m_cny if town.horse_race_winner else 0.0
         town.fiscal_revenue_100m_cny = p.fiscal.town_retained_share * revenue[town.id] + reward
+    if cobuilt_va > 0:
+        partner = model.towns[model.town_index[p.pairing.cobuilt_park_partner_town]]
+        partner.fiscal_revenue_100m_cny += (p.fiscal.town_retained_share * rate * cobuilt_va
+                                            * p.pairing.cobuilt_park_revenue_share)
+    model.year_stats["cobuilt_park_va_100m_cny"] = cobuilt_va

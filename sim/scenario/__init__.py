@@ -140,6 +140,13 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
         if not first <= project["year"] <= last:
             fail(("integration", "transport_projects", i, "year"),
                  f"year {project['year']} is outside the horizon {first}-{last}")
+    cobuilt = data["pairing"]
+    if cobuilt["cobuilt_park_partner_town"] not in region.town_ids:
+        fail(("pairing", "cobuilt_park_partner_town"),
+             _unknown("town", cobuilt["cobuilt_park_partner_town"], region.town_ids))
+    for sector in filter(None, (s.strip() for s in cobuilt["cobuilt_park_sectors"].split(","))):
+        if sector not in region.sector_ids:
+            fail(("pairing", "cobuilt_park_sectors"), _unknown("sector", sector, region.sector_ids))
     existing_parks = {park.id for park in region.parks}
     for i, park in enumerate(data["clustering"]["new_parks"]):
         path = ("clustering", "new_parks", i)

@@ -262,6 +262,17 @@ PAIRING = {
                                 "plan: 镇与镇之间的协作机制", kind="int", min=0, max=5),
     "steered_projects_per_pair_year": P(1.0, "projects/yr", "Projects a strong town steers to its partner.",
                                         "estimate", min=0),
+    "cobuilt_park_land_mu": P(0.0, "亩", "Land of the 新台 co-built park in Taishan (0 = none). Its firms are "
+                              "outside Xinhui's accounts; Xinhui receives a share of their tax.",
+                              "plan: 新台合作 园区共建; size estimate", min=0, max=1e6),
+    "cobuilt_park_open_year": P(2026, "year", "Year the co-built park opens.", "estimate", kind="year"),
+    "cobuilt_park_sectors": P("high_end_equipment, new_energy", "sector ids", "Comma-separated leading "
+                              "sectors of the co-built park.", "plan: 海工装备, 新能源", kind="str"),
+    "cobuilt_park_partner_town": P("yamen", "town id", "Xinhui town that co-builds it and receives the "
+                                   "revenue share (崖门 borders Taishan).", "estimate", kind="str"),
+    "cobuilt_park_revenue_share": P(0.5, "share", "Xinhui's share of the co-built park's tax revenue.",
+                                    "lit §2: Tang & Zhang 2024, benefit sharing gives donors an incentive",
+                                    min=0, max=1),
     "effect_lag_years": P(3, "years", "Years from disbursement until funded property or skills yield "
                           "income; the yield then ramps up over two more years.", "lit §2: Xinjiang DID, "
                           "effects significant ~5 years after start; lit §6.6: lag 3-5 years", kind="int",
