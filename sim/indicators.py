@@ -145,6 +145,8 @@ class Recorder:
                 "aquaculture_income_10k_cny": income["aquaculture"] * price,
                 "other_income_10k_cny": income["other"] * price,
                 "pairing_income_10k_cny": v.pairing_income_10k_cny * price,
+                "pairing_funds_received_10k_cny": sum(v.transfer_funds_by_year.values())
+                + sum(v.capacity_funds_by_year.values()),
                 "is_paired": v.is_paired,
                 "environment_score": v.environment_score,
                 "meets_beautiful_standard": v.meets_beautiful_standard,

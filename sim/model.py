@@ -12,7 +12,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim import build, indicators
+from sim import build, indicators, randomness
 from sim.agents import Firm, FirmPopulation, Park, Town, Village
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.scenario import Scenario, Section
@@ -23,7 +23,7 @@ EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investme
               firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
 
 
-STREAMS = ("build", "firms", "investment", "villages")
+STREAMS = ("build",)  # the initial state; the dynamics draw through sim.randomness
 
 
 class RegionModel(mesa.Model):
@@ -32,9 +32,10 @@ class RegionModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None,
                  firm_panel: bool = False):
         super().__init__(rng=np.random.default_rng(seed))
-        # one child stream per mechanism, all spawned from the model's rng: a variant that changes one
-        # mechanism leaves the random draws of the others untouched (common random numbers)
+        # all randomness flows from the model's rng: a stream for the initial state and a key for the
+        # dynamics, whose draws are fixed by (mechanism, step, firm) so variants share them (common random numbers)
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
+        self.key = int(self.rng.integers(1 << 62))  # keys the per-step and per-firm draws (sim.randomness)
         self.definition = scenario
         self.region = scenario.region
         self.params = scenario.params
@@ -105,9 +106,11 @@ class RegionModel(mesa.Model):
             town.industrial_va_100m_cny = float(value_added)
 
     # ---- firms --------------------------------------------------------------------------------------
-    def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None):
+    def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None):
+        """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing)."""
         zone = self.town_zone[np.atleast_1d(town)]
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
+                              origin_town=town if origin is None else origin,
                               capacity=capacity, productivity=1.0, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
                               exit_year=-1, growth_step=self.params.firms.growth_drift_per_year / self.steps_per_year)
@@ -127,6 +130,14 @@ class RegionModel(mesa.Model):
         self.year_stats["above_scale_exits"] += int(firms.above_scale[rows].sum())
         for row in rows:
             self.firm_agents.pop(int(row)).remove()
+
+    def step_rng(self, mechanism: str, step: int | None = None) -> np.random.Generator:
+        """This step's generator for ``mechanism`` (``step`` defaults to the current step)."""
+        return randomness.step_rng(self.key, mechanism, self.clock if step is None else step)
+
+    def keyed_uniform(self, mechanism: str, rows: np.ndarray, step: int | None = None) -> np.ndarray:
+        """One uniform per firm row, fixed by (mechanism, step, row)."""
+        return randomness.keyed_uniform(self.key, mechanism, self.clock if step is None else step, rows)
 
     def outside_district(self, rows: np.ndarray) -> np.ndarray:
         """Firms in the co-built park: simulated, but not in Xinhui's accounts (index -1 maps to False)."""
@@ -215,7 +226,7 @@ class RegionModel(mesa.Model):
         villages.grow_income(self, industry["output_ratio"], citrus)
         villages.improve_environment(self)
         integration.run_horse_race(self)
-        fiscal.collect(self, industry["va"], industry["park_va"], industry["cobuilt_va"])
+        fiscal.collect(self, industry["va"], industry["handed_on_va"], industry["cobuilt_va"])
         clustering.expand_land(self)
         firm_dynamics.close_year(self)
         self.records.record_year(industry)
@@ -233,7 +244,10 @@ class RegionModel(mesa.Model):
         n = len(self.towns)
         out_by_town = np.bincount(towns, weights=output, minlength=n)
         va_by_town = np.bincount(towns, weights=va, minlength=n)
-        park_va = np.bincount(towns[firms.park[rows] >= 0], weights=va[firms.park[rows] >= 0], minlength=n)
+        origins = firms.origin_town[rows]
+        handed = np.flatnonzero(origins != towns)  # firms drawn by one town and hosted by another
+        pairs = np.bincount(origins[handed].astype(np.int64) * n + towns[handed], weights=va[handed], minlength=n * n)
+        handed_on = {(self.town_ids[k // n], self.town_ids[k % n]): float(pairs[k]) for k in np.flatnonzero(pairs)}
         old_va = np.array([t.industrial_va_100m_cny for t in self.towns])
         ratio, growth = {}, {}
         for town, out, value_added, old in zip(self.towns, out_by_town, va_by_town, old_va):
@@ -244,7 +258,7 @@ class RegionModel(mesa.Model):
             growth[town.id] = float(np.log(max(value_added, 1e-9) / max(old, 1e-9)))
         district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
         return {"rows": rows, "output": output, "va": dict(zip(self.town_ids, va_by_town)),
-                "park_va": dict(zip(self.town_ids, park_va)), "output_ratio": ratio, "cobuilt_va": cobuilt_va,
+                "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
                 "secondary_growth": growth, "district_growth": district}
 
     def run(self) -> indicators.Recorder:

@@ -14,6 +14,7 @@ from sim.table import ColumnTable
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
 COLUMNS = {
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
+    "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
     "productivity": np.float64,  # own multiplier: upgrades, high-tech premium
     "age": np.float64,           # years

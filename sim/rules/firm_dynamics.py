@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.randomness import laplace_from_uniform
+
 ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
 
 
@@ -24,9 +26,9 @@ def growth_spread(size: np.ndarray, spread_at_reference: float, size_exponent: f
     return np.minimum(spread_at_reference * (safe / reference_size) ** (-size_exponent), 0.9)
 
 
-def draw_annual_growth(rng: np.random.Generator, size: np.ndarray, drift: float, spread: np.ndarray):
-    """Mean-preserving Laplace log growth: E[exp(g)] = exp(drift) for every firm."""
-    shocks = rng.laplace(0.0, spread)
+def annual_growth(uniform: np.ndarray, drift: float, spread: np.ndarray):
+    """Mean-preserving Laplace log growth from uniforms: E[exp(g)] = exp(drift) for every firm."""
+    shocks = laplace_from_uniform(uniform, spread)
     return drift + shocks + np.log1p(-spread**2)  # E[exp(Laplace(0,b))] = 1/(1-b^2)
 
 
@@ -48,14 +50,14 @@ def start_year(model) -> None:
     spread = growth_spread(size, p.growth_spread_at_reference, p.growth_spread_size_exponent,
                            p.reference_size_100m_cny)
     drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
-    growth = draw_annual_growth(model.streams["firms"], size, drift, spread)
+    growth = annual_growth(model.keyed_uniform("growth", live, model.year), drift, spread)
     firms.growth_step[live] = growth / model.steps_per_year
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
     candidates = live[firms.above_scale[live]]
     rate = p.tech_upgrade_rate_per_year
-    starting = candidates[model.streams["firms"].random(candidates.size) < rate]
+    starting = candidates[model.keyed_uniform("upgrade", candidates, model.year) < rate]
     firms.upgrading[starting] = True
     model.year_stats["tech_upgrades_started"] = int(starting.size)
 
@@ -76,7 +78,7 @@ def exit_firms(model) -> None:
     annual = exit_hazard(firms.age[live], size, p.exit_hazard_by_age, p.exit_size_elasticity,
                          model.median_firm_size)
     per_step = 1.0 - (1.0 - annual) ** (1.0 / model.steps_per_year)
-    leaving = live[model.streams["firms"].random(live.size) < per_step]
+    leaving = live[model.keyed_uniform("exit", live) < per_step]
     model.remove_firms(leaving)
 
 
@@ -84,11 +86,12 @@ def enter_firms(model) -> None:
     """Each step: organic entrants imitate a random live firm's town, sector and park."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
-    count = model.streams["firms"].poisson(p.entry_rate_per_year * live.size / model.steps_per_year)
+    rng = model.step_rng("entry")
+    count = rng.poisson(p.entry_rate_per_year * live.size / model.steps_per_year)
     if count == 0 or live.size == 0:
         return
-    parents = model.streams["firms"].choice(live, size=count)
-    size = p.entrant_median_output_100m_cny * np.exp(model.streams["firms"].normal(0.0, ENTRANT_LOG_SD, count))
+    parents = live[np.minimum((rng.random(count) * live.size).astype(np.int64), live.size - 1)]
+    size = p.entrant_median_output_100m_cny * np.exp(rng.normal(0.0, ENTRANT_LOG_SD, count))
     model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
                     capacity=size, from_project=False)
 
@@ -120,8 +123,8 @@ def certify_high_tech(model, live: np.ndarray) -> None:
     rate = p.high_tech_certification_rate * np.where(tech, 1.0, 0.25)
     rate = rate * np.where(firms.upgrading[live], 2.0, 1.0)
     eligible = firms.above_scale[live] & ~firms.high_tech[live]
-    newly = eligible & (model.streams["firms"].random(live.size) < rate)
-    losing = firms.high_tech[live] & (model.streams["firms"].random(live.size) < p.high_tech_loss_rate)
+    newly = eligible & (model.keyed_uniform("certify", live, model.year) < rate)
+    losing = firms.high_tech[live] & (model.keyed_uniform("decertify", live, model.year) < p.high_tech_loss_rate)
     firms.high_tech[live[newly]] = True
     firms.high_tech[live[losing]] = False
     firms.productivity[live[newly]] *= 1.0 + p.high_tech_productivity_gain

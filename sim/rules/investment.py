@@ -34,10 +34,14 @@ class ProjectStatus(IntEnum):
 
 PROJECT_COLUMNS = {
     "sector": np.int16, "town": np.int16, "park": np.int16, "status": np.int8,
+    "origin_town": np.int16,         # the town that drew the project (where it would land if fragmented)
     "investment": np.float64,        # signed total investment, 亿元
     "land_mu": np.float64,
     "sign_step": np.int32, "start_step": np.int32, "produce_step": np.int32,
     "quarters_left": np.int16,
+    "start_delay": np.int32,         # steps from signing to the start of construction (drawn at signing)
+    "construction_quarters": np.int16,  # drawn at signing, shortened by integrated services at the start
+    "expansion_u": np.float64, "pick_u": np.float64,  # drawn at signing: expand a firm?, which one
     "capacity_left": np.float64,     # capacity (亿元/yr output) not yet transferred to the firm
     "capacity_per_step": np.float64,
     "firm_row": np.int64,
@@ -105,7 +109,7 @@ class ParkOptions:
 
 def sign_projects(model) -> None:
     """Each step: new projects are signed, a share abandoned, the rest located (land reserved)."""
-    p, rng = model.investment_params, model.streams["investment"]
+    p, rng = model.investment_params, model.step_rng("investment")
     years_in = model.year - model.first_year
     rate = p.projects_per_year * (1 + p.inflow_growth_per_year) ** years_in * model.scale
     count = rng.poisson(rate / model.steps_per_year)
@@ -116,8 +120,14 @@ def sign_projects(model) -> None:
     weights = np.array([p.sector_mix.get(s, 0.0) for s in model.sector_ids])
     sectors = rng.choice(len(model.sector_ids), size=count, p=weights / weights.sum())
     lands = rng.random(count) < p.landing_rate
+    # every random number a project will need is drawn now, so variants keep them aligned
+    start_prob = start_probability(model, p)
+    delay = np.floor(np.log(rng.random(count)) / np.log1p(-start_prob)) if start_prob < 1 else np.zeros(count)
     rows = model.projects.add(count, sector=sectors, investment=sizes, sign_step=model.clock,
-                              land_mu=sizes / p.land_intensity_100m_cny_per_mu)
+                              land_mu=sizes / p.land_intensity_100m_cny_per_mu, start_delay=delay,
+                              construction_quarters=rng.integers(p.construction_quarters_min,
+                                                                 p.construction_quarters_max + 1, count),
+                              expansion_u=rng.random(count), pick_u=rng.random(count))
     model.year_stats["projects_signed"] += count
     model.year_stats["investment_signed_100m_cny"] += float(sizes.sum())
     model.projects.status[rows[~lands]] = ProjectStatus.ABANDONED
@@ -138,6 +148,7 @@ def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel:
     sector, land = int(proj.sector[row]), float(proj.land_mu[row])
     steered_town = model.take_steered_town()
     town = options.attracting_town(u[4])
+    proj.origin_town[row] = town if steered_town is None else steered_town
     if steered_town is not None:
         town, parks = steered_town, options.candidates(land, town=steered_town)
     elif sector in model.focus_sector_indices and u[0] < p.steering_share:
@@ -160,18 +171,22 @@ def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel:
     proj.status[row] = ProjectStatus.SIGNED
 
 
+def start_probability(model, p) -> float:
+    """Probability per step that a signed project starts construction; integrated services raise it."""
+    reduction = model.service_lag_reduction()
+    return min(p.start_probability_per_quarter * 4.0 / model.steps_per_year / (1.0 - reduction), 1.0)
+
+
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
     p, proj = model.investment_params, model.projects
     status = proj.status
     reduction = model.service_lag_reduction()
-    start_prob = min(p.start_probability_per_quarter * 4.0 / model.steps_per_year / (1.0 - reduction), 1.0)
     building = np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
     signed = np.flatnonzero(status == ProjectStatus.SIGNED)
-    starting = signed[model.streams["investment"].random(signed.size) < start_prob]
+    starting = signed[model.clock - proj.sign_step[signed] >= proj.start_delay[signed]]
     if starting.size:
-        quarters = model.streams["investment"].integers(p.construction_quarters_min, p.construction_quarters_max + 1,
-                                      size=starting.size)
+        quarters = proj.construction_quarters[starting]
         steps = quarters * (1.0 - reduction) * model.steps_per_year / 4.0  # durations are in quarters
         proj.quarters_left[starting] = np.maximum(np.round(steps), 1)
         proj.status[starting] = ProjectStatus.BUILDING
@@ -194,13 +209,13 @@ def start_production(model, rows: np.ndarray) -> None:
     proj.status[rows] = ProjectStatus.PRODUCING
     proj.produce_step[rows] = model.clock
     model.year_stats["projects_producing"] += int(rows.size)
-    draws = model.streams["investment"].random((rows.size, 2))  # expand?, which firm
-    firm = expanding_firms(model, rows, draws[:, 0] < p.expansion_share, draws[:, 1])
+    firm = expanding_firms(model, rows, proj.expansion_u[rows] < p.expansion_share, proj.pick_u[rows])
     new = firm < 0
     if new.any():
         first = np.minimum(proj.capacity_per_step[rows[new]], capacity[new])
         firm[new] = model.add_firms(sector=proj.sector[rows[new]], town=proj.town[rows[new]],
-                                    park=proj.park[rows[new]], capacity=first, from_project=True)
+                                    park=proj.park[rows[new]], capacity=first, from_project=True,
+                                    origin=proj.origin_town[rows[new]])
         proj.capacity_left[rows[new]] -= first
     np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])
     proj.firm_row[rows] = firm

@@ -96,10 +96,10 @@ def best_by_environment(villages: list) -> list:
 def progress_demonstrations(model) -> None:
     """At year end: ongoing demonstration projects complete with a yearly probability."""
     p = model.params.villages
-    for village in model.villages:
-        for attr in ("featured_demo", "beautiful_demo"):
-            if getattr(village, attr) is DemoStatus.BUILDING and model.streams["villages"].random() < \
-                    p.demo_completion_probability_per_year:
+    draws = model.step_rng("demos", model.year).random((len(model.villages), 2))
+    for village, draw in zip(model.villages, draws):
+        for attr, u in zip(("featured_demo", "beautiful_demo"), draw):
+            if getattr(village, attr) is DemoStatus.BUILDING and u < p.demo_completion_probability_per_year:
                 setattr(village, attr, DemoStatus.DONE)
                 village.demo_completed_years.add(model.year)
 
@@ -108,7 +108,7 @@ def improve_environment(model) -> None:
     """At year end: environment spending raises the score; demonstration villages reach the standard."""
     p = model.params.villages
     gain = p.environment_funds_10k_cny_per_village_year * p.environment_score_gain_per_10k_cny
-    noise = model.streams["villages"].normal(0.0, 0.02, len(model.villages))
+    noise = model.step_rng("environment", model.year).normal(0.0, 0.02, len(model.villages))
     for village, shock in zip(model.villages, noise):
         score = village.environment_score + gain - ENVIRONMENT_DECAY_PER_YEAR + shock
         if DemoStatus.DONE in (village.featured_demo, village.beautiful_demo):

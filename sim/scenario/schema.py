@@ -122,7 +122,7 @@ INVESTMENT = {
     "sector_mix": Weights("sectors", dict(_SECTOR_MIX), doc="Relative frequency of sectors among signed "
                           "projects.", source="estimate: 2022 output mix tilted to new energy (CALB) and "
                           "new materials (facts §3)"),
-    "landing_rate": P(0.90, "share", "Share of signed projects that land (are not abandoned).",
+    "landing_rate": P(0.94, "share", "Share of signed projects that land (are not abandoned).",
                       "lit I5: Xinhui 2020 landing rate 94.3% (upper bound); lit I3: 82-95%", min=0, max=1),
     "start_probability_per_quarter": P(0.5, "1/quarter", "Probability a landed project starts construction "
                                        "in a quarter.", "lit I3: 82-95% start within a year", min=0.01, max=1),
@@ -210,9 +210,9 @@ INTEGRATION = {
                         "plan: 三年初见成效", kind="int", min=1, max=10),
     "revenue_sharing_start_year": P(2023, "year", "Year park tax revenue sharing between towns starts.",
                                     "plan: 区镇一体", kind="year"),
-    "revenue_share": P(0.0, "share", "Share of the tax of park firms pooled by the district and returned "
-                       "to towns by population.", "lit §2: 寇晓东 & 汪红 2019 compensation 10-25%", min=0,
-                       max=1),
+    "revenue_share": P(0.0, "share", "Share of the tax of a firm whose project landed outside the town "
+                       "that drew it, paid to that town (利益共享: compensation for handing a project on).",
+                       "lit §2: 寇晓东 & 汪红 2019, compensation 10-25%", min=0, max=1),
     "unified_land_planning": P(False, "bool", "Park expansion quotas go to the parks with the most land "
                                "pressure instead of each park's own quota.", "plan: 规划一体化", kind="bool"),
     "service_integration_lag_reduction": P(0.0, "share", "Cut in construction time and in the start delay "

@@ -16,11 +16,10 @@ def test_fewer_competing_jurisdictions_raise_productivity():
     assert 1.0 < integration.jurisdiction_multiplier(0.5, 0.03) < full
 
 
-def test_revenue_sharing_conserves_tax_and_moves_it_to_populous_towns():
+def test_revenue_sharing_conserves_tax_and_compensates_the_drawing_town():
     tax = {"a": 10.0, "b": 2.0}
-    park = {"a": 8.0, "b": 0.0}
-    pop = {"a": 1.0, "b": 3.0}
-    shared = fiscal.town_fiscal_revenue(tax, park, pop, 0.25)
+    handed_on = {("b", "a"): 8.0}  # b drew projects that landed in a's parks; they pay 8 of a's tax
+    shared = fiscal.town_fiscal_revenue(tax, handed_on, 0.25)
     assert sum(shared.values()) == pytest.approx(12.0)
-    assert shared["b"] > 2.0 and shared["a"] < 10.0
-    assert fiscal.town_fiscal_revenue(tax, park, pop, 0.0) == tax
+    assert shared == {"a": pytest.approx(8.0), "b": pytest.approx(4.0)}
+    assert fiscal.town_fiscal_revenue(tax, handed_on, 0.0) == tax
