@@ -179,7 +179,7 @@ def start_probability(model, p) -> float:
 
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
-    p, proj = model.investment_params, model.projects
+    proj = model.projects
     status = proj.status
     reduction = model.service_lag_reduction()
     building = np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts

@@ -31,11 +31,11 @@ VARIANTS = {
     "v_village_pairing_double": ("plan", "pairing: {strong_weak_town_pairs: 0, "
                                  "district_funds_10k_cny_per_village_year: 100, "
                                  "enterprise_funds_10k_cny_per_village_year: 40}\n"),
-    "v_new_park": ("baseline", "clustering:\n  new_parks:\n    - {id: validation_park, town: %s, "
-                   "sectors: \"high_end_equipment, light_textile\", land_mu: 3000, open_year: %d}\n"
-                   % (NEW_PARK_TOWN, NEW_PARK_YEAR)),
-    "v_revenue_share": ("plan", "sweep:\n  grid:\n    integration.revenue_share: [%s]\n"
-                        % ", ".join(str(s) for s in REVENUE_SHARES)),
+    "v_new_park": ("baseline", "clustering:\n  new_parks:\n    - {id: validation_park, town: "
+                   f"{NEW_PARK_TOWN}, sectors: \"high_end_equipment, light_textile\", land_mu: 3000, "
+                   f"open_year: {NEW_PARK_YEAR}}}\n"),
+    "v_revenue_share": ("plan", "sweep:\n  grid:\n    integration.revenue_share: "
+                        f"[{', '.join(str(s) for s in REVENUE_SHARES)}]\n"),
 }
 
 
