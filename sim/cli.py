@@ -1,4 +1,4 @@
-"""Command line: ``xinhui-sim run|check|schema``. Thin: parses, calls the library, prints.
+"""Command line: ``xinhui-sim run|check|schema|batch|compare``. Thin: parses, calls the library, prints.
 
 Bad input (any ScenarioError) prints one line naming file, line and key path and exits with status 2,
 before anything is written.
@@ -27,7 +27,24 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate scenario files without running them")
     check.add_argument("scenarios", type=Path, nargs="+")
     sub.add_parser("schema", help="print every scenario key with default, unit and source (Markdown)")
+    _batch_parsers(sub)
     return parser
+
+
+def _batch_parsers(sub) -> None:
+    batch = sub.add_parser("batch", help="run scenario variants (and sweeps) x replicates into one directory; "
+                           "re-running the same command resumes")
+    batch.add_argument("scenarios", nargs="+", help="scenario files, directories (their *.yaml) or globs")
+    batch.add_argument("--reps", type=int, default=1, help="replicates per variant (default 1)")
+    batch.add_argument("--seed", type=int, default=1, help="seed of the replicate seeds (default 1)")
+    batch.add_argument("--out", type=Path, required=True, help="batch directory (new, empty, or one to resume)")
+    batch.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    batch.add_argument("--executor", choices=("process", "dask"), default="process")
+    batch.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://HOST:PORT)")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
+    compare.add_argument("directory", type=Path)
+    compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "batch":
+            return _batch(args, argv)
+        if args.command == "compare":
+            return _compare(args)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -57,6 +78,11 @@ def _run(args) -> int:
         raise ScenarioError(f"--seed must be >= 0, got {args.seed}", file="<command line>")
     overrides = {"scale": args.scale} if args.scale is not None else None
     scenario = load_scenario(args.scenario, overrides)
+    from sim.batch.spec import has_sweep
+
+    if has_sweep(args.scenario):
+        print(f"note: {args.scenario} has a sweep; run ignores it (run the sweep with xinhui-sim batch)",
+              file=sys.stderr)
     for path in (args.out, *args.out.parents):  # fail now, not after the run
         if path.exists() and not path.is_dir():
             raise ScenarioError(f"{path} exists and is not a directory", file="<command line>", key_path="--out")
@@ -67,9 +93,47 @@ def _run(args) -> int:
 
 
 def _check(args) -> int:
+    from sim.batch.spec import load_variants
+
     for path in args.scenarios:
-        scenario = load_scenario(path)
-        print(f"ok: {path} ({scenario.name})")
+        variants, name, _ = load_variants(path)  # a sweep file: the sweep and every point too
+        points = f", sweep of {len(variants)} points" if variants[0].point is not None else ""
+        print(f"ok: {path} ({name}{points})")
+    return 0
+
+
+def _batch(args, argv: list[str] | None) -> int:
+    from sim.batch.runner import execute_plan, plan_batch
+
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers must be >= 1, got {args.workers}", file="<command line>",
+                            key_path="--workers")
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
+    command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
+    plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
+    summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=not args.no_progress)
+    print(summary.line())
+    for run_id, error in summary.errors:
+        print(f"failed: {run_id}: {error}")
+    if summary.failed:
+        print(f"{summary.failed} runs failed (see the runs table); re-run the same command to retry them")
+    return 1 if summary.failed else 0
+
+
+def _compare(args) -> int:
+    from sim.batch.compare import SHOWN, compare, write_compare
+    from sim.batch.tables import target_view, text
+
+    indicators, targets = compare(args.directory, args.baseline)
+    paths = write_compare(args.directory, indicators, targets)
+    baseline = indicators.baseline.iloc[0] if len(indicators) else ""
+    print(f"Headline indicators: mean and 90% interval across replicates; diff = paired difference to "
+          f"{baseline} with 95% interval\n")
+    print(text(indicators[SHOWN]))
+    print("\nProbability of meeting each plan target (share of replicates)\n")
+    print(text(target_view(targets)))
+    print(f"\nwritten: {', '.join(str(p) for p in paths)}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Results on disk: one Parquet file per table plus ``manifest.json``, written atomically.
 
 ``run_and_write`` runs one scenario and seed into a directory; ``load(DIR)`` returns the tables as pandas
-DataFrames (attributes named after the tables). Columns, units and meaning: docs/outputs.md.
+DataFrames (attributes named after the tables), for one run or for a batch directory of many runs
+(``xinhui-sim batch``, docs/batch.md). Columns, units and meaning: docs/outputs.md.
 """
 
 from __future__ import annotations
@@ -84,7 +85,12 @@ def run_and_write(scenario, seed: int, out_dir: Path) -> dict:
 
 @dataclass
 class Results:
-    """Tables of one run directory as pandas DataFrames."""
+    """Tables of a run directory (or of a batch directory) as pandas DataFrames.
+
+    For a batch, every table also has ``variant``, ``replicate``, ``seed`` and ``run_id`` columns (and one
+    column per swept parameter), ``runs`` lists every run with its status, and ``manifest`` is batch.json.
+    With ``load(DIR, lazy=True)`` the table attributes are pyarrow Datasets instead, read on demand.
+    """
 
     district: pd.DataFrame
     zones: pd.DataFrame
@@ -94,11 +100,38 @@ class Results:
     parks: pd.DataFrame
     targets: pd.DataFrame
     manifest: dict
+    runs: pd.DataFrame | None = None
 
 
-def load(directory: str | Path) -> Results:
-    """Load a run directory written by ``xinhui-sim run``."""
+def load(directory: str | Path, lazy: bool = False) -> Results:
+    """Load a run directory written by ``xinhui-sim run`` or a batch directory written by ``xinhui-sim batch``.
+
+    A batch holds only the runs that finished ok (failed runs are in ``runs``); ``lazy=True`` returns pyarrow
+    Datasets for the tables, to filter and select columns before reading (``dataset(DIR, table)`` gives one).
+    """
     directory = Path(directory)
+    from sim.batch import store
+
+    if store.is_batch_dir(directory):
+        return _load_batch(directory, lazy)
     frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
     meta = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     return Results(manifest=meta, **frames)
+
+
+def dataset(directory: str | Path, table: str):
+    """A pyarrow Dataset over one table of a batch directory (done runs only), or over ``runs``."""
+    from sim.batch import store
+
+    return store.table_dataset(Path(directory), table)
+
+
+def _load_batch(directory: Path, lazy: bool) -> Results:
+    from sim.batch import store
+
+    done = store.done_runs(directory)
+    tables = {name: store.table_dataset(directory, name, done) for name in TABLES}
+    if not lazy:
+        tables = {name: data.to_table().to_pandas() for name, data in tables.items()}
+    runs = store.runs_dataset(directory).to_table().to_pandas()
+    return Results(manifest=store.read_manifest(directory) or {}, runs=runs, **tables)

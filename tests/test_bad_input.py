@@ -478,7 +478,7 @@ def test_year_inside_a_longer_horizon_is_fine_but_outside_a_shorter_one_is_not(t
         horizon: {{last_year: 2026}}
         """)
     error = check_bad(scen)  # plan.yaml opens the yamen link in 2027
-    check(error, PLAN, line_of(PLAN, "town: yamen"), "integration.transport_projects[3].year",
+    check(error, PLAN, line_of(PLAN, "{town: yamen"), "integration.transport_projects[3].year",
           "year 2027 is outside the horizon 2023-2026")
 
 

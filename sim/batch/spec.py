@@ -1,0 +1,150 @@
+"""What a batch runs: variants (scenario files and their sweep points) x replicates, with their seeds.
+
+Common random numbers: replicate ``r`` gets the same seed in every variant, spawned from
+``numpy.random.SeedSequence(S)``, so differences between variants are paired by replicate. Seeds of a
+replicate do not depend on how many replicates are asked for, so a batch can be extended with more.
+This module validates everything before anything runs; it does not import the model.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.batch.sweep import parse_sweep, sweep_points
+from sim.scenario import ScenarioError, dump_yaml, load_scenario
+from sim.scenario.loader import Validator, read_chain
+
+SEED_MASK = (1 << 63) - 1  # seeds stay non-negative int64 in the tables
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One scenario to run: a file, plus the overrides of its sweep point (none for a plain file)."""
+
+    name: str
+    file: str
+    digest: str  # of the resolved parameters: a resumed batch must not mix two versions of a variant
+    overrides: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    point: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run, as plain data sent to a worker."""
+
+    run_id: str
+    variant: str
+    replicate: int
+    seed: int
+    file: str
+    overrides: dict
+    params: dict
+    point: int | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def replicate_seeds(seed: int, reps: int) -> list[int]:
+    """Seed of each replicate: child r of SeedSequence(seed), two 32-bit words joined into 63 bits."""
+    out = []
+    for child in np.random.SeedSequence(seed).spawn(reps):
+        hi, lo = (int(x) for x in child.generate_state(2, dtype=np.uint32))
+        out.append(((hi << 32) | lo) & SEED_MASK)
+    return out
+
+
+def safe_name(variant: str, limit: int = 60) -> str:
+    """A file-system-safe form of a variant name; a short hash keeps altered or long names apart."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", variant).strip("._") or "variant"
+    if slug == variant and len(slug) <= limit:
+        return slug
+    return f"{slug[:limit]}-{hashlib.sha1(variant.encode()).hexdigest()[:8]}"
+
+
+def run_id(variant: str, replicate: int) -> str:
+    return f"{safe_name(variant)}__r{replicate:03d}"
+
+
+def expand_paths(items: list[str | Path]) -> list[Path]:
+    """Scenario files from arguments that are files, directories (their *.yaml) or glob patterns."""
+    out: list[Path] = []
+    for item in map(str, items):
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(path.glob("*.yaml"))
+        elif path.exists() or not glob.has_magic(item):
+            found = [path]  # a missing plain path is reported by the loader, with its name
+        else:
+            found = sorted(Path(p) for p in glob.glob(item, recursive=True))
+        if not found:
+            raise ScenarioError(f"no scenario files match {item}", file="<command line>")
+        out += [p for p in found if p not in out]
+    return out
+
+
+def has_sweep(path: str | Path) -> bool:
+    raw, _, _ = read_chain(Path(path))
+    return "sweep" in raw
+
+
+def load_variants(path: str | Path) -> tuple[list[Variant], str, str]:
+    """Validate a scenario file, its sweep and every sweep point; return variants, base name, resolved text."""
+    path = Path(path)
+    base = load_scenario(path)  # the scenario without its sweep: all the usual checks and errors
+    raw, marks, _ = read_chain(path)
+    block = raw.get("sweep")
+    text = dump_yaml(base.data if block is None else {**base.data, "sweep": block})
+    file = str(path.resolve())  # workers may run in another folder (a Dask cluster)
+    if block is None:
+        return [Variant(base.name, file, _digest(base.data))], base.name, text
+    validator = Validator(marks, str(path))
+    sweep = parse_sweep(block, validator)
+    variants = []
+    for point in sweep_points(sweep, base.name):
+        try:
+            data = base.with_overrides(point.overrides).data
+        except ScenarioError as exc:  # e.g. a year outside the horizon: point at the sweep, name the point
+            validator.fail(("sweep",), f"point {point.name}: {exc.message}")
+        variants.append(Variant(point.name, file, _digest(data), point.overrides, point.params, point.index))
+    return variants, base.name, text
+
+
+def load_all(items: list[str | Path]) -> tuple[list[Variant], dict[str, str]]:
+    """Variants of every scenario argument, in order, and resolved texts by file name (``plan``, ``plan.sweep``).
+
+    Variant names must be unique: they name the runs and the rows of the results.
+    """
+    variants: list[Variant] = []
+    texts: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for path in expand_paths(items):
+        found, base_name, text = load_variants(path)
+        for variant in found:
+            if variant.name in owner:
+                raise ScenarioError(f"variant name '{variant.name}' is used by {owner[variant.name]} too; "
+                                    "give each scenario its own name", file=str(path), key_path="name")
+            owner[variant.name] = str(path)
+        variants += found
+        key = safe_name(base_name) + (".sweep" if found[0].point is not None else "")
+        texts[key if key not in texts else safe_name(f"{key} {path}")] = text
+    return variants, texts
+
+
+def plan_runs(variants: list[Variant], seeds: list[int]) -> list[RunSpec]:
+    """Every variant x replicate, replicate-major so that early results already pair up across variants."""
+    return [RunSpec(run_id(v.name, r), v.name, r, seed, v.file, v.overrides, v.params, v.point)
+            for r, seed in enumerate(seeds) for v in variants]
+
+
+def _digest(data: dict) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
