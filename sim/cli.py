@@ -28,7 +28,26 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("scenarios", type=Path, nargs="+")
     sub.add_parser("schema", help="print every scenario key with default, unit and source (Markdown)")
     _batch_parsers(sub)
+    _validation_parsers(sub)
     return parser
+
+
+def _validation_parsers(sub) -> None:
+    validate = sub.add_parser("validate", help="run the validation ensembles and write DIR/validation.md")
+    validate.add_argument("--reps", type=int, default=50, help="replicates per variant (default 50)")
+    validate.add_argument("--firm-reps", type=int, default=None, help="replicates for firm-level checks "
+                          "(default: min(reps, 20))")
+    validate.add_argument("--seed", type=int, default=2023)
+    validate.add_argument("--out", type=Path, default=Path("runs/validation"))
+    validate.add_argument("--workers", type=int, default=None)
+    sens = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity analysis of key outputs")
+    sens.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    sens.add_argument("--n", type=int, default=None, help="Morris trajectories (default 10) or Sobol base "
+                      "sample, a power of 2 (default 64)")
+    sens.add_argument("--reps", type=int, default=2, help="replicates per sweep point (default 2)")
+    sens.add_argument("--seed", type=int, default=2023)
+    sens.add_argument("--out", type=Path, default=Path("runs/sensitivity"))
+    sens.add_argument("--workers", type=int, default=None)
 
 
 def _batch_parsers(sub) -> None:
@@ -58,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args, argv)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "sensitivity":
+            return _sensitivity(args)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -119,6 +142,33 @@ def _batch(args, argv: list[str] | None) -> int:
     if summary.failed:
         print(f"{summary.failed} runs failed (see the runs table); re-run the same command to retry them")
     return 1 if summary.failed else 0
+
+
+def _validate(args) -> int:
+    from sim.validation.suite import validate
+
+    if args.reps < 2:
+        raise ScenarioError(f"--reps must be >= 2, got {args.reps}", file="<command line>", key_path="--reps")
+    table = validate(args.out, reps=args.reps, seed=args.seed, workers=args.workers, firm_reps=args.firm_reps)
+    failed = table[table.passed == False].id.tolist()  # noqa: E712 (None: reported only)
+    print(f"{int((table.passed == True).sum())} of {len(table)} checks pass; failing: "  # noqa: E712
+          f"{', '.join(failed) or 'none'}\nreport: {args.out / 'validation.md'}")
+    return 0
+
+
+def _sensitivity(args) -> int:
+    from sim.validation.sensitivity import OUTPUTS, sensitivity
+
+    if args.method == "sobol" and args.n is not None and args.n & (args.n - 1):
+        raise ScenarioError(f"--n must be a power of 2 for sobol, got {args.n}", file="<command line>",
+                            key_path="--n")
+    table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers)
+    key = "mu_star" if args.method == "morris" else "ST"
+    for output, label in OUTPUTS.items():
+        top = table[table.output == output].head(5)
+        print(f"{label}: " + ", ".join(f"{r.parameter} ({getattr(r, key):.3g})" for r in top.itertuples()))
+    print(f"report: {args.out / 'sensitivity.md'}")
+    return 0
 
 
 def _compare(args) -> int:

@@ -46,6 +46,7 @@ class RegionModel(mesa.Model):
         self.year, self.step_in_year, self.clock = self.first_year, 0, 0
         self._index_region()
         self._make_agents()
+        self.firm_panel = firm_panel
         self.records = indicators.Recorder(self, firm_panel)
         self.year_stats = defaultdict(float)
         build.build_firms(self)
@@ -204,6 +205,8 @@ class RegionModel(mesa.Model):
     def step(self) -> None:
         if self.step_in_year == 0:
             self.year_stats = defaultdict(float)
+            self.cluster_capacity_year = np.zeros((len(self.zones), len(self.sector_ids)))
+            self.firms.input_year[:] = 0.0
             for phase in START_OF_YEAR:
                 phase(self)
         for phase in EVERY_STEP:

@@ -26,6 +26,7 @@ COLUMNS = {
     "from_project": np.bool_,    # founded by an attracted project (not organic entry)
     "growth_step": np.float64,   # this year's log growth per step
     "output_year": np.float64,   # output accumulated in the current year, 亿元
+    "input_year": np.float64,    # capacity x own productivity averaged over the year (firm panel only)
     "output_last_year": np.float64,
     "birth_year": np.int16,
     "exit_year": np.int16,

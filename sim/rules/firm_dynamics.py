@@ -102,6 +102,9 @@ def produce(model) -> None:
     live = firms.live()
     place = model.place_multiplier(live)
     firms.output_year[live] += firms.capacity[live] * firms.productivity[live] * place / model.steps_per_year
+    if model.firm_panel:  # year averages of inputs, so that the panel's productivity is output / input
+        firms.input_year[live] += firms.capacity[live] * firms.productivity[live] / model.steps_per_year
+        model.cluster_capacity_year += model.cluster_capacity / model.steps_per_year
 
 
 def close_year(model) -> None:

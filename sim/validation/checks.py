@@ -130,7 +130,7 @@ def park_checks(with_park: pd.DataFrame, without: pd.DataFrame, town: str, open_
         Check("park_level_effect", "park effect", f"output level of {town} with a new park (opened {open_year}), "
               f"{late[0]}-{late[-1]}, relative", "0.10-0.20", "lit §2: Alder et al. 2016 (+~20%), §6.6", mean, lo,
               hi, in_range(mean, 0.10, 0.20)),
-        Check("park_growth_effect", "park effect", "difference in annual growth over the last 3 years", "|x| < 0.01 "
+        Check("park_growth_effect", "park effect", "difference in annual growth over the last 3 years", "abs(x) < 0.01 "
               "(no lasting growth change)", "lit §2: Alder et al. 2016", g_mean, g_lo, g_hi, bool(abs(g_mean) < 0.01)),
     ]
 

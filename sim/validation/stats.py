@@ -66,9 +66,10 @@ def hazard_by_age(panel: pd.DataFrame, max_age: int = 10) -> pd.Series:
 
 def agglomeration_elasticity(panel: pd.DataFrame, sweeps: int = 50) -> float:
     """Two-way fixed-effects (zone x sector cell, year) regression of log firm productivity, output per
-    unit of capacity net of own upgrades, on log own-sector scale in the zone."""
-    y = np.log(panel.output_100m_cny / (panel.capacity_100m_cny * panel.own_productivity))
-    x = np.log(np.maximum(panel.cluster_capacity_100m_cny, 1.0))
+    unit of input (capacity x own productivity, year averages), on log own-sector scale in the zone (year
+    average). Year-end stocks would mix in within-year growth."""
+    y = np.log(panel.output_100m_cny / panel.input_avg_100m_cny)
+    x = np.log(np.maximum(panel.cluster_capacity_avg_100m_cny, 1.0))
     cell = panel.zone.astype(str) + "/" + panel.sector.astype(str)
     for _ in range(sweeps):  # alternating projections remove both sets of fixed effects
         y, x = y - y.groupby(cell).transform("mean"), x - x.groupby(cell).transform("mean")

@@ -5,6 +5,7 @@ summarise the firm panels in worker processes, evaluate every check and write ``
 from __future__ import annotations
 
 import json
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def write_variants(directory: Path) -> list[Path]:
 
 
 def firm_level_ensemble(scenario: str, seeds: list[int], workers: int | None) -> pd.DataFrame:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         rows = list(pool.map(firm_level_stats, [scenario] * len(seeds), seeds))
     return pd.DataFrame(rows)
 

@@ -1,0 +1,62 @@
+"""Quick validation (few replicates) in CI: checks that passed in the last full run must still pass."""
+
+import pandas as pd
+import pytest
+
+from sim.validation import stats
+from sim.validation.suite import validate
+
+# checks passing in the last full `xinhui-sim validate --reps 50` (docs/validation.md); robust at 4 replicates
+MUST_PASS = ("base_gdp_2023", "base_share_primary", "base_share_secondary", "base_share_tertiary",
+             "base_villages_over_1m", "base_villages_floor", "base_collective_income", "size_tail",
+             "growth_kurtosis", "growth_beta", "exit_above_scale", "hazard_peak", "agglomeration",
+             "pipeline_started_within_1y", "pipeline_producing_within_2y", "pairing_lag",
+             "pairing_base_strength", "pairing_diminishing", "integration_output")
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("validation")
+    return out, validate(out, reps=4, seed=11, workers=2, firm_reps=3, progress=False)
+
+
+@pytest.mark.parametrize("check_id", MUST_PASS)
+def test_check_still_passes(quick, check_id):
+    _, table = quick
+    row = table.set_index("id").loc[check_id]
+    assert row.passed, f"{check_id}: {row.value} outside {row.target} ({row.source})"
+
+
+def test_report_lists_every_check_with_target_and_source(quick):
+    out, table = quick
+    text = (out / "validation.md").read_text(encoding="utf-8")
+    assert len(table) >= 20
+    for row in table.itertuples():
+        assert row.id in text and row.source in text
+    for figure in ("park_effect", "pairing_effect", "participation", "hazard_by_age"):
+        assert (out / "figures" / f"{figure}.png").stat().st_size > 5000
+
+
+def test_hill_estimator_recovers_a_known_tail():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    pareto = (1 - rng.random(200_000)) ** (-1 / 1.2)
+    assert abs(stats.hill_tail_exponent(pareto, 0.05) - 1.2) < 0.05
+
+
+def test_agglomeration_regression_recovers_a_known_elasticity():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for cell in range(20):
+        base = rng.uniform(10, 500)
+        for year in range(2023, 2030):
+            scale = base * np.exp(0.1 * (year - 2023) + rng.normal(0, 0.2))
+            capacity = rng.uniform(0.1, 5, 30)
+            output = capacity * scale**0.05 * np.exp(0.02 * (year - 2023) + rng.normal(0, 0.01, 30))
+            rows += [{"zone": cell % 4, "sector": cell, "year": year, "output_100m_cny": o,
+                      "input_avg_100m_cny": c, "cluster_capacity_avg_100m_cny": scale}
+                     for o, c in zip(output, capacity)]
+    assert abs(stats.agglomeration_elasticity(pd.DataFrame(rows)) - 0.05) < 0.01
