@@ -29,7 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print every scenario key with default, unit and source (Markdown)")
     _batch_parsers(sub)
     _validation_parsers(sub)
+    _report_parser(sub)
     return parser
+
+
+def _report_parser(sub) -> None:
+    report = sub.add_parser("report", help="write DIR/report/report.html (self-contained) and PNG charts of a batch")
+    report.add_argument("directory", type=Path)
+    report.add_argument("--baseline", default=None, help="variant to compare against (default: plan if present, "
+                        "else the first)")
 
 
 def _validation_parsers(sub) -> None:
@@ -81,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "sensitivity":
             return _sensitivity(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -168,6 +178,15 @@ def _sensitivity(args) -> int:
         top = table[table.output == output].head(5)
         print(f"{label}: " + ", ".join(f"{r.parameter} ({getattr(r, key):.3g})" for r in top.itertuples()))
     print(f"report: {args.out / 'sensitivity.md'}")
+    return 0
+
+
+def _report(args) -> int:
+    from sim.report import write_report
+
+    path = write_report(args.directory, args.baseline)
+    pngs = sorted(path.parent.glob("*.png"))
+    print(f"report: {path} ({len(pngs)} charts, also as PNG in {path.parent})")
     return 0
 
 
