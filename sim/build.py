@@ -187,6 +187,7 @@ def warm_up_pipeline(model) -> None:
     model.firms.capacity[live] *= before / float(model.firms.capacity[live].sum())
     # the land of projects already producing is part of the parks' 2022 used land
     proj = model.projects
-    for row in np.flatnonzero((proj.produce_step >= 0) & (proj.park >= 0)):
+    producing = np.isin(proj.status, (investment.ProjectStatus.PRODUCING, investment.ProjectStatus.DONE))
+    for row in np.flatnonzero(producing & (proj.park >= 0)):
         park = model.parks[proj.park[row]]
         park.land_used_mu = max(park.land_used_mu - proj.land_mu[row], 0.0)

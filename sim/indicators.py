@@ -105,6 +105,7 @@ class Recorder:
         above = industry["output"] >= m.params.firms.above_scale_threshold_100m_cny
         output_above = self._sum_by(cell[above], industry["output"][above], n_s * n_z)
         live = firms.live()
+        live = live[~m.outside_district(live)]  # the co-built park's firms are outside the district
         count = np.bincount(firms.zone[live].astype(np.int64) * n_s + firms.sector[live], minlength=n_s * n_z)
         for z, zone in enumerate(m.zones):
             for s, sector in enumerate(m.sector_ids):
@@ -122,6 +123,7 @@ class Recorder:
         in_park = firms.park[rows] >= 0
         output = self._sum_by(firms.park[rows][in_park], industry["output"][in_park], len(m.parks))
         live = firms.live()
+        live = live[~m.outside_district(live)]  # the co-built park's firms are outside the district
         live_park = firms.park[live]
         count = np.bincount(live_park[live_park >= 0], minlength=len(m.parks))
         for park in m.parks:
@@ -183,6 +185,7 @@ class Recorder:
         all_total = sum(v.operating_income_10k_cny for v in m.villages) * price + \
             m.params.villages.non_operating_income_10k_cny * price * len(m.villages)
         live = firms.live()
+        live = live[~m.outside_district(live)]  # the co-built park's firms are outside the district
         s = m.year_stats
         scale = m.scale
         self.rows["district"].append({

@@ -163,7 +163,8 @@ class RegionModel(mesa.Model):
     def attraction_weights(self) -> np.ndarray:
         """Cumulative weights of towns drawing projects under town-by-town attraction: size, access, 赛马."""
         bonus = self.params.integration.horse_race_attraction_bonus
-        weights = np.array([np.sqrt(t.industrial_output_last_100m_cny) * (1 + t.access_index)
+        # during a year, industrial_output_100m_cny holds the last completed year
+        weights = np.array([np.sqrt(t.industrial_output_100m_cny) * (1 + t.access_index)
                             * (1 + bonus * t.horse_race_winner) for t in self.towns])
         return np.cumsum(weights)
 

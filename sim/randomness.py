@@ -3,7 +3,8 @@
 Variants of one replicate share the model's seed. If every draw came from one sequence, a variant that
 changes one project would shift every later draw and the comparison would drown in noise. Here each step
 and mechanism gets its own generator seeded by (model key, mechanism, step), and per-firm draws are a
-hash of (model key, mechanism, step, firm row): a firm's exit or growth draw is the same in every variant.
+hash of (model key, mechanism, step, firm row): a firm's exit or growth draw is the same in every variant
+as long as the firm has the same row (the initial firms always do; later ones while creation order agrees).
 """
 
 from __future__ import annotations

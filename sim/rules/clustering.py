@@ -57,7 +57,8 @@ def expand_land(model) -> None:
     parks = model.parks
     quotas = np.array([park.expansion_mu_per_year for park in parks])
     # parks not yet open (no land) get no quota and no renewed land
-    pressure = np.array([max(park.occupancy - 0.5, 0.01) if park.land_total_mu > 0 else 0.0 for park in parks])
+    pressure = np.array([max(park.occupancy - 0.5, 0.01) if park.land_total_mu > 0 and not park.outside_district
+                         else 0.0 for park in parks])
     if model.params.integration.unified_land_planning and model.year >= model.integration_start_year:
         quotas = quotas.sum() * pressure / pressure.sum()
     renewal = p.renewal_mu_per_year * model.scale * pressure / pressure.sum()

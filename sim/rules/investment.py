@@ -3,8 +3,8 @@
 Projects arrive as a Poisson stream with Pareto-distributed total investment and a sector mix; a share is
 abandoned, the rest choose a park by a logit on free land, expected localization gain, access and sector
 match, either district-wide (unified attraction, 统一招商) or among the parks of the town that drew them
-(town-by-town competition); landed projects start construction with a quarterly probability, build for a
-few quarters, then add capacity (funds in place x output per investment) to a new or expanding firm over
+(town-by-town competition); landed projects start construction after a delay drawn at signing (geometric, a quarterly probability),
+build for a few quarters, then add capacity (funds in place x output per investment) to a new or expanding firm over
 the ramp-up. Parameters (scenario ``investment``; units in the schema): projects_per_year,
 project_size_*, sector_mix, landing_rate, start_probability_per_quarter, construction_quarters_*,
 ramp_up_quarters, funds_in_place_share, output_per_investment, land_intensity_100m_cny_per_mu,

@@ -4,7 +4,8 @@ Transfers are invested in leasable collective property that yields nothing for `
 ramps up over two more years; the matured funds pay off only above a threshold and with diminishing
 returns, E = F_ref ((F - T) / F_ref)^alpha, and the income is yield x E x (base / median)^theta, so
 stronger recipients gain more; capacity funds raise the growth of a village's own income after the lag;
-steered projects are placed in the recipient town's parks. Parameters (scenario ``pairing``): pairs,
+steered projects are the next landing projects of any sector, placed in the recipient town's parks (or on
+its scattered land when they are full). Parameters (scenario ``pairing``): pairs,
 weakest_villages_paired, district_funds_10k_cny_per_village_year, enterprise_paired_villages,
 enterprise_funds_10k_cny_per_village_year, strong_weak_town_pairs, steered_projects_per_pair_year,
 effect_lag_years (yr), threshold_10k_cny (万元), yield_per_year (1/yr), diminishing_exponent (alpha),
@@ -59,7 +60,7 @@ def form_rule_pairs(model) -> None:
     for village in enterprise:
         model.add_pair("bai_qi_xing_bai_cun", village.id, "transfer",
                        p.enterprise_funds_10k_cny_per_village_year)
-    towns = sorted(model.towns, key=lambda t: (t.industrial_output_last_100m_cny, t.id))
+    towns = sorted(model.towns, key=lambda t: (t.industrial_output_100m_cny, t.id))  # last completed year
     for weak, strong in zip(towns[: p.strong_weak_town_pairs], reversed(towns)):
         model.add_pair(strong.id, weak.id, "steered_project", 0.0, p.steered_projects_per_pair_year)
 

@@ -36,3 +36,20 @@ def _bounds(node: Param) -> str:
     low = "" if node.min is None else f"{node.min} <= "
     high = "" if node.max is None else f" <= {node.max}"
     return f" ({low}value{high})"
+
+
+def update_file(path: str) -> None:
+    """Replace the text between the schema markers of ``path`` (docs/scenarios.md) with the schema table."""
+    from pathlib import Path
+
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    start = text.index("<!-- schema:start -->") + len("<!-- schema:start -->")
+    end = text.index("<!-- schema:end -->")
+    file.write_text(text[:start] + "\n" + schema_markdown() + "\n" + text[end:], encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m sim.scenario.docs docs/scenarios.md
+    import sys
+
+    update_file(sys.argv[1] if len(sys.argv) > 1 else "docs/scenarios.md")

@@ -208,15 +208,15 @@ INTEGRATION = {
                                               "body", min=0, max=0.2),
     "phase_in_years": P(3, "years", "Years over which integration effects reach full strength.",
                         "plan: 三年初见成效", kind="int", min=1, max=10),
-    "revenue_sharing_start_year": P(2023, "year", "Year park tax revenue sharing between towns starts.",
+    "revenue_sharing_start_year": P(2023, "year", "Year revenue sharing (利益共享) for handed-on projects starts.",
                                     "plan: 区镇一体", kind="year"),
     "revenue_share": P(0.0, "share", "Share of the tax of a firm whose project landed outside the town "
                        "that drew it, paid to that town (利益共享: compensation for handing a project on).",
                        "lit §2: 寇晓东 & 汪红 2019, compensation 10-25%", min=0, max=1),
     "unified_land_planning": P(False, "bool", "Park expansion quotas go to the parks with the most land "
                                "pressure instead of each park's own quota.", "plan: 规划一体化", kind="bool"),
-    "service_integration_lag_reduction": P(0.0, "share", "Cut in construction time and in the start delay "
-                                           "from integrated services (服务一体化).", "lit I4: fast-track "
+    "service_integration_lag_reduction": P(0.0, "share", "Cut r in construction time; the start probability "
+                                           "per quarter rises to p/(1-r) (服务一体化).", "lit I4: fast-track "
                                            "rules; estimate", min=0, max=0.9),
     "horse_race_reward_100m_cny": P(0.0, "亿元/yr", "Fiscal reward to each of the 3 towns with the fastest "
                                     "industrial growth (赛马).", "estimate; plan: 赛马 system", min=0),
@@ -295,7 +295,7 @@ PAIRING = {
 }
 
 VILLAGES = {
-    "non_operating_income_10k_cny": P(50.0, "万元/yr", "Non-operating collective income per village-level "
+    "non_operating_income_10k_cny": P(40.0, "万元/yr", "Non-operating collective income per village-level "
                                       "unit (subsidies, transfers, village groups), 2023.", "estimate: gap "
                                       "between reported total income (12.56亿) and operating income of a "
                                       "distribution with 98% above 100万 (facts §4b)", min=0),

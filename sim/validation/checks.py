@@ -21,8 +21,8 @@ class Check:
     target: str
     source: str
     value: float
-    low: float       # 5th percentile across replicates (or the value's CI where noted)
-    high: float      # 95th percentile
+    low: float       # 5th percentile across replicates (integration_participation: lower end of the band)
+    high: float      # 95th percentile (integration_participation: upper end of the band)
     passed: bool | None  # None: reported, no pass/fail
     note: str = ""
 

@@ -21,13 +21,17 @@ def _fmt(x) -> str:
     return str(x)
 
 
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|")
+
+
 def checks_markdown(table: pd.DataFrame) -> str:
     lines = ["| check | what | target | source | simulated mean [5%, 95%] | result |", "|---|---|---|---|---|---|"]
     for row in table.itertuples():
         result = "reported" if row.passed is None or (isinstance(row.passed, float) and np.isnan(row.passed)) \
             else ("**pass**" if row.passed else "**FAIL**")
         note = f" ({row.note})" if row.note else ""
-        lines.append(f"| {row.id} | {row.what}{note} | {row.target} | {row.source} | "
+        lines.append(f"| {row.id} | {_cell(row.what)}{_cell(note)} | {_cell(row.target)} | {_cell(row.source)} | "
                      f"{_fmt(row.value)} [{_fmt(row.low)}, {_fmt(row.high)}] | {result} |")
     return "\n".join(lines)
 
@@ -80,7 +84,7 @@ def participation_figure(gain: pd.DataFrame, path: Path) -> None:
         ax.plot(gain.index, gain[town], marker="o", linewidth=1, label=town)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set(title="Town fiscal revenue under unified attraction vs fragmented, by revenue share",
-           xlabel="revenue share pooled (share of park tax)", ylabel="relative gain in fiscal revenue (share)")
+           xlabel="revenue share (share of a handed-on firm's tax paid to the town that drew it)", ylabel="relative gain in fiscal revenue (share)")
     ax.legend(fontsize=7, ncol=3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
