@@ -122,8 +122,9 @@ class Recorder:
         firms, rows = m.firms, industry["rows"]
         in_park = firms.park[rows] >= 0
         output = self._sum_by(firms.park[rows][in_park], industry["output"][in_park], len(m.parks))
-        live = firms.live()
-        live = live[~m.outside_district(live)]  # the co-built park's firms are outside the district
+        # the co-built park (outside the district's accounts) still reports its own output here
+        output += self._sum_by(firms.park[industry["outside_rows"]], industry["outside_output"], len(m.parks))
+        live = firms.live()  # every park's own firms, the co-built park's included
         live_park = firms.park[live]
         count = np.bincount(live_park[live_park >= 0], minlength=len(m.parks))
         for park in m.parks:

@@ -240,7 +240,8 @@ class RegionModel(mesa.Model):
         firms = self.firms
         rows = np.flatnonzero(firms.output_year > 0)
         outside = self.outside_district(rows)
-        cobuilt_va = float((firms.output_year[rows[outside]] * self.sector_va_ratio[firms.sector[rows[outside]]]).sum())
+        outside_rows = rows[outside]
+        cobuilt_va = float((firms.output_year[outside_rows] * self.sector_va_ratio[firms.sector[outside_rows]]).sum())
         rows = rows[~outside]
         output = firms.output_year[rows]
         towns = firms.town[rows]
@@ -263,6 +264,7 @@ class RegionModel(mesa.Model):
         district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
         return {"rows": rows, "output": output, "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
+                "outside_rows": outside_rows, "outside_output": firms.output_year[outside_rows].copy(),
                 "secondary_growth": growth, "district_growth": district}
 
     def run(self) -> indicators.Recorder:
