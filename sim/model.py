@@ -164,8 +164,12 @@ class RegionModel(mesa.Model):
         """Cumulative weights of towns drawing projects under town-by-town attraction: size, access, 赛马."""
         bonus = self.params.integration.horse_race_attraction_bonus
         # during a year, industrial_output_100m_cny holds the last completed year
+        incentive = np.zeros(len(self.towns))  # a town's best open park with free land draws projects too
+        for park in self.parks:
+            if park.land_free_mu > 0 and not park.outside_district:
+                incentive[park.town_index] = max(incentive[park.town_index], park.incentive)
         weights = np.array([np.sqrt(t.industrial_output_100m_cny) * (1 + t.access_index)
-                            * (1 + bonus * t.horse_race_winner) for t in self.towns])
+                            * (1 + bonus * t.horse_race_winner) for t in self.towns]) * (1 + incentive)
         return np.cumsum(weights)
 
     def take_steered_town(self) -> int | None:

@@ -62,6 +62,7 @@ class ParkSpec:
     land_total_mu: float
     land_used_2022_mu: float
     expansion_mu_per_year: float
+    incentive: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,11 @@ def _park(r: _Reader, p: dict, i: int, town_ids: set, sector_ids: set) -> ParkSp
     used = r.get(p, "land_used_2022_mu", path)
     if used > total:
         r.fail(path + ("land_used_2022_mu",), f"used land {used} exceeds total land {total}")
+    incentive = r.get(p, "incentive", path) if "incentive" in p else 0.0
+    if incentive > 1:
+        r.fail(path + ("incentive",), f"must be <= 1, got {incentive}")
     return ParkSpec(r.get(p, "id", path, str), p.get("name_zh", ""), town, tuple(sectors), total, used,
-                    r.get(p, "expansion_mu_per_year", path))
+                    r.get(p, "expansion_mu_per_year", path), incentive)
 
 
 def _villages(r: _Reader, named: list, towns: tuple) -> tuple[VillageSpec, ...]:

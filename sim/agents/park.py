@@ -22,6 +22,7 @@ class Park(mesa.Agent):
         self.land_used_mu = spec.land_used_2022_mu * scale
         self.expansion_mu_per_year = spec.expansion_mu_per_year * scale
         self.outside_district = False       # True for a cross-county co-built park (新台合作)
+        self.incentive = spec.incentive     # discount on land price and taxes (share), a logit bonus
 
     @property
     def land_free_mu(self) -> float:

@@ -72,7 +72,7 @@ COBUILT_PARK_ID = "xintai_cobuilt"
 def new_park_spec(new) -> ParkSpec:
     """A park of the scenario's ``new_parks``: no land until it opens."""
     sectors = tuple(s.strip() for s in new.sectors.split(",") if s.strip())
-    return ParkSpec(new.id, "", new.town, sectors, 0.0, 0.0, 0.0)
+    return ParkSpec(new.id, "", new.town, sectors, 0.0, 0.0, 0.0, new.incentive)
 
 
 def cobuilt_park_spec(pairing) -> ParkSpec | None:

@@ -2,7 +2,7 @@
 
 Projects arrive as a Poisson stream with Pareto-distributed total investment and a sector mix; a share is
 abandoned, the rest choose a park by a logit on free land, expected localization gain, access and sector
-match, either district-wide (unified attraction, 统一招商) or among the parks of the town that drew them
+match and incentives, either district-wide (unified attraction, 统一招商) or among the parks of the town that drew them
 (town-by-town competition); landed projects start construction after a delay drawn at signing (geometric, a quarterly probability),
 build for a few quarters, then add capacity (funds in place x output per investment) to a new or expanding firm over
 the ramp-up. Parameters (scenario ``investment``; units in the schema): projects_per_year,
@@ -77,10 +77,12 @@ class ParkOptions:
         self.town = np.array([park.town_index for park in self.parks])
         zone = np.array([park.zone_index for park in self.parks])
         access = np.array([model.towns[t].access_index for t in self.town])
+        incentive = np.array([park.incentive for park in self.parks])
         self.leads = np.array([[s in park.leading_sectors for s in model.sector_ids] for park in self.parks])
         # the parts of the utility that do not change within a step, by park x sector
         self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
-                      + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads)
+                      + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads
+                      + p.choice_incentive_weight * incentive[:, None])
         self.land_weight = p.choice_land_weight
         self.town_cumulative = model.attraction_weights()
 

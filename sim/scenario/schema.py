@@ -157,6 +157,10 @@ INVESTMENT = {
                               "lit A8: localization drives location", min=0),
     "choice_access_weight": P(2.0, "1", "Logit weight of the host town's access index (0-1).", "estimate",
                               min=0),
+    "choice_incentive_weight": P(3.0, "1", "Logit weight of a park's incentive (discount on land price and "
+                                 "taxes, share); a town's draw weight also rises by (1 + its best open "
+                                 "park's incentive).", "estimate; lit §2: zones work mainly through lower "
+                                 "taxes (林毅夫 et al. 2018)", min=0),
     "choice_sector_match_weight": P(1.0, "1", "Logit bonus when the project's sector leads the park.",
                                     "estimate", min=0),
     "steering_share": P(0.0, "share", "Share of projects in the focus sectors the district steers to parks "
@@ -174,6 +178,8 @@ _NEW_PARK = {
     "open_year": P(2025, "year", "Year the park opens (land available from the start of that year).",
                    "scenario", kind="year"),
     "expansion_mu_per_year": P(0.0, "亩/yr", "Serviced land it adds a year after opening.", "estimate", min=0),
+    "incentive": P(0.2, "share", "Discount on land price and taxes a new park offers (preferential policy).",
+                   "estimate; lit §2: zone effects through lower taxes", min=0, max=1),
 }
 
 CLUSTERING = {
