@@ -4,7 +4,7 @@ The page states in plain words how likely each plan target is met under each var
 table, the headline comparison (``sim.batch.compare``, paired by replicate), GDP fan charts, town, zone and
 village charts, clusters and parks, and the sensitivity ranking when a sensitivity table exists
 (``sim.plotting.sensitivity_csv``). Figures are embedded as base64 PNG and a subset of the shipped CJK font
-as a base64 WOFF, so the file opens anywhere, offline, with Chinese names intact. Charts: sim/plotting.py.
+as a base64 WOFF, so the file opens anywhere, offline, with Chinese names intact. Charts: sim/plotting/.
 """
 
 from __future__ import annotations

@@ -1,0 +1,180 @@
+"""Sector, cluster and park charts, and the sensitivity ranking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.plotting.base import (
+    _grid,
+    _variant_lines,
+    as_batch,
+    name,
+    plt,
+    replicates,
+    unit_of,
+    variant_colors,
+)
+
+
+def sector_output(clusters: pd.DataFrame, names: dict | None = None, order: list[str] | None = None) -> Figure:
+    """Gross industrial output by sector (summed over zones), stacked, median across replicates, per variant."""
+    clusters = as_batch(clusters)
+    order = order or list(dict.fromkeys(clusters.variant))
+    column = "industrial_output_100m_cny"
+    sectors = clusters.groupby(["variant", "replicate", "year", "sector"], as_index=False)[column].sum()
+    sector_order = [s for s in (names or {}).get("sectors", {}) if s in set(sectors.sector)]
+    sector_order += sorted(set(sectors.sector) - set(sector_order))
+    cmap = plt.get_cmap("tab10")
+    fig, axes = _grid(len(order))
+    for ax, variant in zip(axes, order):
+        med = (sectors[sectors.variant == variant].groupby(["year", "sector"])[column].median()
+               .unstack("sector").reindex(columns=sector_order).fillna(0))
+        ax.stackplot(med.index, *[med[s] for s in sector_order], labels=[name(names, "sectors", s)
+                                                                          for s in sector_order],
+                     colors=[cmap(i) for i in range(len(sector_order))], alpha=0.85)
+        ax.set_title(variant)
+        ax.set_xlabel("year")
+        ax.set_ylabel("gross industrial output (亿元)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 8))
+    fig.suptitle("Industrial output by sector (工业总产值, median across replicates, stacked)")
+    return fig
+
+
+def thousand_billion(district: pd.DataFrame, order: list[str] | None = None) -> Figure:
+    """新材料 and 新能源 output against the plan's 千亿 (1,000亿) cluster marks for 2025."""
+    district = as_batch(district)
+    order = order or list(dict.fromkeys(district.variant))
+    colors = variant_colors(order)
+    fig, axes = _grid(2, ncols=2, width=5.5, height=3.9, sharey=True)
+    for ax, (column, title) in zip(axes, (("new_materials_output_100m_cny", "新材料 (new materials)"),
+                                          ("new_energy_output_100m_cny", "新能源 (new energy)"))):
+        _variant_lines(ax, district, column, order, colors)
+        ax.axhline(1000, color="crimson", linestyle="--", linewidth=1.2, label="千亿 mark (1,000亿)")
+        if district.year.min() <= 2025 <= district.year.max():
+            ax.axvline(2025, color="0.4", linestyle=":", linewidth=1, label="target year 2025")
+        ax.set_title(title)
+        ax.set_xlabel("year")
+        ax.set_ylabel("gross output (亿元)")
+        ax.legend(loc="upper left")
+    fig.suptitle(f"千亿 clusters: median and 90% band across {replicates(district)} replicates")
+    return fig
+
+
+def park_output(parks: pd.DataFrame, names: dict | None = None, order: list[str] | None = None) -> Figure:
+    """Gross output of each industrial park over time, median across replicates, one panel per variant."""
+    parks = as_batch(parks)
+    order = order or list(dict.fromkeys(parks.variant))
+    column = "industrial_output_100m_cny"
+    park_order = list(dict.fromkeys(parks.park))
+    cmap = plt.get_cmap("tab20")
+    fig, axes = _grid(len(order))
+    for ax, variant in zip(axes, order):
+        med = parks[parks.variant == variant].groupby(["year", "park"])[column].median().unstack("park")
+        for k, park in enumerate(park_order):
+            if park in med:
+                ax.plot(med.index, med[park], color=cmap(k % 20), linewidth=1.5, label=name(names, "parks", park))
+        ax.set_title(variant)
+        ax.set_xlabel("year")
+        ax.set_ylabel("gross output (亿元)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=8)
+    fig.suptitle("Industrial output by park (median across replicates)")
+    return fig
+
+
+def park_land(parks: pd.DataFrame, names: dict | None = None, order: list[str] | None = None,
+              year: int | None = None) -> Figure:
+    """Serviced and used (or reserved) industrial land of each park in one year, median across replicates."""
+    parks = as_batch(parks)
+    order = order or list(dict.fromkeys(parks.variant))
+    year = int(parks.year.max()) if year is None else year
+    data = parks[parks.year == year]
+    park_order = list(dict.fromkeys(parks.park))
+    fig, axes = _grid(len(order), width=5.0, height=0.32 * len(park_order) + 1.2, sharex=True)
+    for ax, variant in zip(axes, order):
+        med = data[data.variant == variant].groupby("park")[["land_total_mu", "land_used_mu"]].median()
+        med = med.reindex(park_order)
+        y = np.arange(len(park_order))
+        ax.barh(y, med.land_total_mu, color="#b8d0e6", label="serviced land")
+        ax.barh(y, med.land_used_mu, height=0.5, color="#386fa4", label="used or reserved")
+        ax.set_yticks(y, [name(names, "parks", p) for p in park_order], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(variant)
+        ax.set_xlabel("land (亩)")
+        ax.set_ylabel("park")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    fig.suptitle(f"Industrial land of the parks in {year} (median across replicates)")
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def sensitivity_csv(directory: str | Path) -> Path | None:
+    """The sensitivity table for a batch directory: DIR/sensitivity/sensitivity.csv, else DIR/sensitivity.csv,
+    else a sibling ``sensitivity/sensitivity.csv`` (the default ``--out`` of ``xinhui-sim sensitivity`` next to
+    runs/main); None when there is none."""
+    directory = Path(directory)
+    for path in (directory / "sensitivity" / "sensitivity.csv", directory / "sensitivity.csv",
+                 directory.parent / "sensitivity" / "sensitivity.csv"):
+        if path.is_file():
+            return path
+    return None
+
+
+def sensitivity_method(table: pd.DataFrame) -> str:
+    if "mu_star" in table.columns:
+        return "morris"
+    if "ST" in table.columns:
+        return "sobol"
+    raise ValueError("a sensitivity table needs mu_star (Morris) or ST (Sobol) columns")
+
+
+def sensitivity_ranking(table: pd.DataFrame, top: int = 10) -> Figure:
+    """Parameters ranked by Morris μ* (with σ) or Sobol ST (with S1), one panel per output."""
+    method = sensitivity_method(table)
+    outputs = list(dict.fromkeys(table.output))
+    fig, axes = _grid(len(outputs), ncols=min(3, len(outputs)), width=5.2, height=0.33 * top + 1.4,
+                      sharex=False, sharey=False)
+    for ax, output in zip(axes, outputs):
+        key = "mu_star" if method == "morris" else "ST"
+        part = table[table.output == output].sort_values(key, ascending=False).head(top)
+        y = np.arange(len(part))
+        if method == "morris":
+            conf = part.get("mu_star_conf")
+            ax.barh(y, part.mu_star, xerr=None if conf is None else conf, color="#386fa4", capsize=2,
+                    label="μ* (mean |elementary effect|)")
+            ax.scatter(part.sigma, y, marker="o", color="crimson", zorder=5, label="σ (interactions, non-linearity)")
+            ax.set_xlabel(f"μ*, σ ({_output_unit(output)})")
+        else:
+            ax.barh(y - 0.2, part.ST, 0.4, xerr=part.get("ST_conf"), color="#386fa4", capsize=2,
+                    label="ST (total order)")
+            ax.barh(y + 0.2, part.S1, 0.4, xerr=part.get("S1_conf"), color="#f2a541", capsize=2,
+                    label="S1 (first order)")
+            ax.set_xlabel("Sobol index (share of variance)")
+        ax.set_yticks(y, part.parameter, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(output, fontsize=10)
+        ax.set_ylabel("parameter")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    fig.suptitle(f"Sensitivity ranking ({'Morris' if method == 'morris' else 'Sobol'}), top {top} parameters "
+                 "per output")
+    return fig
+
+
+def _output_unit(output: str) -> str:
+    unit = unit_of(output)
+    if output.startswith("admin_villages"):
+        return "villages"
+    if output.startswith("theil"):
+        return "index"
+    return unit
+
