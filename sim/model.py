@@ -153,9 +153,6 @@ class RegionModel(mesa.Model):
             level, self.params.integration.jurisdiction_productivity_elasticity)
         return self.localization[firms.zone[rows], firms.sector[rows]] * congestion * jurisdictions
 
-    def cluster_output(self, zone: int, sector: int) -> float:
-        return float(self.cluster_capacity[zone, sector])
-
     # ---- places -------------------------------------------------------------------------------------
     def parks_of_town(self, town: int) -> list[Park]:
         return [p for p in self.parks if p.town_index == town]

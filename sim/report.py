@@ -12,15 +12,13 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from sim.results import replace_directory
 from sim.scenario.errors import ScenarioError
 
 REPORT_DIR = "report"
@@ -450,16 +448,9 @@ def write_report(directory: str | Path, baseline: str | None = None) -> Path:
                        target_table_html(targets, results.targets, order, names),
                        indicator_table_html(indicators, names), charts)
 
-    out = directory / REPORT_DIR
-    staging = Path(tempfile.mkdtemp(prefix=f".{REPORT_DIR}.", dir=directory))
-    try:
+    def fill(staging: Path) -> None:
         for chart in charts:
             (staging / f"{chart.key}.png").write_bytes(chart.png)
         (staging / HTML_NAME).write_text(page, encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out / HTML_NAME
+
+    return replace_directory(directory / REPORT_DIR, fill) / HTML_NAME

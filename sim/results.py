@@ -58,21 +58,32 @@ def run_tables(scenario, seed: int) -> dict[str, dict]:
     return RegionModel(scenario, seed=seed).run().tables()
 
 
-def write_run(out_dir: Path, tables: dict[str, dict], meta: dict) -> None:
-    """Write all tables and the manifest into a temporary sibling, then rename it into place."""
+def replace_directory(out_dir: Path, fill) -> Path:
+    """Build a directory with ``fill(staging)`` in a temporary sibling, then rename it over ``out_dir``: readers
+    see the old directory or the new one, never half of it, and a failure leaves nothing behind."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        for name in TABLES:
-            pq.write_table(pa.Table.from_pydict(tables[name]), staging / f"{name}.parquet")
-        (staging / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        fill(staging)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return out_dir
+
+
+def write_run(out_dir: Path, tables: dict[str, dict], meta: dict) -> None:
+    """Write all tables and the manifest of one run, atomically."""
+
+    def fill(staging: Path) -> None:
+        for name in TABLES:
+            pq.write_table(pa.Table.from_pydict(tables[name]), staging / f"{name}.parquet")
+        (staging / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    replace_directory(out_dir, fill)
 
 
 def run_and_write(scenario, seed: int, out_dir: Path) -> dict:

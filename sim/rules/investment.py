@@ -61,9 +61,9 @@ def draw_project_sizes(rng, count: int, minimum: float, tail_exponent: float, ma
     return (low - u * (low - high)) ** (-1.0 / tail_exponent)
 
 
-def logit_choice(rng, utility: np.ndarray) -> int:
-    """Index of the option with the highest utility plus Gumbel noise (a multinomial logit draw)."""
-    return int(np.argmax(utility + rng.gumbel(size=utility.size)))
+def logit_pick(utility: np.ndarray, gumbel: np.ndarray) -> int:
+    """Index of the option with the highest utility plus Gumbel noise: a multinomial logit draw."""
+    return int(np.argmax(utility + gumbel))
 
 
 class ParkOptions:
@@ -102,7 +102,7 @@ class ParkOptions:
     def choose(self, gumbel: np.ndarray, candidates: np.ndarray, sector: int) -> int:
         """Logit choice with pre-drawn Gumbel noise (one draw per park, so draws stay aligned)."""
         utility = self.land_weight * np.log1p(self.free[candidates]) + self.fixed[candidates, sector]
-        return int(candidates[np.argmax(utility + gumbel[candidates])])
+        return int(candidates[logit_pick(utility, gumbel[candidates])])
 
     def reserve(self, park: int, land: float) -> None:
         self.free[park] -= land

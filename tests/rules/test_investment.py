@@ -12,6 +12,6 @@ def test_project_sizes_stay_in_bounds_and_are_heavy_tailed():
 
 def test_logit_prefers_higher_utility():
     rng = np.random.default_rng(2)
-    picks = [investment.logit_choice(rng, np.array([0.0, 1.0, 3.0])) for _ in range(5000)]
+    picks = [investment.logit_pick(np.array([0.0, 1.0, 3.0]), rng.gumbel(size=3)) for _ in range(5000)]
     counts = np.bincount(picks, minlength=3)
     assert counts[2] > counts[1] > counts[0]
