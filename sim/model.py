@@ -11,9 +11,10 @@ from collections import defaultdict
 
 import mesa
 import numpy as np
+from mesa.experimental.mesa_signals.signal_types import ModelSignals
 
 from sim import build, indicators, randomness
-from sim.agents import Firm, FirmPopulation, Park, Town, Village
+from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.scenario import Scenario, Section
 
@@ -92,7 +93,7 @@ class RegionModel(mesa.Model):
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
-        self.firm_agents: dict[int, Firm] = {}
+        self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)
         self.steering_quota = np.zeros(len(self.towns))
@@ -115,8 +116,7 @@ class RegionModel(mesa.Model):
                               capacity=capacity, productivity=1.0, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
                               exit_year=-1, growth_step=self.params.firms.growth_drift_per_year / self.steps_per_year)
-        for row in rows:
-            self.firm_agents[int(row)] = Firm(self, int(row))
+        self.firm_agents.created(rows)
         return rows
 
     def remove_firms(self, rows: np.ndarray) -> None:
@@ -129,8 +129,7 @@ class RegionModel(mesa.Model):
             park.land_used_mu = max(park.land_used_mu - land, 0.0)
         self.year_stats["firm_exits"] += int(rows.size)
         self.year_stats["above_scale_exits"] += int(firms.above_scale[rows].sum())
-        for row in rows:
-            self.firm_agents.pop(int(row)).remove()
+        self.firm_agents.exited(rows)
 
     def step_rng(self, mechanism: str, step: int | None = None) -> np.random.Generator:
         """This step's generator for ``mechanism`` (``step`` defaults to the current step)."""
@@ -153,6 +152,36 @@ class RegionModel(mesa.Model):
             level, self.params.integration.jurisdiction_productivity_elasticity)
         return self.localization[firms.zone[rows], firms.sector[rows]] * congestion * jurisdictions
 
+    # ---- Mesa's agent registry: firm agents are created when it is read (sim.agents.firm.FirmAgents) -----
+    @property
+    def agents(self):
+        self.firm_agents.sync()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self.firm_agents.sync()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self):
+        self.firm_agents.sync()
+        return super().agent_types
+
+    def register_agent(self, agent) -> None:
+        if hasattr(self, "firm_agents"):  # an agent created later than the firms follows them, as it would
+            self.firm_agents.sync()
+        super().register_agent(agent)
+
+    def remove_all_agents(self) -> None:
+        self.firm_agents.sync()
+        super().remove_all_agents()
+
+    def observe(self, observable_name, signal_type, handler) -> None:
+        super().observe(observable_name, signal_type, handler)
+        if any(self._has_subscribers("agents", s) for s in (ModelSignals.AGENT_ADDED, ModelSignals.AGENT_REMOVED)):
+            self.firm_agents.go_eager()  # observers hear of each firm agent as it comes and goes
+
     # ---- places -------------------------------------------------------------------------------------
     def parks_of_town(self, town: int) -> list[Park]:
         return [p for p in self.parks if p.town_index == town]
@@ -168,14 +197,6 @@ class RegionModel(mesa.Model):
         weights = np.array([np.sqrt(t.industrial_output_100m_cny) * (1 + t.access_index)
                             * (1 + bonus * t.horse_race_winner) for t in self.towns]) * (1 + incentive)
         return np.cumsum(weights)
-
-    def take_steered_town(self) -> int | None:
-        waiting = np.flatnonzero(self.steering_quota >= 1.0)
-        if waiting.size == 0:
-            return None
-        town = int(waiting[0])
-        self.steering_quota[town] -= 1.0
-        return town
 
     def unified_attraction_level(self) -> float:
         return integration.unified_level(self.params, self.year)

@@ -2,12 +2,19 @@
 
 The rules update whole arrays at once; a ``Firm`` agent is a thin view on one row, so that
 ``model.agents_by_type[Firm]`` lists the live firms and each can be inspected like any Mesa agent.
+Firms enter and exit by the thousand at larger scales, so their agents are created when someone looks at the
+agent registry (``FirmAgents``), with the ``unique_id`` they would have had if created at once.
 """
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import mesa
 import numpy as np
+from mesa.agentset import _HardKeyAgentSet
+from mesa.experimental.mesa_signals.signal_types import ModelSignals
 
 from sim.table import ColumnTable
 
@@ -30,6 +37,7 @@ COLUMNS = {
     "output_last_year": np.float64,
     "birth_year": np.int16,
     "exit_year": np.int16,
+    "agent_id": np.int64,        # the unique_id of the firm's Mesa agent
 }
 
 
@@ -37,7 +45,7 @@ class FirmPopulation(ColumnTable):
     """Column arrays for all firms ever created; ``alive`` marks the live ones."""
 
     def __init__(self, capacity_rows: int = 1024):
-        super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1})
+        super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1})
 
     def live(self) -> np.ndarray:
         return np.flatnonzero(self.alive)
@@ -88,3 +96,95 @@ class Firm(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"Firm(row={self.row}, sector={self.sector}, town={self.town})"
+
+
+# ---- agents on demand -------------------------------------------------------------------------------------
+class FirmAgents:
+    """Keeps Mesa's agent registry listing one ``Firm`` agent per live firm, creating the agents when looked at.
+
+    Firms enter and exit by the thousand at larger scales, and a Python object per entrant costs ~3 us (Mesa's
+    registration, then the cyclic garbage collector rescanning it): most of the model's stepping time at scale 50
+    (benchmarks/README.md). So a firm gets its ``unique_id`` when it is created (the one ``Firm(model, row)``
+    would have got then) and its agent when someone reads the registry; ``RegionModel`` calls ``sync`` from
+    ``agents``, ``agents_by_type``, ``agent_types``, ``register_agent`` and ``remove_all_agents``. Once anything
+    observes agent signals or a dataset tracks firms, agents are created and removed at once, with their signals.
+    The result is the registry Mesa 3.5.1 (pinned in pyproject.toml) would hold; tests/test_firm_agents.py checks.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.by_row: dict[int, Firm] = {}  # the agents created so far, of firms still alive
+        self.pending: list[np.ndarray] = []  # rows created since the last sync, in creation order
+        self.eager = False
+
+    def created(self, rows: np.ndarray) -> None:
+        model = self.model
+        start = model.agent_id_counter
+        model.firms.agent_id[rows] = np.arange(start, start + rows.size)
+        model.agent_id_counter = start + rows.size
+        self.pending.append(rows)
+        if self.eager or Firm._datasets:
+            self.sync()
+
+    def exited(self, rows: np.ndarray) -> None:
+        """Deregister the agents of exiting firms (firms that never had one need nothing)."""
+        if not self.by_row:
+            return
+        model, by_row = self.model, self.by_row
+        everyone, firms = model._all_agents._agents, model._agents_by_type[Firm]._agents
+        for row in rows.tolist():
+            agent = by_row.pop(row, None)
+            if agent is not None:
+                del everyone[agent], firms[agent]
+                self._announce(agent, ModelSignals.AGENT_REMOVED)
+
+    def sync(self) -> None:
+        """Create and register the agents of live firms created since the last sync, in creation order."""
+        if not self.pending:
+            return
+        model = self.model
+        rows = np.concatenate(self.pending)
+        self.pending = []
+        rows = rows[model.firms.alive[rows]]
+        new = object.__new__
+        with _collector_paused():
+            agents = [new(Firm) for _ in range(rows.size)]
+            for agent, row, unique_id in zip(agents, rows.tolist(), model.firms.agent_id[rows].tolist()):
+                agent.model, agent.unique_id, agent.pos, agent.row = model, unique_id, None, row
+        self.by_row.update(zip(rows.tolist(), agents))
+        entries = dict.fromkeys(agents)
+        model._all_agents._agents.update(entries)
+        by_type = model._agents_by_type
+        if Firm in by_type:
+            by_type[Firm]._agents.update(entries)
+        else:
+            by_type[Firm] = _HardKeyAgentSet(agents, random=model.random)
+        for agent in agents:
+            self._announce(agent, ModelSignals.AGENT_ADDED)
+
+    def go_eager(self) -> None:
+        self.sync()  # agents that already existed are not news to a new observer
+        self.eager = True
+
+    def _announce(self, agent: Firm, signal) -> None:
+        """What Mesa's ``register_agent``/``deregister_agent`` emit, and its dataset bookkeeping."""
+        if self.eager:
+            self.model.notify("agents", signal, args=(agent,))
+        for dataset in Firm._datasets:
+            registry = self.model.data_registry[dataset]
+            if signal is ModelSignals.AGENT_ADDED:
+                registry.add_agent(agent)
+            else:
+                registry.remove_agent(agent)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic collector while many objects are created (it would rescan them every 700 allocations)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

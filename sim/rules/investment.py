@@ -67,7 +67,7 @@ def logit_pick(utility: np.ndarray, gumbel: np.ndarray) -> int:
 
 
 class ParkOptions:
-    """One step's view of the parks as arrays for location choice; reservations write through to the agents."""
+    """One step's view of the parks as arrays for location choice."""
 
     def __init__(self, model):
         p = model.investment_params
@@ -86,27 +86,23 @@ class ParkOptions:
         self.land_weight = p.choice_land_weight
         self.town_cumulative = model.attraction_weights()
 
-    def attracting_town(self, u: float) -> int:
-        """The town that draws a project under town-by-town attraction (``u`` uniform in [0, 1))."""
-        town = np.searchsorted(self.town_cumulative, u * self.town_cumulative[-1], side="right")
-        return int(min(town, self.town_cumulative.size - 1))
+    def attracting_towns(self, u: np.ndarray) -> np.ndarray:
+        """The towns that draw projects under town-by-town attraction (``u`` uniform in [0, 1))."""
+        towns = np.searchsorted(self.town_cumulative, u * self.town_cumulative[-1], side="right")
+        return np.minimum(towns, self.town_cumulative.size - 1)
 
-    def candidates(self, land: float, town: int | None = None, sector: int | None = None) -> np.ndarray:
-        ok = self.free >= land
-        if town is not None:
-            ok &= self.town == town
-        if sector is not None:
-            ok &= self.leads[:, sector]
-        return np.flatnonzero(ok)
+    def choose(self, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray, gumbel: np.ndarray) -> np.ndarray:
+        """Each project's logit choice among the eligible parks with enough free land (-1: none has)."""
+        ok = eligible & (self.free[None, :] >= land[:, None])
+        utility = self.land_weight * np.log1p(self.free)[None, :] + self.fixed[:, sectors].T + gumbel
+        choice = np.argmax(np.where(ok, utility, -np.inf), axis=1)
+        return np.where(ok.any(axis=1), choice, -1)
 
-    def choose(self, gumbel: np.ndarray, candidates: np.ndarray, sector: int) -> int:
-        """Logit choice with pre-drawn Gumbel noise (one draw per park, so draws stay aligned)."""
-        utility = self.land_weight * np.log1p(self.free[candidates]) + self.fixed[candidates, sector]
-        return int(candidates[logit_pick(utility, gumbel[candidates])])
-
-    def reserve(self, park: int, land: float) -> None:
-        self.free[park] -= land
-        self.parks[park].land_used_mu += land
+    def reserve(self, parks: np.ndarray, land: np.ndarray) -> None:
+        reserved = np.bincount(parks, weights=land, minlength=len(self.parks))
+        self.free -= reserved
+        for park in np.flatnonzero(reserved):
+            self.parks[park].land_used_mu += reserved[park]
 
 
 def sign_projects(model) -> None:
@@ -133,44 +129,78 @@ def sign_projects(model) -> None:
     model.year_stats["projects_signed"] += count
     model.year_stats["investment_signed_100m_cny"] += float(sizes.sum())
     model.projects.status[rows[~lands]] = ProjectStatus.ABANDONED
-    options = ParkOptions(model)
     # every project draws the same uniforms and Gumbel noise whichever branch it takes, so that variants
     # which send some projects elsewhere keep the others' draws aligned (common random numbers)
     uniforms = rng.random((count, 5))
     # a fixed number of Gumbel columns, so that adding a park leaves the noise of the others unchanged
     gumbel = rng.gumbel(size=(count, max(GUMBEL_COLUMNS, len(model.parks))))[:, : len(model.parks)]
-    for i in np.flatnonzero(lands):
-        locate_project(model, int(rows[i]), options, uniforms[i], gumbel[i])
+    if lands.any():
+        locate_projects(model, rows[lands], ParkOptions(model), uniforms[lands], gumbel[lands])
 
 
-def locate_project(model, row: int, options: ParkOptions, u: np.ndarray, gumbel: np.ndarray) -> None:
-    """Choose where a landing project goes; reserve its land or mark it lost.
-    ``u``: uniforms for steering, unified matching, outside-park, loss and the attracting town."""
+def steered_towns(model, count: int) -> np.ndarray:
+    """The towns that pairing steers the first of ``count`` landing projects to (-1: not steered).
+
+    Each whole unit of a town's steering quota takes one project, towns in index order."""
+    quota = model.steering_quota
+    towns = np.repeat(np.arange(quota.size), np.floor(np.maximum(quota, 0.0)).astype(np.int64))[:count]
+    quota -= np.bincount(towns, minlength=quota.size)
+    steered = np.full(count, -1, dtype=np.int64)
+    steered[: towns.size] = towns
+    return steered
+
+
+def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray, gumbel: np.ndarray) -> None:
+    """Choose where this step's landing projects go; reserve their land or mark them lost.
+
+    ``u``: uniforms per project for unified matching of focus sectors, unified attraction, outside-park,
+    loss and the attracting town. Projects signed in the same step choose at once, seeing the land free at the
+    start of the step; where the projects choosing a park need more land than it has left, they are served in
+    signing order and the others choose again among the parks with land left."""
     p, proj = model.investment_params, model.projects
-    sector, land = int(proj.sector[row]), float(proj.land_mu[row])
-    steered_town = model.take_steered_town()
-    town = options.attracting_town(u[4])
-    proj.origin_town[row] = town if steered_town is None else steered_town
-    if steered_town is not None:
-        town, parks = steered_town, options.candidates(land, town=steered_town)
-    elif sector in model.focus_sector_indices and u[0] < p.steering_share:
-        town, parks = None, options.candidates(land, sector=sector)
-    elif u[1] < model.unified_attraction_level():
-        town, parks = None, options.candidates(land)
-    else:
-        parks = options.candidates(np.inf) if u[2] < p.outside_park_share else options.candidates(land, town=town)
-        if parks.size == 0 and u[2] >= p.outside_park_share and u[3] < p.lost_without_land:
-            proj.status[row] = ProjectStatus.LOST
-            model.year_stats["projects_lost"] += 1
-            return
-    if parks.size:
-        park = options.choose(gumbel, parks, sector)
-        options.reserve(park, land)
-        proj.park[row], proj.town[row] = park, options.town[park]
-    else:
-        # no park has the land: the project takes scattered land in the town that drew it
-        proj.town[row] = options.attracting_town(u[4]) if town is None else town
-    proj.status[row] = ProjectStatus.SIGNED
+    sectors, land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
+    steered = steered_towns(model, rows.size)
+    is_steered = steered >= 0
+    home = np.where(is_steered, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
+    proj.origin_town[rows] = home
+    focus = np.isin(sectors, sorted(model.focus_sector_indices)) & (u[:, 0] < p.steering_share) & ~is_steered
+    unified = (u[:, 1] < model.unified_attraction_level()) & ~is_steered & ~focus
+    in_town = ~(is_steered | focus | unified)  # town-by-town attraction
+    outside_parks = in_town & (u[:, 2] < p.outside_park_share)
+    # the parks each project would consider, land permitting
+    eligible = np.ones((rows.size, len(options.parks)), dtype=bool)
+    bound = is_steered | in_town
+    eligible[bound] = options.town[None, :] == home[bound, None]
+    eligible[focus] = options.leads[:, sectors[focus]].T
+    eligible[outside_parks] = False
+    may_be_lost = in_town & ~outside_parks & (u[:, 3] < p.lost_without_land)
+
+    park = np.full(rows.size, -1, dtype=np.int64)
+    waiting = np.arange(rows.size)
+    while waiting.size:
+        choice = options.choose(eligible[waiting], sectors[waiting], land[waiting], gumbel[waiting])
+        choosing, parks = waiting[choice >= 0], choice[choice >= 0]
+        if choosing.size == 0:
+            break
+        # serve each park's choosers in signing order while its land lasts (the first always fits)
+        order = np.lexsort((choosing, parks))
+        choosing, parks = choosing[order], parks[order]
+        used = np.cumsum(land[choosing])
+        first = np.r_[0, np.flatnonzero(np.diff(parks)) + 1]
+        before = np.repeat(used[first] - land[choosing[first]], np.diff(np.r_[first, parks.size]))
+        served = used - before <= options.free[parks]
+        park[choosing[served]] = parks[served]
+        options.reserve(parks[served], land[choosing[served]])
+        waiting = np.sort(choosing[~served])
+
+    # no park had the land: lost to another county, or scattered land in the town that drew it
+    lost = (park < 0) & may_be_lost
+    proj.status[rows[lost]] = ProjectStatus.LOST
+    model.year_stats["projects_lost"] += int(lost.sum())
+    placed = ~lost
+    proj.status[rows[placed]] = ProjectStatus.SIGNED
+    proj.park[rows[placed]] = park[placed]
+    proj.town[rows[placed]] = np.where(park[placed] >= 0, options.town[np.maximum(park[placed], 0)], home[placed])
 
 
 def start_probability(model, p) -> float:
@@ -238,14 +268,15 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
 
     live_keys = key(firms.sector[live], firms.park[live], firms.town[live])
     order = np.argsort(live_keys, kind="stable")
-    sorted_keys = live_keys[order]
+    members, sorted_keys = live[order], live_keys[order]
     wanted = key(proj.sector[rows], proj.park[rows], proj.town[rows])
     low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
-    for i in np.flatnonzero(expands & (high > low)):
-        members = live[order[low[i]:high[i]]]
-        weights = firms.capacity[members]
-        firm[i] = members[np.searchsorted(np.cumsum(weights), pick[i] * weights.sum())
-                          .clip(0, members.size - 1)]
+    chosen = np.flatnonzero(expands & (high > low))
+    # a capacity-weighted draw within each project's group of firms, on one running sum over all groups
+    running = np.r_[0.0, np.cumsum(firms.capacity[members])]
+    first, last = low[chosen], high[chosen]
+    target = running[first] + pick[chosen] * (running[last] - running[first])
+    firm[chosen] = members[np.clip(np.searchsorted(running, target, "right") - 1, first, last - 1)]
     return firm
 
 
