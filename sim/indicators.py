@@ -100,13 +100,12 @@ class Recorder:
         m = self.model
         firms, rows = m.firms, industry["rows"]
         n_s, n_z = len(m.sector_ids), len(m.zones)
-        cell = firms.zone[rows].astype(np.int64) * n_s + firms.sector[rows]
+        cell = firms.zone_sector[rows]
         output = self._sum_by(cell, industry["output"], n_s * n_z)
         above = industry["output"] >= m.params.firms.above_scale_threshold_100m_cny
         output_above = self._sum_by(cell[above], industry["output"][above], n_s * n_z)
-        live = firms.live()
-        live = live[~m.outside_district(live)]  # the co-built park's firms are outside the district
-        count = np.bincount(firms.zone[live].astype(np.int64) * n_s + firms.sector[live], minlength=n_s * n_z)
+        live = m.live_in_district()  # the co-built park's firms are outside the district
+        count = np.bincount(firms.zone_sector[live], minlength=n_s * n_z)
         for z, zone in enumerate(m.zones):
             for s, sector in enumerate(m.sector_ids):
                 k = z * n_s + s
@@ -185,8 +184,7 @@ class Recorder:
         admin_income = np.array([v.operating_income_10k_cny for v in admin]) * price
         all_total = sum(v.operating_income_10k_cny for v in m.villages) * price + \
             m.params.villages.non_operating_income_10k_cny * price * len(m.villages)
-        live = firms.live()
-        live = live[~m.outside_district(live)]  # the co-built park's firms are outside the district
+        live = m.live_in_district()  # the co-built park's firms are outside the district
         s = m.year_stats
         scale = m.scale
         self.rows["district"].append({

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 from mesa.experimental.mesa_signals.signal_types import ModelSignals
 
-from sim import build, indicators, randomness
+from sim import allocator, build, indicators, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.scenario import Scenario, Section
@@ -33,6 +33,7 @@ class RegionModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None,
                  firm_panel: bool = False):
         super().__init__(rng=np.random.default_rng(seed))
+        allocator.keep_freed_memory()  # large temporaries reused, not re-faulted every step (sim/allocator.py)
         # all randomness flows from the model's rng: a stream for the initial state and a key for the
         # dynamics, whose draws are fixed by (mechanism, step, firm) so variants share them (common random numbers)
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
@@ -93,6 +94,7 @@ class RegionModel(mesa.Model):
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
+        self._live_in_district = (None, None)
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)
@@ -112,6 +114,7 @@ class RegionModel(mesa.Model):
         """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing)."""
         zone = self.town_zone[np.atleast_1d(town)]
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
+                              zone_sector=zone * len(self.sector_ids) + sector,
                               origin_town=town if origin is None else origin,
                               capacity=capacity, productivity=1.0, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
@@ -121,8 +124,7 @@ class RegionModel(mesa.Model):
 
     def remove_firms(self, rows: np.ndarray) -> None:
         firms = self.firms
-        firms.alive[rows] = False
-        firms.exit_year[rows] = self.year
+        firms.retire(rows, self.year)
         in_park = rows[firms.park[rows] >= 0]
         freed = np.bincount(firms.park[in_park], weights=firms.land_mu[in_park], minlength=len(self.parks))
         for park, land in zip(self.parks, freed):
@@ -143,14 +145,20 @@ class RegionModel(mesa.Model):
         """Firms in the co-built park: simulated, but not in Xinhui's accounts (index -1 maps to False)."""
         return self.park_outside[self.firms.park[rows]]
 
+    def live_in_district(self) -> np.ndarray:
+        """Rows of the live firms in Xinhui's accounts (the co-built park's are simulated outside them)."""
+        live = self.firms.live()
+        if self._live_in_district[0] is not live:  # live() returns the same array until firms enter or exit
+            self._live_in_district = (live, live[~self.outside_district(live)] if self.park_outside.any() else live)
+        return self._live_in_district[1]
+
     def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
         firms = self.firms
-        park = firms.park[rows]
-        congestion = np.where(park >= 0, self.congestion[np.maximum(park, 0)], 1.0)
+        congestion = np.append(self.congestion, 1.0)[firms.park[rows]]  # park -1 (no park) takes the 1.0
         level = integration.unified_level(self.params, self.year)
         jurisdictions = integration.jurisdiction_multiplier(
             level, self.params.integration.jurisdiction_productivity_elasticity)
-        return self.localization[firms.zone[rows], firms.sector[rows]] * congestion * jurisdictions
+        return self.localization.ravel()[firms.zone_sector[rows]] * congestion * jurisdictions
 
     # ---- Mesa's agent registry: firm agents are created when it is read (sim.agents.firm.FirmAgents) -----
     @property

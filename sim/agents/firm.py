@@ -21,6 +21,7 @@ from sim.table import ColumnTable
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
 COLUMNS = {
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
+    "zone_sector": np.int64,     # zone x n_sectors + sector: the firm's cell in zone-by-sector matrices
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
     "productivity": np.float64,  # own multiplier: upgrades, high-tech premium
@@ -46,9 +47,24 @@ class FirmPopulation(ColumnTable):
 
     def __init__(self, capacity_rows: int = 1024):
         super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1})
+        self._live = None  # rows of live firms, kept until firms enter or exit
+
+    def add(self, count: int, **values) -> np.ndarray:
+        self._live = None
+        return super().add(count, **values)
+
+    def retire(self, rows: np.ndarray, year: int) -> None:
+        """Firms exit: ``alive`` must only change here or in ``add``, which keep ``live()`` current."""
+        self.alive[rows] = False
+        self.exit_year[rows] = year
+        self._live = None
 
     def live(self) -> np.ndarray:
-        return np.flatnonzero(self.alive)
+        """Rows of the live firms, ascending (read-only: shared by every rule until firms enter or exit)."""
+        if self._live is None:
+            self._live = np.flatnonzero(self.alive)
+            self._live.setflags(write=False)
+        return self._live
 
 
 class Firm(mesa.Agent):

@@ -22,10 +22,9 @@ CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so
 def sector_zone_capacity(model) -> np.ndarray:
     """Capacity (亿元/yr) of live firms by zone x sector."""
     firms = model.firms
-    live = firms.live()
-    live = live[~model.outside_district(live)]  # the co-built park's firms are not in Xinhui's clusters
-    cells = firms.zone[live].astype(np.int64) * len(model.sector_ids) + firms.sector[live]
-    flat = np.bincount(cells, weights=firms.capacity[live], minlength=len(model.zones) * len(model.sector_ids))
+    live = model.live_in_district()  # the co-built park's firms are not in Xinhui's clusters
+    flat = np.bincount(firms.zone_sector[live], weights=firms.capacity[live],
+                       minlength=len(model.zones) * len(model.sector_ids))
     return flat.reshape(len(model.zones), len(model.sector_ids))
 
 
