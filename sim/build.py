@@ -82,7 +82,7 @@ def build_firms(model) -> None:
     rows = model.add_firms(sector=sector, town=town, park=park, capacity=run_rate, age=ages, birth_year=0)
     firms = model.firms
     firms.output_last_year[rows] = sizes
-    firms.above_scale[rows] = sizes >= p.above_scale_threshold_100m_cny
+    firms.set_above_scale(rows, sizes >= p.above_scale_threshold_100m_cny)
     assign_park_land(model, rows)
     assign_high_tech(model, rows, int(round(d["high_tech_firms_2022"] * model.scale)))
 

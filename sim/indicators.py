@@ -119,13 +119,11 @@ class Recorder:
     def _parks(self, price: float, industry: dict) -> None:
         m = self.model
         firms, rows = m.firms, industry["rows"]
-        in_park = firms.park[rows] >= 0
-        output = self._sum_by(firms.park[rows][in_park], industry["output"][in_park], len(m.parks))
+        slots = len(m.parks) + 1  # park + 1: slot 0 holds the firms outside parks
+        output = self._sum_by(firms.park[rows] + 1, industry["output"], slots)[1:]
         # the co-built park (outside the district's accounts) still reports its own output here
-        output += self._sum_by(firms.park[industry["outside_rows"]], industry["outside_output"], len(m.parks))
-        live = firms.live()  # every park's own firms, the co-built park's included
-        live_park = firms.park[live]
-        count = np.bincount(live_park[live_park >= 0], minlength=len(m.parks))
+        output += self._sum_by(firms.park[industry["outside_rows"]] + 1, industry["outside_output"], slots)[1:]
+        count = np.bincount(firms.park[firms.live()] + 1, minlength=slots)[1:]  # the co-built park's included
         for park in m.parks:
             self.rows["parks"].append({
                 "year": m.year, "park": park.id, "town": m.town_ids[park.town_index],

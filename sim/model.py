@@ -115,12 +115,17 @@ class RegionModel(mesa.Model):
         zone = self.town_zone[np.atleast_1d(town)]
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
                               zone_sector=zone * len(self.sector_ids) + sector,
+                              place_key=self.place_key(np.asarray(sector), np.asarray(park), np.asarray(town)),
                               origin_town=town if origin is None else origin,
                               capacity=capacity, productivity=1.0, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
                               exit_year=-1, growth_step=self.params.firms.growth_drift_per_year / self.steps_per_year)
         self.firm_agents.created(rows)
         return rows
+
+    def place_key(self, sector: np.ndarray, park: np.ndarray, town: np.ndarray) -> np.ndarray:
+        """One integer per (sector, park or -1, town)."""
+        return (sector.astype(np.int64) * (len(self.parks) + 1) + park + 1) * len(self.towns) + town
 
     def remove_firms(self, rows: np.ndarray) -> None:
         firms = self.firms

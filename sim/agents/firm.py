@@ -22,6 +22,7 @@ from sim.table import ColumnTable
 COLUMNS = {
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
     "zone_sector": np.int64,     # zone x n_sectors + sector: the firm's cell in zone-by-sector matrices
+    "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
     "productivity": np.float64,  # own multiplier: upgrades, high-tech premium
@@ -48,6 +49,7 @@ class FirmPopulation(ColumnTable):
     def __init__(self, capacity_rows: int = 1024):
         super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1})
         self._live = None  # rows of live firms, kept until firms enter or exit
+        self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
     def add(self, count: int, **values) -> np.ndarray:
         self._live = None
@@ -58,6 +60,21 @@ class FirmPopulation(ColumnTable):
         self.alive[rows] = False
         self.exit_year[rows] = year
         self._live = None
+
+    def set_above_scale(self, rows: np.ndarray, flags) -> None:
+        """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
+        self.above_scale[rows] = flags
+        self._above_scale_by_place = None
+
+    def above_scale_by_place(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the above-scale firms sorted by ``place_key`` (stable), and their keys; rows of firms that
+        exited since the status was set are included (check ``alive``)."""
+        if self._above_scale_by_place is None:
+            rows = np.flatnonzero(self.alive & self.above_scale)
+            keys = self.place_key[rows]
+            order = np.argsort(keys, kind="stable")
+            self._above_scale_by_place = (rows[order], keys[order])
+        return self._above_scale_by_place
 
     def live(self) -> np.ndarray:
         """Rows of the live firms, ascending (read-only: shared by every rule until firms enter or exit)."""

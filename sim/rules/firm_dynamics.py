@@ -113,7 +113,7 @@ def close_year(model) -> None:
     live = firms.live()
     output = firms.output_year[live]
     was_above = firms.above_scale[live].copy()
-    firms.above_scale[live] = output >= p.above_scale_threshold_100m_cny
+    firms.set_above_scale(live, output >= p.above_scale_threshold_100m_cny)
     model.year_stats["newly_above_scale"] = int((firms.above_scale[live] & ~was_above).sum())
     certify_high_tech(model, live)
     firms.output_last_year[: firms.n] = firms.output_year
@@ -122,13 +122,14 @@ def close_year(model) -> None:
 
 def certify_high_tech(model, live: np.ndarray) -> None:
     p, firms = model.params.firms, model.firms
-    tech = model.sector_tech_intensive[firms.sector[live]]
-    rate = p.high_tech_certification_rate * np.where(tech, 1.0, 0.25)
-    rate = rate * np.where(firms.upgrading[live], 2.0, 1.0)
-    eligible = firms.above_scale[live] & ~firms.high_tech[live]
-    newly = eligible & (model.keyed_uniform("certify", live, model.year) < rate)
-    losing = firms.high_tech[live] & (model.keyed_uniform("decertify", live, model.year) < p.high_tech_loss_rate)
-    firms.high_tech[live[newly]] = True
-    firms.high_tech[live[losing]] = False
-    firms.productivity[live[newly]] *= 1.0 + p.high_tech_productivity_gain
-    firms.productivity[live[losing]] /= 1.0 + p.high_tech_productivity_gain
+    # the keyed draws depend only on (year, firm), so drawing them for the candidates alone changes nothing
+    certified = live[firms.high_tech[live]]
+    eligible = live[firms.above_scale[live] & ~firms.high_tech[live]]
+    rate = p.high_tech_certification_rate * np.where(model.sector_tech_intensive[firms.sector[eligible]], 1.0, 0.25)
+    rate = rate * np.where(firms.upgrading[eligible], 2.0, 1.0)
+    newly = eligible[model.keyed_uniform("certify", eligible, model.year) < rate]
+    losing = certified[model.keyed_uniform("decertify", certified, model.year) < p.high_tech_loss_rate]
+    firms.high_tech[newly] = True
+    firms.high_tech[losing] = False
+    firms.productivity[newly] *= 1.0 + p.high_tech_productivity_gain
+    firms.productivity[losing] /= 1.0 + p.high_tech_productivity_gain

@@ -260,16 +260,10 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
     if not expands.any():
         return firm
     firms, proj = model.firms, model.projects
-    live = np.flatnonzero(firms.alive & firms.above_scale)
-    n_parks, n_towns = len(model.parks) + 1, len(model.towns)
-
-    def key(sector, park, town):
-        return (sector.astype(np.int64) * n_parks + park + 1) * n_towns + town
-
-    live_keys = key(firms.sector[live], firms.park[live], firms.town[live])
-    order = np.argsort(live_keys, kind="stable")
-    members, sorted_keys = live[order], live_keys[order]
-    wanted = key(proj.sector[rows], proj.park[rows], proj.town[rows])
+    wanted = model.place_key(proj.sector[rows], proj.park[rows], proj.town[rows])
+    members, sorted_keys = firms.above_scale_by_place()
+    alive = firms.alive[members]
+    members, sorted_keys = members[alive], sorted_keys[alive]
     low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
     chosen = np.flatnonzero(expands & (high > low))
     # a capacity-weighted draw within each project's group of firms, on one running sum over all groups
