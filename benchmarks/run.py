@@ -347,6 +347,24 @@ def main() -> None:
     if peer_n != n:
         print(f"   (PEER on {peer_n:,} firms, not {n:,}: estimated {est:.0f} s per run at full count)")
     print(f"   this process's peak RSS after the kernels: {maxrss_mib():.1f} MiB")
+
+    # 4
+    rate = results[hi]["firm_steps"] / results[hi]["step_s"]
+    floor_cost, peer_cost = floor_s / floor_fs, peer_s / peer_fs
+    checks = [
+        ("default plan run (build + step + write) < 0.5 s", f"{build_step_write:.3f} s", build_step_write < 0.5),
+        (f"scale {hi:g}: >= 10 M firm-steps/s", f"{rate / 1e6:.1f} M", rate >= 10e6),
+        (f"scale {hi:g}: >= 50x faster per firm-step than the PEER", f"{peer_cost / model_cost:.1f}x",
+         peer_cost / model_cost >= 50),
+        (f"scale {hi:g}: <= 5x the FLOOR's cost per firm-step", f"{model_cost / floor_cost:.2f}x",
+         model_cost / floor_cost <= 5),
+        (f"scale {hi:g}: peak RSS < 1.5 GB", f"{results[hi]['rss_peak_mib']:.0f} MiB",
+         results[hi]["rss_peak_mib"] < 1.5 * 1024),
+        (f"exponent, scale {lo:g} -> {hi:g}, <= 1.1", f"{step_exp:.2f}", step_exp <= 1.1),
+    ]
+    print("\n4. Against the speed issue's targets (batch throughput: benchmarks/batch.py)")
+    for text, value, met in checks:
+        print(f"   {'met    ' if met else 'NOT MET'}  {text:<58}{value:>10}")
     print(f"\n   total benchmark wall time {time.perf_counter() - started:.0f} s")
 
 

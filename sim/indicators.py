@@ -40,9 +40,9 @@ class Recorder:
     def record_year(self, industry: dict) -> None:
         m = self.model
         price = (1 + m.params.economy.price_growth_per_year) ** (m.year - m.region.base_year)
-        above = self._above_scale_rows(industry)
+        above = self._above_scale_output(industry)
         self._towns(price)
-        self._clusters(price, industry)
+        self._clusters(price, industry, above)
         self._parks(price, industry)
         self._villages(price)
         self._zones(price, industry, above)
@@ -72,9 +72,11 @@ class Recorder:
             "from_project": firms.from_project[rows].copy(),
         })
 
-    def _above_scale_rows(self, industry: dict) -> np.ndarray:
+    def _above_scale_output(self, industry: dict) -> np.ndarray:
+        """This year's output of the producing firms that count as above scale (规模以上), 0 for the others."""
         threshold = self.model.params.firms.above_scale_threshold_100m_cny
-        return industry["output"] >= threshold
+        output = industry["output"]
+        return np.where(output >= threshold, output, 0.0)
 
     def _sum_by(self, keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
         return np.bincount(keys, weights=values, minlength=size)
@@ -96,14 +98,13 @@ class Recorder:
                 "citrus_area_mu": town.citrus_area_mu,
             })
 
-    def _clusters(self, price: float, industry: dict) -> None:
+    def _clusters(self, price: float, industry: dict, above: np.ndarray) -> None:
         m = self.model
         firms, rows = m.firms, industry["rows"]
         n_s, n_z = len(m.sector_ids), len(m.zones)
         cell = firms.zone_sector[rows]
         output = self._sum_by(cell, industry["output"], n_s * n_z)
-        above = industry["output"] >= m.params.firms.above_scale_threshold_100m_cny
-        output_above = self._sum_by(cell[above], industry["output"][above], n_s * n_z)
+        output_above = self._sum_by(cell, above, n_s * n_z)
         live = m.live_in_district()  # the co-built park's firms are outside the district
         count = np.bincount(firms.zone_sector[live], minlength=n_s * n_z)
         for z, zone in enumerate(m.zones):
@@ -158,8 +159,8 @@ class Recorder:
 
     def _zones(self, price: float, industry: dict, above: np.ndarray) -> None:
         m = self.model
-        firms, rows, output = m.firms, industry["rows"], industry["output"]
-        above_by_town = self._sum_by(firms.town[rows][above], output[above], len(m.towns))
+        firms, rows = m.firms, industry["rows"]
+        above_by_town = self._sum_by(firms.town[rows], above, len(m.towns))
         for z, zone in enumerate(m.zones):
             members = [t for t in m.towns if t.zone_index == z]
             self.rows["zones"].append({
@@ -192,7 +193,7 @@ class Recorder:
             "gdp_secondary_100m_cny": sum(t.secondary_100m_cny for t in m.towns) * price,
             "gdp_tertiary_100m_cny": sum(t.tertiary_100m_cny for t in m.towns) * price,
             "industrial_output_100m_cny": output.sum() * price,
-            "industrial_output_above_scale_100m_cny": output[above].sum() * price,
+            "industrial_output_above_scale_100m_cny": above.sum() * price,
             "industrial_va_100m_cny": sum(t.industrial_va_100m_cny for t in m.towns) * price,
             "new_materials_output_100m_cny": sector_output[m.sector_ids.index("new_materials")] * price,
             "new_energy_output_100m_cny": sector_output[m.sector_ids.index("new_energy")] * price,

@@ -72,7 +72,8 @@ class FirmPopulation(ColumnTable):
         if self._above_scale_by_place is None:
             rows = np.flatnonzero(self.alive & self.above_scale)
             keys = self.place_key[rows]
-            order = np.argsort(keys, kind="stable")
+            small = np.uint16 if keys.size == 0 or keys.max() <= np.iinfo(np.uint16).max else np.int64
+            order = np.argsort(keys.astype(small), kind="stable")  # numpy radix-sorts 16-bit keys
             self._above_scale_by_place = (rows[order], keys[order])
         return self._above_scale_by_place
 

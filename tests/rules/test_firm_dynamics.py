@@ -30,3 +30,9 @@ def test_exit_hazard_peaks_at_age_three_and_falls_with_size():
     assert np.argmax(hazard) == 2
     small, big = fd.exit_hazard(np.array([2.5, 2.5]), np.array([0.1, 10.0]), HAZARD, 0.3, 1.0)
     assert small > big
+
+
+def test_integer_power_matches_numpy_power():
+    x = np.random.default_rng(0).random(1000)
+    for k in (1, 2, 4, 12):
+        np.testing.assert_allclose(fd.integer_power(x, k), np.power(x, k), rtol=1e-12)

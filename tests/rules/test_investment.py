@@ -15,3 +15,40 @@ def test_logit_prefers_higher_utility():
     picks = [investment.logit_pick(np.array([0.0, 1.0, 3.0]), rng.gumbel(size=3)) for _ in range(5000)]
     counts = np.bincount(picks, minlength=3)
     assert counts[2] > counts[1] > counts[0]
+
+
+def _location_setup(free_land, n_projects=5, land=4.0):
+    """Two parks of town 0, park 0 far more attractive; every project bound to town 0 (town-by-town)."""
+    from collections import defaultdict
+    from types import SimpleNamespace
+
+    params = SimpleNamespace(steering_share=0.0, outside_park_share=0.0, lost_without_land=1.0)
+    model = SimpleNamespace(investment_params=params, projects=investment.ProjectPipeline(),
+                            steering_quota=np.zeros(1), focus_sector_indices=set(), year_stats=defaultdict(float),
+                            unified_attraction_level=lambda: 0.0)
+    parks = [SimpleNamespace(land_used_mu=0.0) for _ in free_land]
+    options = object.__new__(investment.ParkOptions)
+    options.parks, options.free, options.town = parks, np.array(free_land, dtype=float), np.zeros(2, dtype=int)
+    options.leads = np.ones((2, 1), dtype=bool)
+    options.fixed = np.array([[50.0], [0.0]])
+    options.land_weight = 0.0
+    options.town_cumulative = np.array([1.0])
+    rows = model.projects.add(n_projects, sector=0, land_mu=land)
+    u = np.full((n_projects, 5), 0.5)
+    investment.locate_projects(model, rows, options, u, np.zeros((n_projects, 2)))
+    return model, options, parks
+
+
+def test_projects_of_a_step_are_served_in_signing_order_while_land_lasts():
+    model, options, parks = _location_setup([10.0, 100.0])
+    # the first two fit in the preferred park; the third finds it too full and takes the other
+    assert model.projects.park.tolist() == [0, 0, 1, 1, 1]
+    np.testing.assert_allclose(options.free, [2.0, 88.0])
+    assert [p.land_used_mu for p in parks] == [8.0, 12.0]
+
+
+def test_projects_without_land_left_are_lost_and_no_park_is_overdrawn():
+    model, options, parks = _location_setup([10.0, 6.0])
+    assert model.projects.park.tolist() == [0, 0, 1, -1, -1]
+    assert model.projects.status.tolist() == [investment.ProjectStatus.SIGNED] * 3 + [investment.ProjectStatus.LOST] * 2
+    assert model.year_stats["projects_lost"] == 2 and (options.free >= 0).all()
