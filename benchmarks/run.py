@@ -89,9 +89,11 @@ def child(scale: float, seed: int) -> None:
     t2 = time.perf_counter()
     model.run()
     t3 = time.perf_counter()
+    mesa_agents = len(model.agents)  # creates the live firms' Mesa agents (sim.agents.firm.FirmAgents)
+    t4 = time.perf_counter()
     print(json.dumps({"scale": scale, "build_s": t1 - t0, "step_s": t3 - t2, "steps": len(live),
                       "firms0": firms0, "firms_end": live[-1] if live else firms0, "firm_steps": sum(live),
-                      "rows": int(model.firms.n), "mesa_agents": len(model.agents),
+                      "rows": int(model.firms.n), "mesa_agents": mesa_agents, "agents_s": t4 - t3,
                       "rss_start_mib": rss_start, "rss_import_mib": rss_import, "rss_peak_mib": maxrss_mib(),
                       "hwm_peak_mib": vm_hwm_mib()}))
 
@@ -322,6 +324,8 @@ def main() -> None:
     print(f"   exponent, scale {lo:g} -> {hi:g}: stepping time ~ firm-steps^{step_exp:.2f}; "
           f"build time ~ initial firms^{build_exp:.2f}")
     print(f"   marginal peak RSS, scale {lo:g} -> {hi:g}: {rss_per_firm:.2f} KiB per live firm at the end")
+    print(f"   reading model.agents after the run (scale {hi:g}) creates the firms' Mesa agents: "
+          f"{b['mesa_agents']:,} agents in {b['agents_s']:.3f} s (not in step s; peak RSS includes them)")
     worst = max(abs(r["rss_peak_mib"] - r["hwm_peak_mib"]) / r["hwm_peak_mib"] for r in results.values())
     print(f"   (peak RSS is the child's ru_maxrss; /proc VmHWM agrees within {worst:.0%}; "
           f"parent RSS when forking {parent_rss_at_fork:.0f} MiB)")
