@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py            # full: scales 1, 10, 50; median of 5
     .venv/bin/python benchmarks/run.py --quick    # scales 1, 10; median of 2
     .venv/bin/python benchmarks/run.py --profile  # cProfile of one scale-10 plan run instead (top entries)
+    .venv/bin/python benchmarks/run.py --phases --profile-scale 50   # time per phase of the step
 
 What is measured (scenario ``scenarios/plan.yaml``, seed 1, 44 quarterly steps 2023-2033):
 
@@ -252,6 +253,37 @@ def profile(scale: float, top: int) -> None:
         print()
 
 
+def phases(scale: float) -> None:
+    """Wall time per phase of the step (sim.model's START_OF_YEAR, EVERY_STEP and close_year), one run."""
+    import collections
+
+    import sim.model as model_module
+    from sim.scenario import load_scenario
+
+    spent: dict[str, float] = collections.defaultdict(float)
+
+    def timed(phase, label):
+        def run(*args):
+            t = time.perf_counter()
+            phase(*args)
+            spent[label] += time.perf_counter() - t
+        return run
+
+    def name(phase) -> str:
+        return f"{phase.__module__.rsplit('.', 1)[-1]}.{phase.__name__}"
+
+    model_module.START_OF_YEAR = tuple(timed(f, name(f)) for f in model_module.START_OF_YEAR)
+    model_module.EVERY_STEP = tuple(timed(f, name(f)) for f in model_module.EVERY_STEP)
+    model = model_module.RegionModel(load_scenario(SCENARIO, overrides={"scale": scale}), SEED)
+    model.close_year = timed(model.close_year, "close_year (accounts, villages, fiscal, records)")
+    t0 = time.perf_counter()
+    model.run()
+    total = time.perf_counter() - t0
+    print(f"---- phases of the step, plan scale {scale:g}: {total:.3f} s stepping ----")
+    for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"   {label:<52}{seconds:8.3f} s {seconds / total:6.1%}")
+
+
 # ---- main --------------------------------------------------------------------------------------------
 def med(values: list[float]) -> float:
     return statistics.median(values)
@@ -261,7 +293,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip scale 50, median of 2")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of a scale-10 run and exit")
-    parser.add_argument("--profile-scale", type=float, default=10.0)
+    parser.add_argument("--phases", action="store_true", help="print the time per phase of the step and exit")
+    parser.add_argument("--profile-scale", type=float, default=10.0, help="scale for --profile and --phases")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -270,6 +303,9 @@ def main() -> None:
         return
     if args.profile:
         profile(args.profile_scale, args.top)
+        return
+    if args.phases:
+        phases(args.profile_scale)
         return
 
     reps = 2 if args.quick else 5
