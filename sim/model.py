@@ -11,7 +11,6 @@ from collections import defaultdict
 
 import mesa
 import numpy as np
-from mesa.experimental.mesa_signals.signal_types import ModelSignals
 
 from sim import allocator, build, indicators, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
@@ -191,9 +190,8 @@ class RegionModel(mesa.Model):
         super().remove_all_agents()
 
     def observe(self, observable_name, signal_type, handler) -> None:
+        self.firm_agents.go_eager()  # observers hear of each firm agent as it comes and goes
         super().observe(observable_name, signal_type, handler)
-        if any(self._has_subscribers("agents", s) for s in (ModelSignals.AGENT_ADDED, ModelSignals.AGENT_REMOVED)):
-            self.firm_agents.go_eager()  # observers hear of each firm agent as it comes and goes
 
     # ---- places -------------------------------------------------------------------------------------
     def parks_of_town(self, town: int) -> list[Park]:

@@ -13,8 +13,6 @@ from contextlib import contextmanager
 
 import mesa
 import numpy as np
-from mesa.agentset import _HardKeyAgentSet
-from mesa.experimental.mesa_signals.signal_types import ModelSignals
 
 from sim.table import ColumnTable
 
@@ -139,10 +137,11 @@ class FirmAgents:
     Firms enter and exit by the thousand at larger scales, and a Python object per entrant costs ~3 us (Mesa's
     registration, then the cyclic garbage collector rescanning it): most of the model's stepping time at scale 50
     (benchmarks/README.md). So a firm gets its ``unique_id`` when it is created (the one ``Firm(model, row)``
-    would have got then) and its agent when someone reads the registry; ``RegionModel`` calls ``sync`` from
-    ``agents``, ``agents_by_type``, ``agent_types``, ``register_agent`` and ``remove_all_agents``. Once anything
-    observes agent signals or a dataset tracks firms, agents are created and removed at once, with their signals.
-    The result is the registry Mesa 3.5.1 (pinned in pyproject.toml) would hold; tests/test_firm_agents.py checks.
+    would have got then) and its agent, through Mesa's own ``Agent.__init__``, when someone reads the registry:
+    ``RegionModel`` calls ``sync`` from ``agents``, ``agents_by_type``, ``agent_types``, ``register_agent`` and
+    ``remove_all_agents``. Once anything observes the model or its data registry holds a dataset, agents are
+    created and removed as their firms come and go. tests/test_firm_agents.py checks that the registry is the
+    same whenever and however it is read.
     """
 
     def __init__(self, model):
@@ -157,59 +156,35 @@ class FirmAgents:
         model.firms.agent_id[rows] = np.arange(start, start + rows.size)
         model.agent_id_counter = start + rows.size
         self.pending.append(rows)
-        if self.eager or Firm._datasets:
+        if self.eager or model.data_registry.datasets:
             self.sync()
 
     def exited(self, rows: np.ndarray) -> None:
-        """Deregister the agents of exiting firms (firms that never had one need nothing)."""
-        if not self.by_row:
-            return
-        model, by_row = self.model, self.by_row
-        everyone, firms = model._all_agents._agents, model._agents_by_type[Firm]._agents
-        for row in rows.tolist():
-            agent = by_row.pop(row, None)
-            if agent is not None:
-                del everyone[agent], firms[agent]
-                self._announce(agent, ModelSignals.AGENT_REMOVED)
+        """Remove the agents of exiting firms (firms that never had one need nothing)."""
+        if self.by_row:
+            for row in rows.tolist():
+                agent = self.by_row.pop(row, None)
+                if agent is not None:
+                    agent.remove()
 
     def sync(self) -> None:
-        """Create and register the agents of live firms created since the last sync, in creation order."""
+        """Create the agents of live firms created since the last sync, in creation order, with their ids."""
         if not self.pending:
             return
         model = self.model
         rows = np.concatenate(self.pending)
         self.pending = []
         rows = rows[model.firms.alive[rows]]
-        new = object.__new__
+        next_id = model.agent_id_counter
         with _collector_paused():
-            agents = [new(Firm) for _ in range(rows.size)]
-            for agent, row, unique_id in zip(agents, rows.tolist(), model.firms.agent_id[rows].tolist()):
-                agent.model, agent.unique_id, agent.pos, agent.row = model, unique_id, None, row
-        self.by_row.update(zip(rows.tolist(), agents))
-        entries = dict.fromkeys(agents)
-        model._all_agents._agents.update(entries)
-        by_type = model._agents_by_type
-        if Firm in by_type:
-            by_type[Firm]._agents.update(entries)
-        else:
-            by_type[Firm] = _HardKeyAgentSet(agents, random=model.random)
-        for agent in agents:
-            self._announce(agent, ModelSignals.AGENT_ADDED)
+            for row, unique_id in zip(rows.tolist(), model.firms.agent_id[rows].tolist()):
+                model.agent_id_counter = unique_id  # Mesa gives the agent it registers the counter's value
+                self.by_row[row] = Firm(model, row)
+        model.agent_id_counter = next_id
 
     def go_eager(self) -> None:
-        self.sync()  # agents that already existed are not news to a new observer
+        self.sync()  # before the observer subscribes: agents that already existed are not news to it
         self.eager = True
-
-    def _announce(self, agent: Firm, signal) -> None:
-        """What Mesa's ``register_agent``/``deregister_agent`` emit, and its dataset bookkeeping."""
-        if self.eager:
-            self.model.notify("agents", signal, args=(agent,))
-        for dataset in Firm._datasets:
-            registry = self.model.data_registry[dataset]
-            if signal is ModelSignals.AGENT_ADDED:
-                registry.add_agent(agent)
-            else:
-                registry.remove_agent(agent)
 
 
 @contextmanager
