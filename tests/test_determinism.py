@@ -25,3 +25,22 @@ def test_other_seed_differs():
 def test_district_years_cover_horizon():
     years = _frames(5)["district"].year.tolist()
     assert years == list(range(2023, 2034))
+
+
+def test_tables_do_not_depend_on_the_allocator_setting(tmp_path):
+    """sim/allocator.py only changes where freed memory goes: a run with it turned off gives the same bytes."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outputs = {}
+    for setting in ("0", "1"):
+        out = tmp_path / f"malloc{setting}"
+        env = {**os.environ, "XINHUI_SIM_DEFAULT_MALLOC": setting}
+        subprocess.run([sys.executable, "-m", "sim.cli", "run", str(root / "scenarios" / "plan.yaml"), "--seed", "3",
+                        "--out", str(out)], check=True, env=env, cwd=root, capture_output=True)
+        outputs[setting] = {name: pd.read_parquet(out / f"{name}.parquet") for name in ("district", "towns", "parks")}
+    for name, frame in outputs["0"].items():
+        pd.testing.assert_frame_equal(frame, outputs["1"][name], check_exact=True)

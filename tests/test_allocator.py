@@ -1,0 +1,41 @@
+"""The allocator setting is applied once per process and can be turned off from the environment."""
+
+import os
+import platform
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sim.agents import FirmPopulation
+
+
+def _applied(env_value: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "XINHUI_SIM_DEFAULT_MALLOC"}
+    if env_value is not None:
+        env["XINHUI_SIM_DEFAULT_MALLOC"] = env_value
+    code = "from sim import allocator; print(allocator.keep_freed_memory(), allocator.keep_freed_memory())"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_turned_off_from_the_environment():
+    assert _applied("1") == "False False"
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_applied_once_on_glibc():
+    assert _applied(None) == "True True"
+
+
+def test_live_rows_follow_entries_and_exits_and_cannot_be_written():
+    firms = FirmPopulation(16)
+    firms.add(5, alive=True)
+    assert firms.live().tolist() == [0, 1, 2, 3, 4]
+    firms.retire(np.array([1, 3]), 2024)
+    assert firms.live().tolist() == [0, 2, 4] and firms.exit_year[[1, 3]].tolist() == [2024, 2024]
+    firms.add(2, alive=True)
+    assert firms.live().tolist() == [0, 2, 4, 5, 6]
+    with pytest.raises(ValueError):  # shared by every rule until firms enter or exit: read-only
+        firms.live()[0] = 9
