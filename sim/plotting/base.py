@@ -200,7 +200,6 @@ def _zone_order(names: dict, present) -> list[str]:
 # GDP
 
 
-
 LINESTYLES = ("-", "--", "-.", ":")
 
 
@@ -212,7 +211,30 @@ def _variant_lines(ax, frame: pd.DataFrame, column: str, order: list[str], color
               line=LINESTYLES[k % len(LINESTYLES)])
 
 
+def variant_panels(frame: pd.DataFrame, panels, order: list[str] | None, *, ylabel: str, width: float,
+                   height: float, sharey: bool = False, legend: bool = True):
+    """One panel per ``(column, title)`` of ``panels``, in one row, with a line per variant (``_variant_lines``)
+    over the years and ``ylabel``; with ``legend``, a figure legend of the variants below the panels when there
+    is more than one. ``order`` defaults to the variants of ``frame`` as they come. Returns ``fig, axes``."""
+    frame = as_batch(frame)
+    order = order or list(dict.fromkeys(frame.variant))
+    colors = variant_colors(order)
+    fig, axes = _grid(len(panels), ncols=len(panels), width=width, height=height, sharey=sharey)
+    for ax, (column, title) in zip(axes, panels):
+        _variant_lines(ax, frame, column, order, colors)
+        ax.set_title(title)
+        ax.set_xlabel("year")
+        ax.set_ylabel(ylabel)
+    if legend and len(order) > 1:
+        bottom_legend(fig, axes[0])
+    return fig, axes
 
+
+def bottom_legend(fig: Figure, ax, most: int | None = None, **kwargs) -> None:
+    """A figure legend below the panels with the entries of ``ax``, in one row (at most ``most`` columns)."""
+    handles, labels = ax.get_legend_handles_labels()
+    kwargs.setdefault("ncols", min(len(labels), most or len(labels)))
+    fig.legend(handles, labels, loc="outside lower center", **kwargs)
 
 
 def close(fig: Figure) -> None:
@@ -220,4 +242,4 @@ def close(fig: Figure) -> None:
     plt.close(fig)
 
 
-__all__ = ["close", "DEFAULT_REGION", "EXTRA_PARKS", "FALLBACK_FONTS", "FONT_DIR", "FONT_FAMILY", "FONT_FILE", "INDICATORS", "LINESTYLES", "TARGETS_FILE", "VILLAGE_THRESHOLDS_10K", "as_batch", "default_baseline", "gdp_targets", "name", "plan_growth_rate", "plt", "quantile_bands", "region_names", "register_fonts", "replicates", "unit_of", "variant_colors", "variants"]
+__all__ = ["close", "DEFAULT_REGION", "EXTRA_PARKS", "FALLBACK_FONTS", "FONT_DIR", "FONT_FAMILY", "FONT_FILE", "INDICATORS", "LINESTYLES", "TARGETS_FILE", "VILLAGE_THRESHOLDS_10K", "as_batch", "bottom_legend", "default_baseline", "gdp_targets", "name", "plan_growth_rate", "plt", "quantile_bands", "region_names", "register_fonts", "replicates", "unit_of", "variant_colors", "variant_panels", "variants"]

@@ -10,13 +10,13 @@ from matplotlib.figure import Figure
 
 from sim.plotting.base import (
     _grid,
-    _variant_lines,
     as_batch,
+    bottom_legend,
     name,
     plt,
     replicates,
     unit_of,
-    variant_colors,
+    variant_panels,
 )
 
 
@@ -39,27 +39,21 @@ def sector_output(clusters: pd.DataFrame, names: dict | None = None, order: list
         ax.set_title(variant)
         ax.set_xlabel("year")
         ax.set_ylabel("gross industrial output (亿元)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 8))
+    bottom_legend(fig, axes[0], most=8)
     fig.suptitle("Industrial output by sector (工业总产值, median across replicates, stacked)")
     return fig
 
 
 def thousand_billion(district: pd.DataFrame, order: list[str] | None = None) -> Figure:
     """新材料 and 新能源 output against the plan's 千亿 (1,000亿) cluster marks for 2025."""
-    district = as_batch(district)
-    order = order or list(dict.fromkeys(district.variant))
-    colors = variant_colors(order)
-    fig, axes = _grid(2, ncols=2, width=5.5, height=3.9, sharey=True)
-    for ax, (column, title) in zip(axes, (("new_materials_output_100m_cny", "新材料 (new materials)"),
-                                          ("new_energy_output_100m_cny", "新能源 (new energy)"))):
-        _variant_lines(ax, district, column, order, colors)
+    panels = (("new_materials_output_100m_cny", "新材料 (new materials)"),
+              ("new_energy_output_100m_cny", "新能源 (new energy)"))
+    fig, axes = variant_panels(district, panels, order, ylabel="gross output (亿元)", width=5.5, height=3.9,
+                               sharey=True, legend=False)
+    for ax in axes:
         ax.axhline(1000, color="crimson", linestyle="--", linewidth=1.2, label="千亿 mark (1,000亿)")
         if district.year.min() <= 2025 <= district.year.max():
             ax.axvline(2025, color="0.4", linestyle=":", linewidth=1, label="target year 2025")
-        ax.set_title(title)
-        ax.set_xlabel("year")
-        ax.set_ylabel("gross output (亿元)")
         ax.legend(loc="upper left")
     fig.suptitle(f"千亿 clusters: median and 90% band across {replicates(district)} replicates")
     return fig
@@ -81,8 +75,7 @@ def park_output(parks: pd.DataFrame, names: dict | None = None, order: list[str]
         ax.set_title(variant)
         ax.set_xlabel("year")
         ax.set_ylabel("gross output (亿元)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=8)
+    bottom_legend(fig, axes[0], most=4, fontsize=8)
     fig.suptitle("Industrial output by park (median across replicates)")
     return fig
 
@@ -107,8 +100,7 @@ def park_land(parks: pd.DataFrame, names: dict | None = None, order: list[str] |
         ax.set_title(variant)
         ax.set_xlabel("land (亩)")
         ax.set_ylabel("park")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    bottom_legend(fig, axes[0], ncols=2)
     fig.suptitle(f"Industrial land of the parks in {year} (median across replicates)")
     return fig
 
@@ -163,8 +155,7 @@ def sensitivity_ranking(table: pd.DataFrame, top: int = 10) -> Figure:
         ax.invert_yaxis()
         ax.set_title(output, fontsize=10)
         ax.set_ylabel("parameter")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    bottom_legend(fig, axes[0], ncols=2)
     fig.suptitle(f"Sensitivity ranking ({'Morris' if method == 'morris' else 'Sobol'}), top {top} parameters "
                  "per output")
     return fig

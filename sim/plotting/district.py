@@ -14,6 +14,7 @@ from sim.plotting.base import (
     _grid,
     _subtitle,
     as_batch,
+    bottom_legend,
     gdp_targets,
     name,
     plan_growth_rate,
@@ -80,8 +81,7 @@ def sector_structure(district: pd.DataFrame, order: list[str] | None = None) -> 
         ax.set_ylim(0, 100)
         ax.set_xlabel("year")
         ax.set_ylabel("share of GDP (%)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=3)
+    bottom_legend(fig, axes[0], ncols=3)
     fig.suptitle("Sector structure of GDP (median shares across replicates)")
     return fig
 

@@ -11,15 +11,16 @@ from sim.plotting.base import (
     _band,
     _grid,
     _subtitle,
-    _variant_lines,
     _zone_order,
     as_batch,
+    bottom_legend,
     name,
     plt,
     quantile_bands,
     replicates,
     unit_of,
     variant_colors,
+    variant_panels,
 )
 
 
@@ -84,8 +85,7 @@ def zone_lines(towns: pd.DataFrame, column: str = "fiscal_revenue_100m_cny", nam
         ax.set_title(variant)
         ax.set_xlabel("year")
         ax.set_ylabel(ylabel or f"{column} ({unit_of(column)})")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    bottom_legend(fig, axes[0])
     fig.suptitle(f"{title or column} by development zone: {_subtitle(towns).replace('bands', '50% band')}")
     return fig
 
@@ -93,19 +93,9 @@ def zone_lines(towns: pd.DataFrame, column: str = "fiscal_revenue_100m_cny", nam
 
 def theil(district: pd.DataFrame, order: list[str] | None = None) -> Figure:
     """Theil T of town GDP per head between and within development zones, over time, by variant."""
-    district = as_batch(district)
-    order = order or list(dict.fromkeys(district.variant))
-    colors = variant_colors(order)
-    fig, axes = _grid(2, ncols=2, width=5.5, height=3.8, sharey=False)
-    for ax, (column, label) in zip(axes, (("theil_between_zones", "between zones"),
-                                          ("theil_within_zones", "within zones"))):
-        _variant_lines(ax, district, column, order, colors)
-        ax.set_title(f"Theil T {label}")
-        ax.set_xlabel("year")
-        ax.set_ylabel("Theil T of town GDP per head (index, 0 = equal)")
-    if len(order) > 1:
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    panels = (("theil_between_zones", "Theil T between zones"), ("theil_within_zones", "Theil T within zones"))
+    fig, _ = variant_panels(district, panels, order, ylabel="Theil T of town GDP per head (index, 0 = equal)",
+                            width=5.5, height=3.8)
     fig.suptitle(f"Inequality of town GDP per head (population-weighted Theil T): median and 90% band "
                  f"across {replicates(district)} replicates")
     return fig
@@ -132,19 +122,9 @@ def village_shares(villages: pd.DataFrame, order: list[str] | None = None) -> pd
 def village_share_chart(villages: pd.DataFrame, order: list[str] | None = None) -> Figure:
     """Share of administrative villages above 100万, 1000万 and 2000万 collective operating income, by variant."""
     shares = village_shares(villages)
-    order = order or list(dict.fromkeys(shares.variant))
-    colors = variant_colors(order)
-    fig, axes = _grid(3, ncols=3, width=4.6, height=3.6, sharey=False)
-    for ax, t in zip(axes, VILLAGE_THRESHOLDS_10K):
-        column = f"over_{t}"
-        frame = shares.assign(**{column: 100 * shares[column]})
-        _variant_lines(ax, frame, column, order, colors)
-        ax.set_title(f"above {t:,}万 a year")
-        ax.set_xlabel("year")
-        ax.set_ylabel("administrative villages (%)")
-    if len(order) > 1:
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    panels = [(f"over_{t}", f"above {t:,}万 a year") for t in VILLAGE_THRESHOLDS_10K]
+    percent = shares.assign(**{column: 100 * shares[column] for column, _ in panels})
+    fig, _ = variant_panels(percent, panels, order, ylabel="administrative villages (%)", width=4.6, height=3.6)
     fig.suptitle("Administrative villages by collective operating income (集体经营性收入): median and 90% band "
                  f"across {replicates(shares)} replicates")
     return fig
@@ -170,8 +150,7 @@ def village_income_distribution(villages: pd.DataFrame, order: list[str] | None 
         ax.set_title(variant)
         ax.set_xlabel("year")
         ax.set_ylabel("collective operating income (万元/yr, log)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    bottom_legend(fig, axes[0])
     n = replicates(data)
     fig.suptitle(f"Collective operating income of the administrative villages, pooled over {n} replicates")
     return fig
@@ -180,21 +159,15 @@ def village_income_distribution(villages: pd.DataFrame, order: list[str] | None 
 def demo_villages(district: pd.DataFrame, order: list[str] | None = None) -> Figure:
     """Beautiful-livable demonstration villages completed and featured demonstration villages started, with
     the plan's targets (10 by 2027 and 20 by 2033; 22 featured by 2027)."""
-    district = as_batch(district)
-    order = order or list(dict.fromkeys(district.variant))
-    colors = variant_colors(order)
-    fig, axes = _grid(2, ncols=2, width=5.5, height=3.8, sharey=False)
-    panels = (("beautiful_demo_villages_done", "美丽宜居示范村 completed", [(2027, 10), (2033, 20)]),
-              ("featured_demo_villages_started", "特色示范村 under way or done", [(2027, 22)]))
+    panels = (("beautiful_demo_villages_done", "美丽宜居示范村 completed"),
+              ("featured_demo_villages_started", "特色示范村 under way or done"))
+    fig, axes = variant_panels(district, panels, order, ylabel="villages (count)", width=5.5, height=3.8,
+                               legend=False)
     years = district.year
-    for ax, (column, title, marks) in zip(axes, panels):
-        _variant_lines(ax, district, column, order, colors)
+    for ax, marks in zip(axes, ([(2027, 10), (2033, 20)], [(2027, 22)])):
         shown = [(y, v) for y, v in marks if years.min() <= y <= years.max()]
         if shown:
             ax.scatter(*zip(*shown), marker="D", color="crimson", zorder=5, label="plan target")
-        ax.set_title(title)
-        ax.set_xlabel("year")
-        ax.set_ylabel("villages (count)")
         ax.legend(loc="upper left")
     fig.suptitle(f"Demonstration villages: median and 90% band across {replicates(district)} replicates")
     return fig
