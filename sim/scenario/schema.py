@@ -149,7 +149,8 @@ INVESTMENT = {
                            "has no park with the land it needs is lost to another county (else it takes "
                            "scattered land).", "estimate",
                            min=0, max=1),
-    "choice_land_weight": P(1.0, "1", "Logit weight of log free land in the park choice.", "estimate",
+    "choice_land_weight": P(1.0, "1", "Logit weight of log free land in the park choice (the land free at the "
+                            "start of the step: a step's projects choose at once).", "estimate",
                             min=0),
     "choice_profit_weight": P(10.0, "1", "Logit weight of the expected log productivity gain from "
                               "localization (elasticity x log(1 + same-sector output in the zone)).",
