@@ -40,13 +40,13 @@ class Recorder:
     def record_year(self, industry: dict) -> None:
         m = self.model
         price = (1 + m.params.economy.price_growth_per_year) ** (m.year - m.region.base_year)
-        above = self._above_scale_output(industry)
+        live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
         self._towns(price)
-        self._clusters(price, industry, above)
-        self._parks(price, industry)
+        self._clusters(price, industry, np.where(m.outside_slots[None, :, None], 0, live_by_place))
+        self._parks(price, industry, live_by_place.sum(axis=(0, 2))[1:])
         self._villages(price)
-        self._zones(price, industry, above)
-        self._district(price, industry, above)
+        self._zones(price, industry)
+        self._district(price, industry)
         if self.firm_panel is not None:
             self._firms(price)
 
@@ -72,14 +72,11 @@ class Recorder:
             "from_project": firms.from_project[rows].copy(),
         })
 
-    def _above_scale_output(self, industry: dict) -> np.ndarray:
-        """This year's output of the producing firms that count as above scale (规模以上), 0 for the others."""
-        threshold = self.model.params.firms.above_scale_threshold_100m_cny
-        output = industry["output"]
-        return np.where(output >= threshold, output, 0.0)
-
-    def _sum_by(self, keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-        return np.bincount(keys, weights=values, minlength=size)
+    def _zone_by_sector(self, by_place: np.ndarray) -> np.ndarray:
+        """A sector x park slot x town table (``RegionModel.place_table``) summed to zone x sector."""
+        by_town = by_place.sum(axis=1)
+        zone_of_town = self.model.town_zone
+        return np.stack([by_town[:, zone_of_town == z].sum(axis=1) for z in range(len(self.model.zones))])
 
     def _towns(self, price: float) -> None:
         m = self.model
@@ -98,33 +95,23 @@ class Recorder:
                 "citrus_area_mu": town.citrus_area_mu,
             })
 
-    def _clusters(self, price: float, industry: dict, above: np.ndarray) -> None:
+    def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray) -> None:
         m = self.model
-        firms, rows = m.firms, industry["rows"]
-        n_s, n_z = len(m.sector_ids), len(m.zones)
-        cell = firms.zone_sector[rows]
-        output = self._sum_by(cell, industry["output"], n_s * n_z)
-        output_above = self._sum_by(cell, above, n_s * n_z)
-        live = m.live_in_district()  # the co-built park's firms are outside the district
-        count = np.bincount(firms.zone_sector[live], minlength=n_s * n_z)
+        output = self._zone_by_sector(industry["output_by_place"])
+        output_above = self._zone_by_sector(industry["above_scale_by_place"])
+        count = self._zone_by_sector(live_in_district)
         for z, zone in enumerate(m.zones):
             for s, sector in enumerate(m.sector_ids):
-                k = z * n_s + s
                 self.rows["clusters"].append({
                     "year": m.year, "sector": sector, "zone": zone.id,
-                    "industrial_output_100m_cny": output[k] * price,
-                    "industrial_output_above_scale_100m_cny": output_above[k] * price,
-                    "firms": int(count[k]), "localization_multiplier": float(m.localization[z, s]),
+                    "industrial_output_100m_cny": output[z, s] * price,
+                    "industrial_output_above_scale_100m_cny": output_above[z, s] * price,
+                    "firms": int(count[z, s]), "localization_multiplier": float(m.localization[z, s]),
                 })
 
-    def _parks(self, price: float, industry: dict) -> None:
+    def _parks(self, price: float, industry: dict, count: np.ndarray) -> None:
         m = self.model
-        firms, rows = m.firms, industry["rows"]
-        slots = len(m.parks) + 1  # park + 1: slot 0 holds the firms outside parks
-        output = self._sum_by(firms.park[rows] + 1, industry["output"], slots)[1:]
-        # the co-built park (outside the district's accounts) still reports its own output here
-        output += self._sum_by(firms.park[industry["outside_rows"]] + 1, industry["outside_output"], slots)[1:]
-        count = np.bincount(firms.park[firms.live()] + 1, minlength=slots)[1:]  # the co-built park's included
+        output = industry["output_by_park"]  # the co-built park (outside the district's accounts) included
         for park in m.parks:
             self.rows["parks"].append({
                 "year": m.year, "park": park.id, "town": m.town_ids[park.town_index],
@@ -157,10 +144,9 @@ class Recorder:
                 "beautiful_demo": v.beautiful_demo.name.lower(),
             })
 
-    def _zones(self, price: float, industry: dict, above: np.ndarray) -> None:
+    def _zones(self, price: float, industry: dict) -> None:
         m = self.model
-        firms, rows = m.firms, industry["rows"]
-        above_by_town = self._sum_by(firms.town[rows], above, len(m.towns))
+        above_by_town = industry["above_scale_by_place"].sum(axis=(0, 1))
         for z, zone in enumerate(m.zones):
             members = [t for t in m.towns if t.zone_index == z]
             self.rows["zones"].append({
@@ -172,13 +158,13 @@ class Recorder:
                 "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
             })
 
-    def _district(self, price: float, industry: dict, above: np.ndarray) -> None:
+    def _district(self, price: float, industry: dict) -> None:
         m = self.model
-        firms, rows, output = m.firms, industry["rows"], industry["output"]
+        firms, output, by_place = m.firms, industry["output"], industry["output_by_place"]
         gdp = np.array([t.gdp_100m_cny for t in m.towns])
         pop = np.array([t.population for t in m.towns])
         total, between, within = theil_t(gdp, pop, np.array([t.zone_index for t in m.towns]))
-        sector_output = self._sum_by(firms.sector[rows], output, len(m.sector_ids))
+        sector_output = by_place.sum(axis=(1, 2))
         admin = [v for v in m.villages if not v.is_community]
         admin_income = np.array([v.operating_income_10k_cny for v in admin]) * price
         all_total = sum(v.operating_income_10k_cny for v in m.villages) * price + \
@@ -192,8 +178,8 @@ class Recorder:
             "gdp_primary_100m_cny": sum(t.primary_100m_cny for t in m.towns) * price,
             "gdp_secondary_100m_cny": sum(t.secondary_100m_cny for t in m.towns) * price,
             "gdp_tertiary_100m_cny": sum(t.tertiary_100m_cny for t in m.towns) * price,
-            "industrial_output_100m_cny": output.sum() * price,
-            "industrial_output_above_scale_100m_cny": above.sum() * price,
+            "industrial_output_100m_cny": by_place.sum() * price,
+            "industrial_output_above_scale_100m_cny": industry["above_scale_by_place"].sum() * price,
             "industrial_va_100m_cny": sum(t.industrial_va_100m_cny for t in m.towns) * price,
             "new_materials_output_100m_cny": sector_output[m.sector_ids.index("new_materials")] * price,
             "new_energy_output_100m_cny": sector_output[m.sector_ids.index("new_energy")] * price,

@@ -90,6 +90,7 @@ class RegionModel(mesa.Model):
         self.park_outside = np.array([p.id == clustering.COBUILT_PARK_ID for p in self.parks] + [False])
         for park, outside in zip(self.parks, self.park_outside):
             park.outside_district = bool(outside)
+        self.outside_slots = np.r_[False, self.park_outside[:-1]]  # by park slot (park + 1; 0: no park)
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
@@ -269,23 +270,20 @@ class RegionModel(mesa.Model):
         self.records.record_year(industry)
 
     def account_industry(self) -> dict:
-        """This year's industrial output and value added by town; growth against last year."""
+        """This year's industrial output by place (sector x park x town) and value added by town; growth."""
         firms = self.firms
         rows = np.flatnonzero(firms.output_year > 0)
-        outside = self.outside_district(rows)
-        outside_rows = rows[outside]
-        cobuilt_va = float((firms.output_year[outside_rows] * self.sector_va_ratio[firms.sector[outside_rows]]).sum())
-        rows = rows[~outside]
         output = firms.output_year[rows]
-        towns = firms.town[rows]
-        va = output * self.sector_va_ratio[firms.sector[rows]]
-        n = len(self.towns)
-        out_by_town = np.bincount(towns, weights=output, minlength=n)
-        va_by_town = np.bincount(towns, weights=va, minlength=n)
-        origins = firms.origin_town[rows]
-        handed = np.flatnonzero(origins != towns)  # firms drawn by one town and hosted by another
-        pairs = np.bincount(origins[handed].astype(np.int64) * n + towns[handed], weights=va[handed], minlength=n * n)
-        handed_on = {(self.town_ids[k // n], self.town_ids[k % n]): float(pairs[k]) for k in np.flatnonzero(pairs)}
+        threshold = self.params.firms.above_scale_threshold_100m_cny
+        by_place = self.place_table(rows, output)  # the co-built park's firms included
+        outside = self.outside_slots[None, :, None]  # the co-built park is outside Xinhui's accounts
+        inside = np.where(outside, 0.0, by_place)
+        above = np.where(outside, 0.0, self.place_table(rows, np.where(output >= threshold, output, 0.0)))
+        cobuilt_va = float((by_place[:, self.outside_slots, :].sum(axis=(1, 2)) * self.sector_va_ratio).sum())
+        out_by_town = inside.sum(axis=(0, 1))
+        va_by_town = (inside.sum(axis=1) * self.sector_va_ratio[:, None]).sum(axis=0)
+        in_district = ~self.outside_slots[firms.park[rows] + 1]
+        handed_on = self.handed_on_va(rows[in_district], output[in_district])
         old_va = np.array([t.industrial_va_100m_cny for t in self.towns])
         ratio, growth = {}, {}
         for town, out, value_added, old in zip(self.towns, out_by_town, va_by_town, old_va):
@@ -295,10 +293,25 @@ class RegionModel(mesa.Model):
             town.industrial_va_100m_cny = float(value_added)
             growth[town.id] = float(np.log(max(value_added, 1e-9) / max(old, 1e-9)))
         district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
-        return {"rows": rows, "output": output, "va": dict(zip(self.town_ids, va_by_town)),
+        return {"output": output[in_district], "output_by_place": inside, "above_scale_by_place": above,
+                "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
-                "outside_rows": outside_rows, "outside_output": firms.output_year[outside_rows].copy(),
                 "secondary_growth": growth, "district_growth": district}
+
+    def place_table(self, rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Sum of ``values`` (count without) over firm rows by sector x park slot (park + 1; 0: no park) x town."""
+        shape = (len(self.sector_ids), len(self.parks) + 1, len(self.towns))
+        flat = np.bincount(self.firms.place_key[rows], weights=values, minlength=shape[0] * shape[1] * shape[2])
+        return flat.reshape(shape)
+
+    def handed_on_va(self, rows: np.ndarray, output: np.ndarray) -> dict:
+        """Value added of firms drawn by one town and hosted by another, by (origin, host): revenue sharing."""
+        firms, n = self.firms, len(self.towns)
+        towns, origins = firms.town[rows], firms.origin_town[rows]
+        handed = np.flatnonzero(origins != towns)
+        va = output[handed] * self.sector_va_ratio[firms.sector[rows[handed]]]
+        pairs = np.bincount(origins[handed].astype(np.int64) * n + towns[handed], weights=va, minlength=n * n)
+        return {(self.town_ids[k // n], self.town_ids[k % n]): float(pairs[k]) for k in np.flatnonzero(pairs)}
 
     def run(self) -> indicators.Recorder:
         while self.running:
