@@ -113,13 +113,17 @@ class RegionModel(mesa.Model):
     def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None):
         """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing)."""
         zone = self.town_zone[np.atleast_1d(town)]
+        cells = len(self.zones) * len(self.sector_ids)
+        zone_sector = zone * len(self.sector_ids) + sector
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
-                              zone_sector=zone * len(self.sector_ids) + sector,
+                              zone_sector=zone_sector, place_cell=(np.asarray(park) + 1) * cells + zone_sector,
+                              cluster_cell=np.where(self.park_outside[park], cells, zone_sector),
                               place_key=self.place_key(np.asarray(sector), np.asarray(park), np.asarray(town)),
                               origin_town=town if origin is None else origin,
                               capacity=capacity, productivity=1.0, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
-                              exit_year=-1, growth_step=self.params.firms.growth_drift_per_year / self.steps_per_year)
+                              exit_year=-1,
+                              growth_factor=np.exp(self.params.firms.growth_drift_per_year / self.steps_per_year))
         self.firm_agents.created(rows)
         return rows
 
@@ -158,12 +162,13 @@ class RegionModel(mesa.Model):
         return self._live_in_district[1]
 
     def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
-        firms = self.firms
-        congestion = np.append(self.congestion, 1.0)[firms.park[rows]]  # park -1 (no park) takes the 1.0
+        """Localization x park congestion x integration, looked up in one park-slot x cluster table."""
+        congestion = np.r_[1.0, self.congestion]  # by park slot: slot 0 (no park) is never congested
         level = integration.unified_level(self.params, self.year)
         jurisdictions = integration.jurisdiction_multiplier(
             level, self.params.integration.jurisdiction_productivity_elasticity)
-        return self.localization.ravel()[firms.zone_sector[rows]] * congestion * jurisdictions
+        table = self.localization.ravel()[None, :] * congestion[:, None] * jurisdictions
+        return table.ravel()[self.firms.place_cell[rows]]
 
     # ---- Mesa's agent registry: firm agents are created when it is read (sim.agents.firm.FirmAgents) -----
     @property

@@ -27,11 +27,18 @@ def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.n
     with np.errstate(over="ignore"):
         base = (np.uint64(key & 0xFFFFFFFFFFFF) * _GOLDEN
                 ^ np.uint64(MECHANISMS[mechanism] << 56) ^ np.uint64((step + _STEP_OFFSET) << 32))
-        x = base + np.asarray(rows, dtype=np.uint64) * _GOLDEN
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        x = x ^ (x >> np.uint64(31))
-    return ((x >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+        x = np.asarray(rows, dtype=np.uint64) * _GOLDEN
+        x += base
+        # the splitmix64 finalizer, in place (one array instead of a temporary per operation)
+        for shift, multiplier in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+            x ^= x >> np.uint64(shift)
+            x *= np.uint64(multiplier)
+        x ^= x >> np.uint64(31)
+        x >>= np.uint64(11)
+    uniform = x.astype(np.float64)
+    uniform += 0.5
+    uniform /= float(1 << 53)
+    return uniform
 
 
 def laplace_from_uniform(u: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -20,6 +20,8 @@ from sim.table import ColumnTable
 COLUMNS = {
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
     "zone_sector": np.int64,     # zone x n_sectors + sector: the firm's cell in zone-by-sector matrices
+    "cluster_cell": np.int64,    # zone_sector, or n_zones x n_sectors for firms outside Xinhui (co-built park)
+    "place_cell": np.int64,      # (park + 1) x n_zones x n_sectors + zone_sector: park and cluster in one index
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
@@ -31,7 +33,7 @@ COLUMNS = {
     "high_tech": np.bool_,
     "upgrading": np.bool_,       # a 技改 started this year, productive next year
     "from_project": np.bool_,    # founded by an attracted project (not organic entry)
-    "growth_step": np.float64,   # this year's log growth per step
+    "growth_factor": np.float64,  # this year's growth factor per step, exp(annual log growth / steps)
     "output_year": np.float64,   # output accumulated in the current year, 亿元
     "input_year": np.float64,    # capacity x own productivity averaged over the year (firm panel only)
     "output_last_year": np.float64,

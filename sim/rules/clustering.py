@@ -21,10 +21,10 @@ CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so
 
 def sector_zone_capacity(model) -> np.ndarray:
     """Capacity (亿元/yr) of live firms by zone x sector."""
-    firms = model.firms
-    live = model.live_in_district()  # the co-built park's firms are not in Xinhui's clusters
-    flat = np.bincount(firms.zone_sector[live], weights=firms.capacity[live],
-                       minlength=len(model.zones) * len(model.sector_ids))
+    firms, live = model.firms, model.firms.live()
+    cells = len(model.zones) * len(model.sector_ids)
+    # the co-built park's firms fall in an extra cell: they are not in Xinhui's clusters
+    flat = np.bincount(firms.cluster_cell[live], weights=firms.capacity[live], minlength=cells + 1)[:cells]
     return flat.reshape(len(model.zones), len(model.sector_ids))
 
 

@@ -37,9 +37,9 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
     """Annual exit probability by age in years since founding (table entry k is the (k+1)-th year of life)
     and by size relative to the median."""
     table = np.asarray(hazard_by_age)
-    index = np.clip(np.floor(age).astype(int), 0, len(table) - 1)
+    index = np.minimum(age.astype(np.intp), len(table) - 1)  # ages are >= 0: truncation is the floor
     relative = np.maximum(size, 1e-6) / max(median_size, 1e-6)
-    return np.clip(table[index] * relative ** (-size_elasticity), 0.0, 0.95)
+    return np.minimum(table[index] * relative ** (-size_elasticity), 0.95)
 
 
 def integer_power(x: np.ndarray, k: int) -> np.ndarray:
@@ -61,7 +61,7 @@ def start_year(model) -> None:
                            p.reference_size_100m_cny)
     drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
     growth = annual_growth(model.keyed_uniform("growth", live, model.year), drift, spread)
-    firms.growth_step[live] = growth / model.steps_per_year
+    firms.growth_factor[live] = np.exp(growth / model.steps_per_year)
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
@@ -76,7 +76,7 @@ def grow(model) -> None:
     """Each step: capacity follows this year's growth path; firms age."""
     firms = model.firms
     live = firms.live()
-    firms.capacity[live] *= np.exp(firms.growth_step[live])
+    firms.capacity[live] *= firms.growth_factor[live]
     firms.age[live] += 1.0 / model.steps_per_year
 
 
