@@ -155,44 +155,14 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
 
     ``u``: uniforms per project for unified matching of focus sectors, unified attraction, outside-park,
     loss and the attracting town. Projects signed in the same step choose at once, seeing the land free at the
-    start of the step; where the projects choosing a park need more land than it has left, they are served in
-    signing order and the others choose again among the parks with land left."""
-    p, proj = model.investment_params, model.projects
+    start of the step (``assign_parks``)."""
+    proj = model.projects
     sectors, land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
     steered = steered_towns(model, rows.size)
-    is_steered = steered >= 0
-    home = np.where(is_steered, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
+    home = np.where(steered >= 0, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
     proj.origin_town[rows] = home
-    focus = np.isin(sectors, sorted(model.focus_sector_indices)) & (u[:, 0] < p.steering_share) & ~is_steered
-    unified = (u[:, 1] < model.unified_attraction_level()) & ~is_steered & ~focus
-    in_town = ~(is_steered | focus | unified)  # town-by-town attraction
-    outside_parks = in_town & (u[:, 2] < p.outside_park_share)
-    # the parks each project would consider, land permitting
-    eligible = np.ones((rows.size, len(options.parks)), dtype=bool)
-    bound = is_steered | in_town
-    eligible[bound] = options.town[None, :] == home[bound, None]
-    eligible[focus] = options.leads[:, sectors[focus]].T
-    eligible[outside_parks] = False
-    may_be_lost = in_town & ~outside_parks & (u[:, 3] < p.lost_without_land)
-
-    park = np.full(rows.size, -1, dtype=np.int64)
-    waiting = np.arange(rows.size)
-    while waiting.size:
-        choice = options.choose(eligible[waiting], sectors[waiting], land[waiting], gumbel[waiting])
-        choosing, parks = waiting[choice >= 0], choice[choice >= 0]
-        if choosing.size == 0:
-            break
-        # serve each park's choosers in signing order while its land lasts (the first always fits)
-        order = np.lexsort((choosing, parks))
-        choosing, parks = choosing[order], parks[order]
-        used = np.cumsum(land[choosing])
-        first = np.r_[0, np.flatnonzero(np.diff(parks)) + 1]
-        before = np.repeat(used[first] - land[choosing[first]], np.diff(np.r_[first, parks.size]))
-        served = used - before <= options.free[parks]
-        park[choosing[served]] = parks[served]
-        options.reserve(parks[served], land[choosing[served]])
-        waiting = np.sort(choosing[~served])
-
+    eligible, may_be_lost = candidate_parks(model, options, sectors, u, home, steered >= 0)
+    park = assign_parks(options, eligible, sectors, land, gumbel)
     # no park had the land: lost to another county, or scattered land in the town that drew it
     lost = (park < 0) & may_be_lost
     proj.status[rows[lost]] = ProjectStatus.LOST
@@ -201,6 +171,47 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     proj.status[rows[placed]] = ProjectStatus.SIGNED
     proj.park[rows[placed]] = park[placed]
     proj.town[rows[placed]] = np.where(park[placed] >= 0, options.town[np.maximum(park[placed], 0)], home[placed])
+
+
+def candidate_parks(model, options: ParkOptions, sectors: np.ndarray, u: np.ndarray, home: np.ndarray,
+                    is_steered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The parks each project would consider, land permitting (projects x parks), by the first branch that
+    applies: steered, focus steering, unified attraction, town by town; and which may be lost without land."""
+    p = model.investment_params
+    focus = np.isin(sectors, sorted(model.focus_sector_indices)) & (u[:, 0] < p.steering_share) & ~is_steered
+    unified = (u[:, 1] < model.unified_attraction_level()) & ~is_steered & ~focus
+    in_town = ~(is_steered | focus | unified)  # town-by-town attraction
+    outside_parks = in_town & (u[:, 2] < p.outside_park_share)
+    eligible = np.ones((sectors.size, len(options.parks)), dtype=bool)
+    bound = is_steered | in_town
+    eligible[bound] = options.town[None, :] == home[bound, None]
+    eligible[focus] = options.leads[:, sectors[focus]].T
+    eligible[outside_parks] = False
+    return eligible, in_town & ~outside_parks & (u[:, 3] < p.lost_without_land)
+
+
+def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
+                 gumbel: np.ndarray) -> np.ndarray:
+    """Each project's park (-1: none had the land), its land reserved. Where the projects choosing a park need
+    more land than it has left, they are served in signing order while it lasts (the first always fits) and
+    the others choose again, with the same Gumbel shocks, among the parks with land left."""
+    park = np.full(sectors.size, -1, dtype=np.int64)
+    waiting = np.arange(sectors.size)
+    while waiting.size:
+        choice = options.choose(eligible[waiting], sectors[waiting], land[waiting], gumbel[waiting])
+        choosing, parks = waiting[choice >= 0], choice[choice >= 0]
+        if choosing.size == 0:
+            break
+        order = np.lexsort((choosing, parks))  # by park, then in signing order
+        choosing, parks = choosing[order], parks[order]
+        used = np.cumsum(land[choosing])
+        first = np.r_[0, np.flatnonzero(np.diff(parks)) + 1]  # where each park's choosers start
+        before = np.repeat(used[first] - land[choosing[first]], np.diff(np.r_[first, parks.size]))
+        served = used - before <= options.free[parks]
+        park[choosing[served]] = parks[served]
+        options.reserve(parks[served], land[choosing[served]])
+        waiting = np.sort(choosing[~served])
+    return park
 
 
 def start_probability(model, p) -> float:
