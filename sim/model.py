@@ -94,7 +94,6 @@ class RegionModel(mesa.Model):
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
-        self._live_in_district = (None, None)
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)
@@ -116,7 +115,7 @@ class RegionModel(mesa.Model):
         cells = len(self.zones) * len(self.sector_ids)
         zone_sector = zone * len(self.sector_ids) + sector
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
-                              zone_sector=zone_sector, place_cell=(np.asarray(park) + 1) * cells + zone_sector,
+                              place_cell=(np.asarray(park) + 1) * cells + zone_sector,
                               cluster_cell=np.where(self.park_outside[park], cells, zone_sector),
                               place_key=self.place_key(np.asarray(sector), np.asarray(park), np.asarray(town)),
                               origin_town=town if origin is None else origin,
@@ -157,9 +156,7 @@ class RegionModel(mesa.Model):
     def live_in_district(self) -> np.ndarray:
         """Rows of the live firms in Xinhui's accounts (the co-built park's are simulated outside them)."""
         live = self.firms.live()
-        if self._live_in_district[0] is not live:  # live() returns the same array until firms enter or exit
-            self._live_in_district = (live, live[~self.outside_district(live)] if self.park_outside.any() else live)
-        return self._live_in_district[1]
+        return live[~self.outside_district(live)]
 
     def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
         """Localization x park congestion x integration, looked up in one park-slot x cluster table."""

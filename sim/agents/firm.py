@@ -19,9 +19,9 @@ from sim.table import ColumnTable
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
 COLUMNS = {
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
-    "zone_sector": np.int64,     # zone x n_sectors + sector: the firm's cell in zone-by-sector matrices
-    "cluster_cell": np.int64,    # zone_sector, or n_zones x n_sectors for firms outside Xinhui (co-built park)
-    "place_cell": np.int64,      # (park + 1) x n_zones x n_sectors + zone_sector: park and cluster in one index
+    # zone x n_sectors + sector is the firm's cell in zone-by-sector matrices (its cluster); two lookups use it:
+    "cluster_cell": np.int64,    # that cell, or n_zones x n_sectors for firms outside Xinhui (co-built park)
+    "place_cell": np.int64,      # (park + 1) x n_zones x n_sectors + that cell: park and cluster in one index
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
