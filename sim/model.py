@@ -112,7 +112,7 @@ class RegionModel(mesa.Model):
     def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None):
         """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing)."""
         zone = self.town_zone[np.atleast_1d(town)]
-        cells = len(self.zones) * len(self.sector_ids)
+        cells = self.no_cluster_cell
         zone_sector = zone * len(self.sector_ids) + sector
         rows = self.firms.add(len(np.atleast_1d(capacity)), sector=sector, town=town, zone=zone, park=park,
                               place_cell=(np.asarray(park) + 1) * cells + zone_sector,
@@ -132,7 +132,7 @@ class RegionModel(mesa.Model):
 
     def remove_firms(self, rows: np.ndarray) -> None:
         firms = self.firms
-        firms.retire(rows, self.year)
+        firms.retire(rows, self.year, self.no_place_cell, self.no_cluster_cell)
         in_park = rows[firms.park[rows] >= 0]
         freed = np.bincount(firms.park[in_park], weights=firms.land_mu[in_park], minlength=len(self.parks))
         for park, land in zip(self.parks, freed):
@@ -158,14 +158,25 @@ class RegionModel(mesa.Model):
         live = self.firms.live()
         return live[~self.outside_district(live)]
 
-    def place_multiplier(self, rows: np.ndarray) -> np.ndarray:
-        """Localization x park congestion x integration, looked up in one park-slot x cluster table."""
+    def place_multipliers(self) -> np.ndarray:
+        """Localization x park congestion x integration by ``place_cell`` (park slot x cluster), and a last
+        entry 0 for the cell of exited firms."""
         congestion = np.r_[1.0, self.congestion]  # by park slot: slot 0 (no park) is never congested
         level = integration.unified_level(self.params, self.year)
         jurisdictions = integration.jurisdiction_multiplier(
             level, self.params.integration.jurisdiction_productivity_elasticity)
         table = self.localization.ravel()[None, :] * congestion[:, None] * jurisdictions
-        return table.ravel()[self.firms.place_cell[rows]]
+        return np.r_[table.ravel(), 0.0]
+
+    @property
+    def no_cluster_cell(self) -> int:
+        """The cluster cell of firms outside Xinhui's clusters (the co-built park's) and of exited firms."""
+        return len(self.zones) * len(self.sector_ids)
+
+    @property
+    def no_place_cell(self) -> int:
+        """The place cell of exited firms: its multiplier is 0."""
+        return (len(self.parks) + 1) * len(self.zones) * len(self.sector_ids)
 
     # ---- Mesa's agent registry: firm agents are created when it is read (sim.agents.firm.FirmAgents) -----
     @property

@@ -21,6 +21,13 @@ class ColumnTable:
             return cols[name][: self.n]
         raise AttributeError(name)
 
+    def __setattr__(self, name, value):
+        # ``table.column += x`` would rebind the name to a stale view that hides the column from then on
+        cols = self.__dict__.get("cols")
+        if cols is not None and name in cols:
+            raise AttributeError(f"column {name!r}: update it in place through a local view or with out=")
+        super().__setattr__(name, value)
+
     def add(self, count: int, **values) -> np.ndarray:
         """Append ``count`` rows with the given column values (scalars or arrays); return their indices."""
         if self.n + count > self._rows:

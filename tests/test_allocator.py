@@ -33,9 +33,12 @@ def test_live_rows_follow_entries_and_exits_and_cannot_be_written():
     firms = FirmPopulation(16)
     firms.add(5, alive=True)
     assert firms.live().tolist() == [0, 1, 2, 3, 4]
-    firms.retire(np.array([1, 3]), 2024)
+    firms.retire(np.array([1, 3]), 2024, no_place_cell=99, no_cluster_cell=98)
     assert firms.live().tolist() == [0, 2, 4] and firms.exit_year[[1, 3]].tolist() == [2024, 2024]
+    assert firms.place_cell[[1, 3]].tolist() == [99, 99] and firms.cluster_cell[[1, 3]].tolist() == [98, 98]
     firms.add(2, alive=True)
     assert firms.live().tolist() == [0, 2, 4, 5, 6]
     with pytest.raises(ValueError):  # shared by every rule until firms enter or exit: read-only
         firms.live()[0] = 9
+    with pytest.raises(AttributeError):  # would hide the column behind a stale view
+        firms.capacity = np.ones(7)

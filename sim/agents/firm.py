@@ -19,9 +19,11 @@ from sim.table import ColumnTable
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
 COLUMNS = {
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
-    # zone x n_sectors + sector is the firm's cell in zone-by-sector matrices (its cluster); two lookups use it:
-    "cluster_cell": np.int64,    # that cell, or n_zones x n_sectors for firms outside Xinhui (co-built park)
-    "place_cell": np.int64,      # (park + 1) x n_zones x n_sectors + that cell: park and cluster in one index
+    # zone x n_sectors + sector is the firm's cell in zone-by-sector matrices (its cluster); two lookups use it,
+    # over all rows at once: a firm that exits moves to a cell that counts nothing (``retire``)
+    "cluster_cell": np.int64,    # that cell, or n_zones x n_sectors (not counted) outside Xinhui or after exit
+    "place_cell": np.int64,      # (park + 1) x n_zones x n_sectors + that cell: park and cluster in one index;
+                                 # after exit, the last entry of the place-multiplier table, which is 0
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
@@ -33,7 +35,8 @@ COLUMNS = {
     "high_tech": np.bool_,
     "upgrading": np.bool_,       # a 技改 started this year, productive next year
     "from_project": np.bool_,    # founded by an attracted project (not organic entry)
-    "growth_factor": np.float64,  # this year's growth factor per step, exp(annual log growth / steps)
+    "growth_factor": np.float64,  # this year's growth factor per step, exp(annual log growth / steps); 1 after exit
+    "exit_hazard_bound": np.float64,  # an upper bound of the firm's annual exit hazard for the rest of the year
     "output_year": np.float64,   # output accumulated in the current year, 亿元
     "input_year": np.float64,    # capacity x own productivity averaged over the year (firm panel only)
     "output_last_year": np.float64,
@@ -47,7 +50,8 @@ class FirmPopulation(ColumnTable):
     """Column arrays for all firms ever created; ``alive`` marks the live ones."""
 
     def __init__(self, capacity_rows: int = 1024):
-        super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1})
+        super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1,
+                                                       "exit_hazard_bound": 1.0})
         self._live = None  # rows of live firms, kept until firms enter or exit
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
@@ -55,10 +59,17 @@ class FirmPopulation(ColumnTable):
         self._live = None
         return super().add(count, **values)
 
-    def retire(self, rows: np.ndarray, year: int) -> None:
-        """Firms exit: ``alive`` must only change here or in ``add``, which keep ``live()`` current."""
+    def retire(self, rows: np.ndarray, year: int, no_place_cell: int, no_cluster_cell: int) -> None:
+        """Firms exit: ``alive`` must only change here or in ``add``, which keep ``live()`` current.
+
+        The rules that run every step update all rows at once rather than gathering the live ones (several
+        times faster); an exited firm stays as it was because its growth factor becomes 1 and its place and
+        cluster cells ones that yield no output and count no capacity."""
         self.alive[rows] = False
         self.exit_year[rows] = year
+        self.growth_factor[rows] = 1.0
+        self.place_cell[rows] = no_place_cell
+        self.cluster_cell[rows] = no_cluster_cell
         self._live = None
 
     def set_above_scale(self, rows: np.ndarray, flags) -> None:

@@ -21,10 +21,9 @@ CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so
 
 def sector_zone_capacity(model) -> np.ndarray:
     """Capacity (亿元/yr) of live firms by zone x sector."""
-    firms, live = model.firms, model.firms.live()
-    cells = len(model.zones) * len(model.sector_ids)
-    # the co-built park's firms fall in an extra cell: they are not in Xinhui's clusters
-    flat = np.bincount(firms.cluster_cell[live], weights=firms.capacity[live], minlength=cells + 1)[:cells]
+    firms, cells = model.firms, model.no_cluster_cell
+    # the co-built park's firms and exited ones fall in an extra cell: they are not in Xinhui's clusters
+    flat = np.bincount(firms.cluster_cell, weights=firms.capacity, minlength=cells + 1)[:cells]
     return flat.reshape(len(model.zones), len(model.sector_ids))
 
 

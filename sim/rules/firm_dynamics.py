@@ -42,6 +42,18 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
     return np.minimum(table[index] * relative ** (-size_elasticity), 0.95)
 
 
+def exit_hazard_bound(age: np.ndarray, size: np.ndarray, growth_factor: np.ndarray, steps: int,
+                      hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
+    """An upper bound of the annual exit hazard over the coming year's ``steps`` steps, for firms of the given
+    age and size at the start of the year: they age by at most a year and shrink at most by their growth factor
+    each step (size_elasticity >= 0, so the smaller the firm, the higher its hazard)."""
+    table = np.asarray(hazard_by_age)
+    worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
+    smallest = size * integer_power(np.minimum(growth_factor, 1.0), steps)
+    bound = exit_hazard(age, smallest, worst_by_age, size_elasticity, median_size)
+    return bound * (1.0 + 1e-9)  # a margin for rounding: a bound that is not one would change results
+
+
 def integer_power(x: np.ndarray, k: int) -> np.ndarray:
     """x ** k for a positive integer k; by multiplication when k is small (several times faster than a power)."""
     if k > 8:
@@ -62,6 +74,9 @@ def start_year(model) -> None:
     drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
     growth = annual_growth(model.keyed_uniform("growth", live, model.year), drift, spread)
     firms.growth_factor[live] = np.exp(growth / model.steps_per_year)
+    firms.exit_hazard_bound[live] = exit_hazard_bound(
+        firms.age[live], size, firms.growth_factor[live], model.steps_per_year, p.exit_hazard_by_age,
+        p.exit_size_elasticity, model.median_firm_size)  # before upgrades, which only make firms larger
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
@@ -75,22 +90,23 @@ def start_year(model) -> None:
 def grow(model) -> None:
     """Each step: capacity follows this year's growth path; firms age."""
     firms = model.firms
-    live = firms.live()
-    firms.capacity[live] *= firms.growth_factor[live]
-    firms.age[live] += 1.0 / model.steps_per_year
+    capacity, age = firms.capacity, firms.age  # all rows at once: exited firms have a growth factor of 1
+    capacity *= firms.growth_factor
+    age += firms.alive * (1.0 / model.steps_per_year)
 
 
 def exit_firms(model) -> None:
     """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
-    size = firms.capacity[live] * firms.productivity[live]
-    annual = exit_hazard(firms.age[live], size, p.exit_hazard_by_age, p.exit_size_elasticity,
-                         model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
-    u = model.keyed_uniform("exit", live)
-    leaving = live[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
-    model.remove_firms(leaving)
+    survival = integer_power(1.0 - model.keyed_uniform("exit", live), model.steps_per_year)
+    # the hazard itself is needed only where the year's bound on it allows an exit (a few percent of firms)
+    possible = survival > 1.0 - firms.exit_hazard_bound[live]
+    rows, survival = live[possible], survival[possible]
+    annual = exit_hazard(firms.age[rows], firms.capacity[rows] * firms.productivity[rows], p.exit_hazard_by_age,
+                         p.exit_size_elasticity, model.median_firm_size)
+    model.remove_firms(rows[survival > 1.0 - annual])
 
 
 def enter_firms(model) -> None:
@@ -110,10 +126,12 @@ def enter_firms(model) -> None:
 def produce(model) -> None:
     """Each step: output = capacity x own productivity x place multipliers, per step."""
     firms = model.firms
-    live = firms.live()
-    place = model.place_multiplier(live)
-    firms.output_year[live] += firms.capacity[live] * firms.productivity[live] * place / model.steps_per_year
+    # all rows at once: the place multiplier of exited firms is 0
+    place = model.place_multipliers()[firms.place_cell]
+    output_year = firms.output_year
+    output_year += firms.capacity * firms.productivity * place / model.steps_per_year
     if model.firm_panel:  # year averages of inputs, so that the panel's productivity is output / input
+        live = firms.live()
         firms.input_year[live] += firms.capacity[live] * firms.productivity[live] / model.steps_per_year
         model.cluster_capacity_year += model.cluster_capacity / model.steps_per_year
 

@@ -272,15 +272,16 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
         return firm
     firms, proj = model.firms, model.projects
     wanted = model.place_key(proj.sector[rows], proj.park[rows], proj.town[rows])
-    members, sorted_keys = firms.above_scale_by_place()
-    alive = firms.alive[members]
-    members, sorted_keys = members[alive], sorted_keys[alive]
+    members, sorted_keys = firms.above_scale_by_place()  # may include firms that exited since
     low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
-    chosen = np.flatnonzero(expands & (high > low))
-    # a capacity-weighted draw within each project's group of firms, on one running sum over all groups
-    running = np.r_[0.0, np.cumsum(firms.capacity[members])]
+    # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
+    # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
+    running = np.r_[0.0, np.cumsum(firms.capacity[members] * firms.alive[members])]
+    chosen = np.flatnonzero(expands & (running[high] > running[low]))
     first, last = low[chosen], high[chosen]
     target = running[first] + pick[chosen] * (running[last] - running[first])
+    # below the group's end even where rounding reaches it, so that the draw is a live firm of the group
+    target = np.minimum(target, np.nextafter(running[last], -np.inf))
     firm[chosen] = members[np.clip(np.searchsorted(running, target, "right") - 1, first, last - 1)]
     return firm
 

@@ -36,3 +36,78 @@ def test_integer_power_matches_numpy_power():
     x = np.random.default_rng(0).random(1000)
     for k in (1, 2, 4, 12):
         np.testing.assert_allclose(fd.integer_power(x, k), np.power(x, k), rtol=1e-12)
+
+
+def _plan_model(seed=3):
+    from sim.model import RegionModel
+    from tests.helpers import scenario
+
+    return RegionModel(scenario("plan"), seed)
+
+
+def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
+    """exit_firms computes the hazard only where the bound set at the start of the year allows an exit: the
+    bound must be at least the hazard each firm faces at each step (including the ramp-up of projects)."""
+    model = _plan_model()
+    p, firms = model.params.firms, model.firms
+    checked = 0
+    original = fd.exit_firms
+
+    def checking_exit(m):
+        nonlocal checked
+        live = firms.live()
+        known = live[firms.exit_hazard_bound[live] < 1.0]  # firms created during the year have no bound yet
+        hazard = fd.exit_hazard(firms.age[known], firms.capacity[known] * firms.productivity[known],
+                                p.exit_hazard_by_age, p.exit_size_elasticity, m.median_firm_size)
+        assert (hazard <= firms.exit_hazard_bound[known]).all()
+        checked += known.size
+        original(m)
+
+    import sim.model
+
+    monkeypatch.setattr(sim.model, "EVERY_STEP",
+                        tuple(checking_exit if phase is original else phase for phase in sim.model.EVERY_STEP))
+    for _ in range(3 * model.steps_per_year):
+        model.step()
+    assert checked > 10_000
+
+
+def test_an_exited_firm_keeps_its_state_while_the_others_grow_and_produce():
+    """The step rules update every row; an exited firm's capacity, age and output of the year stay as at exit."""
+    model = _plan_model()
+    model.step()  # the year's growth factors are drawn
+    firms = model.firms
+    gone = firms.live()[:50]
+    model.remove_firms(gone)
+    before = {name: firms.cols[name][gone].copy() for name in ("capacity", "age", "output_year")}
+    others = firms.live()[:50]
+    output_before = firms.output_year[others].copy()
+    model.step()
+    for name, values in before.items():
+        np.testing.assert_array_equal(firms.cols[name][gone], values)
+    assert (firms.output_year[others] > output_before).all()
+
+
+def test_expansions_go_to_live_above_scale_firms_of_the_place_only():
+    """Projects that expand a firm pick a live above-scale firm of their sector, park and town; when all of
+    that place's above-scale firms have exited, they found a firm instead."""
+    from sim.rules import investment
+
+    model = _plan_model()
+    firms = model.firms
+    members, keys = firms.above_scale_by_place()
+    values, counts = np.unique(keys, return_counts=True)
+    busy, other = values[np.argsort(counts)[-2:]]  # the two places with the most above-scale firms
+    in_busy = members[keys == busy]
+    model.remove_firms(in_busy[: in_busy.size // 2])  # half the busy place's firms exit
+    model.remove_firms(members[keys == other])  # all of the other's
+    n = 400
+    sample = np.r_[np.full(n // 2, in_busy[0]), np.full(n // 2, members[keys == other][0])]
+    rows = model.projects.add(n, sector=firms.sector[sample], park=firms.park[sample], town=firms.town[sample])
+    picks = np.random.default_rng(0).random(n)
+    picks[:2] = [0.0, np.nextafter(1.0, 0.0)]  # the ends of the running sum
+    chosen = investment.expanding_firms(model, rows, np.ones(n, dtype=bool), picks)
+    busy_chosen = chosen[: n // 2]
+    assert firms.alive[busy_chosen].all() and (firms.place_key[busy_chosen] == busy).all()
+    assert firms.above_scale[busy_chosen].all()
+    assert (chosen[n // 2:] == -1).all()
