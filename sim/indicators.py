@@ -169,7 +169,7 @@ class Recorder:
         admin_income = np.array([v.operating_income_10k_cny for v in admin]) * price
         all_total = sum(v.operating_income_10k_cny for v in m.villages) * price + \
             m.params.villages.non_operating_income_10k_cny * price * len(m.villages)
-        live = m.live_in_district()  # the co-built park's firms are outside the district
+        live = m.live_in_district()  # a mask over all firms: the co-built park's are outside the district
         s = m.year_stats
         scale = m.scale
         self.rows["district"].append({
@@ -185,13 +185,13 @@ class Recorder:
             "new_energy_output_100m_cny": sector_output[m.sector_ids.index("new_energy")] * price,
             "population": pop.sum(),
             "gdp_per_capita_10k_cny": gdp.sum() * price * 1e4 / pop.sum(),
-            "firms": int(live.size),
-            "firms_above_scale": int(firms.above_scale[live].sum()),
+            "firms": int(np.count_nonzero(live)),
+            "firms_above_scale": int(np.count_nonzero(live & firms.above_scale)),
             "firms_newly_above_scale": int(s["newly_above_scale"]),
             "firm_exits": int(s["firm_exits"]),
             "above_scale_exits": int(s["above_scale_exits"]),
             "firms_over_1bn_cny_output": int((output >= 10.0).sum()),
-            "high_tech_firms": int(firms.high_tech[live].sum()),
+            "high_tech_firms": int(np.count_nonzero(live & firms.high_tech)),
             "tech_upgrades_started": int(s["tech_upgrades_started"]),
             "projects_signed": int(s["projects_signed"]),
             "investment_signed_100m_cny": s["investment_signed_100m_cny"] * price,

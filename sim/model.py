@@ -154,9 +154,9 @@ class RegionModel(mesa.Model):
         return self.park_outside[self.firms.park[rows]]
 
     def live_in_district(self) -> np.ndarray:
-        """Rows of the live firms in Xinhui's accounts (the co-built park's are simulated outside them)."""
-        live = self.firms.live()
-        return live[~self.outside_district(live)]
+        """Whether each firm ever created is live and in Xinhui's accounts (the co-built park's are simulated
+        outside them)."""
+        return self.firms.alive & ~self.park_outside[self.firms.park]
 
     def place_multipliers(self) -> np.ndarray:
         """Localization x park congestion x integration by ``place_cell`` (park slot x cluster), and a last
@@ -285,18 +285,18 @@ class RegionModel(mesa.Model):
     def account_industry(self) -> dict:
         """This year's industrial output by place (sector x park x town) and value added by town; growth."""
         firms = self.firms
-        rows = np.flatnonzero(firms.output_year > 0)
-        output = firms.output_year[rows]
+        output = firms.output_year  # every firm ever created: 0 for those that did not produce this year
         threshold = self.params.firms.above_scale_threshold_100m_cny
-        by_place = self.place_table(rows, output)  # the co-built park's firms included
+        by_place = self.place_table(None, output)  # the co-built park's firms included
         outside = self.outside_slots[None, :, None]  # the co-built park is outside Xinhui's accounts
         inside = np.where(outside, 0.0, by_place)
-        above = np.where(outside, 0.0, self.place_table(rows, np.where(output >= threshold, output, 0.0)))
+        above = np.where(outside, 0.0, self.place_table(None, np.where(output >= threshold, output, 0.0)))
         cobuilt_va = float((by_place[:, self.outside_slots, :].sum(axis=(1, 2)) * self.sector_va_ratio).sum())
         out_by_town = inside.sum(axis=(0, 1))
         va_by_town = (inside.sum(axis=1) * self.sector_va_ratio[:, None]).sum(axis=0)
-        in_district = ~self.outside_slots[firms.park[rows] + 1]
-        handed_on = self.handed_on_va(rows[in_district], output[in_district])
+        producing = np.flatnonzero((output > 0) & ~self.park_outside[firms.park])  # in Xinhui's accounts
+        output = output[producing]
+        handed_on = self.handed_on_va(producing, output)
         old_va = np.array([t.industrial_va_100m_cny for t in self.towns])
         ratio, growth = {}, {}
         for town, out, value_added, old in zip(self.towns, out_by_town, va_by_town, old_va):
@@ -306,15 +306,17 @@ class RegionModel(mesa.Model):
             town.industrial_va_100m_cny = float(value_added)
             growth[town.id] = float(np.log(max(value_added, 1e-9) / max(old, 1e-9)))
         district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
-        return {"output": output[in_district], "output_by_place": inside, "above_scale_by_place": above,
+        return {"output": output, "output_by_place": inside, "above_scale_by_place": above,
                 "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
                 "secondary_growth": growth, "district_growth": district}
 
-    def place_table(self, rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        """Sum of ``values`` (count without) over firm rows by sector x park slot (park + 1; 0: no park) x town."""
+    def place_table(self, rows: np.ndarray | None, values: np.ndarray | None = None) -> np.ndarray:
+        """Sum of ``values`` (count without) over firm rows (None: all) by sector x park slot (park + 1; 0: no
+        park) x town."""
         shape = (len(self.sector_ids), len(self.parks) + 1, len(self.towns))
-        flat = np.bincount(self.firms.place_key[rows], weights=values, minlength=shape[0] * shape[1] * shape[2])
+        keys = self.firms.place_key if rows is None else self.firms.place_key[rows]
+        flat = np.bincount(keys, weights=values, minlength=shape[0] * shape[1] * shape[2])
         return flat.reshape(shape)
 
     def handed_on_va(self, rows: np.ndarray, output: np.ndarray) -> dict:

@@ -72,7 +72,7 @@ class FirmPopulation(ColumnTable):
         self.cluster_cell[rows] = no_cluster_cell
         self._live = None
 
-    def set_above_scale(self, rows: np.ndarray, flags) -> None:
+    def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
         self.above_scale[rows] = flags
         self._above_scale_by_place = None

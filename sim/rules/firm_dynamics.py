@@ -139,21 +139,21 @@ def produce(model) -> None:
 def close_year(model) -> None:
     """At year end: 小升规 status from this year's output, high-tech certification, output roll-over."""
     p, firms = model.params.firms, model.firms
-    live = firms.live()
-    output = firms.output_year[live]
-    was_above = firms.above_scale[live].copy()
-    firms.set_above_scale(live, output >= p.above_scale_threshold_100m_cny)
-    model.year_stats["newly_above_scale"] = int((firms.above_scale[live] & ~was_above).sum())
-    certify_high_tech(model, live)
+    alive, was_above = firms.alive, firms.above_scale
+    # over all rows at once: an exited firm keeps the status it had
+    above = np.where(alive, firms.output_year >= p.above_scale_threshold_100m_cny, was_above)
+    model.year_stats["newly_above_scale"] = int(np.count_nonzero(above & ~was_above))
+    firms.set_above_scale(slice(0, firms.n), above)
+    certify_high_tech(model)
     firms.output_last_year[: firms.n] = firms.output_year
     firms.output_year[: firms.n] = 0.0
 
 
-def certify_high_tech(model, live: np.ndarray) -> None:
+def certify_high_tech(model) -> None:
     p, firms = model.params.firms, model.firms
     # the keyed draws depend only on (year, firm), so drawing them for the candidates alone changes nothing
-    certified = live[firms.high_tech[live]]
-    eligible = live[firms.above_scale[live] & ~firms.high_tech[live]]
+    certified = np.flatnonzero(firms.alive & firms.high_tech)
+    eligible = np.flatnonzero(firms.alive & firms.above_scale & ~firms.high_tech)
     rate = p.high_tech_certification_rate * np.where(model.sector_tech_intensive[firms.sector[eligible]], 1.0, 0.25)
     rate = rate * np.where(firms.upgrading[eligible], 2.0, 1.0)
     newly = eligible[model.keyed_uniform("certify", eligible, model.year) < rate]
