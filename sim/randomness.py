@@ -22,12 +22,15 @@ def step_rng(key: int, mechanism: str, step: int) -> np.random.Generator:
     return np.random.default_rng([key, MECHANISMS[mechanism], step + _STEP_OFFSET])
 
 
-def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndarray:
-    """Uniforms in (0, 1), one per row, fixed by (key, mechanism, step, row): splitmix64 of the tuple."""
+def keyed_bits(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndarray:
+    """53 random bits (uint64 below 2**53) per row, fixed by (key, mechanism, step, row): splitmix64 of the
+    tuple. ``uniform_from_bits`` makes them the uniforms of ``keyed_uniform``."""
+    rows = np.asarray(rows)
     with np.errstate(over="ignore"):
         base = (np.uint64(key & 0xFFFFFFFFFFFF) * _GOLDEN
                 ^ np.uint64(MECHANISMS[mechanism] << 56) ^ np.uint64((step + _STEP_OFFSET) << 32))
-        x = np.asarray(rows, dtype=np.uint64) * _GOLDEN
+        # rows are never negative: int64 rows are read as uint64 without a copy
+        x = (rows.view(np.uint64) if rows.dtype == np.int64 else rows.astype(np.uint64)) * _GOLDEN
         x += base
         # the splitmix64 finalizer, in place (one array instead of a temporary per operation)
         for shift, multiplier in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
@@ -35,10 +38,27 @@ def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.n
             x *= np.uint64(multiplier)
         x ^= x >> np.uint64(31)
         x >>= np.uint64(11)
-    uniform = x.astype(np.float64)
+    return x
+
+
+def uniform_from_bits(bits: np.ndarray) -> np.ndarray:
+    """Uniforms in (0, 1) from 53-bit integers: (bits + 0.5) / 2**53."""
+    uniform = bits.astype(np.float64)
     uniform += 0.5
     uniform /= float(1 << 53)
     return uniform
+
+
+def bits_below(probability: np.ndarray) -> np.ndarray:
+    """The smallest integers T with bits >= T implying uniform_from_bits(bits) >= probability: a draw below
+    ``probability`` has bits below T (the converse need not hold)."""
+    scaled = np.ceil(np.clip(probability, 0.0, 1.0) * float(1 << 53)) + 1.0  # + 1: rounding of bits + 0.5
+    return np.minimum(scaled, float(1 << 53)).astype(np.uint64)
+
+
+def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndarray:
+    """Uniforms in (0, 1), one per row, fixed by (key, mechanism, step, row)."""
+    return uniform_from_bits(keyed_bits(key, mechanism, step, rows))
 
 
 def laplace_from_uniform(u: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.randomness import laplace_from_uniform
+from sim.randomness import bits_below, laplace_from_uniform, uniform_from_bits
 
 ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
 
@@ -42,16 +42,20 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
     return np.minimum(table[index] * relative ** (-size_elasticity), 0.95)
 
 
-def exit_hazard_bound(age: np.ndarray, size: np.ndarray, growth_factor: np.ndarray, steps: int,
-                      hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
-    """An upper bound of the annual exit hazard over the coming year's ``steps`` steps, for firms of the given
-    age and size at the start of the year: they age by at most a year and shrink at most by their growth factor
-    each step (size_elasticity >= 0, so the smaller the firm, the higher its hazard)."""
+def exit_draw_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray, steps: int,
+                    hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
+    """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
+    exit draws (``randomness.keyed_bits``) that can mean an exit in one of the year's ``steps`` steps.
+
+    The hazard is at most that of the firm one year older (it ages by at most a year) and as small as its
+    growth can make it (it shrinks at most by its growth factor each step; size_elasticity >= 0, so the
+    smaller the firm, the higher its hazard); the exit test compares the draw with the step's probability."""
     table = np.asarray(hazard_by_age)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
-    smallest = size * integer_power(np.minimum(growth_factor, 1.0), steps)
-    bound = exit_hazard(age, smallest, worst_by_age, size_elasticity, median_size)
-    return bound * (1.0 + 1e-9)  # a margin for rounding: a bound that is not one would change results
+    smallest = size * np.exp(np.minimum(annual_growth, 0.0))
+    annual = exit_hazard(age, smallest, worst_by_age, size_elasticity, median_size)
+    per_step = 1.0 - (1.0 - annual) ** (1.0 / steps)
+    return bits_below(per_step + 1e-9)  # a margin for rounding: a bound that is not one would change results
 
 
 def integer_power(x: np.ndarray, k: int) -> np.ndarray:
@@ -74,9 +78,9 @@ def start_year(model) -> None:
     drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
     growth = annual_growth(model.keyed_uniform("growth", live, model.year), drift, spread)
     firms.growth_factor[live] = np.exp(growth / model.steps_per_year)
-    firms.exit_hazard_bound[live] = exit_hazard_bound(
-        firms.age[live], size, firms.growth_factor[live], model.steps_per_year, p.exit_hazard_by_age,
-        p.exit_size_elasticity, model.median_firm_size)  # before upgrades, which only make firms larger
+    firms.exit_draw_bound[live] = exit_draw_bound(firms.age[live], size, growth, model.steps_per_year,
+                                                  p.exit_hazard_by_age, p.exit_size_elasticity,
+                                                  model.median_firm_size)  # before upgrades: they only add size
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
@@ -99,14 +103,14 @@ def exit_firms(model) -> None:
     """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
-    # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
-    survival = integer_power(1.0 - model.keyed_uniform("exit", live), model.steps_per_year)
-    # the hazard itself is needed only where the year's bound on it allows an exit (a few percent of firms)
-    possible = survival > 1.0 - firms.exit_hazard_bound[live]
-    rows, survival = live[possible], survival[possible]
+    bits = model.keyed_bits("exit", live)
+    # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
+    possible = bits < firms.exit_draw_bound[live]
+    rows, u = live[possible], uniform_from_bits(bits[possible])
     annual = exit_hazard(firms.age[rows], firms.capacity[rows] * firms.productivity[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
-    model.remove_firms(rows[survival > 1.0 - annual])
+    # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
+    model.remove_firms(rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual])
 
 
 def enter_firms(model) -> None:

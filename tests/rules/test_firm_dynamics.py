@@ -46,30 +46,35 @@ def _plan_model(seed=3):
 
 
 def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
-    """exit_firms computes the hazard only where the bound set at the start of the year allows an exit: the
-    bound must be at least the hazard each firm faces at each step (including the ramp-up of projects)."""
+    """exit_firms computes the hazard only for draws below the bound set at the start of the year: each firm's
+    exit probability in each step of the year (including the ramp-up of projects) must lie below it."""
+    import sim.model
+
     model = _plan_model()
     p, firms = model.params.firms, model.firms
-    checked = 0
+    checked = exits = 0
     original = fd.exit_firms
 
     def checking_exit(m):
-        nonlocal checked
+        nonlocal checked, exits
         live = firms.live()
-        known = live[firms.exit_hazard_bound[live] < 1.0]  # firms created during the year have no bound yet
-        hazard = fd.exit_hazard(firms.age[known], firms.capacity[known] * firms.productivity[known],
+        bound = firms.exit_draw_bound[live]
+        known = bound < (1 << 53)  # firms created during the year have no bound yet
+        annual = fd.exit_hazard(firms.age[live], firms.capacity[live] * firms.productivity[live],
                                 p.exit_hazard_by_age, p.exit_size_elasticity, m.median_firm_size)
-        assert (hazard <= firms.exit_hazard_bound[known]).all()
-        checked += known.size
+        per_step = 1.0 - (1.0 - annual) ** (1.0 / m.steps_per_year)
+        assert (per_step[known] * 2.0**53 < bound[known]).all()
+        u = m.keyed_uniform("exit", live)
+        leaving = fd.integer_power(1.0 - u, m.steps_per_year) > 1.0 - annual  # the rule without the bound
+        assert (m.keyed_bits("exit", live)[leaving] < bound[leaving]).all()
+        checked, exits = checked + int(known.sum()), exits + int(leaving.sum())
         original(m)
-
-    import sim.model
 
     monkeypatch.setattr(sim.model, "EVERY_STEP",
                         tuple(checking_exit if phase is original else phase for phase in sim.model.EVERY_STEP))
     for _ in range(3 * model.steps_per_year):
         model.step()
-    assert checked > 10_000
+    assert checked > 10_000 and exits > 100
 
 
 def test_an_exited_firm_keeps_its_state_while_the_others_grow_and_produce():
