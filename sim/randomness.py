@@ -65,3 +65,10 @@ def laplace_from_uniform(u: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Laplace(0, scale) by inversion."""
     centred = u - 0.5
     return -scale * np.sign(centred) * np.log1p(-2.0 * np.abs(centred))
+
+
+def gumbel_from_uniform(u: np.ndarray) -> np.ndarray:
+    """Standard Gumbel by inversion, -log(-log(1 - u)), numpy's formula for ``Generator.gumbel``: from the
+    same ``rng.random`` stream it gives its values to rounding, and only the draws used need transforming."""
+    return -np.log(-np.log1p(-u))
+

@@ -18,6 +18,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim.randomness import gumbel_from_uniform
 from sim.table import ColumnTable
 
 GUMBEL_COLUMNS = 32  # logit noise drawn per project for up to this many parks
@@ -132,10 +133,12 @@ def sign_projects(model) -> None:
     # every project draws the same uniforms and Gumbel noise whichever branch it takes, so that variants
     # which send some projects elsewhere keep the others' draws aligned (common random numbers)
     uniforms = rng.random((count, 5))
-    # a fixed number of Gumbel columns, so that adding a park leaves the noise of the others unchanged
-    gumbel = rng.gumbel(size=(count, max(GUMBEL_COLUMNS, len(model.parks))))[:, : len(model.parks)]
+    # a fixed number of Gumbel columns, so that adding a park leaves the noise of the others unchanged;
+    # drawn as uniforms, made Gumbel only where used
+    gumbel_u = rng.random((count, max(GUMBEL_COLUMNS, len(model.parks))))
     if lands.any():
-        locate_projects(model, rows[lands], ParkOptions(model), uniforms[lands], gumbel[lands])
+        gumbel = gumbel_from_uniform(gumbel_u[lands, : len(model.parks)])
+        locate_projects(model, rows[lands], ParkOptions(model), uniforms[lands], gumbel)
 
 
 def steered_towns(model, count: int) -> np.ndarray:
