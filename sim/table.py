@@ -32,11 +32,13 @@ class ColumnTable:
         """Append ``count`` rows with the given column values (scalars or arrays); return their indices."""
         if self.n + count > self._rows:
             self._grow(self.n + count)
-        rows = np.arange(self.n, self.n + count)
+        new = slice(self.n, self.n + count)
         for name, col in self.cols.items():
-            col[rows] = values.get(name, self._fill.get(name, 0))
+            if name in values:
+                col[new] = values[name]
+            # rows beyond n still hold the fill value (columns are filled when grown and rows are never reused)
         self.n += count
-        return rows
+        return np.arange(new.start, new.stop)
 
     def _grow(self, needed: int) -> None:
         while self._rows < needed:

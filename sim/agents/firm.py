@@ -57,8 +57,13 @@ class FirmPopulation(ColumnTable):
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
     def add(self, count: int, **values) -> np.ndarray:
-        self._live = None
-        return super().add(count, **values)
+        rows = super().add(count, **values)
+        if self._live is not None and values.get("alive") is True:  # new rows come last: live rows stay sorted
+            self._live = np.concatenate([self._live, rows])
+            self._live.setflags(write=False)
+        else:
+            self._live = None
+        return rows
 
     def retire(self, rows: np.ndarray, year: int, no_place_cell: int, no_cluster_cell: int) -> None:
         """Firms exit: ``alive`` must only change here or in ``add``, which keep ``live()`` current.
