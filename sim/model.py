@@ -157,10 +157,16 @@ class RegionModel(mesa.Model):
         """Firms in the co-built park: simulated, but not in Xinhui's accounts (index -1 maps to False)."""
         return self.park_outside[self.firms.park[rows]]
 
+    def in_district(self) -> np.ndarray:
+        """Whether each firm ever created is in Xinhui's accounts (the co-built park's are simulated outside)."""
+        outside = np.flatnonzero(self.park_outside[:-1])
+        if outside.size == 1:  # a comparison instead of a look-up: several times faster
+            return self.firms.park != outside[0]
+        return ~np.isin(self.firms.park, outside)
+
     def live_in_district(self) -> np.ndarray:
-        """Whether each firm ever created is live and in Xinhui's accounts (the co-built park's are simulated
-        outside them)."""
-        return self.firms.alive & ~self.park_outside[self.firms.park]
+        """Whether each firm ever created is live and in Xinhui's accounts."""
+        return self.firms.alive & self.in_district()
 
     def place_multipliers(self) -> np.ndarray:
         """Localization x park congestion x integration by ``place_cell`` (park slot x cluster), and a last
@@ -294,11 +300,12 @@ class RegionModel(mesa.Model):
         by_place = self.place_table(None, output)  # the co-built park's firms included
         outside = self.outside_slots[None, :, None]  # the co-built park is outside Xinhui's accounts
         inside = np.where(outside, 0.0, by_place)
-        above = np.where(outside, 0.0, self.place_table(None, np.where(output >= threshold, output, 0.0)))
+        above_rows = np.flatnonzero(output >= threshold)
+        above = np.where(outside, 0.0, self.place_table(above_rows, output[above_rows]))
         cobuilt_va = float((by_place[:, self.outside_slots, :].sum(axis=(1, 2)) * self.sector_va_ratio).sum())
         out_by_town = inside.sum(axis=(0, 1))
         va_by_town = (inside.sum(axis=1) * self.sector_va_ratio[:, None]).sum(axis=0)
-        producing = np.flatnonzero((output > 0) & ~self.park_outside[firms.park])  # in Xinhui's accounts
+        producing = np.flatnonzero((output > 0) & self.in_district())
         output = output[producing]
         handed_on = self.handed_on_va(producing, output)
         old_va = np.array([t.industrial_va_100m_cny for t in self.towns])

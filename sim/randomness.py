@@ -42,18 +42,21 @@ def keyed_bits(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndar
 
 
 def uniform_from_bits(bits: np.ndarray) -> np.ndarray:
-    """Uniforms in (0, 1) from 53-bit integers: (bits + 0.5) / 2**53."""
-    uniform = bits.astype(np.float64)
+    """Uniforms in (0, 1) from 53-bit integers (uint64 or int64): (bits + 0.5) / 2**53."""
+    # below 2**53 they are the same numbers as int64, whose conversion to float is several times faster
+    uniform = (bits.view(np.int64) if bits.dtype == np.uint64 else bits).astype(np.float64)
     uniform += 0.5
     uniform /= float(1 << 53)
     return uniform
 
 
 def bits_below(probability: np.ndarray) -> np.ndarray:
-    """The smallest integers T with bits >= T implying uniform_from_bits(bits) >= probability: a draw below
-    ``probability`` has bits below T (the converse need not hold)."""
-    scaled = np.ceil(np.clip(probability, 0.0, 1.0) * float(1 << 53)) + 1.0  # + 1: rounding of bits + 0.5
-    return np.minimum(scaled, float(1 << 53)).astype(np.uint64)
+    """Integers T (int64, at most 2**53) such that a draw whose uniform is below ``probability`` has bits below
+    T (the converse need not hold); compare them with ``keyed_bits(...).view(np.int64)``."""
+    # floor(p * 2**53) + 2 >= ceil(p * 2**53) + 1, the + 1 for the rounding of bits + 0.5
+    scaled = np.maximum(probability, 0.0) * float(1 << 53)
+    scaled += 2.0
+    return np.minimum(scaled, float(1 << 53)).astype(np.int64)  # to int64, not uint64: several times faster
 
 
 def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ COLUMNS = {
     "from_project": np.bool_,    # founded by an attracted project (not organic entry)
     "growth_factor": np.float64,  # this year's growth factor per step, exp(annual log growth / steps); 1 after exit
     # the keyed exit draws (randomness.keyed_bits) that may mean an exit this year are below this (2**53: any)
-    "exit_draw_bound": np.uint64,
+    "exit_draw_bound": np.int64,
     "output_year": np.float64,   # output accumulated in the current year, 亿元
     "input_year": np.float64,    # capacity x own productivity averaged over the year (firm panel only)
     "output_last_year": np.float64,

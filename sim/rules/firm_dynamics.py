@@ -105,7 +105,7 @@ def exit_firms(model) -> None:
     """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
-    bits = model.keyed_bits("exit", live)
+    bits = model.keyed_bits("exit", live).view(np.int64)  # below 2**53: the same numbers as int64
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
     possible = bits < firms.exit_draw_bound[live]
     rows, u = live[possible], uniform_from_bits(bits[possible])
