@@ -67,7 +67,7 @@ class Recorder:
             "cluster_capacity_100m_cny": m.cluster_capacity[zone, sector] * price,
             "input_avg_100m_cny": firms.input_year[rows] * price,
             "cluster_capacity_avg_100m_cny": m.cluster_capacity_year[zone, sector] * price,
-            "age_years": firms.age[rows].copy(), "above_scale": firms.above_scale[rows].copy(),
+            "age_years": np.where(firms.alive[rows], firms.age[rows], firms.exit_age[rows]), "above_scale": firms.above_scale[rows].copy(),
             "high_tech": firms.high_tech[rows].copy(), "alive_at_year_end": firms.alive[rows].copy(),
             "from_project": firms.from_project[rows].copy(),
         })

@@ -28,7 +28,8 @@ COLUMNS = {
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
     "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
     "productivity": np.float64,  # own multiplier: upgrades, high-tech premium
-    "age": np.float64,           # years
+    "age": np.float64,           # years (since exit: not updated, see exit_age)
+    "exit_age": np.float64,      # age at exit, years
     "land_mu": np.float64,       # industrial land held, 亩
     "alive": np.bool_,
     "above_scale": np.bool_,     # 规模以上 status, set each year from last year's revenue
@@ -73,10 +74,19 @@ class FirmPopulation(ColumnTable):
         cluster cells ones that yield no output and count no capacity."""
         self.alive[rows] = False
         self.exit_year[rows] = year
+        self.exit_age[rows] = self.age[rows]
         self.growth_factor[rows] = 1.0
         self.place_cell[rows] = no_place_cell
         self.cluster_cell[rows] = no_cluster_cell
-        self._live = None
+        if self._live is not None:  # the rows of the others, in order, without a pass over every row
+            at = np.minimum(np.searchsorted(self._live, rows), self._live.size - 1)
+            if (self._live[at] == rows).all():
+                keep = np.ones(self._live.size, dtype=bool)
+                keep[at] = False
+                self._live = self._live[keep]
+                self._live.setflags(write=False)
+            else:  # some were not live
+                self._live = None
 
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""

@@ -98,7 +98,7 @@ def grow(model) -> None:
     firms = model.firms
     capacity, age = firms.capacity, firms.age  # all rows at once: exited firms have a growth factor of 1
     capacity *= firms.growth_factor
-    age += firms.alive * (1.0 / model.steps_per_year)
+    age += 1.0 / model.steps_per_year  # exited firms age on too, but their age at exit is kept (exit_age)
 
 
 def exit_firms(model) -> None:
@@ -132,10 +132,12 @@ def enter_firms(model) -> None:
 def produce(model) -> None:
     """Each step: output = capacity x own productivity x place multipliers, per step."""
     firms = model.firms
-    # all rows at once: the place multiplier of exited firms is 0
-    place = model.place_multipliers()[firms.place_cell]
+    # all rows at once: the place multiplier of exited firms is 0; the table holds it per step (multiplier / k)
+    place_per_step = (model.place_multipliers() / model.steps_per_year)[firms.place_cell]
+    output = firms.capacity * firms.productivity
+    output *= place_per_step
     output_year = firms.output_year
-    output_year += firms.capacity * firms.productivity * place / model.steps_per_year
+    output_year += output
     if model.firm_panel:  # year averages of inputs, so that the panel's productivity is output / input
         live = firms.live()
         firms.input_year[live] += firms.capacity[live] * firms.productivity[live] / model.steps_per_year

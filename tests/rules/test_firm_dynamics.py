@@ -78,13 +78,16 @@ def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
 
 
 def test_an_exited_firm_keeps_its_state_while_the_others_grow_and_produce():
-    """The step rules update every row; an exited firm's capacity, age and output of the year stay as at exit."""
+    """The step rules update every row; an exited firm's capacity and output of the year stay as at exit, and
+    its age at exit is kept."""
     model = _plan_model()
     model.step()  # the year's growth factors are drawn
     firms = model.firms
     gone = firms.live()[:50]
+    age = firms.age[gone].copy()
     model.remove_firms(gone)
-    before = {name: firms.cols[name][gone].copy() for name in ("capacity", "age", "output_year")}
+    before = {name: firms.cols[name][gone].copy() for name in ("capacity", "output_year")}
+    before["exit_age"] = age
     others = firms.live()[:50]
     output_before = firms.output_year[others].copy()
     model.step()
