@@ -42,6 +42,9 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
     return np.minimum(table[index] * relative ** (-size_elasticity), 0.95)
 
 
+SIZE_EXPONENTS = np.arange(-19, 41)  # binary exponents of firm size in the exit bound's table (2**-20 < 1e-6)
+
+
 def exit_draw_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray, steps: int,
                     hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
     """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
@@ -49,15 +52,24 @@ def exit_draw_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray
 
     The hazard is at most that of the firm one year older (it ages by at most a year) and as small as its
     growth can make it (it shrinks at most by its growth factor each step; size_elasticity >= 0, so the
-    smaller the firm, the higher its hazard); the exit test compares the draw with the step's probability."""
-    table = np.asarray(hazard_by_age)
+    smaller the firm, the higher its hazard), rounded down to a power of two (a hazard at most 2^elasticity
+    higher), so that the bound is looked up in a table by age and binary exponent; the exit test compares
+    the draw with the step's probability."""
+    table = np.asarray(hazard_by_age, dtype=float)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
-    smallest = size * np.exp(np.minimum(annual_growth, 0.0))
-    annual = exit_hazard(age, smallest, worst_by_age, size_elasticity, median_size)
+    # frexp: x = m 2**e with m in [0.5, 1), so x >= 2**(e - 1); sizes below 1e-6 all have the hazard of 1e-6
+    _, exponent = np.frexp(np.maximum(size * np.exp(np.minimum(annual_growth, 0.0)), 1e-6))
+    ages = np.arange(table.size, dtype=float)[:, None]
+    floor_sizes = np.ldexp(1.0, SIZE_EXPONENTS - 1)[None, :]
+    annual = exit_hazard(ages, floor_sizes, worst_by_age, size_elasticity, median_size)  # ages x exponents
     # the step's probability 1 - (1 - a)^(1/k) = 1 - exp(log(1 - a) / k) is at most -log(1 - a) / k, which is at
-    # most a / (1 - a) / k (3% above it at a = 0.05): no power needed
+    # most a / (1 - a) / k (3% above it at a = 0.05)
     per_step = annual / ((1.0 - annual) * steps)
-    return bits_below(per_step + 1e-9)  # a margin for rounding: a bound that is not one would change results
+    bounds = bits_below(per_step + 1e-9).ravel()  # a margin for rounding: a bound that is not one changes results
+    # exponents above the table's take its last column: a smaller size, a higher bound
+    column = np.minimum(exponent - SIZE_EXPONENTS[0], SIZE_EXPONENTS.size - 1)
+    row = np.minimum(age.astype(np.intp), table.size - 1)
+    return bounds[row * SIZE_EXPONENTS.size + column]
 
 
 def integer_power(x: np.ndarray, k: int) -> np.ndarray:
