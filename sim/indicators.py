@@ -12,9 +12,12 @@ import numpy as np
 import yaml
 
 from sim.agents.village import DemoStatus
+from sim.region import INCOME_SOURCES
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
+DEMO_NAMES = {status: status.name.lower() for status in DemoStatus}
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks")
 
 
 def theil_t(income: np.ndarray, population: np.ndarray, groups: np.ndarray) -> tuple[float, float, float]:
@@ -34,7 +37,8 @@ class Recorder:
 
     def __init__(self, model, firm_panel: bool = False):
         self.model = model
-        self.rows = {name: [] for name in ("district", "zones", "towns", "villages", "clusters", "parks")}
+        self.rows = {name: [] for name in TABLES if name != "villages"}  # a dict per row
+        self.blocks = {"villages": []}  # a dict of columns per year
         self.firm_panel = [] if firm_panel else None  # one dict of arrays per year (opt-in: large)
 
     def record_year(self, industry: dict) -> None:
@@ -120,29 +124,30 @@ class Recorder:
             })
 
     def _villages(self, price: float) -> None:
+        """One row per village, gathered column by column (236 dicts a year were a tenth of a scale-1 run)."""
         m = self.model
+        villages = m.villages
         other = m.params.villages.non_operating_income_10k_cny
-        for v in m.villages:
-            income = v.income_by_source_10k_cny
-            operating = v.operating_income_10k_cny * price
-            self.rows["villages"].append({
-                "year": m.year, "village": v.id, "town": m.town_ids[v.town_index], "is_community": v.is_community,
-                "collective_operating_income_10k_cny": operating,
-                "collective_total_income_10k_cny": operating + other * price,
-                "leasing_income_10k_cny": income["leasing"] * price,
-                "citrus_income_10k_cny": income["citrus"] * price,
-                "tourism_income_10k_cny": income["tourism"] * price,
-                "aquaculture_income_10k_cny": income["aquaculture"] * price,
-                "other_income_10k_cny": income["other"] * price,
-                "pairing_income_10k_cny": v.pairing_income_10k_cny * price,
-                "pairing_funds_received_10k_cny": sum(v.transfer_funds_by_year.values())
-                + sum(v.capacity_funds_by_year.values()),
-                "is_paired": v.is_paired,
-                "environment_score": v.environment_score,
-                "meets_beautiful_standard": v.meets_beautiful_standard,
-                "featured_demo": v.featured_demo.name.lower(),
-                "beautiful_demo": v.beautiful_demo.name.lower(),
-            })
+        operating = [v.operating_income_10k_cny * price for v in villages]
+        columns = {
+            "year": [m.year] * len(villages), "village": [v.id for v in villages],
+            "town": [m.town_ids[v.town_index] for v in villages], "is_community": [v.is_community for v in villages],
+            "collective_operating_income_10k_cny": operating,
+            "collective_total_income_10k_cny": [income + other * price for income in operating],
+        }
+        for source in INCOME_SOURCES:
+            columns[f"{source}_income_10k_cny"] = [v.income_by_source_10k_cny[source] * price for v in villages]
+        columns.update({
+            "pairing_income_10k_cny": [v.pairing_income_10k_cny * price for v in villages],
+            "pairing_funds_received_10k_cny": [sum(v.transfer_funds_by_year.values())
+                                               + sum(v.capacity_funds_by_year.values()) for v in villages],
+            "is_paired": [v.is_paired for v in villages],
+            "environment_score": [v.environment_score for v in villages],
+            "meets_beautiful_standard": [v.meets_beautiful_standard for v in villages],
+            "featured_demo": [DEMO_NAMES[v.featured_demo] for v in villages],
+            "beautiful_demo": [DEMO_NAMES[v.beautiful_demo] for v in villages],
+        })
+        self.blocks["villages"].append(columns)
 
     def _zones(self, price: float, industry: dict) -> None:
         m = self.model
@@ -221,7 +226,14 @@ class Recorder:
 
     def tables(self) -> dict[str, dict]:
         """Column dicts by table name, plus the evaluated targets."""
-        out = {name: _columns(rows) for name, rows in self.rows.items()}
+        out = {}
+        for name in TABLES:
+            if name in self.blocks:
+                blocks = self.blocks[name]
+                out[name] = {key: [value for block in blocks for value in block[key]] for key in blocks[0]} \
+                    if blocks else {}
+            else:
+                out[name] = _columns(self.rows[name])
         out["targets"] = _columns(evaluate_targets(self.rows["district"], self.rows["zones"], self.model))
         if self.firm_panel:
             out["firms"] = {key: np.concatenate([year[key] for year in self.firm_panel])
