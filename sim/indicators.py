@@ -45,12 +45,13 @@ class Recorder:
         m = self.model
         price = (1 + m.params.economy.price_growth_per_year) ** (m.year - m.region.base_year)
         live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
+        incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
         self._towns(price)
         self._clusters(price, industry, np.where(m.outside_slots[None, :, None], 0, live_by_place))
         self._parks(price, industry, live_by_place.sum(axis=(0, 2))[1:])
-        self._villages(price)
+        self._villages(price, incomes)
         self._zones(price, industry)
-        self._district(price, industry)
+        self._district(price, industry, incomes)
         if self.firm_panel is not None:
             self._firms(price)
 
@@ -123,12 +124,12 @@ class Recorder:
                 "industrial_output_100m_cny": output[park.index] * price, "firms": int(count[park.index]),
             })
 
-    def _villages(self, price: float) -> None:
+    def _villages(self, price: float, incomes: list[float]) -> None:
         """One row per village, gathered column by column (236 dicts a year were a tenth of a scale-1 run)."""
         m = self.model
         villages = m.villages
         other = m.params.villages.non_operating_income_10k_cny
-        operating = [v.operating_income_10k_cny * price for v in villages]
+        operating = [income * price for income in incomes]
         columns = {
             "year": [m.year] * len(villages), "village": [v.id for v in villages],
             "town": [m.town_ids[v.town_index] for v in villages], "is_community": [v.is_community for v in villages],
@@ -163,7 +164,7 @@ class Recorder:
                 "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
             })
 
-    def _district(self, price: float, industry: dict) -> None:
+    def _district(self, price: float, industry: dict, incomes: list[float]) -> None:
         m = self.model
         firms, output, by_place = m.firms, industry["output"], industry["output_by_place"]
         gdp = np.array([t.gdp_100m_cny for t in m.towns])
@@ -171,8 +172,8 @@ class Recorder:
         total, between, within = theil_t(gdp, pop, np.array([t.zone_index for t in m.towns]))
         sector_output = by_place.sum(axis=(1, 2))
         admin = [v for v in m.villages if not v.is_community]
-        admin_income = np.array([v.operating_income_10k_cny for v in admin]) * price
-        all_total = sum(v.operating_income_10k_cny for v in m.villages) * price + \
+        admin_income = np.array([income for income, v in zip(incomes, m.villages) if not v.is_community]) * price
+        all_total = sum(incomes) * price + \
             m.params.villages.non_operating_income_10k_cny * price * len(m.villages)
         live = m.live_in_district()  # a mask over all firms: the co-built park's are outside the district
         s = m.year_stats

@@ -87,12 +87,15 @@ class RegionModel(mesa.Model):
         self.parks = [Park(self, p, i, self.town_index[p.town], self.towns[self.town_index[p.town]].zone_index,
                            self.scale) for i, p in enumerate(specs)]
         self.town_zone = np.array([t.zone_index for t in self.towns])
+        self.park_leads = np.array([[s in park.leading_sectors for s in self.sector_ids] for park in self.parks])
+        self.park_leads.setflags(write=False)  # parks x sectors: the park leads in the sector
         self.park_outside = np.array([p.id == clustering.COBUILT_PARK_ID for p in self.parks] + [False])
         for park, outside in zip(self.parks, self.park_outside):
             park.outside_district = bool(outside)
         self.outside_slots = np.r_[False, self.park_outside[:-1]]  # by park slot (park + 1; 0: no park)
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
+        self._villages_by_town = [tuple(v for v in self.villages if v.town_index == t) for t in range(len(self.towns))]
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         self.projects = investment.ProjectPipeline()
@@ -171,12 +174,12 @@ class RegionModel(mesa.Model):
     def place_multipliers(self) -> np.ndarray:
         """Localization x park congestion x integration by ``place_cell`` (park slot x cluster), and a last
         entry 0 for the cell of exited firms."""
-        congestion = np.r_[1.0, self.congestion]  # by park slot: slot 0 (no park) is never congested
+        congestion = np.concatenate(([1.0], self.congestion))  # by park slot: slot 0 (no park) is never congested
         level = integration.unified_level(self.params, self.year)
         jurisdictions = integration.jurisdiction_multiplier(
             level, self.params.integration.jurisdiction_productivity_elasticity)
         table = self.localization.ravel()[None, :] * congestion[:, None] * jurisdictions
-        return np.r_[table.ravel(), 0.0]
+        return np.concatenate((table.ravel(), [0.0]))
 
     @property
     def no_cluster_cell(self) -> int:
@@ -240,7 +243,7 @@ class RegionModel(mesa.Model):
         return integration.service_lag_reduction(self.params, self.year)
 
     def villages_of_town(self, town: int) -> list[Village]:
-        return [v for v in self.villages if v.town_index == town]
+        return list(self._villages_by_town[town])
 
     # ---- pairing ------------------------------------------------------------------------------------
     def add_pair(self, donor: str, recipient: str, instrument: str, funds: float, projects: float = 0.0):

@@ -14,18 +14,21 @@ class ColumnTable:
         self._fill = fill or {}
         self.cols = {name: np.full(self._rows, self._fill.get(name, 0), dtype=dtype)
                      for name, dtype in columns.items()}
+        self._refresh_views()
 
-    def __getattr__(self, name):
-        cols = self.__dict__.get("cols")
-        if cols is not None and name in cols:
-            return cols[name][: self.n]
-        raise AttributeError(name)
+    def _refresh_views(self) -> None:
+        """Each column's first ``n`` rows as a plain attribute (``table.capacity``), kept current on growth."""
+        for name, col in self.cols.items():
+            self.__dict__[name] = col[: self.n]
 
     def __setattr__(self, name, value):
-        # ``table.column += x`` would rebind the name to a stale view that hides the column from then on
+        # ``table.column += x`` updates the view in place and then assigns it back: that is allowed; any
+        # other assignment would replace the column's view by an array that is not the column
         cols = self.__dict__.get("cols")
         if cols is not None and name in cols:
-            raise AttributeError(f"column {name!r}: update it in place through a local view or with out=")
+            if value is not self.__dict__[name]:
+                raise AttributeError(f"column {name!r}: assign into it (table.{name}[...] = ...), not to it")
+            return
         super().__setattr__(name, value)
 
     def add(self, count: int, **values) -> np.ndarray:
@@ -38,6 +41,7 @@ class ColumnTable:
                 col[new] = values[name]
             # rows beyond n still hold the fill value (columns are filled when grown and rows are never reused)
         self.n += count
+        self._refresh_views()
         return np.arange(new.start, new.stop)
 
     def _grow(self, needed: int) -> None:

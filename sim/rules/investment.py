@@ -79,7 +79,7 @@ class ParkOptions:
         zone = np.array([park.zone_index for park in self.parks])
         access = np.array([model.towns[t].access_index for t in self.town])
         incentive = np.array([park.incentive for park in self.parks])
-        self.leads = np.array([[s in park.leading_sectors for s in model.sector_ids] for park in self.parks])
+        self.leads = model.park_leads
         # the parts of the utility that do not change within a step, by park x sector
         self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
                       + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads
@@ -208,8 +208,8 @@ def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray
         order = np.lexsort((choosing, parks))  # by park, then in signing order
         choosing, parks = choosing[order], parks[order]
         used = np.cumsum(land[choosing])
-        first = np.r_[0, np.flatnonzero(np.diff(parks)) + 1]  # where each park's choosers start
-        before = np.repeat(used[first] - land[choosing[first]], np.diff(np.r_[first, parks.size]))
+        first = np.concatenate(([0], np.flatnonzero(np.diff(parks)) + 1))  # where each park's choosers start
+        before = np.repeat(used[first] - land[choosing[first]], np.diff(first, append=parks.size))
         served = used - before <= options.free[parks]
         park[choosing[served]] = parks[served]
         options.reserve(parks[served], land[choosing[served]])
@@ -279,7 +279,11 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
     low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
     # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
     # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
-    running = np.r_[0.0, np.cumsum(firms.capacity[members] * firms.alive[members])]
+    weights = firms.capacity[members]
+    weights *= firms.alive[members]
+    running = np.empty(members.size + 1)
+    running[0] = 0.0
+    np.cumsum(weights, out=running[1:])
     chosen = np.flatnonzero(expands & (running[high] > running[low]))
     first, last = low[chosen], high[chosen]
     target = running[first] + pick[chosen] * (running[last] - running[first])

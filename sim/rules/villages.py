@@ -74,26 +74,28 @@ def start_demonstrations(model) -> None:
     p = model.params.villages
     offset = model.year - model.first_year
     order = model.step_rng("demos", -model.year).permutation(len(model.villages))
-    tiebreak = {v.id: int(k) for v, k in zip(model.villages, order)}
+    # the sort keys, once a year: environment score (rounded: many reach 1), then a random order
+    sort_keys = {v.id: (-round(v.environment_score, 6), int(k)) for v, k in zip(model.villages, order)}
     if offset < p.featured_programme_years:
         for town in model.towns:
             candidates = [v for v in model.villages_of_town(town.index)
                           if not v.is_community and v.featured_demo is DemoStatus.NONE]
             target = math.ceil(p.featured_demo_villages_per_town * (offset + 1) / p.featured_programme_years)
             started = sum(v.featured_demo is not DemoStatus.NONE for v in model.villages_of_town(town.index))
-            for village in best_by_environment(candidates, tiebreak)[: max(target - started, 0)]:
+            for village in best_by_environment(candidates, sort_keys)[: max(target - started, 0)]:
                 village.featured_demo = DemoStatus.BUILDING
     target = beautiful_schedule(model.year, model.first_year, p.beautiful_demo_villages_by_2027,
                                 p.beautiful_demo_villages_by_2033)
     started = sum(v.beautiful_demo is not DemoStatus.NONE for v in model.villages)
     candidates = [v for v in model.villages if not v.is_community and v.beautiful_demo is DemoStatus.NONE]
-    for village in best_by_environment(candidates, tiebreak)[: max(target - started, 0)]:
+    for village in best_by_environment(candidates, sort_keys)[: max(target - started, 0)]:
         village.beautiful_demo = DemoStatus.BUILDING
 
 
-def best_by_environment(villages: list, tiebreak: dict) -> list:
-    """Villages by environment score, best first; equal scores (many reach 1) in a random order, not by id."""
-    return sorted(villages, key=lambda v: (-round(v.environment_score, 6), tiebreak[v.id]))
+def best_by_environment(villages: list, sort_keys: dict) -> list:
+    """Villages by environment score, best first; equal scores (many reach 1) in a random order, not by id
+    (``sort_keys``: village id -> (-score rounded to 6 places, random rank))."""
+    return sorted(villages, key=lambda v: sort_keys[v.id])
 
 
 def progress_demonstrations(model) -> None:
