@@ -75,6 +75,7 @@ class RegionModel(mesa.Model):
         self.park_ids += [clustering.COBUILT_PARK_ID] if self.params.pairing.cobuilt_park_land_mu > 0 else []
         focus = [s.strip() for s in self.params.investment.focus_sectors.split(",") if s.strip()]
         self.focus_sector_indices = {self.sector_ids.index(s) for s in focus}
+        self.focus_sector_mask = np.isin(np.arange(len(self.sector_ids)), sorted(self.focus_sector_indices))
         self.integration_start_year = self.params.integration.unified_attraction_start_year
         self.investment_params = self.params.investment  # the warm-up swaps in the pre-plan values
 

@@ -117,7 +117,10 @@ def sign_projects(model) -> None:
     sizes = draw_project_sizes(rng, count, p.project_size_min_100m_cny, p.project_size_tail_exponent,
                                p.project_size_max_100m_cny)
     weights = np.array([p.sector_mix.get(s, 0.0) for s in model.sector_ids])
-    sectors = rng.choice(len(model.sector_ids), size=count, p=weights / weights.sum())
+    # what rng.choice(sectors, p=weights / sum) does, the same draws, without its checks of p
+    cumulative = np.cumsum(weights / weights.sum())
+    cumulative /= cumulative[-1]
+    sectors = cumulative.searchsorted(rng.random(count), side="right")
     lands = rng.random(count) < p.landing_rate
     # every random number a project will need is drawn now, so variants keep them aligned
     start_prob = start_probability(model, p)
@@ -181,7 +184,7 @@ def candidate_parks(model, options: ParkOptions, sectors: np.ndarray, u: np.ndar
     """The parks each project would consider, land permitting (projects x parks), by the first branch that
     applies: steered, focus steering, unified attraction, town by town; and which may be lost without land."""
     p = model.investment_params
-    focus = np.isin(sectors, sorted(model.focus_sector_indices)) & (u[:, 0] < p.steering_share) & ~is_steered
+    focus = model.focus_sector_mask[sectors] & (u[:, 0] < p.steering_share) & ~is_steered
     unified = (u[:, 1] < model.unified_attraction_level()) & ~is_steered & ~focus
     in_town = ~(is_steered | focus | unified)  # town-by-town attraction
     outside_parks = in_town & (u[:, 2] < p.outside_park_share)

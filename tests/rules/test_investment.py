@@ -24,7 +24,8 @@ def _location_setup(free_land, n_projects=5, land=4.0):
 
     params = SimpleNamespace(steering_share=0.0, outside_park_share=0.0, lost_without_land=1.0)
     model = SimpleNamespace(investment_params=params, projects=investment.ProjectPipeline(),
-                            steering_quota=np.zeros(1), focus_sector_indices=set(), year_stats=defaultdict(float),
+                            steering_quota=np.zeros(1), focus_sector_mask=np.zeros(1, dtype=bool),
+                            year_stats=defaultdict(float),
                             unified_attraction_level=lambda: 0.0)
     parks = [SimpleNamespace(land_used_mu=0.0) for _ in free_land]
     options = object.__new__(investment.ParkOptions)
