@@ -166,7 +166,7 @@ class Recorder:
 
     def _district(self, price: float, industry: dict, incomes: list[float]) -> None:
         m = self.model
-        firms, output, by_place = m.firms, industry["output"], industry["output_by_place"]
+        firms, by_place = m.firms, industry["output_by_place"]
         gdp = np.array([t.gdp_100m_cny for t in m.towns])
         pop = np.array([t.population for t in m.towns])
         total, between, within = theil_t(gdp, pop, np.array([t.zone_index for t in m.towns]))
@@ -196,7 +196,7 @@ class Recorder:
             "firms_newly_above_scale": int(s["newly_above_scale"]),
             "firm_exits": int(s["firm_exits"]),
             "above_scale_exits": int(s["above_scale_exits"]),
-            "firms_over_1bn_cny_output": int((output >= 10.0).sum()),
+            "firms_over_1bn_cny_output": industry["firms_over_1bn_cny_output"],
             "high_tech_firms": int(np.count_nonzero(live & firms.high_tech)),
             "tech_upgrades_started": int(s["tech_upgrades_started"]),
             "projects_signed": int(s["projects_signed"]),

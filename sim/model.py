@@ -309,9 +309,12 @@ class RegionModel(mesa.Model):
         cobuilt_va = float((by_place[:, self.outside_slots, :].sum(axis=(1, 2)) * self.sector_va_ratio).sum())
         out_by_town = inside.sum(axis=(0, 1))
         va_by_town = (inside.sum(axis=1) * self.sector_va_ratio[:, None]).sum(axis=0)
-        producing = np.flatnonzero((output > 0) & self.in_district())
-        output = output[producing]
-        handed_on = self.handed_on_va(producing, output)
+        in_district = self.in_district()
+        over_1bn = int(np.count_nonzero((output >= 10.0) & in_district))  # 10亿元 of output a year
+        # firms drawn by one town and hosted by another (few), of those that produced in Xinhui this year
+        handed = np.flatnonzero(firms.origin_town != firms.town)
+        handed = handed[(output[handed] > 0) & in_district[handed]]
+        handed_on = self.handed_on_va(handed, output[handed])
         old_va = np.array([t.industrial_va_100m_cny for t in self.towns])
         ratio, growth = {}, {}
         for town, out, value_added, old in zip(self.towns, out_by_town, va_by_town, old_va):
@@ -321,7 +324,7 @@ class RegionModel(mesa.Model):
             town.industrial_va_100m_cny = float(value_added)
             growth[town.id] = float(np.log(max(value_added, 1e-9) / max(old, 1e-9)))
         district = float(np.log(max(va_by_town.sum(), 1e-9) / max(old_va.sum(), 1e-9)))
-        return {"output": output, "output_by_place": inside, "above_scale_by_place": above,
+        return {"firms_over_1bn_cny_output": over_1bn, "output_by_place": inside, "above_scale_by_place": above,
                 "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
                 "secondary_growth": growth, "district_growth": district}
