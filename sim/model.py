@@ -334,7 +334,10 @@ class RegionModel(mesa.Model):
         park) x town."""
         shape = (len(self.sector_ids), len(self.parks) + 1, len(self.towns))
         keys = self.firms.place_key if rows is None else self.firms.place_key[rows]
-        flat = np.bincount(keys, weights=values, minlength=shape[0] * shape[1] * shape[2])
+        if values is None:
+            return np.bincount(keys, minlength=shape[0] * shape[1] * shape[2]).reshape(shape)
+        flat = np.zeros(shape[0] * shape[1] * shape[2])
+        np.add.at(flat, keys, values)  # bincount's sums in the same order, faster here
         return flat.reshape(shape)
 
     def handed_on_va(self, rows: np.ndarray, output: np.ndarray) -> dict:

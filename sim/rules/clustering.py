@@ -23,7 +23,9 @@ def sector_zone_capacity(model) -> np.ndarray:
     """Capacity (亿元/yr) of live firms by zone x sector."""
     firms, cells = model.firms, model.no_cluster_cell
     # the co-built park's firms and exited ones fall in an extra cell: they are not in Xinhui's clusters
-    flat = np.bincount(firms.cluster_cell, weights=firms.capacity, minlength=cells + 1)[:cells]
+    flat = np.zeros(cells + 1)
+    np.add.at(flat, firms.cluster_cell, firms.capacity)  # bincount's sums in the same order, faster here
+    flat = flat[:cells]
     return flat.reshape(len(model.zones), len(model.sector_ids))
 
 

@@ -282,7 +282,7 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
     low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
     # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
     # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
-    weights = firms.capacity[members]
+    weights = firms.capacity.take(members)
     weights *= firms.alive[members]
     running = np.empty(members.size + 1)
     running[0] = 0.0
