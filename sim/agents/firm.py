@@ -78,15 +78,7 @@ class FirmPopulation(ColumnTable):
         self.growth_factor[rows] = 1.0
         self.place_cell[rows] = no_place_cell
         self.cluster_cell[rows] = no_cluster_cell
-        if self._live is not None:  # the rows of the others, in order, without a pass over every row
-            at = np.minimum(np.searchsorted(self._live, rows), self._live.size - 1)
-            if (self._live[at] == rows).all():
-                keep = np.ones(self._live.size, dtype=bool)
-                keep[at] = False
-                self._live = self._live[keep]
-                self._live.setflags(write=False)
-            else:  # some were not live
-                self._live = None
+        self._live = None  # found again from ``alive`` when needed (faster than removing these rows from it)
 
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
