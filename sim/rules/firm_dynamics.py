@@ -119,8 +119,8 @@ def exit_firms(model) -> None:
     live = firms.live()
     bits = model.keyed_bits("exit", live).view(np.int64)  # below 2**53: the same numbers as int64
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
-    possible = bits < firms.exit_draw_bound.take(live)
-    rows, u = live[possible], uniform_from_bits(bits[possible])
+    possible = np.flatnonzero(bits < firms.exit_draw_bound.take(live))
+    rows, u = live.take(possible), uniform_from_bits(bits.take(possible))
     annual = exit_hazard(firms.age[rows], firms.capacity[rows] * firms.productivity[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
