@@ -96,7 +96,8 @@ class ParkOptions:
         """Each project's logit choice among the eligible parks with enough free land (-1: none has)."""
         ok = eligible & (self.free[None, :] >= land[:, None])
         utility = self.land_weight * np.log1p(self.free)[None, :] + self.fixed[:, sectors].T + gumbel
-        choice = np.argmax(np.where(ok, utility, -np.inf), axis=1)
+        utility[~ok] = -np.inf  # (np.where is several times slower here)
+        choice = np.argmax(utility, axis=1)
         return np.where(ok.any(axis=1), choice, -1)
 
     def reserve(self, parks: np.ndarray, land: np.ndarray) -> None:
