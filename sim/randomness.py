@@ -65,9 +65,13 @@ def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.n
 
 
 def laplace_from_uniform(u: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Laplace(0, scale) by inversion."""
+    """Laplace(0, scale) by inversion: -scale sign(u - 1/2) log(1 - 2 |u - 1/2|)."""
     centred = u - 0.5
-    return -scale * np.sign(centred) * np.log1p(-2.0 * np.abs(centred))
+    magnitude = np.abs(centred)
+    magnitude *= -2.0
+    np.log1p(magnitude, out=magnitude)
+    magnitude *= scale  # <= 0; with the sign of u - 1/2 below: the same numbers as the formula, fewer passes
+    return np.copysign(magnitude, centred, out=magnitude)
 
 
 def gumbel_from_uniform(u: np.ndarray) -> np.ndarray:
