@@ -98,7 +98,6 @@ class RegionModel(mesa.Model):
         self.village_by_id = {v.id: v for v in self.villages}
         self._villages_by_town = [tuple(v for v in self.villages if v.town_index == t) for t in range(len(self.towns))]
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
-        self.exit_candidates = np.zeros(0, dtype=np.int64)  # rows whose exit this year is possible (firm_dynamics)
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)
@@ -129,7 +128,6 @@ class RegionModel(mesa.Model):
                               exit_year=-1,
                               growth_factor=np.exp(self.params.firms.growth_drift_per_year / self.steps_per_year))
         self.firm_agents.created(rows)
-        firm_dynamics.draw_exits_for_year(self, rows)  # new firms may exit from their first step
         return rows
 
     def place_key(self, sector: np.ndarray, park: np.ndarray, town: np.ndarray) -> np.ndarray:
@@ -154,6 +152,10 @@ class RegionModel(mesa.Model):
     def keyed_uniform(self, mechanism: str, rows: np.ndarray, step: int | None = None) -> np.ndarray:
         """One uniform per firm row, fixed by (mechanism, step, row)."""
         return randomness.keyed_uniform(self.key, mechanism, self.clock if step is None else step, rows)
+
+    def keyed_bits(self, mechanism: str, rows: np.ndarray, step: int | None = None) -> np.ndarray:
+        """The 53 random bits behind ``keyed_uniform`` (``randomness.uniform_from_bits`` makes them uniforms)."""
+        return randomness.keyed_bits(self.key, mechanism, self.clock if step is None else step, rows)
 
     def outside_district(self, rows: np.ndarray) -> np.ndarray:
         """Firms in the co-built park: simulated, but not in Xinhui's accounts (index -1 maps to False)."""

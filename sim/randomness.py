@@ -50,6 +50,15 @@ def uniform_from_bits(bits: np.ndarray) -> np.ndarray:
     return uniform
 
 
+def bits_below(probability: np.ndarray) -> np.ndarray:
+    """Integers T (int64, at most 2**53) such that a draw whose uniform is below ``probability`` has bits below
+    T (the converse need not hold); compare them with ``keyed_bits(...).view(np.int64)``."""
+    # floor(p * 2**53) + 2 >= ceil(p * 2**53) + 1, the + 1 for the rounding of bits + 0.5
+    scaled = np.maximum(probability, 0.0) * float(1 << 53)
+    scaled += 2.0
+    return np.minimum(scaled, float(1 << 53)).astype(np.int64)  # to int64, not uint64: several times faster
+
+
 def keyed_uniform(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndarray:
     """Uniforms in (0, 1), one per row, fixed by (key, mechanism, step, row)."""
     return uniform_from_bits(keyed_bits(key, mechanism, step, rows))

@@ -37,8 +37,8 @@ COLUMNS = {
     "upgrading": np.bool_,       # a 技改 started this year, productive next year
     "from_project": np.bool_,    # founded by an attracted project (not organic entry)
     "growth_factor": np.float64,  # this year's growth factor per step, exp(annual log growth / steps); 1 after exit
-    "exit_draw": np.float64,     # this year's exit draw U (firm_dynamics.draw_exits_for_year)
-    "exit_survival": np.float64,  # the chance of surviving the year's steps so far, S
+    # the keyed exit draws (randomness.keyed_bits) that may mean an exit this year are below this (2**53: any)
+    "exit_draw_bound": np.int64,
     "output_year": np.float64,   # output accumulated in the current year, 亿元
     "input_year": np.float64,    # capacity x own productivity averaged over the year (firm panel only)
     "output_last_year": np.float64,
@@ -53,7 +53,7 @@ class FirmPopulation(ColumnTable):
 
     def __init__(self, capacity_rows: int = 1024):
         super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1,
-                                                       "exit_survival": 1.0})
+                                                       "exit_draw_bound": 1 << 53})
         self._live = None  # rows of live firms, kept until firms enter or exit
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.randomness import laplace_from_uniform
+from sim.randomness import bits_below, laplace_from_uniform, uniform_from_bits
 
 ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
 
@@ -45,15 +45,16 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
 SIZE_EXPONENTS = np.arange(-19, 41)  # binary exponents of firm size in the exit bound's table (2**-20 < 1e-6)
 
 
-def exit_probability_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray, steps: int,
-                           hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
-    """For firms of the given age and size at the start of a year, and log growth over it: an upper bound of
-    their exit probability in each of the year's ``steps`` steps, 1 - (1 - h)^(1/steps).
+def exit_draw_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray, steps: int,
+                    hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
+    """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
+    exit draws (``randomness.keyed_bits``) that can mean an exit in one of the year's ``steps`` steps.
 
-    The hazard h is at most that of the firm one year older (it ages by at most a year) and as small as its
-    growth can make it (it shrinks at most by its growth factor each step; size_elasticity >= 0, so the smaller
-    the firm, the higher its hazard), rounded down to a power of two (a hazard at most 2^elasticity higher), so
-    that the bound is looked up in a table by age and binary exponent."""
+    The hazard is at most that of the firm one year older (it ages by at most a year) and as small as its
+    growth can make it (it shrinks at most by its growth factor each step; size_elasticity >= 0, so the
+    smaller the firm, the higher its hazard), rounded down to a power of two (a hazard at most 2^elasticity
+    higher), so that the bound is looked up in a table by age and binary exponent; the exit test compares
+    the draw with the step's probability."""
     table = np.asarray(hazard_by_age, dtype=float)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
     # frexp: x = m 2**e with m in [0.5, 1), so x >= 2**(e - 1); sizes below 1e-6 all have the hazard of 1e-6
@@ -61,31 +62,14 @@ def exit_probability_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.
     ages = np.arange(table.size, dtype=float)[:, None]
     floor_sizes = np.ldexp(1.0, SIZE_EXPONENTS - 1)[None, :]
     annual = exit_hazard(ages, floor_sizes, worst_by_age, size_elasticity, median_size)  # ages x exponents
-    # 1 - (1 - a)^(1/k) = 1 - exp(log(1 - a) / k) is at most -log(1 - a) / k, which is at most a / (1 - a) / k
-    # (3% above it at a = 0.05); the margin covers rounding: a bound that is not one would change results
-    bounds = (annual / ((1.0 - annual) * steps) + 1e-9).ravel()
+    # the step's probability 1 - (1 - a)^(1/k) = 1 - exp(log(1 - a) / k) is at most -log(1 - a) / k, which is at
+    # most a / (1 - a) / k (3% above it at a = 0.05)
+    per_step = annual / ((1.0 - annual) * steps)
+    bounds = bits_below(per_step + 1e-9).ravel()  # a margin for rounding: a bound that is not one changes results
     # exponents above the table's take its last column: a smaller size, a higher bound
     column = np.minimum(exponent - SIZE_EXPONENTS[0], SIZE_EXPONENTS.size - 1)
     row = np.minimum(age.astype(np.intp), table.size - 1)
-    return bounds.take(row * SIZE_EXPONENTS.size + column)
-
-
-def draw_exits_for_year(model, rows: np.ndarray, step_bound: np.ndarray | None = None) -> None:
-    """Each firm's exit draw for the year, U (keyed uniform ``exit``, by firm and year), and its survival so far,
-    S = 1. The firm exits in the first step j of the year with U > S_j = prod over steps t <= j of (1 - q_t),
-    q_t its exit probability in step t: the same chances as a fresh draw each step, one draw a year.
-
-    Firms whose ``step_bound`` on q makes an exit this year impossible (U <= (1 - bound)^k <= S_k) are left
-    out of ``model.exit_candidates``, the firms whose hazard ``exit_firms`` computes each step."""
-    firms = model.firms
-    u = model.keyed_uniform("exit", rows, model.year)
-    if step_bound is not None:
-        lowest_survival = integer_power(np.clip(1.0 - step_bound, 0.0, 1.0), model.steps_per_year)
-        possible = np.flatnonzero(u > lowest_survival - 1e-9)
-        rows, u = rows.take(possible), u.take(possible)
-    firms.exit_draw[rows] = u
-    firms.exit_survival[rows] = 1.0
-    model.exit_candidates = np.concatenate((model.exit_candidates, rows)) if step_bound is None else rows
+    return bounds[row * SIZE_EXPONENTS.size + column]
 
 
 def integer_power(x: np.ndarray, k: int) -> np.ndarray:
@@ -108,9 +92,9 @@ def start_year(model) -> None:
     drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
     growth = annual_growth(model.keyed_uniform("growth", live, model.year), drift, spread)
     firms.growth_factor[live] = np.exp(growth / model.steps_per_year)
-    bound = exit_probability_bound(firms.age.take(live), size, growth, model.steps_per_year, p.exit_hazard_by_age,
-                                   p.exit_size_elasticity, model.median_firm_size)  # before upgrades: they add size
-    draw_exits_for_year(model, live, bound)
+    firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), size, growth, model.steps_per_year,
+                                                  p.exit_hazard_by_age, p.exit_size_elasticity,
+                                                  model.median_firm_size)  # before upgrades: they only add size
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
@@ -130,20 +114,17 @@ def grow(model) -> None:
 
 
 def exit_firms(model) -> None:
-    """Each step: firms exit with the step share of their annual hazard; their park land is freed.
-
-    A firm exits in step j with probability q_j = 1 - (1 - h_j)^(1/k) given that it survived the year's earlier
-    steps, by its yearly draw (``draw_exits_for_year``); the hazard is computed only for the candidates."""
+    """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
     p, firms = model.params.firms, model.firms
-    rows = model.exit_candidates
-    rows = rows[firms.alive[rows]]
+    live = firms.live()
+    bits = model.keyed_bits("exit", live).view(np.int64)  # below 2**53: the same numbers as int64
+    # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
+    possible = np.flatnonzero(bits < firms.exit_draw_bound.take(live))
+    rows, u = live.take(possible), uniform_from_bits(bits.take(possible))
     annual = exit_hazard(firms.age[rows], firms.capacity[rows] * firms.productivity[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
-    survival = firms.exit_survival[rows] * (1.0 - annual) ** (1.0 / model.steps_per_year)
-    firms.exit_survival[rows] = survival
-    leaving = firms.exit_draw[rows] > survival
-    model.exit_candidates = rows[~leaving]
-    model.remove_firms(rows[leaving])
+    # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
+    model.remove_firms(rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual])
 
 
 def enter_firms(model) -> None:

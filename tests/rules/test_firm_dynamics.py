@@ -45,62 +45,36 @@ def _plan_model(seed=3):
     return RegionModel(scenario("plan"), seed)
 
 
-def test_exits_are_those_of_the_rule_applied_to_every_firm(monkeypatch):
-    """exit_firms computes hazards only for the year's candidates: the firms that exit must be exactly those that
-    the rule applied to every live firm at every step would remove (yearly draw U, exit once U > S_j)."""
+def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
+    """exit_firms computes the hazard only for draws below the bound set at the start of the year: each firm's
+    exit probability in each step of the year (including the ramp-up of projects) must lie below it."""
     import sim.model
 
     model = _plan_model()
     p, firms = model.params.firms, model.firms
-    survival = {}  # row -> S, the rule's survival this year, for every firm
     checked = exits = 0
     original = fd.exit_firms
 
     def checking_exit(m):
         nonlocal checked, exits
-        if m.step_in_year == 0:
-            survival.clear()
         live = firms.live()
+        bound = firms.exit_draw_bound[live]
+        known = bound < (1 << 53)  # firms created during the year have no bound yet
         annual = fd.exit_hazard(firms.age[live], firms.capacity[live] * firms.productivity[live],
                                 p.exit_hazard_by_age, p.exit_size_elasticity, m.median_firm_size)
-        s = np.array([survival.get(row, 1.0) for row in live.tolist()]) * (1.0 - annual) ** (1.0 / m.steps_per_year)
-        survival.update(zip(live.tolist(), s.tolist()))
-        expected = set(live[m.keyed_uniform("exit", live, m.year) > s].tolist())
+        per_step = 1.0 - (1.0 - annual) ** (1.0 / m.steps_per_year)
+        assert (per_step[known] * 2.0**53 < bound[known]).all()
+        u = m.keyed_uniform("exit", live)
+        leaving = fd.integer_power(1.0 - u, m.steps_per_year) > 1.0 - annual  # the rule without the bound
+        assert (m.keyed_bits("exit", live)[leaving] < bound[leaving]).all()
+        checked, exits = checked + int(known.sum()), exits + int(leaving.sum())
         original(m)
-        assert set(live[~firms.alive[live]].tolist()) == expected
-        checked, exits = checked + live.size, exits + len(expected)
 
     monkeypatch.setattr(sim.model, "EVERY_STEP",
                         tuple(checking_exit if phase is original else phase for phase in sim.model.EVERY_STEP))
     for _ in range(3 * model.steps_per_year):
         model.step()
     assert checked > 10_000 and exits > 100
-
-
-def test_the_yearly_exit_bound_holds_at_every_step_of_the_year():
-    """The bound that selects the year's exit candidates is at least each firm's exit probability in every
-    step of the year, including the ramp-up of projects."""
-    model = _plan_model()
-    p, firms = model.params.firms, model.firms
-    checked = 0
-    for _ in range(2):
-        model.step()  # the first step of the year: growth drawn, bound set
-        live = firms.live()
-        size = firms.capacity[live] * firms.productivity[live] / firms.growth_factor[live]  # before this step's growth
-        growth = np.log(firms.growth_factor[live]) * model.steps_per_year
-        bound = fd.exit_probability_bound(firms.age[live] - 1.0 / model.steps_per_year, size, growth,
-                                          model.steps_per_year, p.exit_hazard_by_age, p.exit_size_elasticity,
-                                          model.median_firm_size)
-        for step in range(model.steps_per_year):
-            alive = firms.alive[live]
-            annual = fd.exit_hazard(firms.age[live], firms.capacity[live] * firms.productivity[live],
-                                    p.exit_hazard_by_age, p.exit_size_elasticity, model.median_firm_size)
-            per_step = 1.0 - (1.0 - annual) ** (1.0 / model.steps_per_year)
-            assert (per_step[alive] <= bound[alive]).all()
-            checked += int(alive.sum())
-            if step < model.steps_per_year - 1:
-                model.step()
-    assert checked > 10_000
 
 
 def test_an_exited_firm_keeps_its_state_while_the_others_grow_and_produce():
