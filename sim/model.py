@@ -12,7 +12,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim import allocator, build, indicators, randomness
+from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.scenario import Scenario, Section
@@ -336,9 +336,7 @@ class RegionModel(mesa.Model):
         keys = self.firms.place_key if rows is None else self.firms.place_key[rows]
         if values is None:
             return np.bincount(keys, minlength=shape[0] * shape[1] * shape[2]).reshape(shape)
-        flat = np.zeros(shape[0] * shape[1] * shape[2])
-        np.add.at(flat, keys, values)  # bincount's sums in the same order, faster here
-        return flat.reshape(shape)
+        return kernels.cell_sums(keys, values, shape[0] * shape[1] * shape[2]).reshape(shape)
 
     def handed_on_va(self, rows: np.ndarray, output: np.ndarray) -> dict:
         """Value added of firms drawn by one town and hosted by another, by (origin, host): revenue sharing."""

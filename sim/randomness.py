@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
+
 MECHANISMS = {"investment": 1, "entry": 2, "growth": 3, "exit": 4, "upgrade": 5, "certify": 6, "decertify": 7,
               "demos": 8, "environment": 9}
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -22,23 +24,17 @@ def step_rng(key: int, mechanism: str, step: int) -> np.random.Generator:
     return np.random.default_rng([key, MECHANISMS[mechanism], step + _STEP_OFFSET])
 
 
+def keyed_base(key: int, mechanism: str, step: int) -> np.uint64:
+    """The part of the per-firm hash shared by every firm: (model key, mechanism, step)."""
+    with np.errstate(over="ignore"):
+        return (np.uint64(key & 0xFFFFFFFFFFFF) * _GOLDEN
+                ^ np.uint64(MECHANISMS[mechanism] << 56) ^ np.uint64((step + _STEP_OFFSET) << 32))
+
+
 def keyed_bits(key: int, mechanism: str, step: int, rows: np.ndarray) -> np.ndarray:
     """53 random bits (uint64 below 2**53) per row, fixed by (key, mechanism, step, row): splitmix64 of the
-    tuple. ``uniform_from_bits`` makes them the uniforms of ``keyed_uniform``."""
-    rows = np.asarray(rows)
-    with np.errstate(over="ignore"):
-        base = (np.uint64(key & 0xFFFFFFFFFFFF) * _GOLDEN
-                ^ np.uint64(MECHANISMS[mechanism] << 56) ^ np.uint64((step + _STEP_OFFSET) << 32))
-        # rows are never negative: int64 rows are read as uint64 without a copy
-        x = (rows.view(np.uint64) if rows.dtype == np.int64 else rows.astype(np.uint64)) * _GOLDEN
-        x += base
-        # the splitmix64 finalizer, in place (one array instead of a temporary per operation)
-        for shift, multiplier in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
-            x ^= x >> np.uint64(shift)
-            x *= np.uint64(multiplier)
-        x ^= x >> np.uint64(31)
-        x >>= np.uint64(11)
-    return x
+    tuple (``sim.kernels.splitmix_bits``). ``uniform_from_bits`` makes them the uniforms of ``keyed_uniform``."""
+    return kernels.splitmix_bits(rows, keyed_base(key, mechanism, step))
 
 
 def uniform_from_bits(bits: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
 from sim.region import ParkSpec
 
 CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so new clusters start at 1
@@ -23,9 +24,7 @@ def sector_zone_capacity(model) -> np.ndarray:
     """Capacity (亿元/yr) of live firms by zone x sector."""
     firms, cells = model.firms, model.no_cluster_cell
     # the co-built park's firms and exited ones fall in an extra cell: they are not in Xinhui's clusters
-    flat = np.zeros(cells + 1)
-    np.add.at(flat, firms.cluster_cell, firms.capacity)  # bincount's sums in the same order, faster here
-    flat = flat[:cells]
+    flat = kernels.cell_sums(firms.cluster_cell, firms.capacity, cells + 1)[:cells]
     return flat.reshape(len(model.zones), len(model.sector_ids))
 
 

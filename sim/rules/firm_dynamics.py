@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.randomness import bits_below, laplace_from_uniform, uniform_from_bits
+from sim import kernels, randomness
+from sim.randomness import bits_below, laplace_from_uniform
 
 ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
 
@@ -117,10 +118,11 @@ def exit_firms(model) -> None:
     """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
-    bits = model.keyed_bits("exit", live).view(np.int64)  # below 2**53: the same numbers as int64
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
-    possible = np.flatnonzero(bits < firms.exit_draw_bound.take(live))
-    rows, u = live.take(possible), uniform_from_bits(bits.take(possible))
+    possible = kernels.below_bound(live, randomness.keyed_base(model.key, "exit", model.clock),
+                                   firms.exit_draw_bound)
+    rows = live.take(possible)
+    u = model.keyed_uniform("exit", rows)
     annual = exit_hazard(firms.age[rows], firms.capacity[rows] * firms.productivity[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
@@ -145,11 +147,8 @@ def produce(model) -> None:
     """Each step: output = capacity x own productivity x place multipliers, per step."""
     firms = model.firms
     # all rows at once: the place multiplier of exited firms is 0; the table holds it per step (multiplier / k)
-    place_per_step = (model.place_multipliers() / model.steps_per_year).take(firms.place_cell)  # take: faster
-    output = firms.capacity * firms.productivity
-    output *= place_per_step
-    output_year = firms.output_year
-    output_year += output
+    kernels.add_output(firms.output_year, firms.capacity, firms.productivity, firms.place_cell,
+                       model.place_multipliers() / model.steps_per_year)
     if model.firm_panel:  # year averages of inputs, so that the panel's productivity is output / input
         live = firms.live()
         firms.input_year[live] += firms.capacity[live] * firms.productivity[live] / model.steps_per_year

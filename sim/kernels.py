@@ -1,0 +1,158 @@
+"""Compiled loops (numba) for the firm work of every step, with numpy equivalents as the reference.
+
+Each kernel does in one pass over the firm rows what its numpy equivalent does in several (at 50 times Xinhui's
+firms these passes are most of the stepping time): the same arithmetic in the same order, so the results are
+identical, bit for bit (tests/test_kernels.py runs both). They are used from ``MIN_ROWS`` rows (larger scales);
+below it, without numba, or with ``XINHUI_SIM_NO_NUMBA=1`` in the environment, the numpy versions run. Compiled
+code is cached next to this file (numba's ``cache=True``): the first use on a machine compiles for a few
+seconds, later processes load it in about half a second.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def splitmix_bits_numpy(rows: np.ndarray, base: np.uint64) -> np.ndarray:
+    """53 bits per row: the splitmix64 finalizer of row x golden + base, shifted right by 11 (uint64)."""
+    rows = np.asarray(rows)
+    with np.errstate(over="ignore"):
+        # rows are never negative: int64 rows are read as uint64 without a copy
+        x = (rows.view(np.uint64) if rows.dtype == np.int64 else rows.astype(np.uint64)) * _GOLDEN
+        x += base
+        for shift, multiplier in ((30, _MIX1), (27, _MIX2)):
+            x ^= x >> np.uint64(shift)
+            x *= multiplier
+        x ^= x >> np.uint64(31)
+        x >>= np.uint64(11)
+    return x
+
+
+def below_bound_numpy(rows: np.ndarray, base: np.uint64, bound: np.ndarray) -> np.ndarray:
+    """Positions i (ascending) where the bits of ``rows[i]`` are below ``bound[rows[i]]`` (int64)."""
+    bits = splitmix_bits_numpy(rows, base).view(np.int64)  # below 2**53: the same numbers as int64
+    return np.flatnonzero(bits < bound.take(rows))
+
+
+def add_output_numpy(output: np.ndarray, capacity: np.ndarray, productivity: np.ndarray, cell: np.ndarray,
+                     per_cell: np.ndarray) -> None:
+    """output += capacity x productivity x per_cell[cell], row by row, in place."""
+    produced = capacity * productivity
+    produced *= per_cell.take(cell)
+    output += produced
+
+
+def cell_sums_numpy(cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``values`` by cell (0 .. n-1), added in row order (as ``np.bincount`` does)."""
+    sums = np.zeros(n)
+    np.add.at(sums, cells, values)
+    return sums
+
+
+# ---- compiled versions -----------------------------------------------------------------------------------
+def _compile():
+    import numba
+
+    jit = numba.njit(cache=True, nogil=True)
+
+    @jit
+    def splitmix_bits(rows, base):
+        bits = np.empty(rows.size, np.uint64)
+        for i in range(rows.size):
+            x = np.uint64(rows[i]) * np.uint64(0x9E3779B97F4A7C15) + base
+            x ^= x >> np.uint64(30)
+            x *= np.uint64(0xBF58476D1CE4E5B9)
+            x ^= x >> np.uint64(27)
+            x *= np.uint64(0x94D049BB133111EB)
+            x ^= x >> np.uint64(31)
+            bits[i] = x >> np.uint64(11)
+        return bits
+
+    @jit
+    def below_bound(rows, base, bound):
+        positions = np.empty(rows.size, np.int64)
+        found = 0
+        for i in range(rows.size):
+            x = np.uint64(rows[i]) * np.uint64(0x9E3779B97F4A7C15) + base
+            x ^= x >> np.uint64(30)
+            x *= np.uint64(0xBF58476D1CE4E5B9)
+            x ^= x >> np.uint64(27)
+            x *= np.uint64(0x94D049BB133111EB)
+            x ^= x >> np.uint64(31)
+            if np.int64(x >> np.uint64(11)) < bound[rows[i]]:
+                positions[found] = i
+                found += 1
+        return positions[:found].copy()
+
+    @jit
+    def add_output(output, capacity, productivity, cell, per_cell):
+        for i in range(output.size):
+            output[i] += capacity[i] * productivity[i] * per_cell[cell[i]]
+
+    @jit
+    def cell_sums(cells, values, n):
+        sums = np.zeros(n)
+        for i in range(cells.size):
+            sums[cells[i]] += values[i]
+        return sums
+
+    return splitmix_bits, below_bound, add_output, cell_sums
+
+
+MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.5 s)
+_compiled: tuple | None = None
+_loaded = False
+
+
+def compiled():
+    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
+    global _compiled, _loaded
+    if not _loaded:
+        _loaded = True
+        if os.environ.get("XINHUI_SIM_NO_NUMBA") != "1":
+            try:
+                _compiled = _compile()
+            except ImportError:
+                _compiled = None
+    return _compiled
+
+
+def _use(rows: int):
+    return compiled() if rows >= MIN_ROWS else None
+
+
+def splitmix_bits(rows: np.ndarray, base: np.uint64) -> np.ndarray:
+    rows = np.asarray(rows)
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[0](np.ascontiguousarray(rows, dtype=np.int64), np.uint64(base))
+    return splitmix_bits_numpy(rows, base)
+
+
+def below_bound(rows: np.ndarray, base: np.uint64, bound: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[1](np.ascontiguousarray(rows, dtype=np.int64), np.uint64(base), bound)
+    return below_bound_numpy(rows, base, bound)
+
+
+def add_output(output: np.ndarray, capacity: np.ndarray, productivity: np.ndarray, cell: np.ndarray,
+               per_cell: np.ndarray) -> None:
+    kernels = _use(output.size)
+    if kernels:
+        kernels[2](output, capacity, productivity, cell, per_cell)
+    else:
+        add_output_numpy(output, capacity, productivity, cell, per_cell)
+
+
+def cell_sums(cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    kernels = _use(cells.size)
+    if kernels:
+        return kernels[3](np.ascontiguousarray(cells, dtype=np.int64), np.ascontiguousarray(values, dtype=np.float64), n)
+    return cell_sums_numpy(cells, values, n)

@@ -1,0 +1,45 @@
+"""The compiled kernels (numba) give exactly the numbers of their numpy equivalents, alone and in a model run."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import kernels
+from sim.model import RegionModel
+from tests.helpers import scenario
+
+numba_kernels = kernels.compiled()
+needs_numba = pytest.mark.skipif(numba_kernels is None, reason="numba not installed or disabled")
+
+
+@needs_numba
+def test_each_kernel_equals_its_numpy_version():
+    rng = np.random.default_rng(7)
+    n = 50_000
+    rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
+    base = np.uint64(0x1234_5678_9ABC_DEF0)
+    splitmix, below, add_output, cell_sums = numba_kernels
+    np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
+    bound = rng.integers(0, 1 << 53, 3 * n)
+    np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
+    capacity, productivity = rng.lognormal(0, 2, n), rng.random(n) + 0.5
+    cells, per_cell = rng.integers(0, 300, n), rng.random(300)
+    expected = rng.random(n)
+    got = expected.copy()
+    kernels.add_output_numpy(expected, capacity, productivity, cells, per_cell)
+    add_output(got, capacity, productivity, cells, per_cell)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(cell_sums(cells, capacity, 300), kernels.cell_sums_numpy(cells, capacity, 300))
+    np.testing.assert_array_equal(cell_sums(cells, capacity, 300), np.bincount(cells, capacity, 300))
+
+
+@needs_numba
+def test_a_run_is_the_same_with_and_without_the_kernels(monkeypatch):
+    def tables(min_rows):
+        monkeypatch.setattr(kernels, "MIN_ROWS", min_rows)
+        return RegionModel(scenario("fragmented", {"scale": 2}), 4).run().tables()
+
+    compiled, numpy_only = tables(0), tables(1 << 62)
+    assert compiled.keys() == numpy_only.keys()
+    for name in numpy_only:
+        pd.testing.assert_frame_equal(pd.DataFrame(compiled[name]), pd.DataFrame(numpy_only[name]), check_exact=True)
