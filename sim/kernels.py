@@ -55,6 +55,22 @@ def cell_sums_numpy(cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray
     return sums
 
 
+def running_weight_numpy(weights: np.ndarray, include: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """[0, w0, w0 + w1, ...]: the running sum of ``weights[rows]`` counting only rows where ``include`` is true."""
+    picked = weights.take(rows)
+    picked *= include[rows]
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    np.cumsum(picked, out=running[1:])
+    return running
+
+
+def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray, years_per_step: float) -> None:
+    """capacity *= growth_factor and age += years_per_step, in place."""
+    capacity *= growth_factor
+    age += years_per_step
+
+
 # ---- compiled versions -----------------------------------------------------------------------------------
 def _compile():
     import numba
@@ -102,7 +118,21 @@ def _compile():
             sums[cells[i]] += values[i]
         return sums
 
-    return splitmix_bits, below_bound, add_output, cell_sums
+    @jit
+    def running_weight(weights, include, rows):
+        running = np.empty(rows.size + 1)
+        running[0] = 0.0
+        for i in range(rows.size):
+            running[i + 1] = running[i] + weights[rows[i]] * include[rows[i]]
+        return running
+
+    @jit
+    def grow(capacity, growth_factor, age, years_per_step):
+        for i in range(capacity.size):
+            capacity[i] *= growth_factor[i]
+            age[i] += years_per_step
+
+    return splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.5 s)
@@ -156,3 +186,18 @@ def cell_sums(cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     if kernels:
         return kernels[3](np.ascontiguousarray(cells, dtype=np.int64), np.ascontiguousarray(values, dtype=np.float64), n)
     return cell_sums_numpy(cells, values, n)
+
+
+def running_weight(weights: np.ndarray, include: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    kernels = _use(weights.size)
+    if kernels:
+        return kernels[4](weights, include, np.ascontiguousarray(rows, dtype=np.int64))
+    return running_weight_numpy(weights, include, rows)
+
+
+def grow(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray, years_per_step: float) -> None:
+    kernels = _use(capacity.size)
+    if kernels:
+        kernels[5](capacity, growth_factor, age, years_per_step)
+    else:
+        grow_numpy(capacity, growth_factor, age, years_per_step)

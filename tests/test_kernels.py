@@ -18,7 +18,7 @@ def test_each_kernel_equals_its_numpy_version():
     n = 50_000
     rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
     base = np.uint64(0x1234_5678_9ABC_DEF0)
-    splitmix, below, add_output, cell_sums = numba_kernels
+    splitmix, below, add_output, cell_sums, running_weight, grow = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -31,6 +31,14 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(cell_sums(cells, capacity, 300), kernels.cell_sums_numpy(cells, capacity, 300))
     np.testing.assert_array_equal(cell_sums(cells, capacity, 300), np.bincount(cells, capacity, 300))
+    big, alive = rng.lognormal(0, 2, 3 * n), rng.random(3 * n) < 0.7
+    np.testing.assert_array_equal(running_weight(big, alive, rows), kernels.running_weight_numpy(big, alive, rows))
+    factor, age = rng.lognormal(0, 0.05, n), rng.random(n) * 10
+    expected_capacity, expected_age = capacity.copy(), age.copy()
+    kernels.grow_numpy(expected_capacity, factor, expected_age, 0.25)
+    grow(capacity, factor, age, 0.25)
+    np.testing.assert_array_equal(capacity, expected_capacity)
+    np.testing.assert_array_equal(age, expected_age)
 
 
 @needs_numba

@@ -109,9 +109,8 @@ def start_year(model) -> None:
 def grow(model) -> None:
     """Each step: capacity follows this year's growth path; firms age."""
     firms = model.firms
-    capacity, age = firms.capacity, firms.age  # all rows at once: exited firms have a growth factor of 1
-    capacity *= firms.growth_factor
-    age += 1.0 / model.steps_per_year  # exited firms age on too, but their age at exit is kept (exit_age)
+    # all rows at once: exited firms have a growth factor of 1; they age on, but their age at exit is kept
+    kernels.grow(firms.capacity, firms.growth_factor, firms.age, 1.0 / model.steps_per_year)
 
 
 def exit_firms(model) -> None:

@@ -18,6 +18,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim import kernels
 from sim.randomness import gumbel_from_uniform
 from sim.table import ColumnTable
 
@@ -283,11 +284,7 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
     low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
     # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
     # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
-    weights = firms.capacity.take(members)
-    weights *= firms.alive[members]
-    running = np.empty(members.size + 1)
-    running[0] = 0.0
-    np.cumsum(weights, out=running[1:])
+    running = kernels.running_weight(firms.capacity, firms.alive, members)
     chosen = np.flatnonzero(expands & (running[high] > running[low]))
     first, last = low[chosen], high[chosen]
     target = running[first] + pick[chosen] * (running[last] - running[first])
