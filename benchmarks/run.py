@@ -70,11 +70,18 @@ def vm_hwm_mib() -> float:
 # ---- 2. one scale in a fresh process -----------------------------------------------------------------
 def child(scale: float, seed: int) -> None:
     rss_start = maxrss_mib()
+    from sim import kernels
     from sim.model import RegionModel
     from sim.scenario import load_scenario
 
     rss_import = maxrss_mib()
     scenario = load_scenario(SCENARIO, overrides={"scale": scale})
+    kernels_s = 0.0
+    if scenario.region.district["industrial_firms_2022"] * scale >= kernels.MIN_ROWS:  # it will use them:
+        # load the compiled kernels first, timed apart from the build (once per process)
+        tk = time.perf_counter()
+        kernels.compiled()
+        kernels_s = time.perf_counter() - tk
     t0 = time.perf_counter()
     model = RegionModel(scenario, seed)
     t1 = time.perf_counter()
@@ -93,6 +100,7 @@ def child(scale: float, seed: int) -> None:
     mesa_agents = len(model.agents)  # creates the live firms' Mesa agents (sim.agents.firm.FirmAgents)
     t4 = time.perf_counter()
     print(json.dumps({"scale": scale, "build_s": t1 - t0, "step_s": t3 - t2, "steps": len(live),
+                      "kernels_s": kernels_s, "kernels": kernels.compiled() is not None and kernels_s > 0,
                       "firms0": firms0, "firms_end": live[-1] if live else firms0, "firm_steps": sum(live),
                       "rows": int(model.firms.n), "mesa_agents": mesa_agents, "agents_s": t4 - t3,
                       "rss_start_mib": rss_start, "rss_import_mib": rss_import, "rss_peak_mib": maxrss_mib(),
@@ -360,6 +368,12 @@ def main() -> None:
     print(f"   exponent, scale {lo:g} -> {hi:g}: stepping time ~ firm-steps^{step_exp:.2f}; "
           f"build time ~ initial firms^{build_exp:.2f}")
     print(f"   marginal peak RSS, scale {lo:g} -> {hi:g}: {rss_per_firm:.2f} KiB per live firm at the end")
+    loaded = [(scale, r["kernels_s"]) for scale, r in results.items() if r.get("kernels")]
+    if loaded:
+        print("   compiled kernels (numba, sim/kernels.py) loaded before the build, once per process (not in build s): "
+              + ", ".join(f"scale {scale:g} {sec:.2f} s" for scale, sec in loaded) + "; peak RSS includes them")
+    else:
+        print("   compiled kernels not in use (numba missing or XINHUI_SIM_NO_NUMBA=1): numpy throughout")
     print(f"   reading model.agents after the run (scale {hi:g}) creates the firms' Mesa agents: "
           f"{b['mesa_agents']:,} agents in {b['agents_s']:.3f} s (not in step s; peak RSS includes them)")
     worst = max(abs(r["rss_peak_mib"] - r["hwm_peak_mib"]) / r["hwm_peak_mib"] for r in results.values())

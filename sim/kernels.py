@@ -132,6 +132,14 @@ def _compile():
             capacity[i] *= growth_factor[i]
             age[i] += years_per_step
 
+    # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
+    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
+    splitmix_bits(rows, np.uint64(1))
+    below_bound(rows, np.uint64(1), cells)
+    add_output(values.copy(), values, values, cells, values)
+    cell_sums(cells, values, 1)
+    running_weight(values, np.ones(2, dtype=np.bool_), rows)
+    grow(values.copy(), values, values.copy(), 0.25)
     return splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow
 
 
