@@ -100,7 +100,7 @@ def child(scale: float, seed: int) -> None:
     mesa_agents = len(model.agents)  # creates the live firms' Mesa agents (sim.agents.firm.FirmAgents)
     t4 = time.perf_counter()
     print(json.dumps({"scale": scale, "build_s": t1 - t0, "step_s": t3 - t2, "steps": len(live),
-                      "kernels_s": kernels_s, "kernels": kernels.compiled() is not None and kernels_s > 0,
+                      "kernels_s": kernels_s, "kernels": kernels_s > 0 and kernels.compiled() is not None,
                       "firms0": firms0, "firms_end": live[-1] if live else firms0, "firm_steps": sum(live),
                       "rows": int(model.firms.n), "mesa_agents": mesa_agents, "agents_s": t4 - t3,
                       "rss_start_mib": rss_start, "rss_import_mib": rss_import, "rss_peak_mib": maxrss_mib(),
