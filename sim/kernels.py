@@ -78,16 +78,20 @@ def _compile():
     jit = numba.njit(cache=True, nogil=True)
 
     @jit
+    def bits_of(row, base):  # the splitmix64 finalizer of row x golden + base, its top 53 bits
+        x = np.uint64(row) * np.uint64(0x9E3779B97F4A7C15) + base
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+        return x >> np.uint64(11)
+
+    @jit
     def splitmix_bits(rows, base):
         bits = np.empty(rows.size, np.uint64)
         for i in range(rows.size):
-            x = np.uint64(rows[i]) * np.uint64(0x9E3779B97F4A7C15) + base
-            x ^= x >> np.uint64(30)
-            x *= np.uint64(0xBF58476D1CE4E5B9)
-            x ^= x >> np.uint64(27)
-            x *= np.uint64(0x94D049BB133111EB)
-            x ^= x >> np.uint64(31)
-            bits[i] = x >> np.uint64(11)
+            bits[i] = bits_of(rows[i], base)
         return bits
 
     @jit
@@ -95,13 +99,7 @@ def _compile():
         positions = np.empty(rows.size, np.int64)
         found = 0
         for i in range(rows.size):
-            x = np.uint64(rows[i]) * np.uint64(0x9E3779B97F4A7C15) + base
-            x ^= x >> np.uint64(30)
-            x *= np.uint64(0xBF58476D1CE4E5B9)
-            x ^= x >> np.uint64(27)
-            x *= np.uint64(0x94D049BB133111EB)
-            x ^= x >> np.uint64(31)
-            if np.int64(x >> np.uint64(11)) < bound[rows[i]]:
+            if np.int64(bits_of(rows[i], base)) < bound[rows[i]]:
                 positions[found] = i
                 found += 1
         return positions[:found].copy()
