@@ -71,69 +71,17 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
     age += years_per_step
 
 
-# ---- compiled versions -----------------------------------------------------------------------------------
+# ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
-    import numba
-
-    jit = numba.njit(cache=True, nogil=True)
-
-    @jit
-    def bits_of(row, base):  # the splitmix64 finalizer of row x golden + base, its top 53 bits
-        x = np.uint64(row) * np.uint64(0x9E3779B97F4A7C15) + base
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
-        return x >> np.uint64(11)
-
-    @jit
-    def splitmix_bits(rows, base):
-        bits = np.empty(rows.size, np.uint64)
-        for i in range(rows.size):
-            bits[i] = bits_of(rows[i], base)
-        return bits
-
-    @jit
-    def below_bound(rows, base, bound):
-        positions = np.empty(rows.size, np.int64)
-        found = 0
-        for i in range(rows.size):
-            if np.int64(bits_of(rows[i], base)) < bound[rows[i]]:
-                positions[found] = i
-                found += 1
-        return positions[:found].copy()
-
-    @jit
-    def add_output(output, capacity, productivity, cell, per_cell):
-        for i in range(output.size):
-            output[i] += capacity[i] * productivity[i] * per_cell[cell[i]]
-
-    @jit
-    def cell_sums(cells, values, n):
-        sums = np.zeros(n)
-        for i in range(cells.size):
-            sums[cells[i]] += values[i]
-        return sums
-
-    @jit
-    def running_weight(weights, include, rows):
-        running = np.empty(rows.size + 1)
-        running[0] = 0.0
-        for i in range(rows.size):
-            running[i + 1] = running[i] + weights[rows[i]] * include[rows[i]]
-        return running
-
-    @jit
-    def grow(capacity, growth_factor, age, years_per_step):
-        for i in range(capacity.size):
-            capacity[i] *= growth_factor[i]
-            age[i] += years_per_step
+    from sim.kernels_numba import add_output, below_bound, cell_sums, grow, running_weight, splitmix_bits
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
-    splitmix_bits(rows, np.uint64(1))
-    below_bound(rows, np.uint64(1), cells)
+    live = rows.copy()
+    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    for some_rows in (rows, live):
+        splitmix_bits(some_rows, np.uint64(1))
+        below_bound(some_rows, np.uint64(1), cells)
     add_output(values.copy(), values, values, cells, values)
     cell_sums(cells, values, 1)
     running_weight(values, np.ones(2, dtype=np.bool_), rows)

@@ -1,0 +1,73 @@
+"""The numba versions of sim/kernels.py's loops (imported only when they are used; see that module).
+
+Module-level functions, so that numba's on-disk cache (``cache=True``) serves every process; each loop does the
+arithmetic of its numpy equivalent in kernels.py in the same order.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+jit = numba.njit(cache=True, nogil=True)
+
+
+@jit
+def bits_of(row, base):
+    """The splitmix64 finalizer of row x golden + base, its top 53 bits."""
+    x = np.uint64(row) * np.uint64(0x9E3779B97F4A7C15) + base
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x >> np.uint64(11)
+
+
+@jit
+def splitmix_bits(rows, base):
+    bits = np.empty(rows.size, np.uint64)
+    for i in range(rows.size):
+        bits[i] = bits_of(rows[i], base)
+    return bits
+
+
+@jit
+def below_bound(rows, base, bound):
+    positions = np.empty(rows.size, np.int64)
+    found = 0
+    for i in range(rows.size):
+        if np.int64(bits_of(rows[i], base)) < bound[rows[i]]:
+            positions[found] = i
+            found += 1
+    return positions[:found].copy()
+
+
+@jit
+def add_output(output, capacity, productivity, cell, per_cell):
+    for i in range(output.size):
+        output[i] += capacity[i] * productivity[i] * per_cell[cell[i]]
+
+
+@jit
+def cell_sums(cells, values, n):
+    sums = np.zeros(n)
+    for i in range(cells.size):
+        sums[cells[i]] += values[i]
+    return sums
+
+
+@jit
+def running_weight(weights, include, rows):
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    for i in range(rows.size):
+        running[i + 1] = running[i] + weights[rows[i]] * include[rows[i]]
+    return running
+
+
+@jit
+def grow(capacity, growth_factor, age, years_per_step):
+    for i in range(capacity.size):
+        capacity[i] *= growth_factor[i]
+        age[i] += years_per_step
