@@ -5,7 +5,7 @@ firms these passes are most of the stepping time): the same arithmetic in the sa
 identical, bit for bit (tests/test_kernels.py runs both). They are used from ``MIN_ROWS`` rows (larger scales);
 below it, without numba, or with ``XINHUI_SIM_NO_NUMBA=1`` in the environment, the numpy versions run. Compiled
 code is cached next to this file (numba's ``cache=True``): the first use on a machine compiles for a few
-seconds, later processes load it in about half a second.
+seconds, later processes load it in about 0.3 s.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _compile():
     return splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow
 
 
-MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.5 s)
+MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
 _compiled: tuple | None = None
 _loaded = False
 
