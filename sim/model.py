@@ -153,14 +153,6 @@ class RegionModel(mesa.Model):
         """One uniform per firm row, fixed by (mechanism, step, row)."""
         return randomness.keyed_uniform(self.key, mechanism, self.clock if step is None else step, rows)
 
-    def keyed_bits(self, mechanism: str, rows: np.ndarray, step: int | None = None) -> np.ndarray:
-        """The 53 random bits behind ``keyed_uniform`` (``randomness.uniform_from_bits`` makes them uniforms)."""
-        return randomness.keyed_bits(self.key, mechanism, self.clock if step is None else step, rows)
-
-    def outside_district(self, rows: np.ndarray) -> np.ndarray:
-        """Firms in the co-built park: simulated, but not in Xinhui's accounts (index -1 maps to False)."""
-        return self.park_outside[self.firms.park[rows]]
-
     def in_district(self) -> np.ndarray:
         """Whether each firm ever created is in Xinhui's accounts (the co-built park's are simulated outside)."""
         outside = np.flatnonzero(self.park_outside[:-1])

@@ -1,5 +1,6 @@
 import numpy as np
 
+from sim import randomness
 from sim.rules import firm_dynamics as fd
 
 HAZARD = [0.016, 0.063, 0.095, 0.090, 0.085, 0.082, 0.080, 0.070, 0.060, 0.050, 0.040]
@@ -66,7 +67,7 @@ def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
         assert (per_step[known] * 2.0**53 < bound[known]).all()
         u = m.keyed_uniform("exit", live)
         leaving = fd.integer_power(1.0 - u, m.steps_per_year) > 1.0 - annual  # the rule without the bound
-        assert (m.keyed_bits("exit", live)[leaving] < bound[leaving]).all()
+        assert (randomness.keyed_bits(m.key, "exit", m.clock, live)[leaving] < bound[leaving]).all()
         checked, exits = checked + int(known.sum()), exits + int(leaving.sum())
         original(m)
 
