@@ -1,4 +1,4 @@
-"""Command line: ``xinhui-sim run|check|schema|batch|compare``. Thin: parses, calls the library, prints.
+"""Command line: ``xinhui-sim run|check|schema|batch|compare|explain|...``. Thin: parses, calls the library, prints.
 
 Bad input (any ScenarioError) prints one line naming file, line and key path and exits with status 2,
 before anything is written.
@@ -30,7 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     _batch_parsers(sub)
     _validation_parsers(sub)
     _report_parser(sub)
+    _explain_parser(sub)
     return parser
+
+
+def _explain_parser(sub) -> None:
+    explain = sub.add_parser("explain", help="split each variant's growth into capital, labour and productivity, "
+                             "and productivity into within, between, cross and net entry; write DIR/explain.csv")
+    explain.add_argument("directory", type=Path, help="a run directory (xinhui-sim run) or a batch directory")
 
 
 def _report_parser(sub) -> None:
@@ -91,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sensitivity(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "explain":
+            return _explain(args)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -187,6 +196,16 @@ def _report(args) -> int:
     path = write_report(args.directory, args.baseline)
     pngs = sorted(path.parent.glob("*.png"))
     print(f"report: {path} ({len(pngs)} charts, also as PNG in {path.parent})")
+    return 0
+
+
+def _explain(args) -> int:
+    from sim.accounting.explain import explain, explain_text, write_explain
+
+    table = explain(args.directory)
+    path = write_explain(args.directory, table)
+    print(explain_text(table))
+    print(f"written: {path}")
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
 
@@ -40,6 +41,7 @@ class Recorder:
         self.rows = {name: [] for name in TABLES if name != "villages"}  # a dict per row
         self.blocks = {"villages": []}  # a dict of columns per year
         self.firm_panel = [] if firm_panel else None  # one dict of arrays per year (opt-in: large)
+        self.growth_accounting = GrowthAccounting()  # keeps only the previous year's firm snapshot
 
     def record_year(self, industry: dict) -> None:
         m = self.model
@@ -54,6 +56,7 @@ class Recorder:
         self._district(price, industry, incomes)
         if self.firm_panel is not None:
             self._firms(price)
+        self.growth_accounting.record_year(m)
 
     def _firms(self, price: float) -> None:
         """Every firm that produced this year: the panel behind the firm-level validation checks."""
@@ -236,6 +239,7 @@ class Recorder:
             else:
                 out[name] = _columns(self.rows[name])
         out["targets"] = _columns(evaluate_targets(self.rows["district"], self.rows["zones"], self.model))
+        out["growth_accounting"] = self.growth_accounting.columns()
         if self.firm_panel:
             out["firms"] = {key: np.concatenate([year[key] for year in self.firm_panel])
                             for key in self.firm_panel[0]}

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets")
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
 PACKAGES = ("xinhui-sim", "mesa", "numpy", "pandas", "pyarrow", "pyyaml", "networkx")
 
 
@@ -112,6 +112,7 @@ class Results:
     targets: pd.DataFrame
     manifest: dict
     runs: pd.DataFrame | None = None
+    growth_accounting: pd.DataFrame | None = None  # sim/accounting/table.py
 
 
 def load(directory: str | Path, lazy: bool = False) -> Results:

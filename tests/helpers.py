@@ -26,3 +26,12 @@ def run(name: str, seed: int) -> dict[str, pd.DataFrame]:
 
 def at(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[frame.year == year]
+
+
+def cli(*args: str):
+    """Run ``xinhui-sim`` with ``args`` in a subprocess from the repository root."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)

@@ -16,6 +16,7 @@ from sim.batch.spec import replicate_seeds
 from sim.results import load
 from sim.validation import checks
 from sim.validation.firm_level import firm_level_stats
+from sim.validation.growth_checks import growth_accounting_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -94,6 +95,7 @@ def evaluate(results, firm: pd.DataFrame, pipeline: pd.DataFrame):
                                                   sweep_towns, of("towns", "v_fragmented"),
                                                   "integration__revenue_share")
     found += integration
+    found += growth_accounting_checks(of("growth_accounting", "v_plan"))
     extras = {"firm": firm, "pipeline": pipeline, "participation": gain,
               "disparity": checks.disparity_table(results.district), "results": results}
     return pd.DataFrame([c.row() for c in found]), extras

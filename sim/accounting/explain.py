@@ -1,0 +1,140 @@
+"""``xinhui-sim explain DIR``: where each variant's growth comes from, with intervals across replicates.
+
+From the ``growth_accounting`` table of a run or a batch directory, per variant: the average yearly growth
+of real GDP and of industrial value added over the horizon split into capital, labour and productivity;
+the change of aggregate firm productivity split into within-firm, between-firm, cross and net entry
+(Foster-Haltiwanger-Krizan; Melitz-Polanec in the CSV); net entry's share of it; and the ICOR (investment /
+change of GDP). Each is computed per replicate, then summarised across replicates by
+``sim.batch.compare.summarize`` (mean, 90% interval p05-p95, and the paired difference to the first variant
+with its 95% interval). Writes ``DIR/explain.csv``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.accounting.table import INVESTMENT_COMPONENTS
+from sim.batch import store
+from sim.batch.compare import _variant_order, summarize
+from sim.scenario.errors import ScenarioError
+
+TABLE = "growth_accounting"
+FILE = "explain.csv"
+COLUMNS = ["variant", "replicate", "year", "quantity", "component", "value"]
+GROWTH = ("growth", "capital", "labour", "productivity")
+FHK = ("total", "within", "between", "cross", "net_entry")
+MP = ("total", "survivors_within", "survivors_covariance", "net_entry")
+PERCENT = "%/yr (log points x 100)"
+
+
+def load_accounts(directory: Path) -> pd.DataFrame:
+    """The growth_accounting rows of a run directory or of a batch's finished runs (COLUMNS)."""
+    where = "<command line>"
+    if not directory.is_dir():
+        raise ScenarioError(f"{directory} is not a directory", file=where)
+    if store.is_batch_dir(directory):
+        done = store.done_runs(directory)
+        if not done:
+            raise ScenarioError(f"{directory} has no finished runs with a {TABLE} table (a batch made before "
+                                "the table existed must be re-run)", file=where)
+        return store.table_dataset(directory, TABLE, done).to_table(columns=COLUMNS).to_pandas()
+    path = directory / f"{TABLE}.parquet"
+    if not path.is_file():
+        raise ScenarioError(f"{directory} is neither a run directory with {path.name} nor a batch directory",
+                            file=where)
+    frame = pd.read_parquet(path)
+    name = _run_name(directory)
+    return frame.assign(variant=name or directory.name, replicate=0)[COLUMNS]
+
+
+def _run_name(directory: Path) -> str | None:
+    try:
+        return json.loads((directory / "manifest.json").read_text(encoding="utf-8")).get("scenario_name")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def replicate_values(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Per variant and replicate: indicator, scope, year (the period), value; the input of ``summarize``."""
+    if accounts.empty:
+        raise ScenarioError(f"the {TABLE} table is empty (a run of a single year has no growth)",
+                            file="<command line>")
+    period = f"{int(accounts.year.min()) - 1}-{int(accounts.year.max())}"
+    keys = ["variant", "replicate"]
+    by = accounts.groupby([*keys, "quantity", "component"], sort=False).value
+    mean = (by.mean() * 100).rename("value").reset_index()
+    total = by.sum().unstack(["quantity", "component"])
+    frames = [mean[mean.quantity.isin(["gdp", "industrial_va", "productivity_fhk", "productivity_mp"])]
+              .rename(columns={"quantity": "indicator", "component": "scope"})]
+    for method in ("fhk", "mp"):
+        column = total[f"productivity_{method}"]
+        frames.append(_derived(column.net_entry / column.total, "net_entry_share", method))
+    for component in INVESTMENT_COMPONENTS:
+        if ("investment", component) in total:
+            ratio = total[("investment", component)] / total[("investment", "gdp_change_100m_cny")]
+            frames.append(_derived(ratio.dropna(), "icor", component))
+    values = pd.concat(frames, ignore_index=True)
+    return values.assign(year=period)[["indicator", "scope", "year", "variant", "replicate", "value"]]
+
+
+def _derived(series: pd.Series, indicator: str, scope: str) -> pd.DataFrame:
+    return series.rename("value").reset_index().assign(indicator=indicator, scope=scope)
+
+
+def explain(directory: str | Path) -> pd.DataFrame:
+    """The summary across replicates (``summarize`` columns, ``year`` holding the period) and a ``unit``."""
+    directory = Path(directory)
+    values = replicate_values(load_accounts(directory))
+    order = _variant_order(directory, values)
+    table = summarize(values, order[0])
+    table["_v"] = table.variant.map({v: i for i, v in enumerate(order)})
+    table = table.sort_values(["_v"], kind="stable").drop(columns="_v").reset_index(drop=True)
+    table.insert(3, "unit", table.indicator.map({"net_entry_share": "share", "icor": "ratio"}).fillna(PERCENT))
+    return table.rename(columns={"year": "period"})
+
+
+def write_explain(directory: str | Path, table: pd.DataFrame) -> Path:
+    path = Path(directory) / FILE
+    table.to_csv(path, index=False)
+    return path
+
+
+def _cell(row) -> str:
+    if row is None:
+        return "–"
+    mean, lo, hi, n = row
+    return f"{mean:.2f} [{lo:.2f}, {hi:.2f}]" if n > 1 else f"{mean:.2f}"
+
+
+def explain_text(table: pd.DataFrame) -> str:
+    """Short tables for the terminal: accounting, productivity decomposition, net-entry share and ICOR."""
+    cells = {(r.variant, r.indicator, r.scope): (r.mean, r.p05, r.p95, r.n) for r in table.itertuples()}
+    variants = list(dict.fromkeys(table.variant))
+    n = int(table.n.max()) if len(table) else 0
+    width = max(len(v) for v in variants) + 2
+
+    def block(header: list[str], lines: list[tuple[str, list]]) -> list[str]:
+        rows = [[label, *(_cell(c) for c in cs)] for label, cs in lines]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        widths[0] = max(widths[0], width)
+        return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                for r in [header, *rows]]
+
+    accounting = [(f"{v} {name}", [cells.get((v, q, c)) for c in GROWTH])
+                  for v in variants for q, name in (("gdp", "GDP"), ("industrial_va", "industry VA"))]
+    productivity = [(v, [cells.get((v, "productivity_fhk", c)) for c in FHK]) for v in variants]
+    fai = next((c for c in INVESTMENT_COMPONENTS if any(k[2] == c for k in cells)), INVESTMENT_COMPONENTS[0])
+    ratios = [(v, [cells.get((v, "net_entry_share", "fhk")), cells.get((v, "icor", fai))]) for v in variants]
+    period = table.period.iloc[0] if len(table) else ""
+    icor_note = "FAI / change of GDP" if fai == INVESTMENT_COMPONENTS[0] else \
+        "industrial capital formation (stand-in, no FAI yet) / change of GDP"
+    return "\n".join([
+        f"Growth {period}, %/yr (log points): mean [90% interval] across {n} replicate(s)",
+        *block(["", "growth", "= capital", "+ labour", "+ productivity"], accounting), "",
+        "Firm productivity change, %/yr (Foster-Haltiwanger-Krizan, value-added shares, log TFP)",
+        *block(["", "total", "= within", "+ between", "+ cross", "+ net entry"], productivity), "",
+        f"Net entry's share of productivity change; ICOR = {icor_note}",
+        *block(["", "net entry share", "ICOR"], ratios)])

@@ -1,0 +1,79 @@
+"""One year's firm and district accounts in real terms (2022 prices), the input of the growth accounting.
+
+``firm_accounting_snapshot(model)`` is the interface to the firm model: per firm that produced in the year,
+``firm_id``, ``sector``, ``town``, ``alive`` (at year end), ``value_added_100m_cny``, ``employment_persons``,
+``capital_100m_cny``; and, when the firm model provides them, district totals ``capital_stock_100m_cny``,
+``employment_10k`` and ``fixed_asset_investment_100m_cny`` (0-d arrays, whole economy). ``year_snapshot``
+adds the year and the district's real GDP, and derives the district columns the firm model leaves out.
+
+STAND-IN until the firm model provides capital and employment (issue 11, items 1-6): today firms have only a
+capacity (output at productivity 1, 亿元/yr) and productivity multipliers, so
+- capital = capacity / ``investment.output_per_investment`` (a project's capacity is the capital really put
+  in place times that ratio, sim/rules/investment.py), with no depreciation;
+- employment = capacity x the sector's value-added ratio / the 2023 secondary labour productivity (511.27亿
+  with 16.72万 workers, 2023 statistical bulletin, xinhui_facts.md §4a): a firm employs what its plant needs
+  at base-year productivity, so the model's productivity multipliers (upgrades, high-tech, localization,
+  congestion, integration) show as productivity, and capacity growth as capital and labour;
+- the non-industrial economy has no capital or workers in today's model: its employment is its value added
+  over the 2023 labour productivity of its sector (primary 72.09亿 / 4.07万, construction at the secondary
+  figure, tertiary 427.89亿 / 36.68万), its capital its value added times the industrial firms' capital per
+  unit of value added at productivity 1, so its growth shows as factor accumulation, none as productivity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# 2023 value added per worker, 亿元 per 万 persons (2023年新会区统计公报, xinhui_facts.md §4a)
+LABOUR_PRODUCTIVITY_2023 = {"primary": 72.09 / 4.07, "secondary": 511.27 / 16.72, "tertiary": 427.89 / 36.68}
+DISTRICT_COLUMNS = ("capital_stock_100m_cny", "employment_10k", "fixed_asset_investment_100m_cny")
+
+
+def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
+    """Firms that produced this year in the district's accounts (the co-built park's are outside).
+
+    Stand-in (see the module docstring): to be replaced by the firm model's own function, which may also
+    return the district columns."""
+    firms = model.firms
+    rows = np.flatnonzero((firms.output_last_year > 0) & model.in_district())
+    sector = firms.sector[rows]
+    capacity = firms.capacity[rows]
+    va_ratio = model.sector_va_ratio[sector]
+    persons_per_va = 1e4 / LABOUR_PRODUCTIVITY_2023["secondary"]  # persons per 亿元 of value added
+    return {
+        "firm_id": rows.astype(np.int64), "sector": sector.copy(), "town": firms.town[rows].copy(),
+        "alive": firms.alive[rows].copy(), "value_added_100m_cny": firms.output_last_year[rows] * va_ratio,
+        "employment_persons": capacity * va_ratio * persons_per_va,
+        "capital_100m_cny": capacity / model.params.investment.output_per_investment,
+    }
+
+
+def year_snapshot(model) -> dict[str, np.ndarray]:
+    """The firm snapshot with the year, the district's real GDP (亿元, 2022 prices) and, where the firm model
+    does not provide them, the district's capital stock and employment derived as the module docstring says
+    (``fixed_asset_investment_100m_cny`` is then left out: the growth accounting derives it from two years)."""
+    snapshot = dict(firm_accounting_snapshot(model))
+    snapshot["year"] = np.array(model.year)
+    snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
+    rest = _rest_of_economy(model)
+    if "capital_stock_100m_cny" not in snapshot:
+        firms = model.firms
+        live = firms.live()
+        # capital per unit of value added at productivity 1, over the live firms
+        at_base = float((firms.capacity[live] * model.sector_va_ratio[firms.sector[live]]).sum())
+        capital_per_va = float(firms.capacity[live].sum()) / model.params.investment.output_per_investment \
+            / max(at_base, 1e-12)
+        capital = snapshot["capital_100m_cny"].sum()
+        snapshot["capital_stock_100m_cny"] = np.array(capital + capital_per_va * sum(rest.values()))
+    if "employment_10k" not in snapshot:
+        rest_workers = sum(va / LABOUR_PRODUCTIVITY_2023[s] for s, va in rest.items())  # 万 persons
+        snapshot["employment_10k"] = np.array(snapshot["employment_persons"].sum() / 1e4 + rest_workers)
+    return snapshot
+
+
+def _rest_of_economy(model) -> dict[str, float]:
+    """Real value added (亿元) outside the modelled industrial firms, by the sector whose productivity it takes."""
+    towns = model.towns
+    return {"primary": sum(t.primary_100m_cny for t in towns),
+            "secondary": sum(t.construction_100m_cny for t in towns),
+            "tertiary": sum(t.tertiary_100m_cny for t in towns)}

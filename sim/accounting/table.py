@@ -1,0 +1,83 @@
+"""The yearly ``growth_accounting`` table of a run, built from consecutive year snapshots.
+
+Each year from the second recorded one: the log growth of real GDP and of industrial value added split into
+capital, labour and productivity (``decomposition.growth_accounting``), the change of aggregate firm
+productivity split by Foster-Haltiwanger-Krizan and by Melitz-Polanec, and the year's fixed-asset investment
+with the change of real GDP (for the ICOR). Only the previous year's snapshot is kept. Columns and units:
+docs/outputs.md (``growth_accounting.parquet``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.accounting import decomposition as dec
+from sim.accounting.snapshot import year_snapshot
+
+GROWTH_UNIT = "log points/yr"
+MONEY_UNIT = "亿元, 2022 prices"
+# fixed-asset investment when the firm model reports it; else the industrial capital formation implied by
+# the stand-in capital of two snapshots (firms' capital increases plus entrants' capital)
+INVESTMENT_COMPONENTS = ("fixed_asset_investment_100m_cny", "industrial_capital_formation_100m_cny")
+
+
+class GrowthAccounting:
+    """Collects the ``growth_accounting`` rows year by year; ``columns()`` returns them as a column dict."""
+
+    def __init__(self):
+        self.previous: dict | None = None
+        self.rows: list[tuple] = []
+
+    def record_year(self, model) -> None:
+        current = year_snapshot(model)
+        if self.previous is not None:
+            self.rows.extend(yearly_rows(self.previous, current))
+        self.previous = current
+
+    def columns(self) -> dict[str, list]:
+        names = ("year", "quantity", "component", "value", "unit")
+        return {name: [row[i] for row in self.rows] for i, name in enumerate(names)}
+
+
+def yearly_rows(before: dict, after: dict) -> list[tuple]:
+    """(year, quantity, component, value, unit) rows for the change from snapshot ``before`` to ``after``."""
+    year = int(after["year"])
+    rows = []
+
+    def add(quantity, parts, unit=GROWTH_UNIT):
+        rows.extend((year, quantity, component, float(value), unit) for component, value in parts.items())
+
+    add("gdp", dec.growth_accounting(*_pairs(before, after, "gdp_100m_cny", "capital_stock_100m_cny",
+                                                 "employment_10k")))
+    add("industrial_va", dec.growth_accounting(*(
+        (float(before[k].sum()), float(after[k].sum()))
+        for k in ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))))
+    args = [*_productivity(before), *_productivity(after)]
+    add("productivity_fhk", dec.fhk(*args))
+    add("productivity_mp", dec.melitz_polanec(*args))
+    investment = investment_of_year(before, after)
+    add("investment", {**investment, "gdp_change_100m_cny": float(after["gdp_100m_cny"] - before["gdp_100m_cny"])},
+        MONEY_UNIT)
+    return rows
+
+
+def _pairs(before: dict, after: dict, *keys: str) -> list[tuple[float, float]]:
+    return [(float(before[k]), float(after[k])) for k in keys]
+
+
+def _productivity(snapshot: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Firm ids, log TFP and value-added weights of the firms with positive value added, capital and labour."""
+    va, k, n = snapshot["value_added_100m_cny"], snapshot["capital_100m_cny"], snapshot["employment_persons"]
+    ok = (va > 0) & (k > 0) & (n > 0)
+    return snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok]), va[ok]
+
+
+def investment_of_year(before: dict, after: dict) -> dict[str, float]:
+    """The year's fixed-asset investment (亿元, real) if the firm model reports it, else the stand-in's
+    industrial capital formation: capital increases of continuing firms plus the capital of entrants."""
+    if INVESTMENT_COMPONENTS[0] in after:
+        return {INVESTMENT_COMPONENTS[0]: float(after[INVESTMENT_COMPONENTS[0]])}
+    c0, c1, _, n1 = dec.match_firms(before["firm_id"], after["firm_id"])
+    k0, k1 = before["capital_100m_cny"], after["capital_100m_cny"]
+    formed = np.maximum(k1[c1] - k0[c0], 0.0).sum() + k1[n1].sum()
+    return {INVESTMENT_COMPONENTS[1]: float(formed)}

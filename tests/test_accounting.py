@@ -1,0 +1,177 @@
+"""Growth accounting: the decomposition identities on hand-made firms, the yearly table of a run, the
+``growth_accounting`` validation checks on known numbers, and ``xinhui-sim explain`` end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.accounting import decomposition as dec
+from sim.accounting import snapshot as snap
+from sim.accounting.table import yearly_rows
+from sim.validation.growth_checks import growth_accounting_checks
+from tests.helpers import cli, run, scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# year 0: firms 1, 2 continue, 3 exits; year 1: firm 4 enters (p: log TFP, w: value added)
+IDS0, P0, W0 = np.array([1, 2, 3]), np.array([0.0, 1.0, -1.0]), np.array([1.0, 1.0, 2.0])
+IDS1, P1, W1 = np.array([4, 1, 2]), np.array([2.0, 0.5, 1.0]), np.array([1.0, 2.0, 1.0])
+
+
+def test_fhk_components_of_hand_made_firms():
+    # shares 0.25/0.25/0.5 -> P0 = -0.25; 0.25/0.5/0.25 -> P1 = 1.0
+    got = dec.fhk(IDS0, P0, W0, IDS1, P1, W1)
+    assert got == {"total": 1.25, "within": 0.125, "between": 0.0625, "cross": 0.125, "entry": 0.5625,
+                   "exit": 0.375, "net_entry": 0.9375}
+
+
+def test_melitz_polanec_components_of_hand_made_firms():
+    got = dec.melitz_polanec(IDS0, P0, W0, IDS1, P1, W1)
+    expected = {"total": 1.25, "survivors_within": 0.25, "survivors_covariance": -1 / 12, "entry": 1 / 3,
+                "exit": 0.75, "net_entry": 1 / 3 + 0.75}
+    assert got == pytest.approx(expected, abs=1e-15)
+
+
+@pytest.mark.parametrize("method", [dec.fhk, dec.melitz_polanec])
+def test_components_add_up_to_the_aggregate_change(method):
+    rng = np.random.default_rng(3)
+    ids0, ids1 = rng.choice(400, 250, replace=False), rng.choice(400, 260, replace=False)
+    p0, p1 = rng.normal(0, 0.5, 250), rng.normal(0.1, 0.5, 260)
+    w0, w1 = rng.lognormal(0, 1, 250), rng.lognormal(0, 1, 260)
+    got = method(ids0, p0, w0, ids1, p1, w1)
+    parts = [v for k, v in got.items() if k not in ("total", "net_entry")]
+    assert sum(parts) == pytest.approx(got["total"], abs=1e-12)
+    s0, s1 = w0 / w0.sum(), w1 / w1.sum()
+    assert got["total"] == pytest.approx(s1 @ p1 - s0 @ p0, abs=1e-12)
+    assert got["net_entry"] == pytest.approx(got["entry"] + got["exit"], abs=1e-15)
+
+
+def test_growth_accounting_splits_log_growth_with_the_capital_share():
+    got = dec.growth_accounting((1.0, np.exp(0.10)), (2.0, 2 * np.exp(0.05)), (3.0, 3 * np.exp(0.02)), 0.4)
+    assert got == pytest.approx({"growth": 0.10, "capital": 0.02, "labour": 0.012, "productivity": 0.068},
+                                abs=1e-12)
+
+
+def _snapshot(year, ids, va, capital, workers, gdp, **district):
+    return {"year": np.array(year), "firm_id": np.array(ids), "value_added_100m_cny": np.array(va, float),
+            "capital_100m_cny": np.array(capital, float), "employment_persons": np.array(workers, float),
+            "gdp_100m_cny": np.array(gdp), "capital_stock_100m_cny": np.array(50.0),
+            "employment_10k": np.array(2.0), **district}
+
+
+def test_investment_is_the_reported_fai_or_the_capital_formed():
+    before = _snapshot(2024, [1, 2, 3], [1, 1, 1], [4, 4, 4], [10, 10, 10], 100.0)
+    after = _snapshot(2025, [1, 2, 5], [1, 1, 1], [6, 3, 2], [10, 10, 10], 104.0)
+    rows = {(r[1], r[2]): r[3] for r in yearly_rows(before, after)}
+    assert rows[("investment", "industrial_capital_formation_100m_cny")] == 2.0 + 0.0 + 2.0  # firm 2 shrank
+    assert rows[("investment", "gdp_change_100m_cny")] == 4.0
+    assert ("investment", "fixed_asset_investment_100m_cny") not in rows
+    after["fixed_asset_investment_100m_cny"] = np.array(9.0)
+    rows = {(r[1], r[2]): r[3] for r in yearly_rows(before, after)}
+    assert rows[("investment", "fixed_asset_investment_100m_cny")] == 9.0
+    assert ("investment", "industrial_capital_formation_100m_cny") not in rows
+
+
+def test_district_columns_of_the_firm_model_are_used_when_present(monkeypatch):
+    from sim.model import RegionModel
+
+    model = RegionModel(scenario("plan"), seed=1)
+    derived = snap.year_snapshot(model)
+    assert derived["capital_stock_100m_cny"] > derived["capital_100m_cny"].sum() > 0
+    provided = {**snap.firm_accounting_snapshot(model), "capital_stock_100m_cny": np.array(123.0),
+                "employment_10k": np.array(45.6)}
+    monkeypatch.setattr(snap, "firm_accounting_snapshot", lambda m: provided)
+    got = snap.year_snapshot(model)
+    assert float(got["capital_stock_100m_cny"]) == 123.0 and float(got["employment_10k"]) == 45.6
+
+
+def test_a_run_has_a_finite_growth_accounting_table_that_adds_up():
+    table = run("plan", 1)["growth_accounting"]
+    assert sorted(table.year.unique()) == list(range(2024, 2034))
+    assert np.isfinite(table.value).all()
+    wide = table.pivot_table(index=["year", "quantity"], columns="component", values="value")
+    for quantity in ("gdp", "industrial_va"):
+        part = wide.xs(quantity, level="quantity")
+        assert (part.capital + part.labour + part.productivity - part.growth).abs().max() < 1e-12
+    fhk = wide.xs("productivity_fhk", level="quantity")
+    assert (fhk[["within", "between", "cross", "entry", "exit"]].sum(axis=1) - fhk.total).abs().max() < 1e-12
+    district = run("plan", 1)["district"].set_index("year")
+    real = district.gdp_100m_cny / (1 + scenario("plan").params.economy.price_growth_per_year) ** (
+        district.index - 2022)
+    gdp = wide.xs("gdp", level="quantity").growth
+    assert np.allclose(gdp, np.log(real / real.shift(1)).loc[gdp.index], atol=1e-9)
+
+
+def _accounts(net_entry, total, within, fai, gdp_change, replicates=3):
+    rows = []
+    for r in range(replicates):
+        for year in (2024, 2025):
+            rows += [("v", r, year, "productivity_fhk", "net_entry", net_entry),
+                     ("v", r, year, "productivity_fhk", "total", total),
+                     ("v", r, year, "productivity_fhk", "within", within),
+                     ("v", r, year, "productivity_mp", "net_entry", net_entry),
+                     ("v", r, year, "productivity_mp", "total", total),
+                     ("v", r, year, "investment", "fixed_asset_investment_100m_cny", fai),
+                     ("v", r, year, "investment", "gdp_change_100m_cny", gdp_change)]
+    return pd.DataFrame(rows, columns=["variant", "replicate", "year", "quantity", "component", "value"])
+
+
+def test_growth_checks_pass_and_fail_on_known_numbers():
+    passing = {c.id: c for c in growth_accounting_checks(_accounts(0.021, 0.03, 0.04, 50.0, 10.0))}
+    assert passing["net_entry_share"].value == pytest.approx(0.7) and passing["net_entry_share"].passed
+    assert passing["within_firm_productivity"].value == pytest.approx(4.0)
+    assert passing["within_firm_productivity"].passed
+    assert passing["icor"].value == pytest.approx(5.0) and passing["icor"].passed
+    failing = {c.id: c for c in growth_accounting_checks(_accounts(0.018, 0.03, 0.02, 30.0, 10.0))}
+    assert not any(c.passed for c in failing.values())
+
+
+@pytest.fixture(scope="module")
+def tiny_batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("explain")
+    files = []
+    for name, parent in (("short_plan", "plan"), ("short_baseline", "baseline")):
+        path = folder / f"{name}.yaml"
+        path.write_text(f"extends: {ROOT / 'scenarios' / (parent + '.yaml')}\nname: {name}\n"
+                        f"region: {ROOT / 'scenarios' / 'regions' / 'xinhui.yaml'}\n"
+                        "horizon: {last_year: 2027}\n", encoding="utf-8")
+        files.append(str(path))
+    out = folder / "batch"
+    proc = cli("batch", *files, "--reps", "2", "--seed", "5", "--out", str(out), "--workers", "2", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
+    proc = cli("explain", str(tiny_batch))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) < 30
+    assert "Growth 2023-2027" in lines[0] and "2 replicate(s)" in lines[0]
+    for text in ("short_plan GDP", "short_baseline industry VA", "+ net entry", "ICOR"):
+        assert text in proc.stdout, text
+    table = pd.read_csv(tiny_batch / "explain.csv")
+    assert set(table.variant) == {"short_plan", "short_baseline"} and (table.n == 2).all()
+    from sim import results
+
+    accounts = results.load(tiny_batch).growth_accounting
+    gdp = accounts[(accounts.quantity == "gdp") & (accounts.component == "growth")
+                   & (accounts.variant == "short_plan")]
+    row = table[(table.variant == "short_plan") & (table.indicator == "gdp") & (table.scope == "growth")]
+    assert row["mean"].item() == pytest.approx(gdp.groupby("replicate").value.mean().mean() * 100, rel=1e-12)
+    assert f"{row['mean'].item():.2f} [{row.p05.item():.2f}, {row.p95.item():.2f}]" in proc.stdout
+    icor = table[(table.variant == "short_plan") & (table.indicator == "icor")]
+    assert len(icor) == 1 and np.isfinite(icor["mean"]).all()
+
+
+def test_explain_rejects_a_directory_without_results(tmp_path):
+    for target in (tmp_path / "missing", tmp_path):
+        proc = cli("explain", str(target))
+        assert proc.returncode == 2
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+        assert str(target) in proc.stderr
+    assert list(tmp_path.iterdir()) == []
