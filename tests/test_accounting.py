@@ -152,7 +152,7 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
     lines = proc.stdout.splitlines()
     assert len(lines) < 30
     assert "Growth 2023-2027" in lines[0] and "2 replicate(s)" in lines[0]
-    for text in ("short_plan GDP", "short_baseline industry VA", "+ net entry", "ICOR"):
+    for text in ("short_plan GDP", "short_baseline industry VA", "+ net entry", "net entry share", "ICOR ="):
         assert text in proc.stdout, text
     table = pd.read_csv(tiny_batch / "explain.csv")
     assert set(table.variant) == {"short_plan", "short_baseline"} and (table.n == 2).all()
@@ -163,7 +163,7 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
                    & (accounts.variant == "short_plan")]
     row = table[(table.variant == "short_plan") & (table.indicator == "gdp") & (table.scope == "growth")]
     assert row["mean"].item() == pytest.approx(gdp.groupby("replicate").value.mean().mean() * 100, rel=1e-12)
-    assert f"{row['mean'].item():.2f} [{row.p05.item():.2f}, {row.p95.item():.2f}]" in proc.stdout
+    assert f"{row['mean'].item():.2f} [{row.p05.item():.2f},{row.p95.item():.2f}]" in proc.stdout
     icor = table[(table.variant == "short_plan") & (table.indicator == "icor")]
     assert len(icor) == 1 and np.isfinite(icor["mean"]).all()
 

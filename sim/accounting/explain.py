@@ -104,37 +104,38 @@ def write_explain(directory: str | Path, table: pd.DataFrame) -> Path:
 
 def _cell(row) -> str:
     if row is None:
-        return "–"
+        return ""
     mean, lo, hi, n = row
-    return f"{mean:.2f} [{lo:.2f}, {hi:.2f}]" if n > 1 else f"{mean:.2f}"
+    return f"{mean:.2f} [{lo:.2f},{hi:.2f}]" if n > 1 else f"{mean:.2f}"
+
+
+def _block(header: list[str], lines: list[tuple[str, list]]) -> list[str]:
+    rows = [[label, *(_cell(c) for c in cells)] for label, cells in lines]
+    rows = [r + [""] * (len(header) - len(r)) for r in rows]  # a row may leave its last cells empty
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+            for r in [header, *rows]]
 
 
 def explain_text(table: pd.DataFrame) -> str:
-    """Short tables for the terminal: accounting, productivity decomposition, net-entry share and ICOR."""
+    """Two short tables for the terminal: the growth accounting with the ICOR, and the productivity
+    decomposition with net entry's share."""
     cells = {(r.variant, r.indicator, r.scope): (r.mean, r.p05, r.p95, r.n) for r in table.itertuples()}
     variants = list(dict.fromkeys(table.variant))
-    n = int(table.n.max()) if len(table) else 0
-    width = max(len(v) for v in variants) + 2
-
-    def block(header: list[str], lines: list[tuple[str, list]]) -> list[str]:
-        rows = [[label, *(_cell(c) for c in cs)] for label, cs in lines]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        widths[0] = max(widths[0], width)
-        return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-                for r in [header, *rows]]
-
-    accounting = [(f"{v} {name}", [cells.get((v, q, c)) for c in GROWTH])
-                  for v in variants for q, name in (("gdp", "GDP"), ("industrial_va", "industry VA"))]
-    productivity = [(v, [cells.get((v, "productivity_fhk", c)) for c in FHK]) for v in variants]
     fai = next((c for c in INVESTMENT_COMPONENTS if any(k[2] == c for k in cells)), INVESTMENT_COMPONENTS[0])
-    ratios = [(v, [cells.get((v, "net_entry_share", "fhk")), cells.get((v, "icor", fai))]) for v in variants]
+    accounting = []
+    for v in variants:
+        accounting.append((f"{v} GDP", [*(cells.get((v, "gdp", c)) for c in GROWTH), cells.get((v, "icor", fai))]))
+        accounting.append((f"{v} industry VA", [cells.get((v, "industrial_va", c)) for c in GROWTH]))
+    productivity = [(v, [*(cells.get((v, "productivity_fhk", c)) for c in FHK),
+                         cells.get((v, "net_entry_share", "fhk"))]) for v in variants]
     period = table.period.iloc[0] if len(table) else ""
-    icor_note = "FAI / change of GDP" if fai == INVESTMENT_COMPONENTS[0] else \
-        "industrial capital formation (stand-in, no FAI yet) / change of GDP"
+    n = int(table.n.max()) if len(table) else 0
+    investment = "fixed-asset investment" if fai == INVESTMENT_COMPONENTS[0] else \
+        "industrial capital formation (stand-in: no fixed-asset investment in the model yet)"
     return "\n".join([
         f"Growth {period}, %/yr (log points): mean [90% interval] across {n} replicate(s)",
-        *block(["", "growth", "= capital", "+ labour", "+ productivity"], accounting), "",
-        "Firm productivity change, %/yr (Foster-Haltiwanger-Krizan, value-added shares, log TFP)",
-        *block(["", "total", "= within", "+ between", "+ cross", "+ net entry"], productivity), "",
-        f"Net entry's share of productivity change; ICOR = {icor_note}",
-        *block(["", "net entry share", "ICOR"], ratios)])
+        *_block(["", "growth", "= capital", "+ labour", "+ productivity", "ICOR"], accounting), "",
+        "Change of firm productivity, %/yr (Foster-Haltiwanger-Krizan; log TFP, value-added shares)",
+        *_block(["", "total", "= within", "+ between", "+ cross", "+ net entry", "net entry share"], productivity),
+        f"ICOR = {investment} / change of real GDP, summed over the years"])
