@@ -7,10 +7,14 @@
 adds the year and the district's real GDP, and derives the district columns the firm model leaves out.
 
 STAND-IN until the firm model provides capital and employment (issue 11, items 1-6): today firms have only a
-capacity (output at productivity 1, 亿元/yr) and productivity multipliers, so
-- capital = capacity / ``investment.output_per_investment`` (a project's capacity is the capital really put
-  in place times that ratio, sim/rules/investment.py), with no depreciation;
-- employment = capacity x the sector's value-added ratio / the 2023 secondary labour productivity (511.27亿
+capacity (output at productivity 1, 亿元/yr) and productivity multipliers, so, with the capacity in use over
+the year = output / (own productivity x the firm's place multiplier at year end), i.e. the year average of
+capacity (a firm that entered, exited or ramped up during the year has the inputs of the part of the year
+it produced; year-end capacities made such firms look unproductive and invented between-firm, cross and
+net-entry terms of 2-3 points a year),
+- capital = capacity in use / ``investment.output_per_investment`` (a project's capacity is the capital really
+  put in place times that ratio, sim/rules/investment.py), with no depreciation;
+- employment = capacity in use x the sector's value-added ratio / the 2023 secondary labour productivity (511.27亿
   with 16.72万 workers, 2023 statistical bulletin, xinhui_facts.md §4a): a firm employs what its plant needs
   at base-year productivity, so the model's productivity multipliers (upgrades, high-tech, localization,
   congestion, integration) show as productivity, and capacity growth as capital and labour;
@@ -37,7 +41,7 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
     firms = model.firms
     rows = np.flatnonzero((firms.output_last_year > 0) & model.in_district())
     sector = firms.sector[rows]
-    capacity = firms.capacity[rows]
+    capacity = capacity_in_use(model, rows)
     va_ratio = model.sector_va_ratio[sector]
     persons_per_va = 1e4 / LABOUR_PRODUCTIVITY_2023["secondary"]  # persons per 亿元 of value added
     return {
@@ -46,6 +50,16 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
         "employment_persons": capacity * va_ratio * persons_per_va,
         "capital_100m_cny": capacity / model.params.investment.output_per_investment,
     }
+
+
+def capacity_in_use(model, rows: np.ndarray) -> np.ndarray:
+    """Year-average capacity (亿元/yr) of firms ``rows``: output / (own productivity x place multiplier), the
+    multiplier of the firm's place (park slot x zone x sector; exited firms' cell is found again) at year end."""
+    firms = model.firms
+    cells = (firms.park[rows].astype(np.int64) + 1) * model.no_cluster_cell \
+        + firms.zone[rows].astype(np.int64) * len(model.sector_ids) + firms.sector[rows]
+    multiplier = model.place_multipliers()[cells]
+    return firms.output_last_year[rows] / np.maximum(firms.productivity[rows] * multiplier, 1e-12)
 
 
 def year_snapshot(model) -> dict[str, np.ndarray]:
