@@ -185,9 +185,12 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
 
 
 def test_explain_rejects_a_directory_without_results(tmp_path):
-    for target in (tmp_path / "missing", tmp_path):
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "growth_accounting.parquet").write_text("not parquet", encoding="utf-8")
+    for target in (tmp_path / "missing", tmp_path, damaged):
         proc = cli("explain", str(target))
         assert proc.returncode == 2
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
         assert str(target) in proc.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["damaged", "growth_accounting.parquet"]

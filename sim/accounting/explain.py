@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.accounting.table import INVESTMENT_COMPONENTS
 from sim.batch import store
@@ -32,6 +33,14 @@ PERCENT = "%/yr (log points x 100)"
 
 def load_accounts(directory: Path) -> pd.DataFrame:
     """The growth_accounting rows of a run directory or of a batch's finished runs (COLUMNS)."""
+    try:
+        return _read_accounts(directory)
+    except (OSError, pa.ArrowException, KeyError) as exc:  # a damaged or foreign file: one line, not a traceback
+        raise ScenarioError(f"cannot read the {TABLE} table of {directory}: {type(exc).__name__}: {exc}",
+                            file="<command line>") from None
+
+
+def _read_accounts(directory: Path) -> pd.DataFrame:
     where = "<command line>"
     if not directory.is_dir():
         raise ScenarioError(f"{directory} is not a directory", file=where)
@@ -98,7 +107,10 @@ def explain(directory: str | Path) -> pd.DataFrame:
 
 def write_explain(directory: str | Path, table: pd.DataFrame) -> Path:
     path = Path(directory) / FILE
-    table.to_csv(path, index=False)
+    try:
+        table.to_csv(path, index=False)
+    except OSError as exc:
+        raise ScenarioError(f"cannot write {path}: {exc.strerror}", file="<command line>") from None
     return path
 
 
