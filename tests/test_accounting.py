@@ -50,6 +50,19 @@ def test_components_add_up_to_the_aggregate_change(method):
     assert got["net_entry"] == pytest.approx(got["entry"] + got["exit"], abs=1e-15)
 
 
+@pytest.mark.parametrize("largest_id", [60, 10**12])  # a position table, or sorting and searching
+def test_match_firms_pairs_the_same_ids(largest_id):
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        ids0 = rng.choice(largest_id, rng.integers(0, 25), replace=False)
+        ids1 = rng.choice(largest_id, rng.integers(0, 25), replace=False)
+        ids1 = np.unique(np.concatenate([ids1, ids0[:3]]))  # some firms surely continue
+        i0, i1, exit0, entry1 = dec.match_firms(ids0, ids1)
+        assert (ids0[i0] == ids1[i1]).all() and set(ids0[i0]) == set(ids0) & set(ids1)
+        assert set(ids0[exit0]) == set(ids0) - set(ids1) and set(ids1[entry1]) == set(ids1) - set(ids0)
+        assert exit0.size == len(set(exit0)) and entry1.size == len(set(entry1))
+
+
 def test_growth_accounting_splits_log_growth_with_the_capital_share():
     got = dec.growth_accounting((1.0, np.exp(0.10)), (2.0, 2 * np.exp(0.05)), (3.0, 3 * np.exp(0.02)), 0.4)
     assert got == pytest.approx({"growth": 0.10, "capital": 0.02, "labour": 0.012, "productivity": 0.068},

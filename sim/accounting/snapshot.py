@@ -20,8 +20,9 @@ net-entry terms of 2-3 points a year),
   congestion, integration) show as productivity, and capacity growth as capital and labour;
 - the non-industrial economy has no capital or workers in today's model: its employment is its value added
   over the 2023 labour productivity of its sector (primary 72.09亿 / 4.07万, construction at the secondary
-  figure, tertiary 427.89亿 / 36.68万), its capital its value added times the industrial firms' capital per
-  unit of value added at productivity 1, so its growth shows as factor accumulation, none as productivity.
+  figure, tertiary 427.89亿 / 36.68万), its capital its value added times the capital per unit of value added
+  of a firm at productivity 1 in the 2022 sector mix (``rest_capital_per_va``), so its growth shows as factor
+  accumulation, none as productivity.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ def capacity_in_use(model, rows: np.ndarray) -> np.ndarray:
     """Year-average capacity (亿元/yr) of firms ``rows``: output / (own productivity x place multiplier), the
     multiplier of the firm's place (park slot x zone x sector; exited firms' cell is found again) at year end."""
     firms = model.firms
-    cells = (firms.park[rows].astype(np.int64) + 1) * model.no_cluster_cell \
-        + firms.zone[rows].astype(np.int64) * len(model.sector_ids) + firms.sector[rows]
+    cells = firms.place_cell[rows]
+    gone = np.flatnonzero(~firms.alive[rows])  # their place cell was reset at exit (few)
+    exited = rows[gone]
+    cells[gone] = (firms.park[exited].astype(np.int64) + 1) * model.no_cluster_cell \
+        + firms.zone[exited].astype(np.int64) * len(model.sector_ids) + firms.sector[exited]
     multiplier = model.place_multipliers()[cells]
     return firms.output_last_year[rows] / np.maximum(firms.productivity[rows] * multiplier, 1e-12)
 
@@ -71,18 +75,20 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
     snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
     rest = _rest_of_economy(model)
     if "capital_stock_100m_cny" not in snapshot:
-        firms = model.firms
-        live = firms.live()
-        # capital per unit of value added at productivity 1, over the live firms
-        at_base = float((firms.capacity[live] * model.sector_va_ratio[firms.sector[live]]).sum())
-        capital_per_va = float(firms.capacity[live].sum()) / model.params.investment.output_per_investment \
-            / max(at_base, 1e-12)
         capital = snapshot["capital_100m_cny"].sum()
-        snapshot["capital_stock_100m_cny"] = np.array(capital + capital_per_va * sum(rest.values()))
+        snapshot["capital_stock_100m_cny"] = np.array(capital + rest_capital_per_va(model) * sum(rest.values()))
     if "employment_10k" not in snapshot:
         rest_workers = sum(va / LABOUR_PRODUCTIVITY_2023[s] for s, va in rest.items())  # 万 persons
         snapshot["employment_10k"] = np.array(snapshot["employment_persons"].sum() / 1e4 + rest_workers)
     return snapshot
+
+
+def rest_capital_per_va(model) -> float:
+    """Capital per 亿元 of value added of a firm at productivity 1 in the district's 2022 sector mix:
+    1 / (output_per_investment x the output-weighted value-added ratio), the stand-in for the rest of the economy."""
+    sectors = model.region.sectors
+    va_ratio = sum(s.output_share_2022 * s.va_ratio for s in sectors) / sum(s.output_share_2022 for s in sectors)
+    return 1.0 / (model.params.investment.output_per_investment * va_ratio)
 
 
 def _rest_of_economy(model) -> dict[str, float]:

@@ -49,13 +49,14 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
 
     add("gdp", dec.growth_accounting(*_pairs(before, after, "gdp_100m_cny", "capital_stock_100m_cny",
                                                  "employment_10k")))
-    add("industrial_va", dec.growth_accounting(*(
-        (float(before[k].sum()), float(after[k].sum()))
-        for k in ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))))
-    args = [*_productivity(before), *_productivity(after)]
-    add("productivity_fhk", dec.fhk(*args))
-    add("productivity_mp", dec.melitz_polanec(*args))
-    investment = investment_of_year(before, after)
+    add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after))))
+    match = dec.match_firms(before["firm_id"], after["firm_id"])
+    (*old, complete0), (*new, complete1) = _productivity(before), _productivity(after)
+    kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
+    fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
+    add("productivity_fhk", fhk)
+    add("productivity_mp", melitz_polanec)
+    investment = investment_of_year(before, after, match)
     add("investment", {**investment, "gdp_change_100m_cny": float(after["gdp_100m_cny"] - before["gdp_100m_cny"])},
         MONEY_UNIT)
     return rows
@@ -65,19 +66,34 @@ def _pairs(before: dict, after: dict, *keys: str) -> list[tuple[float, float]]:
     return [(float(before[k]), float(after[k])) for k in keys]
 
 
-def _productivity(snapshot: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Firm ids, log TFP and value-added weights of the firms with positive value added, capital and labour."""
-    va, k, n = snapshot["value_added_100m_cny"], snapshot["capital_100m_cny"], snapshot["employment_persons"]
-    ok = (va > 0) & (k > 0) & (n > 0)
-    return snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok]), va[ok]
+def _firm_totals(snapshot: dict) -> tuple[float, float, float]:
+    """Value added, capital and employment summed over the snapshot's firms (kept: it serves two years)."""
+    if "_totals" not in snapshot:
+        snapshot["_totals"] = tuple(float(snapshot[k].sum()) for k in
+                                    ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))
+    return snapshot["_totals"]
 
 
-def investment_of_year(before: dict, after: dict) -> dict[str, float]:
+def _productivity(snapshot: dict) -> tuple:
+    """Firm ids, log TFP and value-added weights of the firms with positive value added, capital and labour,
+    and whether that is every firm (kept in the snapshot: each snapshot serves two years)."""
+    if "_productivity" not in snapshot:
+        va, k, n = snapshot["value_added_100m_cny"], snapshot["capital_100m_cny"], snapshot["employment_persons"]
+        if min(va.min(initial=1.0), k.min(initial=1.0), n.min(initial=1.0)) > 0:
+            snapshot["_productivity"] = (snapshot["firm_id"], dec.log_tfp(va, k, n), va, True)
+        else:
+            ok = (va > 0) & (k > 0) & (n > 0)
+            snapshot["_productivity"] = (snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok]), va[ok], False)
+    return snapshot["_productivity"]
+
+
+def investment_of_year(before: dict, after: dict, match=None) -> dict[str, float]:
     """The year's fixed-asset investment (亿元, real) if the firm model reports it, else the stand-in's
-    industrial capital formation: capital increases of continuing firms plus the capital of entrants."""
+    industrial capital formation: capital increases of continuing firms plus the capital of entrants
+    (``match``: ``match_firms`` of the two snapshots' ids, if known)."""
     if INVESTMENT_COMPONENTS[0] in after:
         return {INVESTMENT_COMPONENTS[0]: float(after[INVESTMENT_COMPONENTS[0]])}
-    c0, c1, _, n1 = dec.match_firms(before["firm_id"], after["firm_id"])
+    c0, c1, _, n1 = dec.match_firms(before["firm_id"], after["firm_id"]) if match is None else match
     k0, k1 = before["capital_100m_cny"], after["capital_100m_cny"]
     formed = np.maximum(k1[c1] - k0[c0], 0.0).sum() + k1[n1].sum()
     return {INVESTMENT_COMPONENTS[1]: float(formed)}
