@@ -8,5 +8,5 @@ bash scripts/bootstrap.sh
 rm -rf runs/main  # a fresh batch: a scenario edited since the last one would not resume into the old one
 .venv/bin/xinhui-sim batch scenarios/*.yaml --reps "${REPS:-4}" --seed "${SEED:-1}" --out runs/main
 .venv/bin/xinhui-sim compare runs/main --baseline plan
-.venv/bin/xinhui-sim explain runs/main
+.venv/bin/xinhui-sim explain runs/main --baseline plan
 .venv/bin/xinhui-sim report runs/main --baseline plan

@@ -38,6 +38,8 @@ def _explain_parser(sub) -> None:
     explain = sub.add_parser("explain", help="split each variant's growth into capital, labour and productivity, "
                              "and productivity into within, between, cross and net entry; write DIR/explain.csv")
     explain.add_argument("directory", type=Path, help="a run directory (xinhui-sim run) or a batch directory")
+    explain.add_argument("--baseline", default=None, help="variant the CSV's paired differences are to, listed "
+                         "first (default: the first)")
 
 
 def _report_parser(sub) -> None:
@@ -202,7 +204,7 @@ def _report(args) -> int:
 def _explain(args) -> int:
     from sim.accounting.explain import explain, explain_text, write_explain
 
-    table = explain(args.directory)
+    table = explain(args.directory, args.baseline)
     path = write_explain(args.directory, table)
     print(explain_text(table))
     print(f"written: {path}")

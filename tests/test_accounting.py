@@ -195,6 +195,13 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
     assert f"{row['mean'].item():.2f} [{row.p05.item():.2f},{row.p95.item():.2f}]" in proc.stdout
     icor = table[(table.variant == "short_plan") & (table.indicator == "icor")]
     assert len(icor) == 1 and np.isfinite(icor["mean"]).all()
+    proc = cli("explain", str(tiny_batch), "--baseline", "short_baseline")
+    table = pd.read_csv(tiny_batch / "explain.csv")
+    assert proc.returncode == 0 and table.variant.iloc[0] == "short_baseline"
+    assert (table[table.variant == "short_baseline"].diff_mean == 0).all()
+    assert (table[table.variant == "short_plan"].diff_mean != 0).any()
+    proc = cli("explain", str(tiny_batch), "--baseline", "nope")
+    assert proc.returncode == 2 and "unknown variant 'nope'" in proc.stderr
 
 
 def test_explain_rejects_a_directory_without_results(tmp_path):

@@ -5,8 +5,8 @@ of real GDP and of industrial value added over the horizon split into capital, l
 the change of aggregate firm productivity split into within-firm, between-firm, cross and net entry
 (Foster-Haltiwanger-Krizan; Melitz-Polanec in the CSV); net entry's share of it; and the ICOR (investment /
 change of GDP). Each is computed per replicate, then summarised across replicates by
-``sim.batch.compare.summarize`` (mean, 90% interval p05-p95, and the paired difference to the first variant
-with its 95% interval). Writes ``DIR/explain.csv``.
+``sim.batch.compare.summarize`` (mean, 90% interval p05-p95, and the paired difference to the baseline
+variant, by default the first, with its 95% interval). Writes ``DIR/explain.csv``.
 """
 
 from __future__ import annotations
@@ -93,12 +93,18 @@ def _derived(series: pd.Series, indicator: str, scope: str) -> pd.DataFrame:
     return series.rename("value").reset_index().assign(indicator=indicator, scope=scope)
 
 
-def explain(directory: str | Path) -> pd.DataFrame:
-    """The summary across replicates (``summarize`` columns, ``year`` holding the period) and a ``unit``."""
+def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
+    """The summary across replicates (``summarize`` columns, ``year`` holding the period) and a ``unit``;
+    differences are to ``baseline`` (default: the first variant), which comes first."""
     directory = Path(directory)
     values = replicate_values(load_accounts(directory))
     order = _variant_order(directory, values)
-    table = summarize(values, order[0])
+    baseline = baseline or order[0]
+    if baseline not in order:
+        raise ScenarioError(f"unknown variant '{baseline}'; variants: {', '.join(order)}", file="<command line>",
+                            key_path="--baseline")
+    order = [baseline, *(v for v in order if v != baseline)]
+    table = summarize(values, baseline)
     table["_v"] = table.variant.map({v: i for i, v in enumerate(order)})
     table = table.sort_values(["_v"], kind="stable").drop(columns="_v").reset_index(drop=True)
     table.insert(3, "unit", table.indicator.map({"net_entry_share": "share", "icor": "ratio"}).fillna(PERCENT))
