@@ -5,6 +5,10 @@
 ``capital_100m_cny``; and, when the firm model provides them, district totals ``capital_stock_100m_cny``,
 ``employment_10k`` and ``fixed_asset_investment_100m_cny`` (0-d arrays, whole economy). ``year_snapshot``
 adds the year and the district's real GDP, and derives the district columns the firm model leaves out.
+What the accounting needs of the firm model's version: real values (2022 prices); ``firm_id`` unique within a
+year and the same firm's id in every year (rows of the firm table are); capital and employment as year
+averages, or over the part of the year the firm produced (year-end stocks make entrants, exiters and growing
+firms look unproductive and invent between-firm and net-entry terms: docs/validation.md §4).
 
 STAND-IN until the firm model provides capital and employment (issue 11, items 1-6): today firms have only a
 capacity (output at productivity 1, 亿元/yr) and productivity multipliers, so, with the capacity in use over
