@@ -34,10 +34,6 @@ import numpy as np
 # Perspectives 22(1):45-66, NBER WP 12943: Y = A K^0.4 (LH)^0.6; read in a copy of the authors' slides, [V2]).
 CAPITAL_SHARE = 0.40
 
-FHK_COMPONENTS = ("within", "between", "cross", "entry", "exit", "net_entry")
-MP_COMPONENTS = ("survivors_within", "survivors_covariance", "entry", "exit", "net_entry")
-ACCOUNTING_COMPONENTS = ("capital", "labour", "productivity")
-
 
 def growth_accounting(output: tuple[float, float], capital: tuple[float, float], labour: tuple[float, float],
                       capital_share: float = CAPITAL_SHARE) -> dict[str, float]:
@@ -128,9 +124,3 @@ def fhk(ids0, p0, w0, ids1, p1, w1, match=None) -> dict[str, float]:
 def melitz_polanec(ids0, p0, w0, ids1, p1, w1, match=None) -> dict[str, float]:
     """Melitz-Polanec dynamic Olley-Pakes decomposition; arguments as for ``fhk``."""
     return decompose(p0, w0, p1, w1, match_firms(ids0, ids1) if match is None else match)[1]
-
-
-def icor(investment: np.ndarray, gdp_change: np.ndarray) -> float:
-    """Incremental capital-output ratio over a period: total investment / total change of GDP (real)."""
-    change = float(np.sum(gdp_change))
-    return float(np.sum(investment)) / change if change != 0 else float("nan")

@@ -35,7 +35,6 @@ import numpy as np
 
 # 2023 value added per worker, 亿元 per 万 persons (2023年新会区统计公报, xinhui_facts.md §4a)
 LABOUR_PRODUCTIVITY_2023 = {"primary": 72.09 / 4.07, "secondary": 511.27 / 16.72, "tertiary": 427.89 / 36.68}
-DISTRICT_COLUMNS = ("capital_stock_100m_cny", "employment_10k", "fixed_asset_investment_100m_cny")
 
 
 def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
