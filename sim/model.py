@@ -17,8 +17,8 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
-from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.collect import HEADLINE, make_collector
+from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
 
