@@ -122,6 +122,10 @@ def test_explorer_in_a_real_browser(server):
             landed = [float(re.search(r"investment landed ([\d,.]+)", text).group(1).replace(",", ""))
                       for text in (first, second)]
             assert landed[1] > landed[0]  # more projects signed, more investment landed in 2023
+
+            page.locator(".v-select", has_text="variant").click()  # another variant: sliders at its values
+            page.get_by_role("option", name="baseline").click()
+            assert "projects_per_year 75" in _status(page, r"^baseline: base year 2022")
             page.screenshot(path=str(log.parent / "explorer.png"))
         finally:
             browser.close()
