@@ -106,8 +106,12 @@ def test_explorer_in_a_real_browser(server):
             assert "base year 2022" in _status(page, "base year 2022")
             chart_before = _gdp_chart(page)
 
-            page.get_by_role("button", name="Step").click()
-            first = _status(page, r"year 2023")
+            step = page.get_by_role("button", name="Step", exact=True)  # Mesa's: one quarter
+            step.click()
+            assert "1 of 4 steps of 2023 run" in _status(page, "1 of 4 steps")
+            for _ in range(3):
+                step.click()
+            first = _status(page, r"year 2023 \|")  # the year closed
             assert "projects_per_year 110" in first
             assert _gdp_chart(page) != chart_before  # the chart drew the 2023 point
 
@@ -117,8 +121,8 @@ def test_explorer_in_a_real_browser(server):
             page.get_by_role("button", name="Reset").click()
             assert "projects_per_year 250" in _status(page, r"base year 2022.*projects_per_year 250")
 
-            page.get_by_role("button", name="Step").click()
-            second = _status(page, r"year 2023")
+            page.get_by_role("button", name="Simulate a year").click()
+            second = _status(page, r"year 2023 \|")
             landed = [float(re.search(r"investment landed ([\d,.]+)", text).group(1).replace(",", ""))
                       for text in (first, second)]
             assert landed[1] > landed[0]  # more projects signed, more investment landed in 2023

@@ -41,7 +41,6 @@ LEVERS = (
           0, 1, 0.05),
 )
 DEFAULT_SEED = 1
-STEPS_PER_CLICK = 4  # one Step click = one simulated year of quarterly steps
 
 
 def lever_value(definition, key: str):
@@ -87,9 +86,11 @@ def status_line(model) -> str:
     years, gdp = district_series(model, "gdp_100m_cny")
     levers = ", ".join(f"{lever.key.split('.')[-1]} {lever_value(model.definition, lever.key):g}" for lever in LEVERS)
     if not years:
-        return f"{model.definition.name}: base year 2022, no year simulated yet | levers: {levers}"
+        running = f" ({model.step_in_year} of {model.steps_per_year} steps of {model.year} run)" if model.step_in_year else ""
+        return f"{model.definition.name}: base year 2022, no year simulated yet{running} | levers: {levers}"
     _, landed = district_series(model, "investment_landed_100m_cny")
-    return (f"{model.definition.name}: year {years[-1]} | GDP {gdp[-1]:,.1f} 亿元 | investment landed "
+    running = f" ({model.year}: {model.step_in_year} of {model.steps_per_year} steps run)" if model.step_in_year else ""
+    return (f"{model.definition.name}: year {years[-1]}{running} | GDP {gdp[-1]:,.1f} 亿元 | investment landed "
             f"{landed[-1]:,.1f} 亿元 | levers: {levers}")
 
 

@@ -1,7 +1,8 @@
 """The explorer's page: SolaraViz over RegionModel with a variant selector, the levers, charts and a town map.
 
 Run ``xinhui-sim explore`` (or ``solara run sim/explore/app.py``). Choosing a variant rebuilds the model and
-sets the sliders to that variant's values; Reset rebuilds it with the sliders' values; Step simulates a year.
+sets the sliders to that variant's values; Reset rebuilds it with the sliders' values; Step simulates a quarter
+and "Simulate a year" the rest of the year.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update
 
 from sim import explore
 from sim.model import RegionModel
@@ -47,7 +49,7 @@ def town_chart(model):
     towns = [t.id for t in model.towns]
     ax.barh(towns, [values[t] for t in towns], color=[ZONE_COLOURS.get(model.zones[t.zone_index].id, "grey")
                                                        for t in model.towns])
-    year = model.year if model.records.rows["towns"] else 2022
+    year = model.records.rows["towns"][-1]["year"] if model.records.rows["towns"] else 2022
     ax.set(title=f"Town GDP, {year}", xlabel="GDP (亿元)", ylabel="town")
     ax.invert_yaxis()
     return solara.FigureMatplotlib(figure)
@@ -61,7 +63,7 @@ def village_chart(model):
         ax.plot(years, counts, marker=".", label=label)
     ax.set(title="Administrative villages by collective operating income", xlabel="year",
            ylabel="villages", xlim=(model.first_year - 0.5, model.last_year + 0.5))
-    ax.legend(title="income a year", fontsize=8, loc="upper left")
+    ax.legend(title="income a year", fontsize=8, loc="center left")
     return solara.FigureMatplotlib(figure)
 
 
@@ -77,7 +79,10 @@ def town_map(model):
                     textcoords="offset points")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), title="zone", fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
+    legend = ax.legend(unique.values(), unique.keys(), title="zone", fontsize=7, loc="upper left",
+                       bbox_to_anchor=(1.02, 1))
+    for handle in legend.legend_handles:
+        handle.set_sizes([40])  # one marker size in the legend, whatever the first town's GDP
     ax.set(title="Towns (area ~ GDP; positions approximate)", xlabel="longitude (°E)", ylabel="latitude (°N)")
     ax.set_aspect("equal")
     return solara.FigureMatplotlib(figure)
@@ -86,15 +91,27 @@ def town_map(model):
 COMPONENTS = [(gdp_chart, 0), (town_map, 0), (town_chart, 0), (village_chart, 0)]
 
 
+def simulate_year(model: solara.Reactive) -> None:
+    """Step the current model to the end of its year (Mesa's Step runs one quarter) and redraw."""
+    while model.value.running:
+        model.value.step()
+        if model.value.step_in_year == 0:
+            break
+    force_update()
+
+
 @solara.component
 def Page():
-    model = solara.use_memo(lambda: RegionModel(variant.value, rng=explore.DEFAULT_SEED), [variant.value])
+    # a reactive model, so that this page steps the model that SolaraViz's Reset last built
+    model = solara.use_memo(lambda: solara.reactive(RegionModel(variant.value, rng=explore.DEFAULT_SEED)),
+                            [variant.value])
     with solara.Sidebar():
         with solara.Card("Variant"):
             solara.Select("variant", values=shipped_variants(), value=variant)
-            solara.Text(model.definition.data.get("description", "") or "")  # Markdown would fetch KaTeX
-    SolaraViz(model, components=COMPONENTS, model_params=explore.model_params(model.definition),
-              name="xinhui-sim explorer", render_interval=explore.STEPS_PER_CLICK).key(f"viz-{variant.value}")
+            solara.Text(model.value.definition.data.get("description", "") or "")  # Markdown would fetch KaTeX
+            solara.Button("Simulate a year", color="primary", on_click=lambda: simulate_year(model))
+    SolaraViz(model, components=COMPONENTS, model_params=explore.model_params(model.value.definition),
+              name="xinhui-sim explorer").key(f"viz-{variant.value}")
 
 
 def _check_variants() -> None:
