@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from sim import explore
-from tests.helpers import ROOT, scenario
+from sim.model import RegionModel
+from tests.helpers import ROOT, SCENARIOS, scenario
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,9 +31,9 @@ def test_levers_start_at_the_variant_values():
     for name, key, value in (("plan", "investment.projects_per_year", 110.0),
                              ("baseline", "investment.projects_per_year", 75.0),
                              ("cluster_focus", "investment.steering_share", 0.8)):
-        params = explore.model_params(scenario(name))
-        assert params[key]["value"] == value, (name, key)
-        assert params["source"].endswith(f"{name}.yaml")
+        assert explore.lever_values(SCENARIOS / f"{name}.yaml")[key] == value, (name, key)
+    values = explore.lever_values(SCENARIOS / "cluster_focus.yaml")  # what Reset builds before a slider moves
+    assert RegionModel("cluster_focus", **values).definition.data == scenario("cluster_focus").data
     assert set(explore.TOWN_COORDINATES) == set(scenario("plan").region.town_ids)
     assert [t[0] for t in explore.gdp_targets()] == [2023, 2025, 2033]
 
@@ -130,6 +131,9 @@ def test_explorer_in_a_real_browser(server):
             page.locator(".v-select", has_text="variant").click()  # another variant: sliders at its values
             page.get_by_role("option", name="baseline").click()
             assert "projects_per_year 75" in _status(page, r"^baseline: base year 2022")
+            page.get_by_role("button", name="Reset").click()  # the sliders now hold baseline's values
+            page.get_by_role("button", name="Simulate a year").click()
+            assert "projects_per_year 75" in _status(page, r"^baseline: year 2023 \|")
             page.screenshot(path=str(log.parent / "explorer.png"))
         finally:
             browser.close()

@@ -51,14 +51,12 @@ def lever_value(definition, key: str):
     return value
 
 
-def model_params(definition) -> dict:
-    """SolaraViz ``model_params``: the variant (fixed), the seed and the levers, starting at the variant's values."""
-    params = {"source": definition.path,
-              "rng": {"type": "SliderInt", "value": DEFAULT_SEED, "label": "Seed", "min": 1, "max": 50, "step": 1}}
-    for lever in LEVERS:
-        params[lever.key] = {"type": "SliderFloat", "value": float(lever_value(definition, lever.key)),
-                             "label": lever.label, "min": lever.min, "max": lever.max, "step": lever.step}
-    return params
+def lever_values(path) -> dict[str, float]:
+    """The levers' values in the scenario file ``path`` (the sliders' starting values for that variant)."""
+    from sim.scenario import load_scenario
+
+    definition = load_scenario(path)
+    return {lever.key: float(lever_value(definition, lever.key)) for lever in LEVERS}
 
 
 def gdp_targets() -> list[tuple[int, float, str]]:

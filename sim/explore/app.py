@@ -17,7 +17,18 @@ from sim.model import RegionModel
 from sim.plotting import base as _fonts  # noqa: F401 (registers the shipped CJK font with matplotlib)
 from sim.scenario.sources import scenario_path, shipped_variants
 
+# the page's choices (Solara keeps module-level reactive values per browser session)
 variant = solara.reactive("plan")
+seed = solara.reactive(explore.DEFAULT_SEED)
+levers = solara.reactive(explore.lever_values(scenario_path("plan")))
+
+
+class ExplorerModel(RegionModel):
+    """RegionModel built from the page's choices: SolaraViz's Reset calls ``ExplorerModel(scenario=...)``."""
+
+    def __init__(self, **mesa_kwargs):
+        super().__init__(variant.value, rng=seed.value, **levers.value, **mesa_kwargs)
+
 
 ZONE_COLOURS = {"guifeng_huicheng": "#1b9e77", "yinzhouhu_east": "#d95f02", "tanjiang": "#7570b3",
                 "yinzhouhu_west": "#e7298a"}
@@ -100,18 +111,35 @@ def simulate_year(model: solara.Reactive) -> None:
     force_update()
 
 
+def choose_variant(name: str, model: solara.Reactive) -> None:
+    """Another variant: the sliders go to its values and the model is rebuilt."""
+    variant.set(name)
+    levers.set(explore.lever_values(scenario_path(name)))
+    model.set(ExplorerModel())
+
+
+@solara.component
+def LeverSliders():
+    for lever in explore.LEVERS:
+        solara.SliderFloat(lever.label, value=levers.value[lever.key], min=lever.min, max=lever.max, step=lever.step,
+                           on_value=lambda value, key=lever.key: levers.set({**levers.value, key: value}))
+    solara.SliderInt("Seed", value=seed.value, min=1, max=50, on_value=seed.set)
+    solara.Text("Reset builds the model with these values.")
+
+
 @solara.component
 def Page():
-    # a reactive model, so that this page steps the model that SolaraViz's Reset last built
-    model = solara.use_memo(lambda: solara.reactive(RegionModel(variant.value, rng=explore.DEFAULT_SEED)),
-                            [variant.value])
+    first = solara.use_memo(ExplorerModel, [])
+    model = solara.use_reactive(first)  # SolaraViz's Reset replaces its value, a variant choice too
     with solara.Sidebar():
         with solara.Card("Variant"):
-            solara.Select("variant", values=shipped_variants(), value=variant)
+            solara.Select("variant", values=shipped_variants(), value=variant.value,
+                          on_value=lambda name: choose_variant(name, model))
             solara.Text(model.value.definition.data.get("description", "") or "")  # Markdown would fetch KaTeX
             solara.Button("Simulate a year", color="primary", on_click=lambda: simulate_year(model))
-    SolaraViz(model, components=COMPONENTS, model_params=explore.model_params(model.value.definition),
-              name="xinhui-sim explorer").key(f"viz-{variant.value}")
+        with solara.Card("Levers"):
+            LeverSliders()
+    SolaraViz(model, components=COMPONENTS, name="xinhui-sim explorer")
 
 
 def _check_variants() -> None:
