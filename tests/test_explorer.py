@@ -116,7 +116,7 @@ def test_explorer_in_a_real_browser(server):
             assert "projects_per_year 110" in first
             assert _gdp_chart(page) != chart_before  # the chart drew the 2023 point
 
-            slider = page.locator(".v-input", has_text="Signed investment projects a year")
+            slider = page.locator(".v-input", has_text="Projects signed a year")
             slider.locator(".v-slider__thumb-container").focus()
             page.keyboard.press("End")  # to the slider's maximum, 250
             page.get_by_role("button", name="Reset").click()

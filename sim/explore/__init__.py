@@ -33,12 +33,10 @@ class Lever:
 
 
 LEVERS = (
-    Lever("investment.projects_per_year", "Signed investment projects a year", 0, 250, 5),
-    Lever("pairing.district_funds_10k_cny_per_village_year", "District pairing funds per paired village (万元/yr)",
-          0, 300, 10),
-    Lever("integration.revenue_share", "Revenue-sharing share of a handed-on firm's tax", 0, 0.5, 0.05),
-    Lever("investment.steering_share", "Share of focus-sector projects steered to parks (needs focus sectors)",
-          0, 1, 0.05),
+    Lever("investment.projects_per_year", "Projects signed a year", 0, 250, 5),
+    Lever("pairing.district_funds_10k_cny_per_village_year", "Pairing funds a village (万元/yr)", 0, 300, 10),
+    Lever("integration.revenue_share", "Revenue-sharing share", 0, 0.5, 0.05),
+    Lever("investment.steering_share", "Steering share (focus sectors)", 0, 1, 0.05),
 )
 DEFAULT_SEED = 1
 

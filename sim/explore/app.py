@@ -122,8 +122,9 @@ def choose_variant(name: str, model: solara.Reactive) -> None:
 def LeverSliders():
     for lever in explore.LEVERS:
         solara.SliderFloat(lever.label, value=levers.value[lever.key], min=lever.min, max=lever.max, step=lever.step,
-                           on_value=lambda value, key=lever.key: levers.set({**levers.value, key: value}))
-    solara.SliderInt("Seed", value=seed.value, min=1, max=50, on_value=seed.set)
+                           on_value=lambda value, key=lever.key: levers.set({**levers.value, key: value}),
+                           thumb_label="always")
+    solara.SliderInt("Seed", value=seed.value, min=1, max=50, on_value=seed.set, thumb_label="always")
     solara.Text("Reset builds the model with these values.")
 
 
