@@ -121,10 +121,10 @@ def choose_variant(name: str, model: solara.Reactive) -> None:
 @solara.component
 def LeverSliders():
     for lever in explore.LEVERS:
-        solara.SliderFloat(lever.label, value=levers.value[lever.key], min=lever.min, max=lever.max, step=lever.step,
-                           on_value=lambda value, key=lever.key: levers.set({**levers.value, key: value}),
-                           thumb_label="always")
-    solara.SliderInt("Seed", value=seed.value, min=1, max=50, on_value=seed.set, thumb_label="always")
+        value = levers.value[lever.key]
+        solara.SliderFloat(f"{lever.label}: {value:g}", value=value, min=lever.min, max=lever.max, step=lever.step,
+                           on_value=lambda new, key=lever.key: levers.set({**levers.value, key: new}))
+    solara.SliderInt(f"Seed: {seed.value}", value=seed.value, min=1, max=50, on_value=seed.set)
     solara.Text("Reset builds the model with these values.")
 
 
