@@ -9,7 +9,7 @@
 What is measured (scenario ``scenarios/plan.yaml``, seed 1, 44 quarterly steps 2023-2033):
 
 1. The default run (scale 1), in this process after one untimed warm-up run: loading the scenario, building
-   the model (``RegionModel(scenario, seed)``), stepping it (``model.run()``) and writing the tables (the part
+   the model (``RegionModel.from_scenario(scenario, seed)``), stepping it (``model.run()``) and writing the tables (the part
    of ``sim.results.run_and_write`` after the run: ``records.tables()``, manifest, ``write_run`` into a
    temporary directory). ``run_and_write`` end to end is timed as a cross-check.
 2. Scaling: each repetition at each scale runs in a fresh subprocess (``--child SCALE``) that reports build
@@ -83,7 +83,7 @@ def child(scale: float, seed: int) -> None:
         kernels.compiled()
         kernels_s = time.perf_counter() - tk
     t0 = time.perf_counter()
-    model = RegionModel(scenario, seed)
+    model = RegionModel.from_scenario(scenario, seed)
     t1 = time.perf_counter()
     firms0 = int(model.firms.alive.sum())
     live: list[int] = []
@@ -128,7 +128,7 @@ def default_run(reps: int) -> dict[str, list[float]]:
             t0 = time.perf_counter()
             scenario = load_scenario(SCENARIO)
             t1 = time.perf_counter()
-            model = RegionModel(scenario, SEED)
+            model = RegionModel.from_scenario(scenario, SEED)
             t2 = time.perf_counter()
             records = model.run()
             t3 = time.perf_counter()
@@ -250,7 +250,7 @@ def profile(scale: float, top: int) -> None:
     scenario = load_scenario(SCENARIO, overrides={"scale": scale})
     profiler = cProfile.Profile()
     profiler.enable()
-    RegionModel(scenario, SEED).run()
+    RegionModel.from_scenario(scenario, SEED).run()
     profiler.disable()
     for key in ("cumulative", "tottime"):
         buf = io.StringIO()
@@ -282,7 +282,7 @@ def phases(scale: float) -> None:
 
     model_module.START_OF_YEAR = tuple(timed(f, name(f)) for f in model_module.START_OF_YEAR)
     model_module.EVERY_STEP = tuple(timed(f, name(f)) for f in model_module.EVERY_STEP)
-    model = model_module.RegionModel(load_scenario(SCENARIO, overrides={"scale": scale}), SEED)
+    model = model_module.RegionModel.from_scenario(load_scenario(SCENARIO, overrides={"scale": scale}), SEED)
     model.close_year = timed(model.close_year, "close_year (accounts, villages, fiscal, records)")
     t0 = time.perf_counter()
     model.run()

@@ -1,4 +1,4 @@
-"""Command line: ``xinhui-sim run|check|schema|batch|compare|explain|...``. Thin: parses, calls the library, prints.
+"""Command line: ``xinhui-sim run|check|batch|compare|explain|explore|...``. Thin: parses, calls the library, prints.
 
 Bad input (any ScenarioError) prints one line naming file, line and key path and exits with status 2,
 before anything is written.
@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     _validation_parsers(sub)
     _report_parser(sub)
     _explain_parser(sub)
+    _explore_parser(sub)
     return parser
 
 
@@ -40,6 +41,13 @@ def _explain_parser(sub) -> None:
     explain.add_argument("directory", type=Path, help="a run directory (xinhui-sim run) or a batch directory")
     explain.add_argument("--baseline", default=None, help="variant the CSV's paired differences are to, listed "
                          "first (default: the first)")
+
+
+def _explore_parser(sub) -> None:
+    explore = sub.add_parser("explore", help="start the interactive explorer (Mesa SolaraViz) in the browser")
+    explore.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    explore.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    explore.add_argument("--open", action="store_true", help="open a browser tab")
 
 
 def _report_parser(sub) -> None:
@@ -102,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command == "explore":
+            return _explore(args)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -113,6 +123,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 1
+
+
+def _explore(args) -> int:
+    from sim.explore import serve
+
+    if not 0 < args.port < 65536:
+        raise ScenarioError(f"--port must be 1-65535, got {args.port}", file="<command line>", key_path="--port")
+    serve(args.host, args.port, args.open)  # replaces this process with the server
+    return 0
 
 
 def _run(args) -> int:

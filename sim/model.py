@@ -8,14 +8,19 @@ and firm phases; the last step closes the year (accounts, villages, fiscal, land
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
 
 import mesa
 import numpy as np
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
+from sim.collect import HEADLINE, make_collector
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
-from sim.scenario import Scenario, Section
+from sim.scenario import Scenario, Section, load_scenario
+from sim.scenario.sources import nest, scenario_path
 
 START_OF_YEAR = (integration.open_transport, clustering.open_new_parks, pairing.disburse, firm_dynamics.start_year,
                  villages.start_demonstrations)
@@ -26,12 +31,55 @@ EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investme
 STREAMS = ("build",)  # the initial state; the dynamics draw through sim.randomness
 
 
-class RegionModel(mesa.Model):
-    """Xinhui District under one scenario; ``run()`` simulates the horizon and returns the yearly records."""
+def _definition(source, mesa_scenario, overrides: dict) -> Scenario:
+    """The project's scenario: loaded from a path or variant name, or given, with ``overrides`` validated."""
+    if isinstance(mesa_scenario, Scenario):
+        raise TypeError("scenario= is Mesa's scenario; pass the project's scenario first: RegionModel(definition)")
+    if isinstance(source, Scenario):
+        return source.with_overrides(nest(overrides)) if overrides else source
+    return load_scenario(scenario_path(source), nest(overrides) if overrides else None)
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None,
-                 firm_panel: bool = False):
-        super().__init__(rng=np.random.default_rng(seed))
+
+def _generator(rng, seed, mesa_scenario) -> np.random.Generator:
+    """The model's generator, as Mesa 3.5 reads ``rng``/``seed`` (an int n gives default_rng(n)). Always a
+    Generator, so that Mesa draws its stdlib seed from it, as every run has done."""
+    if rng is not None and seed is not None:
+        raise ValueError("you have to pass either rng or seed, not both")
+    value = rng if rng is not None else seed
+    if value is None and mesa_scenario is not None:
+        value = mesa_scenario.rng
+    return value if isinstance(value, np.random.Generator) else np.random.default_rng(value)
+
+
+class RegionModel(mesa.Model):
+    """Xinhui District under one scenario; ``run()`` simulates the horizon and returns the yearly records.
+
+    ``RegionModel("plan", rng=1, **{"investment.projects_per_year": 130})``: a shipped variant name or a
+    scenario file, keyword overrides of scenario keys (dotted names or nested dicts, validated like the YAML),
+    and the seed as Mesa takes it (``rng=`` or ``seed=``: an int gives ``numpy.random.default_rng(int)``, the
+    same as ``xinhui-sim run --seed``). ``scenario`` is Mesa's own (``mesa.experimental.scenarios``), kept as
+    ``model.scenario``; the project's resolved scenario is ``model.definition``. ``collect``: a DataCollector
+    of these district columns (True: sim.collect.HEADLINE), one row per year. A loaded scenario:
+    ``RegionModel.from_scenario(definition, seed=1)``.
+    """
+
+    def __init__(self, source: str | Path | Scenario = "plan", *, rng=None, seed=None, firm_panel: bool = False,
+                 collect: bool | Sequence[str] = True, scenario: MesaScenario | None = None, **overrides):
+        definition = _definition(source, scenario, overrides)
+        super().__init__(rng=_generator(rng, seed, scenario))
+        if scenario is not None:
+            self.scenario = scenario
+        if collect:
+            self.datacollector = make_collector(HEADLINE if collect is True else collect)
+        self._build(definition, firm_panel)
+
+    @classmethod
+    def from_scenario(cls, definition: Scenario, seed: int | np.random.SeedSequence | None = None,
+                      firm_panel: bool = False, collect: bool | Sequence[str] = False) -> RegionModel:
+        """The model of an already loaded scenario (the batch workers' and tests' way)."""
+        return cls(definition, seed=seed, firm_panel=firm_panel, collect=collect)
+
+    def _build(self, scenario: Scenario, firm_panel: bool) -> None:
         allocator.keep_freed_memory()  # large temporaries reused, not re-faulted every step (sim/allocator.py)
         # all randomness flows from the model's rng: a stream for the initial state and a key for the
         # dynamics, whose draws are fixed by (mechanism, step, firm) so variants share them (common random numbers)
@@ -257,6 +305,8 @@ class RegionModel(mesa.Model):
 
     # ---- time ---------------------------------------------------------------------------------------
     def step(self) -> None:
+        # the year this step belongs to; between steps, the year last simulated (2033 after the last step)
+        self.year = self.first_year + self.clock // self.steps_per_year
         if self.step_in_year == 0:
             self.year_stats = defaultdict(float)
             self.cluster_capacity_year = np.zeros((len(self.zones), len(self.sector_ids)))
@@ -268,8 +318,9 @@ class RegionModel(mesa.Model):
         self.clock += 1  # steps since the start of the first simulated year (negative in the warm-up)
         if self.step_in_year == self.steps_per_year - 1:
             self.close_year()
-            self.year, self.step_in_year = self.year + 1, 0
-            self.running = self.year <= self.last_year
+            self.collect()
+            self.step_in_year = 0
+            self.running = self.year < self.last_year
         else:
             self.step_in_year += 1
 
@@ -338,6 +389,11 @@ class RegionModel(mesa.Model):
         va = output[handed] * self.sector_va_ratio[firms.sector[rows[handed]]]
         pairs = np.bincount(origins[handed].astype(np.int64) * n + towns[handed], weights=va, minlength=n * n)
         return {(self.town_ids[k // n], self.town_ids[k % n]): float(pairs[k]) for k in np.flatnonzero(pairs)}
+
+    def collect(self) -> None:
+        """The DataCollector's row of the year just closed, if the model has one."""
+        if hasattr(self, "datacollector"):
+            self.datacollector.collect(self)
 
     def run(self) -> indicators.Recorder:
         while self.running:

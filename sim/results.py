@@ -55,7 +55,7 @@ def run_tables(scenario, seed: int) -> dict[str, dict]:
     """Simulate ``scenario`` with ``seed``; return column dicts by table name."""
     from sim.model import RegionModel
 
-    return RegionModel(scenario, seed=seed).run().tables()
+    return RegionModel.from_scenario(scenario, seed=seed).run().tables()
 
 
 def replace_directory(out_dir: Path, fill) -> Path:

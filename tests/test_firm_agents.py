@@ -34,7 +34,7 @@ def _registry(model):
 
 
 def _model(seed=3):
-    return RegionModel(scenario("plan"), seed=seed)
+    return RegionModel.from_scenario(scenario("plan"), seed=seed)
 
 
 def _run(model, steps=STEPS, each_step=None):

@@ -45,7 +45,7 @@ def test_each_kernel_equals_its_numpy_version():
 def test_a_run_is_the_same_with_and_without_the_kernels(monkeypatch):
     def tables(min_rows):
         monkeypatch.setattr(kernels, "MIN_ROWS", min_rows)
-        return RegionModel(scenario("fragmented", {"scale": 2}), 4).run().tables()
+        return RegionModel.from_scenario(scenario("fragmented", {"scale": 2}), seed=4).run().tables()
 
     compiled, numpy_only = tables(0), tables(1 << 62)
     assert compiled.keys() == numpy_only.keys()

@@ -19,7 +19,7 @@ def firm_level_stats(scenario_file: str, seed: int) -> dict:
     from sim.model import RegionModel
     from sim.scenario import load_scenario
 
-    model = RegionModel(load_scenario(scenario_file), seed=seed, firm_panel=True)
+    model = RegionModel.from_scenario(load_scenario(scenario_file), seed=seed, firm_panel=True)
     panel = pd.DataFrame(model.run().tables()["firms"])
     panel = panel[panel.park != "xintai_cobuilt"]  # the co-built park is outside the district
     late = panel[panel.year >= LATE_YEARS_FROM]

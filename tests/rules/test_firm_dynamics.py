@@ -43,7 +43,7 @@ def _plan_model(seed=3):
     from sim.model import RegionModel
     from tests.helpers import scenario
 
-    return RegionModel(scenario("plan"), seed)
+    return RegionModel.from_scenario(scenario("plan"), seed)
 
 
 def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
