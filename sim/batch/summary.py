@@ -178,7 +178,8 @@ def number(value: float, unit: str, signed: bool = False, suffix: bool = True) -
         return "–"
     plus = "+" if signed and value > 0 else ""
     if unit in ("share", "share_per_year"):
-        text = f"{value * 100:.1f} pts" if signed else (f"{value:.1%}" if abs(value) < 0.1 else f"{value:.0%}")
+        whole = abs(value * 100 - round(value * 100)) < 0.05
+        text = f"{value * 100:.1f} pts" if signed else (f"{value:.0%}" if whole else f"{value:.1%}")
         return (plus + text).replace("-", "−")
     digits = 0 if abs(value) >= 100 or float(value).is_integer() or unit in COUNTS else 1
     tail = {"100m_cny": "亿", "mu": "亩"}.get(unit, "") if suffix else ""

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.batch.tables import markdown  # noqa: E402 (a pipe table without tabulate)
 from sim.validation.suite import NEW_PARK_TOWN, NEW_PARK_YEAR  # noqa: E402
 
 
@@ -130,7 +131,7 @@ Closures alone (without firms falling below 2000万): {_fmt(firm.above_scale_clo
 
 ## Disparity: Theil T of town GDP per head, last year, by variant
 
-{disparity.to_markdown(floatfmt='.4f') if hasattr(disparity, 'to_markdown') and _has_tabulate() else disparity.round(4).to_string()}
+{markdown(disparity.round(4).reset_index())}
 
 ## Figures
 
@@ -145,9 +146,3 @@ Closures alone (without firms falling below 2000万): {_fmt(firm.above_scale_clo
     return path
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
