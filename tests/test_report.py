@@ -374,3 +374,55 @@ def test_real_browser_loads_every_image_and_the_font(report, tmp_path):
     with Image.open(shot) as image:
         assert image.size == (1280, 2400)
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50, "a blank screenshot"
+
+
+def test_charts_stay_printable_for_a_sweep_of_50_points(batch):
+    """50 variants (the plan's rows copied under 50 names): no chart grows past a printable size, per-variant
+    charts draw at most PANEL_VARIANTS variants and say so, every figure legend is in 8
+    columns at most, and the page has no sentence listing the variants."""
+    from dataclasses import replace
+
+    from sim import plotting as xp
+    from sim.batch.compare import summarize
+    from sim.report.charts import PANEL_VARIANTS, chart_specs
+    from sim.report.page import summary_html
+    from sim.batch.summary import summarize_targets
+    from sim.results import load
+
+    results = load(batch)
+    names = [f"p{i:02d}" for i in range(50)]
+
+    def fan(frame):
+        plan = frame[frame.variant == "plan"]
+        return pd.concat([plan.assign(variant=v) for v in names], ignore_index=True)
+
+    many = replace(results, **{t: fan(getattr(results, t)) for t in ("district", "zones", "towns", "villages",
+                                                                        "clusters", "parks", "targets")})
+    from sim.batch.compare import HEADLINES
+
+    values = pd.concat([pd.DataFrame({"indicator": c, "scope": "district", "year": y, "variant": many.district.variant,
+                                      "replicate": many.district.replicate, "value": many.district[c]})
+                        [many.district.year == y] for t, c, ys in HEADLINES if t == "district" for y in ys])
+    indicators = summarize(values, "p00")
+    indicators.insert(3, "baseline", "p00")
+    targets = many.targets[many.targets.met.notna()].assign(met=lambda f: f.met.astype(float))
+    probabilities = targets.groupby(["target", "part", "year", "variant"], sort=False).met.agg(
+        probability_met="mean", n="count").reset_index()
+    for _, key, _, caption, make in chart_specs(many, indicators, probabilities):
+        fig = make()
+        try:
+            width, height = fig.get_size_inches()
+            assert width <= 24 and height <= 36, f"{key}: {width:.0f} x {height:.0f} in"
+            for legend in fig.legends:
+                assert legend._ncols <= 8, key
+            for ax in fig.axes:
+                assert len([label for label in ax.get_legend_handles_labels()[1] if label in names]) <= \
+                    max(PANEL_VARIANTS, 0) or key in ("target_probabilities", "headline_differences"), key
+            if key not in ("target_probabilities", "headline_differences", "town_map"):
+                assert f"first {PANEL_VARIANTS} of 50 variants" in caption, key
+        finally:
+            xp.close(fig)
+    testable = many.targets[many.targets.met.notna()].assign(met=lambda f: f.met.astype(bool),
+                                                             part=lambda f: f.part.fillna(""))
+    page = summary_html(summarize_targets(testable, "p00", names), "zh", xp.region_names())
+    assert "p49" not in page.split("</table>")[0].split("<tbody>")[0]  # the headline names no variant list
