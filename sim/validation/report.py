@@ -121,7 +121,7 @@ def write_report(out: Path, table: pd.DataFrame, extras: dict, reps: int, seed: 
 
 Made {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} by `xinhui-sim validate`: {reps} replicates per
 variant (master seed {seed}); firm-level checks on {firm_reps} replicates of `plan` (pipeline: `baseline`).
-Target ranges come from `../shared/domain/literature.md` §6 and the base-year data; none is loosened to pass.
+Target ranges come from `docs/sources/literature.md` §6 and the base-year data; none is loosened to pass.
 
 **{passed} of {len(table)} checks pass.** Failing: {', '.join(failed) if failed else 'none'}.
 
