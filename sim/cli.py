@@ -7,6 +7,7 @@ before anything is written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
@@ -97,10 +98,33 @@ def _say(text: str) -> None:
         print(text)
 
 
-def _setup_logging(level: int) -> None:
-    """Progress and notes (INFO) on stderr as plain lines; ``-q`` keeps warnings only, ``-v`` adds debug lines."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr, force=True)
-    logging.getLogger("sim").setLevel(level)  # other libraries (fontTools, dask) stay at warnings
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a line is logged (tests and notebooks swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+@contextlib.contextmanager
+def _logging(level: int):
+    """The package's progress and notes (INFO) on stderr as plain lines while a command runs; ``-q`` keeps
+    warnings only, ``-v`` adds debug lines. Only the ``sim`` loggers are configured, and restored afterwards
+    (``main`` is also called in-process); other libraries (fontTools, dask) keep their own."""
+    logger = logging.getLogger("sim")
+    handler, before = _StderrHandler(), logger.level
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
 
 
 def _report_parser(sub) -> None:
@@ -149,7 +173,11 @@ def _batch_parsers(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _setup_logging(getattr(args, "log_level", logging.INFO))
+    with _logging(getattr(args, "log_level", logging.INFO)):
+        return _dispatch(args, argv)
+
+
+def _dispatch(args, argv: list[str] | None) -> int:
     try:
         if args.command == "run":
             return _run(args)

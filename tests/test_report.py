@@ -384,9 +384,9 @@ def test_charts_stay_printable_for_a_sweep_of_50_points(batch):
 
     from sim import plotting as xp
     from sim.batch.compare import summarize
+    from sim.batch.summary import summarize_targets
     from sim.report.charts import PANEL_VARIANTS, chart_specs
     from sim.report.page import summary_html
-    from sim.batch.summary import summarize_targets
     from sim.results import load
 
     results = load(batch)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-
 PNG_DPI = 200
 PANEL_VARIANTS = 6  # most variants drawn in a per-variant chart
 ALL_VARIANT_CHARTS = {"target_probabilities", "headline_differences", "town_map"}
