@@ -78,8 +78,8 @@ def park_output(parks: pd.DataFrame, names: dict | None = None, order: list[str]
                 ax.plot(med.index, med[(variant, park)], LINESTYLES[k % len(LINESTYLES)], color=colors[variant],
                         linewidth=1.4, label=variant)
         ax.set_title(name(names, "parks", park), fontsize=9)
-        ax.set_xlabel("year")
-        ax.set_ylabel("output (亿元)")
+    fig.supxlabel("year")
+    fig.supylabel("gross output of the park's firms (亿元)")
     if len(order) > 1:
         bottom_legend(fig, axes[0], fontsize=8)
     fig.suptitle("Industrial output by park (median across replicates)")
