@@ -228,7 +228,8 @@ def _has_units(label: str) -> bool:
     return bool(re.search(r"\(.+\)", label))
 
 
-def test_every_chart_has_title_axis_labels_units_and_legend(batch):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_has_title_axis_labels_units_and_legend(batch, lang):
     from matplotlib import pyplot as plt
 
     from sim import plotting as xp
@@ -238,7 +239,7 @@ def test_every_chart_has_title_axis_labels_units_and_legend(batch):
 
     results = load(batch)
     indicators, targets = compare(batch, "plan")
-    specs = chart_specs(results, indicators, targets, morris_table())
+    specs = chart_specs(results, indicators, targets, morris_table(), lang=lang)
     assert len(specs) == 17
     for _, key, _, _, make in specs:
         fig = make()
@@ -259,6 +260,10 @@ def test_every_chart_has_title_axis_labels_units_and_legend(batch):
             assert any(_has_units(label) for label in labels), f"{key}: no axis label with a unit: {labels}"
             if len(series) > 1:
                 assert fig.legends or any(ax.get_legend() for ax in axes), f"{key}: {len(series)} series, no legend"
+            if lang == "zh":
+                title = re.sub(r"plan|fragmented|Morris", "", suptitle or axes[0].get_title())  # names stay
+                assert re.search(r"[\u4e00-\u9fff]", title) and not re.search(r"[a-z]{4}", title), f"{key}: {title}"
+                assert not any(label == "year" for label in labels), key
         finally:
             xp.close(fig)
     assert not plt.get_fignums()

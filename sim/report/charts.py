@@ -148,10 +148,23 @@ def _localised(spec: tuple, lang: str, shown: int, total: int) -> tuple:
     section, key, title, caption, make = spec
     if lang == "zh" and key in ZH:
         section, title, caption = ZH[key]
+    if lang == "zh":
+        make = _in_chinese(make)
     if shown < total and key not in ALL_VARIANT_CHARTS:
         caption += (f" 图中只画出前{shown}个方案 (共{total}个; 全部见表格和CSV)。" if lang == "zh" else
                     f" Only the first {shown} of {total} variants are drawn (all are in the tables and CSVs).")
     return section, key, title, caption, make
+
+
+def _in_chinese(make):
+    from sim.report.translate import translate_figure
+
+    def draw():
+        fig = make()
+        translate_figure(fig)
+        return fig
+
+    return draw
 
 
 def build_charts(results, indicators: pd.DataFrame, targets: pd.DataFrame, sensitivity: pd.DataFrame | None = None,
