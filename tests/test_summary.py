@@ -26,14 +26,15 @@ def gdp(variant: str, values, target="gdp_2033", threshold=3300.0, year=2033):
 
 
 def test_gap_median_range_and_probability_follow_the_values():
-    rows = gdp("plan", [1800, 1900, 2000, 3400]) + gdp("base", [1700, 1800, 1900, 2000])
-    summary = S.summarize_targets(frame(rows), "plan", ["plan", "base"])
+    rows = gdp("plan", [1800, 1900, 2000, 3400]) + gdp("base[x=1]", [1700, 1800, 1900, 2000])
+    summary = S.summarize_targets(frame(rows), "plan", ["plan", "base[x=1]"])
     row = summary.rows.iloc[0]
     assert row["median"] == 1950 and row["gap"] == 1950 - 3300
     assert row["gap_pct"] == pytest.approx((1950 - 3300) / 3300)
     assert row["p05"] == pytest.approx(np.quantile([1800, 1900, 2000, 3400], 0.05))
     assert row["p_met"] == 0.25 and row["n"] == 4 and row["status"] == "uncertain"
-    assert (row["mover"], row["move"]) == ("base", pytest.approx(np.mean([-100, -100, -100, -1400])))
+    assert (row["mover"], row["move"]) == ("base[x=1]", pytest.approx(np.mean([-100, -100, -100, -1400])))
+    assert "base[x=1] −425亿" in S.console(summary)  # a sweep point's name is printed, not read as markup
     cells = S.cells(row)
     assert cells[1] == "3,300亿" and cells[2] == "1,950亿 (1,815–3,190)" and cells[3] == "−1,350亿 (−41%)"
     # the model changes: the summary follows

@@ -265,6 +265,7 @@ def console(summary: Summary, names: dict | None = None, width: int = 160) -> st
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     uniform = summary.rows.n.nunique() == 1
@@ -272,9 +273,11 @@ def console(summary: Summary, names: dict | None = None, width: int = 160) -> st
         head = f"{head}, n={summary.replicates}" if head == "P(met)" and uniform else head
         table.add_column(head, justify="right" if i in (1, 2, 3, 4) else "left", no_wrap=True)
     for _, row in summary.rows.iterrows():
-        table.add_row(*cells(row, "en", names, show_n=not uniform))
-    term = Console(width=width, record=True, file=_Null(), color_system=None, soft_wrap=False)
-    term.print(headline(summary, "en", names), soft_wrap=False, width=min(width, 120))
+        table.add_row(*map(Text, cells(row, "en", names, show_n=not uniform)))  # Text: "[...]" in a sweep
+        # point's name is not rich markup
+    needed = Console(width=1000, file=_Null()).measure(table).maximum  # long sweep-point names: wider, never cut
+    term = Console(width=max(width, needed), record=True, file=_Null(), color_system=None, soft_wrap=False)
+    term.print(Text(headline(summary, "en", names)), soft_wrap=False, width=min(width, 120))
     term.print(table)
     return term.export_text().rstrip()
 
