@@ -100,3 +100,12 @@ def translate_figure(fig) -> None:
             new = to_chinese(value)
             if new != value:
                 text.set_text(new)
+    for ax in fig.axes:  # tick labels set as a list are redrawn from the axis' formatter: set them anew
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_ticklabels()
+            labels = [t.get_text() for t in ticks]
+            translated = [to_chinese(label) for label in labels]
+            if translated != labels:
+                first = ticks[0]
+                axis.set_ticks(axis.get_ticklocs(), translated, fontsize=first.get_fontsize(),
+                               rotation=first.get_rotation(), ha=first.get_ha())
