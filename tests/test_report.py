@@ -431,3 +431,15 @@ def test_charts_stay_printable_for_a_sweep_of_50_points(batch):
                                                              part=lambda f: f.part.fillna(""))
     page = summary_html(summarize_targets(testable, "p00", names), "zh", xp.region_names())
     assert "p49" not in page.split("</table>")[0].split("<tbody>")[0]  # the headline names no variant list
+
+
+def test_browser_tests_fail_in_ci_and_skip_elsewhere_without_chromium(monkeypatch, tmp_path):
+    import tests.test_report as this
+
+    monkeypatch.setattr(this, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="missing in CI"):
+        this._chromium_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        this._chromium_or_skip()
