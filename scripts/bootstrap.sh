@@ -18,7 +18,10 @@ fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v -i "warning" || true
+  # quiet: pip's and setuptools' notices go to a log, shown only when the install fails
+  if ! .venv/bin/python -m pip install -q -e ".[dev]" >.venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log >&2; echo "install failed; full log: .venv/install.log" >&2; exit 1
+  fi
   .venv/bin/python -c "import sim, mesa, pyarrow" 
   rm -f .venv/.installed-*
   touch "$stamp"

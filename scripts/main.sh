@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The main job of the README: validate the shipped scenario variants, run them as one small batch
-# (every variant x REPS replicates with common random numbers) into runs/main, and compare them with the plan.
+# (every variant x REPS replicates with common random numbers) into runs/main, write the report, and end with
+# the executive summary of the plan targets (xinhui-sim compare). Quiet: the install, the checks and the
+# batch print nothing unless something fails; the full tables are in runs/main (compare.md, summary.md, CSVs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-.venv/bin/xinhui-sim check scenarios/*.yaml
+sim=.venv/bin/xinhui-sim
+"$sim" -q check scenarios/*.yaml
 rm -rf runs/main  # a fresh batch: a scenario edited since the last one would not resume into the old one
-.venv/bin/xinhui-sim batch scenarios/*.yaml --reps "${REPS:-4}" --seed "${SEED:-1}" --out runs/main
-.venv/bin/xinhui-sim compare runs/main --baseline plan
-.venv/bin/xinhui-sim explain runs/main --baseline plan
-.venv/bin/xinhui-sim report runs/main --baseline plan
+"$sim" -q batch scenarios/*.yaml --reps "${REPS:-4}" --seed "${SEED:-1}" --out runs/main --no-progress
+"$sim" -q report runs/main --baseline plan
+"$sim" -q explain runs/main --baseline plan >/dev/null  # runs/main/explain.csv: growth by channel
+"$sim" compare runs/main --baseline plan

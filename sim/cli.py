@@ -7,6 +7,8 @@ before anything is written.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
 import time
 from pathlib import Path
@@ -14,10 +16,14 @@ from pathlib import Path
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
+_log = logging.getLogger("sim.cli")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xinhui-sim", description="Xinhui 百千万工程 agent-based simulation")
+    parser = argparse.ArgumentParser(prog="xinhui-sim", description="Xinhui 百千万工程 agent-based simulation",
+                                     formatter_class=HelpFormatter, epilog=EXAMPLES["xinhui-sim"])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _verbosity(parser, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one scenario with one seed and write its tables")
     run.add_argument("scenario", type=Path)
@@ -32,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     _report_parser(sub)
     _explain_parser(sub)
     _explore_parser(sub)
+    for name, command in sub.choices.items():  # every command: defaults in --help, examples, -v/-q
+        command.formatter_class = HelpFormatter
+        command.epilog = EXAMPLES.get(name)
+        _verbosity(command, argparse.SUPPRESS)
+        for action in command._actions:  # an option without help text still shows its default
+            if action.help is None and action.option_strings and action.default not in (None, False):
+                action.help = "(default: %(default)s)"
     return parser
 
 
@@ -50,9 +63,93 @@ def _explore_parser(sub) -> None:
     explore.add_argument("--open", action="store_true", help="open a browser tab")
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Shows each option's default (unless its help already states one, or it has none) and keeps the examples'
+    line breaks."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS) or action.required:
+            return text
+        return super()._get_help_string(action)
+
+
+EXAMPLES = {
+    "xinhui-sim": "examples:\n  xinhui-sim run scenarios/plan.yaml --out runs/plan\n"
+                  "  xinhui-sim batch scenarios/*.yaml --reps 8 --out runs/main\n"
+                  "  xinhui-sim compare runs/main --baseline plan\n  xinhui-sim report runs/main\n"
+                  "  xinhui-sim <command> --help   (options of one command)",
+    "run": "example:\n  xinhui-sim run scenarios/plan.yaml --seed 3 --out runs/plan_s3",
+    "check": "example:\n  xinhui-sim check scenarios/*.yaml",
+    "schema": "example:\n  xinhui-sim schema > docs/scenarios.md",
+    "batch": "examples:\n  xinhui-sim batch scenarios/*.yaml --reps 8 --out runs/main\n"
+             "  xinhui-sim batch scenarios/plan.yaml --reps 20 --workers 2 --out runs/plan20   (run again to resume)",
+    "compare": "examples:\n  xinhui-sim compare runs/main --baseline plan\n"
+               "  xinhui-sim compare runs/main --full   (also print the full indicator and target tables)",
+    "report": "examples:\n  xinhui-sim report runs/main\n  xinhui-sim report runs/main --lang en --baseline baseline",
+    "explain": "example:\n  xinhui-sim explain runs/main --baseline plan   (also writes runs/main/explain.csv)",
+    "explore": "example:\n  xinhui-sim explore --open   (then http://127.0.0.1:8765 in a browser)",
+    "validate": "example:\n  xinhui-sim validate --reps 20 --out runs/validation",
+    "sensitivity": "examples:\n  xinhui-sim sensitivity --method morris --n 10 --out runs/main/sensitivity\n"
+                   "  xinhui-sim sensitivity --method sobol --n 256 --reps 2",
+}
+
+
+def _verbosity(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("-v", "--verbose", action="store_const", const=logging.DEBUG, dest="log_level",
+                        default=default, help="more detail (debug log lines)")
+    parser.add_argument("-q", "--quiet", action="store_const", const=logging.WARNING, dest="log_level",
+                        default=default, help="only warnings, errors and the command's main result")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xinhui-sim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _say(text: str) -> None:
+    """A command's progress or confirmation line on stdout, unless ``-q``."""
+    if _log.isEnabledFor(logging.INFO):
+        print(text)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a line is logged (tests and notebooks swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+@contextlib.contextmanager
+def _logging(level: int):
+    """The package's progress and notes (INFO) on stderr as plain lines while a command runs; ``-q`` keeps
+    warnings only, ``-v`` adds debug lines. Only the ``sim`` loggers are configured, and restored afterwards
+    (``main`` is also called in-process); other libraries (fontTools, dask) keep their own."""
+    logger = logging.getLogger("sim")
+    handler, before = _StderrHandler(), logger.level
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
+
+
 def _report_parser(sub) -> None:
     report = sub.add_parser("report", help="write DIR/report/report.html (self-contained) and PNG charts of a batch")
     report.add_argument("directory", type=Path)
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page")
     report.add_argument("--baseline", default=None, help="variant to compare against (default: plan if present, "
                         "else the first)")
 
@@ -89,10 +186,17 @@ def _batch_parsers(sub) -> None:
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
+    compare.add_argument("--full", action="store_true", help="also print the full indicator and target tables "
+                         "(they are always written to compare.md and the CSVs)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    with _logging(getattr(args, "log_level", logging.INFO)):
+        return _dispatch(args, argv)
+
+
+def _dispatch(args, argv: list[str] | None) -> int:
     try:
         if args.command == "run":
             return _run(args)
@@ -161,7 +265,7 @@ def _check(args) -> int:
     for path in args.scenarios:
         variants, name, _ = load_variants(path)  # a sweep file: the sweep and every point too
         points = f", sweep of {len(variants)} points" if variants[0].point is not None else ""
-        print(f"ok: {path} ({name}{points})")
+        _say(f"ok: {path} ({name}{points})")
     return 0
 
 
@@ -175,8 +279,9 @@ def _batch(args, argv: list[str] | None) -> int:
         raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
-    summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=not args.no_progress)
-    print(summary.line())
+    progress = not args.no_progress and _log.isEnabledFor(logging.INFO)
+    summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=progress)
+    (print if summary.failed else _say)(summary.line())
     for run_id, error in summary.errors:
         print(f"failed: {run_id}: {error}")
     if summary.failed:
@@ -214,9 +319,9 @@ def _sensitivity(args) -> int:
 def _report(args) -> int:
     from sim.report import write_report
 
-    path = write_report(args.directory, args.baseline)
-    pngs = sorted(path.parent.glob("*.png"))
-    print(f"report: {path} ({len(pngs)} charts, also as PNG in {path.parent})")
+    path = write_report(args.directory, args.baseline, lang=args.lang)
+    charts = sorted(path.parent.glob("*.svg"))
+    _say(f"report: {path} ({len(charts)} charts, also as SVG and 200 dpi PNG in {path.parent})")
     return 0
 
 
@@ -231,18 +336,29 @@ def _explain(args) -> int:
 
 
 def _compare(args) -> int:
+    from sim.batch import summary as executive
     from sim.batch.compare import SHOWN, compare, write_compare
     from sim.batch.tables import target_view, text
+    from sim.plotting import region_names
 
     indicators, targets = compare(args.directory, args.baseline)
     paths = write_compare(args.directory, indicators, targets)
     baseline = indicators.baseline.iloc[0] if len(indicators) else ""
-    print(f"Headline indicators: mean and 90% interval across replicates; diff = paired difference to "
-          f"{baseline} with 95% interval\n")
-    print(text(indicators[SHOWN]))
-    print("\nProbability of meeting each plan target (share of replicates)\n")
-    print(text(target_view(targets)))
-    print(f"\nwritten: {', '.join(str(p) for p in paths)}")
+    if args.full:
+        print(f"Headline indicators: mean and 90% interval across replicates; diff = paired difference to "
+              f"{baseline} with 95% interval\n")
+        print(text(indicators[SHOWN]))
+        print("\nProbability of meeting each plan target (share of replicates)\n")
+        print(text(target_view(targets)) + "\n")
+    order = list(dict.fromkeys(indicators.variant)) if len(indicators) else None
+    summary = executive.summary_of_batch(args.directory, baseline, order)
+    names = region_names()
+    paths.append(executive.write_summary(args.directory, summary, names))
+    print(executive.console(summary, names))
+    report = args.directory / "report" / "report.html"
+    print(f"\nP(met) moves in steps of 1/{summary.replicates}. Full tables: "
+          f"{', '.join(str(p) for p in paths)}{'' if args.full else ' (or --full)'}"
+          + (f"; report: {report}" if report.is_file() else ""))
     return 0
 
 

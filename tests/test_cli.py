@@ -140,3 +140,17 @@ def test_console_script_is_installed():
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"ok: {PLAN} (plan)"
+
+
+def test_version_help_defaults_examples_and_quiet():
+    proc = cli("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"xinhui-sim {metadata.version('xinhui-sim')}"
+    batch = cli("batch", "--help").stdout
+    assert "(default 1)" in batch and "(default: process)" in batch and "examples:" in batch
+    assert "xinhui-sim batch scenarios/*.yaml --reps 8 --out runs/main" in batch
+    validate = cli("validate", "--help").stdout
+    assert "(default: 2023)" in validate and "(default: runs/validation)" in validate
+    assert "--lang {zh,en}" in cli("report", "--help").stdout and "(default: zh)" in cli("report", "--help").stdout
+    assert "-q, --quiet" in cli("check", "--help").stdout
+    assert cli("-q", "check", str(PLAN)).stdout == "" and cli("check", str(PLAN), "-q").stdout == ""
+    assert cli("check", str(PLAN)).stdout.strip() == f"ok: {PLAN} (plan)"

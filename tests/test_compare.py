@@ -108,8 +108,25 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def test_cli_prints_the_table_and_writes_csv_and_markdown(batch):
+def test_cli_prints_the_executive_summary_only_and_writes_summary_md(batch):
+    from sim.batch.summary import SUMMARY_FILE
+
     proc = cli("compare", str(batch), "--baseline", "plan")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) <= 40, proc.stdout
+    assert lines[0].startswith("Out of reach under every variant") and "GDP 2033 −" in proc.stdout
+    assert not any(line.startswith("gdp_100m_cny") for line in lines), "the full table is printed without --full"
+    table = [line for line in lines if line.startswith(("GDP 2033", "GDP 2025", "Towns fiscal"))]
+    assert len(table) == 3
+    summary = (batch / SUMMARY_FILE).read_text(encoding="utf-8")
+    assert summary.startswith("# Executive summary of batch (variant plan, 8 replicates)")
+    assert "| target | plan | median (90% range) | gap | P(met) | moves it most | status |" in summary
+    assert lines[-1].startswith("P(met) moves in steps of 1/8") and SUMMARY_FILE in lines[-1]
+
+
+def test_cli_full_prints_the_table_and_writes_csv_and_markdown(batch):
+    proc = cli("compare", str(batch), "--baseline", "plan", "--full")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("indicator"))

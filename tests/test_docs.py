@@ -63,3 +63,19 @@ def test_every_output_column_is_documented(table):
 def test_no_documented_column_is_stale(table):
     stale = sorted(_documented_columns(table) - set(_short_run()[table]))
     assert not stale, f"docs/outputs.md documents {table} columns that a run no longer writes: {stale}"
+
+
+def test_sources_are_cited_inside_the_repository():
+    """No doc, scenario or module points to ../shared/domain (which a user of the repository does not have);
+    the cited notes are shipped in docs/sources/."""
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files", "docs", "sim", "scenarios", "README.md", "analysis"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        if name.startswith("docs/sources/") or not name.endswith((".md", ".py", ".yaml", ".ipynb")):
+            continue
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "shared/domain" not in text, f"{name} cites shared/domain"
+    for name in ("xinhui_facts.md", "literature.md", "towns.yaml", "plan_targets.yaml", "README.md"):
+        assert (ROOT / "docs" / "sources" / name).is_file(), name

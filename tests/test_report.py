@@ -1,14 +1,16 @@
 """``xinhui-sim report DIR`` on a small batch (2 variants x 3 replicates, shared with tests/test_notebooks.py):
-one self-contained UTF-8 HTML file whose every <img> is an embedded PNG, the same PNGs in DIR/report/, the
-target probabilities in plain words, Chinese names that render (the embedded font covers every character;
+one self-contained UTF-8 HTML file whose every <img> is an embedded SVG, the same SVGs and 200 dpi PNGs in
+DIR/report/, the executive summary in Chinese as the first table, Chinese names that render (the embedded font covers every character;
 matplotlib reports no missing glyph), every chart with a title, labelled axes with units and a legend where
 it has several series; bad input exits 2 with one line. With Chromium installed, a real headless browser
-loads the page and finds every image and the font (skipped, with the reason, when it is not installed)."""
+loads the page, finds every image and the font, and the summary table inside the first 1300 x 900 screen
+(skipped, with the reason, when it is not installed, except in CI, where the test fails instead)."""
 
 from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -115,30 +117,35 @@ def _is_png(data: bytes) -> tuple[int, int]:
         return image.size
 
 
-def test_report_writes_one_html_and_the_pngs(report):
+def test_report_writes_one_html_and_the_charts_as_svg_and_200_dpi_png(report):
     proc, html_path, _ = report
     assert html_path.is_file()
     assert str(html_path) in proc.stdout
     pngs = sorted(html_path.parent.glob("*.png"))
-    assert len(pngs) == 16  # 15 charts and the sensitivity ranking
+    svgs = sorted(html_path.parent.glob("*.svg"))
+    assert len(pngs) == len(svgs) == 17  # the map, 15 charts and the sensitivity ranking
+    assert [p.stem for p in pngs] == [p.stem for p in svgs]
     for png in pngs:
         width, height = _is_png(png.read_bytes())
-        assert width > 300 and height > 200, png.name
+        assert width > 1000 and height > 600, png.name
+        from PIL import Image
+
+        with Image.open(png) as image:
+            assert round(image.info["dpi"][0]) == 200, png.name
     assert not list(html_path.parent.parent.glob(".report.*")), "a temporary report directory was left behind"
 
 
-def test_every_image_is_an_embedded_png_that_decodes(report):
+def test_every_image_is_an_embedded_svg_identical_to_the_file(report):
     _, html_path, raw = report
     page = _page(raw)
     assert page.images, "the report has no images"
-    files = {p.read_bytes() for p in html_path.parent.glob("*.png")}
+    files = {p.read_bytes() for p in html_path.parent.glob("*.svg")}
     for img in page.images:
         src = img.get("src", "")
-        assert src.startswith("data:image/png;base64,"), src[:60]
+        assert src.startswith("data:image/svg+xml;base64,"), src[:60]
         data = base64.b64decode(src.split(",", 1)[1], validate=True)
-        assert data, "empty data: URI"
-        _is_png(data)
-        assert data in files, "the embedded image differs from the PNG file beside the HTML"
+        assert data.lstrip().startswith(b"<?xml") and b"<svg" in data[:2000]
+        assert data in files, "the embedded image differs from the SVG file beside the HTML"
         assert img.get("alt"), "an image without alt text"
     assert len(page.images) == len(files)
     assert not re.search(rb"<img[^>]+src=\"(?!data:)", raw), "an image that is not embedded"
@@ -173,15 +180,36 @@ def test_no_chart_misses_a_glyph(report):
     assert "Glyph" not in proc.stderr, proc.stderr
 
 
-def test_targets_in_plain_words(report):
+def test_first_table_is_the_executive_summary_in_chinese(batch, report):
+    from sim.batch.summary import HEADERS, STATUS, summary_of_batch
+
     _, _, raw = report
     text = raw.decode("utf-8")
-    assert re.search(r"Under plan, GDP reaches 1,300亿 in 2025 in \d+% of 3 replicates; under fragmented in \d+%",
-                     text)
-    assert re.search(r"Under plan, GDP reaches 3,300亿 in 2033 in \d+% of 3 replicates", text)
-    assert re.search(r"Under plan, 规上工业总产值 of 圭峰会城 reaches 600亿 in 2025 in \d+% of 3 replicates", text)
-    assert re.search(r"100 or more firms start a technical upgrade in every year 2023–2033 in \d+% of 3", text)
-    assert "the plan gives no number" in text
+    first = re.search(r"<table[^>]*>(.*?)</table>", text, re.S)
+    assert 'class="summary"' in first.group(0)
+    for header in HEADERS["zh"]:
+        assert f"<th>{header}</th>" in first.group(1), header
+    summary = summary_of_batch(batch, "plan", ["plan", "fragmented"])
+    rows = re.findall(r"<tr class=\"(\w+)\">", first.group(1))
+    assert rows == list(summary.rows.status)  # one row per target and part, in the order of the summary
+    gdp = summary.rows[summary.rows.target == "gdp_2033"].iloc[0]
+    assert f"{gdp['median']:,.0f}亿" in first.group(1)  # the model's value, not a hard-coded one
+    assert STATUS[gdp.status][0] in first.group(1)
+    assert '<html lang="zh-CN">' in text and "如何理解不确定性" in text and "以1/3 = 33%为步长" in text
+
+
+def test_english_report_and_variant_descriptions(batch, tmp_path):
+    import yaml
+
+    copy = tmp_path / "batch"
+    shutil.copytree(batch, copy)
+    proc = cli("report", str(copy), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    text = (copy / "report" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "Executive summary" in text and "How to read the uncertainty" in text
+    for variant in ("plan", "fragmented"):
+        description = yaml.safe_load((SCENARIOS / f"{variant}.yaml").read_text(encoding="utf-8"))["description"]
+        assert description.split(" - ")[0].replace("&", "&amp;") in text, variant
 
 
 def test_target_statements_match_compare(batch):
@@ -200,7 +228,8 @@ def _has_units(label: str) -> bool:
     return bool(re.search(r"\(.+\)", label))
 
 
-def test_every_chart_has_title_axis_labels_units_and_legend(batch):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_chart_has_title_axis_labels_units_and_legend(batch, lang):
     from matplotlib import pyplot as plt
 
     from sim import plotting as xp
@@ -210,8 +239,8 @@ def test_every_chart_has_title_axis_labels_units_and_legend(batch):
 
     results = load(batch)
     indicators, targets = compare(batch, "plan")
-    specs = chart_specs(results, indicators, targets, morris_table())
-    assert len(specs) == 16
+    specs = chart_specs(results, indicators, targets, morris_table(), lang=lang)
+    assert len(specs) == 17
     for _, key, _, _, make in specs:
         fig = make()
         try:
@@ -231,6 +260,10 @@ def test_every_chart_has_title_axis_labels_units_and_legend(batch):
             assert any(_has_units(label) for label in labels), f"{key}: no axis label with a unit: {labels}"
             if len(series) > 1:
                 assert fig.legends or any(ax.get_legend() for ax in axes), f"{key}: {len(series)} series, no legend"
+            if lang == "zh":
+                title = re.sub(r"plan|fragmented|Morris", "", suptitle or axes[0].get_title())  # names stay
+                assert re.search(r"[\u4e00-\u9fff]", title) and not re.search(r"[a-z]{4}", title), f"{key}: {title}"
+                assert not any(label == "year" for label in labels), key
         finally:
             xp.close(fig)
     assert not plt.get_fignums()
@@ -270,15 +303,67 @@ def test_bad_input_exits_2_with_one_line(batch, tmp_path, args, message):
     assert sorted(p.name for p in batch.iterdir()) == before
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium); "
-                    "the HTML is still checked by the tests above")
+def test_the_map_shows_the_11_towns_and_4_zones_with_the_parks():
+    from sim import plotting as xp
+
+    places = xp.region_places()
+    assert len(places["towns"]) == 11 and len(places["zones"]) == 4 and len(places["parks"]) >= 12
+    fig = xp.town_map()
+    try:
+        ax = fig.axes[0]
+        towns = {a.get_gid() for a in ax.texts if (a.get_gid() or "").startswith("town:")}
+        assert towns == {f"town:{t['id']}" for t in places["towns"]}
+        shown = {a.get_text() for a in ax.texts}
+        assert {"会城街道", "大鳌镇", "崖门镇"} <= shown
+        zones = [label for label in ax.get_legend_handles_labels()[1] if "(zone)" in label]
+        assert len(zones) == 4 and "圭峰会城 (zone)" in zones
+        assert "°E" in ax.get_xlabel() and "°N" in ax.get_ylabel() and ax.get_title()
+    finally:
+        xp.close(fig)
+
+
+def _chromium_or_skip() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("/usr/bin/chromium is missing in CI (.ci/run installs it: apt-get install chromium)")
+    pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium); the HTML is still checked above")
+
+
+def _flags(tmp_path) -> list[str]:
+    return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}"]
+
+
+def test_first_screen_holds_the_summary_table_in_chinese(report, tmp_path):
+    from PIL import Image
+
+    _chromium_or_skip()
+    _, html_path, _ = report
+    url = html_path.resolve().as_uri()
+    dom = subprocess.run([str(CHROMIUM), *_flags(tmp_path), "--window-size=1300,900", "--virtual-time-budget=15000",
+                          "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    match = re.search(r'data-summary-bottom="(\d+)"', dom.stdout[:400])
+    assert match, (dom.stdout[:400], dom.stderr[-2000:])
+    assert 0 < int(match.group(1)) <= 900, f"the summary table ends at {match.group(1)} px, below the first screen"
+    assert "<th>达标概率</th>" in dom.stdout
+    shot = tmp_path / "first_screen.png"
+    subprocess.run([str(CHROMIUM), *_flags(tmp_path), f"--screenshot={shot}", "--window-size=1300,900", url],
+                   capture_output=True, timeout=120)
+    with Image.open(shot) as image:
+        assert image.size == (1300, 900)
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20) or []
+        assert len(colours) > 50, "a blank screenshot"
+        assert any(c == (251, 227, 225) for _, c in colours), "no row of the summary table on the first screen"
+
+
 def test_real_browser_loads_every_image_and_the_font(report, tmp_path):
     from PIL import Image
 
+    _chromium_or_skip()
     _, html_path, raw = report
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run",
-             f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}"]
+    flags = _flags(tmp_path)
     url = html_path.resolve().as_uri()
     dom = subprocess.run([str(CHROMIUM), *flags, "--virtual-time-budget=15000", "--dump-dom", url],
                          capture_output=True, text=True, timeout=120)
@@ -294,3 +379,67 @@ def test_real_browser_loads_every_image_and_the_font(report, tmp_path):
     with Image.open(shot) as image:
         assert image.size == (1280, 2400)
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50, "a blank screenshot"
+
+
+def test_charts_stay_printable_for_a_sweep_of_50_points(batch):
+    """50 variants (the plan's rows copied under 50 names): no chart grows past a printable size, per-variant
+    charts draw at most PANEL_VARIANTS variants and say so, every figure legend is in 8
+    columns at most, and the page has no sentence listing the variants."""
+    from dataclasses import replace
+
+    from sim import plotting as xp
+    from sim.batch.compare import summarize
+    from sim.batch.summary import summarize_targets
+    from sim.report.charts import PANEL_VARIANTS, chart_specs
+    from sim.report.page import summary_html
+    from sim.results import load
+
+    results = load(batch)
+    names = [f"p{i:02d}" for i in range(50)]
+
+    def fan(frame):
+        plan = frame[frame.variant == "plan"]
+        return pd.concat([plan.assign(variant=v) for v in names], ignore_index=True)
+
+    many = replace(results, **{t: fan(getattr(results, t)) for t in ("district", "zones", "towns", "villages",
+                                                                        "clusters", "parks", "targets")})
+    from sim.batch.compare import HEADLINES
+
+    values = pd.concat([pd.DataFrame({"indicator": c, "scope": "district", "year": y, "variant": many.district.variant,
+                                      "replicate": many.district.replicate, "value": many.district[c]})
+                        [many.district.year == y] for t, c, ys in HEADLINES if t == "district" for y in ys])
+    indicators = summarize(values, "p00")
+    indicators.insert(3, "baseline", "p00")
+    targets = many.targets[many.targets.met.notna()].assign(met=lambda f: f.met.astype(float))
+    probabilities = targets.groupby(["target", "part", "year", "variant"], sort=False).met.agg(
+        probability_met="mean", n="count").reset_index()
+    for _, key, _, caption, make in chart_specs(many, indicators, probabilities):
+        fig = make()
+        try:
+            width, height = fig.get_size_inches()
+            assert width <= 24 and height <= 36, f"{key}: {width:.0f} x {height:.0f} in"
+            for legend in fig.legends:
+                assert legend._ncols <= 8, key
+            for ax in fig.axes:
+                assert len([label for label in ax.get_legend_handles_labels()[1] if label in names]) <= \
+                    max(PANEL_VARIANTS, 0) or key in ("target_probabilities", "headline_differences"), key
+            if key not in ("target_probabilities", "headline_differences", "town_map"):
+                assert f"first {PANEL_VARIANTS} of 50 variants" in caption, key
+        finally:
+            xp.close(fig)
+    testable = many.targets[many.targets.met.notna()].assign(met=lambda f: f.met.astype(bool),
+                                                             part=lambda f: f.part.fillna(""))
+    page = summary_html(summarize_targets(testable, "p00", names), "zh", xp.region_names())
+    assert "p49" not in page.split("</table>")[0].split("<tbody>")[0]  # the headline names no variant list
+
+
+def test_browser_tests_fail_in_ci_and_skip_elsewhere_without_chromium(monkeypatch, tmp_path):
+    import tests.test_report as this
+
+    monkeypatch.setattr(this, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="missing in CI"):
+        this._chromium_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        this._chromium_or_skip()

@@ -6,8 +6,11 @@ and ``nohup``, where a redrawn bar would be noise.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
+
+log = logging.getLogger(__name__)
 
 
 class Progress:
@@ -34,7 +37,10 @@ class Progress:
             self.bar.set_postfix(failed=self.failed, refresh=False)
             self.bar.update(1)
         elif self._due():
-            print(self.line(), file=self.stream, flush=True)
+            if self.stream is sys.stderr:  # the default: through logging, so -q silences it
+                log.info(self.line())
+            else:
+                print(self.line(), file=self.stream, flush=True)
 
     def _due(self) -> bool:
         """A plain line at each further ``step`` of the total, at most every ``pause`` seconds, and at the end."""

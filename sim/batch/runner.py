@@ -8,6 +8,7 @@ tried again, nothing is duplicated.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -19,6 +20,8 @@ from sim.batch.progress import Progress
 from sim.batch.spec import RunSpec, Variant, load_all, plan_runs, replicate_seeds
 from sim.results import package_versions
 from sim.scenario.errors import ScenarioError
+
+log = logging.getLogger(__name__)
 
 FORMAT = "xinhui-sim batch 1"
 CLI = "<command line>"
@@ -89,6 +92,7 @@ def execute_plan(plan: BatchPlan, workers: int | None = None, executor: str = "p
         todo = [spec.as_dict() for spec in plan.specs if spec.run_id not in done]
         summary = BatchSummary(plan.out, len(plan.specs), skipped=len(plan.specs) - len(todo),
                                executor=pool.describe())
+        log.info("%s: %d runs to do, %d already done (%s)", plan.out, len(todo), summary.skipped, pool.describe())
         bar = Progress(len(todo), enabled=progress)
         try:
             for status in pool.statuses(todo, str(plan.out)):

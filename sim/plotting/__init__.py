@@ -22,6 +22,7 @@ from sim.plotting.district import (
            target_heatmap,
            target_rows,
 )
+from sim.plotting.maps import region_places, town_map
 from sim.plotting.places import (
            admin_villages,
            demo_villages,
@@ -33,7 +34,7 @@ from sim.plotting.places import (
            zone_lines,
 )
 
-__all__ = [*base.__all__, "admin_villages", "demo_villages", "gdp_fan", "indicator_label", "paired_differences",
+__all__ = [*base.__all__, "admin_villages", "demo_villages", "gdp_fan", "indicator_label", "paired_differences", "region_places", "town_map",
            "park_land", "park_output", "sector_output", "sector_structure", "sensitivity_csv", "sensitivity_method",
            "sensitivity_ranking", "target_heatmap", "target_rows", "theil", "thousand_billion", "town_bars",
            "village_income_distribution", "village_share_chart", "village_shares", "zone_lines"]

@@ -201,6 +201,7 @@ def _zone_order(names: dict, present) -> list[str]:
 
 
 LINESTYLES = ("-", "--", "-.", ":")
+LEGEND_COLUMNS = 6
 
 
 def _variant_lines(ax, frame: pd.DataFrame, column: str, order: list[str], colors: dict, outer: bool = True):
@@ -233,7 +234,7 @@ def variant_panels(frame: pd.DataFrame, panels, order: list[str] | None, *, ylab
 def bottom_legend(fig: Figure, ax, most: int | None = None, **kwargs) -> None:
     """A figure legend below the panels with the entries of ``ax``, in one row (at most ``most`` columns)."""
     handles, labels = ax.get_legend_handles_labels()
-    kwargs.setdefault("ncols", min(len(labels), most or len(labels)))
+    kwargs.setdefault("ncols", max(1, min(len(labels), most or LEGEND_COLUMNS)))  # rows, not one endless line
     fig.legend(handles, labels, loc="outside lower center", **kwargs)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.plotting.base import (
+    LINESTYLES,
     _grid,
     as_batch,
     bottom_legend,
@@ -16,6 +17,7 @@ from sim.plotting.base import (
     plt,
     replicates,
     unit_of,
+    variant_colors,
     variant_panels,
 )
 
@@ -60,22 +62,26 @@ def thousand_billion(district: pd.DataFrame, order: list[str] | None = None) -> 
 
 
 def park_output(parks: pd.DataFrame, names: dict | None = None, order: list[str] | None = None) -> Figure:
-    """Gross output of each industrial park over time, median across replicates, one panel per variant."""
+    """Gross output of each industrial park over time: one small panel per park (so 13 parks stay apart), one
+    line per variant (median across replicates), the variants' legend below the panels."""
     parks = as_batch(parks)
     order = order or list(dict.fromkeys(parks.variant))
     column = "industrial_output_100m_cny"
     park_order = list(dict.fromkeys(parks.park))
-    cmap = plt.get_cmap("tab20")
-    fig, axes = _grid(len(order))
-    for ax, variant in zip(axes, order):
-        med = parks[parks.variant == variant].groupby(["year", "park"])[column].median().unstack("park")
-        for k, park in enumerate(park_order):
-            if park in med:
-                ax.plot(med.index, med[park], color=cmap(k % 20), linewidth=1.5, label=name(names, "parks", park))
-        ax.set_title(variant)
-        ax.set_xlabel("year")
-        ax.set_ylabel("gross output (亿元)")
-    bottom_legend(fig, axes[0], most=4, fontsize=8)
+    colors = variant_colors(order)
+    med = parks[parks.variant.isin(order)].groupby(["year", "variant", "park"])[column].median()
+    med = med.unstack(["variant", "park"])
+    fig, axes = _grid(len(park_order), ncols=4, width=3.4, height=2.4, sharey=False)
+    for ax, park in zip(axes, park_order):
+        for k, variant in enumerate(order):
+            if (variant, park) in med:
+                ax.plot(med.index, med[(variant, park)], LINESTYLES[k % len(LINESTYLES)], color=colors[variant],
+                        linewidth=1.4, label=variant)
+        ax.set_title(name(names, "parks", park), fontsize=9)
+    fig.supxlabel("year")
+    fig.supylabel("gross output of the park's firms (亿元)")
+    if len(order) > 1:
+        bottom_legend(fig, axes[0], fontsize=8)
     fig.suptitle("Industrial output by park (median across replicates)")
     return fig
 

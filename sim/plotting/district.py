@@ -96,6 +96,10 @@ def indicator_label(indicator: str, scope: str, year, names: dict | None = None)
     return f"{label}{where}, {year}"
 
 
+MANY_VARIANTS = 12  # more variants than this (a sweep): the charts below switch to a compact layout
+MANY_PANELS = 8
+
+
 def paired_differences(indicators: pd.DataFrame, names: dict | None = None, ncols: int = 4) -> Figure:
     """Forest plot of ``sim.batch.compare`` indicators: paired difference to the baseline with its 95% interval."""
     baseline = indicators.baseline.iloc[0]
@@ -103,7 +107,11 @@ def paired_differences(indicators: pd.DataFrame, names: dict | None = None, ncol
     keys = list(dict.fromkeys(zip(indicators.indicator, indicators.scope, indicators.year)))
     order = list(dict.fromkeys(others.variant))
     colors = variant_colors([baseline, *order])
-    fig, axes = _grid(max(len(keys), 1), ncols=ncols, width=3.9, height=0.45 * max(len(order), 1) + 1.5,
+    many = len(order) > MANY_VARIANTS  # a sweep: thinner rows and the first indicators only, so the chart stays printable
+    if many:
+        keys = keys[:MANY_PANELS]
+    row = 0.16 if many else 0.45
+    fig, axes = _grid(max(len(keys), 1), ncols=ncols, width=3.9, height=row * max(len(order), 1) + 1.5,
                       sharex=False, sharey=True)
     for ax, (indicator, scope, year) in zip(axes, keys):
         part = others[(others.indicator == indicator) & (others.scope == scope) & (others.year == year)]
@@ -116,7 +124,7 @@ def paired_differences(indicators: pd.DataFrame, names: dict | None = None, ncol
                         fmt="o", color=colors[variant], capsize=3)
         ax.axvline(0, color="0.3", linewidth=1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        ax.set_yticks(y, order)
+        ax.set_yticks(y, order, fontsize=6 if many else None)
         ax.set_ylim(-0.6, len(order) - 0.4)
         ax.set_title(indicator_label(indicator, scope, year, names), fontsize=9.5)
         ax.set_xlabel(f"Δ vs {baseline} ({unit_of(indicator)})", fontsize=9)
@@ -143,13 +151,16 @@ def target_heatmap(targets: pd.DataFrame, names: dict | None = None, order: list
     wide = targets.set_index([*keys, "variant"]).probability_met.unstack("variant")
     wide = wide.reindex(pd.MultiIndex.from_frame(targets[keys].drop_duplicates()))[order]
     labels = target_rows(targets, names)
-    fig, ax = plt.subplots(figsize=(3.2 + 1.25 * len(order), 1.6 + 0.26 * len(wide)), layout="constrained")
+    many = len(order) > MANY_VARIANTS  # a sweep: narrow columns without numbers in the cells
+    column = max(0.22, 12 / len(order)) if many else 1.25
+    fig, ax = plt.subplots(figsize=(3.2 + column * len(order), 1.6 + 0.26 * len(wide)), layout="constrained")
     image = ax.imshow(wide.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=0, vmax=1)
     for (i, j), value in np.ndenumerate(wide.to_numpy(dtype=float)):
-        if not np.isnan(value):
+        if not np.isnan(value) and not many:
             ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7.5,
                     color="black" if 0.2 < value < 0.85 else "white")
-    ax.set_xticks(range(len(order)), order, rotation=30, ha="right")
+    ax.set_xticks(range(len(order)), order, rotation=90 if many else 30, ha="center" if many else "right",
+                  fontsize=6 if many else None)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.grid(False)
     ax.set_xlabel("variant")

@@ -3,7 +3,7 @@
 Defaults describe the trends before the plan (scenarios/baseline.yaml sets nothing else); scenarios/plan.yaml
 switches the plan's policies on. This is the single source of truth: the loader validates against it, ``xinhui-sim schema`` prints it and
 ``docs/scenarios.md`` is generated from it (a test fails if the two drift).
-Sources are short references to ``../shared/domain/`` (facts = xinhui_facts.md, lit = literature.md with its
+Sources are short references to ``docs/sources/`` (facts = xinhui_facts.md, lit = literature.md with its
 row label, plan = plan_targets.yaml); "estimate:" marks a number without a source, with its reasoning.
 """
 

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.batch.tables import markdown  # noqa: E402 (a pipe table without tabulate)
 from sim.validation.suite import NEW_PARK_TOWN, NEW_PARK_YEAR  # noqa: E402
 
 
@@ -120,7 +121,7 @@ def write_report(out: Path, table: pd.DataFrame, extras: dict, reps: int, seed: 
 
 Made {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} by `xinhui-sim validate`: {reps} replicates per
 variant (master seed {seed}); firm-level checks on {firm_reps} replicates of `plan` (pipeline: `baseline`).
-Target ranges come from `../shared/domain/literature.md` §6 and the base-year data; none is loosened to pass.
+Target ranges come from `docs/sources/literature.md` §6 and the base-year data; none is loosened to pass.
 
 **{passed} of {len(table)} checks pass.** Failing: {', '.join(failed) if failed else 'none'}.
 
@@ -130,7 +131,7 @@ Closures alone (without firms falling below 2000万): {_fmt(firm.above_scale_clo
 
 ## Disparity: Theil T of town GDP per head, last year, by variant
 
-{disparity.to_markdown(floatfmt='.4f') if hasattr(disparity, 'to_markdown') and _has_tabulate() else disparity.round(4).to_string()}
+{markdown(disparity.round(4).reset_index())}
 
 ## Figures
 
@@ -145,9 +146,3 @@ Closures alone (without firms falling below 2000万): {_fmt(firm.above_scale_clo
     return path
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True

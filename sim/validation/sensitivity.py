@@ -10,6 +10,7 @@ plausible bands around the plan's values.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,10 @@ from sim.batch.runner import run_batch
 from sim.results import load
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+# Below this Sobol base sample the indices are mostly noise: Saltelli et al. (2010, Comput. Phys. Commun. 181)
+# use N of 500-1000, SALib's examples 1024; a power of 2 as the Sobol sequence needs.
+SOBOL_MIN_N = 512
+log = logging.getLogger(__name__)
 
 # parameter path: (low, high, why this range)
 PARAMETERS = {
@@ -99,6 +104,9 @@ def sensitivity(out: Path, method: str = "morris", n: int | None = None, reps: i
                 workers: int | None = None, progress: bool = True) -> pd.DataFrame:
     out = Path(out)
     n = n or (10 if method == "morris" else 64)
+    if method == "sobol" and n < SOBOL_MIN_N:
+        log.warning("warning: Sobol indices from a base sample of --n %d are dominated by sampling error (their "
+                    "confidence intervals are about as wide as the indices); use --n %d or more", n, SOBOL_MIN_N)
     path = sweep_file(out / "scenarios", method, n, seed)
     run_batch([str(path)], reps, seed, out / "ensemble", workers=workers, progress=progress)
     table = analyse(method, point_means(load(out / "ensemble")), n, seed)

@@ -5,6 +5,7 @@ summarise the firm panels in worker processes, evaluate every check and write ``
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -17,6 +18,8 @@ from sim.results import load
 from sim.validation import checks
 from sim.validation.firm_level import firm_level_stats
 from sim.validation.growth_checks import growth_accounting_checks
+
+log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -64,9 +67,11 @@ def validate(out: Path, reps: int = 50, seed: int = 2023, workers: int | None = 
     """Run everything and write the report; return the checks as a DataFrame."""
     out = Path(out)
     paths = write_variants(out / "scenarios")
+    log.info("validation: %d variants x %d replicates -> %s", len(paths), reps, out / "ensemble")
     run_batch([str(p) for p in paths], reps, seed, out / "ensemble", workers=workers, progress=progress)
     results = load(out / "ensemble")
     seeds = replicate_seeds(seed, firm_reps or min(reps, 20))
+    log.info("validation: firm-level checks on %d replicates", len(seeds))
     firm = firm_level_ensemble(str(SCENARIOS / "plan.yaml"), seeds, workers)
     pipeline = firm_level_ensemble(str(SCENARIOS / "baseline.yaml"), seeds, workers)
     table, extras = evaluate(results, firm, pipeline)
