@@ -30,7 +30,22 @@ def _parser() -> argparse.ArgumentParser:
     _batch_parsers(sub)
     _validation_parsers(sub)
     _report_parser(sub)
+    _calibrate_parser(sub)
     return parser
+
+
+def _calibrate_parser(sub) -> None:
+    cal = sub.add_parser("calibrate", help="ABC-SMC calibration of scenario parameters to observed figures "
+                         "(docs/calibration.md)")
+    cal.add_argument("config", type=Path, help="calibration file (e.g. calibration/xinhui.yaml)")
+    cal.add_argument("--out", type=Path, required=True, help="output directory (new or empty)")
+    cal.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    cal.add_argument("--executor", choices=("process", "dask"), default="process")
+    cal.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://HOST:PORT)")
+    cal.add_argument("--budget", type=int, default=None, help="simulations of the sampler at most (default: "
+                     "the config's method.budget)")
+    cal.add_argument("--holdout-from", type=int, default=None, help="calibrate on targets before YEAR and "
+                     "report the forecast of the others")
 
 
 def _report_parser(sub) -> None:
@@ -91,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sensitivity(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "calibrate":
+            return _calibrate(args, argv)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -138,11 +155,7 @@ def _check(args) -> int:
 def _batch(args, argv: list[str] | None) -> int:
     from sim.batch.runner import execute_plan, plan_batch
 
-    if args.workers is not None and args.workers < 1:
-        raise ScenarioError(f"--workers must be >= 1, got {args.workers}", file="<command line>",
-                            key_path="--workers")
-    if args.scheduler and args.executor != "dask":
-        raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
+    _check_workers(args)
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
     summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=not args.no_progress)
@@ -152,6 +165,24 @@ def _batch(args, argv: list[str] | None) -> int:
     if summary.failed:
         print(f"{summary.failed} runs failed (see the runs table); re-run the same command to retry them")
     return 1 if summary.failed else 0
+
+
+def _calibrate(args, argv: list[str] | None) -> int:
+    from sim.calibration.run import calibrate, prepare
+
+    _check_workers(args)
+    config = prepare(args.config, args.out, args.budget, args.holdout_from)
+    calibrate(config, args.out, args.workers, args.executor, args.scheduler,
+              ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)])
+    return 0
+
+
+def _check_workers(args) -> None:
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers must be >= 1, got {args.workers}", file="<command line>",
+                            key_path="--workers")
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
 
 
 def _validate(args) -> int:

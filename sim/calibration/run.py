@@ -1,0 +1,86 @@
+"""``xinhui-sim calibrate``: validate everything, run ABC-SMC through an executor, check the posterior, report.
+
+Everything that can be wrong with the input (the config, the scenario, the outputs the targets name, --out)
+is checked before anything is written; DIR must be new or empty.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sim.calibration.abc import Generation, Result, abc_smc
+from sim.calibration.config import CLI, CalibrationConfig, check_columns, load_config
+from sim.calibration.report import predictive_frame, write_outputs
+from sim.calibration.simulate import Simulator, probe_columns, run_seed
+from sim.results import package_versions
+from sim.scenario.errors import ScenarioError
+
+
+def prepare(config_path: Path, out: Path, budget: int | None = None, holdout_from: int | None = None
+            ) -> CalibrationConfig:
+    """The validated config; raises ScenarioError (nothing written) on any bad input."""
+    config = load_config(config_path, budget, holdout_from)
+    for path in (out, *out.parents):
+        if path.exists() and not path.is_dir():
+            raise ScenarioError(f"{path} exists and is not a directory", file=CLI, key_path="--out")
+    if out.is_dir() and any(out.iterdir()):
+        raise ScenarioError(f"{out} is not empty; choose a new or empty --out", file=CLI, key_path="--out")
+    check_columns(config, probe_columns(config))
+    return config
+
+
+def calibrate(config: CalibrationConfig, out: Path, workers: int | None = None, executor: str = "process",
+              scheduler: str | None = None, command: list[str] | None = None, log=sys.stderr) -> Result:
+    """Run the calibration of a prepared config into ``out``; return the sampler's result."""
+    start = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    with Simulator(config, out, executor, workers, scheduler) as sim:
+        print(f"calibrating {len(config.priors)} parameters on {len(config.fitted)} targets "
+              f"({len(config.targets) - len(config.fitted)} held out, {len(config.skipped)} skipped); budget "
+              f"{config.method.budget} simulations; {sim.describe()}", file=log)
+        result = abc_smc(config, sim.run, _progress(config, start, log))
+        if not result.generations:
+            raise RuntimeError("no generation completed")
+        values = predictive_values(config, result.final, sim)
+        described = sim.describe()
+    seconds = time.perf_counter() - start
+    manifest = {"format": "xinhui-sim calibration 1", "config_file": config.file, "config_text": config.text,
+                "scenario_file": config.scenario.path, "seed": config.seed, "method": vars(config.method),
+                "holdout": [t.name for t in config.targets if t.heldout], "simulations": result.simulations,
+                "predictive_simulations": config.method.predictive, "seconds": round(seconds, 1),
+                "stopped": result.stopped, "executor": described, "command": command or [],
+                "versions": package_versions()}
+    write_outputs(out, config, result, predictive_frame(config, values), manifest)
+    print(f"{result.simulations} + {config.method.predictive} simulations in {seconds:.0f} s; {result.stopped}; "
+          f"report: {out / 'calibration.md'}", file=log)
+    return result
+
+
+def predictive_values(config: CalibrationConfig, final: Generation, sim: Simulator) -> np.ndarray:
+    """Fresh simulations of posterior draws, plus observation noise on the targets that are not bounds."""
+    n = config.method.predictive
+    if n == 0:
+        return final.values  # the accepted particles' own simulations (narrower: they passed the tolerance)
+    rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(2,)))
+    draws = rng.choice(len(final.weights), size=n, p=final.weights)
+    values = sim.run(final.thetas[draws], [run_seed(config.seed, 3, i) for i in range(n)], "predictive")
+    noise = rng.normal(size=values.shape) * np.array([t.error for t in config.targets])
+    plain = np.array([t.bound == "none" for t in config.targets])
+    return values + noise * plain
+
+
+def _progress(config: CalibrationConfig, start: float, log):
+    def report(gen: Generation, used: int) -> None:
+        elapsed = time.perf_counter() - start
+        left = config.method.budget - used
+        eta = elapsed / used * left if used else 0.0
+        print(f"generation {gen.index}: epsilon {gen.epsilon:.3g}, accepted {len(gen.weights)} of "
+              f"{gen.simulations} ({gen.acceptance:.0%}), ESS {gen.ess:.0f}; {used} simulations in {elapsed:.0f} s, "
+              f"budget left {left} (at most {eta:.0f} s more)", file=log, flush=True)
+
+    return report
+
