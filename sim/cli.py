@@ -84,6 +84,8 @@ def _batch_parsers(sub) -> None:
     batch.add_argument("--executor", choices=("process", "dask"), default="process")
     batch.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://HOST:PORT)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    batch.add_argument("--posterior", default=None, help="calibration directory or posterior.parquet: replicate r "
+                       "of every variant uses posterior draw r (parameter uncertainty, paired across variants)")
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
@@ -158,6 +160,9 @@ def _batch(args, argv: list[str] | None) -> int:
     _check_workers(args)
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
+    from sim.calibration.posterior import attach_posterior
+
+    attach_posterior(plan, args.posterior, args.seed)
     summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=not args.no_progress)
     print(summary.line())
     for run_id, error in summary.errors:
@@ -229,12 +234,27 @@ def _compare(args) -> int:
     paths = write_compare(args.directory, indicators, targets)
     baseline = indicators.baseline.iloc[0] if len(indicators) else ""
     print(f"Headline indicators: mean and 90% interval across replicates; diff = paired difference to "
-          f"{baseline} with 95% interval\n")
+          f"{baseline} with 95% interval")
+    print(_uncertainty_note(args.directory) + "\n")
     print(text(indicators[SHOWN]))
     print("\nProbability of meeting each plan target (share of replicates)\n")
     print(text(target_view(targets)))
     print(f"\nwritten: {', '.join(str(p) for p in paths)}")
     return 0
+
+
+def _uncertainty_note(directory: Path) -> str:
+    """Whether the intervals include parameter uncertainty (a batch run with --posterior) or only noise."""
+    import json
+
+    try:
+        posterior = json.loads((directory / "batch.json").read_text(encoding="utf-8")).get("posterior")
+    except (OSError, ValueError):
+        posterior = None
+    if posterior is None:
+        return "(replicates differ by random seed only: the intervals leave out parameter uncertainty)"
+    return (f"(each replicate also draws its parameters from the posterior {posterior['file']}: the intervals "
+            f"include the uncertainty of {len(posterior['parameters'])} calibrated parameters)")
 
 
 def _print_summary(name: str, seed: int, tables: dict, seconds: float, out: Path) -> None:
