@@ -199,3 +199,31 @@ def test_a_posterior_of_unknown_parameters_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "[--posterior]" in err[0] and "economy.no_such_key" in err[0]
     assert not out.exists()
+
+
+def test_abc_smc_concentrates_on_the_observation_of_a_toy_model():
+    """The sampler alone, on a model whose answer is known: value = theta + noise(sd 0.05), observed 0.6 +- 0.05.
+
+    The exact posterior (flat prior on [0, 1]) is normal(0.6, 0.07); ABC-SMC must move from the prior's mean
+    0.5 and sd 0.29 to near it, with importance weights that stay usable (ESS > N/4).
+    """
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import CalibrationConfig, Method, Prior, Target
+
+    prior = Prior("x.theta", "uniform", 0.0, 1.0, None, None, "test")
+    target = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    method = Method("abc_smc", budget=3000, population=200, quantile=0.5, min_epsilon=0.5, max_generations=8,
+                    predictive=0)
+    cfg = CalibrationConfig("toy", "", None, 3, method, (prior,), (target,), ())
+
+    def simulate(thetas, seeds, tag):
+        noise = [np.random.default_rng(s).normal(0, 0.05) for s in seeds]
+        return thetas[:, :1] + np.array(noise)[:, None]
+
+    result = abc_smc(cfg, simulate)
+    final = result.final
+    mean = float(np.sum(final.weights * final.thetas[:, 0]))
+    sd = float(np.sqrt(np.sum(final.weights * (final.thetas[:, 0] - mean) ** 2)))
+    assert abs(mean - 0.6) < 0.03 and 0.02 < sd < 0.1, (mean, sd)
+    assert final.ess > method.population / 4 and len(result.generations) >= 2
+    assert [g.epsilon for g in result.generations] == sorted((g.epsilon for g in result.generations), reverse=True)

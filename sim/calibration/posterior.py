@@ -42,16 +42,22 @@ class Posterior:
     def draw(self, seed: int, replicate: int) -> tuple[dict, dict]:
         """(scenario overrides, result columns) of replicate ``replicate``'s draw."""
         row = self.frame.iloc[self.particle(seed, replicate)]
-        overrides: dict = {}
-        for path in self.parameters:
-            *sections, key = path.split(".")
-            node = overrides
-            for section in sections:
-                node = node.setdefault(section, {})
-            node[key] = float(row[path])
+        overrides = nested_overrides({path: float(row[path]) for path in self.parameters})
         columns = {"posterior_particle": int(row["particle"])}
         columns.update({column_name(p): float(row[p]) for p in self.parameters})
         return overrides, columns
+
+
+def nested_overrides(values: dict[str, float]) -> dict:
+    """{"economy.x": 1.0} -> {"economy": {"x": 1.0}}: dotted parameter paths as scenario overrides."""
+    out: dict = {}
+    for path, value in values.items():
+        *sections, key = path.split(".")
+        node = out
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[key] = value
+    return out
 
 
 def load_posterior(source: str | Path) -> Posterior:

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from sim.batch.executors import open_executor
 from sim.batch.store import part_path
 from sim.calibration.config import CalibrationConfig, Prior, Target
+from sim.calibration.posterior import nested_overrides
 from sim.results import TABLES
 
 SIMS = ".simulations"
@@ -24,14 +25,7 @@ SEED_MASK = (1 << 63) - 1
 
 def overrides_of(priors: tuple[Prior, ...], theta) -> dict:
     """Nested scenario overrides setting each prior's parameter to its value in ``theta``."""
-    out: dict = {}
-    for prior, value in zip(priors, theta):
-        *sections, key = prior.path.split(".")
-        node = out
-        for section in sections:
-            node = node.setdefault(section, {})
-        node[key] = float(value)
-    return out
+    return nested_overrides({prior.path: float(value) for prior, value in zip(priors, theta)})
 
 
 def run_seed(seed: int, *key: int) -> int:
