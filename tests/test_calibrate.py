@@ -97,6 +97,14 @@ def test_same_config_and_seed_give_the_same_posterior_with_any_number_of_workers
                                   pd.read_parquet(tmp_path / "again" / "predictive.parquet"))
 
 
+def test_the_dask_executor_gives_the_same_particles(quick, tmp_path):
+    cfg, out = quick
+    args = ("--executor", "dask", "--workers", "1", "--holdout-from", "2024", "--budget", "8")
+    assert calibrate(cfg, tmp_path / "dask", *args) == 0
+    first = pd.read_parquet(out / "particles.parquet").query("generation == 0").reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, pd.read_parquet(tmp_path / "dask" / "particles.parquet"))
+
+
 ERROR = re.compile(r"^error: (?P<file>.+?):(?P<line>\d+): \[(?P<key>.+?)\] (?P<message>.+)$")
 PRIOR = "  firms.first_year_recovery_growth:\n    distribution: uniform\n    low: 0.0\n"
 TARGETS_BLOCK = quick_text()[quick_text().index("targets:"):]
