@@ -177,9 +177,9 @@ def _calibrate(args, argv: list[str] | None) -> int:
 
     _check_workers(args)
     config = prepare(args.config, args.out, args.budget, args.holdout_from)
-    calibrate(config, args.out, args.workers, args.executor, args.scheduler,
-              ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)])
-    return 0
+    result = calibrate(config, args.out, args.workers, args.executor, args.scheduler,
+                       ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)])
+    return 0 if result.generations else 1
 
 
 def _check_workers(args) -> None:

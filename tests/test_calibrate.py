@@ -235,3 +235,18 @@ def test_abc_smc_concentrates_on_the_observation_of_a_toy_model():
     assert abs(mean - 0.6) < 0.03 and 0.02 < sd < 0.1, (mean, sd)
     assert final.ess > method.population / 4 and len(result.generations) >= 2
     assert [g.epsilon for g in result.generations] == sorted((g.epsilon for g in result.generations), reverse=True)
+
+
+def test_when_every_simulation_fails_nothing_is_written_and_the_exit_status_is_1(tmp_path, monkeypatch, capsys):
+    from sim.calibration.simulate import Simulator
+
+    def failing(self, thetas, seeds, tag):
+        self.failures, self.first_error = self.failures + len(seeds), "ValueError: broken (model.py:1 in step)"
+        return np.full((len(seeds), len(self.config.targets)), np.nan)
+
+    monkeypatch.setattr(Simulator, "run", failing)
+    out = tmp_path / "out"
+    assert calibrate(config(tmp_path, quick_text()), out, "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "no generation completed" in err and "ValueError: broken" in err
+    assert not out.exists()

@@ -176,9 +176,10 @@ def load_config(path: str | Path, budget: int | None = None, holdout_from: int |
             raise ScenarioError(f"--budget must be >= 2, got {budget}", file=CLI, key_path="--budget")
         method = replace(method, budget=budget)
     if method.budget < method.population:
-        where = (CLI, None, "--budget") if budget is not None else (*v._locate(("method", "budget")), "method.budget")
-        raise ScenarioError(f"budget {method.budget} is below the population {method.population}: not even one "
-                            "generation", file=where[0], line=where[1], key_path=where[2])
+        message = f"budget {method.budget} is below the population {method.population}: not even one generation"
+        if budget is not None:
+            raise ScenarioError(message, file=CLI, key_path="--budget")
+        v.fail(("method", "budget"), message)
     usable = tuple(t for t in targets if not t.needs)
     if holdout_from is not None:
         usable = tuple(replace(t, heldout=t.year >= holdout_from) for t in usable)

@@ -34,19 +34,26 @@ def prepare(config_path: Path, out: Path, budget: int | None = None, holdout_fro
 
 
 def calibrate(config: CalibrationConfig, out: Path, workers: int | None = None, executor: str = "process",
-              scheduler: str | None = None, command: list[str] | None = None, log=sys.stderr) -> Result:
+              scheduler: str | None = None, command: list[str] | None = None, log=None) -> Result:
     """Run the calibration of a prepared config into ``out``; return the sampler's result."""
+    log = log or sys.stderr  # looked up now: tests and callers may have replaced it
     start = time.perf_counter()
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     with Simulator(config, out, executor, workers, scheduler) as sim:
         print(f"calibrating {len(config.priors)} parameters on {len(config.fitted)} targets "
               f"({len(config.targets) - len(config.fitted)} held out, {len(config.skipped)} skipped); budget "
               f"{config.method.budget} simulations; {sim.describe()}", file=log)
         result = abc_smc(config, sim.run, _progress(config, start, log))
-        if not result.generations:
-            raise RuntimeError("no generation completed")
-        values = predictive_values(config, result.final, sim)
+        if sim.failures:
+            print(f"{sim.failures} simulations failed (never accepted); the first: {sim.first_error}", file=log)
+        values = predictive_values(config, result.final, sim) if result.generations else None
         described = sim.describe()
+    if not result.generations:
+        print(f"no generation completed: {result.stopped}; nothing written", file=log)
+        if created:
+            out.rmdir()  # made by this run and empty again: the simulations folder went on leaving the executor
+        return result
     seconds = time.perf_counter() - start
     manifest = {"format": "xinhui-sim calibration 1", "config_file": config.file, "config_text": config.text,
                 "scenario_file": config.scenario.path, "seed": config.seed, "method": vars(config.method),

@@ -69,6 +69,7 @@ class Simulator:
         self.pool = open_executor(executor, workers, scheduler)
         self.tables = sorted({t.table for t in config.targets} | {t.per[0] for t in config.targets if t.per})
         self.count = 0
+        self.failures, self.first_error = 0, ""
 
     def __enter__(self):
         self.pool.__enter__()
@@ -93,6 +94,9 @@ class Simulator:
             k = status["replicate"]
             if status["status"] == "ok":
                 out[k] = self._read(status["run_id"])
+            else:
+                self.failures += 1
+                self.first_error = self.first_error or status["error"]
             self._remove(status["run_id"])
         self.count += len(specs)
         return out
