@@ -250,3 +250,30 @@ def test_when_every_simulation_fails_nothing_is_written_and_the_exit_status_is_1
     err = capsys.readouterr().err
     assert "no generation completed" in err and "ValueError: broken" in err
     assert not out.exists()
+
+
+def test_an_interrupted_calibration_resumes_to_the_same_posterior(quick, tmp_path, monkeypatch, capsys):
+    import sim.calibration.run as run_module
+
+    cfg, out = quick
+    args = ("--workers", "1", "--holdout-from", "2024")
+    real_save = run_module.save_generation
+
+    def crash_after_first(folder, gen):
+        real_save(folder, gen)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(run_module, "save_generation", crash_after_first)
+    again = tmp_path / "again"
+    with pytest.raises(RuntimeError, match="killed"):
+        calibrate(cfg, again, *args)
+    monkeypatch.setattr(run_module, "save_generation", real_save)
+    assert not (again / "posterior.parquet").exists()
+    assert calibrate(cfg, again, "--budget", "30", *args) == 2  # another budget: not the same calibration
+    capsys.readouterr()
+    assert calibrate(cfg, again, *args) == 0
+    assert "resuming after generation 0 (8 simulations done)" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "particles.parquet"),
+                                  pd.read_parquet(again / "particles.parquet"))
+    assert not (again / ".state").exists()
+    assert calibrate(cfg, again, *args) == 2  # finished: not resumed again

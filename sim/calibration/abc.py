@@ -124,11 +124,18 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
     return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
 
 
-def abc_smc(config: CalibrationConfig, simulate: Callable, report: Callable | None = None) -> Result:
-    """Run the sampler; ``simulate(thetas, seeds, tag)`` returns target values; ``report(generation, used)``."""
+def abc_smc(config: CalibrationConfig, simulate: Callable, report: Callable | None = None,
+            done: list[Generation] | None = None) -> Result:
+    """Run the sampler; ``simulate(thetas, seeds, tag)`` returns target values; ``report(generation, used)``.
+
+    ``done``: generations of an interrupted run of the same config, to continue from.
+    """
     method, sampler = config.method, Sampler(config)
-    n, used, generations = method.population, 0, []
-    for t in range(method.max_generations):
+    generations = list(done or [])
+    n, used = method.population, sum(g.simulations for g in generations)
+    if generations and generations[-1].epsilon <= method.min_epsilon:
+        return Result(generations, f"tolerance reached min_epsilon {method.min_epsilon}", used)
+    for t in range(len(generations), method.max_generations):
         start = time.perf_counter()
         previous = generations[-1] if generations else None
         epsilon = math.inf if previous is None else \
