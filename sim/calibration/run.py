@@ -49,8 +49,8 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int | None = None, 
     start = time.perf_counter()
     created = not out.exists()
     done = load_generations(out)
-    start_state(out, config)
-    with Simulator(config, out, executor, workers, scheduler) as sim:
+    with Simulator(config, out, executor, workers, scheduler) as sim:  # the executor starts before any writing
+        start_state(out, config)
         print(f"calibrating {len(config.priors)} parameters on {len(config.fitted)} targets "
               f"({len(config.targets) - len(config.fitted)} held out, {len(config.skipped)} skipped); budget "
               f"{config.method.budget} simulations; {sim.describe()}", file=log)

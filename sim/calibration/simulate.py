@@ -72,7 +72,7 @@ class Simulator:
         self.failures, self.first_error = 0, ""
 
     def __enter__(self):
-        self.pool.__enter__()
+        self.pool.__enter__()  # an unreachable scheduler fails here, before anything is written
         self.folder.mkdir(parents=True, exist_ok=True)
         return self
 
