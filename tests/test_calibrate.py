@@ -75,7 +75,7 @@ def test_quick_calibration_writes_posterior_summary_predictive_and_report(quick)
     assert manifest["holdout"] == ["gdp_2024_heldout"] and manifest["simulations"] == generations.simulations.sum()
     report = (out / "calibration.md").read_text(encoding="utf-8")
     assert "firms.first_year_recovery_growth" in report and "forecast of held-out `gdp_2024_heldout`" in report
-    assert not (out / ".simulations").exists()
+    assert not (out / ".simulations").exists() and (out / "marginals.png").stat().st_size > 1000
 
 
 def test_the_held_out_target_does_not_steer_the_sampler(quick, tmp_path):

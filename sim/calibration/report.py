@@ -6,6 +6,7 @@
     posterior_summary.parquet  per parameter: prior and posterior mean, sd, 5/50/95% quantiles, sd ratio
     predictive.parquet         per target: observed, error, role (fitted/heldout), predictive quantiles, coverage
     calibration.json           the config, seed, method, command, versions, simulations, time
+    marginals.png              prior density and weighted posterior histogram of every parameter
     calibration.md             the report of all of the above
 """
 
@@ -119,8 +120,28 @@ def write_outputs(out: Path, config: CalibrationConfig, result: Result, predicti
         frame.to_parquet(out / f"{name}.parquet", index=False)
     (out / "calibration.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
                                           encoding="utf-8")
+    write_marginals(out / "marginals.png", config, result.final)
     (out / "calibration.md").write_text(markdown(config, result, frames, manifest), encoding="utf-8")
     return frames
+
+
+def write_marginals(path: Path, config: CalibrationConfig, gen: Generation) -> None:
+    """One panel per parameter: the prior's density and the weighted histogram of the posterior particles."""
+    from sim.plotting.base import _grid, close
+
+    fig, axes = _grid(len(config.priors), ncols=3, width=3.8, height=2.6, sharey=False, sharex=False)
+    for ax, prior, x in zip(axes, config.priors, gen.thetas.T):
+        grid = np.linspace(prior.low, prior.high, 200)
+        ax.hist(x, bins=15, range=(prior.low, prior.high), weights=gen.weights, density=True, color="C0",
+                alpha=0.6, label="posterior")
+        ax.plot(grid, prior.dist().pdf(grid), color="0.2", label="prior")
+        ax.set_title(prior.path, fontsize=8)
+        ax.set_xlabel("value")
+        ax.set_ylabel("density")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(f"Prior and posterior marginals (generation {gen.index}, epsilon {gen.epsilon:.3g})")
+    fig.savefig(path, dpi=90)
+    close(fig)
 
 
 def markdown(config: CalibrationConfig, result: Result, frames: dict, manifest: dict) -> str:
@@ -133,7 +154,7 @@ def markdown(config: CalibrationConfig, result: Result, frames: dict, manifest: 
              f"{result.stopped}. Final tolerance {final.epsilon:.3g} (RMS misfit in units of the observation "
              f"errors), effective sample size {final.ess:.0f} of {len(final.weights)}.", "",
              "## Generations", "", markdown_table(gens), "",
-             "## Parameters: prior and posterior", "",
+             "## Parameters: prior and posterior", "", "![prior and posterior marginals](marginals.png)", "",
              "sd ratio = posterior sd / prior sd; identified: yes below 0.5, partly below 0.8, no otherwise (the "
              "data leave the parameter at its prior).", ""]
     view = summary.assign(prior_90=[f"{a:.4g} – {b:.4g}" for a, b in zip(summary.prior_q05, summary.prior_q95)],
