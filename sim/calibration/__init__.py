@@ -1,6 +1,7 @@
 """Calibration: simulation-based Bayesian calibration (ABC-SMC) of scenario parameters to observed figures.
 
 ``config`` reads and validates a calibration file, ``abc`` is the sampler, ``simulate`` runs the model
-through the batch executors, ``report`` writes the outputs, ``posterior`` feeds a posterior to ``batch``.
+through the batch executors, ``report`` writes the outputs, ``state`` lets an interrupted run resume, ``posterior`` feeds a posterior
+to ``batch``.
 Guide: docs/calibration.md (section "xinhui-sim calibrate").
 """
