@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     _report_parser(sub)
     _explain_parser(sub)
     _explore_parser(sub)
+    _calibrate_parser(sub)
     for name, command in sub.choices.items():  # every command: defaults in --help, examples, -v/-q
         command.formatter_class = HelpFormatter
         command.epilog = EXAMPLES.get(name)
@@ -61,6 +62,20 @@ def _explore_parser(sub) -> None:
     explore.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     explore.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     explore.add_argument("--open", action="store_true", help="open a browser tab")
+
+
+def _calibrate_parser(sub) -> None:
+    cal = sub.add_parser("calibrate", help="ABC-SMC calibration of scenario parameters to observed figures "
+                         "(docs/calibration.md)")
+    cal.add_argument("config", type=Path, help="calibration file (e.g. calibration/xinhui.yaml)")
+    cal.add_argument("--out", type=Path, required=True, help="output directory (new or empty)")
+    cal.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    cal.add_argument("--executor", choices=("process", "dask"), default="process")
+    cal.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://HOST:PORT)")
+    cal.add_argument("--budget", type=int, default=None, help="simulations of the sampler at most (default: "
+                     "the config's method.budget)")
+    cal.add_argument("--holdout-from", type=int, default=None, help="calibrate on targets before YEAR and "
+                     "report the forecast of the others")
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -89,6 +104,8 @@ EXAMPLES = {
     "report": "examples:\n  xinhui-sim report runs/main\n  xinhui-sim report runs/main --lang en --baseline baseline",
     "explain": "example:\n  xinhui-sim explain runs/main --baseline plan   (also writes runs/main/explain.csv)",
     "explore": "example:\n  xinhui-sim explore --open   (then http://127.0.0.1:8765 in a browser)",
+    "calibrate": "examples:\n  xinhui-sim calibrate calibration/quick.yaml --out runs/calib_quick\n"
+                 "  xinhui-sim calibrate calibration/xinhui.yaml --out runs/calib --workers 2",
     "validate": "example:\n  xinhui-sim validate --reps 20 --out runs/validation",
     "sensitivity": "examples:\n  xinhui-sim sensitivity --method morris --n 10 --out runs/main/sensitivity\n"
                    "  xinhui-sim sensitivity --method sobol --n 256 --reps 2",
@@ -183,6 +200,8 @@ def _batch_parsers(sub) -> None:
     batch.add_argument("--executor", choices=("process", "dask"), default="process")
     batch.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://HOST:PORT)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    batch.add_argument("--posterior", default=None, help="calibration directory or posterior.parquet: replicate r "
+                       "of every variant uses posterior draw r (parameter uncertainty, paired across variants)")
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
@@ -216,6 +235,8 @@ def _dispatch(args, argv: list[str] | None) -> int:
             return _explain(args)
         if args.command == "explore":
             return _explore(args)
+        if args.command == "calibrate":
+            return _calibrate(args, argv)
         if args.command == "schema":
             from sim.scenario.docs import schema_markdown
 
@@ -271,14 +292,12 @@ def _check(args) -> int:
 
 def _batch(args, argv: list[str] | None) -> int:
     from sim.batch.runner import execute_plan, plan_batch
+    from sim.calibration.posterior import attach_posterior
 
-    if args.workers is not None and args.workers < 1:
-        raise ScenarioError(f"--workers must be >= 1, got {args.workers}", file="<command line>",
-                            key_path="--workers")
-    if args.scheduler and args.executor != "dask":
-        raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
+    _check_workers(args)
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
+    attach_posterior(plan, args.posterior, args.seed)
     progress = not args.no_progress and _log.isEnabledFor(logging.INFO)
     summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=progress)
     (print if summary.failed else _say)(summary.line())
@@ -287,6 +306,24 @@ def _batch(args, argv: list[str] | None) -> int:
     if summary.failed:
         print(f"{summary.failed} runs failed (see the runs table); re-run the same command to retry them")
     return 1 if summary.failed else 0
+
+
+def _calibrate(args, argv: list[str] | None) -> int:
+    from sim.calibration.run import calibrate, prepare
+
+    _check_workers(args)
+    config = prepare(args.config, args.out, args.budget, args.holdout_from)
+    result = calibrate(config, args.out, args.workers, args.executor, args.scheduler,
+                       ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)])
+    return 0 if result.generations else 1
+
+
+def _check_workers(args) -> None:
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers must be >= 1, got {args.workers}", file="<command line>",
+                            key_path="--workers")
+    if args.scheduler and args.executor != "dask":
+        raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
 
 
 def _validate(args) -> int:
@@ -355,11 +392,26 @@ def _compare(args) -> int:
     names = region_names()
     paths.append(executive.write_summary(args.directory, summary, names))
     print(executive.console(summary, names))
+    print(_uncertainty_note(args.directory))
     report = args.directory / "report" / "report.html"
     print(f"\nP(met) moves in steps of 1/{summary.replicates}. Full tables: "
           f"{', '.join(str(p) for p in paths)}{'' if args.full else ' (or --full)'}"
           + (f"; report: {report}" if report.is_file() else ""))
     return 0
+
+
+def _uncertainty_note(directory: Path) -> str:
+    """Whether the intervals include parameter uncertainty (a batch run with --posterior) or only noise."""
+    import json
+
+    try:
+        posterior = json.loads((directory / "batch.json").read_text(encoding="utf-8")).get("posterior")
+    except (OSError, ValueError):
+        posterior = None
+    if posterior is None:
+        return "(replicates differ by random seed only: the intervals leave out parameter uncertainty)"
+    return (f"(each replicate also draws its parameters from the posterior {posterior['file']}: the intervals "
+            f"include the uncertainty of {len(posterior['parameters'])} calibrated parameters)")
 
 
 def _print_summary(name: str, seed: int, tables: dict, seconds: float, out: Path) -> None:

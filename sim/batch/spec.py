@@ -12,14 +12,15 @@ import glob
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from sim.batch.sweep import parse_sweep, sweep_points
 from sim.scenario import ScenarioError, dump_yaml, load_scenario
-from sim.scenario.loader import Validator, read_chain
+from sim.scenario.loader import Validator, deep_merge, read_chain
 
 SEED_MASK = (1 << 63) - 1  # seeds stay non-negative int64 in the tables
 
@@ -143,6 +144,17 @@ def plan_runs(variants: list[Variant], seeds: list[int]) -> list[RunSpec]:
     """Every variant x replicate, replicate-major so that early results already pair up across variants."""
     return [RunSpec(run_id(v.name, r), v.name, r, seed, v.file, v.overrides, v.params, v.point)
             for r, seed in enumerate(seeds) for v in variants]
+
+
+def with_draws(specs: list[RunSpec], draw: Callable[[int], tuple[dict, dict]]) -> list[RunSpec]:
+    """Replicate r of every variant gets ``draw(r)`` = (overrides, result columns), e.g. a posterior draw
+    (``batch --posterior``), so parameter sets are paired across variants like the seeds; a sweep's own
+    overrides and columns win over the draw's."""
+    out = []
+    for spec in specs:
+        overrides, params = draw(spec.replicate)
+        out.append(replace(spec, overrides=deep_merge(overrides, spec.overrides), params={**params, **spec.params}))
+    return out
 
 
 def _digest(data: dict) -> str:

@@ -1,0 +1,279 @@
+"""``xinhui-sim calibrate`` (ABC-SMC) and ``batch --posterior``: the machinery, not the numbers.
+
+The quick calibration (calibration/quick.yaml, a few dozen simulations) runs end to end with a held-out
+target; a second run with another number of workers must give the identical posterior. Bad configs exit 2
+with one line naming file, line and key path, and write nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from sim.cli import main
+from sim.results import load
+
+ROOT = Path(__file__).resolve().parents[1]
+QUICK = ROOT / "calibration" / "quick.yaml"
+SCENARIOS = ROOT / "scenarios"
+HELDOUT = """  - name: gdp_2024_heldout
+    output: district.gdp_100m_cny
+    year: 2024
+    observed: 1080.0
+    error: 20.0
+    source: "test: a held-out figure"
+"""
+
+
+def config(tmp_path: Path, text: str, name: str = "cal.yaml") -> Path:
+    """A calibration file in tmp_path whose scenario points at the shipped plan."""
+    path = tmp_path / name
+    path.write_text(text.replace("../scenarios/plan.yaml", str(SCENARIOS / "plan.yaml")), encoding="utf-8")
+    return path
+
+
+def quick_text() -> str:
+    return QUICK.read_text(encoding="utf-8")
+
+
+def calibrate(cfg: Path, out: Path, *extra: str) -> int:
+    return main(["calibrate", str(cfg), "--out", str(out), *extra])
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("quick")
+    cfg = config(tmp, quick_text() + HELDOUT)
+    out = tmp / "out"
+    assert calibrate(cfg, out, "--workers", "1", "--holdout-from", "2024") == 0
+    return cfg, out
+
+
+def test_quick_calibration_writes_posterior_summary_predictive_and_report(quick):
+    _, out = quick
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert len(posterior) == 8 and np.isclose(posterior.weight.sum(), 1.0)
+    for column in ("firms.first_year_recovery_growth", "economy.tertiary_trend_growth_per_year"):
+        assert posterior[column].between(0.0, 0.1).all()
+    summary = pd.read_parquet(out / "posterior_summary.parquet")
+    assert list(summary.parameter) == ["firms.first_year_recovery_growth", "economy.tertiary_trend_growth_per_year"]
+    assert (summary.posterior_q05 <= summary.posterior_q95).all() and summary.identified.isin(["yes", "partly", "no"]).all()
+    predictive = pd.read_parquet(out / "predictive.parquet").set_index("target")
+    assert predictive.role.to_dict() == {"gdp_2023": "fitted", "tertiary_share_2023": "fitted",
+                                         "gdp_2024_heldout": "heldout"}
+    assert (predictive.q05 <= predictive.q95).all() and (predictive.draws == 8).all()
+    generations = pd.read_parquet(out / "generations.parquet")
+    assert generations.simulations.sum() <= 24 and generations.epsilon.iloc[0] == np.inf
+    manifest = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    assert manifest["holdout"] == ["gdp_2024_heldout"] and manifest["simulations"] == generations.simulations.sum()
+    report = (out / "calibration.md").read_text(encoding="utf-8")
+    assert "firms.first_year_recovery_growth" in report and "forecast of held-out `gdp_2024_heldout`" in report
+    assert not (out / ".simulations").exists() and (out / "marginals.png").stat().st_size > 1000
+
+
+def test_the_held_out_target_does_not_steer_the_sampler(quick, tmp_path):
+    """Its observed value is ignored: the same calibration with another held-out value gives the same posterior."""
+    cfg, out = quick
+    other = config(tmp_path, quick_text() + HELDOUT.replace("1080.0", "5000.0"))
+    assert calibrate(other, tmp_path / "out", "--workers", "1", "--holdout-from", "2024", "--budget", "8") == 0
+    first = pd.read_parquet(out / "particles.parquet").query("generation == 0")
+    again = pd.read_parquet(tmp_path / "out" / "particles.parquet")
+    pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True))
+
+
+def test_same_config_and_seed_give_the_same_posterior_with_any_number_of_workers(quick, tmp_path):
+    cfg, out = quick
+    assert calibrate(cfg, tmp_path / "again", "--workers", "2", "--holdout-from", "2024") == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "particles.parquet"),
+                                  pd.read_parquet(tmp_path / "again" / "particles.parquet"))
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "predictive.parquet"),
+                                  pd.read_parquet(tmp_path / "again" / "predictive.parquet"))
+
+
+def test_the_dask_executor_gives_the_same_particles(quick, tmp_path):
+    cfg, out = quick
+    args = ("--executor", "dask", "--workers", "1", "--holdout-from", "2024", "--budget", "8")
+    assert calibrate(cfg, tmp_path / "dask", *args) == 0
+    first = pd.read_parquet(out / "particles.parquet").query("generation == 0").reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, pd.read_parquet(tmp_path / "dask" / "particles.parquet"))
+
+
+ERROR = re.compile(r"^error: (?P<file>.+?):(?P<line>\d+): \[(?P<key>.+?)\] (?P<message>.+)$")
+PRIOR = "  firms.first_year_recovery_growth:\n    distribution: uniform\n    low: 0.0\n"
+TARGETS_BLOCK = quick_text()[quick_text().index("targets:"):]
+
+BAD = {
+    "unknown parameter": (lambda t: t.replace("firms.first_year_recovery_growth:", "firms.first_year_recovery:"),
+                          "firms.first_year_recovery:", "parameters.firms.first_year_recovery", "unknown parameter"),
+    "prior outside the schema": (lambda t: t.replace("    low: 0.0\n    high: 0.1", "    low: -0.9\n    high: 0.1"),
+                                 "low: -0.9", "parameters.firms.first_year_recovery_growth.low", "schema's minimum"),
+    "unknown output column": (lambda t: t.replace("output: district.gdp_100m_cny", "output: district.gdp_1e8_cny"),
+                              "district.gdp_1e8_cny", "targets[0].output", "no column 'gdp_1e8_cny'"),
+    "unknown output table": (lambda t: t.replace("output: district.gdp_100m_cny", "output: county.gdp_100m_cny"),
+                             "county.gdp_100m_cny", "targets[0].output", "table.column"),
+    "year outside the simulated years": (lambda t: t.replace("year: 2023\n    observed: 1011.25",
+                                                             "year: 2015\n    observed: 1011.25"),
+                                         "year: 2015", "targets[0].year", "historical_start"),
+    "zero observation error": (lambda t: t.replace("error: 15.0", "error: 0"), "error: 0",
+                               "targets[0].error", "must be > 0"),
+    "negative observation error": (lambda t: t.replace("error: 0.005", "error: -0.005"), "error: -0.005",
+                                   "targets[1].error", "must be > 0"),
+    "empty target list": (lambda t: t.replace(TARGETS_BLOCK, "targets: []\n"), "targets: []", "targets",
+                          "non-empty list"),
+    "unknown method": (lambda t: t.replace("name: abc_smc", "name: mcmc"), "name: mcmc", "method.name",
+                       "must be one of abc_smc"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_config_exits_2_with_file_line_and_key_and_writes_nothing(case, tmp_path, capsys):
+    edit, needle, key, fragment = BAD[case]
+    text = edit(quick_text())
+    assert text != quick_text()
+    cfg = config(tmp_path, text)
+    out = tmp_path / "out"
+    assert calibrate(cfg, out) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    match = ERROR.match(lines[0])
+    assert match, lines[0]
+    expected = next(i for i, line in enumerate(cfg.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+    assert (match["file"], int(match["line"]), match["key"]) == (str(cfg), expected, key)
+    assert fragment in match["message"]
+    assert not out.exists()
+
+
+def test_holding_out_every_target_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert calibrate(config(tmp_path, quick_text()), out, "--holdout-from", "2023") == 2
+    assert "[--holdout-from]" in capsys.readouterr().err and not out.exists()
+
+
+def test_shipped_calibration_files_validate():
+    from sim.calibration.config import load_config
+
+    for path in sorted((ROOT / "calibration").glob("*.yaml")):
+        cfg = load_config(path)
+        assert cfg.fitted and all(t.error > 0 for t in cfg.targets), path
+        assert all(t.needs for t in cfg.skipped)
+
+
+def posterior_file(path: Path, values: list[float]) -> Path:
+    """A posterior of one parameter with equal weights, as ``calibrate`` writes it."""
+    table = pa.table({"generation": [0] * len(values), "particle": list(range(len(values))),
+                      "weight": [1.0] * len(values), "distance": [0.0] * len(values), "seed": [0] * len(values),
+                      "economy.tertiary_trend_growth_per_year": values})
+    meta = {"format": "xinhui-sim posterior 1", "parameters": ["economy.tertiary_trend_growth_per_year"]}
+    pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), path)
+    return path
+
+
+def test_posterior_draws_are_paired_across_variants_and_paired_differences_are_narrower(tmp_path):
+    post = posterior_file(tmp_path / "posterior.parquet", [-0.01, 0.0, 0.01, 0.02, 0.03, 0.04, 0.05])
+    out = tmp_path / "batch"
+    argv = ["batch", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "plan.yaml"), "--reps", "6", "--out",
+            str(out), "--posterior", str(post), "--workers", "2", "--no-progress"]
+    assert main(argv) == 0
+    results = load(out)
+    runs = results.runs.set_index(["variant", "replicate"])
+    column = "economy__tertiary_trend_growth_per_year"
+    draws = runs.loc["plan", column]
+    assert draws.nunique() > 2  # the replicates really draw different parameters
+    pd.testing.assert_series_equal(runs.loc["baseline", column], draws)
+    manifest = results.manifest["posterior"]
+    assert manifest["parameters"] == ["economy.tertiary_trend_growth_per_year"] and len(manifest["draws"]) == 6
+    gdp = results.district.query("year == 2033").set_index(["variant", "replicate"]).gdp_100m_cny
+    plan, base = gdp.loc["plan"].to_numpy(), gdp.loc["baseline"].to_numpy()
+    paired, unpaired = plan - base, plan - np.roll(base, 1)
+    assert paired.std() < unpaired.std() / 2, (paired.std(), unpaired.std())
+
+
+def test_a_posterior_of_unknown_parameters_is_refused(tmp_path, capsys):
+    post = posterior_file(tmp_path / "posterior.parquet", [0.01, 0.02])
+    table = pq.read_table(post)
+    meta = {"format": "xinhui-sim posterior 1", "parameters": ["economy.no_such_key"]}
+    table = table.rename_columns([c.replace("economy.tertiary_trend_growth_per_year", "economy.no_such_key")
+                                  for c in table.column_names])
+    pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), post)
+    out = tmp_path / "batch"
+    assert main(["batch", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--posterior", str(post)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "[--posterior]" in err[0] and "economy.no_such_key" in err[0]
+    assert not out.exists()
+
+
+def test_abc_smc_concentrates_on_the_observation_of_a_toy_model():
+    """The sampler alone, on a model whose answer is known: value = theta + noise(sd 0.05), observed 0.6 +- 0.05.
+
+    The exact posterior (flat prior on [0, 1]) is normal(0.6, 0.07); ABC-SMC must move from the prior's mean
+    0.5 and sd 0.29 to near it, with importance weights that stay usable (ESS > N/4).
+    """
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import CalibrationConfig, Method, Prior, Target
+
+    prior = Prior("x.theta", "uniform", 0.0, 1.0, None, None, "test")
+    target = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    method = Method("abc_smc", budget=3000, population=200, quantile=0.5, min_epsilon=0.5, max_generations=8,
+                    predictive=0)
+    cfg = CalibrationConfig("toy", "", None, 3, method, (prior,), (target,), ())
+
+    def simulate(thetas, seeds, tag):
+        noise = [np.random.default_rng(s).normal(0, 0.05) for s in seeds]
+        return thetas[:, :1] + np.array(noise)[:, None]
+
+    result = abc_smc(cfg, simulate)
+    final = result.final
+    mean = float(np.sum(final.weights * final.thetas[:, 0]))
+    sd = float(np.sqrt(np.sum(final.weights * (final.thetas[:, 0] - mean) ** 2)))
+    assert abs(mean - 0.6) < 0.03 and 0.02 < sd < 0.1, (mean, sd)
+    assert final.ess > method.population / 4 and len(result.generations) >= 2
+    assert [g.epsilon for g in result.generations] == sorted((g.epsilon for g in result.generations), reverse=True)
+
+
+def test_when_every_simulation_fails_nothing_is_written_and_the_exit_status_is_1(tmp_path, monkeypatch, capsys):
+    from sim.calibration.simulate import Simulator
+
+    def failing(self, thetas, seeds, tag):
+        self.failures, self.first_error = self.failures + len(seeds), "ValueError: broken (model.py:1 in step)"
+        return np.full((len(seeds), len(self.config.targets)), np.nan)
+
+    monkeypatch.setattr(Simulator, "run", failing)
+    out = tmp_path / "out"
+    assert calibrate(config(tmp_path, quick_text()), out, "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "no generation completed" in err and "ValueError: broken" in err
+    assert not out.exists()
+
+
+def test_an_interrupted_calibration_resumes_to_the_same_posterior(quick, tmp_path, monkeypatch, capsys):
+    import sim.calibration.run as run_module
+
+    cfg, out = quick
+    args = ("--workers", "1", "--holdout-from", "2024")
+    real_save = run_module.save_generation
+
+    def crash_after_first(folder, gen):
+        real_save(folder, gen)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(run_module, "save_generation", crash_after_first)
+    again = tmp_path / "again"
+    with pytest.raises(RuntimeError, match="killed"):
+        calibrate(cfg, again, *args)
+    monkeypatch.setattr(run_module, "save_generation", real_save)
+    assert not (again / "posterior.parquet").exists()
+    assert calibrate(cfg, again, "--budget", "30", *args) == 2  # another budget: not the same calibration
+    capsys.readouterr()
+    assert calibrate(cfg, again, *args) == 0
+    assert "resuming after generation 0 (8 simulations done)" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "particles.parquet"),
+                                  pd.read_parquet(again / "particles.parquet"))
+    assert not (again / ".state").exists()
+    assert calibrate(cfg, again, *args) == 2  # finished: not resumed again
