@@ -13,6 +13,7 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import deep_merge, read_chain, validate
 from sim.scenario.relations import check_relations, outside_horizon
 from sim.scenario.schema import SCHEMA
+from sim.scenario.work import check_work
 from sim.scenario.yamlmarks import Marks, format_path, short
 
 if TYPE_CHECKING:
@@ -54,10 +55,17 @@ class Scenario:
         return Section(self.data)
 
     def with_overrides(self, overrides: dict) -> Scenario:
-        """A copy with some keys replaced (used by sweeps and ``--scale``); validated again."""
+        """A copy with some keys replaced (sweep points, ``--set`` in a batch's workers); validated again. A
+        replaced region must be an absolute path (``--set region=`` is made absolute on the command line)."""
         data = validate(deep_merge(self.data, overrides), {}, self.path)
-        check_references(data, {}, self.path, self.region)
-        return Scenario(self.name, self.path, data, self.sources, self.region)
+        region = self.region
+        if data["region"] != self.data["region"]:
+            from sim.region import load_region
+
+            region = load_region(files.resolve(Path(data["region"])))
+        check_references(data, {}, self.path, region)
+        name = data["name"] if "name" in overrides and data["name"] else self.name
+        return Scenario(name, self.path, data, self.sources, region)
 
 
 def load_scenario(path: str | Path, overrides: dict | None = None, set_values: dict | None = None) -> Scenario:
@@ -138,6 +146,7 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
 
     first, last = data["horizon"]["first_year"], data["horizon"]["last_year"]
     check_relations(data, fail, marks)
+    check_work(data, region.district["industrial_firms_2022"], fail)
     for section, params in data.items():
         if not isinstance(params, dict):
             continue

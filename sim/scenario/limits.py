@@ -35,14 +35,19 @@ Sweeps and batches
     ``MAX_SEED`` 2^63 - 1: seeds are int64 columns of the tables.
     Workers are capped at the machine's cores (``cores()``) unless a Dask scheduler elsewhere is given.
 
-Work of one run (checked on the resolved scenario, before it runs; see ``sim.scenario.work``)
-    ``MAX_PROJECTS_PER_YEAR`` 50,000 signed projects in the busiest year (``projects_per_year x scale`` grown
-    by ``inflow_growth_per_year``): the shipped plan has 110, and ``scale: 500`` of the baseline 37,500. The
-    issue's 10,000 a year at ``scale: 500`` (5 million) took 13 GB.
-    ``MAX_FIRMS`` 5 million firms at the end of the horizon (initial firms x scale, grown by the entry rate,
-    plus every landed project), ~1.5 GB of firm arrays; ``scale: 500`` of the baseline is ~2.6 million.
-    ``MAX_FIRM_STEPS`` 400 million firm-steps (firms x steps summed over the horizon): ~15 s at the measured
-    35 M firm-steps/s of the vectorised kernels; ``scale: 500`` of the baseline is ~100 million.
+Work of one run (estimated from the resolved scenario before it runs, as upper bounds: ``sim.scenario.work``)
+    ``MAX_PROJECTS_PER_YEAR`` 100,000 signed projects in the busiest year (projects_per_year x scale, grown by
+    inflow_growth_per_year): the shipped plan asks for 110, and 55,000 at ``scale: 500``. The 10,000 a year at
+    ``scale: 500`` of issue 15 (5 million) took 13 GB and 144 s.
+    ``MAX_FIRMS`` 8 million firms at the end (initial firms x scale, grown by entry minus the lowest exit
+    hazard, plus landed projects): the estimate is ~1.6 times the firms a run really has (plan at scale 500:
+    4.3 million estimated, 2.7 million in the benchmarks), so at the limit a run holds ~5 million firms, about
+    3 GB at the measured 0.63 KiB per live firm (benchmarks/README.md).
+    ``MAX_FIRM_STEPS`` 1.5 billion estimated firm-steps (firms x steps over the horizon): about 1 billion real
+    ones, half a minute at the measured 35 M firm-steps/s; the plan at scale 500 over 2023-2043 with monthly
+    steps (1.14 billion estimated) still runs.
+    ``MAX_RECORDS`` 1,000 records in a list (pairs, transport projects) and ``MAX_NEW_PARKS`` 100 new parks:
+    each project weighs every park when it chooses one, so parks multiply the work of every project.
 """
 
 from __future__ import annotations
@@ -67,9 +72,11 @@ MAX_REPS = 10_000
 MAX_RUNS = 100_000
 MAX_SEED = (1 << 63) - 1
 
-MAX_PROJECTS_PER_YEAR = 50_000
-MAX_FIRMS = 5_000_000
-MAX_FIRM_STEPS = 400_000_000
+MAX_PROJECTS_PER_YEAR = 100_000
+MAX_FIRMS = 8_000_000
+MAX_FIRM_STEPS = 1_500_000_000
+MAX_RECORDS = 1_000
+MAX_NEW_PARKS = 100
 
 
 def cores() -> int:

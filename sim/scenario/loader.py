@@ -14,7 +14,8 @@ from pathlib import Path
 
 from sim.scenario import files
 from sim.scenario.errors import ScenarioError
-from sim.scenario.limits import MAX_EXTENDS_CHAIN, MAX_NAME_CHARS, MAX_PATH_CHARS, MAX_WEIGHT
+from sim.scenario.limits import (MAX_EXTENDS_CHAIN, MAX_NAME_CHARS, MAX_NEW_PARKS, MAX_PATH_CHARS, MAX_RECORDS,
+                                  MAX_WEIGHT)
 from sim.scenario.schema import SCHEMA
 from sim.scenario.spec import Param, RecordList, Weights
 from sim.scenario.yamlmarks import Marks, format_path, read_yaml, short
@@ -133,6 +134,9 @@ class Validator:
             return []
         if not isinstance(data, list):
             self.fail(key_path, "must be a list of records")
+        limit, name = _RECORD_LIMITS.get(key_path, (MAX_RECORDS, "MAX_RECORDS"))
+        if len(data) > limit:
+            self.fail(key_path, f"more than {limit:,} records ({name})")
         out = []
         for i, record in enumerate(data):
             path = key_path + (i,)
@@ -166,6 +170,8 @@ class Validator:
         }[kind]
         if not ok:
             self.fail(key_path, f"must be {_TYPE_NAMES[kind]}, got {_show(value)}")
+        if kind == "float_list" and len(value) > MAX_RECORDS:
+            self.fail(key_path, f"more than {MAX_RECORDS:,} values (MAX_RECORDS)")
         numbers = value if kind == "float_list" else [value] if kind in ("float", "int", "year") else []
         for number in numbers:
             if not _finite(number):  # .nan passes every min/max test, .inf breaks the model
@@ -192,6 +198,7 @@ class Validator:
 
 
 _STRING_LIMITS = {("name",): (MAX_NAME_CHARS, "MAX_NAME_CHARS"), ("region",): (MAX_PATH_CHARS, "MAX_PATH_CHARS")}
+_RECORD_LIMITS = {("clustering", "new_parks"): (MAX_NEW_PARKS, "MAX_NEW_PARKS")}
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 

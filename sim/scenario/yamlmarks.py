@@ -49,20 +49,24 @@ def read_yaml(path: Path, max_bytes: int = limits.MAX_SCENARIO_BYTES,
               limit: str = "MAX_SCENARIO_BYTES") -> tuple[object, Marks, str]:
     """Parse ``path``; return (data, marks, raw text). Raises ScenarioError on any failure."""
     path = Path(path)
-    text = files.read_text(path, max_bytes, limit)
+    return parse_text(files.read_text(path, max_bytes, limit), str(path))
+
+
+def parse_text(text: str, file: str) -> tuple[object, Marks, str]:
+    """Parse YAML ``text`` read from ``file`` (a path, or ``--set``); an empty document gives {}."""
     loader = _Loader(text)
-    loader.name = str(path)
+    loader.name = file
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         line, problem = _parse_error(exc, text)
-        raise ScenarioError(f"malformed YAML: {problem}", file=str(path), line=line) from None
+        raise ScenarioError(f"malformed YAML: {problem}", file=file, line=line) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"malformed YAML: {exc}", file=str(path)) from None
+        raise ScenarioError(f"malformed YAML: {exc}", file=file) from None
     finally:
         loader.dispose()
     marks: Marks = {}
-    data = _Converter(marks, str(path)).convert(node, ()) if node is not None else {}
+    data = _Converter(marks, file).convert(node, ()) if node is not None else {}
     return data, marks, text
 
 
