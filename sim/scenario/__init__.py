@@ -145,7 +145,8 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
         raise ScenarioError(message, file=loc[0], line=loc[1], key_path=format_path(key_path))
 
     first, last = data["horizon"]["first_year"], data["horizon"]["last_year"]
-    check_relations(data, fail, marks)
+    here = {file, str(files.resolve(Path(file))), SET_SOURCE, OVERRIDES_SOURCE} if marks else set()
+    check_relations(data, fail, lambda key_path: 0 if key_path not in marks else 2 if marks[key_path][0] in here else 1)
     check_work(data, region.district["industrial_firms_2022"], fail)
     for section, params in data.items():
         if not isinstance(params, dict):

@@ -16,19 +16,20 @@ ORDERED_PAIRS = (
     ("investment", "project_size_min_100m_cny", "project_size_max_100m_cny", "smallest project"),
     ("villages", "minimum_operating_income_10k_cny", "operating_income_median_10k_cny", "income floor"),
     ("villages", "beautiful_demo_villages_by_2027", "beautiful_demo_villages_by_2033",
-     "villages started by 2027 (a cumulative count)"),
+     "a cumulative count"),
 )
 
 
-def check_relations(data: dict, fail: Callable[[tuple, str], None], marks: dict | None = None) -> None:
-    """Each ordered pair low <= high; the error points at whichever of the two keys was set (the high one if
-    both were), since a default cannot break a relation on its own."""
+def check_relations(data: dict, fail: Callable[[tuple, str], None],
+                    set_where: Callable[[tuple], int] = lambda key_path: 0) -> None:
+    """Each ordered pair low <= high. The error points at the key set nearest to the user: ``set_where`` ranks
+    a key path (2: in the file loaded or on the command line, 1: in an ancestor, 0: a default); on a tie the
+    high key."""
     for section, low_key, high_key, meaning in ORDERED_PAIRS:
         low, high = data[section][low_key], data[section][high_key]
         if low > high:
-            at = low_key if marks is not None and (section, high_key) not in marks else high_key
-            fail((section, at), f"{section}.{low_key} ({low:g}, the {meaning}) must not exceed "
-                                f"{section}.{high_key} ({high:g})")
+            at = low_key if set_where((section, low_key)) > set_where((section, high_key)) else high_key
+            fail((section, at), f"{low_key} = {low:g} must not exceed {high_key} = {high:g} ({meaning})")
 
 
 def outside_horizon(year: int, default: int | None, first: int, last: float) -> bool:

@@ -31,16 +31,13 @@ def estimate(data: dict, initial_firms: float) -> dict[str, float]:
 
 
 def check_work(data: dict, initial_firms: float, fail: Callable[[tuple, str], None]) -> None:
-    """Refuse a scenario whose estimated work passes a limit; the error names the limit and the main levers."""
+    """Refuse a scenario whose estimated work passes a limit; the error names the limit and what drives it."""
     work = estimate(data, initial_firms)
-    levers = "investment.projects_per_year x scale, grown by investment.inflow_growth_per_year"
     checks = (("projects_per_year", limits.MAX_PROJECTS_PER_YEAR, "MAX_PROJECTS_PER_YEAR",
-               "signed projects in the busiest year", ("investment", "projects_per_year"), levers),
-              ("firms", limits.MAX_FIRMS, "MAX_FIRMS", "firms at the end of the horizon", ("scale",),
-               "initial firms x scale, grown by the entry rate and the projects"),
-              ("firm_steps", limits.MAX_FIRM_STEPS, "MAX_FIRM_STEPS", "firm-steps over the horizon", ("scale",),
-               "firms x horizon.steps_per_year x years"))
-    for key, limit, name, what, where, why in checks:
+               "signed projects in the busiest year", ("investment", "projects_per_year")),
+              ("firms", limits.MAX_FIRMS, "MAX_FIRMS", "firms", ("scale",)),
+              ("firm_steps", limits.MAX_FIRM_STEPS, "MAX_FIRM_STEPS", "firm-steps", ("scale",)))
+    for key, limit, name, what, where in checks:
         if work[key] > limit:
-            fail(where, f"the run would need about {work[key]:,.0f} {what} ({why}), above the limit of "
-                        f"{limit:,} ({name})")
+            fail(where, f"the run would need about {work[key]:,.0f} {what}, above the limit of {limit:,} ({name}); "
+                        "lower scale, projects_per_year or the horizon")

@@ -54,17 +54,22 @@ def read_yaml(path: Path, max_bytes: int = limits.MAX_SCENARIO_BYTES,
 
 def parse_text(text: str, file: str) -> tuple[object, Marks, str]:
     """Parse YAML ``text`` read from ``file`` (a path, or ``--set``); an empty document gives {}."""
-    loader = _Loader(text)
-    loader.name = file
+    loader = None
     try:
+        loader = _Loader(text)  # refuses control characters here, before parsing
+        loader.name = file
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         line, problem = _parse_error(exc, text)
         raise ScenarioError(f"malformed YAML: {problem}", file=file, line=line) from None
+    except yaml.reader.ReaderError as exc:  # a control character, before any parsing
+        raise ScenarioError(f"malformed YAML: control character {exc.character!r} is not allowed", file=file,
+                            line=text[:exc.position].count("\n") + 1) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"malformed YAML: {exc}", file=file) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     marks: Marks = {}
     data = _Converter(marks, file).convert(node, ()) if node is not None else {}
     return data, marks, text
