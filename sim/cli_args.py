@@ -11,8 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from sim.scenario import SET_SOURCE, ScenarioError
-from sim.scenario import limits
+from sim.scenario import SET_SOURCE, ScenarioError, limits
 from sim.scenario.yamlmarks import parse_text, short
 
 CLI = "<command line>"

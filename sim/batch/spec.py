@@ -18,8 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.batch.sweep import parse_sweep, sweep_points
-from sim.scenario import ScenarioError, dump_yaml, load_scenario
-from sim.scenario import files
+from sim.scenario import ScenarioError, dump_yaml, files, load_scenario
 from sim.scenario.limits import MAX_RUNS
 from sim.scenario.loader import Validator, deep_merge, read_chain
 

@@ -14,8 +14,14 @@ from pathlib import Path
 
 from sim.scenario import files
 from sim.scenario.errors import ScenarioError
-from sim.scenario.limits import (MAX_EXTENDS_CHAIN, MAX_NAME_CHARS, MAX_NEW_PARKS, MAX_PATH_CHARS, MAX_RECORDS,
-                                  MAX_WEIGHT)
+from sim.scenario.limits import (
+    MAX_EXTENDS_CHAIN,
+    MAX_NAME_CHARS,
+    MAX_NEW_PARKS,
+    MAX_PATH_CHARS,
+    MAX_RECORDS,
+    MAX_WEIGHT,
+)
 from sim.scenario.schema import SCHEMA
 from sim.scenario.spec import Param, RecordList, Weights
 from sim.scenario.yamlmarks import Marks, format_path, read_yaml, short

@@ -21,6 +21,7 @@ Marks = dict[tuple, tuple[str, int]]
 # YAML 1.2 core schema floats: an exponent without a dot or without a sign (1e2, 1.0e308), which YAML 1.1
 # (PyYAML's resolver) reads as strings; tried after 1.1's own int and float patterns
 _FLOAT_12 = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -94,11 +95,13 @@ class _Converter:
 
     def __init__(self, marks: Marks, file: str):
         self.marks, self.file, self.count = marks, file, 0
+        self.open: set[int] = set()  # the nodes being converted, from the root down: an alias into one recurses
+        self.constructor = yaml.SafeLoader("")  # builds scalars (ints, floats, dates) as PyYAML would
 
     def fail(self, node, message: str, key_path: tuple):
         raise ScenarioError(message, file=self.file, line=node.start_mark.line + 1, key_path=format_path(key_path))
 
-    def convert(self, node, key_path: tuple, _open: frozenset = frozenset()):
+    def convert(self, node, key_path: tuple):
         self.marks[key_path] = (self.file, node.start_mark.line + 1)
         self.count += 1
         if self.count > limits.MAX_YAML_NODES:  # a billion laughs or one list aliased 10^4 times
@@ -106,15 +109,23 @@ class _Converter:
                       "(MAX_YAML_NODES)", key_path)
         if len(key_path) > limits.MAX_NESTING_DEPTH:  # aliases nest what they refer to
             self.fail(node, f"nesting deeper than {limits.MAX_NESTING_DEPTH} levels (MAX_NESTING_DEPTH)", key_path)
-        if id(node) in _open:  # an alias inside the value it refers to (&a [*a])
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, key_path)
+        if node.tag not in _PLAIN_TAGS:  # !!python/object [..], !!set {..}: never constructed, so refused
+            self.fail(node, f"cannot read value: tag {short(node.tag)!r} is not allowed", key_path)
+        if id(node) in self.open:  # an alias inside the value it refers to (&a [*a])
             self.fail(node, "recursive alias: the value contains itself", key_path)
-        _open = _open | {id(node)}
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, key_path, _open)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child, key_path + (i,), _open) for i, child in enumerate(node.value)]
+        self.open.add(id(node))
         try:
-            value = _scalar(node)
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, key_path)
+            return [self.convert(child, key_path + (i,)) for i, child in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def scalar(self, node, key_path: tuple):
+        try:
+            value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # !!int abc, 2023-13-45, !unknown
             detail, value = (getattr(exc, "problem", None) or str(exc))[:80], repr(node.value)[:40]
             self.fail(node, f"cannot read value {value}: {detail}", key_path)
@@ -122,7 +133,7 @@ class _Converter:
             self.check_string(node, value, key_path, limits.MAX_STRING_CHARS, "MAX_STRING_CHARS", "value")
         return value
 
-    def mapping(self, node, key_path: tuple, _open: frozenset) -> dict:
+    def mapping(self, node, key_path: tuple) -> dict:
         out = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -131,7 +142,7 @@ class _Converter:
             self.check_string(key_node, key, key_path, limits.MAX_KEY_CHARS, "MAX_KEY_CHARS", "key")
             if key in out:
                 self.fail(key_node, f"duplicate key '{key}'", key_path + (key,))
-            out[key] = self.convert(value_node, key_path + (key,), _open)
+            out[key] = self.convert(value_node, key_path + (key,))
             # the key's own line, not its value's, is where a reader looks
             self.marks[key_path + (key,)] = (self.file, key_node.start_mark.line + 1)
         return out
@@ -143,14 +154,6 @@ class _Converter:
         if bad:
             kind = "a NUL character" if bad.group() == "\x00" else "a lone surrogate"
             self.fail(node, f"{what} contains {kind} ({bad.group()!r} at position {bad.start()})", key_path)
-
-
-def _scalar(node: yaml.ScalarNode):
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
 
 
 def format_path(key_path: tuple) -> str:
