@@ -80,9 +80,10 @@ def expand_paths(items: list[str | Path]) -> list[Path]:
     out: list[Path] = []
     for item in map(str, items):
         path = Path(item)
-        if path.is_dir():
+        kind = files.problem(path)  # None for a file; never raises on a symlink loop or an over-long name
+        if kind == "a directory":
             found = sorted(path.glob("*.yaml"))
-        elif path.exists() or not glob.has_magic(item):
+        elif kind != "file not found" or not glob.has_magic(item):
             found = [path]  # a missing plain path is reported by the loader, with its name
         else:
             found = sorted(Path(p) for p in glob.glob(item, recursive=True))
