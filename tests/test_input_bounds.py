@@ -245,10 +245,10 @@ def test_the_shipped_scenarios_at_the_largest_scale_are_within_the_work_limits(n
 def test_grid_values_that_differ_beyond_six_digits_stay_distinct():
     param = SCHEMA["clustering"]["localization_elasticity"]
     sweep = Sweep("grid", ("clustering.localization_elasticity",), (param,),
-                  grid=((0.0450001, 0.0450002, 0.0450003),))
+                  grid=((0.04500001, 0.04500002, 0.04500003),))
     points = sweep_points(sweep, "plan")
     values = [p.overrides["clustering"]["localization_elasticity"] for p in points]
-    assert values == [0.0450001, 0.0450002, 0.0450003]
+    assert values == [0.04500001, 0.04500002, 0.04500003]
     assert len({p.name for p in points}) == 3 and not any("#" in p.name for p in points)
 
 
