@@ -399,6 +399,7 @@ for name, sets, key, fragment in [
     ("relation", ["investment.construction_quarters_min=20"], "investment.construction_quarters_min",
      "must not exceed"),
     ("python-tag", ["name=!!python/object/apply:os.system [echo]"], "name", "python"),
+    ("undecodable-byte", ["name=a\udcffb"], "name", "control character"),  # a non-UTF-8 byte in argv
     ("work", ["scale=500", "investment.projects_per_year=10000"], "investment.projects_per_year",
      "MAX_PROJECTS_PER_YEAR"),
 ]:

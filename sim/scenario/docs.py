@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario.limits import MAX_WEIGHT
+from sim.scenario.limits import MAX_NAME_CHARS, MAX_PATH_CHARS, MAX_STRING_CHARS, MAX_WEIGHT
 from sim.scenario.schema import SCHEMA
 from sim.scenario.spec import Param, RecordList, Weights
 
@@ -50,6 +50,7 @@ def schema_json() -> str:
     return json.dumps(root, ensure_ascii=False, indent=1)
 
 
+_MAX_CHARS = {"name": MAX_NAME_CHARS, "region": MAX_PATH_CHARS}
 _JSON_TYPES = {"float": "number", "int": "integer", "year": "integer", "bool": "boolean", "str": "string"}
 
 
@@ -68,6 +69,9 @@ def _json_section(schema: dict) -> dict:
                                "default": dict(node.default)}
         else:
             properties[key] = _json_param(node)
+            if node.kind == "str":
+                properties[key]["maxLength"] = _MAX_CHARS.get(key, MAX_STRING_CHARS) if schema is SCHEMA \
+                    else MAX_STRING_CHARS
     return {"type": "object", "additionalProperties": False, "properties": properties}
 
 

@@ -64,7 +64,8 @@ def parse_text(text: str, file: str) -> tuple[object, Marks, str]:
         line, problem = _parse_error(exc, text)
         raise ScenarioError(f"malformed YAML: {problem}", file=file, line=line) from None
     except yaml.reader.ReaderError as exc:  # a control character, before any parsing
-        raise ScenarioError(f"malformed YAML: control character {exc.character!r} is not allowed", file=file,
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise ScenarioError(f"malformed YAML: control character {character!r} is not allowed", file=file,
                             line=text[:exc.position].count("\n") + 1) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"malformed YAML: {exc}", file=file) from None
