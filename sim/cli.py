@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from sim.cli_args import OneLineParser, add_set_option, check_arguments, escape
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -20,8 +21,8 @@ _log = logging.getLogger("sim.cli")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xinhui-sim", description="Xinhui 百千万工程 agent-based simulation",
-                                     formatter_class=HelpFormatter, epilog=EXAMPLES["xinhui-sim"])
+    parser = OneLineParser(prog="xinhui-sim", description="Xinhui 百千万工程 agent-based simulation",
+                           formatter_class=HelpFormatter, epilog=EXAMPLES["xinhui-sim"])
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     _verbosity(parser, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -30,9 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--out", type=Path, required=True, help="output directory (replaced atomically)")
     run.add_argument("--scale", type=float, default=None, help="multiply firms, projects and park land")
+    add_set_option(run)
     check = sub.add_parser("check", help="validate scenario files without running them")
     check.add_argument("scenarios", type=Path, nargs="+")
-    sub.add_parser("schema", help="print every scenario key with default, unit and source (Markdown)")
+    schema = sub.add_parser("schema", help="print every scenario key with default, unit and source (Markdown)")
+    schema.add_argument("--json", action="store_true", help="print a JSON Schema of scenario files instead")
     _batch_parsers(sub)
     _validation_parsers(sub)
     _report_parser(sub)
@@ -202,6 +205,7 @@ def _batch_parsers(sub) -> None:
     batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
     batch.add_argument("--posterior", default=None, help="calibration directory or posterior.parquet: replicate r "
                        "of every variant uses posterior draw r (parameter uncertainty, paired across variants)")
+    add_set_option(batch)
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
@@ -217,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args, argv: list[str] | None) -> int:
     try:
+        check_arguments(args)
         if args.command == "run":
             return _run(args)
         if args.command == "check":
@@ -238,14 +243,13 @@ def _dispatch(args, argv: list[str] | None) -> int:
         if args.command == "calibrate":
             return _calibrate(args, argv)
         if args.command == "schema":
-            from sim.scenario.docs import schema_markdown
+            from sim.scenario.docs import schema_json, schema_markdown
 
-            print(schema_markdown())
+            print(schema_json() if args.json else schema_markdown())
             return 0
     except ScenarioError as exc:
         # one line, even when a key or value in the file holds a line break
-        message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 1
 
@@ -265,7 +269,7 @@ def _run(args) -> int:
     if args.seed < 0:
         raise ScenarioError(f"--seed must be >= 0, got {args.seed}", file="<command line>")
     overrides = {"scale": args.scale} if args.scale is not None else None
-    scenario = load_scenario(args.scenario, overrides)
+    scenario = load_scenario(args.scenario, overrides, args.set_values)
     from sim.batch.spec import has_sweep
 
     if has_sweep(args.scenario):
@@ -296,7 +300,7 @@ def _batch(args, argv: list[str] | None) -> int:
 
     _check_workers(args)
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
-    plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
+    plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command, set_values=args.set_values)
     attach_posterior(plan, args.posterior, args.seed)
     progress = not args.no_progress and _log.isEnabledFor(logging.INFO)
     summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=progress)

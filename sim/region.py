@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import MAX_REGION_BYTES
 from sim.scenario.yamlmarks import Marks, format_path, read_yaml
 
 TOWN_TYPES = ("urban_core", "central_town", "specialised_town", "featured_town")
@@ -146,7 +147,7 @@ class _Reader:
 
 def load_region(path: str | Path) -> Region:
     """Read and check a region file. Raises ScenarioError naming file, line and key."""
-    data, marks, _ = read_yaml(Path(path))
+    data, marks, _ = read_yaml(Path(path), MAX_REGION_BYTES, "MAX_REGION_BYTES")
     r = _Reader(str(path), marks)
     if not isinstance(data, dict):
         r.fail((), "a region file must be a mapping")

@@ -17,7 +17,7 @@ from pathlib import Path
 from sim.batch import store
 from sim.batch.executors import Idle, open_executor
 from sim.batch.progress import Progress
-from sim.batch.spec import RunSpec, Variant, load_all, plan_runs, replicate_seeds
+from sim.batch.spec import RunSpec, Variant, check_batch_size, load_all, plan_runs, replicate_seeds
 from sim.results import package_versions
 from sim.scenario.errors import ScenarioError
 
@@ -55,15 +55,18 @@ class BatchSummary:
                 f"in {self.seconds:.1f} s ({self.executor}) -> {self.out}")
 
 
-def plan_batch(scenarios: list, reps: int, seed: int, out: Path, command: list[str] | None = None) -> BatchPlan:
-    """Validate the scenarios, sweeps and arguments against DIR; raise ScenarioError on bad input."""
+def plan_batch(scenarios: list, reps: int, seed: int, out: Path, command: list[str] | None = None,
+               set_values: dict | None = None) -> BatchPlan:
+    """Validate the scenarios, sweeps and arguments against DIR; raise ScenarioError on bad input.
+    ``set_values`` (``--set``) apply to every scenario, under each sweep point's own values."""
     if reps < 1:
         raise ScenarioError(f"--reps must be >= 1, got {reps}", file=CLI, key_path="--reps")
     if seed < 0:
         raise ScenarioError(f"--seed must be >= 0, got {seed}", file=CLI, key_path="--seed")
     out = Path(out)
     _check_out(out)
-    variants, texts = load_all(scenarios)
+    variants, texts = load_all(scenarios, set_values)
+    check_batch_size(variants, reps)
     seeds = replicate_seeds(seed, reps)
     manifest = _manifest(store.read_manifest(out), variants, seed, seeds, command or [])
     return BatchPlan(out, plan_runs(variants, seeds), texts, manifest)

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.batch.sweep import parse_sweep, sweep_points
-from sim.scenario import ScenarioError, dump_yaml, load_scenario
+from sim.scenario import ScenarioError, dump_yaml, files, load_scenario
+from sim.scenario.limits import MAX_RUNS
 from sim.scenario.loader import Validator, deep_merge, read_chain
 
 SEED_MASK = (1 << 63) - 1  # seeds stay non-negative int64 in the tables
@@ -80,9 +81,10 @@ def expand_paths(items: list[str | Path]) -> list[Path]:
     out: list[Path] = []
     for item in map(str, items):
         path = Path(item)
-        if path.is_dir():
+        kind = files.problem(path)  # None for a file; never raises on a symlink loop or an over-long name
+        if kind == "a directory":
             found = sorted(path.glob("*.yaml"))
-        elif path.exists() or not glob.has_magic(item):
+        elif kind != "file not found" or not glob.has_magic(item):
             found = [path]  # a missing plain path is reported by the loader, with its name
         else:
             found = sorted(Path(p) for p in glob.glob(item, recursive=True))
@@ -97,16 +99,18 @@ def has_sweep(path: str | Path) -> bool:
     return "sweep" in raw
 
 
-def load_variants(path: str | Path) -> tuple[list[Variant], str, str]:
-    """Validate a scenario file, its sweep and every sweep point; return variants, base name, resolved text."""
+def load_variants(path: str | Path, set_values: dict | None = None) -> tuple[list[Variant], str, str]:
+    """Validate a scenario file, its sweep and every sweep point; return variants, base name, resolved text.
+
+    ``set_values`` (``--set``) become part of every variant's overrides, so workers apply them too."""
     path = Path(path)
-    base = load_scenario(path)  # the scenario without its sweep: all the usual checks and errors
+    base = load_scenario(path, set_values=set_values)  # the scenario without its sweep: all the usual checks
     raw, marks, _ = read_chain(path)
     block = raw.get("sweep")
     text = dump_yaml(base.data if block is None else {**base.data, "sweep": block})
-    file = str(path.resolve())  # workers may run in another folder (a Dask cluster)
+    file = str(files.resolve(path))  # workers may run in another folder (a Dask cluster)
     if block is None:
-        return [Variant(base.name, file, _digest(base.data))], base.name, text
+        return [Variant(base.name, file, _digest(base.data), dict(set_values or {}))], base.name, text
     validator = Validator(marks, str(path))
     sweep = parse_sweep(block, validator)
     variants = []
@@ -115,11 +119,12 @@ def load_variants(path: str | Path) -> tuple[list[Variant], str, str]:
             data = base.with_overrides(point.overrides).data
         except ScenarioError as exc:  # e.g. a year outside the horizon: point at the sweep, name the point
             validator.fail(("sweep",), f"point {point.name}: {exc.message}")
-        variants.append(Variant(point.name, file, _digest(data), point.overrides, point.params, point.index))
+        overrides = deep_merge(set_values, point.overrides) if set_values else point.overrides
+        variants.append(Variant(point.name, file, _digest(data), overrides, point.params, point.index))
     return variants, base.name, text
 
 
-def load_all(items: list[str | Path]) -> tuple[list[Variant], dict[str, str]]:
+def load_all(items: list[str | Path], set_values: dict | None = None) -> tuple[list[Variant], dict[str, str]]:
     """Variants of every scenario argument, in order, and resolved texts by file name (``plan``, ``plan.sweep``).
 
     Variant names must be unique: they name the runs and the rows of the results.
@@ -128,7 +133,7 @@ def load_all(items: list[str | Path]) -> tuple[list[Variant], dict[str, str]]:
     texts: dict[str, str] = {}
     owner: dict[str, str] = {}
     for path in expand_paths(items):
-        found, base_name, text = load_variants(path)
+        found, base_name, text = load_variants(path, set_values)
         for variant in found:
             if variant.name in owner:
                 raise ScenarioError(f"variant name '{variant.name}' is used by {owner[variant.name]} too; "
@@ -138,6 +143,14 @@ def load_all(items: list[str | Path]) -> tuple[list[Variant], dict[str, str]]:
         key = safe_name(base_name) + (".sweep" if found[0].point is not None else "")
         texts[key if key not in texts else safe_name(f"{key} {path}")] = text
     return variants, texts
+
+
+def check_batch_size(variants: list[Variant], reps: int) -> None:
+    """At most MAX_RUNS runs in one batch (variants x replicates)."""
+    runs = len(variants) * reps
+    if runs > MAX_RUNS:
+        raise ScenarioError(f"{len(variants):,} variants x {reps:,} replicates = {runs:,} runs, above the limit of "
+                            f"{MAX_RUNS:,} (MAX_RUNS)", file="<command line>", key_path="--reps")
 
 
 def plan_runs(variants: list[Variant], seeds: list[int]) -> list[RunSpec]:

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 from dataclasses import dataclass
 
+from sim.scenario.limits import MAX_SEED, MAX_SWEEP_POINTS
 from sim.scenario.loader import Validator
 from sim.scenario.schema import SCHEMA
 from sim.scenario.spec import Param
@@ -32,7 +34,7 @@ from sim.scenario.spec import Param
 METHODS = ("grid", "lhs", "sobol", "morris")
 SAMPLE_KEYS = ("n", "seed", "levels", "ranges")
 NUMERIC_KINDS = ("float", "int", "year")
-SIGNIFICANT = 6  # sampled values are rounded to this many digits, so the name shows the value used
+SIGNIFICANT = 6  # sampled values are rounded to this many digits (more if needed to keep them apart)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,14 @@ def _parse_grid(block, v: Validator) -> Sweep:
         if not isinstance(values, list) or not values:
             v.fail(key_path, "must be a non-empty list of values")
         grid.append(tuple(v.value(value, param, key_path + (i,)) for i, value in enumerate(values)))
+    _check_size(math.prod(len(values) for values in grid), "the grid's lists", v, ("sweep", "grid"))
     return Sweep("grid", tuple(p for p, _ in params), tuple(q for _, q in params), grid=tuple(grid))
+
+
+def _check_size(points: int, made_by: str, v: Validator, key_path: tuple) -> None:
+    if points > MAX_SWEEP_POINTS:
+        v.fail(key_path, f"the sweep has {points:,} points ({made_by}), above the limit of {MAX_SWEEP_POINTS:,} "
+                         "(MAX_SWEEP_POINTS)")
 
 
 def _parse_sample(block, method: str, v: Validator) -> Sweep:
@@ -128,12 +137,16 @@ def _parse_sample(block, method: str, v: Validator) -> Sweep:
     n = v.value(block["n"], Param(1, "", "", "", kind="int", min=1, max=100_000), where + ("n",))
     if method == "sobol" and n & (n - 1):
         v.fail(where + ("n",), f"must be a power of 2 for sobol (Saltelli sampling), got {n}")
-    seed = v.value(block.get("seed", 0), Param(0, "", "", "", kind="int", min=0), where + ("seed",))
+    seed = v.value(block.get("seed", 0), Param(0, "", "", "", kind="int", min=0, max=MAX_SEED), where + ("seed",))
     levels = v.value(block.get("levels", 4), Param(4, "", "", "", kind="int", min=2, max=100), where + ("levels",))
     if "levels" in block and method != "morris":
         v.fail(where + ("levels",), "only for method morris")
     params = _parameters(block["ranges"], v, where + ("ranges",))
     ranges = [_range(block["ranges"][path], param, v, where + ("ranges", path)) for path, param in params]
+    dims = len(params)
+    points = {"lhs": n, "sobol": n * (2 * dims + 2), "morris": n * (dims + 1)}[method]
+    _check_size(points, {"lhs": "n", "sobol": "n x (2 x parameters + 2)", "morris": "n x (parameters + 1)"}[method],
+                v, where + ("n",))
     return Sweep(method, tuple(p for p, _ in params), tuple(q for _, q in params), ranges=tuple(ranges), n=n,
                  seed=seed, levels=levels)
 
@@ -150,10 +163,12 @@ def _range(value, param: Param, v: Validator, key_path: tuple) -> tuple[float, f
 
 def sweep_points(sweep: Sweep, base_name: str) -> list[Point]:
     """The variants of a sweep, in a fixed order (grid: product order; samples: SALib's row order)."""
-    rows = itertools.product(*sweep.grid) if sweep.method == "grid" else _sample(sweep)
+    if sweep.method == "grid":  # the values as written: rounding could merge distinct points
+        rows = itertools.product(*sweep.grid)
+    else:
+        rows = _rounded(_sample(sweep), sweep.params)
     points, seen = [], {}
-    for index, row in enumerate(rows):
-        values = [_typed(x, param) for x, param in zip(row, sweep.params)]
+    for index, values in enumerate(rows):
         name = f"{base_name}[{','.join(f'{p}={_show(x)}' for p, x in zip(sweep.paths, values))}]"
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:  # morris trajectories can revisit a point; keep each run, named apart
@@ -186,12 +201,29 @@ def _sample(sweep: Sweep):
     return morris.sample(problem, sweep.n, num_levels=sweep.levels, seed=sweep.seed)
 
 
-def _typed(value, param: Param):
-    """A sampled number as the parameter's type: whole numbers rounded, floats to SIGNIFICANT digits."""
-    if param.kind in ("int", "year"):
-        return int(round(float(value)))
-    return float(f"{float(value):.{SIGNIFICANT}g}")
+def _rounded(sample, params: tuple[Param, ...]) -> list[list]:
+    """Sampled rows as the parameters' types: whole numbers rounded; floats to SIGNIFICANT digits, or more where
+    that would merge distinct sampled values of a parameter (a range narrower than 1e-6 of its value)."""
+    columns = []
+    for column, param in zip(zip(*sample), params):
+        if param.kind in ("int", "year"):
+            columns.append([int(round(float(x))) for x in column])
+            continue
+        distinct = len(set(column))
+        for digits in range(SIGNIFICANT, 18):
+            values = [float(f"{float(x):.{digits}g}") for x in column]
+            if len(set(values)) == distinct:
+                break
+        columns.append(values)
+    return [list(row) for row in zip(*columns)]
 
 
 def _show(value) -> str:
-    return str(value) if isinstance(value, int) else f"{value:.{SIGNIFICANT}g}"
+    """A value in a point's name: the shortest form with at least SIGNIFICANT digits that reads back exactly."""
+    if isinstance(value, int):
+        return str(value)
+    for digits in range(SIGNIFICANT, 18):
+        text = f"{value:.{digits}g}"
+        if float(text) == value:
+            return text
+    return repr(value)

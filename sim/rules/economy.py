@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import math
 
+# a town keeps at least half its residents in a year: in a small-scale run one firm's exit can cut a town's
+# secondary output by 99%, and the linear migration term alone would then make its population negative
+MIN_POPULATION_FACTOR = 0.5
+
 
 def grow_rest_of_economy(model, secondary_growth: dict[str, float], district_secondary_growth: float):
     """At year end, after industrial output is known: update every town's non-industrial economy."""
@@ -27,4 +31,4 @@ def grow_rest_of_economy(model, secondary_growth: dict[str, float], district_sec
         town.tertiary_100m_cny *= math.exp(p.tertiary_trend_growth_per_year
                                            + p.tertiary_elasticity_to_secondary * g_secondary)
         migration = p.migration_elasticity * (g_secondary - district_secondary_growth)
-        town.population *= 1.0 + p.population_growth_per_year + migration
+        town.population *= max(1.0 + p.population_growth_per_year + migration, MIN_POPULATION_FACTOR)

@@ -24,15 +24,20 @@ from sim.rules.pairing import capacity_growth_of
 
 ENVIRONMENT_SCORE_SD = 0.12       # estimate: spread of the 2022 environment score
 ENVIRONMENT_DECAY_PER_YEAR = 0.02  # estimate: facilities wear out without upkeep
+MAX_REDRAWS = 100  # a bound on the redraws of incomes below the floor (2^-100 of a unit is left at worst)
 
 
 def initial_operating_income(rng, count: int, median: float, log_sd: float, floor: float) -> np.ndarray:
-    """Lognormal 2022 operating income (万元/yr), redrawn below the floor."""
+    """Lognormal 2022 operating income (万元/yr), redrawn below the floor (at most MAX_REDRAWS rounds: the
+    floor is at most the median, so each round keeps at least half; what is left after them sits at the floor)."""
     income = median * np.exp(rng.normal(0.0, log_sd, count))
     low = income < floor
-    while low.any():
+    for _ in range(MAX_REDRAWS):
+        if not low.any():
+            break
         income[low] = median * np.exp(rng.normal(0.0, log_sd, int(low.sum())))
         low = income < floor
+    income[low] = floor
     return income
 
 

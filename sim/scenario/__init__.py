@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from sim.scenario import files
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import deep_merge, read_chain, validate
-from sim.scenario.yamlmarks import Marks, format_path
+from sim.scenario.relations import check_relations, outside_horizon
+from sim.scenario.schema import SCHEMA
+from sim.scenario.work import check_work
+from sim.scenario.yamlmarks import Marks, format_path, short
 
 if TYPE_CHECKING:
     from sim.region import Region
@@ -51,31 +55,44 @@ class Scenario:
         return Section(self.data)
 
     def with_overrides(self, overrides: dict) -> Scenario:
-        """A copy with some keys replaced (used by sweeps and ``--scale``); validated again."""
+        """A copy with some keys replaced (sweep points, ``--set`` in a batch's workers); validated again. A
+        replaced region must be an absolute path (``--set region=`` is made absolute on the command line)."""
         data = validate(deep_merge(self.data, overrides), {}, self.path)
-        check_references(data, {}, self.path, self.region)
-        return Scenario(self.name, self.path, data, self.sources, self.region)
+        region = self.region
+        if data["region"] != self.data["region"]:
+            from sim.region import load_region
+
+            region = load_region(files.resolve(Path(data["region"])))
+        check_references(data, {}, self.path, region)
+        name = data["name"] if "name" in overrides and data["name"] else self.name
+        return Scenario(name, self.path, data, self.sources, region)
 
 
-def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
-    """Read, merge, validate and cross-check a scenario file. Raises ScenarioError."""
+def load_scenario(path: str | Path, overrides: dict | None = None, set_values: dict | None = None) -> Scenario:
+    """Read, merge, validate and cross-check a scenario file. Raises ScenarioError.
+
+    ``set_values`` (``--set KEY=VALUE``) apply on top of the file, ``overrides`` (``--scale``, sweep points)
+    on top of both; errors in either point at them (``--set``, ``<overrides>``) rather than at the file.
+    """
     path = Path(path)
-    if not path.exists():
+    if files.problem(path) == "file not found":
         raise ScenarioError("file not found", file=str(path))
     raw, marks, texts = read_chain(path)
     raw.pop("sweep", None)  # a batch sweep (validated and expanded by sim.batch.sweep), not a parameter
-    if overrides:
-        raw = deep_merge(raw, overrides)
-        marks = _override_marks(overrides, marks)
+    for layer, source in ((set_values, SET_SOURCE), (overrides, OVERRIDES_SOURCE)):
+        if layer:
+            raw = deep_merge(raw, layer)
+            marks = _override_marks(layer, marks, source=source)
     data = validate(raw, marks, str(path))
     # a variant that does not name itself is named after its own file, not its parent's name
-    named_here = marks.get(("name",), ("", None))[0] in (str(path.resolve()), "<overrides>")
+    named_here = marks.get(("name",), ("", None))[0] in (str(files.resolve(path)), OVERRIDES_SOURCE, SET_SOURCE)
     data["name"] = (data["name"] if named_here else "") or path.stem
-    region_path = _region_path(path.resolve(), raw, data["region"])
-    if not region_path.is_file():
+    region_path = _region_path(marks, texts, data["region"])
+    problem = files.problem(region_path)
+    if problem:
         file, line = marks.get(("region",), (str(path), None))
-        problem = "is not a file" if region_path.exists() else "not found"
-        raise ScenarioError(f"region file {problem}: {data['region']}", file=file, line=line,
+        problem = "not found" if problem == "file not found" else f"is not a file ({problem})"
+        raise ScenarioError(f"region file {problem}: {short(data['region'])}", file=file, line=line,
                             key_path="region")
     from sim.region import load_region  # here: sim.region imports this package's errors
 
@@ -84,29 +101,39 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     return Scenario(data["name"], str(path), data, tuple(texts), region)
 
 
-def _override_marks(overrides: dict, marks: Marks, key_path: tuple = ()) -> Marks:
+SET_SOURCE = "--set"
+OVERRIDES_SOURCE = "<overrides>"
+
+
+def _override_marks(overrides: dict, marks: Marks, key_path: tuple = (), source: str = OVERRIDES_SOURCE) -> Marks:
     """Errors in values given as overrides (``--scale``, sweeps) point there, not at the scenario file."""
     out = dict(marks)
     for key, value in overrides.items():
         path = key_path + (key,)
         if isinstance(value, dict):
-            out.setdefault(path, ("<overrides>", None))
-            out = _override_marks(value, out, path)
+            out.setdefault(path, (source, None))
+            out = _override_marks(value, out, path, source)
         else:
             out = {k: v for k, v in out.items() if k[:len(path)] != path}  # replaced, with what was under it
-            out[path] = ("<overrides>", None)
+            out[path] = (source, None)
     return out
 
 
-def _region_path(path: Path, raw: dict, region: str) -> Path:
-    # relative to the file that set it; the default is relative to the scenarios folder of the root file
-    candidate = (path.parent / region).resolve()
-    if candidate.is_file():
-        return candidate
-    for parent in path.parents:
-        if (parent / region).is_file():
-            return (parent / region).resolve()
-    return candidate
+def _region_path(marks: Marks, texts: list, region: str) -> Path:
+    """The region file, relative to the file that set ``region`` (a variant in another folder may extend a
+    shipped scenario); set on the command line, relative to the current folder; the default is looked up
+    beside the root ancestor of the chain and then in its parent folders (scenarios/regions/xinhui.yaml)."""
+    file, line = marks.get(("region",), (None, None))
+    if file in (SET_SOURCE, OVERRIDES_SOURCE):
+        return files.resolve(Path(region), file, line, "region")
+    if file is not None:
+        return files.resolve(Path(file).parent / region, file, line, "region")
+    root = Path(texts[0][0])
+    for folder in root.parents:
+        candidate = files.resolve(folder / region)
+        if files.problem(candidate) is None:
+            return candidate
+    return files.resolve(root.parent / region)
 
 
 def check_references(data: dict, marks: Marks, file: str, region: Region) -> None:
@@ -118,12 +145,15 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
         raise ScenarioError(message, file=loc[0], line=loc[1], key_path=format_path(key_path))
 
     first, last = data["horizon"]["first_year"], data["horizon"]["last_year"]
+    here = {file, str(files.resolve(Path(file))), SET_SOURCE, OVERRIDES_SOURCE} if marks else set()
+    check_relations(data, fail, lambda key_path: 0 if key_path not in marks else 2 if marks[key_path][0] in here else 1)
+    check_work(data, region.district["industrial_firms_2022"], fail)
     for section, params in data.items():
         if not isinstance(params, dict):
             continue
         for key, value in params.items():
             if key.endswith("_year") and isinstance(value, int) and section != "horizon":
-                if not first <= value <= last:
+                if outside_horizon(value, SCHEMA[section][key].default, first, last):
                     fail((section, key), f"year {value} is outside the horizon {first}-{last}")
     for sector in data["investment"]["sector_mix"]:
         if sector not in region.sector_ids:
@@ -137,7 +167,7 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
         if project["town"] not in region.town_ids:
             fail(("integration", "transport_projects", i, "town"),
                  _unknown("town", project["town"], region.town_ids))
-        if not first <= project["year"] <= last:
+        if outside_horizon(project["year"], None, first, last):
             fail(("integration", "transport_projects", i, "year"),
                  f"year {project['year']} is outside the horizon {first}-{last}")
     cobuilt = data["pairing"]
@@ -158,7 +188,7 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
         for sector in filter(None, (s.strip() for s in park["sectors"].split(","))):
             if sector not in region.sector_ids:
                 fail(path + ("sectors",), _unknown("sector", sector, region.sector_ids))
-        if not first <= park["open_year"] <= last:
+        if outside_horizon(park["open_year"], SCHEMA["clustering"]["new_parks"].fields["open_year"].default, first, last):
             fail(path + ("open_year",), f"year {park['open_year']} is outside the horizon {first}-{last}")
     recipients = set(region.town_ids) | set(region.village_ids)
     for i, pair in enumerate(data["pairing"]["pairs"]):
@@ -167,8 +197,9 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
                  _unknown("town or village", pair["recipient"], sorted(recipients)))
         if pair["instrument"] == "steered_project" and pair["recipient"] not in region.town_ids:
             fail(("pairing", "pairs", i, "recipient"), "a steered_project pair needs a town as recipient")
-        for key in ("start_year", "end_year"):
-            if not first <= pair[key] <= last:
+        # a pair may end after the horizon (it runs to its end), but must start inside it
+        for key, later_ok in (("start_year", False), ("end_year", True)):
+            if outside_horizon(pair[key], None, first, float("inf") if later_ok else last):
                 fail(("pairing", "pairs", i, key), f"year {pair[key]} is outside the horizon {first}-{last}")
         if pair["end_year"] < pair["start_year"]:
             fail(("pairing", "pairs", i, "end_year"), "end_year is before start_year")

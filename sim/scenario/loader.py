@@ -9,12 +9,22 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from pathlib import Path
 
+from sim.scenario import files
 from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import (
+    MAX_EXTENDS_CHAIN,
+    MAX_NAME_CHARS,
+    MAX_NEW_PARKS,
+    MAX_PATH_CHARS,
+    MAX_RECORDS,
+    MAX_WEIGHT,
+)
 from sim.scenario.schema import SCHEMA
 from sim.scenario.spec import Param, RecordList, Weights
-from sim.scenario.yamlmarks import Marks, format_path, read_yaml
+from sim.scenario.yamlmarks import Marks, format_path, read_yaml, short
 
 _TYPE_NAMES = {"float": "a number", "int": "a whole number", "bool": "true or false", "str": "a string",
                "year": "a year (whole number)", "float_list": "a list of numbers"}
@@ -22,7 +32,7 @@ _TYPE_NAMES = {"float": "a number", "int": "a whole number", "bool": "true or fa
 
 def read_chain(path: Path, _seen: tuple = ()) -> tuple[dict, Marks, list[tuple[str, str]]]:
     """Read ``path`` and its ``extends`` ancestors; return merged data, marks and (file, text) pairs."""
-    path = Path(path).resolve()
+    path = files.resolve(path)
     data, marks, text = read_yaml(path)
     if not isinstance(data, dict):
         raise ScenarioError("a scenario must be a mapping of keys to values", file=str(path), line=1)
@@ -31,20 +41,33 @@ def read_chain(path: Path, _seen: tuple = ()) -> tuple[dict, Marks, list[tuple[s
     if parent is None:
         return data, marks, texts
     file, line = marks[("extends",)]
-    if not isinstance(parent, str):
-        raise ScenarioError("'extends' must be a file name", file=file, line=line, key_path="extends")
-    parent_path = (path.parent / parent).resolve()
-    if parent_path == path or parent_path in _seen:
-        chain = " -> ".join(Path(p).name for p in (*_seen, path, parent_path))
-        raise ScenarioError(f"extends cycle: {chain}", file=file, line=line, key_path="extends")
-    if not parent_path.exists():
-        raise ScenarioError(f"extends target not found: {parent}", file=file, line=line, key_path="extends")
-    if not parent_path.is_file():
-        raise ScenarioError(f"extends target is not a file: {parent}", file=file, line=line, key_path="extends")
+    parent_path = _parent_path(path, parent, _seen, file, line)
     base, base_marks, base_texts = read_chain(parent_path, (*_seen, path))
     merged_marks = dict(base_marks)
     merged_marks.update(marks)
     return deep_merge(base, data), merged_marks, base_texts + texts
+
+
+def _parent_path(path: Path, parent, seen: tuple, file: str, line: int) -> Path:
+    """The file an ``extends`` names, checked: a short path to a regular file, no cycle, a bounded chain."""
+    def fail(message):
+        raise ScenarioError(message, file=file, line=line, key_path="extends")
+
+    if not isinstance(parent, str):
+        fail("'extends' must be a file name")
+    if len(parent) > MAX_PATH_CHARS:
+        fail(f"path longer than {MAX_PATH_CHARS:,} characters (MAX_PATH_CHARS)")
+    if len(seen) + 1 >= MAX_EXTENDS_CHAIN:
+        fail(f"extends chain longer than {MAX_EXTENDS_CHAIN} files (MAX_EXTENDS_CHAIN)")
+    parent_path = files.resolve(path.parent / parent, file, line, "extends")
+    if parent_path == path or parent_path in seen:
+        fail(f"extends cycle: {' -> '.join(Path(p).name for p in (*seen, path, parent_path))}")
+    problem = files.problem(parent_path)
+    if problem == "file not found":
+        fail(f"extends target not found: {short(parent)}")
+    if problem:
+        fail(f"extends target is not a file ({problem}): {short(parent)}")
+    return parent_path
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -97,7 +120,7 @@ class Validator:
             if key not in schema:
                 close = difflib.get_close_matches(str(key), [str(k) for k in schema], n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                self.fail(key_path + (key,), f"unknown key '{key}'{hint}")
+                self.fail(key_path + (key,), f"unknown key '{short(str(key))}'{hint}")
         out = {}
         for key, node in schema.items():
             path = key_path + (key,)
@@ -117,6 +140,9 @@ class Validator:
             return []
         if not isinstance(data, list):
             self.fail(key_path, "must be a list of records")
+        limit, name = _RECORD_LIMITS.get(key_path, (MAX_RECORDS, "MAX_RECORDS"))
+        if len(data) > limit:
+            self.fail(key_path, f"more than {limit:,} records ({name})")
         out = []
         for i, record in enumerate(data):
             path = key_path + (i,)
@@ -133,7 +159,7 @@ class Validator:
             self.fail(key_path, "must be a mapping of ids to numbers")
         out = {}
         for key, value in data.items():
-            number = self.value(value, Param(0.0, "", "", "", min=0), key_path + (key,))
+            number = self.value(value, Param(0.0, "", "", "", min=0, max=MAX_WEIGHT), key_path + (key,))
             out[str(key)] = number
         return out
 
@@ -150,6 +176,8 @@ class Validator:
         }[kind]
         if not ok:
             self.fail(key_path, f"must be {_TYPE_NAMES[kind]}, got {_show(value)}")
+        if kind == "float_list" and len(value) > MAX_RECORDS:
+            self.fail(key_path, f"more than {MAX_RECORDS:,} values (MAX_RECORDS)")
         numbers = value if kind == "float_list" else [value] if kind in ("float", "int", "year") else []
         for number in numbers:
             if not _finite(number):  # .nan passes every min/max test, .inf breaks the model
@@ -158,10 +186,26 @@ class Validator:
                 self.fail(key_path, f"must be >= {param.min}, got {number}")
             if param.max is not None and number > param.max:
                 self.fail(key_path, f"must be <= {param.max}, got {number}")
+        if kind == "str":
+            self.text(value, key_path)
         if param.choices and value not in param.choices:
             self.fail(key_path, f"must be one of {', '.join(param.choices)}, got {_show(value)}")
         return float(value) if kind == "float" else [float(v) for v in value] if kind == "float_list" \
             else value
+
+
+    def text(self, value: str, key_path: tuple) -> None:
+        """Names label tables and terminal lines, paths are opened: both short, names without control characters."""
+        limit, name = _STRING_LIMITS.get(key_path, (None, None))
+        if limit is not None and len(value) > limit:
+            self.fail(key_path, f"longer than {limit:,} characters ({name})")
+        if key_path == ("name",) and _CONTROL.search(value):
+            self.fail(key_path, f"must not contain control characters, got {_show(value)}")
+
+
+_STRING_LIMITS = {("name",): (MAX_NAME_CHARS, "MAX_NAME_CHARS"), ("region",): (MAX_PATH_CHARS, "MAX_PATH_CHARS")}
+_RECORD_LIMITS = {("clustering", "new_parks"): (MAX_NEW_PARKS, "MAX_NEW_PARKS")}
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _finite(number) -> bool:

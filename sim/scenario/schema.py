@@ -12,6 +12,7 @@ from __future__ import annotations
 from sim.scenario.spec import Param, RecordList, Weights
 
 P = Param
+YEARS = {"min": 2000, "max": 2100}  # a calendar year; check_references keeps each inside the horizon
 
 HORIZON = {
     "first_year": P(2023, "year", "First simulated year (the base year 2022 is the initial state).",
@@ -69,7 +70,7 @@ FIRMS = {
     "growth_spread_size_exponent": P(0.2, "1", "beta in sigma(g|S) ~ S^-beta.",
                                      "lit F3: beta = 0.20 +- 0.03 (Amaral et al. 1997)", min=0, max=0.5),
     "reference_size_100m_cny": P(1.0, "亿元/yr", "Output at which the growth spread equals the reference.",
-                                 "convention", min=0.001),
+                                 "convention", min=0.001, max=1000),
     "size_tail_exponent": P(1.05, "1", "CCDF exponent of the initial firm output distribution.",
                             "lit F1 (Axtell 2001, ~1.06) and F2 (Chinese provinces 1.0-1.5)", min=0.5, max=3),
     "exit_hazard_by_age": P([0.016, 0.063, 0.095, 0.090, 0.085, 0.082, 0.080, 0.070, 0.060, 0.050, 0.040],
@@ -84,9 +85,9 @@ FIRMS = {
                              "lit F5: domestic death rate 6.2-9.3% with a roughly stable stock; estimate",
                              min=0, max=0.5),
     "entrant_median_output_100m_cny": P(0.05, "亿元/yr", "Median output of an organic entrant.",
-                                        "estimate: small private firms (500万/yr)", min=0.001),
+                                        "estimate: small private firms (500万/yr)", min=0.001, max=10),
     "above_scale_threshold_100m_cny": P(0.2, "亿元/yr", "Annual revenue for 规模以上 status (小升规).",
-                                        "NBS: 2000万 main-business revenue since 2011", min=0.01),
+                                        "NBS: 2000万 main-business revenue since 2011", min=0.01, max=10),
     "tech_upgrade_rate_per_year": P(0.05, "1/yr", "Probability that an above-scale firm starts a technical "
                                     "upgrade (技改) in a year.", "estimate: about 55 a year before the plan, "
                                     "which set 100 a year (plan: tech_upgrades_per_year)", min=0, max=1),
@@ -113,7 +114,7 @@ INVESTMENT = {
     "inflow_growth_per_year": P(0.0, "1/yr", "Growth of the number of signed projects.", "estimate", min=-0.5,
                                 max=1),
     "project_size_min_100m_cny": P(1.0, "亿元", "Smallest signed project (total investment).",
-                                   "lit I3: Anqing counts projects >= 1亿", min=0.01),
+                                   "lit I3: Anqing counts projects >= 1亿", min=0.01, max=1000),
     "project_size_tail_exponent": P(1.2, "1", "Pareto exponent of signed project size.",
                                     "estimate: heavy tail, a few 100亿 projects (CALB 200亿, lit I4)", min=0.5,
                                     max=4),
@@ -137,9 +138,10 @@ INVESTMENT = {
                               "becomes productive capacity.", "lit I3: ~23% (Qingyang), ~30% (Sichuan) of "
                               "funds in place", min=0, max=1),
     "output_per_investment": P(1.2, "1/yr", "Annual gross output at full capacity per 亿元 really invested.",
-                               "estimate: Guangdong land contracts ask output >= investment; 1.2 typical", min=0),
+                               "estimate: Guangdong land contracts ask output >= investment; 1.2 typical", min=0.05,
+                               max=20),
     "land_intensity_100m_cny_per_mu": P(0.067, "亿元/亩", "Signed investment per mu of industrial land.",
-                                        "derived: CALB 200亿 on 3,000亩 set aside (facts §3)", min=0.001),
+                                        "derived: CALB 200亿 on 3,000亩 set aside (facts §3)", min=0.001, max=10),
     "expansion_share": P(0.3, "share", "Share of projects that expand an existing firm of the sector in the "
                          "chosen park (增资扩产) instead of founding one.", "estimate", min=0, max=1),
     "outside_park_share": P(0.15, "share", "Share of projects located on scattered town land, not in a park, "
@@ -151,19 +153,19 @@ INVESTMENT = {
                            min=0, max=1),
     "choice_land_weight": P(1.0, "1", "Logit weight of log free land in the park choice (the land free at the "
                             "start of the step: a step's projects choose at once).", "estimate",
-                            min=0),
+                            min=0, max=100),
     "choice_profit_weight": P(10.0, "1", "Logit weight of the expected log productivity gain from "
                               "localization (elasticity x log(1 + same-sector output in the zone)).",
                               "estimate: at a 10% margin, 1% more productivity is ~10% more profit; "
-                              "lit A8: localization drives location", min=0),
+                              "lit A8: localization drives location", min=0, max=100),
     "choice_access_weight": P(2.0, "1", "Logit weight of the host town's access index (0-1).", "estimate",
-                              min=0),
+                              min=0, max=100),
     "choice_incentive_weight": P(3.0, "1", "Logit weight of a park's incentive (discount on land price and "
                                  "taxes, share); a town's draw weight also rises by (1 + its best open "
                                  "park's incentive).", "estimate; lit §2: zones work mainly through lower "
-                                 "taxes (林毅夫 et al. 2018)", min=0),
+                                 "taxes (林毅夫 et al. 2018)", min=0, max=100),
     "choice_sector_match_weight": P(1.0, "1", "Logit bonus when the project's sector leads the park.",
-                                    "estimate", min=0),
+                                    "estimate", min=0, max=100),
     "steering_share": P(0.0, "share", "Share of projects in the focus sectors the district steers to parks "
                         "leading those sectors.", "estimate; plan: 6+1 platforms", min=0, max=1),
     "focus_sectors": P("", "sector ids", "Comma-separated sectors the district steers projects into.",
@@ -175,10 +177,11 @@ _NEW_PARK = {
     "town": P("", "town id", "Host town.", "scenario", kind="str"),
     "sectors": P("", "sector ids", "Comma-separated leading sectors.", "scenario", kind="str"),
     "land_mu": P(3000.0, "亩", "Serviced industrial land when it opens.", "estimate: facts §3, 凤山湖 set aside "
-                 "3,000亩", min=0),
+                 "3,000亩", min=0, max=100_000),
     "open_year": P(2025, "year", "Year the park opens (land available from the start of that year).",
-                   "scenario", kind="year"),
-    "expansion_mu_per_year": P(0.0, "亩/yr", "Serviced land it adds a year after opening.", "estimate", min=0),
+                   "scenario", kind="year", **YEARS),
+    "expansion_mu_per_year": P(0.0, "亩/yr", "Serviced land it adds a year after opening.", "estimate", min=0,
+                                  max=10_000),
     "incentive": P(0.2, "share", "Discount on land price and taxes a new park offers (preferential policy).",
                    "estimate; lit §2: zone effects through lower taxes", min=0, max=1),
 }
@@ -194,18 +197,18 @@ CLUSTERING = {
     "congestion_penalty": P(0.05, "1", "Productivity loss at full occupancy (linear above the threshold).",
                             "estimate; lit A9/A10: inverted U", min=0, max=1),
     "renewal_mu_per_year": P(300.0, "亩/yr", "Old industrial land renewed into park land (工改), district "
-                             "total, given to parks by their land pressure.", "estimate", min=0),
+                             "total, given to parks by their land pressure.", "estimate", min=0, max=10_000),
 }
 
 _TRANSPORT = {
     "town": P("", "town id", "Town whose access improves.", "scenario", kind="str"),
-    "year": P(2025, "year", "Year the link opens.", "scenario", kind="year"),
+    "year": P(2025, "year", "Year the link opens.", "scenario", kind="year", **YEARS),
     "access_gain": P(0.1, "index", "Increase of the access index (0-1).", "estimate", min=0, max=1),
 }
 
 INTEGRATION = {
     "unified_attraction_start_year": P(2023, "year", "Year unified district attraction (统一招商) starts.",
-                                       "plan: 区镇经济一体化改革 from 2023", kind="year"),
+                                       "plan: 区镇经济一体化改革 from 2023", kind="year", **YEARS),
     "unified_attraction_intensity": P(0.0, "share", "Share of projects matched district-wide to the best "
                                       "park rather than by the town that drew them.", "estimate", min=0,
                                       max=1),
@@ -216,7 +219,7 @@ INTEGRATION = {
     "phase_in_years": P(3, "years", "Years over which integration effects reach full strength.",
                         "plan: 三年初见成效", kind="int", min=1, max=10),
     "revenue_sharing_start_year": P(2023, "year", "Year revenue sharing (利益共享) for handed-on projects starts.",
-                                    "plan: 区镇一体", kind="year"),
+                                    "plan: 区镇一体", kind="year", **YEARS),
     "revenue_share": P(0.0, "share", "Share of the tax of a firm whose project landed outside the town "
                        "that drew it, paid to that town (利益共享: compensation for handing a project on).",
                        "lit §2: 寇晓东 & 汪红 2019, compensation 10-25%", min=0, max=1),
@@ -226,7 +229,7 @@ INTEGRATION = {
                                            "per quarter rises to p/(1-r) (服务一体化).", "lit I4: fast-track "
                                            "rules; estimate", min=0, max=0.9),
     "horse_race_reward_100m_cny": P(0.0, "亿元/yr", "Fiscal reward to each of the 3 towns with the fastest "
-                                    "industrial growth (赛马).", "estimate; plan: 赛马 system", min=0),
+                                    "industrial growth (赛马).", "estimate; plan: 赛马 system", min=0, max=100),
     "horse_race_attraction_bonus": P(0.0, "share", "Extra weight in town-level project attraction for the "
                                      "last year's top 3 towns.", "estimate", min=0, max=5),
     "transport_projects": RecordList(_TRANSPORT, "Access improvements (G240, 深江 rail, park ring roads).",
@@ -243,11 +246,12 @@ _PAIR = {
                     "and management; steered_project: donor steers projects to the recipient town.",
                     "lit §2", kind="str", choices=("transfer", "capacity", "steered_project")),
     "funds_10k_cny_per_year": P(50.0, "万元/yr", "Funds a year (transfer and capacity instruments).",
-                                "estimate", min=0),
+                                "estimate", min=0, max=100_000),
     "projects_per_year": P(1.0, "projects/yr", "Projects steered a year (steered_project).", "estimate",
-                           min=0),
-    "start_year": P(2023, "year", "First year of the pair.", "plan", kind="year"),
-    "end_year": P(2033, "year", "Last year of the pair.", "plan", kind="year"),
+                           min=0, max=100),
+    "start_year": P(2023, "year", "First year of the pair.", "plan", kind="year", **YEARS),
+    "end_year": P(2033, "year", "Last year of the pair (may lie after the horizon).", "plan", kind="year",
+                  **YEARS),
 }
 
 PAIRING = {
@@ -256,23 +260,23 @@ PAIRING = {
                                  "income) that district bodies and SOEs pair with by rule (组团帮扶).",
                                  "plan: 区属机关事业单位、区属国有企业组团帮扶", kind="int", min=0, max=199),
     "district_funds_10k_cny_per_village_year": P(50.0, "万元/yr", "Rule-based district funds per paired "
-                                                 "weak village.", "estimate", min=0),
+                                                 "weak village.", "estimate", min=0, max=10_000),
     "enterprise_paired_villages": P(0, "villages", "Villages paired with enterprises (百企兴百村), chosen "
                                     "from the weakest after the district's.", "facts §7a: 百企兴百村",
                                     kind="int", min=0, max=199),
     "enterprise_funds_10k_cny_per_village_year": P(20.0, "万元/yr", "Enterprise funds per paired village.",
-                                                   "estimate", min=0),
-    "pairing_start_year": P(2023, "year", "First year of rule-based pairing.", "plan", kind="year"),
+                                                   "estimate", min=0, max=10_000),
+    "pairing_start_year": P(2023, "year", "First year of rule-based pairing.", "plan", kind="year", **YEARS),
     "strong_weak_town_pairs": P(0, "pairs", "Strong towns paired with the weakest towns; each pair steers "
                                 "the next landing projects of any sector to the weak town (its parks, else "
                                 "scattered land).",
                                 "plan: 镇与镇之间的协作机制", kind="int", min=0, max=5),
     "steered_projects_per_pair_year": P(1.0, "projects/yr", "Projects a strong town steers to its partner.",
-                                        "estimate", min=0),
+                                        "estimate", min=0, max=100),
     "cobuilt_park_land_mu": P(0.0, "亩", "Land of the 新台 co-built park in Taishan (0 = none). Its firms are "
                               "outside Xinhui's accounts; Xinhui receives a share of their tax.",
                               "plan: 新台合作 园区共建; size estimate", min=0, max=1e6),
-    "cobuilt_park_open_year": P(2026, "year", "Year the co-built park opens.", "estimate", kind="year"),
+    "cobuilt_park_open_year": P(2026, "year", "Year the co-built park opens.", "estimate", kind="year", **YEARS),
     "cobuilt_park_sectors": P("high_end_equipment, new_energy", "sector ids", "Comma-separated leading "
                               "sectors of the co-built park.", "plan: 海工装备, 新能源", kind="str"),
     "cobuilt_park_partner_town": P("yamen", "town id", "Xinhui town that co-builds it and receives the "
@@ -286,7 +290,8 @@ PAIRING = {
                           min=0, max=10),
     "threshold_10k_cny": P(60.0, "万元", "Cumulative funds below which a village's funded assets yield "
                            "nothing (too small to build leasable property).", "lit §2: 贺立龙 et al. 2023, "
-                           "aid works only above a threshold; level estimate", min=0),
+                           "aid works only above a threshold; level estimate", min=0,
+                           max=100_000),
     "yield_per_year": P(0.08, "1/yr", "Operating income per 万元 of effective funded assets at the "
                         "median village.", "estimate: rent yields of collective property 6-10%", min=0,
                         max=1),
@@ -305,14 +310,16 @@ VILLAGES = {
     "non_operating_income_10k_cny": P(40.0, "万元/yr", "Non-operating collective income per village-level "
                                       "unit (subsidies, transfers, village groups), 2023.", "estimate: gap "
                                       "between reported total income (12.56亿) and operating income of a "
-                                      "distribution with 98% above 100万 (facts §4b)", min=0),
+                                      "distribution with 98% above 100万 (facts §4b)", min=0, max=10_000),
     "operating_income_log_sd": P(0.66, "1 (log)", "Spread of the initial log operating income of villages.",
                                  "derived: lognormal with 2% below 100万 and a mean near 480万 (facts §4b, "
                                  "§8)", min=0.05, max=3),
     "operating_income_median_10k_cny": P(370.0, "万元/yr", "Median operating income of villages, 2022.",
-                                         "derived as above, deflated by one year of growth", min=1),
+                                         "derived as above, deflated by one year of growth", min=1,
+                                         max=100_000),
     "minimum_operating_income_10k_cny": P(20.0, "万元/yr", "Floor of operating income.",
-                                          "facts §4b: every administrative village > 20万 (2023)", min=0),
+                                          "facts §4b: every administrative village > 20万 (2023)", min=0,
+                                          max=100_000),
     "leasing_elasticity_to_industry": P(0.8, "1", "Elasticity of leasing income to the town's industrial "
                                         "output.", "estimate: rents follow land demand", min=0, max=2),
     "tourism_growth_per_year": P(0.04, "1/yr", "Trend growth of village tourism income.", "estimate",
@@ -336,7 +343,7 @@ VILLAGES = {
                              "estimate", min=0, max=5),
     "environment_funds_10k_cny_per_village_year": P(10.0, "万元/yr", "Rural environment spending per "
                                                     "village-level unit (人居环境整治).", "estimate",
-                                                    min=0),
+                                                    min=0, max=10_000),
     "environment_score_gain_per_10k_cny": P(0.004, "1/万元", "Environment score gained per 万元 spent.",
                                             "estimate", min=0, max=1),
     "beautiful_standard_score": P(0.8, "score", "Environment score (0-1) that meets the beautiful-livable "
