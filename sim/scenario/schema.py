@@ -208,22 +208,10 @@ INVESTMENT = {
 }
 
 _OUTSIDE_GROWTH = {
-    "high_end_equipment": P(0.046, "1/yr", "Real growth of the outside market for high_end_equipment (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "new_materials": P(0.046, "1/yr", "Real growth of the outside market for new_materials (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "electronics": P(0.046, "1/yr", "Real growth of the outside market for electronics (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "biomedicine": P(0.046, "1/yr", "Real growth of the outside market for biomedicine (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "new_energy": P(0.046, "1/yr", "Real growth of the outside market for new_energy (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "light_textile": P(0.046, "1/yr", "Real growth of the outside market for light_textile (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "agri_food": P(0.046, "1/yr", "Real growth of the outside market for agri_food (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
-    "other": P(0.046, "1/yr", "Real growth of the outside market for other (national sales the district's firms compete for).",
-               "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5),
+    sector: P(0.046, "1/yr", f"Real growth of the outside market for {sector} (national sales the district's firms "
+              "compete for).", "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one "
+              "rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5)
+    for sector in _SECTOR_MIX
 }
 
 _DEMAND_SHOCK = {
