@@ -6,8 +6,10 @@ year's district GDP). Each year the share moves by replicator dynamics: demand x
 x place multiplier, against the sector's mean (Dosi, Fagiolo & Roventini 2010, K+S); a mean-preserving Laplace shock whose scale falls
 with size adds the tent-shaped growth of firm sales (lit F3). The replicator only moves shares within a sector;
 the sector's sales follow its markets and its mean competitiveness relative to the national reference (a level
-effect with the same elasticity). New capacity from projects and entrants comes
-with the sales it was built for (``target_utilisation`` of it). Parameters (scenario ``demand``, ``firms``):
+effect with the same elasticity). New capacity from projects comes with the sales it
+was built for (``target_utilisation`` of it): attraction wins the district new market share. Organic turnover is
+zero-sum within a sector: exiting firms' sales pass to the sector's survivors and entrants take theirs from
+them (K+S renormalisation), so a sector's sales change only with its markets, its competitiveness and projects. Parameters (scenario ``demand``, ``firms``):
 outside_growth_per_year (1/yr by sector), inside_share, shocks (sector, years, growth change, 1/yr),
 replicator_elasticity (chi), productivity_growth_per_year (1/yr), first_year_recovery_growth (log, 2023).
 Sources: lit E1 (K+S), F3 (Laplace growth, beta), F6 (2.85%/yr), NBS 2023 (4.6% industrial growth).
@@ -94,6 +96,29 @@ def update_demand(model, live: np.ndarray, power: np.ndarray) -> np.ndarray:
     factor = np.exp(growth[sectors] + shocks) * level[sectors] * replicator_factor(relative, p.replicator_elasticity)
     firms.demand[live] *= factor
     return relative
+
+
+def pass_on_sales(model, leaving: np.ndarray) -> None:
+    """Firms about to exit hand their sales to the live firms of their sector, in proportion to theirs (K+S
+    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales."""
+    shift_sales(model, leaving, +1.0)
+
+
+def take_sales(model, entrants: np.ndarray) -> None:
+    """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry)."""
+    shift_sales(model, entrants, -1.0)
+
+
+def shift_sales(model, rows: np.ndarray, sign: float) -> None:
+    firms, n = model.firms, len(model.sector_ids)
+    if rows.size == 0:
+        return
+    moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
+    others = firms.live()
+    others = others[~np.isin(others, rows)]
+    total = np.bincount(firms.sector[others], weights=firms.demand[others], minlength=n)
+    factor = np.where(total > 0, 1.0 + sign * moved / np.maximum(total, 1e-300), 1.0)
+    firms.demand[others] *= np.maximum(factor, 0.0)[firms.sector[others]]
 
 
 def demand_of_new_capacity(model, capacity: np.ndarray, productivity: np.ndarray | float,

@@ -113,6 +113,7 @@ def select(model, live: np.ndarray, relative: np.ndarray) -> None:
     leaving = live[losing | weak]
     model.year_stats["selection_exits"] += int(leaving.size)
     if leaving.size:
+        demand.pass_on_sales(model, leaving)
         model.remove_firms(leaving)
 
 
@@ -135,7 +136,9 @@ def exit_firms(model) -> None:
     annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
-    model.remove_firms(rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual])
+    leaving = rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
+    demand.pass_on_sales(model, leaving)
+    model.remove_firms(leaving)
 
 
 def enter_firms(model) -> None:
@@ -155,9 +158,10 @@ def enter_firms(model) -> None:
     size = p.entrant_median_output_100m_cny * np.exp(rng.normal(0.0, ENTRANT_LOG_SD, count))
     premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
     productivity = firms.productivity[parents] / premium  # the certificate is not copied
-    model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
-                    capacity=size / (p.target_utilisation * productivity), productivity=productivity,
-                    demand=size, from_project=False)
+    entrants = model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
+                               capacity=size / (p.target_utilisation * productivity), productivity=productivity,
+                               demand=size, from_project=False)
+    demand.take_sales(model, entrants)
 
 
 def entry_attraction(profit_rate: np.ndarray, base_profit_rate: np.ndarray) -> np.ndarray:

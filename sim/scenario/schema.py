@@ -97,8 +97,8 @@ FIRMS = {
     "competitiveness_floor": P(0.8, "1", "A firm whose competitiveness (own productivity x place multiplier) "
                                "falls below this share of its sector's reference exits.", "lit E1: K+S exit "
                                "below a competitiveness/market-share floor; level estimate", min=0.0, max=1.0),
-    "exit_loss_years": P(2, "years", "A firm exits after this many consecutive years of negative profit.",
-                         "estimate: a firm survives one bad year on its reserves", kind="int", min=1, max=10),
+    "exit_loss_years": P(3, "years", "A firm exits after this many consecutive years of negative profit.",
+                         "estimate: a firm survives two bad years on its reserves and credit", kind="int", min=1, max=10),
     "tech_upgrade_cost_share": P(0.1, "share", "Investment a 技改 costs, as a share of the firm's capital "
                                  "(spent in its start year, counted in fixed-asset investment).",
                                  "estimate: an upgrade renews about a tenth of the equipment", min=0.0, max=1.0),

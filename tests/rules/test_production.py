@@ -7,7 +7,7 @@ import pytest
 
 from sim.agents import firm_accounting_snapshot
 from sim.model import RegionModel
-from sim.rules import capital, demand
+from sim.rules import capital, demand, labour
 from sim.scenario import Section
 from tests.helpers import scenario
 
@@ -54,7 +54,8 @@ def test_the_replicator_only_moves_shares_within_a_sector():
 
 
 def test_without_projects_or_incumbent_investment_industry_grows_no_faster_than_productivity():
-    _, tables = run({"investment": {"projects_per_year": 0}, "firms": {"financing_multiple": 0.0}})
+    _, tables = run({"investment": {"projects_per_year": 0}, "firms": {"financing_multiple": 0.0},
+                     "horizon": {"last_year": 2033}})
     va = district(tables, "industrial_va_100m_cny")
     growth = np.diff(np.log(va))[1:]  # from 2024: projects signed before 2023 are still ramping up in 2023
     assert growth.mean() < 0.03
@@ -107,7 +108,9 @@ def test_steering_projects_to_focus_sectors_with_the_mix_fixed_changes_their_clu
 
 
 def test_employment_fixed_investment_and_capital_add_up_from_the_firms():
-    model, tables = run({"horizon": {"last_year": 2027}})
+    # no certificates won or lost: they change productivity after the year's accounts, which this test reads
+    model, tables = run({"horizon": {"last_year": 2027},
+                         "firms": {"high_tech_certification_rate": 0.0, "high_tech_loss_rate": 0.0}})
     snap = firm_accounting_snapshot(model)
     inside = snap["in_district"]
     industrial = district(tables, "industrial_employment_10k")[-1]
@@ -119,5 +122,12 @@ def test_employment_fixed_investment_and_capital_add_up_from_the_firms():
     s = model.year_stats
     assert district(tables, "fixed_asset_investment_100m_cny")[-1] == pytest.approx(
         s["fai_incumbents_100m_cny"] + s["fai_upgrades_100m_cny"] + s["fai_projects_100m_cny"])
+    live_rows = np.flatnonzero(live & (snap["employment_persons"] > 0))
+    power = model.firms.productivity[live_rows] * model.place_multipliers()[model.firms.place_cell[live_rows]]
+    per_worker = labour.labour_productivity(model, live_rows, power)  # 万元 per person
+    np.testing.assert_allclose(snap["employment_persons"][live_rows] * per_worker / 1e4,
+                               snap["value_added_100m_cny"][live_rows])
+    construction = sum(t.construction_100m_cny for t in model.towns) * 1e4 / labour.reference_labour_productivity(model)
+    assert district(tables, "employment_10k")[-1] == pytest.approx(industrial + construction / 1e4)
     assert set(snap) >= {"firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons",
                          "capital_100m_cny"}
