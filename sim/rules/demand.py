@@ -110,15 +110,17 @@ def take_sales(model, entrants: np.ndarray) -> None:
 
 
 def shift_sales(model, rows: np.ndarray, sign: float) -> None:
+    """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata."""
     firms, n = model.firms, len(model.sector_ids)
     if rows.size == 0:
         return
+    live = firms.live()
     moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
-    others = firms.live()
-    others = others[~np.isin(others, rows)]
-    total = np.bincount(firms.sector[others], weights=firms.demand[others], minlength=n)
-    factor = np.where(total > 0, 1.0 + sign * moved / np.maximum(total, 1e-300), 1.0)
-    firms.demand[others] *= np.maximum(factor, 0.0)[firms.sector[others]]
+    others = np.bincount(firms.sector[live], weights=firms.demand[live], minlength=n) - moved
+    factor = np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
+    kept = firms.demand[rows].copy()
+    firms.demand[live] *= factor[firms.sector[live]]
+    firms.demand[rows] = kept  # the moving firms keep theirs (an exiting firm's is cleared when it retires)
 
 
 def demand_of_new_capacity(model, capacity: np.ndarray, productivity: np.ndarray | float,
