@@ -159,6 +159,18 @@ class Firm(mesa.Agent):
         return self._get("capacity")
 
     @property
+    def capital_100m_cny(self) -> float:
+        return self.model.params.firms.capital_output_ratio * self._get("capacity")
+
+    @property
+    def demand_100m_cny(self) -> float:
+        return self._get("demand")
+
+    @property
+    def employment_persons(self) -> float:
+        return self._get("employment")
+
+    @property
     def age_years(self) -> float:
         return self._get("age")
 

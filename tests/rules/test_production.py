@@ -131,3 +131,25 @@ def test_employment_fixed_investment_and_capital_add_up_from_the_firms():
     assert district(tables, "employment_10k")[-1] == pytest.approx(industrial + construction / 1e4)
     assert set(snap) >= {"firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons",
                          "capital_100m_cny"}
+
+
+class HalfTheWorkers(labour.LabourMarket):
+    """A labour market that grants half the workers firms want (the interface a labour-market rule binds)."""
+
+    def hire(self, model, rows, wanted):
+        return wanted * 0.5
+
+
+def test_a_bound_labour_market_caps_output_through_the_hiring_hook():
+    free = RegionModel(scenario("plan", SHORT), seed=2)
+    bound = RegionModel(scenario("plan", SHORT), seed=2)
+    bound.labour_market = HalfTheWorkers()
+    va = [np.array(m.run().tables()["district"]["industrial_va_100m_cny"]) for m in (free, bound)]
+    assert (va[1] < 0.7 * va[0]).all()
+
+
+def test_no_scenario_key_sets_a_firm_growth_drift_or_a_construction_trend():
+    from sim.scenario.schema import SCHEMA
+    assert "growth_drift_per_year" not in SCHEMA["firms"]
+    assert "construction_growth_per_year" not in SCHEMA["economy"]
+    assert SCHEMA["firms"]["productivity_growth_per_year"].source.startswith("lit F6")
