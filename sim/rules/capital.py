@@ -41,13 +41,14 @@ def invest(model, live: np.ndarray, competitiveness: np.ndarray) -> None:
 
 
 def cash_flow(model, rows: np.ndarray) -> np.ndarray:
-    """Last year's value added less wages (亿元); for firms without a full year, that of their demand."""
+    """Last year's value added less wages (亿元); for firms without a year of accounts (the base year's, and
+    those founded during last year), that of their demand at the base labour share."""
     firms = model.firms
     sales = np.where(firms.output_last_year[rows] > 0, firms.output_last_year[rows], firms.demand[rows])
     value_added = sales * model.sector_va_ratio[firms.sector[rows]]
     wages = firms.employment[rows] * model.wage_10k_cny / 1e4
-    no_history = firms.output_last_year[rows] <= 0
-    wages = np.where(no_history, value_added * model.params.firms.labour_share_of_value_added, wages)
+    no_accounts = firms.employment[rows] <= 0
+    wages = np.where(no_accounts, value_added * model.params.firms.labour_share_of_value_added, wages)
     return value_added - wages
 
 

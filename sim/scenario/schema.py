@@ -52,7 +52,7 @@ ECONOMY = {
 }
 
 FIRMS = {
-    "first_year_recovery_growth": P(0.035, "1 (log)", "Extra log growth of the demand for every firm's output in "
+    "first_year_recovery_growth": P(0.05, "1 (log)", "Extra log growth of the demand for every firm's output in "
                                     "the first simulated year only: the rebound from a 2022 depressed by COVID "
                                     "controls (capacity was built for it: 2022 utilisation was below target).",
                                     "estimate: calibrated so that 2023 secondary growth is near the observed "
