@@ -153,3 +153,20 @@ def test_no_scenario_key_sets_a_firm_growth_drift_or_a_construction_trend():
     assert "growth_drift_per_year" not in SCHEMA["firms"]
     assert "construction_growth_per_year" not in SCHEMA["economy"]
     assert SCHEMA["firms"]["productivity_growth_per_year"].source.startswith("lit F6")
+
+
+def test_turnover_moves_sales_within_a_sector_without_creating_or_destroying_them():
+    model = RegionModel(scenario("plan", SHORT), seed=3)
+    firms = model.firms
+    live = firms.live()
+    by_sector = np.bincount(firms.sector[live], weights=firms.demand[live], minlength=len(model.sector_ids))
+    leaving = live[::50]
+    demand.pass_on_sales(model, leaving)
+    model.remove_firms(leaving)
+    entrants = model.add_firms(sector=firms.sector[live[1:4]], town=firms.town[live[1:4]], park=firms.park[live[1:4]],
+                               capacity=np.full(3, 0.1), demand=np.full(3, 0.05))
+    demand.take_sales(model, entrants)
+    live = firms.live()
+    after = np.bincount(firms.sector[live], weights=firms.demand[live], minlength=len(model.sector_ids))
+    np.testing.assert_allclose(after, by_sector)
+    assert (firms.demand[entrants] == 0.05).all()
