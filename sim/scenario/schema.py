@@ -216,8 +216,8 @@ _OUTSIDE_GROWTH = {
 
 _DEMAND_SHOCK = {
     "sector": P("", "sector id", "Sector whose outside demand is shocked.", "scenario", kind="str"),
-    "first_year": P(2025, "year", "First year of the shock.", "scenario", kind="year"),
-    "last_year": P(2025, "year", "Last year of the shock.", "scenario", kind="year"),
+    "first_year": P(2025, "year", "First year of the shock.", "scenario", kind="year", min=2023, max=2043),
+    "last_year": P(2025, "year", "Last year of the shock.", "scenario", kind="year", min=2023, max=2043),
     "growth_change_per_year": P(-0.1, "1/yr", "Added to the sector's outside growth in each year of the shock "
                                 "(log).", "scenario", min=-1.0, max=1.0),
 }
