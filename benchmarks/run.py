@@ -152,7 +152,7 @@ class KernelRule:
     (FLOOR: Poisson(entry * survivors) entrants with uniformly drawn parents), entrant output lognormal
     around ``entrant_median``, sector copied from the parent. Rates are the plan scenario's, per quarter."""
 
-    drift = 0.06 / 4                    # growth_drift_per_year
+    drift = 0.06 / 4                    # a fixed drift (the model's old growth rule; the peers keep it)
     sd = 0.17 * math.sqrt(2.0) / 2.0    # Laplace b = 0.17 a year -> sd 0.24 a year -> 0.12 a quarter
     h0 = 0.07 / 4                       # ~ mean of exit_hazard_by_age, per quarter
     gamma = 0.3                         # exit_size_elasticity

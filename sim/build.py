@@ -3,8 +3,9 @@
 Firm sizes are Pareto with the schema's tail exponent; the lower bound is set so that the share of firms
 above 2000万 matches the region's counts; firms are dealt to town x sector cells in proportion to the
 output each cell still lacks (largest first), then each cell is rescaled to its output exactly, so the base
-year matches the region data while sizes stay heavy-tailed. Capacity at the start of 2023 is the 2022 output times half a year of the 2023 secondary growth (the
-2022 figure is a flow over the year, the run-rate at its end is higher). Ages are exponential with a mean of 7.3 years
+year matches the region data while sizes stay heavy-tailed. A firm's 2022 sales are its demand; its capacity is what
+sells the demand of 2023's recovery at the target utilisation (capital was installed for it; COVID controls held
+2022 sales below it). Ages are exponential with a mean of 7.3 years
 (derived: 49.4% of Chinese firms are under 5 years old, SAIC 2013, literature.md F5).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import investment
+from sim.rules import investment, labour
 from sim.rules.villages import initial_environment_scores, initial_operating_income
 from sim.scenario import Section
 from sim.scenario.loader import defaults
@@ -75,16 +76,32 @@ def build_firms(model) -> None:
     n_sectors = len(region.sectors)
     got = np.bincount(cells, weights=sizes, minlength=targets.size)
     sizes = sizes * np.where(got > 0, targets.ravel() / np.maximum(got, 1e-12), 1.0)[cells]
-    run_rate = sizes * np.sqrt(1.0 + d["real_growth_2023"]["secondary"])
+    start_production_side(model)
+    capacity = sizes * np.exp(p.first_year_recovery_growth) / p.target_utilisation
     town, sector = cells // n_sectors, cells % n_sectors
     park = pick_parks(model, town, sector)
     ages = model.streams["build"].exponential(MEAN_FIRM_AGE_YEARS, count)
-    rows = model.add_firms(sector=sector, town=town, park=park, capacity=run_rate, age=ages, birth_year=0)
+    rows = model.add_firms(sector=sector, town=town, park=park, capacity=capacity, age=ages, birth_year=0,
+                           demand=sizes)
     firms = model.firms
     firms.output_last_year[rows] = sizes
     firms.set_above_scale(rows, sizes >= p.above_scale_threshold_100m_cny)
     assign_park_land(model, rows)
     assign_high_tech(model, rows, int(round(d["high_tech_firms_2022"] * model.scale)))
+
+
+def start_production_side(model) -> None:
+    """The state of the production side before any firm exists: the national productivity index of 2022, the
+    labour market, the wage, and each sector's profit rate at the target utilisation (``capital``, ``labour``)."""
+    p = model.params.firms
+    model.productivity_index = 1.0
+    model.first_year_productivity_index = float(np.exp(p.productivity_growth_per_year
+                                                       * (model.first_year - model.region.base_year)))
+    model.labour_market = labour.LabourMarket()
+    model.wage_10k_cny = p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
+    depreciation = p.depreciation_rate_per_year * p.capital_output_ratio / p.target_utilisation
+    model.base_profit_rate = model.sector_va_ratio * (1.0 - p.labour_share_of_value_added) - depreciation
+    model.sector_profit_rate = model.base_profit_rate.copy()
 
 
 def pick_parks(model, town: np.ndarray, sector: np.ndarray) -> np.ndarray:
@@ -145,10 +162,13 @@ def build_economy(model) -> None:
     total_pop = sum(t.population for t in model.towns)
     total_citrus = sum(t.citrus_area_mu for t in model.towns) or 1.0
     for town in model.towns:
+        town.base_construction_100m_cny = construction * town.population / total_pop
         town.primary_citrus_100m_cny = primary * CITRUS_SHARE_OF_PRIMARY * town.citrus_area_mu / total_citrus
         town.primary_other_100m_cny = primary * ((1 - CITRUS_SHARE_OF_PRIMARY) * town.spec.primary_share)
         town.tertiary_100m_cny = tertiary * town.spec.tertiary_share
         town.construction_100m_cny = construction * town.population / total_pop
+    model.gdp_last_year = primary + secondary + tertiary  # 2022
+    model.district_gdp_growth = float(np.log1p(growth["gdp"]))  # the inside demand of 2023 follows 2023's GDP
     model.tax_rate_on_va = d["fiscal_tax_to_gdp"] * (primary + secondary + tertiary) / (secondary + tertiary)
 
 
@@ -177,18 +197,45 @@ def warm_up_pipeline(model) -> None:
     some ramp up (as CALB did from April 2023). The capacity that warm-up projects already delivered is
     part of the 2022 base, so all firms are scaled back to keep the base-year output."""
     before = float(model.firms.capacity[model.firms.live()].sum())
+    before_demand = float(model.firms.demand[model.firms.live()].sum())
     model.investment_params = Section(defaults()["investment"])  # the pipeline before the plan
     model.clock = -WARM_UP_YEARS * model.steps_per_year
-    for _ in range(WARM_UP_YEARS * model.steps_per_year):
+    for step in range(WARM_UP_YEARS * model.steps_per_year):
+        if step == (WARM_UP_YEARS - 1) * model.steps_per_year:
+            model.year_stats["fai_projects_100m_cny"] = 0.0  # 2022's capital put in place is measured
         investment.sign_projects(model)
         investment.advance_pipeline(model)
         model.clock += 1
     model.investment_params = model.params.investment
     live = model.firms.live()
     model.firms.capacity[live] *= before / float(model.firms.capacity[live].sum())
+    model.firms.demand[live] *= before_demand / float(model.firms.demand[live].sum())
+    remember_base_production(model, live)
     # the land of projects already producing is part of the parks' 2022 used land
     proj = model.projects
     producing = np.isin(proj.status, (investment.ProjectStatus.PRODUCING, investment.ProjectStatus.DONE))
     for row in np.flatnonzero(producing & (proj.park >= 0)):
         park = model.parks[proj.park[row]]
         park.land_used_mu = max(park.land_used_mu - proj.land_mu[row], 0.0)
+
+
+def remember_base_production(model, live: np.ndarray) -> None:
+    """The base year's reference competitiveness by sector (sales-weighted mean of own productivity x place),
+    median sales (the exit hazard's size reference) and fixed-asset investment (construction's base).
+
+    2022 FAI is not simulated: it is the capital projects put in place in 2022 plus what incumbents invest on a
+    steady path (replacing depreciation and growing with their outside markets)."""
+    p, firms = model.params.firms, model.firms
+    place = model.place_multipliers()
+    power = firms.productivity[live] * place[firms.place_cell[live]]
+    sectors, sales = firms.sector[live], firms.demand[live]
+    n = len(model.sector_ids)
+    weight = np.bincount(sectors, weights=sales, minlength=n)
+    model.base_competitiveness = np.bincount(sectors, weights=sales * power, minlength=n) / np.maximum(weight, 1e-12)
+    model.base_competitiveness[weight <= 0] = 1.0
+    model.sector_relative_competitiveness = np.ones(n)  # the sectors' mean over the reference, 2022
+    model.median_firm_size = float(np.median(sales))
+    growth = np.array([getattr(model.params.demand.outside_growth_per_year, s, 0.0) for s in model.sector_ids])
+    steady = p.capital_output_ratio * firms.capacity[live] * (np.expm1(growth[sectors]) + p.depreciation_rate_per_year)
+    inside = model.in_district()[live]
+    model.base_fixed_asset_investment = float(steady[inside].sum()) + model.year_stats["fai_projects_100m_cny"]

@@ -14,6 +14,7 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
+from sim.rules import capital, labour
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -48,12 +49,13 @@ class Recorder:
         price = (1 + m.params.economy.price_growth_per_year) ** (m.year - m.region.base_year)
         live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
         incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
-        self._towns(price)
-        self._clusters(price, industry, np.where(m.outside_slots[None, :, None], 0, live_by_place))
+        jobs = employment_by_place(m)
+        self._towns(price, jobs)
+        self._clusters(price, industry, np.where(m.outside_slots[None, :, None], 0, live_by_place), jobs)
         self._parks(price, industry, live_by_place.sum(axis=(0, 2))[1:])
         self._villages(price, incomes)
         self._zones(price, industry)
-        self._district(price, industry, incomes)
+        self._district(price, industry, incomes, jobs)
         if self.firm_panel is not None:
             self._firms(price)
         self.growth_accounting.record_year(m)
@@ -86,9 +88,9 @@ class Recorder:
         zone_of_town = self.model.town_zone
         return np.stack([by_town[:, zone_of_town == z].sum(axis=1) for z in range(len(self.model.zones))])
 
-    def _towns(self, price: float) -> None:
+    def _towns(self, price: float, jobs: dict) -> None:
         m = self.model
-        for town in m.towns:
+        for town, industrial, construction in zip(m.towns, jobs["industry_by_town"], jobs["construction_by_town"]):
             self.rows["towns"].append({
                 "year": m.year, "town": town.id, "zone": m.zones[town.zone_index].id,
                 "gdp_100m_cny": town.gdp_100m_cny * price,
@@ -101,10 +103,12 @@ class Recorder:
                 "fiscal_revenue_100m_cny": town.fiscal_revenue_100m_cny * price,
                 "access_index": town.access_index,
                 "citrus_area_mu": town.citrus_area_mu,
+                "employment_10k": (industrial + construction) / 1e4,
             })
 
-    def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray) -> None:
+    def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray, jobs: dict) -> None:
         m = self.model
+        employed = jobs["industry_by_cluster"]
         output = self._zone_by_sector(industry["output_by_place"])
         output_above = self._zone_by_sector(industry["above_scale_by_place"])
         count = self._zone_by_sector(live_in_district)
@@ -115,6 +119,7 @@ class Recorder:
                     "industrial_output_100m_cny": output[z, s] * price,
                     "industrial_output_above_scale_100m_cny": output_above[z, s] * price,
                     "firms": int(count[z, s]), "localization_multiplier": float(m.localization[z, s]),
+                    "employment_10k": float(employed[z, s]) / 1e4,
                 })
 
     def _parks(self, price: float, industry: dict, count: np.ndarray) -> None:
@@ -167,7 +172,7 @@ class Recorder:
                 "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
             })
 
-    def _district(self, price: float, industry: dict, incomes: list[float]) -> None:
+    def _district(self, price: float, industry: dict, incomes: list[float], jobs: dict) -> None:
         m = self.model
         firms, by_place = m.firms, industry["output_by_place"]
         gdp = np.array([t.gdp_100m_cny for t in m.towns])
@@ -226,6 +231,10 @@ class Recorder:
             "theil_town_gdp_per_capita": total,
             "theil_between_zones": between,
             "theil_within_zones": within,
+            "employment_10k": float(jobs["industry_by_town"].sum() + jobs["construction_by_town"].sum()) / 1e4,
+            "industrial_employment_10k": float(jobs["industry_by_town"].sum()) / 1e4,
+            "capital_stock_100m_cny": float(capital.capital_stock(m, np.flatnonzero(live)).sum()) * price,
+            "fixed_asset_investment_100m_cny": capital.fixed_asset_investment(m) * price,
         })
 
     def tables(self) -> dict[str, dict]:
@@ -244,6 +253,21 @@ class Recorder:
             out["firms"] = {key: np.concatenate([year[key] for year in self.firm_panel])
                             for key in self.firm_panel[0]}
         return out
+
+
+def employment_by_place(model) -> dict:
+    """Persons employed this year: industrial firms in the district by town and by zone x sector (cluster), and
+    construction by town (its value added at the reference labour productivity)."""
+    firms = model.firms
+    rows = np.flatnonzero((firms.employment > 0) & model.in_district())
+    n_towns, n_sectors = len(model.towns), len(model.sector_ids)
+    by_town = np.bincount(firms.town[rows], weights=firms.employment[rows], minlength=n_towns)
+    cells = firms.zone[rows].astype(np.int64) * n_sectors + firms.sector[rows]
+    by_cluster = np.bincount(cells, weights=firms.employment[rows], minlength=len(model.zones) * n_sectors)
+    per_worker = labour.reference_labour_productivity(model)
+    construction = np.array([t.construction_100m_cny * 1e4 / per_worker for t in model.towns])
+    return {"industry_by_town": by_town, "industry_by_cluster": by_cluster.reshape(len(model.zones), n_sectors),
+            "construction_by_town": construction}
 
 
 def _columns(rows: list[dict]) -> dict:

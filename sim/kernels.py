@@ -41,10 +41,11 @@ def below_bound_numpy(rows: np.ndarray, base: np.uint64, bound: np.ndarray) -> n
 
 
 def add_output_numpy(output: np.ndarray, capacity: np.ndarray, productivity: np.ndarray, cell: np.ndarray,
-                     per_cell: np.ndarray) -> None:
-    """output += capacity x productivity x per_cell[cell], row by row, in place."""
+                     per_cell: np.ndarray, demand: np.ndarray, per_step: float) -> None:
+    """output += min(capacity x productivity x per_cell[cell], demand x per_step), row by row, in place."""
     produced = capacity * productivity
     produced *= per_cell.take(cell)
+    np.minimum(produced, demand * per_step, out=produced)
     output += produced
 
 
@@ -82,7 +83,7 @@ def _compile():
     for some_rows in (rows, live):
         splitmix_bits(some_rows, np.uint64(1))
         below_bound(some_rows, np.uint64(1), cells)
-    add_output(values.copy(), values, values, cells, values)
+    add_output(values.copy(), values, values, cells, values, values, 0.25)
     cell_sums(cells, values, 1)
     running_weight(values, np.ones(2, dtype=np.bool_), rows)
     grow(values.copy(), values, values.copy(), 0.25)
@@ -127,12 +128,12 @@ def below_bound(rows: np.ndarray, base: np.uint64, bound: np.ndarray) -> np.ndar
 
 
 def add_output(output: np.ndarray, capacity: np.ndarray, productivity: np.ndarray, cell: np.ndarray,
-               per_cell: np.ndarray) -> None:
+               per_cell: np.ndarray, demand: np.ndarray, per_step: float) -> None:
     kernels = _use(output.size)
     if kernels:
-        kernels[2](output, capacity, productivity, cell, per_cell)
+        kernels[2](output, capacity, productivity, cell, per_cell, demand, per_step)
     else:
-        add_output_numpy(output, capacity, productivity, cell, per_cell)
+        add_output_numpy(output, capacity, productivity, cell, per_cell, demand, per_step)
 
 
 def cell_sums(cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

@@ -44,9 +44,10 @@ def below_bound(rows, base, bound):
 
 
 @jit
-def add_output(output, capacity, productivity, cell, per_cell):
+def add_output(output, capacity, productivity, cell, per_cell, demand, per_step):
     for i in range(output.size):
-        output[i] += capacity[i] * productivity[i] * per_cell[cell[i]]
+        produced = capacity[i] * productivity[i] * per_cell[cell[i]]
+        output[i] += min(produced, demand[i] * per_step)
 
 
 @jit

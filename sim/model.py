@@ -19,6 +19,7 @@ from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
+from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
 
@@ -161,8 +162,14 @@ class RegionModel(mesa.Model):
             town.industrial_va_100m_cny = float(value_added)
 
     # ---- firms --------------------------------------------------------------------------------------
-    def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None):
-        """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing)."""
+    def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None,
+                  productivity=None, demand=None):
+        """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing).
+        Productivity defaults to the national reference (``productivity_index``), demand to the sales the
+        capacity was built for (``demand.demand_of_new_capacity``)."""
+        productivity = self.productivity_index if productivity is None else productivity
+        if demand is None:
+            demand = firm_demand.demand_of_new_capacity(self, np.asarray(capacity), productivity)
         zone = self.town_zone[np.atleast_1d(town)]
         cells = self.no_cluster_cell
         zone_sector = zone * len(self.sector_ids) + sector
@@ -171,10 +178,9 @@ class RegionModel(mesa.Model):
                               cluster_cell=np.where(self.park_outside[park], cells, zone_sector),
                               place_key=self.place_key(np.asarray(sector), np.asarray(park), np.asarray(town)),
                               origin_town=town if origin is None else origin,
-                              capacity=capacity, productivity=1.0, age=age, alive=True,
+                              capacity=capacity, productivity=productivity, demand=demand, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
-                              exit_year=-1,
-                              growth_factor=np.exp(self.params.firms.growth_drift_per_year / self.steps_per_year))
+                              exit_year=-1, growth_factor=1.0)  # capacity moves from next year (capital.invest)
         self.firm_agents.created(rows)
         return rows
 

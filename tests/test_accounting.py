@@ -102,22 +102,6 @@ def test_district_columns_of_the_firm_model_are_used_when_present(monkeypatch):
     assert float(got["capital_stock_100m_cny"]) == 123.0 and float(got["employment_10k"]) == 45.6
 
 
-def test_stand_in_inputs_are_year_averages_of_capacity():
-    """Firms that enter, exit or ramp up during a year have the inputs of the part of the year they produced:
-    the stand-in's capacity in use matches the firm panel's year-average input (capacity x own productivity
-    summed over the steps, sim/rules/firm_dynamics.produce) over own productivity."""
-    from sim.model import RegionModel
-
-    model = RegionModel(scenario("plan"), seed=2, firm_panel=True)
-    model.run()
-    firms = model.firms
-    rows = np.flatnonzero((firms.output_last_year > 0) & model.in_district())
-    ratio = snap.capacity_in_use(model, rows) / (firms.input_year[rows] / firms.productivity[rows])
-    assert np.quantile(ratio, [0.01, 0.5, 0.99]) == pytest.approx([1.0, 1.0, 1.0], abs=0.02)
-    entered = firms.birth_year[rows] == model.last_year
-    assert entered.sum() > 50 and np.median(ratio[entered]) == pytest.approx(1.0, abs=0.02)
-
-
 def test_a_run_has_a_finite_growth_accounting_table_that_adds_up():
     table = run("plan", 1)["growth_accounting"]
     assert sorted(table.year.unique()) == list(range(2024, 2034))
@@ -136,8 +120,8 @@ def test_a_run_has_a_finite_growth_accounting_table_that_adds_up():
 
 
 def test_a_larger_upgrade_gain_shows_as_productivity_not_as_capital_or_labour():
-    """The accounting names the channel: 技改 raise firms' productivity, not their inputs (same seed, so the
-    same draws in both runs)."""
+    """The accounting names the channel: 技改 raise firms' productivity; inputs respond only through the demand
+    the gain wins (same seed, so the same draws in both runs)."""
     from sim.results import run_tables
 
     def mean_parts(overrides):
@@ -147,7 +131,9 @@ def test_a_larger_upgrade_gain_shows_as_productivity_not_as_capital_or_labour():
     base, more = mean_parts(None), mean_parts({"firms": {"tech_upgrade_gain": 0.10}})
     gain = more - base
     assert gain[("industrial_va", "productivity")] > 0.001 and gain[("productivity_fhk", "within")] > 0.001
-    assert abs(gain[("industrial_va", "capital")]) < 1e-4 and abs(gain[("industrial_va", "labour")]) < 1e-4
+    productivity = gain[("industrial_va", "productivity")]
+    assert abs(gain[("industrial_va", "capital")]) < 0.2 * productivity
+    assert abs(gain[("industrial_va", "labour")]) < 0.2 * productivity
 
 
 def _accounts(net_entry, total, within, fai, gdp_change, replicates=3):

@@ -590,3 +590,22 @@ def test_check_accepts_every_shipped_scenario():
     assert len(oks) == len(SHIPPED)
     for path in SHIPPED:
         assert any(line.startswith(f"ok: {path} ({path.stem})") for line in oks), path
+
+
+@pytest.mark.parametrize("shock, key, fragment", [
+    ("{sector: textiles, first_year: 2025, last_year: 2027, growth_change_per_year: -0.3}", "demand.shocks[0].sector",
+     "unknown sector 'textiles'"),
+    ("{sector: light_textile, first_year: 2027, last_year: 2025, growth_change_per_year: -0.3}",
+     "demand.shocks[0].last_year", "before first_year"),
+    ("{sector: light_textile, first_year: 2025, last_year: 2027, growth_change_per_year: -3}",
+     "demand.shocks[0].growth_change_per_year", ">= -1.0"),
+])
+def test_bad_demand_shock_is_named(tmp_path, shock, key, fragment):
+    scen = write(tmp_path / "shock.yaml", f"""
+        extends: {PLAN}
+        region: {REGION}
+        demand:
+          shocks:
+            - {shock}
+        """)
+    check(check_bad(scen), scen, 5, key, fragment)

@@ -72,7 +72,9 @@ def _weights(schema: dict, path: tuple = ()):
 _RECORD = {("clustering", "new_parks"): {"id": "bounds_park", "town": "siqian", "sectors": "new_energy",
                                           "open_year": 2024},
            ("integration", "transport_projects"): {"town": "siqian", "year": 2024},
-           ("pairing", "pairs"): {"donor": "x", "recipient": "siqian", "start_year": 2023}}
+           ("pairing", "pairs"): {"donor": "x", "recipient": "siqian", "start_year": 2023},
+           ("demand", "shocks"): {"sector": "new_energy", "first_year": 2023, "last_year": 2043,
+                                  "growth_change_per_year": -0.1}}
 
 
 @functools.lru_cache(maxsize=1)

@@ -26,8 +26,9 @@ def test_each_kernel_equals_its_numpy_version():
     cells, per_cell = rng.integers(0, 300, n), rng.random(300)
     expected = rng.random(n)
     got = expected.copy()
-    kernels.add_output_numpy(expected, capacity, productivity, cells, per_cell)
-    add_output(got, capacity, productivity, cells, per_cell)
+    demand = rng.lognormal(0, 2, n)  # binding for some rows, not for others
+    kernels.add_output_numpy(expected, capacity, productivity, cells, per_cell, demand, 0.25)
+    add_output(got, capacity, productivity, cells, per_cell, demand, 0.25)
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(cell_sums(cells, capacity, 300), kernels.cell_sums_numpy(cells, capacity, 300))
     np.testing.assert_array_equal(cell_sums(cells, capacity, 300), np.bincount(cells, capacity, 300))

@@ -51,7 +51,7 @@ def morris_table() -> pd.DataFrame:
     """A small sensitivity table in the format of sim/validation/sensitivity.py (Morris)."""
     rows = []
     for output in ("gdp_100m_cny", "theil_town_gdp_per_capita", "admin_villages_over_10m_cny"):
-        for i, parameter in enumerate(("investment.projects_per_year", "firms.growth_drift_per_year",
+        for i, parameter in enumerate(("investment.projects_per_year", "firms.capital_output_ratio",
                                        "pairing.yield_per_year")):
             rows.append({"output": output, "parameter": parameter, "mu_star": 3.0 - i, "mu_star_conf": 0.2,
                          "sigma": 1.0 + i / 2, "rank": i + 1})

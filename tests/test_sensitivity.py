@@ -10,7 +10,7 @@ def test_morris_ranks_at_least_12_parameters(tmp_path):
         ranked = table[table.output == output]
         assert sorted(ranked["rank"]) == list(range(1, len(PARAMETERS) + 1))
         assert (ranked.mu_star >= 0).all() and ranked.mu_star.max() > 0
-    assert "firms.growth_drift_per_year" in (tmp_path / "sensitivity.md").read_text(encoding="utf-8")
+    assert "firms.capital_output_ratio" in (tmp_path / "sensitivity.md").read_text(encoding="utf-8")
 
 
 def test_sobol_with_a_tiny_base_sample_warns_before_running(tmp_path, monkeypatch, caplog):

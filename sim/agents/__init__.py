@@ -1,6 +1,6 @@
 """Agents: towns, parks, firms (vectorized, with Mesa views) and villages."""
 
-from sim.agents.firm import Firm, FirmAgents, FirmPopulation
+from sim.agents.firm import Firm, FirmAgents, FirmPopulation, firm_accounting_snapshot
 from sim.agents.park import Park
 from sim.agents.town import Town
 from sim.agents.village import DemoStatus, Village

@@ -26,7 +26,8 @@ COLUMNS = {
                                  # after exit, the last entry of the place-multiplier table, which is 0
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
-    "capacity": np.float64,      # output at productivity 1 and full ramp, 亿元/yr
+    "capacity": np.float64,      # full-capacity output at productivity 1, 亿元/yr; capital = ratio x capacity
+    "demand": np.float64,        # sales the firm can make this year (its share of its markets), 亿元/yr
     "productivity": np.float64,  # own multiplier: upgrades, high-tech premium
     "age": np.float64,           # years (since exit: not updated, see exit_age)
     "exit_age": np.float64,      # age at exit, years
@@ -42,6 +43,9 @@ COLUMNS = {
     "output_year": np.float64,   # output accumulated in the current year, 亿元
     "input_year": np.float64,    # capacity x own productivity averaged over the year (firm panel only)
     "output_last_year": np.float64,
+    "employment": np.float64,    # persons employed in the last completed year (output / labour productivity)
+    "profit": np.float64,        # last completed year: value added - wages - depreciation, 亿元
+    "loss_years": np.int16,      # consecutive years of negative profit
     "birth_year": np.int16,
     "exit_year": np.int16,
     "agent_id": np.int64,        # the unique_id of the firm's Mesa agent
@@ -76,6 +80,7 @@ class FirmPopulation(ColumnTable):
         self.exit_year[rows] = year
         self.exit_age[rows] = self.age[rows]
         self.growth_factor[rows] = 1.0
+        self.demand[rows] = 0.0
         self.place_cell[rows] = no_place_cell
         self.cluster_cell[rows] = no_cluster_cell
         self._live = None  # found again from ``alive`` when needed (faster than removing these rows from it)
@@ -102,6 +107,24 @@ class FirmPopulation(ColumnTable):
             self._live = np.flatnonzero(self.alive)
             self._live.setflags(write=False)
         return self._live
+
+
+def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
+    """This year's record of every firm ever created (one row each, by ``firm_id`` = row), for growth
+    accounting: after the year's accounts are closed (``RegionModel.close_year``) value added, employment and
+    capital are the completed year's; firms that exited during the year keep the output they made before
+    exiting (``alive`` is False for them). Money in 亿元 at 2022 prices; the co-built park's firms included
+    (``in_district`` tells them apart)."""
+    firms = model.firms
+    rows = np.arange(firms.n)
+    return {
+        "firm_id": rows, "sector": firms.sector.astype(np.int64), "town": firms.town.astype(np.int64),
+        "alive": firms.alive.copy(), "in_district": model.in_district().copy(),
+        "value_added_100m_cny": firms.output_last_year * model.sector_va_ratio[firms.sector],
+        "employment_persons": firms.employment.copy(),
+        "capital_100m_cny": model.params.firms.capital_output_ratio * firms.capacity,
+        "productivity": firms.productivity.copy(),
+    }
 
 
 class Firm(mesa.Agent):
@@ -134,6 +157,18 @@ class Firm(mesa.Agent):
     @property
     def capacity_100m_cny(self) -> float:
         return self._get("capacity")
+
+    @property
+    def capital_100m_cny(self) -> float:
+        return self.model.params.firms.capital_output_ratio * self._get("capacity")
+
+    @property
+    def demand_100m_cny(self) -> float:
+        return self._get("demand")
+
+    @property
+    def employment_persons(self) -> float:
+        return self._get("employment")
 
     @property
     def age_years(self) -> float:

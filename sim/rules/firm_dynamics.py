@@ -1,13 +1,17 @@
-"""Firm dynamics: fat-tailed growth, exit by age and size, organic entry, 小升规, 技改 and high-tech status.
+"""Firm dynamics: productivity growth, selection, exit by age and size, entry by profitability, 小升规, 技改 and
+high-tech status.
 
-Each year a firm draws a mean-preserving Laplace log-growth shock whose scale falls with size,
-b(S) = b0 (S / S_ref)^-beta, spread evenly over the year's steps; exit follows an age hazard scaled by
-(S / median S)^-gamma; entrants copy the town, sector and park of a random live firm (imitation).
-Parameters (scenario ``firms``): growth_drift_per_year (1/yr), first_year_recovery_growth (log, 2023 only), growth_spread_at_reference (log),
-growth_spread_size_exponent (beta), exit_hazard_by_age (1/yr), exit_size_elasticity (gamma),
-entry_rate_per_year (1/yr), entrant_median_output_100m_cny (亿元/yr), above_scale_threshold_100m_cny,
-tech_upgrade_rate_per_year, tech_upgrade_gain, high_tech_* rates.
-Sources: literature.md F3/F3e (Laplace growth, beta = 0.2), F5 (SAIC hazard by age), F4 (churning).
+Incumbents' own productivity grows at the F6 rate; a firm whose competitiveness falls below a floor of its
+sector's mean, or which makes losses for ``exit_loss_years`` years running, exits at the start of a
+year (selection); on top, the age hazard scaled by (sales / median sales)^-gamma remains a lower bound of
+exit; entrants copy the town, sector, park and productivity of a live firm (imitation), drawn with weights
+that rise with the sector's last profit rate over its base-year rate. Output each step is the lower of
+capacity x own productivity x place multiplier and the firm's demand (``sim.rules.demand``). Parameters
+(scenario ``firms``): productivity_growth_per_year, competitiveness_floor, exit_loss_years,
+exit_hazard_by_age (1/yr), exit_size_elasticity (gamma), entry_rate_per_year (1/yr),
+entrant_median_output_100m_cny (亿元/yr), above_scale_threshold_100m_cny, tech_upgrade_rate_per_year,
+tech_upgrade_gain, high_tech_* rates.
+Sources: literature.md F6 (2.85%/yr), E1 (K+S selection), F5 (SAIC hazard by age), F4 (churning).
 """
 
 from __future__ import annotations
@@ -15,22 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim import kernels, randomness
-from sim.randomness import bits_below, laplace_from_uniform
+from sim.randomness import bits_below
+from sim.rules import capital, demand, labour
+from sim.rules.demand import annual_growth, growth_spread  # noqa: F401 (re-exported for the tests)
 
 ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
-
-
-def growth_spread(size: np.ndarray, spread_at_reference: float, size_exponent: float,
-                  reference_size: float) -> np.ndarray:
-    """Laplace scale of annual log growth for firms of the given sizes (capped below 0.9)."""
-    safe = np.maximum(size, 1e-6)
-    return np.minimum(spread_at_reference * (safe / reference_size) ** (-size_exponent), 0.9)
-
-
-def annual_growth(uniform: np.ndarray, drift: float, spread: np.ndarray):
-    """Mean-preserving Laplace log growth from uniforms: E[exp(g)] = exp(drift) for every firm."""
-    shocks = laplace_from_uniform(uniform, spread)
-    return drift + shocks + np.log1p(-spread**2)  # E[exp(Laplace(0,b))] = 1/(1-b^2)
 
 
 def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], size_elasticity: float,
@@ -84,26 +77,44 @@ def integer_power(x: np.ndarray, k: int) -> np.ndarray:
 
 
 def start_year(model) -> None:
-    """At the start of a year: draw growth shocks, finish last year's upgrades, start new ones."""
+    """At the start of a year: productivity grows, demand moves, the uncompetitive and loss-making exit,
+    incumbents invest; last year's upgrades finish, new ones start."""
     p, firms = model.params.firms, model.firms
+    model.productivity_index = np.exp(p.productivity_growth_per_year * (model.year - model.region.base_year))
     live = firms.live()
-    size = firms.capacity.take(live) * firms.productivity.take(live)
-    spread = growth_spread(size, p.growth_spread_at_reference, p.growth_spread_size_exponent,
-                           p.reference_size_100m_cny)
-    drift = p.growth_drift_per_year + (p.first_year_recovery_growth if model.year == model.first_year else 0.0)
-    growth = annual_growth(model.keyed_uniform("growth", live, model.year), drift, spread)
-    firms.growth_factor[live] = np.exp(growth / model.steps_per_year)
-    firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), size, growth, model.steps_per_year,
-                                                  p.exit_hazard_by_age, p.exit_size_elasticity,
-                                                  model.median_firm_size)  # before upgrades: they only add size
+    firms.productivity[live] *= np.exp(p.productivity_growth_per_year)  # F6: incumbents' TFP growth
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
+    place = model.place_multipliers()
+    relative = demand.update_demand(model, live, demand.competitiveness(model, live, place))
+    select(model, live, relative)
+    live = firms.live()
+    power = demand.competitiveness(model, live, place)
+    labour.start_year(model, live, power)
+    capital.invest(model, live, power)
+    firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), firms.demand.take(live),
+                                                  np.zeros(live.size), model.steps_per_year,
+                                                  p.exit_hazard_by_age, p.exit_size_elasticity,
+                                                  model.median_firm_size)  # sales are fixed over the year
     candidates = np.flatnonzero(firms.alive & firms.above_scale)
     rate = p.tech_upgrade_rate_per_year
     starting = candidates[model.keyed_uniform("upgrade", candidates, model.year) < rate]
     firms.upgrading[starting] = True
+    capital.pay_for_upgrades(model, starting)
     model.year_stats["tech_upgrades_started"] = int(starting.size)
+
+
+def select(model, live: np.ndarray, relative: np.ndarray) -> None:
+    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit."""
+    p, firms = model.params.firms, model.firms
+    losing = firms.loss_years[live] >= p.exit_loss_years
+    weak = relative < p.competitiveness_floor
+    leaving = live[losing | weak]
+    model.year_stats["selection_exits"] += int(leaving.size)
+    if leaving.size:
+        demand.pass_on_sales(model, leaving)
+        model.remove_firms(leaving)
 
 
 def grow(model) -> None:
@@ -122,41 +133,63 @@ def exit_firms(model) -> None:
                                    firms.exit_draw_bound)
     rows = live.take(possible)
     u = model.keyed_uniform("exit", rows)
-    annual = exit_hazard(firms.age[rows], firms.capacity[rows] * firms.productivity[rows], p.exit_hazard_by_age,
+    annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
-    model.remove_firms(rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual])
+    leaving = rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
+    demand.pass_on_sales(model, leaving)
+    model.remove_firms(leaving)
 
 
 def enter_firms(model) -> None:
-    """Each step: organic entrants imitate a random live firm's town, sector and park."""
+    """Each step: organic entrants imitate a live firm's town, sector, park and productivity; the entry
+    rate of a sector scales with its profit rate relative to the base year's (entry follows profitability)."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
     rng = model.step_rng("entry")
-    count = rng.poisson(p.entry_rate_per_year * live.size / model.steps_per_year)
-    if count == 0 or live.size == 0:
+    attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)[firms.sector[live]]
+    cumulative = np.cumsum(attraction)
+    total = float(cumulative[-1]) if live.size else 0.0
+    count = rng.poisson(p.entry_rate_per_year * total / model.steps_per_year)
+    if count == 0 or total <= 0:
         return
-    parents = live[np.minimum((rng.random(count) * live.size).astype(np.int64), live.size - 1)]
+    picks = np.searchsorted(cumulative, rng.random(count) * total, side="right")
+    parents = live[np.minimum(picks, live.size - 1)]
     size = p.entrant_median_output_100m_cny * np.exp(rng.normal(0.0, ENTRANT_LOG_SD, count))
-    model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
-                    capacity=size, from_project=False)
+    premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
+    productivity = firms.productivity[parents] / premium  # the certificate is not copied
+    entrants = model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
+                               capacity=size / (p.target_utilisation * productivity), productivity=productivity,
+                               demand=size, from_project=False)
+    demand.take_sales(model, entrants)
+
+
+def entry_attraction(profit_rate: np.ndarray, base_profit_rate: np.ndarray) -> np.ndarray:
+    """Entry weight by sector: its profit rate over the base year's, between 0 and 3."""
+    return np.clip(profit_rate / np.maximum(base_profit_rate, 1e-6), 0.0, 3.0)
 
 
 def produce(model) -> None:
-    """Each step: output = capacity x own productivity x place multipliers, per step."""
+    """Each step: output = min(capacity x own productivity x place multipliers, demand), per step."""
     firms = model.firms
     # all rows at once: the place multiplier of exited firms is 0; the table holds it per step (multiplier / k)
+    per_step = 1.0 / model.steps_per_year
+    multipliers = model.place_multipliers()
     kernels.add_output(firms.output_year, firms.capacity, firms.productivity, firms.place_cell,
-                       model.place_multipliers() / model.steps_per_year)
-    if model.firm_panel:  # year averages of inputs, so that the panel's productivity is output / input
+                       multipliers * per_step, firms.demand, per_step)
+    if model.firm_panel:  # year averages of inputs used, so that the panel's productivity is output / input
         live = firms.live()
-        firms.input_year[live] += firms.capacity[live] * firms.productivity[live] / model.steps_per_year
+        used = np.minimum(firms.capacity[live] * firms.productivity[live],
+                          firms.demand[live] / np.maximum(multipliers[firms.place_cell[live]], 1e-12))
+        firms.input_year[live] += used * per_step
         model.cluster_capacity_year += model.cluster_capacity / model.steps_per_year
 
 
 def close_year(model) -> None:
-    """At year end: 小升规 status from this year's output, high-tech certification, output roll-over."""
+    """At year end: employment and profits, 小升规 status from this year's output, high-tech certification,
+    output roll-over."""
     p, firms = model.params.firms, model.firms
+    account_firms(model)
     alive, was_above = firms.alive, firms.above_scale
     # over all rows at once: an exited firm keeps the status it had
     # np.where on boolean arrays is ~15 times slower here than the same choice by bitwise operations
@@ -166,6 +199,30 @@ def close_year(model) -> None:
     certify_high_tech(model)
     firms.output_last_year[: firms.n] = firms.output_year
     firms.output_year[: firms.n] = 0.0
+
+
+def account_firms(model) -> None:
+    """This year's employment, profit (value added - wages - depreciation) and loss streak of every firm that
+    produced; each sector's profit rate on sales (entry reads it next year)."""
+    p, firms = model.params.firms, model.firms
+    rows = np.flatnonzero(firms.output_year > 0)
+    power = demand.competitiveness(model, rows, model.place_multipliers())
+    # firms that exited during the year lost their place cell: their own productivity stands for it
+    power = np.where(firms.alive[rows], power, firms.productivity[rows])
+    value_added = firms.output_year[rows] * model.sector_va_ratio[firms.sector[rows]]
+    employed = labour.employment(model, rows, value_added, power)
+    firms.employment[: firms.n] = 0.0
+    firms.employment[rows] = employed
+    wages = employed * model.wage_10k_cny / 1e4
+    depreciation = p.depreciation_rate_per_year * capital.capital_stock(model, rows)
+    profit = value_added - wages - depreciation
+    firms.profit[rows] = profit
+    firms.loss_years[rows] = np.where(profit < 0, firms.loss_years[rows] + 1, 0)
+    live = firms.alive[rows]
+    sectors = len(model.sector_ids)
+    sales = np.bincount(firms.sector[rows[live]], weights=firms.output_year[rows[live]], minlength=sectors)
+    earned = np.bincount(firms.sector[rows[live]], weights=profit[live], minlength=sectors)
+    model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
 
 
 def certify_high_tech(model) -> None:

@@ -4,10 +4,11 @@ Projects arrive as a Poisson stream with Pareto-distributed total investment and
 abandoned, the rest choose a park by a logit on free land, expected localization gain, access and sector
 match and incentives, either district-wide (unified attraction, 统一招商) or among the parks of the town that drew them
 (town-by-town competition); landed projects start construction after a delay drawn at signing (geometric, a quarterly probability),
-build for a few quarters, then add capacity (funds in place x output per investment) to a new or expanding firm over
-the ramp-up. Parameters (scenario ``investment``; units in the schema): projects_per_year,
-project_size_*, sector_mix, landing_rate, start_probability_per_quarter, construction_quarters_*,
-ramp_up_quarters, funds_in_place_share, output_per_investment, land_intensity_100m_cny_per_mu,
+build for a few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
+them (fixed-asset investment), then add that capital's capacity (capital / ``firms.capital_output_ratio``) to a
+new or expanding firm over the ramp-up, with the sales it was built for. Parameters (scenario ``investment``; units
+in the schema): projects_per_year, project_size_*, sector_mix, landing_rate, start_probability_per_quarter,
+construction_quarters_*, ramp_up_quarters, funds_in_place_share, land_intensity_100m_cny_per_mu,
 expansion_share, outside_park_share, lost_without_land, choice_* weights, steering_share, focus_sectors.
 Sources: literature.md I2-I5 (time to build, start and production rates, Xinhui landing rate), §2.
 """
@@ -20,6 +21,7 @@ import numpy as np
 
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
+from sim.rules.demand import demand_of_new_capacity
 from sim.table import ColumnTable
 
 GUMBEL_COLUMNS = 32  # logit noise drawn per project for up to this many parks
@@ -41,6 +43,7 @@ PROJECT_COLUMNS = {
     "land_mu": np.float64,
     "sign_step": np.int32, "start_step": np.int32, "produce_step": np.int32,
     "quarters_left": np.int16,
+    "build_steps": np.int16,         # steps of construction, set at its start (funds in place spread over them)
     "start_delay": np.int32,         # steps from signing to the start of construction (drawn at signing)
     "construction_quarters": np.int16,  # drawn at signing, shortened by integrated services at the start
     "expansion_u": np.float64, "pick_u": np.float64,  # drawn at signing: expand a firm?, which one
@@ -239,11 +242,12 @@ def advance_pipeline(model) -> None:
     if starting.size:
         quarters = proj.construction_quarters[starting]
         steps = quarters * (1.0 - reduction) * model.steps_per_year / 4.0  # durations are in quarters
-        proj.quarters_left[starting] = np.maximum(np.round(steps), 1)
+        proj.quarters_left[starting] = proj.build_steps[starting] = np.maximum(np.round(steps), 1)
         proj.status[starting] = ProjectStatus.BUILDING
         proj.start_step[starting] = model.clock
         model.year_stats["projects_started"] += int(starting.size)
         model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
+    put_capital_in_place(model, building)
     proj.quarters_left[building] -= 1
     finishing = building[proj.quarters_left[building] <= 0]
     if finishing.size:
@@ -251,10 +255,18 @@ def advance_pipeline(model) -> None:
     ramp_capacity(model)
 
 
+def put_capital_in_place(model, building: np.ndarray) -> None:
+    """Projects under construction spend their funds in place evenly over the construction steps (FAI)."""
+    proj, p = model.projects, model.investment_params
+    spent = proj.investment[building] * p.funds_in_place_share / proj.build_steps[building]
+    inside = ~model.park_outside[proj.park[building]]
+    model.year_stats["fai_projects_100m_cny"] += float(spent[inside].sum())
+
+
 def start_production(model, rows: np.ndarray) -> None:
     """Finished projects start producing: expand a firm of their sector and place, or found one."""
     p, proj = model.investment_params, model.projects
-    capacity = proj.investment[rows] * p.funds_in_place_share * p.output_per_investment
+    capacity = proj.investment[rows] * p.funds_in_place_share / model.params.firms.capital_output_ratio
     proj.capacity_per_step[rows] = capacity / max(p.ramp_up_quarters * model.steps_per_year / 4.0, 1.0)
     proj.capacity_left[rows] = capacity
     proj.status[rows] = ProjectStatus.PRODUCING
@@ -305,6 +317,9 @@ def ramp_capacity(model) -> None:
     alive = firms.alive[firm_rows]
     step = np.minimum(proj.capacity_per_step[rows], proj.capacity_left[rows])
     np.add.at(firms.capacity, firm_rows[alive], step[alive])
+    # the new capacity comes with the sales it was built for (at the firm's own productivity)
+    added = demand_of_new_capacity(model, step[alive], firms.productivity[firm_rows[alive]])
+    np.add.at(firms.demand, firm_rows[alive], added)
     proj.capacity_left[rows] -= step
     done = rows[(proj.capacity_left[rows] <= 1e-12) | ~alive]
     proj.status[done] = ProjectStatus.DONE

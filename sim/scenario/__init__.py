@@ -136,6 +136,15 @@ def _region_path(marks: Marks, texts: list, region: str) -> Path:
     return files.resolve(root.parent / region)
 
 
+def _check_demand_shocks(data: dict, region: Region, fail) -> None:
+    """A demand shock names a sector of the region and a year range of at least one year."""
+    for i, shock in enumerate(data["demand"]["shocks"]):
+        if shock["sector"] not in region.sector_ids:
+            fail(("demand", "shocks", i, "sector"), _unknown("sector", shock["sector"], region.sector_ids))
+        if shock["last_year"] < shock["first_year"]:
+            fail(("demand", "shocks", i, "last_year"), "last_year is before first_year")
+
+
 def check_references(data: dict, marks: Marks, file: str, region: Region) -> None:
     """Cross-checks the schema alone cannot do: ids that must exist, years inside the horizon."""
 
@@ -190,6 +199,7 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
                 fail(path + ("sectors",), _unknown("sector", sector, region.sector_ids))
         if outside_horizon(park["open_year"], SCHEMA["clustering"]["new_parks"].fields["open_year"].default, first, last):
             fail(path + ("open_year",), f"year {park['open_year']} is outside the horizon {first}-{last}")
+    _check_demand_shocks(data, region, fail)
     recipients = set(region.town_ids) | set(region.village_ids)
     for i, pair in enumerate(data["pairing"]["pairs"]):
         if pair["recipient"] not in recipients:

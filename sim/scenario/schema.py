@@ -27,10 +27,6 @@ ECONOMY = {
     "price_growth_per_year": P(0.0, "1/yr", "Growth of the price level; all money is nominal = 2022 prices "
                                "times this index.", "estimate: China's GDP deflator was near or below 0 "
                                "in 2023-2024, so 0 keeps nominal close to real", min=-0.05, max=0.10),
-    "construction_growth_per_year": P(0.04, "1/yr", "Trend growth of construction value added (the part of "
-                                      "the secondary sector not produced by modelled industrial firms).",
-                                      "estimate: below industrial growth, as housing slowed after 2021",
-                                      min=-0.2, max=0.3),
     "primary_growth_per_year": P(0.045, "1/yr", "Trend growth of primary output other than 新会柑 "
                                  "(aquaculture, crops, livestock).", "estimate: 2023 primary real growth "
                                  "6.4% (facts §4a) includes citrus; aquaculture >66亿 growing", min=-0.2,
@@ -57,13 +53,56 @@ ECONOMY = {
 }
 
 FIRMS = {
-    "growth_drift_per_year": P(0.06, "1/yr", "Mean log growth of an incumbent firm's capacity.",
-                               "estimate: below the 2015-2023 nominal GDP CAGR of 8.7% (facts §4a), since "
-                               "projects and entrants add to it", min=-0.3, max=0.3),
-    "first_year_recovery_growth": P(0.05, "1 (log)", "Extra log growth of incumbents in the first simulated "
-                                    "year only: the rebound from a 2022 depressed by COVID controls.",
+    "first_year_recovery_growth": P(0.05, "1 (log)", "Extra log growth of the demand for every firm's output in "
+                                    "the first simulated year only: the rebound from a 2022 depressed by COVID "
+                                    "controls (capacity was built for it: 2022 utilisation was below target).",
                                     "estimate: calibrated so that 2023 secondary growth is near the observed "
                                     "9.6% (facts §4a) without raising the structural drift", min=-0.5, max=0.5),
+    "productivity_growth_per_year": P(0.0285, "1/yr", "Growth of every incumbent's own productivity (TFP) and "
+                                      "of the national reference its competitiveness is measured against.",
+                                      "lit F6: incumbent TFP growth 2.85%/yr, gross output, Chinese "
+                                      "manufacturing 1998-2007 (Brandt, Van Biesebroeck & Zhang 2012)",
+                                      min=-0.05, max=0.1),
+    "depreciation_rate_per_year": P(0.096, "1/yr", "Geometric depreciation of firms' fixed capital.",
+                                    "lit: 9.6%/yr, the rate of China's provincial capital stocks (张军, "
+                                    "吴桂英 & 张吉鹏 2004, 经济研究 10:35-44)", min=0.0, max=0.3),
+    "capital_output_ratio": P(0.667, "亿元 per 亿元/yr", "Fixed capital per unit of full-capacity gross "
+                              "output (at own productivity and place multiplier 1).", "calibrated: with the "
+                              "VA ratios, labour share, depreciation and target utilisation gives a 2022 profit "
+                              "margin of 5.8% on sales, China's 规上工业 2023 营业收入利润率 5.76% (NBS); "
+                              "output per 亿元 invested 1.5 meets Guangdong land contracts (>= 1)", min=0.1,
+                              max=5.0),
+    "target_utilisation": P(0.75, "share", "Capacity utilisation firms plan for: capital is installed so that "
+                            "expected sales are this share of full capacity (the accelerator's target).",
+                            "data: China's industrial capacity utilisation 75.1% in 2023 (NBS quarterly "
+                            "survey)", min=0.3, max=1.0),
+    "financing_multiple": P(2.3, "1", "Investment a firm can finance per 亿元 of last year's cash flow "
+                            "(value added less wages): its own funds plus borrowing.", "derived: 规上工业 "
+                            "资产负债率 about 57% (NBS 2023), so own funds are 43% of assets: 1 / 0.43",
+                            min=0.0, max=20.0),
+    "labour_productivity_10k_cny_per_worker": P(30.58, "万元/yr per worker", "Value added per worker in the "
+                                                 "secondary sector in 2023 at the national reference "
+                                                 "competitiveness (industry and construction alike).",
+                                                 "data: 511.27亿 secondary value added / 16.72万 secondary "
+                                                 "workers, 2023 (facts §4a)", min=1.0, max=500.0),
+    "labour_share_of_value_added": P(0.45, "share", "Wages as a share of value added in 2023 at the reference "
+                                     "labour productivity; the wage then follows its own path.", "lit: "
+                                     "labour share of Chinese industrial value added about 0.4-0.5 (Bai & Qian "
+                                     "2010, China Econ. Rev. 21:650-670); 0.45 the middle", min=0.05, max=0.95),
+    "wage_growth_per_year": P(0.0285, "1/yr", "Real growth of the wage per worker (the path hiring pays "
+                              "until a labour market sets it).", "lit F6: equal to incumbent productivity "
+                              "growth, so the labour share of a reference firm stays constant", min=-0.1, max=0.2),
+    "replicator_elasticity": P(1.0, "1", "chi in the replicator: a firm's market share grows by chi x (its "
+                               "competitiveness / the sector reference - 1) a year.", "lit E1: K+S "
+                               "replicator dynamics, chi = 1 (Dosi, Fagiolo & Roventini 2010)", min=0.0, max=10.0),
+    "competitiveness_floor": P(0.8, "1", "A firm whose competitiveness (own productivity x place multiplier) "
+                               "falls below this share of its sector's reference exits.", "lit E1: K+S exit "
+                               "below a competitiveness/market-share floor; level estimate", min=0.0, max=1.0),
+    "exit_loss_years": P(3, "years", "A firm exits after this many consecutive years of negative profit.",
+                         "estimate: a firm survives two bad years on its reserves and credit", kind="int", min=1, max=10),
+    "tech_upgrade_cost_share": P(0.1, "share", "Investment a 技改 costs, as a share of the firm's capital "
+                                 "(spent in its start year, counted in fixed-asset investment).",
+                                 "estimate: an upgrade renews about a tenth of the equipment", min=0.0, max=1.0),
     "growth_spread_at_reference": P(0.17, "1 (log)", "Laplace scale of annual log growth at the reference "
                                     "size; shocks are mean-preserving.", "lit F3/F3e: tent-shaped growth "
                                     "rates; estimate of the level", min=0.0, max=0.9),
@@ -137,9 +176,6 @@ INVESTMENT = {
     "funds_in_place_share": P(0.30, "share", "Share of a signed total investment that is really spent and "
                               "becomes productive capacity.", "lit I3: ~23% (Qingyang), ~30% (Sichuan) of "
                               "funds in place", min=0, max=1),
-    "output_per_investment": P(1.2, "1/yr", "Annual gross output at full capacity per 亿元 really invested.",
-                               "estimate: Guangdong land contracts ask output >= investment; 1.2 typical", min=0.05,
-                               max=20),
     "land_intensity_100m_cny_per_mu": P(0.067, "亿元/亩", "Signed investment per mu of industrial land.",
                                         "derived: CALB 200亿 on 3,000亩 set aside (facts §3)", min=0.001, max=10),
     "expansion_share": P(0.3, "share", "Share of projects that expand an existing firm of the sector in the "
@@ -170,6 +206,31 @@ INVESTMENT = {
                         "leading those sectors.", "estimate; plan: 6+1 platforms", min=0, max=1),
     "focus_sectors": P("", "sector ids", "Comma-separated sectors the district steers projects into.",
                        "plan: 新材料, 新能源 千亿 clusters", kind="str"),
+}
+
+_OUTSIDE_GROWTH = {
+    sector: P(0.046, "1/yr", f"Real growth of the outside market for {sector} (national sales the district's firms "
+              "compete for).", "data: China's 规上工业增加值 grew 4.6% in 2023 (NBS statistical communique); one "
+              "rate for every sector, for want of a sourced sector projection", min=-0.5, max=0.5)
+    for sector in _SECTOR_MIX
+}
+
+_DEMAND_SHOCK = {
+    "sector": P("", "sector id", "Sector whose outside demand is shocked.", "scenario", kind="str"),
+    "first_year": P(2025, "year", "First year of the shock.", "scenario", kind="year", min=2023, max=2043),
+    "last_year": P(2025, "year", "Last year of the shock.", "scenario", kind="year", min=2023, max=2043),
+    "growth_change_per_year": P(-0.1, "1/yr", "Added to the sector's outside growth in each year of the shock "
+                                "(log).", "scenario", min=-1.0, max=1.0),
+}
+
+DEMAND = {
+    "outside_growth_per_year": _OUTSIDE_GROWTH,
+    "inside_share": P(0.2, "share", "Share of each sector's sales bought inside the district (by its firms, "
+                      "builders and households); that part grows with last year's district GDP.", "estimate: "
+                      "Xinhui's industry sells mostly outside (exports alone 310亿 in 2017, facts §4a)",
+                      min=0.0, max=1.0),
+    "shocks": RecordList(_DEMAND_SHOCK, "Changes of a sector's outside demand growth over given years.",
+                         required=("sector", "first_year", "last_year", "growth_change_per_year")),
 }
 
 _NEW_PARK = {
@@ -370,6 +431,7 @@ SCHEMA = {
     "economy": ECONOMY,
     "firms": FIRMS,
     "investment": INVESTMENT,
+    "demand": DEMAND,
     "clustering": CLUSTERING,
     "integration": INTEGRATION,
     "pairing": PAIRING,

@@ -61,7 +61,7 @@ def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
         live = firms.live()
         bound = firms.exit_draw_bound[live]
         known = bound < (1 << 53)  # firms created during the year have no bound yet
-        annual = fd.exit_hazard(firms.age[live], firms.capacity[live] * firms.productivity[live],
+        annual = fd.exit_hazard(firms.age[live], firms.demand[live],
                                 p.exit_hazard_by_age, p.exit_size_elasticity, m.median_firm_size)
         per_step = 1.0 - (1.0 - annual) ** (1.0 / m.steps_per_year)
         assert (per_step[known] * 2.0**53 < bound[known]).all()

@@ -1,0 +1,61 @@
+"""Labour demand: a firm employs what its output needs at its labour productivity; wages follow a path.
+
+Labour productivity (万元 of value added per worker) is the 2023 secondary figure for a firm at its sector's
+reference competitiveness, scaled by the firm's competitiveness relative to that reference in 2023:
+lp = LP_2023 x E / E*_2023, so it grows with own productivity and place. Employment = value added / lp. The
+wage per worker is the labour share of LP_2023 in 2023 and grows at ``wage_growth_per_year``. Hiring is not
+constrained: ``LabourMarket.hire`` grants what firms want; a labour-market rule replaces ``model.labour_market``
+with an object whose ``hire`` returns fewer workers (then a firm's sales are capped by the workers it got) and
+whose ``wage`` sets the wage. Parameters (scenario ``firms``): labour_productivity_10k_cny_per_worker (万元),
+labour_share_of_value_added (share), wage_growth_per_year (1/yr).
+Sources: xinhui_facts.md §4a (511.27亿 and 16.72万 secondary workers, 2023); Bai & Qian 2010 (labour share).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class LabourMarket:
+    """Unconstrained hiring at the scenario's wage path (the interface a labour-market rule implements)."""
+
+    def hire(self, model, rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """Workers each firm gets this year (persons), given the workers it wants."""
+        return wanted
+
+    def wage(self, model) -> float:
+        """Wage per worker this year, 万元/yr (2022 prices)."""
+        p = model.params.firms
+        base = p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
+        return base * np.exp(p.wage_growth_per_year * (model.year - model.first_year))
+
+
+def labour_productivity(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
+    """Value added per worker (万元/yr) of the given firms, from their competitiveness."""
+    reference_2023 = model.base_competitiveness * model.first_year_productivity_index
+    relative = competitiveness / reference_2023[model.firms.sector[rows]]
+    return model.params.firms.labour_productivity_10k_cny_per_worker * relative
+
+
+def reference_labour_productivity(model) -> float:
+    """Value added per worker at the reference competitiveness this year (construction uses it), 万元/yr."""
+    growth = model.productivity_index / model.first_year_productivity_index
+    return model.params.firms.labour_productivity_10k_cny_per_worker * growth
+
+
+def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> None:
+    """Set this year's wage; where hiring is constrained, cap each firm's sales at what its workers make."""
+    market = model.labour_market
+    model.wage_10k_cny = float(market.wage(model))
+    if type(market) is LabourMarket:
+        return  # unconstrained: nothing to cap
+    firms = model.firms
+    lp = labour_productivity(model, rows, competitiveness)
+    wanted = firms.demand[rows] * model.sector_va_ratio[firms.sector[rows]] * 1e4 / lp
+    got = market.hire(model, rows, wanted)
+    firms.demand[rows] *= np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+
+
+def employment(model, rows: np.ndarray, value_added: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
+    """Persons employed by the given firms for their year's value added (亿元)."""
+    return value_added * 1e4 / np.maximum(labour_productivity(model, rows, competitiveness), 1e-9)
