@@ -7,7 +7,9 @@ before anything is written.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -69,6 +71,8 @@ def _batch_parsers(sub) -> None:
     batch.add_argument("--executor", choices=("process", "dask"), default="process")
     batch.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://HOST:PORT)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    batch.add_argument("--run-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="a run still going after this long is stopped and recorded as failed (default 600)")
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
@@ -101,11 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
         print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # e.g. the disk filled up or the output became read-only while writing
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write the outputs: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     return 1
 
 
 def _run(args) -> int:
-    from sim.results import run_and_write
+    from sim.results import check_run_out, run_and_write
 
     if args.seed < 0:
         raise ScenarioError(f"--seed must be >= 0, got {args.seed}", file="<command line>")
@@ -116,9 +124,7 @@ def _run(args) -> int:
     if has_sweep(args.scenario):
         print(f"note: {args.scenario} has a sweep; run ignores it (run the sweep with xinhui-sim batch)",
               file=sys.stderr)
-    for path in (args.out, *args.out.parents):  # fail now, not after the run
-        if path.exists() and not path.is_dir():
-            raise ScenarioError(f"{path} exists and is not a directory", file="<command line>", key_path="--out")
+    check_run_out(args.out)  # fail now, not after the run: a file in the way, user files, no write access
     start = time.perf_counter()
     tables = run_and_write(scenario, args.seed, args.out)
     _print_summary(scenario.name, args.seed, tables, time.perf_counter() - start, args.out)
@@ -136,22 +142,51 @@ def _check(args) -> int:
 
 
 def _batch(args, argv: list[str] | None) -> int:
-    from sim.batch.runner import execute_plan, plan_batch
+    from sim.batch.runner import Interrupted, execute_plan, plan_batch
 
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"--workers must be >= 1, got {args.workers}", file="<command line>",
                             key_path="--workers")
     if args.scheduler and args.executor != "dask":
         raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
+    if not 0 < args.run_timeout < float("inf"):
+        raise ScenarioError(f"--run-timeout must be a positive number of seconds, got {args.run_timeout}",
+                            file="<command line>", key_path="--run-timeout")
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command)
-    summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=not args.no_progress)
+    previous = _on_sigterm(_raise_interrupted(Interrupted))
+    try:
+        summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=not args.no_progress,
+                               run_timeout=args.run_timeout)
+    except (KeyboardInterrupt, Interrupted) as stop:  # before the runs started: nothing to report but this
+        name = getattr(stop, "signal_name", "SIGINT")
+        print(f"interrupted by {name} before any run finished; re-run the same command to resume", file=sys.stderr)
+        return 128 + signal.Signals[name].value
+    finally:
+        _on_sigterm(previous)
+    if summary.interrupted:
+        print(summary.line(), file=sys.stderr)
+        return 128 + signal.Signals[summary.interrupted].value
     print(summary.line())
     for run_id, error in summary.errors:
         print(f"failed: {run_id}: {error}")
     if summary.failed:
         print(f"{summary.failed} runs failed (see the runs table); re-run the same command to retry them")
     return 1 if summary.failed else 0
+
+
+def _on_sigterm(handler):
+    """Install a SIGTERM handler (main thread only); returns the previous one."""
+    if threading.current_thread() is not threading.main_thread() or handler is None:
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _raise_interrupted(exception):
+    def handler(signum, frame):
+        raise exception(signal.Signals(signum).name)
+
+    return handler
 
 
 def _validate(args) -> int:
@@ -185,6 +220,7 @@ def _report(args) -> int:
     from sim.report import write_report
 
     path = write_report(args.directory, args.baseline)
+    _note_health(args.directory)
     pngs = sorted(path.parent.glob("*.png"))
     print(f"report: {path} ({len(pngs)} charts, also as PNG in {path.parent})")
     return 0
@@ -195,6 +231,7 @@ def _compare(args) -> int:
     from sim.batch.tables import target_view, text
 
     indicators, targets = compare(args.directory, args.baseline)
+    _note_health(args.directory)
     paths = write_compare(args.directory, indicators, targets)
     baseline = indicators.baseline.iloc[0] if len(indicators) else ""
     print(f"Headline indicators: mean and 90% interval across replicates; diff = paired difference to "
@@ -204,6 +241,15 @@ def _compare(args) -> int:
     print(text(target_view(targets)))
     print(f"\nwritten: {', '.join(str(p) for p in paths)}")
     return 0
+
+
+def _note_health(directory: Path) -> None:
+    """One line on stderr naming the runs of a batch left out as damaged or missing (if any)."""
+    from sim.batch import store
+
+    note = store.health(directory).note() if store.is_batch_dir(directory) else ""
+    if note:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _print_summary(name: str, seed: int, tables: dict, seconds: float, out: Path) -> None:

@@ -74,4 +74,11 @@ def write_report(directory: str | Path, baseline: str | None = None) -> Path:
             (staging / f"{chart.key}.png").write_bytes(chart.png)
         (staging / HTML_NAME).write_text(page, encoding="utf-8")
 
-    return replace_directory(directory / REPORT_DIR, fill) / HTML_NAME
+    return replace_directory(directory / REPORT_DIR, fill, is_report_dir, "an earlier report") / HTML_NAME
+
+
+def is_report_dir(path: Path) -> bool:
+    """Whether ``path`` holds only what ``write_report`` writes (the page and its chart files)."""
+    entries = list(Path(path).iterdir())
+    return (Path(path) / HTML_NAME).is_file() and all(
+        p.is_file() and p.suffix in (".html", ".png", ".svg") for p in entries)
