@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 .venv/bin/xinhui-sim check scenarios/*.yaml
-rm -rf runs/main  # a fresh batch: a scenario edited since the last one would not resume into the old one
+.venv/bin/xinhui-sim clean runs/main  # a fresh batch (an edited scenario would not resume); user files stay
 .venv/bin/xinhui-sim batch scenarios/*.yaml --reps "${REPS:-4}" --seed "${SEED:-1}" --out runs/main
 .venv/bin/xinhui-sim compare runs/main --baseline plan
 .venv/bin/xinhui-sim report runs/main --baseline plan

@@ -73,6 +73,9 @@ def _batch_parsers(sub) -> None:
     batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
     batch.add_argument("--run-timeout", type=float, default=600.0, metavar="SECONDS",
                        help="a run still going after this long is stopped and recorded as failed (default 600)")
+    clean = sub.add_parser("clean", help="remove an earlier batch's own files from DIR (parts, snapshot, "
+                           "batch.json, compare and report outputs); anything else in DIR stays")
+    clean.add_argument("directory", type=Path)
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
@@ -89,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args, argv)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "clean":
+            return _clean(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "sensitivity":
@@ -240,6 +245,15 @@ def _compare(args) -> int:
     print("\nProbability of meeting each plan target (share of replicates)\n")
     print(text(target_view(targets)))
     print(f"\nwritten: {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+def _clean(args) -> int:
+    from sim.batch.store import clear_batch
+
+    kept = clear_batch(args.directory)
+    print(f"cleaned {args.directory}" + (f"; kept {len(kept)} files and folders that are not the batch's"
+                                         if kept else ""))
     return 0
 
 

@@ -8,8 +8,11 @@ seconds is recorded as failed. Results do not depend on the executor: a run is f
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
 
@@ -71,7 +74,7 @@ class DaskExecutor:
         try:
             if self.scheduler is None:
                 quiet = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
-                with dask.config.set(quiet):
+                with dask.config.set(quiet), _ctrl_c_ignored_by_children():
                     self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                                 host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                                 scheduler_kwargs={"dashboard": False},
@@ -130,6 +133,20 @@ class DaskExecutor:
                     future.cancel()
                     yield status_of(spec, "failed", f"timed out: still running after {self.run_timeout:g} s "
                                     "(--run-timeout)", self.run_timeout)
+
+
+@contextlib.contextmanager
+def _ctrl_c_ignored_by_children():
+    """Worker processes started meanwhile inherit SIGINT ignored (Python keeps an inherited SIG_IGN), so a
+    Ctrl-C at the terminal reaches only the parent, which stops the cluster."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _parent_watch(parent_pid: int):

@@ -66,8 +66,15 @@ def follow(parent_pid: int) -> None:
     watch(parent_pid)
 
 
+def ignore_ctrl_c() -> None:
+    """Ctrl-C reaches every process of the terminal's group: workers leave it to the batch parent."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class ParentWatch:
-    """A Dask worker plugin: the worker process exits when the batch parent (its LocalCluster's owner) dies."""
+    """A Dask worker plugin: the worker process exits when the batch parent (its LocalCluster's owner) dies,
+    and leaves Ctrl-C to the parent."""
 
     name = "xinhui-parent-watch"
 
@@ -75,4 +82,5 @@ class ParentWatch:
         self.parent_pid = parent_pid
 
     def setup(self, worker) -> None:
+        ignore_ctrl_c()
         watch(self.parent_pid)

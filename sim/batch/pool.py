@@ -23,7 +23,7 @@ STOP_SECONDS = 5.0  # a worker told to stop gets this long to exit before it is 
 
 def serve(conn, parent_pid: int) -> None:
     """A worker's loop: receive (function, spec, out), send back the function's status; None stops it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    lifeline.ignore_ctrl_c()
     lifeline.follow(parent_pid)
     while True:
         try:
@@ -33,7 +33,11 @@ def serve(conn, parent_pid: int) -> None:
         if job is None:
             return
         fn, spec, out = job
-        conn.send(fn(spec, out))
+        status = fn(spec, out)
+        try:
+            conn.send(status)
+        except OSError:  # the parent is gone (killed): nobody to report to
+            os._exit(70)
 
 
 def _context():

@@ -39,7 +39,8 @@ LOCK = ".lock"
 
 
 def is_batch_dir(path: str | Path) -> bool:
-    return (Path(path) / MANIFEST).is_file() or (Path(path) / PARTS).is_dir()
+    """A directory a batch wrote (or ``xinhui-sim clean`` emptied: its lock file stays)."""
+    return any((Path(path) / name).exists() for name in (MANIFEST, PARTS, LOCK))
 
 
 def part_path(out: Path, table: str, run_id: str) -> Path:
@@ -251,6 +252,45 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+OWN_FILES = (MANIFEST, LOCK, "compare_indicators.csv", "compare_targets.csv", "compare.md")
+OWN_TREES = {PARTS: (SUFFIX, ".tmp"), SNAPSHOT: (".json", ".yaml", ".tmp"), "scenarios": (".yaml", ".tmp")}
+
+
+def clear_batch(out: Path) -> list[Path]:
+    """Remove what a batch wrote into ``out`` (manifest, parts, snapshot, resolved scenarios, compare files, an
+    earlier report), so the next batch starts afresh; anything else stays, and so does the lock file, which
+    keeps ``out`` a batch directory a new batch may write into. Returns what stayed besides the lock."""
+    from sim.report.write import REPORT_DIR, is_report_dir
+
+    out = Path(out)
+    if not out.is_dir():
+        return []
+    if not is_batch_dir(out):
+        raise ScenarioError(f"{out} holds no batch (no {MANIFEST}); nothing removed", file="<command line>")
+    with locked(out):
+        for name in OWN_FILES:
+            if name != LOCK:
+                (out / name).unlink(missing_ok=True)
+        for tree, suffixes in OWN_TREES.items():
+            _clear_tree(out / tree, suffixes)
+        if (out / REPORT_DIR).is_dir() and is_report_dir(out / REPORT_DIR):
+            _clear_tree(out / REPORT_DIR, (".html", ".png", ".svg"))
+    return sorted(p for p in out.rglob("*") if p != out / LOCK)
+
+
+def _clear_tree(folder: Path, suffixes: tuple[str, ...]) -> None:
+    """Delete the files under ``folder`` with one of ``suffixes``, then the folders left empty."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink() and path.name.endswith(suffixes):
+            path.unlink()
+        elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 @contextlib.contextmanager
