@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.outputs import check_replaceable
 from sim.report.charts import build_charts
 from sim.report.page import (
     HTML_NAME,
@@ -23,6 +24,8 @@ from sim.report.statements import qualitative_statements, target_statements
 from sim.results import replace_directory
 from sim.scenario.errors import ScenarioError
 
+REPORT_KIND = "an earlier report"
+
 
 def write_report(directory: str | Path, baseline: str | None = None) -> Path:
     """Write DIR/report/report.html and one PNG per chart; return the HTML path. Bad input: ScenarioError."""
@@ -33,6 +36,7 @@ def write_report(directory: str | Path, baseline: str | None = None) -> Path:
     directory = Path(directory)
     if not directory.is_dir():
         raise ScenarioError(f"{directory} is not a directory", file="<command line>")
+    check_replaceable(directory / REPORT_DIR, is_report_dir, REPORT_KIND)  # before the work, not after
     results = load(directory) if (directory / "batch.json").is_file() else None
     order = xp.variants(results) if results is not None and len(results.district) else []
     if baseline is None and order:
@@ -74,7 +78,7 @@ def write_report(directory: str | Path, baseline: str | None = None) -> Path:
             (staging / f"{chart.key}.png").write_bytes(chart.png)
         (staging / HTML_NAME).write_text(page, encoding="utf-8")
 
-    return replace_directory(directory / REPORT_DIR, fill, is_report_dir, "an earlier report") / HTML_NAME
+    return replace_directory(directory / REPORT_DIR, fill, is_report_dir, REPORT_KIND) / HTML_NAME
 
 
 def is_report_dir(path: Path) -> bool:
