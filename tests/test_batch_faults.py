@@ -313,3 +313,44 @@ def test_spec_names_the_snapshot_it_runs(variants):
     found, texts = spec.load_all(variants)
     assert all(len(v.snapshot) == 16 and len(v.region_digest) == 16 for v in found)
     assert found[0].snapshot != found[1].snapshot and found[0].region_digest == found[1].region_digest
+
+
+PARENT = """
+import sys
+from sim.batch import executors
+from tests.test_batch_faults import _slow_on_r1
+executors.execute_run = _slow_on_r1
+kind = sys.argv[1]
+pool = executors.open_executor(kind, 2, None)
+specs = [{"run_id": f"r{i}", "variant": "v", "replicate": i, "seed": i, "file": "f", "overrides": {},
+          "params": {}, "point": None, "snapshot": ""} for i in (1, 1)]
+with pool:
+    for status in pool.statuses(specs, "unused"):
+        print(status["run_id"], flush=True)
+"""
+
+
+def worker_processes(pid: int) -> list[psutil.Process]:
+    """The worker processes of a batch parent: forked by its forkserver, or Dask's spawned workers."""
+    found = []
+    for child in psutil.Process(pid).children():
+        line = " ".join(child.cmdline())
+        if "forkserver" in line:
+            found += child.children()
+        elif "resource_tracker" not in line:
+            found.append(child)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["process", "dask"])
+def test_workers_in_the_middle_of_a_run_exit_when_the_parent_is_killed(kind):
+    proc = subprocess.Popen([sys.executable, "-c", PARENT, kind], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(workers := worker_processes(proc.pid)) < 2:
+        time.sleep(0.2)
+    assert len(workers) == 2, "the workers did not start"
+    time.sleep(3)  # both workers are inside their endless run
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert_gone(workers, seconds=5)
