@@ -165,7 +165,7 @@ def _batch(args, argv: list[str] | None) -> int:
                                run_timeout=args.run_timeout)
     except (KeyboardInterrupt, Interrupted) as stop:  # before the runs started: nothing to report but this
         name = getattr(stop, "signal_name", "SIGINT")
-        print(f"interrupted by {name} before any run finished; re-run the same command to resume", file=sys.stderr)
+        print(f"interrupted by {name} before the runs started; re-run the same command to resume", file=sys.stderr)
         return 128 + signal.Signals[name].value
     finally:
         _on_sigterm(previous)

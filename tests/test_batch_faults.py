@@ -93,7 +93,8 @@ def resume(files: list[Path], out: Path, reference, executor: str = "process") -
 
 
 @pytest.mark.parametrize(("fault", "executor"), [("SIGKILL", "process"), ("SIGTERM", "process"),
-                                                 ("SIGINT", "process"), ("SIGKILL", "dask")])
+                                                 ("SIGINT", "process"), ("SIGKILL", "dask"),
+                                                 ("SIGINT", "dask")])
 def test_a_stopped_batch_leaves_no_process_and_resumes_exactly_once(variants, reference, tmp_path, fault, executor):
     out = tmp_path / "batch"
     argv = args_for(variants, out, "--executor", executor)
@@ -161,6 +162,17 @@ def test_a_run_over_its_time_limit_is_failed_and_its_worker_replaced(monkeypatch
     assert sorted(s["run_id"] for s in statuses) == [f"r{i}" for i in range(6)]
     failed = {s["run_id"]: s["error"] for s in statuses if s["status"] == "failed"}
     assert failed == {"r1": "timed out: still running after 1.5 s (--run-timeout)"}
+
+
+def test_a_dask_run_over_its_time_limit_is_failed_and_its_worker_freed(monkeypatch):
+    monkeypatch.setattr(executors, "execute_run", _slow_on_r1)  # sent to the workers by value (cloudpickle)
+    specs = [{"run_id": f"r{i}", "variant": "v", "replicate": i, "seed": i, "file": "f", "overrides": {},
+              "params": {}, "point": None, "snapshot": ""} for i in range(4)]
+    with executors.DaskExecutor(1, None, run_timeout=6) as pool:  # the first task also imports this module
+        statuses = list(pool.statuses(specs, "unused"))
+    assert sorted(s["run_id"] for s in statuses) == [f"r{i}" for i in range(4)]
+    assert {s["run_id"]: s["error"] for s in statuses if s["status"] == "failed"} == {
+        "r1": "timed out: still running after 6 s (--run-timeout)"}, "r2 and r3 run on the restarted worker"
 
 
 def test_bad_run_timeout_is_one_line(tmp_path, capsys):

@@ -1,7 +1,7 @@
 """Where runs execute: a local process pool (default) or a Dask distributed cluster.
 
 Both yield each run's status as soon as it finishes, with a bounded number of runs in flight (one per
-worker process; twice the worker threads on Dask), so the parent never holds more than a handful of
+worker process or Dask worker thread), so the parent never holds more than a handful of
 futures; the tables themselves are written by the workers. A run that takes longer than ``run_timeout``
 seconds is recorded as failed. Results do not depend on the executor: a run is fully determined by its spec and seed.
 """
@@ -104,11 +104,11 @@ class DaskExecutor:
         return sum(self.client.nthreads().values()) or self.workers
 
     def statuses(self, specs: Iterable[dict], out: str) -> Iterator[dict]:
-        """At most twice the worker threads in flight; a run past its deadline is cancelled and failed
-        (a thread cannot be stopped: its worker finishes the run, but the result is not counted)."""
+        """One run in flight per worker thread (so that a run's time limit counts from about its start); a
+        run past its deadline is failed, and its worker restarted."""
         from dask.distributed import wait
 
-        specs, limit = iter(specs), 2 * self.slots()
+        specs, limit = iter(specs), self.slots()
         pending: dict = {}  # future -> (spec, deadline)
         while True:
             while len(pending) < limit and (spec := next(specs, None)) is not None:
@@ -127,12 +127,23 @@ class DaskExecutor:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - the worker died (three times) or the cluster lost it
                     yield status_of(spec, "failed", f"worker lost: {type(exc).__name__}: {exc}")
-            for future, (spec, deadline) in list(pending.items()):
-                if time.monotonic() >= deadline:
-                    del pending[future]
-                    future.cancel()
-                    yield status_of(spec, "failed", f"timed out: still running after {self.run_timeout:g} s "
-                                    "(--run-timeout)", self.run_timeout)
+            late = [f for f, (_, deadline) in pending.items() if time.monotonic() >= deadline]
+            if late:
+                self._stop(late)
+            for future in late:
+                spec, _ = pending.pop(future)
+                yield status_of(spec, "failed", f"timed out: still running after {self.run_timeout:g} s "
+                                "(--run-timeout)", self.run_timeout)
+
+    def _stop(self, futures: list) -> None:
+        """Cancel runs past their deadline and restart the workers running them (through their nannies):
+        a thread cannot be stopped, and a stuck worker would hold its slot for ever."""
+        keys = {f.key for f in futures}
+        stuck = [w for w, running in self.client.processing().items() if keys & set(running)]
+        for future in futures:
+            future.cancel()
+        if stuck:
+            self.client.restart_workers(stuck, timeout=60, raise_for_error=False)
 
 
 @contextlib.contextmanager
