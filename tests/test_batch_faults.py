@@ -23,6 +23,7 @@ import pytest
 from sim import cli, results
 from sim.batch import executors, spec, store
 from sim.batch.runner import execute_plan, plan_batch, run_batch
+from tests.faulty import slow_on_r1
 from tests.test_batch import REGION, ROOT, SCENARIOS, count_parts, main_fails, sort_keys, write
 
 RUNS = 12  # 2 variants x 6 replicates
@@ -147,28 +148,21 @@ def test_a_killed_dask_worker_loses_no_run(variants, reference, tmp_path):
     assert_gone(children)
 
 
-def _slow_on_r1(spec_: dict, out: str) -> dict:
-    """Stands in for ``execute_run``: run r1 never ends."""
-    if spec_["run_id"] == "r1":
-        time.sleep(3600)
-    return {"run_id": spec_["run_id"], "status": "ok"}
-
-
 def test_a_run_over_its_time_limit_is_failed_and_its_worker_replaced(monkeypatch):
-    monkeypatch.setattr(executors, "execute_run", _slow_on_r1)
+    monkeypatch.setattr(executors, "execute_run", slow_on_r1)
     specs = [{"run_id": f"r{i}", "variant": "v", "replicate": i, "seed": i, "file": "f", "overrides": {},
               "params": {}, "point": None, "snapshot": ""} for i in range(6)]
-    statuses = list(executors.ProcessExecutor(2, run_timeout=1.5).statuses(specs, "unused"))
+    statuses = list(executors.ProcessExecutor(2, run_timeout=3).statuses(specs, "unused"))
     assert sorted(s["run_id"] for s in statuses) == [f"r{i}" for i in range(6)]
     failed = {s["run_id"]: s["error"] for s in statuses if s["status"] == "failed"}
-    assert failed == {"r1": "timed out: still running after 1.5 s (--run-timeout)"}
+    assert failed == {"r1": "timed out: still running after 3 s (--run-timeout)"}
 
 
 def test_a_dask_run_over_its_time_limit_is_failed_and_its_worker_freed(monkeypatch):
-    monkeypatch.setattr(executors, "execute_run", _slow_on_r1)  # sent to the workers by value (cloudpickle)
+    monkeypatch.setattr(executors, "execute_run", slow_on_r1)
     specs = [{"run_id": f"r{i}", "variant": "v", "replicate": i, "seed": i, "file": "f", "overrides": {},
               "params": {}, "point": None, "snapshot": ""} for i in range(4)]
-    with executors.DaskExecutor(1, None, run_timeout=6) as pool:  # the first task also imports this module
+    with executors.DaskExecutor(1, None, run_timeout=6) as pool:
         statuses = list(pool.statuses(specs, "unused"))
     assert sorted(s["run_id"] for s in statuses) == [f"r{i}" for i in range(4)]
     assert {s["run_id"]: s["error"] for s in statuses if s["status"] == "failed"} == {
@@ -330,8 +324,8 @@ def test_spec_names_the_snapshot_it_runs(variants):
 PARENT = """
 import sys
 from sim.batch import executors
-from tests.test_batch_faults import _slow_on_r1
-executors.execute_run = _slow_on_r1
+from tests.faulty import slow_on_r1
+executors.execute_run = slow_on_r1
 kind = sys.argv[1]
 pool = executors.open_executor(kind, 2, None)
 specs = [{"run_id": f"r{i}", "variant": "v", "replicate": i, "seed": i, "file": "f", "overrides": {},
