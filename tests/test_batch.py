@@ -174,7 +174,7 @@ def test_dask_with_an_existing_scheduler(acceptance, tmp_path):
 
     out, _ = acceptance
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:  # None would still take port 8787
         summary = run_batch([SCENARIOS / "no_pairing.yaml"], 1, 7, tmp_path / "remote", executor="dask",
                             scheduler=cluster.scheduler_address, progress=False)
     assert (summary.ok, summary.failed) == (1, 0)

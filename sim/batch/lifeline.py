@@ -3,8 +3,9 @@
 On Linux the kernel sends SIGKILL to a worker when its parent process ends (``prctl(PR_SET_PDEATHSIG)``,
 set through ctypes); a worker forked by the forkserver has the forkserver as parent, which itself exits when
 the batch parent closes its end of the forkserver's pipe. A watchdog thread that polls the batch parent's pid
-is the fallback everywhere (other systems, Dask workers of a LocalCluster), so no run keeps computing and
-writing after SIGKILL of the parent.
+is the fallback on other POSIX systems and in the Dask workers of a LocalCluster, so no run keeps computing
+and writing after SIGKILL of the parent. (On Windows neither exists; a worker there stops at its next run,
+when it finds its pipe to the parent closed.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ POLL_SECONDS = 0.5
 
 
 def alive(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie (a killed parent not yet reaped)."""
+    """Whether process ``pid`` exists and is not a zombie (a killed parent not yet reaped). POSIX only: on
+    Windows ``os.kill(pid, 0)`` would terminate the process."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -45,8 +47,10 @@ def die_with_parent() -> None:
         pass
 
 
-def watch(parent_pid: int, poll: float = POLL_SECONDS) -> threading.Thread:
-    """A daemon thread that ends this process (exit status 70) once ``parent_pid`` is gone."""
+def watch(parent_pid: int, poll: float = POLL_SECONDS) -> threading.Thread | None:
+    """A daemon thread that ends this process (exit status 70) once ``parent_pid`` is gone (POSIX only)."""
+    if os.name != "posix":
+        return None
 
     def loop() -> None:
         while alive(parent_pid):
@@ -61,7 +65,7 @@ def watch(parent_pid: int, poll: float = POLL_SECONDS) -> threading.Thread:
 def follow(parent_pid: int) -> None:
     """Both guards, in a worker process that runs under ``parent_pid``."""
     die_with_parent()
-    if not alive(parent_pid):
+    if os.name == "posix" and not alive(parent_pid):
         os._exit(70)
     watch(parent_pid)
 
