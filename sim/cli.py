@@ -165,19 +165,23 @@ def _batch(args, argv: list[str] | None) -> int:
                                run_timeout=args.run_timeout)
     except (KeyboardInterrupt, Interrupted) as stop:  # before the runs started: nothing to report but this
         name = getattr(stop, "signal_name", "SIGINT")
-        print(f"interrupted by {name} before the runs started; re-run the same command to resume", file=sys.stderr)
-        return 128 + signal.Signals[name].value
+        return _interrupted(name, f"interrupted by {name} before the runs started; re-run the same command to resume")
     finally:
         _on_sigterm(previous)
     if summary.interrupted:
-        print(summary.line(), file=sys.stderr)
-        return 128 + signal.Signals[summary.interrupted].value
+        return _interrupted(summary.interrupted, summary.line())
     print(summary.line())
     for run_id, error in summary.errors:
         print(f"failed: {run_id}: {error}")
     if summary.failed:
         print(f"{summary.failed} runs failed (see the runs table); re-run the same command to retry them")
     return 1 if summary.failed else 0
+
+
+def _interrupted(signal_name: str, line: str) -> int:
+    """``line`` on stderr; the exit status of a process stopped by that signal (130 for SIGINT, 143 SIGTERM)."""
+    print(line, file=sys.stderr)
+    return 128 + signal.Signals[signal_name].value
 
 
 def _on_sigterm(handler):
