@@ -358,6 +358,7 @@ def test_workers_in_the_middle_of_a_run_exit_when_the_parent_is_killed(kind):
         time.sleep(0.2)
     assert len(workers) == 2, "the workers did not start"
     time.sleep(3)  # both workers are inside their endless run
+    everything = psutil.Process(proc.pid).children(recursive=True)  # with the forkserver, resource tracker
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert_gone(workers, seconds=5)
+    assert_gone(everything, seconds=5)
