@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 sim=.venv/bin/xinhui-sim
 "$sim" -q check scenarios/*.yaml
-rm -rf runs/main  # a fresh batch: a scenario edited since the last one would not resume into the old one
+"$sim" -q clean runs/main  # a fresh batch (an edited scenario would not resume); user files stay
 "$sim" -q batch scenarios/*.yaml --reps "${REPS:-4}" --seed "${SEED:-1}" --out runs/main --no-progress
 "$sim" -q report runs/main --baseline plan
 "$sim" -q explain runs/main --baseline plan >/dev/null  # runs/main/explain.csv: growth by channel

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -206,6 +208,11 @@ def _batch_parsers(sub) -> None:
     batch.add_argument("--posterior", default=None, help="calibration directory or posterior.parquet: replicate r "
                        "of every variant uses posterior draw r (parameter uncertainty, paired across variants)")
     add_set_option(batch)
+    batch.add_argument("--run-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="a run still going after this long is stopped and recorded as failed (default 600)")
+    clean = sub.add_parser("clean", help="remove an earlier batch's own files from DIR (parts, snapshot, "
+                           "batch.json, compare and report outputs); anything else in DIR stays")
+    clean.add_argument("directory", type=Path)
     compare = sub.add_parser("compare", help="compare the variants of a batch on the headline indicators")
     compare.add_argument("directory", type=Path)
     compare.add_argument("--baseline", default=None, help="variant to compare against (default: the first)")
@@ -230,6 +237,8 @@ def _dispatch(args, argv: list[str] | None) -> int:
             return _batch(args, argv)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "clean":
+            return _clean(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "sensitivity":
@@ -251,6 +260,10 @@ def _dispatch(args, argv: list[str] | None) -> int:
         # one line, even when a key or value in the file holds a line break
         print(f"error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # e.g. the disk filled up or the output became read-only while writing
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write the outputs: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     return 1
 
 
@@ -264,7 +277,7 @@ def _explore(args) -> int:
 
 
 def _run(args) -> int:
-    from sim.results import run_and_write
+    from sim.results import check_run_out, run_and_write
 
     if args.seed < 0:
         raise ScenarioError(f"--seed must be >= 0, got {args.seed}", file="<command line>")
@@ -275,9 +288,7 @@ def _run(args) -> int:
     if has_sweep(args.scenario):
         print(f"note: {args.scenario} has a sweep; run ignores it (run the sweep with xinhui-sim batch)",
               file=sys.stderr)
-    for path in (args.out, *args.out.parents):  # fail now, not after the run
-        if path.exists() and not path.is_dir():
-            raise ScenarioError(f"{path} exists and is not a directory", file="<command line>", key_path="--out")
+    check_run_out(args.out)  # fail now, not after the run: a file in the way, user files, no write access
     start = time.perf_counter()
     tables = run_and_write(scenario, args.seed, args.out)
     _print_summary(scenario.name, args.seed, tables, time.perf_counter() - start, args.out)
@@ -295,15 +306,28 @@ def _check(args) -> int:
 
 
 def _batch(args, argv: list[str] | None) -> int:
-    from sim.batch.runner import execute_plan, plan_batch
+    from sim.batch.runner import Interrupted, execute_plan, plan_batch
     from sim.calibration.posterior import attach_posterior
 
     _check_workers(args)
+    if not 0 < args.run_timeout < float("inf"):
+        raise ScenarioError(f"--run-timeout must be a positive number of seconds, got {args.run_timeout}",
+                            file="<command line>", key_path="--run-timeout")
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command, set_values=args.set_values)
     attach_posterior(plan, args.posterior, args.seed)
     progress = not args.no_progress and _log.isEnabledFor(logging.INFO)
-    summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=progress)
+    previous = _on_sigterm(_raise_interrupted(Interrupted))
+    try:
+        summary = execute_plan(plan, args.workers, args.executor, args.scheduler, progress=progress,
+                               run_timeout=args.run_timeout)
+    except (KeyboardInterrupt, Interrupted) as stop:  # before the runs started: nothing to report but this
+        name = getattr(stop, "signal_name", "SIGINT")
+        return _interrupted(name, f"interrupted by {name} before the runs started; re-run the same command to resume")
+    finally:
+        _on_sigterm(previous)
+    if summary.interrupted:
+        return _interrupted(summary.interrupted, summary.line())
     (print if summary.failed else _say)(summary.line())
     for run_id, error in summary.errors:
         print(f"failed: {run_id}: {error}")
@@ -328,6 +352,26 @@ def _check_workers(args) -> None:
                             key_path="--workers")
     if args.scheduler and args.executor != "dask":
         raise ScenarioError("--scheduler needs --executor dask", file="<command line>", key_path="--scheduler")
+
+
+def _interrupted(signal_name: str, line: str) -> int:
+    """``line`` on stderr; the exit status of a process stopped by that signal (130 for SIGINT, 143 SIGTERM)."""
+    print(line, file=sys.stderr)
+    return 128 + signal.Signals[signal_name].value
+
+
+def _on_sigterm(handler):
+    """Install a SIGTERM handler (main thread only); returns the previous one."""
+    if threading.current_thread() is not threading.main_thread() or handler is None:
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _raise_interrupted(exception):
+    def handler(signum, frame):
+        raise exception(signal.Signals(signum).name)
+
+    return handler
 
 
 def _validate(args) -> int:
@@ -361,6 +405,7 @@ def _report(args) -> int:
     from sim.report import write_report
 
     path = write_report(args.directory, args.baseline, lang=args.lang)
+    _note_health(args.directory)
     charts = sorted(path.parent.glob("*.svg"))
     _say(f"report: {path} ({len(charts)} charts, also as SVG and 200 dpi PNG in {path.parent})")
     return 0
@@ -383,6 +428,7 @@ def _compare(args) -> int:
     from sim.plotting import region_names
 
     indicators, targets = compare(args.directory, args.baseline)
+    _note_health(args.directory)
     paths = write_compare(args.directory, indicators, targets)
     baseline = indicators.baseline.iloc[0] if len(indicators) else ""
     if args.full:
@@ -416,6 +462,24 @@ def _uncertainty_note(directory: Path) -> str:
         return "(replicates differ by random seed only: the intervals leave out parameter uncertainty)"
     return (f"(each replicate also draws its parameters from the posterior {posterior['file']}: the intervals "
             f"include the uncertainty of {len(posterior['parameters'])} calibrated parameters)")
+
+
+def _clean(args) -> int:
+    from sim.batch.store import clear_batch
+
+    kept = clear_batch(args.directory)
+    print(f"cleaned {args.directory}" + (f"; kept {len(kept)} files and folders that are not the batch's"
+                                         if kept else ""))
+    return 0
+
+
+def _note_health(directory: Path) -> None:
+    """One line on stderr naming the runs of a batch left out as damaged or missing (if any)."""
+    from sim.batch import store
+
+    note = store.health(directory).note() if store.is_batch_dir(directory) else ""
+    if note:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _print_summary(name: str, seed: int, tables: dict, seconds: float, out: Path) -> None:

@@ -8,12 +8,11 @@ DataFrames (attributes named after the tables), for one run or for a batch direc
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
-import tempfile
+import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -21,8 +20,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.outputs import check_replaceable, replace_directory
+from sim.scenario.errors import ScenarioError
+
 TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
 PACKAGES = ("xinhui-sim", "mesa", "numpy", "pandas", "pyarrow", "pyyaml", "networkx")
+RUN_KIND = "an earlier run's output"
+RUN_FILES = frozenset({*(f"{name}.parquet" for name in TABLES), "manifest.json"})  # what a run directory holds
+
+__all__ = ["DamagedOutput", "Results", "TABLES", "dataset", "load", "replace_directory", "run_and_write"]
+
+
+class DamagedOutput(ScenarioError):
+    """A run or batch directory that cannot be read as one (a damaged manifest or table): the message names
+    the file and says what to do. The CLI prints it as one line and exits with status 2."""
 
 
 def package_versions() -> dict[str, str]:
@@ -35,6 +46,28 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def code_version() -> dict:
+    """The package version and, if the code is a git checkout, its commit (with ``dirty`` for local edits)."""
+    root = Path(__file__).resolve().parents[1]
+    commit = dirty = None
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10)
+        if head.returncode == 0 and (root / ".git").exists():
+            commit = head.stdout.strip()
+            status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                    capture_output=True, text=True, timeout=10)
+            dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        version = metadata.version("xinhui-sim")
+    except metadata.PackageNotFoundError:
+        version = None
+    return {"version": version, "git_commit": commit, "git_dirty": dirty}
+
+
 def manifest(scenario, seed: int, seconds: float) -> dict:
     return {
         "scenario_name": scenario.name,
@@ -44,6 +77,7 @@ def manifest(scenario, seed: int, seconds: float) -> dict:
         "scenario_texts": [{"file": f, "text": t} for f, t in scenario.sources],
         "region_file": scenario.region.path,
         "versions": package_versions(),
+        "code": code_version(),
         "seconds": round(seconds, 3),
         "tables": list(TABLES),
         "units": {"_100m_cny": "亿元 (100 million CNY), nominal", "_10k_cny": "万元 (10 thousand CNY), nominal",
@@ -58,23 +92,6 @@ def run_tables(scenario, seed: int) -> dict[str, dict]:
     return RegionModel.from_scenario(scenario, seed=seed).run().tables()
 
 
-def replace_directory(out_dir: Path, fill) -> Path:
-    """Build a directory with ``fill(staging)`` in a temporary sibling, then rename it over ``out_dir``: readers
-    see the old directory or the new one, never half of it, and a failure leaves nothing behind."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        fill(staging)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
-
-
 def write_run(out_dir: Path, tables: dict[str, dict], meta: dict) -> None:
     """Write all tables and the manifest of one run, atomically."""
 
@@ -83,7 +100,18 @@ def write_run(out_dir: Path, tables: dict[str, dict], meta: dict) -> None:
             pq.write_table(pa.Table.from_pydict(tables[name]), staging / f"{name}.parquet")
         (staging / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    replace_directory(out_dir, fill)
+    replace_directory(out_dir, fill, is_run_dir, RUN_KIND)
+
+
+def check_run_out(out: Path) -> None:
+    """Refuse (ScenarioError) an ``--out`` for ``run`` that write_run would refuse, before the run."""
+    check_replaceable(out, is_run_dir, RUN_KIND)
+
+
+def is_run_dir(path: Path) -> bool:
+    """Whether ``path`` holds only what ``xinhui-sim run`` writes (so replacing it destroys nothing else)."""
+    names = {p.name for p in Path(path).iterdir()}
+    return "manifest.json" in names and names <= RUN_FILES
 
 
 def run_and_write(scenario, seed: int, out_dir: Path) -> dict:
@@ -113,6 +141,8 @@ class Results:
     manifest: dict
     runs: pd.DataFrame | None = None
     growth_accounting: pd.DataFrame | None = None  # sim/accounting/table.py
+    problems: str = ""  # a batch: which runs were left out as damaged or missing ("" when none)
+    health: object = field(default=None, repr=False)  # a batch: sim.batch.store.Health
 
 
 def load(directory: str | Path, lazy: bool = False) -> Results:
@@ -120,15 +150,32 @@ def load(directory: str | Path, lazy: bool = False) -> Results:
 
     A batch holds only the runs that finished ok (failed runs are in ``runs``); ``lazy=True`` returns pyarrow
     Datasets for the tables, to filter and select columns before reading (``dataset(DIR, table)`` gives one).
+    Runs of a batch whose parts are damaged or missing are left out and named in ``problems``. Raises
+    ``DamagedOutput`` (a ScenarioError) for a directory that is neither, a damaged batch.json, or a damaged
+    table of a single run.
     """
     directory = Path(directory)
     from sim.batch import store
 
     if store.is_batch_dir(directory):
         return _load_batch(directory, lazy)
-    frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
-    meta = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    if not directory.is_dir():
+        raise DamagedOutput("not a directory", file=str(directory))
+    frames = {name: _read_table(directory / f"{name}.parquet") for name in TABLES}
+    try:
+        meta = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DamagedOutput(f"missing or damaged run manifest ({type(exc).__name__}); run it again",
+                            file=str(directory / "manifest.json")) from None
     return Results(manifest=meta, **frames)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise DamagedOutput(f"missing or damaged table ({type(exc).__name__}); run it again",
+                            file=str(path)) from None
 
 
 def dataset(directory: str | Path, table: str):
@@ -141,9 +188,10 @@ def dataset(directory: str | Path, table: str):
 def _load_batch(directory: Path, lazy: bool) -> Results:
     from sim.batch import store
 
-    done = store.done_runs(directory)
-    tables = {name: store.table_dataset(directory, name, done) for name in TABLES}
+    manifest = store.read_manifest(directory) or {}  # DamagedOutput if batch.json is damaged
+    state = store.health(directory)
+    tables = {name: store.table_dataset(directory, name, state.done) for name in TABLES}
     if not lazy:
         tables = {name: data.to_table().to_pandas() for name, data in tables.items()}
-    runs = store.runs_dataset(directory).to_table().to_pandas()
-    return Results(manifest=store.read_manifest(directory) or {}, runs=runs, **tables)
+    runs = store.runs_dataset(directory, state.readable).to_table().to_pandas()
+    return Results(manifest=manifest, runs=runs, problems=state.note(), health=state, **tables)

@@ -174,7 +174,7 @@ def test_dask_with_an_existing_scheduler(acceptance, tmp_path):
 
     out, _ = acceptance
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:  # None would still take port 8787
         summary = run_batch([SCENARIOS / "no_pairing.yaml"], 1, 7, tmp_path / "remote", executor="dask",
                             scheduler=cluster.scheduler_address, progress=False)
     assert (summary.ok, summary.failed) == (1, 0)
@@ -249,7 +249,7 @@ def _die_on_r2(spec: dict, out: str) -> dict:
     return {"run_id": spec["run_id"], "status": "ok"}
 
 
-def test_a_worker_process_that_dies_fails_its_runs_and_the_batch_goes_on(monkeypatch):
+def test_a_worker_process_that_dies_fails_only_its_own_run_and_the_batch_goes_on(monkeypatch):
     from sim.batch import executors
 
     monkeypatch.setattr(executors, "execute_run", _die_on_r2)  # workers import it from this module
@@ -258,9 +258,8 @@ def test_a_worker_process_that_dies_fails_its_runs_and_the_batch_goes_on(monkeyp
     statuses = list(executors.ProcessExecutor(2).statuses(specs, "unused"))
     assert sorted(s["run_id"] for s in statuses) == sorted(f"r{i}" for i in range(30)), "every run reported once"
     failed = {s["run_id"]: s["error"] for s in statuses if s["status"] == "failed"}
-    assert "r2" in failed and failed["r2"].startswith("worker lost: BrokenProcessPool")
-    assert len(failed) <= 4, "only the runs in flight (at most 2 x workers) when the worker died fail"
-    assert len(statuses) - len(failed) >= 26, "the other runs finish (on a new pool after the break)"
+    assert list(failed) == ["r2"], "only the dead worker's own run fails, not the others in flight"
+    assert failed["r2"] == "worker lost: its process died (exit status 1)"
 
 
 # --- arguments, progress ---------------------------------------------------------------------------------

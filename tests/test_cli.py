@@ -104,13 +104,11 @@ def test_manifest_records_seed_scenario_and_versions(plan_run, loaded):
     assert files == ["baseline.yaml", "plan.yaml"]
 
 
-def test_run_replaces_an_existing_out_directory(tmp_path):
+def test_run_replaces_an_earlier_runs_output(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("from an older run", encoding="utf-8")
+    assert cli("run", str(SCENARIOS / "baseline.yaml"), "--seed", "1", "--out", str(out)).returncode == 0
     proc = cli("run", str(SCENARIOS / "baseline.yaml"), "--seed", "2", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert not (out / "stale.txt").exists()
     assert (out / "manifest.json").exists()
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 2
     assert [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -1,77 +1,43 @@
 """Where runs execute: a local process pool (default) or a Dask distributed cluster.
 
-Both yield each run's status as soon as it finishes, with a bounded number of runs in flight (twice the
-workers), so the parent never holds more than a handful of futures; the tables themselves are written by
-the workers. Results do not depend on the executor: a run is fully determined by its spec and seed.
+Both yield each run's status as soon as it finishes, with a bounded number of runs in flight (one per
+worker process or Dask worker thread), so the parent never holds more than a handful of
+futures; the tables themselves are written by the workers. A run that takes longer than ``run_timeout``
+seconds is recorded as failed. Results do not depend on the executor: a run is fully determined by its spec and seed.
 """
 
 from __future__ import annotations
 
-import itertools
-import multiprocessing
+import contextlib
+import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
 
+from sim.batch.lifeline import ParentWatch
+from sim.batch.pool import run_all
 from sim.batch.worker import execute_run, status_of
 from sim.scenario.errors import ScenarioError
 
 EXECUTORS = ("process", "dask")
 
 
-class _Refill(Exception):
-    """The pool broke while submitting ``spec``: start a new pool and submit it again."""
-
-    def __init__(self, spec: dict):
-        super().__init__(spec["run_id"])
-        self.spec = spec
+DEFAULT_RUN_TIMEOUT = 600.0  # seconds; a run of the shipped scenarios at scale 1 takes a few seconds
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _bounded(submit: Callable, next_done: Callable, specs: Iterator[dict], out: str, limit: int):
-    """Keep at most ``limit`` runs in flight; yield each status as its run finishes.
-
-    ``submit(fn, spec, out)`` returns a future; ``next_done(futures)`` returns some finished ones.
-    A future that fails outside ``execute_run`` (a worker process died) is reported as a failed run.
-    """
-    pending: dict = {}
-    refill = None
-    while True:
-        while refill is None and len(pending) < limit:
-            spec = next(specs, None)
-            if spec is None:
-                break
-            try:
-                pending[submit(execute_run, spec, out)] = spec
-            except BrokenProcessPool:
-                refill = spec
-        if not pending:
-            break
-        for future in next_done(list(pending)):
-            spec = pending.pop(future)
-            try:
-                yield future.result()
-            except Exception as exc:  # noqa: BLE001 - the worker died or the cluster lost it
-                yield status_of(spec, "failed", f"worker lost: {type(exc).__name__}: {exc}")
-    if refill is not None:
-        raise _Refill(refill)
-
-
-def _first_completed(futures: list) -> set:
-    return wait(futures, return_when=FIRST_COMPLETED).done
-
-
 class ProcessExecutor:
-    """A local pool of ``workers`` processes (forkserver: workers start from a clean, preloaded process)."""
+    """A local pool of ``workers`` processes (sim.batch.pool): one dead worker fails only its own run."""
 
     name = "process"
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, run_timeout: float = DEFAULT_RUN_TIMEOUT):
+        self.workers, self.run_timeout = workers, run_timeout
 
     def __enter__(self):
         return self
@@ -83,46 +49,38 @@ class ProcessExecutor:
         return f"process pool, {self.workers} workers"
 
     def statuses(self, specs: Iterable[dict], out: str) -> Iterator[dict]:
-        specs = iter(specs)
-        while True:  # a new pool after a worker process died; its in-flight runs were reported failed
-            pool = self._pool()
-            try:
-                yield from _bounded(pool.submit, _first_completed, specs, out, 2 * self.workers)
-                return
-            except _Refill as refill:
-                specs = itertools.chain([refill.spec], specs)
-            finally:  # also on Ctrl-C: queued runs are dropped, not run to the end
-                pool.shutdown(wait=True, cancel_futures=True)
-
-    def _pool(self) -> ProcessPoolExecutor:
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["sim.batch.worker", "sim.model"])  # workers fork with these imported
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        # execute_run is looked up here, so that a test can stand in for it (it is pickled by reference)
+        yield from run_all(execute_run, iter(specs), out, self.workers, self.run_timeout)
 
 
 class DaskExecutor:
     """Dask distributed: a LocalCluster on loopback, or an existing cluster at ``scheduler``.
 
     With an existing cluster, every worker must be able to import ``sim`` and write into the batch directory
-    (a shared file system).
+    (a shared file system). A LocalCluster serves no dashboard and no HTTP routes (its HTTP server listens on
+    a random loopback port with nothing behind it), and its workers exit when this process dies.
     """
 
     name = "dask"
 
-    def __init__(self, workers: int, scheduler: str | None):
-        self.workers, self.scheduler = workers, scheduler
+    def __init__(self, workers: int, scheduler: str | None, run_timeout: float = DEFAULT_RUN_TIMEOUT):
+        self.workers, self.scheduler, self.run_timeout = workers, scheduler, run_timeout
         self.cluster = self.client = None
 
     def __enter__(self):
+        import dask
         from dask.distributed import Client, LocalCluster
 
         try:
             if self.scheduler is None:
-                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None)
+                quiet = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+                with dask.config.set(quiet), _ctrl_c_ignored_by_children():
+                    self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                                host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                                scheduler_kwargs={"dashboard": False},
+                                                worker_dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
+                self.client.register_plugin(_parent_watch(os.getpid()))
             else:
                 self.client = Client(self.scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
@@ -146,19 +104,70 @@ class DaskExecutor:
         return sum(self.client.nthreads().values()) or self.workers
 
     def statuses(self, specs: Iterable[dict], out: str) -> Iterator[dict]:
-        from dask.distributed import as_completed
+        """One run in flight per worker thread (so that a run's time limit counts from about its start); a
+        run past its deadline is failed, and its worker restarted."""
+        from dask.distributed import wait
 
-        done = as_completed()
+        specs, limit = iter(specs), self.slots()
+        pending: dict = {}  # future -> (spec, deadline)
+        while True:
+            while len(pending) < limit and (spec := next(specs, None)) is not None:
+                future = self.client.submit(execute_run, spec, out, pure=False)
+                pending[future] = (spec, time.monotonic() + self.run_timeout)
+            if not pending:
+                return
+            soonest = max(0.0, min(d for _, d in pending.values()) - time.monotonic())
+            try:
+                done = wait(list(pending), timeout=soonest + 0.01, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                done = set()
+            for future in done:
+                spec, _ = pending.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - the worker died (three times) or the cluster lost it
+                    yield status_of(spec, "failed", f"worker lost: {type(exc).__name__}: {exc}")
+            late = [f for f, (_, deadline) in pending.items() if time.monotonic() >= deadline]
+            if late:
+                self._stop(late)
+            for future in late:
+                spec, _ = pending.pop(future)
+                yield status_of(spec, "failed", f"timed out: still running after {self.run_timeout:g} s "
+                                "(--run-timeout)", self.run_timeout)
 
-        def submit(fn, spec, out_dir):
-            future = self.client.submit(fn, spec, out_dir, pure=False)
-            done.add(future)
-            return future
+    def _stop(self, futures: list) -> None:
+        """Cancel runs past their deadline and restart the workers running them (through their nannies):
+        a thread cannot be stopped, and a stuck worker would hold its slot for ever."""
+        keys = {f.key for f in futures}
+        stuck = [w for w, running in self.client.processing().items() if keys & set(running)]
+        for future in futures:
+            future.cancel()
+        if stuck:
+            self.client.restart_workers(stuck, timeout=60, raise_for_error=False)
 
-        def next_done(_futures):
-            return [next(done)]
 
-        yield from _bounded(submit, next_done, iter(specs), out, 2 * self.slots())
+@contextlib.contextmanager
+def _ctrl_c_ignored_by_children():
+    """Worker processes started meanwhile inherit SIGINT ignored (Python keeps an inherited SIG_IGN), so a
+    Ctrl-C at the terminal reaches only the parent, which stops the cluster."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _parent_watch(parent_pid: int):
+    """A Dask worker plugin running sim.batch.lifeline.watch in every worker of a LocalCluster."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class Watch(ParentWatch, WorkerPlugin):
+        pass
+
+    return Watch(parent_pid)
 
 
 class Idle:
@@ -179,11 +188,12 @@ class Idle:
         yield from ()
 
 
-def open_executor(kind: str, workers: int | None, scheduler: str | None):
+def open_executor(kind: str, workers: int | None, scheduler: str | None,
+                  run_timeout: float = DEFAULT_RUN_TIMEOUT):
     """The executor ``kind`` (process | dask) as a context manager; ``workers`` None means one per core."""
     workers = workers or default_workers()
     if kind == "process":
-        return ProcessExecutor(workers)
+        return ProcessExecutor(workers, run_timeout)
     if kind == "dask":
-        return DaskExecutor(workers, scheduler)
+        return DaskExecutor(workers, scheduler, run_timeout)
     raise ValueError(f"unknown executor {kind!r}; one of {', '.join(EXECUTORS)}")

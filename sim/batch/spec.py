@@ -36,6 +36,8 @@ class Variant:
     overrides: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
     point: int | None = None
+    region_digest: str = ""  # of the region file's contents (not its path)
+    snapshot: str = ""  # DIR/snapshot/<snapshot>.json (a content digest): what the workers run
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class RunSpec:
     overrides: dict
     params: dict
     point: int | None
+    snapshot: str
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,18 +102,60 @@ def has_sweep(path: str | Path) -> bool:
     return "sweep" in raw
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A scenario file as the batch runs it: resolved parameters and the region file's contents."""
+
+    name: str
+    file: str
+    data: dict
+    sources: tuple
+    region_bytes: bytes
+    region_digest: str
+
+    def record(self) -> dict:
+        """DIR/snapshot/<key>.json (the region copy is regions/<digest>.yaml beside it)."""
+        return {"name": self.name, "file": self.file, "data": self.data, "sources": [list(s) for s in self.sources],
+                "region": f"regions/{self.region_digest}.yaml"}
+
+    @property
+    def key(self) -> str:
+        """The snapshot's file name: a digest of its contents, so one name never means two scenarios."""
+        text = json.dumps(self.record(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def snapshot_of(base) -> Snapshot:
+    """The snapshot of a loaded scenario: its region file is read once more, its bytes kept and digested."""
+    try:
+        region_bytes = Path(base.region.path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"region file cannot be read: {exc.strerror}", file=base.region.path) from None
+    digest = hashlib.sha256(region_bytes).hexdigest()[:16]
+    return Snapshot(base.name, base.path, base.data, base.sources, region_bytes, digest)
+
+
 def load_variants(path: str | Path, set_values: dict | None = None) -> tuple[list[Variant], str, str]:
     """Validate a scenario file, its sweep and every sweep point; return variants, base name, resolved text.
 
     ``set_values`` (``--set``) become part of every variant's overrides, so workers apply them too."""
+    variants, name, text, _ = load_file(path, set_values)
+    return variants, name, text
+
+
+def load_file(path: str | Path, set_values: dict | None = None) -> tuple[list[Variant], str, str, Snapshot]:
+    """``load_variants`` and the file's snapshot (what DIR/snapshot/ keeps of it)."""
     path = Path(path)
     base = load_scenario(path, set_values=set_values)  # the scenario without its sweep: all the usual checks
     raw, marks, _ = read_chain(path)
     block = raw.get("sweep")
     text = dump_yaml(base.data if block is None else {**base.data, "sweep": block})
     file = str(files.resolve(path))  # workers may run in another folder (a Dask cluster)
+    snap = snapshot_of(base)
+    key = snap.key
     if block is None:
-        return [Variant(base.name, file, _digest(base.data), dict(set_values or {}))], base.name, text
+        return [Variant(base.name, file, _digest(base.data), dict(set_values or {}), region_digest=snap.region_digest,
+                        snapshot=key)], base.name, text, snap
     validator = Validator(marks, str(path))
     sweep = parse_sweep(block, validator)
     variants = []
@@ -120,28 +165,34 @@ def load_variants(path: str | Path, set_values: dict | None = None) -> tuple[lis
         except ScenarioError as exc:  # e.g. a year outside the horizon: point at the sweep, name the point
             validator.fail(("sweep",), f"point {point.name}: {exc.message}")
         overrides = deep_merge(set_values, point.overrides) if set_values else point.overrides
-        variants.append(Variant(point.name, file, _digest(data), overrides, point.params, point.index))
-    return variants, base.name, text
+        variants.append(Variant(point.name, file, _digest(data), overrides, point.params, point.index,
+                                snap.region_digest, key))
+    return variants, base.name, text, snap
 
 
-def load_all(items: list[str | Path], set_values: dict | None = None) -> tuple[list[Variant], dict[str, str]]:
+def load_all(items: list[str | Path], set_values: dict | None = None,
+             snapshots: dict | None = None) -> tuple[list[Variant], dict[str, str]]:
     """Variants of every scenario argument, in order, and resolved texts by file name (``plan``, ``plan.sweep``).
 
-    Variant names must be unique: they name the runs and the rows of the results.
+    Variant names must be unique: they name the runs and the rows of the results. ``snapshots``, if given,
+    receives each file's Snapshot by its key.
     """
     variants: list[Variant] = []
     texts: dict[str, str] = {}
     owner: dict[str, str] = {}
     for path in expand_paths(items):
-        found, base_name, text = load_variants(path, set_values)
+        found, base_name, text, snap = load_file(path, set_values)
         for variant in found:
             if variant.name in owner:
                 raise ScenarioError(f"variant name '{variant.name}' is used by {owner[variant.name]} too; "
                                     "give each scenario its own name", file=str(path), key_path="name")
             owner[variant.name] = str(path)
-        variants += found
         key = safe_name(base_name) + (".sweep" if found[0].point is not None else "")
-        texts[key if key not in texts else safe_name(f"{key} {path}")] = text
+        key = key if key not in texts else safe_name(f"{key} {path}")
+        texts[key] = text
+        variants += found
+        if snapshots is not None:
+            snapshots[snap.key] = snap
     return variants, texts
 
 
@@ -155,7 +206,7 @@ def check_batch_size(variants: list[Variant], reps: int) -> None:
 
 def plan_runs(variants: list[Variant], seeds: list[int]) -> list[RunSpec]:
     """Every variant x replicate, replicate-major so that early results already pair up across variants."""
-    return [RunSpec(run_id(v.name, r), v.name, r, seed, v.file, v.overrides, v.params, v.point)
+    return [RunSpec(run_id(v.name, r), v.name, r, seed, v.file, v.overrides, v.params, v.point, v.snapshot)
             for r, seed in enumerate(seeds) for v in variants]
 
 

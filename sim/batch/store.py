@@ -1,53 +1,81 @@
 """A batch directory on disk: one Parquet part per run and table, written crash-safely, read lazily.
 
-    DIR/batch.json                      commands, seed, replicate seeds, variants, versions
+    DIR/batch.json                      commands, seed, replicate seeds, variants, run ids, versions
     DIR/scenarios/<name>.yaml           resolved scenario texts (a sweep file: its base and sweep block)
+    DIR/snapshot/<name>.json            what the workers run: resolved parameters, region copy's name
+    DIR/snapshot/regions/<digest>.yaml  the region files' contents, by content digest
     DIR/parts/<table>/<run_id>.parquet  the run's rows of each table, with variant, replicate, seed columns
     DIR/parts/runs/<run_id>.parquet     one row: status (ok/failed), error, seconds, seed, parameters
 
 Every part is written to a hidden temporary name and renamed into place, so a killed batch leaves whole
-parts or none. A run counts as done when its runs part says ok and all its table parts exist; readers only
-see the parts of done runs, so leftovers of an interrupted run never show up twice.
+parts or none. A run counts as done when its runs part says ok and every table part it lists is there, whole
+(same size and SHA-256 as when written); readers only see the parts of done runs, so leftovers of an
+interrupted run never show up twice, and a damaged part is run again on resume.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import hashlib
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import filelock
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.results import TABLES
+from sim.results import TABLES, DamagedOutput
 from sim.scenario.errors import ScenarioError
 
 PARTS = "parts"
 RUNS = "runs"
 MANIFEST = "batch.json"
+SNAPSHOT = "snapshot"
 SUFFIX = ".parquet"
+LOCK = ".lock"
 
 
 def is_batch_dir(path: str | Path) -> bool:
-    return (Path(path) / MANIFEST).is_file() or (Path(path) / PARTS).is_dir()
+    """A directory a batch wrote (or ``xinhui-sim clean`` emptied: its lock file stays)."""
+    return any((Path(path) / name).exists() for name in (MANIFEST, PARTS, LOCK))
 
 
 def part_path(out: Path, table: str, run_id: str) -> Path:
     return Path(out) / PARTS / table / f"{run_id}{SUFFIX}"
 
 
-def write_part(path: Path, table: pa.Table) -> None:
-    """Write ``table`` under a temporary hidden name in the same folder, then rename it into place."""
+def write_part(path: Path, table: pa.Table) -> dict:
+    """Write ``table`` under a temporary hidden name in the same folder, then rename it into place; return
+    what a later check compares with: rows, bytes and SHA-256 of the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         pq.write_table(table, tmp)
+        check = {"rows": table.num_rows, **_fingerprint(tmp)}
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    return check
+
+
+def _fingerprint(path: Path) -> dict:
+    data = Path(path).read_bytes()
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def part_is_whole(path: Path, check: dict | None) -> bool:
+    """Whether the part at ``path`` is the file that was written (``check``: from write_part), or, for a
+    batch written before checks were recorded, at least a readable Parquet file."""
+    try:
+        if check is None:
+            pq.read_metadata(path)
+            return True
+        return path.stat().st_size == check["bytes"] and _fingerprint(path)["sha256"] == check["sha256"]
+    except (OSError, pa.ArrowException, KeyError, TypeError):
+        return False
 
 
 def write_run_record(out: Path, status: dict) -> None:
@@ -64,9 +92,9 @@ def part_ids(out: Path, table: str) -> set[str]:
 
 
 def remove_temporary(out: Path) -> int:
-    """Delete temporary files left by a killed batch; returns how many."""
+    """Delete temporary files left by a killed batch (only the batch's own names); returns how many."""
     removed = 0
-    for path in (Path(out) / PARTS).glob("*/.*.tmp"):
+    for path in [*(Path(out) / PARTS).glob("*/.*.parquet.*.tmp"), *(Path(out) / SNAPSHOT).glob("**/.*.tmp")]:
         path.unlink(missing_ok=True)
         removed += 1
     return removed
@@ -81,25 +109,91 @@ def _dataset(files: list[Path]) -> ds.Dataset:
     return factory.finish(factory.inspect(promote_options="permissive", fragments=None))
 
 
-def runs_dataset(out: Path) -> ds.Dataset:
-    """The ``runs`` records of every finished run (ok or failed)."""
-    return _dataset([part_path(out, RUNS, i) for i in sorted(part_ids(out, RUNS))])
+def _records(out: Path) -> tuple[dict[str, dict], set[str]]:
+    """run id -> its ``runs`` record (status, parts), and the ids whose record is unreadable."""
+    records, unreadable = {}, set()
+    for run_id in sorted(part_ids(out, RUNS)):
+        try:
+            row = pq.read_table(part_path(out, RUNS, run_id), columns=None).slice(0, 1).to_pylist()[0]
+            records[run_id] = {"status": row["status"], "parts": row.get("parts")}
+        except (OSError, pa.ArrowException, IndexError, KeyError):
+            unreadable.add(run_id)
+    return records, unreadable
+
+
+@dataclass
+class Health:
+    """The state of a batch directory's runs: done (ok and whole), failed, damaged, missing."""
+
+    done: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    damaged: set[str] = field(default_factory=set)  # recorded ok (or a record) but a part is missing or damaged
+    missing: set[str] = field(default_factory=set)  # planned in batch.json, never recorded
+    readable: set[str] = field(default_factory=set)  # runs with a readable record
+
+    def note(self, limit: int = 5) -> str:
+        """One line on what is not usable, or "" when every planned run is done or failed."""
+        parts = []
+        for label, ids in (("damaged", self.damaged), ("missing", self.missing)):
+            if ids:
+                shown = ", ".join(sorted(ids)[:limit]) + (", ..." if len(ids) > limit else "")
+                parts.append(f"{len(ids)} {label} ({shown})")
+        if not parts:
+            return ""
+        return (f"{' and '.join(parts)} runs left out, {len(self.done)} done runs used; re-run the batch "
+                "command to complete it")
+
+
+def health(out: Path) -> Health:
+    """Check every run of ``out``: its record, and each table part against the check the record holds."""
+    records, unreadable = _records(out)
+    state = Health(damaged=set(unreadable), readable=set(records))
+    present = {table: part_ids(out, table) for table in TABLES}
+    for run_id, record in records.items():
+        if record["status"] != "ok":
+            state.failed.add(run_id)
+            continue
+        checks = _parse_checks(record["parts"])
+        whole = all(run_id in present[t] and part_is_whole(part_path(out, t, run_id), checks.get(t))
+                    for t in TABLES) if checks is not False else False
+        (state.done if whole else state.damaged).add(run_id)
+    planned = set((_manifest_or_none(out) or {}).get("run_ids", []))
+    state.missing = planned - set(records) - unreadable
+    return state
+
+
+def _parse_checks(text) -> dict | bool:
+    """The part checks of a record: {} for a record written before checks existed, False if unreadable."""
+    if text is None:
+        return {}
+    try:
+        checks = json.loads(text)
+    except (TypeError, ValueError):
+        return False
+    return checks if isinstance(checks, dict) else False
+
+
+def _manifest_or_none(out: Path) -> dict | None:
+    try:
+        return read_manifest(out)
+    except DamagedOutput:
+        return None
+
+
+def done_runs(out: Path) -> set[str]:
+    """Run ids that are finished: recorded ok, with every table part there and whole."""
+    return health(out).done
+
+
+def runs_dataset(out: Path, readable: set[str] | None = None) -> ds.Dataset:
+    """The ``runs`` records of every finished run (ok or failed) whose record is readable."""
+    readable = health(out).readable if readable is None else readable
+    return _dataset([part_path(out, RUNS, i) for i in sorted(readable)])
 
 
 def run_status(out: Path) -> dict[str, str]:
     """run id -> status of every recorded run."""
-    if not part_ids(out, RUNS):
-        return {}
-    table = runs_dataset(out).to_table(columns=["run_id", "status"])
-    return dict(zip(table.column("run_id").to_pylist(), table.column("status").to_pylist()))
-
-
-def done_runs(out: Path) -> set[str]:
-    """Run ids that are finished: recorded ok, with a part in every table."""
-    ok = {i for i, s in run_status(out).items() if s == "ok"}
-    for table in TABLES:
-        ok &= part_ids(out, table)
-    return ok
+    return {run_id: record["status"] for run_id, record in _records(out)[0].items()}
 
 
 def table_dataset(out: Path, table: str, done: set[str] | None = None) -> ds.Dataset:
@@ -113,8 +207,19 @@ def table_dataset(out: Path, table: str, done: set[str] | None = None) -> ds.Dat
 
 
 def read_manifest(out: Path) -> dict | None:
+    """batch.json, or None if there is none; DamagedOutput (one line) if it is unreadable or not a batch's."""
     path = Path(out) / MANIFEST
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DamagedOutput(f"the batch manifest is damaged ({type(exc).__name__}: {exc}); move the directory "
+                            "aside and run the batch into a new --out", file=str(path)) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("variants", []), list):
+        raise DamagedOutput("the batch manifest is damaged (not a batch.json object); move the directory aside "
+                            "and run the batch into a new --out", file=str(path))
+    return manifest
 
 
 def write_manifest(out: Path, manifest: dict) -> None:
@@ -133,14 +238,78 @@ def write_scenario_texts(out: Path, texts: dict[str, str]) -> None:
         os.replace(tmp, folder / f"{name}.yaml")
 
 
+def write_snapshot(out: Path, snapshots: dict[str, dict], regions: dict[str, bytes]) -> None:
+    """The scenarios and region contents the workers run from (written once per start, before any run)."""
+    folder = Path(out) / SNAPSHOT
+    (folder / "regions").mkdir(parents=True, exist_ok=True)
+    for digest, data in regions.items():
+        _write_atomic(folder / "regions" / f"{digest}.yaml", data)
+    for key, snapshot in snapshots.items():
+        _write_atomic(folder / f"{key}.json", json.dumps(snapshot, ensure_ascii=False).encode())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+OWN_FILES = (MANIFEST, LOCK, "compare_indicators.csv", "compare_targets.csv", "compare.md")
+OWN_TREES = {PARTS: (SUFFIX, ".tmp"), SNAPSHOT: (".json", ".yaml", ".tmp"), "scenarios": (".yaml", ".tmp")}
+
+
+def clear_batch(out: Path) -> list[Path]:
+    """Remove what a batch wrote into ``out`` (manifest, parts, snapshot, resolved scenarios, compare files, an
+    earlier report), so the next batch starts afresh; anything else stays, and so does the lock file, which
+    keeps ``out`` a batch directory a new batch may write into. Returns what stayed besides the lock."""
+    from sim.report.write import REPORT_DIR, is_report_dir
+
+    out = Path(out)
+    if not out.is_dir():
+        return []
+    if not is_batch_dir(out):
+        raise ScenarioError(f"{out} holds no batch (no {MANIFEST}); nothing removed", file="<command line>")
+    with locked(out):
+        for name in OWN_FILES:
+            if name != LOCK:
+                (out / name).unlink(missing_ok=True)
+        for tree, suffixes in OWN_TREES.items():
+            _clear_tree(out / tree, suffixes)
+        if (out / REPORT_DIR).is_dir() and is_report_dir(out / REPORT_DIR):
+            _clear_tree(out / REPORT_DIR, (".html", ".png", ".svg"))
+    return sorted(p for p in out.rglob("*") if p != out / LOCK)
+
+
+def _clear_tree(folder: Path, suffixes: tuple[str, ...]) -> None:
+    """Delete the files under ``folder`` with one of ``suffixes``, then the folders left empty."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink() and path.name.endswith(suffixes):
+            path.unlink()
+        elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
+
+
 @contextlib.contextmanager
 def locked(out: Path):
-    """Hold an exclusive lock on DIR while a batch writes into it (released by the OS if it is killed)."""
-    Path(out).mkdir(parents=True, exist_ok=True)
-    with open(Path(out) / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ScenarioError(f"another batch is writing into {out}", file="<command line>",
-                                key_path="--out") from None
+    """Hold an exclusive lock on DIR while a batch reads and writes it (the OS releases it if the batch is
+    killed). A DIR this call created is removed again if nothing but the lock was written into it."""
+    out = Path(out)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(out / LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise ScenarioError(f"another batch is writing into {out}", file="<command line>",
+                            key_path="--out") from None
+    try:
         yield
+    finally:
+        lock.release()
+        if created and {p.name for p in out.iterdir()} <= {LOCK}:
+            (out / LOCK).unlink(missing_ok=True)
+            out.rmdir()

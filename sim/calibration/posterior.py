@@ -90,27 +90,31 @@ def load_posterior(source: str | Path) -> Posterior:
 
 
 def attach_posterior(plan, source: str | Path | None, seed: int) -> None:
-    """Give a planned batch's runs their posterior draws and record the posterior in its manifest.
-
-    A batch directory keeps the posterior it was started with: resuming with another one (or none) is an error.
-    """
-    before = plan.manifest.get("posterior")
-    resumed = len(plan.manifest.get("commands", [])) > 1
+    """Give a planned batch's runs their posterior draws; ``plan.posterior`` is what its manifest records
+    (None without a posterior). The runner checks it against the batch directory under its lock
+    (``check_resume``)."""
+    plan.posterior = None
     if source is None:
-        if before is not None:
-            raise ScenarioError(f"the batch in this directory used {OPTION} {before['file']}; resume it with "
-                                "that posterior or choose another --out", file="<command line>", key_path=OPTION)
         return
     posterior = load_posterior(source)
-    if resumed and (before is None or before["digest"] != posterior.digest):
-        raise ScenarioError("the batch in this directory was run " + ("without a posterior" if before is None else
-                            f"with the posterior {before['file']}") + "; choose another --out",
-                            file="<command line>", key_path=OPTION)
     plan.specs = with_draws(plan.specs, lambda r: posterior.draw(seed, r))
     replicates = sorted({spec.replicate for spec in plan.specs})
-    plan.manifest["posterior"] = {"file": str(posterior.path), "digest": posterior.digest,
-                                  "parameters": posterior.parameters, "particles": len(posterior.weights),
-                                  "draws": {str(r): posterior.particle(seed, r) for r in replicates}}
+    plan.posterior = {"file": str(posterior.path), "digest": posterior.digest,
+                      "parameters": posterior.parameters, "particles": len(posterior.weights),
+                      "draws": {str(r): posterior.particle(seed, r) for r in replicates}}
+
+
+def check_resume(before: dict | None, now: dict | None, resumed: bool) -> None:
+    """A batch directory keeps the posterior it was started with: resuming with another one (or none) is an
+    error (``before``: the manifest's posterior, ``now``: the plan's)."""
+    if not resumed or (before or {}).get("digest") == (now or {}).get("digest"):
+        return
+    if now is None:
+        raise ScenarioError(f"the batch in this directory used {OPTION} {before['file']}; resume it with "
+                            "that posterior or choose another --out", file="<command line>", key_path=OPTION)
+    raise ScenarioError("the batch in this directory was run " + ("without a posterior" if before is None else
+                        f"with the posterior {before['file']}") + "; choose another --out",
+                        file="<command line>", key_path=OPTION)
 
 
 def _failer(path: Path):

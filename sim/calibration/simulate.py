@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
+from sim.batch import store
 from sim.batch.executors import open_executor
+from sim.batch.spec import snapshot_of
 from sim.batch.store import part_path
 from sim.calibration.config import CalibrationConfig, Prior, Target
 from sim.calibration.posterior import nested_overrides
@@ -74,6 +76,9 @@ class Simulator:
     def __enter__(self):
         self.pool.__enter__()  # an unreachable scheduler fails here, before anything is written
         self.folder.mkdir(parents=True, exist_ok=True)
+        snap = snapshot_of(self.config.scenario)  # workers run from a snapshot, as in a batch (sim/batch/worker.py)
+        store.write_snapshot(self.folder, {snap.key: snap.record()}, {snap.region_digest: snap.region_bytes})
+        self.snapshot = snap.key
         return self
 
     def __exit__(self, *exc) -> None:
@@ -87,7 +92,8 @@ class Simulator:
         """Values of every target (columns, in config order) for each row of ``thetas``; NaN rows for failures."""
         specs = [{"run_id": f"{tag}_{k:05d}", "variant": "calibration", "replicate": k, "seed": int(seed),
                   "file": str(Path(self.config.scenario.path).resolve()),
-                  "overrides": overrides_of(self.config.priors, theta), "params": {}, "point": None}
+                  "overrides": overrides_of(self.config.priors, theta), "params": {}, "point": None,
+                  "snapshot": self.snapshot}
                  for k, (theta, seed) in enumerate(zip(thetas, seeds))]
         out = np.full((len(specs), len(self.config.targets)), np.nan)
         for status in self.pool.statuses(specs, str(self.folder)):

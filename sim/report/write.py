@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim.outputs import check_replaceable
 from sim.report.charts import PANEL_VARIANTS, build_charts
 from sim.report.page import (
     HTML_NAME,
@@ -30,6 +31,7 @@ from sim.report.statements import qualitative_statements
 from sim.results import replace_directory
 from sim.scenario.errors import ScenarioError
 
+REPORT_KIND = "an earlier report"
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +46,7 @@ def write_report(directory: str | Path, baseline: str | None = None, lang: str =
     directory = Path(directory)
     if not directory.is_dir():
         raise ScenarioError(f"{directory} is not a directory", file="<command line>")
+    check_replaceable(directory / REPORT_DIR, is_report_dir, REPORT_KIND)  # before the work, not after
     results = load(directory) if (directory / "batch.json").is_file() else None
     order = xp.variants(results) if results is not None and len(results.district) else []
     if baseline is None and order:
@@ -72,7 +75,7 @@ def write_report(directory: str | Path, baseline: str | None = None, lang: str =
             (staging / f"{chart.key}.svg").write_bytes(chart.svg)
         (staging / HTML_NAME).write_text(page, encoding="utf-8")
 
-    path = replace_directory(directory / REPORT_DIR, fill) / HTML_NAME
+    path = replace_directory(directory / REPORT_DIR, fill, is_report_dir, REPORT_KIND) / HTML_NAME
     log.debug("report: %s (%d charts)", path, len(charts))
     return path
 
@@ -136,3 +139,10 @@ def variant_descriptions(directory: Path, manifest: dict, order: list[str]) -> d
             text += (" " if text else "") + "(" + ", ".join(f"{k} = {v}" for k, v in params.items()) + ")"
         out[name] = text or "–"
     return out
+
+
+def is_report_dir(path: Path) -> bool:
+    """Whether ``path`` holds only what ``write_report`` writes (the page and its chart files)."""
+    entries = list(Path(path).iterdir())
+    return (Path(path) / HTML_NAME).is_file() and all(
+        p.is_file() and p.suffix in (".html", ".png", ".svg") for p in entries)

@@ -1,0 +1,136 @@
+"""Output directories: never destroy what this tool did not make.
+
+``check_out(DIR)`` refuses, before any work, an output directory that is the current directory, one of its
+parents, the home directory or the root (also when reached through a symlink or ``..``), and a place that
+cannot be written (probed by creating and removing a small file in the nearest existing folder).
+``replace_directory`` builds a new output in a temporary folder beside the old one and swaps the two by
+rename, so readers see the old or the new directory, never half of one; it replaces only a directory that
+``owned`` recognises as an earlier output of the same kind. Outputs are readable by group and others as far
+as the umask allows (a temporary folder is created 0700).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.scenario.errors import ScenarioError
+
+CLI = "<command line>"
+RENAME_EXCHANGE = 2  # renameat2(2) flag: swap two paths atomically (Linux 3.15+)
+AT_FDCWD = -100
+
+
+def _refuse(message: str, key: str = "--out") -> ScenarioError:
+    return ScenarioError(message, file=CLI, key_path=key)
+
+
+def protected(path: Path) -> str | None:
+    """Why ``path`` must never be an output directory (it would hold the user's own files), or None."""
+    target = Path(os.path.realpath(path))
+    cwd = Path(os.path.realpath(os.getcwd()))
+    home = Path(os.path.realpath(Path.home()))
+    if target == Path(target.anchor):
+        return "the root directory"
+    if target == home:
+        return "the home directory"
+    if target == cwd:
+        return "the current directory"
+    if target in cwd.parents:
+        return "a parent of the current directory"
+    if target in home.parents:
+        return "a parent of the home directory"
+    return None
+
+
+def check_out(out: Path, key: str = "--out") -> None:
+    """Refuse ``out`` now, before any work: a protected directory, a file in the way, or no write access."""
+    out = Path(out)
+    reason = protected(out)
+    if reason is not None:
+        raise _refuse(f"{out} is {reason}; outputs go into a directory of their own (e.g. runs/NAME)", key)
+    for path in (out, *out.parents):
+        if path.exists() and not path.is_dir():
+            raise _refuse(f"{path} exists and is not a directory", key)
+    probe_writable(out, key)
+
+
+def probe_writable(out: Path, key: str = "--out") -> None:
+    """Create and remove a small file where ``out`` will be written; a one-line error if that fails."""
+    folder = next(p for p in (Path(out), *Path(out).parents) if p.exists())
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".xinhui-probe-") as handle:
+            handle.write(b"\0" * 65536)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise _refuse(f"cannot write into {folder}: {os.strerror(exc.errno) if exc.errno else exc}", key) from None
+
+
+def check_replaceable(out: Path, owned: Callable[[Path], bool], kind: str) -> None:
+    """``check_out``, and refuse a non-empty ``out`` that ``owned`` does not recognise as ``kind``."""
+    check_out(out)
+    if Path(out).is_dir() and any(Path(out).iterdir()) and not owned(Path(out)):
+        raise _refuse(f"{out} is not empty and is not {kind}; it is left as it is: choose another directory or "
+                      "empty it yourself")
+
+
+def umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_dir(path: Path) -> Path:
+    """``mkdtemp``-made or not, a directory with the permissions a plain mkdir would give it."""
+    os.chmod(path, 0o777 & ~umask())
+    return path
+
+
+def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callable[[Path], bool],
+                      kind: str) -> Path:
+    """Build a directory with ``fill(staging)`` beside ``out_dir``, then swap it in by rename and remove the
+    old one. ``out_dir`` may be missing, empty, or an earlier output (``owned(out_dir)``); anything else is
+    refused with a ScenarioError before ``fill`` runs. A failure or kill leaves the old directory intact."""
+    out_dir = Path(out_dir)
+    check_replaceable(out_dir, owned, kind)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
+    try:
+        fill(staging)
+        if out_dir.is_dir() and _exchange(staging, out_dir):
+            shutil.rmtree(staging)  # it now holds the old output
+        elif out_dir.is_dir():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.replace(out_dir, old / out_dir.name)  # killed here: the old output is intact in `old`
+            os.replace(staging, out_dir)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step where the system can (Linux renameat2); else False."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EPERM):  # no support on this file system
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
