@@ -122,7 +122,7 @@ def execute_plan(plan: BatchPlan, workers: int | None = None, executor: str = "p
                                  {s.region_digest: s.region_bytes for s in plan.snapshots.values()})
             store.write_scenario_texts(plan.out, plan.texts)
             store.write_manifest(plan.out, manifest)
-            log.info("%s: %d runs to do, %d already done (%s)", plan.out, len(todo), summary.skipped, summary.executor)
+            log.debug("%s: %d runs to do, %d already done (%s)", plan.out, len(todo), summary.skipped, summary.executor)
             _run(pool, todo, plan.out, summary, progress)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -254,7 +254,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-OWN_FILES = (MANIFEST, LOCK, "compare_indicators.csv", "compare_targets.csv", "compare.md")
+OWN_FILES = (MANIFEST, LOCK, "compare_indicators.csv", "compare_targets.csv", "compare.md",
+             "summary.md", "explain.csv")  # written by compare (sim/batch/summary.py) and explain (sim/accounting)
 OWN_TREES = {PARTS: (SUFFIX, ".tmp"), SNAPSHOT: (".json", ".yaml", ".tmp"), "scenarios": (".yaml", ".tmp")}
 
 
