@@ -468,7 +468,7 @@ def _clean(args) -> int:
     from sim.batch.store import clear_batch
 
     kept = clear_batch(args.directory)
-    print(f"cleaned {args.directory}" + (f"; kept {len(kept)} files and folders that are not the batch's"
+    _say(f"cleaned {args.directory}" + (f"; kept {len(kept)} files and folders that are not the batch's"
                                          if kept else ""))
     return 0
 
