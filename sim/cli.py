@@ -19,6 +19,7 @@ from sim.cli_args import OneLineParser, add_set_option, check_arguments, escape
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
+MAX_RUN_TIMEOUT = 864000.0  # seconds; far below threading.TIMEOUT_MAX and the clock's range
 _log = logging.getLogger("sim.cli")
 
 
@@ -101,7 +102,8 @@ EXAMPLES = {
                   "  xinhui-sim <command> --help   (options of one command)",
     "run": "example:\n  xinhui-sim run scenarios/plan.yaml --seed 3 --out runs/plan_s3",
     "check": "example:\n  xinhui-sim check scenarios/*.yaml",
-    "schema": "example:\n  xinhui-sim schema > docs/scenarios.md",
+    "schema": "examples:\n  xinhui-sim schema | less   (the key reference of docs/scenarios.md)\n"
+              "  xinhui-sim schema --json > scenario.schema.json   (for an editor's completion and checks)",
     "batch": "examples:\n  xinhui-sim batch scenarios/*.yaml --reps 8 --out runs/main\n"
              "  xinhui-sim batch scenarios/plan.yaml --reps 20 --workers 2 --out runs/plan20   (run again to resume)",
     "compare": "examples:\n  xinhui-sim compare runs/main --baseline plan\n"
@@ -310,12 +312,13 @@ def _batch(args, argv: list[str] | None) -> int:
     from sim.calibration.posterior import attach_posterior
 
     _check_workers(args)
-    if not 0 < args.run_timeout < float("inf"):
-        raise ScenarioError(f"--run-timeout must be a positive number of seconds, got {args.run_timeout}",
+    if not 0 < args.run_timeout <= MAX_RUN_TIMEOUT:
+        raise ScenarioError(f"--run-timeout must be a positive number of seconds up to {MAX_RUN_TIMEOUT:g} (ten "
+                            f"days), got {args.run_timeout}",
                             file="<command line>", key_path="--run-timeout")
     command = ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)]
     plan = plan_batch(args.scenarios, args.reps, args.seed, args.out, command, set_values=args.set_values)
-    attach_posterior(plan, args.posterior, args.seed)
+    attach_posterior(plan, args.posterior, args.seed, args.set_values)
     progress = not args.no_progress and _log.isEnabledFor(logging.INFO)
     previous = _on_sigterm(_raise_interrupted(Interrupted))
     try:

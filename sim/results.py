@@ -26,7 +26,7 @@ from sim.scenario.errors import ScenarioError
 TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
 PACKAGES = ("xinhui-sim", "mesa", "numpy", "pandas", "pyarrow", "pyyaml", "networkx")
 RUN_KIND = "an earlier run's output"
-RUN_FILES = frozenset({*(f"{name}.parquet" for name in TABLES), "manifest.json"})  # what a run directory holds
+RUN_FILES = frozenset({*(f"{name}.parquet" for name in TABLES), "manifest.json", "explain.csv"})  # what a run directory holds
 
 __all__ = ["DamagedOutput", "Results", "TABLES", "dataset", "load", "replace_directory", "run_and_write"]
 

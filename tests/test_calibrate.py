@@ -277,3 +277,15 @@ def test_an_interrupted_calibration_resumes_to_the_same_posterior(quick, tmp_pat
                                   pd.read_parquet(again / "particles.parquet"))
     assert not (again / ".state").exists()
     assert calibrate(cfg, again, *args) == 2  # finished: not resumed again
+
+
+def test_a_set_of_a_posterior_parameter_is_refused(tmp_path, capsys):
+    """The runs would use the --set value while every table recorded the draw."""
+    post = posterior_file(tmp_path / "posterior.parquet", [0.01, 0.02])
+    out = tmp_path / "batch"
+    argv = ["batch", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--posterior", str(post),
+            "--set", "economy.tertiary_trend_growth_per_year=0.03"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "[--set]" in err[0] and "economy.tertiary_trend_growth_per_year" in err[0]
+    assert not out.exists()

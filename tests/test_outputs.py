@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -167,9 +168,34 @@ def test_clean_removes_only_what_the_batch_wrote(tmp_path, capsys):
     assert cli.main(["compare", str(out)]) == 0
     before = user_files(out / "sensitivity")
     write(out / "parts" / "README.md", "mine too")
+    write(out / "scenarios" / "my_own.yaml", "name: mine\n")  # same suffixes as the batch's own files
+    write(out / "snapshot" / "notes.json", "{}")
+    write(out / "parts" / "district" / "mine.parquet", "not a part")
     assert cli.main(["clean", str(out)]) == 0
     assert snapshot(out / "sensitivity") == before and (out / "parts" / "README.md").is_file()
+    for kept in ("scenarios/my_own.yaml", "snapshot/notes.json", "parts/district/mine.parquet"):
+        assert (out / kept).is_file(), kept
+    for name in ("scenarios", "snapshot"):
+        shutil.rmtree(out / name)
+    (out / "parts" / "district" / "mine.parquet").unlink()
+    (out / "parts" / "district").rmdir()
     assert sorted(p.name for p in out.iterdir()) == [".lock", "parts", "sensitivity"]
     assert cli.main(["batch", scenario, "--out", str(out), "--workers", "1", "--no-progress"]) == 0  # afresh
     assert "1 runs: 1 ok" in capsys.readouterr().out
     assert "holds no batch" in main_fails(capsys, "clean", str(tmp_path / "batch" / "sensitivity"))
+    assert "is not a directory" in main_fails(capsys, "clean", str(tmp_path / "nowhere"))
+
+
+def test_run_replaces_its_own_output_after_explain(tmp_path, capsys):
+    out = tmp_path / "run"
+    scenario = str(short_run(tmp_path))
+    assert cli.main(["run", scenario, "--out", str(out)]) == 0
+    assert cli.main(["explain", str(out)]) == 0 and (out / "explain.csv").is_file()
+    assert cli.main(["run", scenario, "--out", str(out), "--seed", "2"]) == 0
+
+
+@pytest.mark.parametrize("timeout", ["1e308", "1e10", "0", "-5", "nan"])
+def test_an_impossible_run_timeout_is_refused_before_anything_is_written(tmp_path, capsys, timeout):
+    out = tmp_path / "batch"
+    message = main_fails(capsys, "batch", str(short_run(tmp_path)), "--out", str(out), "--run-timeout", timeout)
+    assert "--run-timeout" in message and not out.exists()

@@ -150,7 +150,7 @@ def explain_text(table: pd.DataFrame) -> str:
     period = table.period.iloc[0] if len(table) else ""
     n = int(table.n.max()) if len(table) else 0
     investment = "fixed-asset investment" if fai == INVESTMENT_COMPONENTS[0] else \
-        "industrial capital formation (stand-in: no fixed-asset investment in the model yet)"
+        "industrial capital formation (these tables have no fixed-asset investment column)"
     return "\n".join([
         f"Growth {period}, %/yr (log points): mean [90% interval] across {n} replicate(s)",
         *_block(["", "growth", "= capital", "+ labour", "+ productivity", "ICOR"], accounting), "",

@@ -190,6 +190,7 @@ def _manifest(existing: dict | None, plan: BatchPlan) -> dict:
                                          "overrides": variant.overrides, "params": variant.params,
                                          "point": variant.point})
     manifest["replicate_seeds"].update({str(r): s for r, s in enumerate(seeds)})
+    manifest["scenario_texts"] = sorted({*manifest.get("scenario_texts", []), *plan.texts})  # DIR/scenarios/
     manifest["run_ids"] = sorted({*manifest.get("run_ids", []), *(spec.run_id for spec in plan.specs)})
     manifest["commands"].append({"argv": command, "at": now})
     manifest["updated"] = now

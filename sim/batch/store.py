@@ -256,37 +256,53 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 OWN_FILES = (MANIFEST, LOCK, "compare_indicators.csv", "compare_targets.csv", "compare.md",
              "summary.md", "explain.csv")  # written by compare (sim/batch/summary.py) and explain (sim/accounting)
-OWN_TREES = {PARTS: (SUFFIX, ".tmp"), SNAPSHOT: (".json", ".yaml", ".tmp"), "scenarios": (".yaml", ".tmp")}
+OWN_TREES = (PARTS, SNAPSHOT, "scenarios")
 
 
 def clear_batch(out: Path) -> list[Path]:
-    """Remove what a batch wrote into ``out`` (manifest, parts, snapshot, resolved scenarios, compare files, an
-    earlier report), so the next batch starts afresh; anything else stays, and so does the lock file, which
-    keeps ``out`` a batch directory a new batch may write into. Returns what stayed besides the lock."""
+    """Remove what a batch wrote into ``out`` (manifest, the parts of its runs, its snapshot files, resolved
+    scenarios, compare files, an earlier report), so the next batch starts afresh. Only files that batch.json
+    names are removed (a run's parts by run id, snapshots by digest, scenarios by name), so a user's file kept
+    in one of these folders stays; so does the lock file, which keeps ``out`` a batch directory a new batch may
+    write into. Returns what stayed besides the lock."""
     from sim.report.write import REPORT_DIR, is_report_dir
 
     out = Path(out)
     if not out.is_dir():
-        return []
+        raise ScenarioError(f"{out} is not a directory; nothing removed", file="<command line>")
     if not is_batch_dir(out):
         raise ScenarioError(f"{out} holds no batch (no {MANIFEST}); nothing removed", file="<command line>")
     with locked(out):
+        owned = _owned_stems(read_manifest(out) or {})
         for name in OWN_FILES:
             if name != LOCK:
                 (out / name).unlink(missing_ok=True)
-        for tree, suffixes in OWN_TREES.items():
-            _clear_tree(out / tree, suffixes)
+        for tree in OWN_TREES:
+            _clear_tree(out / tree, owned)
         if (out / REPORT_DIR).is_dir() and is_report_dir(out / REPORT_DIR):
-            _clear_tree(out / REPORT_DIR, (".html", ".png", ".svg"))
+            _clear_tree(out / REPORT_DIR, None)
     return sorted(p for p in out.rglob("*") if p != out / LOCK)
 
 
-def _clear_tree(folder: Path, suffixes: tuple[str, ...]) -> None:
-    """Delete the files under ``folder`` with one of ``suffixes``, then the folders left empty."""
+def _owned_stems(manifest: dict) -> set[str]:
+    """File names a batch wrote in parts/, snapshot/ and scenarios/, from its batch.json."""
+    variants = manifest.get("variants", [])
+    stems = set(manifest.get("run_ids", [])) | set(manifest.get("scenario_texts", []))
+    stems |= {v.get("snapshot", "") for v in variants} | {v.get("region_digest", "") for v in variants}
+    stems |= {v.get("name", "") for v in variants} | {Path(v.get("file", "")).stem for v in variants}
+    stems.discard("")
+    return {stem + suffix for stem in stems for suffix in (SUFFIX, ".json", ".yaml", ".sweep.yaml")}
+
+
+def _clear_tree(folder: Path, owned: set[str] | None) -> None:
+    """Delete the files under ``folder`` the batch wrote (named in ``owned``, or its hidden temporaries; every
+    file when ``owned`` is None), then the folders left empty."""
     if not folder.is_dir() or folder.is_symlink():
         return
     for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and not path.is_symlink() and path.name.endswith(suffixes):
+        mine = owned is None or path.name in owned or (
+            path.name.startswith(".") and path.name.endswith(".tmp"))
+        if path.is_file() and not path.is_symlink() and mine:
             path.unlink()
         elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
             path.rmdir()

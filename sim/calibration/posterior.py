@@ -89,14 +89,19 @@ def load_posterior(source: str | Path) -> Posterior:
     return Posterior(path.resolve(), list(meta["parameters"]), frame)
 
 
-def attach_posterior(plan, source: str | Path | None, seed: int) -> None:
+def attach_posterior(plan, source: str | Path | None, seed: int, set_values: dict | None = None) -> None:
     """Give a planned batch's runs their posterior draws; ``plan.posterior`` is what its manifest records
     (None without a posterior). The runner checks it against the batch directory under its lock
-    (``check_resume``)."""
+    (``check_resume``). A ``--set`` of a posterior parameter is refused: the runs would use the set value while
+    the tables recorded the draw."""
     plan.posterior = None
     if source is None:
         return
     posterior = load_posterior(source)
+    clash = sorted(set(posterior.parameters) & set(_dotted(set_values or {})))
+    if clash:
+        raise ScenarioError(f"{clash[0]} is a parameter of the posterior {posterior.path}: it cannot also be set "
+                            "with --set", file="<command line>", key_path="--set")
     plan.specs = with_draws(plan.specs, lambda r: posterior.draw(seed, r))
     replicates = sorted({spec.replicate for spec in plan.specs})
     plan.posterior = {"file": str(posterior.path), "digest": posterior.digest,
@@ -115,6 +120,15 @@ def check_resume(before: dict | None, now: dict | None, resumed: bool) -> None:
     raise ScenarioError("the batch in this directory was run " + ("without a posterior" if before is None else
                         f"with the posterior {before['file']}") + "; choose another --out",
                         file="<command line>", key_path=OPTION)
+
+
+def _dotted(tree: dict, prefix: str = "") -> list[str]:
+    """``{"a": {"b": 1}}`` -> ``["a.b"]``."""
+    out = []
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        out.extend(_dotted(value, name + ".") if isinstance(value, dict) else [name])
+    return out
 
 
 def _failer(path: Path):

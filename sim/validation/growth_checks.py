@@ -42,7 +42,7 @@ def growth_accounting_checks(accounts: pd.DataFrame) -> list[Check]:
     icor = values[values.indicator == "icor"]
     scope = icor.scope.iloc[0] if len(icor) else "fixed_asset_investment_100m_cny"
     note = "" if scope == "fixed_asset_investment_100m_cny" else \
-        "investment = industrial capital formation of the stand-in firm accounts (no FAI column yet)"
+        "investment = industrial capital formation of the firm accounts (these tables have no FAI column)"
     mean, lo, hi = spread(icor.value)
     out.append(Check("icor", "growth accounting", f"ICOR: investment / change of GDP, {period}", "4-7",
                      "lit §6.5 (I1, I1b)", mean, lo, hi, in_range(mean, *ICOR_RANGE), note))
