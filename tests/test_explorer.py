@@ -34,7 +34,8 @@ def test_levers_start_at_the_variant_values():
         assert explore.lever_values(SCENARIOS / f"{name}.yaml")[key] == value, (name, key)
     values = explore.lever_values(SCENARIOS / "cluster_focus.yaml")  # what Reset builds before a slider moves
     assert RegionModel("cluster_focus", **values).definition.data == scenario("cluster_focus").data
-    assert set(explore.TOWN_COORDINATES) == set(scenario("plan").region.town_ids)
+    model = RegionModel("plan", rng=1)
+    assert set(explore.town_coordinates(model)) == set(model.region.town_ids)  # the region file's lon_lat
     assert [t[0] for t in explore.gdp_targets()] == [2023, 2025, 2033]
 
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from sim.indicators import load_targets
 
-# Approximate seats of the 11 towns/subdistrict (lon, lat in degrees, WGS84). Source: estimate, read off
-# general maps of Xinhui to about +-5 km; only for placing points on the explorer's sketch map.
-TOWN_COORDINATES = {
-    "huicheng": (113.03, 22.52), "daze": (112.94, 22.56), "siqian": (112.86, 22.50), "luokeng": (112.90, 22.44),
-    "shuangshui": (112.98, 22.42), "yamen": (113.06, 22.26), "shadui": (112.98, 22.31), "gujing": (113.08, 22.33),
-    "sanjiang": (113.11, 22.42), "muzhou": (113.17, 22.39), "daao": (113.23, 22.36),
-}
+
+
+def town_coordinates(model) -> dict[str, tuple[float, float]]:
+    """(lon, lat) of each town of the model's region file (its ``lon_lat`` entries, approximate and marked
+    "estimate" there, the same positions as the report's map: sim/plotting/maps.py)."""
+    from sim.plotting.maps import region_places
+
+    return {t["id"]: (t["lon"], t["lat"]) for t in region_places(model.region.path)["towns"]}
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,9 @@ def village_chart(model):
 def town_map(model):
     figure, ax = _figure()
     values = explore.town_values(model)
+    where = explore.town_coordinates(model)
     for town in model.towns:
-        lon, lat = explore.TOWN_COORDINATES[town.id]
+        lon, lat = where[town.id]
         zone = model.zones[town.zone_index].id
         ax.scatter([lon], [lat], s=20 + 2.5 * values[town.id], color=ZONE_COLOURS.get(zone, "grey"), alpha=0.7,
                    label=zone)
