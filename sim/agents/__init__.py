@@ -5,4 +5,4 @@ from sim.agents.park import Park
 from sim.agents.town import Town
 from sim.agents.village import DemoStatus, Village
 
-__all__ = ["DemoStatus", "Firm", "FirmAgents", "FirmPopulation", "Park", "Town", "Village"]
+__all__ = ["DemoStatus", "Firm", "FirmAgents", "FirmPopulation", "Park", "Town", "Village", "firm_accounting_snapshot"]

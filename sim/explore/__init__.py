@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sim.indicators import load_targets
 
 
-
 def town_coordinates(model) -> dict[str, tuple[float, float]]:
     """(lon, lat) of each town of the model's region file (its ``lon_lat`` entries, approximate and marked
     "estimate" there, the same positions as the report's map: sim/plotting/maps.py)."""

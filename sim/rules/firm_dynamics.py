@@ -39,7 +39,7 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
 SIZE_EXPONENTS = np.arange(-19, 41)  # binary exponents of firm size in the exit bound's table (2**-20 < 1e-6)
 
 
-def exit_draw_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray, steps: int,
+def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray, steps: int,
                     hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
     """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
     exit draws (``randomness.keyed_bits``) that can mean an exit in one of the year's ``steps`` steps.
@@ -52,7 +52,7 @@ def exit_draw_bound(age: np.ndarray, size: np.ndarray, annual_growth: np.ndarray
     table = np.asarray(hazard_by_age, dtype=float)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
     # frexp: x = m 2**e with m in [0.5, 1), so x >= 2**(e - 1); sizes below 1e-6 all have the hazard of 1e-6
-    _, exponent = np.frexp(np.maximum(size * np.exp(np.minimum(annual_growth, 0.0)), 1e-6))
+    _, exponent = np.frexp(np.maximum(size * np.exp(np.minimum(log_growth, 0.0)), 1e-6))
     ages = np.arange(table.size, dtype=float)[:, None]
     floor_sizes = np.ldexp(1.0, SIZE_EXPONENTS - 1)[None, :]
     annual = exit_hazard(ages, floor_sizes, worst_by_age, size_elasticity, median_size)  # ages x exponents
