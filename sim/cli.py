@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
 import signal
 import sys
@@ -344,8 +345,13 @@ def _calibrate(args, argv: list[str] | None) -> int:
 
     _check_workers(args)
     config = prepare(args.config, args.out, args.budget, args.holdout_from)
+    quiet = not _log.isEnabledFor(logging.INFO)  # -q: only the closing line (or every line of a failure)
+    stream = io.StringIO() if quiet else None
     result = calibrate(config, args.out, args.workers, args.executor, args.scheduler,
-                       ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)])
+                       ["xinhui-sim", *(sys.argv[1:] if argv is None else argv)], log=stream)
+    if quiet:
+        lines = stream.getvalue().splitlines()
+        print("\n".join(lines[-1:] if result.generations else lines), file=sys.stderr)
     return 0 if result.generations else 1
 
 

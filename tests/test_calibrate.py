@@ -289,3 +289,11 @@ def test_a_set_of_a_posterior_parameter_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "[--set]" in err[0] and "economy.tertiary_trend_growth_per_year" in err[0]
     assert not out.exists()
+
+
+def test_quiet_calibration_prints_only_its_closing_line(tmp_path, capsys):
+    cfg = config(tmp_path, quick_text())
+    assert main(["-q", "calibrate", str(cfg), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert captured.out == "" and len(lines) == 1 and "simulations in" in lines[0], captured.err
