@@ -16,6 +16,7 @@ import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sim import allocator, build, indicators, kernels, randomness
+from sim.ledger import Ledger
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
@@ -99,6 +100,7 @@ class RegionModel(mesa.Model):
         self.firm_panel = firm_panel
         self.records = indicators.Recorder(self, firm_panel)
         self.year_stats = defaultdict(float)
+        self.ledger = Ledger()  # every money flow, debited where it is credited (sim/ledger.py)
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)
@@ -344,6 +346,7 @@ class RegionModel(mesa.Model):
         clustering.expand_land(self)
         firm_dynamics.close_year(self)
         self.records.record_year(industry)
+        self.ledger.close_year(self.year)
 
     def account_industry(self) -> dict:
         """This year's industrial output by place (sector x park x town) and value added by town; growth."""
