@@ -7,6 +7,7 @@ and firm phases; the last step closes the year (accounts, villages, fiscal, land
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +17,9 @@ import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sim import allocator, build, indicators, kernels, randomness
-from sim.ledger import Ledger
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
+from sim.ledger import Ledger
 from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
 from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
@@ -101,6 +102,7 @@ class RegionModel(mesa.Model):
         self.records = indicators.Recorder(self, firm_panel)
         self.year_stats = defaultdict(float)
         self.ledger = Ledger()  # every money flow, debited where it is credited (sim/ledger.py)
+        self.district_budget_room_100m_cny = math.inf  # what the district can still spend this year (亿元)
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)

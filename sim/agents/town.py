@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mesa
 
 from sim.region import TownSpec
@@ -28,6 +30,9 @@ class Town(mesa.Agent):
         self.industrial_output_last_100m_cny = 0.0
         self.fiscal_revenue_100m_cny = 0.0
         self.horse_race_winner = False       # among last year's 3 fastest-growing towns (赛马)
+        # what the town government can still spend this year (亿元): set by public finance from revenue,
+        # reserves and its debt limit; spending decisions (land, incentives, pairing) stay within it
+        self.budget_room_100m_cny = math.inf
 
     @property
     def primary_100m_cny(self) -> float:
