@@ -102,6 +102,7 @@ def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callab
     check_replaceable(out_dir, owned, kind)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
+    old = None
     try:
         fill(staging)
         if out_dir.is_dir() and _exchange(staging, out_dir):
@@ -114,6 +115,9 @@ def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callab
         else:
             os.replace(staging, out_dir)
     except BaseException:
+        if old is not None and (old / out_dir.name).is_dir() and not out_dir.exists():
+            os.replace(old / out_dir.name, out_dir)  # interrupted between the renames: put the old output back
+            shutil.rmtree(old, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir

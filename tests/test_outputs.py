@@ -98,6 +98,28 @@ def test_a_failed_or_killed_replacement_leaves_the_old_output_intact(tmp_path, m
     assert (out / "manifest.json").read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
+def test_an_interruption_between_the_two_renames_puts_the_old_output_back(tmp_path, monkeypatch):
+    """Without an atomic exchange the swap is two renames; a signal between them (here: the second rename
+    fails) must leave the old output where it was, and nothing beside it."""
+    out = tmp_path / "out"
+    write(out / "manifest.json", "old")
+    monkeypatch.setattr(outputs, "_exchange", lambda a, b: False)
+    real_replace, calls = os.replace, []
+
+    def interrupted(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        results.replace_directory(out, lambda s: (s / "manifest.json").write_text("new"), results.is_run_dir,
+                                  results.RUN_KIND)
+    assert (out / "manifest.json").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
 @pytest.mark.parametrize("mask", [0o022, 0o027])
 def test_outputs_are_readable_as_the_umask_allows(tmp_path, mask):
     previous = os.umask(mask)
