@@ -131,3 +131,40 @@ def test_income_arrives_only_after_saving_building_and_letting():
     first = min(y for y, flows in model.ledger.years.items() if any(i == "pairing:rent" for (_, _, i) in flows))
     build = model.params.pairing.asset_build_years
     assert first >= model.params.pairing.pairing_start_year + build  # bought at the earliest in the first year
+
+
+def test_explicit_donors_pay_from_their_own_accounts_within_their_room():
+    pairs = [{"donor": "huicheng", "donor_type": "town", "recipient": "yamen", "funds_10k_cny_per_year": 300},
+             {"donor": "taishan", "donor_type": "county", "recipient": "yamen", "funds_10k_cny_per_year": 100},
+             {"donor": "light_textile", "donor_type": "enterprise", "recipient": "yamen",
+              "funds_10k_cny_per_year": 100}]
+    model = RegionModel("no_pairing", rng=5, scale=0.2, collect=False, pairing={"pairs": pairs})
+    model.towns[model.town_index["huicheng"]].budget_room_100m_cny = 0.01  # 100万 of its 300万
+    for _ in range(model.steps_per_year):
+        model.step()
+    paid = {}
+    for (payer, _, item), amount in model.ledger.years[2023].items():
+        if item == "pairing:funds":
+            paid[payer] = paid.get(payer, 0.0) + amount
+    assert paid == pytest.approx({"town:huicheng": 0.01, "outside:counties": 0.01, "firms:light_textile": 0.01})
+    assert model.towns[model.town_index["huicheng"]].budget_room_100m_cny == pytest.approx(0.0)
+
+
+def test_enterprises_give_no_more_than_their_profits():
+    from sim.rules import pairing
+
+    model = RegionModel("plan", rng=5, scale=0.2, collect=False)
+    room = pairing.DonorRoom(model)
+    sector = model.sector_ids[0]
+    profit = room.sector_profit[sector]
+    assert profit > 0
+    assert room.pay(f"firms:{sector}", 2 * profit) == pytest.approx(profit)
+    assert room.pay(f"firms:{sector}", 1.0) == 0.0
+
+
+def test_pairing_flows_are_deterministic():
+    def flows():
+        return [r for r in _run("plan").ledger.rows() if r["item"].startswith("pairing")]
+
+    first = flows()
+    assert first and first == flows()
