@@ -35,6 +35,7 @@ class Village(mesa.Agent):
         self.asset_area_m2 = {kind: 0.0 for kind in AssetKind}
         self.asset_let_m2 = {kind: 0.0 for kind in AssetKind}
         self.assets_building: list[tuple[AssetKind, float, int]] = []  # (kind, m², year ready)
+        self.catchment_share: float | None = None  # share of its town's demand for collective space
         self.pairing_donors: list[str] = []
         self.environment_score = 0.0
         self.featured_demo = DemoStatus.NONE

@@ -77,22 +77,24 @@ def lease_up(let_m2: float, area_m2: float, share: float) -> float:
     return let_m2 + share * max(area_m2 - let_m2, 0.0)
 
 
-def catchment_shares(model) -> dict[str, float]:
-    """Each village's share of its town's 2022 collective operating income (its location in the town)."""
-    shares = {}
+def locate_villages(model) -> None:
+    """Each village's share of its town's 2022 collective operating income (its location in the town),
+    once: the base incomes do not change."""
     for town in model.towns:
         members = model.villages_of_town(town.index)
         total = sum(v.base_income_10k_cny for v in members) or 1.0
-        shares.update({v.id: v.base_income_10k_cny / total for v in members})
-    return shares
+        for village in members:
+            village.catchment_share = village.base_income_10k_cny / total
 
 
-def nearby_demand_m2(model, village, asset: AssetType, share: float) -> float:
+def nearby_demand_m2(model, village, asset: AssetType) -> float:
     """Demand for the village's space of this type at the base rent (m²), from its town's current activity
     (at the start of a year: the last completed year)."""
     town = model.towns[village.town_index]
     driver = town.industrial_output_100m_cny if asset.kind is AssetKind.FACTORY else town.tertiary_100m_cny
-    return asset.demand_m2_per_100m_cny * max(driver, 0.0) * share
+    if village.catchment_share is None:
+        locate_villages(model)
+    return asset.demand_m2_per_100m_cny * max(driver, 0.0) * village.catchment_share
 
 
 def choose_asset(cash: float, owned: dict, demand: dict, types, elasticity: float) -> AssetType | None:
@@ -116,14 +118,13 @@ def invest(model) -> None:
     """At the start of a year (after the pairing disbursement): villages with enough saved buy an asset."""
     p = model.params.pairing
     types = asset_types(p)
-    shares = None
+    threshold = smallest_block_10k_cny(p)
     for village in model.villages:
-        if village.pairing_cash_10k_cny < smallest_block_10k_cny(p):
+        if village.pairing_cash_10k_cny < threshold:
             continue
-        shares = shares or catchment_shares(model)
         owned = {k: village.asset_area_m2[k] + sum(a for kind, a, _ in village.assets_building if kind is k)
                  for k in AssetKind}
-        demand = {t.kind: nearby_demand_m2(model, village, t, shares[village.id]) for t in types}
+        demand = {t.kind: nearby_demand_m2(model, village, t) for t in types}
         asset = choose_asset(village.pairing_cash_10k_cny, owned, demand, types, p.space_demand_elasticity)
         if asset is None:
             continue
@@ -138,19 +139,18 @@ def let_assets(model) -> None:
     """At year end: finished buildings join the village's space, tenants are found, rents are paid."""
     p = model.params.pairing
     types = {t.kind: t for t in asset_types(p)}
-    shares, sector_shares = None, None
+    sector_shares = None
     for village in model.villages:
         complete_buildings(village, model.year)
         if not any(village.asset_area_m2.values()):
             continue
-        shares = shares or catchment_shares(model)
         sector_shares = sector_output_shares(model) if sector_shares is None else sector_shares
         income = 0.0
         for kind, asset in types.items():
             area = village.asset_area_m2[kind]
             village.asset_let_m2[kind] = lease_up(village.asset_let_m2[kind], area, p.lease_up_share_per_year)
-            rent = rent_income(asset.rent_10k_cny_per_m2_year, nearby_demand_m2(model, village, asset,
-                               shares[village.id]), area, village.asset_let_m2[kind], p.space_demand_elasticity)
+            rent = rent_income(asset.rent_10k_cny_per_m2_year, nearby_demand_m2(model, village, asset), area,
+                               village.asset_let_m2[kind], p.space_demand_elasticity)
             pay_rent(model, village, kind, rent, sector_shares[village.town_index])
             income += rent
         village.pairing_income_10k_cny = income
@@ -158,6 +158,8 @@ def let_assets(model) -> None:
 
 def complete_buildings(village, year: int) -> None:
     """Buildings due this year become ready space."""
+    if not village.assets_building:
+        return
     done = [b for b in village.assets_building if b[2] <= year]
     for kind, area, _ in done:
         village.asset_area_m2[kind] += area

@@ -54,6 +54,11 @@ class DonorRoom:
         sales = np.bincount(firms.sector[rows], weights=firms.output_last_year[rows], minlength=len(model.sector_ids))
         profit = model.sector_profit_rate * sales
         self.sector_profit = dict(zip(model.sector_ids, np.maximum(profit, 0.0).tolist()))
+        n = len(model.sector_ids)
+        by_town = np.bincount(firms.town[rows].astype(np.int64) * n + firms.sector[rows],
+                              weights=firms.output_last_year[rows], minlength=len(model.towns) * n)
+        # each town's largest sector last year: the local firms of 百企兴百村 pairs
+        self.largest_sector = [model.sector_ids[int(k)] for k in by_town.reshape(len(model.towns), n).argmax(axis=1)]
 
     def pay(self, account: str, wanted_100m_cny: float) -> float:
         """The part of ``wanted_100m_cny`` the donor can pay, taken from its room."""
@@ -73,7 +78,7 @@ class DonorRoom:
         return max(paid, 0.0)
 
 
-def donor_account(model, pair, village) -> str:
+def donor_account(pair, village, room: DonorRoom) -> str:
     """The ledger account a pair's funds come from."""
     kind = pair.donor_type
     if kind == "district_body":
@@ -82,20 +87,9 @@ def donor_account(model, pair, village) -> str:
         return f"{kind}:{pair.donor}"
     if kind == "county":
         return "outside:counties"
-    return f"firms:{enterprise_sector(model, pair.donor, village)}"
-
-
-def enterprise_sector(model, donor: str, village) -> str:
-    """A named sector, or the largest sector of the village's town last year (百企兴百村 pairs local firms)."""
-    if donor in model.sector_ids:
-        return donor
-    firms = model.firms
-    rows = firms.live()
-    rows = rows[(firms.town[rows] == village.town_index) & model.in_district()[rows]]
-    if rows.size == 0:
-        return model.sector_ids[0]
-    output = np.bincount(firms.sector[rows], weights=firms.output_last_year[rows], minlength=len(model.sector_ids))
-    return model.sector_ids[int(np.argmax(output))]
+    # a named sector, or the largest sector of the village's town last year (百企兴百村 pairs local firms)
+    sector = pair.donor if pair.donor in room.sector_profit else room.largest_sector[village.town_index]
+    return f"firms:{sector}"
 
 
 def disburse(model) -> None:
@@ -117,7 +111,7 @@ def disburse(model) -> None:
 def pay_pair_funds(model, room: DonorRoom, pair, village, wanted_10k_cny: float) -> None:
     """One pair's funds to one village: posted from the donor; transfers saved for assets, capacity funds
     spent on training and management."""
-    payer = donor_account(model, pair, village)
+    payer = donor_account(pair, village, room)
     paid = room.pay(payer, wanted_10k_cny / 1e4) * 1e4
     if paid <= 0:
         return
