@@ -139,19 +139,19 @@ def let_assets(model) -> None:
     """At year end: finished buildings join the village's space, tenants are found, rents are paid."""
     p = model.params.pairing
     types = {t.kind: t for t in asset_types(p)}
-    sector_shares = None
+    tenants = None
     for village in model.villages:
         complete_buildings(village, model.year)
         if not any(village.asset_area_m2.values()):
             continue
-        sector_shares = sector_output_shares(model) if sector_shares is None else sector_shares
+        tenants = factory_tenants(model) if tenants is None else tenants
         income = 0.0
         for kind, asset in types.items():
             area = village.asset_area_m2[kind]
             village.asset_let_m2[kind] = lease_up(village.asset_let_m2[kind], area, p.lease_up_share_per_year)
             rent = rent_income(asset.rent_10k_cny_per_m2_year, nearby_demand_m2(model, village, asset), area,
                                village.asset_let_m2[kind], p.space_demand_elasticity)
-            pay_rent(model, village, kind, rent, sector_shares[village.town_index])
+            pay_rent(model, village, kind, rent, tenants[village.town_index])
             income += rent
         village.pairing_income_10k_cny = income
 
@@ -166,16 +166,22 @@ def complete_buildings(village, year: int) -> None:
     village.assets_building = [b for b in village.assets_building if b[2] > year]
 
 
-def pay_rent(model, village, kind: AssetKind, rent_10k_cny: float, sector_shares: np.ndarray) -> None:
-    """The tenants pay: factories' rent by the town's sectors (by output share), shops' by its households."""
+def pay_rent(model, village, kind: AssetKind, rent_10k_cny: float, factory_tenants: list) -> None:
+    """The tenants pay: factories' rent by the town's sectors (``factory_tenants``: (account, output share)),
+    shops' by its households."""
     payee = f"village:{village.id}"
-    if kind is AssetKind.SHOP or not sector_shares.any():
+    if kind is AssetKind.SHOP or not factory_tenants:
         model.ledger.transfer(f"households:{model.town_ids[village.town_index]}", payee, rent_10k_cny / 1e4,
                               "pairing:rent")
         return
-    for sector in np.flatnonzero(sector_shares):
-        model.ledger.transfer(f"firms:{model.sector_ids[sector]}", payee,
-                              rent_10k_cny * float(sector_shares[sector]) / 1e4, "pairing:rent")
+    for account, share in factory_tenants:
+        model.ledger.transfer(account, payee, rent_10k_cny * share / 1e4, "pairing:rent")
+
+
+def factory_tenants(model) -> list[list[tuple[str, float]]]:
+    """By town: the accounts of its sectors with output this year and their shares of its output."""
+    return [[(f"firms:{model.sector_ids[s]}", float(row[s])) for s in np.flatnonzero(row)]
+            for row in sector_output_shares(model)]
 
 
 def sector_output_shares(model) -> np.ndarray:

@@ -77,6 +77,10 @@ def test_no_money_is_created_by_pairing_in_any_year():
     for account, received in given.items():  # what was not spent on assets is still the village's cash
         village = by_village[account.split(":", 1)[1]]
         assert received - bought.get(account, 0.0) == pytest.approx(village.pairing_cash_10k_cny / 1e4)
+    for account in given:  # the village's account holds its saved funds and the rents it was paid
+        rents = sum(a for (_, payee), a in rent.items() if payee == account)
+        village = by_village[account.split(":", 1)[1]]
+        assert model.ledger.balance(account) == pytest.approx(village.pairing_cash_10k_cny / 1e4 + rents)
     last = {payee: a for (year, payee), a in rent.items() if year == model.last_year}
     assert last and all(by_village[p.split(":", 1)[1]].pairing_income_10k_cny == pytest.approx(a * 1e4)
                         for p, a in last.items())
