@@ -172,3 +172,25 @@ def test_pairing_flows_are_deterministic():
 
     first = flows()
     assert first and first == flows()
+
+
+def _explicit(pairs):
+    model = RegionModel("no_pairing", rng=5, scale=0.2, collect=False, pairing={"pairs": pairs})
+    model.run()
+    return model
+
+
+def test_funds_below_the_smallest_block_buy_nothing_and_earn_nothing():
+    model = _explicit([{"donor": "d", "recipient": "yamen_v01", "funds_10k_cny_per_year": 5.0}])  # 55万 in all
+    village = model.village_by_id["yamen_v01"]
+    assert village.pairing_cash_10k_cny == pytest.approx(55.0) and village.pairing_income_10k_cny == 0.0
+
+
+def test_a_stronger_village_earns_more_from_the_same_funds():
+    model = RegionModel("no_pairing", rng=5, scale=0.2, collect=False)
+    town = max(model.towns, key=lambda t: len(model.villages_of_town(t.index))).index
+    members = sorted((v for v in model.villages_of_town(town) if not v.is_community),
+                     key=lambda v: v.base_income_10k_cny)
+    weak, strong = members[0].id, members[-1].id
+    model = _explicit([{"donor": "d", "recipient": v, "funds_10k_cny_per_year": 100.0} for v in (weak, strong)])
+    assert model.village_by_id[strong].pairing_income_10k_cny > model.village_by_id[weak].pairing_income_10k_cny > 0
