@@ -6,7 +6,9 @@ Accounts are named ``kind:id`` (``district``, ``town:会城街道``, ``village:<
 so the balances of all accounts always sum to zero: no mechanism can create or destroy money, and a test
 checks it every year. Each mechanism posts its flows with an ``item`` (``tax:vat``, ``pairing:funds``,
 ``horse_race:reward``, ``incentive:subsidy``, ...); the year's flows, summed by (payer, payee, item), are what
-the budgets table is built from.
+the budgets table is built from. Pairing posts ``pairing:funds`` (donor -> village), ``pairing:assets``
+(village -> ``firms:construction``), ``pairing:capacity`` (village -> ``households:<town>``, training and
+management) and ``pairing:rent`` (``firms:<sector>`` or ``households:<town>`` -> village).
 """
 
 from __future__ import annotations

@@ -20,13 +20,23 @@ from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
-from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
+from sim.rules import (
+    clustering,
+    collective_assets,
+    economy,
+    firm_dynamics,
+    fiscal,
+    integration,
+    investment,
+    pairing,
+    villages,
+)
 from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
 
-START_OF_YEAR = (integration.open_transport, clustering.open_new_parks, pairing.disburse, firm_dynamics.start_year,
-                 villages.start_demonstrations)
+START_OF_YEAR = (integration.open_transport, clustering.open_new_parks, pairing.disburse, collective_assets.invest,
+                 firm_dynamics.start_year, villages.start_demonstrations)
 EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investment.advance_pipeline,
               firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
 
@@ -297,9 +307,10 @@ class RegionModel(mesa.Model):
         return list(self._villages_by_town[town])
 
     # ---- pairing ------------------------------------------------------------------------------------
-    def add_pair(self, donor: str, recipient: str, instrument: str, funds: float, projects: float = 0.0):
+    def add_pair(self, donor: str, recipient: str, instrument: str, funds: float, projects: float = 0.0,
+                 donor_type: str = "district_body"):
         p = self.params.pairing
-        self.pairs.append(Section({"donor": donor, "donor_type": "district_body", "recipient": recipient,
+        self.pairs.append(Section({"donor": donor, "donor_type": donor_type, "recipient": recipient,
                                    "instrument": instrument, "funds_10k_cny_per_year": funds,
                                    "projects_per_year": projects, "start_year": p.pairing_start_year,
                                    "end_year": self.last_year}))
@@ -337,7 +348,7 @@ class RegionModel(mesa.Model):
     def close_year(self) -> None:
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
-        pairing.update_income(self)
+        collective_assets.let_assets(self)  # rents from this year's demand nearby
         citrus = (1 + self.params.economy.chenpi_value_growth_per_year) * \
             (1 + self.params.economy.citrus_area_growth_per_year)
         villages.progress_demonstrations(self)  # before incomes: a completion lifts tourism that year

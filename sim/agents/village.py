@@ -1,4 +1,5 @@
-"""Village-level units (村/社区): collective operating income by source, pairing assets, demonstration status."""
+"""Village-level units (村/社区): collective operating income by source, pairing funds and the collective assets
+they bought, demonstration status."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from enum import Enum
 import mesa
 
 from sim.region import INCOME_SOURCES, VillageSpec
+from sim.rules.collective_assets import AssetKind
 
 
 class DemoStatus(Enum):
@@ -25,9 +27,15 @@ class Village(mesa.Agent):
         self.town_index = town_index
         self.is_community = spec.is_community
         self.income_by_source_10k_cny = {source: 0.0 for source in INCOME_SOURCES}
-        self.pairing_income_10k_cny = 0.0       # income from assets funded by pairing
-        self.transfer_funds_by_year: dict[int, float] = {}   # 万元 received per year (for the lag)
+        self.pairing_income_10k_cny = 0.0       # rent of the collective assets bought with pairing funds
+        self.transfer_funds_by_year: dict[int, float] = {}   # 万元 received per year
         self.capacity_funds_by_year: dict[int, float] = {}
+        self.pairing_cash_10k_cny = 0.0         # transfer funds saved, not yet spent on assets (万元)
+        # collective assets (sim/rules/collective_assets.py), m² by kind: ready, let, and being built
+        self.asset_area_m2 = {kind: 0.0 for kind in AssetKind}
+        self.asset_let_m2 = {kind: 0.0 for kind in AssetKind}
+        self.assets_building: list[tuple[AssetKind, float, int]] = []  # (kind, m², year ready)
+        self.catchment_share: float | None = None  # share of its town's demand for collective space
         self.pairing_donors: list[str] = []
         self.environment_score = 0.0
         self.featured_demo = DemoStatus.NONE

@@ -1,102 +1,128 @@
-"""Pairing assistance (结对帮扶, 组团帮扶, 百企兴百村, strong-weak town pairs): funds, skills and steered projects.
+"""Pairing assistance (结对帮扶, 组团帮扶, 百企兴百村, strong-weak town pairs): who pays, who receives, steered projects.
 
-Transfers are invested in leasable collective property that yields nothing for ``effect_lag_years``, then
-ramps up over two more years; the matured funds pay off only above a threshold and with diminishing
-returns, E = F_ref ((F - T) / F_ref)^alpha, and the income is yield x E x (base / median)^theta, so
-stronger recipients gain more; capacity funds raise the growth of a village's own income after the lag;
-steered projects are the next landing projects of any sector, placed in the recipient town's parks (or on
-its scattered land when they are full). Parameters (scenario ``pairing``): pairs,
-weakest_villages_paired, district_funds_10k_cny_per_village_year, enterprise_paired_villages,
-enterprise_funds_10k_cny_per_village_year, strong_weak_town_pairs, steered_projects_per_pair_year,
-effect_lag_years (yr), threshold_10k_cny (万元), yield_per_year (1/yr), diminishing_exponent (alpha),
-base_strength_elasticity (theta), capacity_growth_gain (1/yr per 100万).
-Sources: literature.md §2 (Xinjiang DID lag ~5 years, stronger bases gain more; 贺立龙 et al. 2023
-threshold and diminishing returns; Tang & Zhang 2024 benefit sharing) and §6.6.
+Each year every active pair pays its funds out of its donor's own money, within the donor's room: district
+bodies from the district budget (``district``, ``model.district_budget_room_100m_cny``), district SOEs from
+their own account (``soe:<id>``; no SOE budget is modelled yet, so no room), towns from theirs
+(``town:<id>``, ``budget_room_100m_cny``), enterprises (百企兴百村) out of last year's profits of their
+sector (``firms:<sector>``), other counties from outside; the village keeps transfer funds until it buys
+collective assets with them (sim/rules/collective_assets.py: the lag, threshold and diminishing returns come
+from the assets' market); capacity funds pay training and management (``households:<town>``) and raise no
+income in the model. Steered projects are the next landing projects of any sector, placed in the recipient
+town's parks (or on its scattered land when they are full).
+Parameters (scenario ``pairing``): pairs, weakest_villages_paired, district_funds_10k_cny_per_village_year,
+group_soe_share (share), enterprise_paired_villages, enterprise_funds_10k_cny_per_village_year,
+strong_weak_town_pairs, steered_projects_per_pair_year. Sources: the plan (组团帮扶, 百企兴百村, town-town
+cooperation), facts §7a; lit §2 gives the effects that validation checks (lag, base strength, diminishing).
 """
 
 from __future__ import annotations
 
-REFERENCE_FUNDS_10K_CNY = 100.0   # F_ref: 100万, the scale at which the diminishing-returns curve is 1:1
-RAMP_YEARS = 3                    # matured share rises 1/3, 2/3, 1 over the lag year and two more
+import numpy as np
 
-
-def matured_funds(funds_by_year: dict[int, float], year: int, lag_years: int) -> float:
-    """Funds (万元) that have matured into productive assets by ``year``."""
-    total = 0.0
-    for given, amount in funds_by_year.items():
-        age = year - given
-        if age >= lag_years:
-            total += amount * min((age - lag_years + 1) / RAMP_YEARS, 1.0)
-    return total
-
-
-def effective_assets(matured: float, threshold: float, exponent: float) -> float:
-    """Threshold, then diminishing returns: E = F_ref ((F - T) / F_ref)^alpha."""
-    excess = max(matured - threshold, 0.0)
-    return REFERENCE_FUNDS_10K_CNY * (excess / REFERENCE_FUNDS_10K_CNY) ** exponent
-
-
-def pairing_income(matured: float, base_ratio: float, p) -> float:
-    """Operating income (万元/yr) from pairing-funded assets."""
-    assets = effective_assets(matured, p.threshold_10k_cny, p.diminishing_exponent)
-    return p.yield_per_year * assets * max(base_ratio, 1e-6) ** p.base_strength_elasticity
-
-
-def capacity_growth(matured_capacity: float, p) -> float:
-    """Extra growth rate of own income from matured capacity-building funds."""
-    return min(p.capacity_growth_gain * matured_capacity / REFERENCE_FUNDS_10K_CNY, 3 * p.capacity_growth_gain)
+DISTRICT_SOES = "district_soes"  # the rule pairs' SOE donor (区属国有企业, together)
 
 
 def form_rule_pairs(model) -> None:
-    """In the pairing start year: district bodies take the weakest villages, enterprises the next ones,
-    and the strongest towns pair with the weakest towns."""
+    """In the pairing start year: district bodies and SOEs take the weakest villages, enterprises the next
+    ones, and the strongest towns pair with the weakest towns."""
     p = model.params.pairing
     villages = sorted((v for v in model.villages if not v.is_community),
                       key=lambda v: (v.operating_income_10k_cny, v.id))
     district = villages[: p.weakest_villages_paired]
     enterprise = villages[p.weakest_villages_paired: p.weakest_villages_paired + p.enterprise_paired_villages]
+    group = p.district_funds_10k_cny_per_village_year
     for village in district:
-        model.add_pair("district_groups", village.id, "transfer", p.district_funds_10k_cny_per_village_year)
+        model.add_pair("district_groups", village.id, "transfer", group * (1 - p.group_soe_share))
+        model.add_pair(DISTRICT_SOES, village.id, "transfer", group * p.group_soe_share, donor_type="soe")
     for village in enterprise:
         model.add_pair("bai_qi_xing_bai_cun", village.id, "transfer",
-                       p.enterprise_funds_10k_cny_per_village_year)
+                       p.enterprise_funds_10k_cny_per_village_year, donor_type="enterprise")
     towns = sorted(model.towns, key=lambda t: (t.industrial_output_100m_cny, t.id))  # last completed year
     for weak, strong in zip(towns[: p.strong_weak_town_pairs], reversed(towns)):
-        model.add_pair(strong.id, weak.id, "steered_project", 0.0, p.steered_projects_per_pair_year)
+        model.add_pair(strong.id, weak.id, "steered_project", 0.0, p.steered_projects_per_pair_year,
+                       donor_type="town")
+
+
+class DonorRoom:
+    """What each donor can still give this year (亿元): budget rooms and last year's sector profits."""
+
+    def __init__(self, model):
+        self.model = model
+        firms = model.firms
+        rows = firms.live()[model.in_district()[firms.live()]]
+        # last year's profit rate on last year's sales (in 2023: the base year's rate and output)
+        sales = np.bincount(firms.sector[rows], weights=firms.output_last_year[rows], minlength=len(model.sector_ids))
+        profit = model.sector_profit_rate * sales
+        self.sector_profit = dict(zip(model.sector_ids, np.maximum(profit, 0.0).tolist()))
+        n = len(model.sector_ids)
+        by_town = np.bincount(firms.town[rows].astype(np.int64) * n + firms.sector[rows],
+                              weights=firms.output_last_year[rows], minlength=len(model.towns) * n)
+        # each town's largest sector last year: the local firms of 百企兴百村 pairs
+        self.largest_sector = [model.sector_ids[int(k)] for k in by_town.reshape(len(model.towns), n).argmax(axis=1)]
+
+    def pay(self, account: str, wanted_100m_cny: float) -> float:
+        """The part of ``wanted_100m_cny`` the donor can pay, taken from its room."""
+        model, kind, _, name = self.model, *account.partition(":")
+        if kind == "district":
+            paid = min(wanted_100m_cny, model.district_budget_room_100m_cny)
+            model.district_budget_room_100m_cny -= paid
+        elif kind == "town":
+            town = model.towns[model.town_index[name]]
+            paid = min(wanted_100m_cny, town.budget_room_100m_cny)
+            town.budget_room_100m_cny -= paid
+        elif kind == "firms":
+            paid = min(wanted_100m_cny, self.sector_profit.get(name, 0.0))
+            self.sector_profit[name] = self.sector_profit.get(name, 0.0) - paid
+        else:  # soe:, outside:counties: no budget modelled
+            paid = wanted_100m_cny
+        return max(paid, 0.0)
+
+
+def donor_account(pair, village, room: DonorRoom) -> str:
+    """The ledger account a pair's funds come from."""
+    kind = pair.donor_type
+    if kind == "district_body":
+        return "district"
+    if kind in ("soe", "town"):
+        return f"{kind}:{pair.donor}"
+    if kind == "county":
+        return "outside:counties"
+    # a named sector, or the largest sector of the village's town last year (百企兴百村 pairs local firms)
+    sector = pair.donor if pair.donor in room.sector_profit else room.largest_sector[village.town_index]
+    return f"firms:{sector}"
 
 
 def disburse(model) -> None:
-    """At the start of a year: active pairs pay their funds and set the steering quotas."""
+    """At the start of a year: active pairs pay their funds (within the donors' room) and set the steering
+    quotas."""
     p = model.params.pairing
     if model.year == p.pairing_start_year:
         form_rule_pairs(model)
+    room = None
     for pair in model.active_pairs():
         if pair.instrument == "steered_project":
             model.steering_quota[model.town_index[pair.recipient]] += pair.projects_per_year * model.scale
             continue
+        room = room or DonorRoom(model)
         for village, share in model.recipient_villages(pair.recipient):
-            ledger = village.transfer_funds_by_year if pair.instrument == "transfer" \
-                else village.capacity_funds_by_year
-            ledger[model.year] = ledger.get(model.year, 0.0) + pair.funds_10k_cny_per_year * share
-            if pair.donor not in village.pairing_donors:
-                village.pairing_donors.append(pair.donor)
-        model.year_stats["pairing_funds_100m_cny"] += pair.funds_10k_cny_per_year / 1e4
+            pay_pair_funds(model, room, pair, village, pair.funds_10k_cny_per_year * share)
 
 
-def update_income(model) -> None:
-    """At year end: pairing income of every village from its matured funds."""
-    p = model.params.pairing
-    median = model.median_base_income
-    for village in model.villages:
-        if not village.transfer_funds_by_year:
-            continue
-        matured = matured_funds(village.transfer_funds_by_year, model.year, p.effect_lag_years)
-        village.pairing_income_10k_cny = pairing_income(matured, village.base_income_10k_cny / median, p)
-
-
-def capacity_growth_of(village, model) -> float:
-    p = model.params.pairing
-    if not village.capacity_funds_by_year:
-        return 0.0
-    return capacity_growth(matured_funds(village.capacity_funds_by_year, model.year, p.effect_lag_years), p)
-
+def pay_pair_funds(model, room: DonorRoom, pair, village, wanted_10k_cny: float) -> None:
+    """One pair's funds to one village: posted from the donor; transfers saved for assets, capacity funds
+    spent on training and management."""
+    payer = donor_account(pair, village, room)
+    paid = room.pay(payer, wanted_10k_cny / 1e4) * 1e4
+    if paid <= 0:
+        return
+    model.ledger.transfer(payer, f"village:{village.id}", paid / 1e4, "pairing:funds")
+    received = village.transfer_funds_by_year if pair.instrument == "transfer" else village.capacity_funds_by_year
+    received[model.year] = received.get(model.year, 0.0) + paid
+    if pair.instrument == "transfer":
+        village.pairing_cash_10k_cny += paid
+    else:
+        model.ledger.transfer(f"village:{village.id}", f"households:{model.town_ids[village.town_index]}",
+                              paid / 1e4, "pairing:capacity")
+    if pair.donor not in village.pairing_donors:
+        village.pairing_donors.append(pair.donor)
+    model.year_stats["pairing_funds_100m_cny"] += paid / 1e4

@@ -2,8 +2,8 @@
 
 Each unit's operating income has five sources: leasing land and property to firms (follows the town's
 industrial output with an elasticity), 新会柑/陈皮 (follows the 陈皮 value per mu and the area), tourism
-(trend, raised by a completed demonstration project), aquaculture and other (trends); pairing adds its own
-income (see pairing). The district starts featured demonstration villages (特色示范村, per town over the
+(trend, raised by a completed demonstration project), aquaculture and other (trends); pairing adds the rent of
+the collective assets its funds bought (sim/rules/collective_assets.py). The district starts featured demonstration villages (特色示范村, per town over the
 programme years) and beautiful-livable demonstration villages (美丽宜居示范村, on the plan's schedule) that
 complete with a yearly probability; environment spending raises a score that meets the standard at a cut-off.
 Parameters (scenario ``villages``): *_growth_per_year (1/yr), leasing_elasticity_to_industry (1),
@@ -20,7 +20,6 @@ import math
 import numpy as np
 
 from sim.agents.village import DemoStatus
-from sim.rules.pairing import capacity_growth_of
 
 ENVIRONMENT_SCORE_SD = 0.12       # estimate: spread of the 2022 environment score
 ENVIRONMENT_DECAY_PER_YEAR = 0.02  # estimate: facilities wear out without upkeep
@@ -54,13 +53,12 @@ def grow_income(model, industry_growth: dict[int, float], citrus_growth: float) 
     p = model.params.villages
     for village in model.villages:
         income = village.income_by_source_10k_cny
-        extra = capacity_growth_of(village, model)
         income["leasing"] *= industry_growth[village.town_index] ** p.leasing_elasticity_to_industry
-        income["citrus"] *= citrus_growth * (1.0 + extra)
+        income["citrus"] *= citrus_growth
         uplift = 1.0 + p.demo_tourism_uplift if completed_this_year(village, model) else 1.0
-        income["tourism"] *= (1.0 + p.tourism_growth_per_year + extra) * uplift
-        income["aquaculture"] *= 1.0 + p.aquaculture_growth_per_year + extra
-        income["other"] *= 1.0 + p.other_growth_per_year + extra
+        income["tourism"] *= (1.0 + p.tourism_growth_per_year) * uplift
+        income["aquaculture"] *= 1.0 + p.aquaculture_growth_per_year
+        income["other"] *= 1.0 + p.other_growth_per_year
 
 
 def completed_this_year(village, model) -> bool:

@@ -207,6 +207,8 @@ def check_references(data: dict, marks: Marks, file: str, region: Region) -> Non
                  _unknown("town or village", pair["recipient"], sorted(recipients)))
         if pair["instrument"] == "steered_project" and pair["recipient"] not in region.town_ids:
             fail(("pairing", "pairs", i, "recipient"), "a steered_project pair needs a town as recipient")
+        if pair["donor_type"] == "town" and pair["donor"] not in region.town_ids:  # it pays from town:<donor>
+            fail(("pairing", "pairs", i, "donor"), _unknown("town", pair["donor"], region.town_ids))
         # a pair may end after the horizon (it runs to its end), but must start inside it
         for key, later_ok in (("start_year", False), ("end_year", True)):
             if outside_horizon(pair[key], None, first, float("inf") if later_ok else last):

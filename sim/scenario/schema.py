@@ -345,26 +345,42 @@ PAIRING = {
     "cobuilt_park_revenue_share": P(0.5, "share", "Xinhui's share of the co-built park's tax revenue.",
                                     "lit §2: Tang & Zhang 2024, benefit sharing gives donors an incentive",
                                     min=0, max=1),
-    "effect_lag_years": P(3, "years", "Years from disbursement until funded property or skills yield "
-                          "income; the yield then ramps up over two more years.", "lit §2: Xinjiang DID, "
-                          "effects significant ~5 years after start; lit §6.6: lag 3-5 years", kind="int",
-                          min=0, max=10),
-    "threshold_10k_cny": P(60.0, "万元", "Cumulative funds below which a village's funded assets yield "
-                           "nothing (too small to build leasable property).", "lit §2: 贺立龙 et al. 2023, "
-                           "aid works only above a threshold; level estimate", min=0,
-                           max=100_000),
-    "yield_per_year": P(0.08, "1/yr", "Operating income per 万元 of effective funded assets at the "
-                        "median village.", "estimate: rent yields of collective property 6-10%", min=0,
-                        max=1),
-    "diminishing_exponent": P(0.75, "1", "Effective assets = (cumulative funds - threshold)^exponent x "
-                              "scale; below 1 gives diminishing returns.", "lit §2: diminishing marginal "
-                              "returns (贺立龙 et al. 2023)", min=0.1, max=1),
-    "base_strength_elasticity": P(0.3, "1", "Effect scales with (village base income / median)^elasticity: "
-                                  "stronger bases gain more.", "lit §2: larger where initial capacity is "
-                                  "higher (Xinjiang, Tibet DIDs)", min=0, max=1),
-    "capacity_growth_gain": P(0.02, "1/yr", "Extra growth of non-leasing operating income after the lag, "
-                              "per 100万 of capacity funds, saturating at 3 times this.", "estimate", min=0,
-                              max=0.2),
+    "group_soe_share": P(0.5, "share", "Share of the 组团帮扶 funds of a weak village paid by the district SOEs "
+                         "(soe:district_soes); the rest comes from the district budget.", "estimate: the plan "
+                         "names 区属机关事业单位 and 区属国有企业 together; equal shares", min=0, max=1),
+    "factory_cost_10k_cny_per_m2": P(0.15, "万元/m²", "Cost of building collective standard-factory or "
+                                     "富民工坊 space.", "estimate: single-storey steel-frame workshops in "
+                                     "Guangdong 1,200-1,800元/m²", min=0.01, max=10),
+    "factory_min_block_m2": P(500.0, "m²", "Smallest buildable factory block; a village saves its funds until "
+                              "it can pay for one.", "estimate: a 富民工坊 or small 标准厂房 unit is ~500 m²",
+                              min=1, max=1e6),
+    "factory_rent_10k_cny_per_m2_year": P(0.0144, "万元/m²/yr", "Base rent of village factory space.",
+                                          "estimate: rural standard-factory rents in Jiangmen ~12元/m²/month",
+                                          min=0, max=1),
+    "factory_demand_m2_per_100m_cny_output": P(20.0, "m²/亿元", "Demand for village factory space at the base "
+                                               "rent, per 亿元 of the town's industrial output.", "estimate: "
+                                               "55 富民工坊 in 2023 (facts §4b) of ~500 m² on ~1,400亿 of "
+                                               "industrial output", min=0, max=1e5),
+    "shop_cost_10k_cny_per_m2": P(0.3, "万元/m²", "Cost of building collective shop space (商铺).",
+                                  "estimate: two-storey village shop rows 2,500-3,500元/m²", min=0.01, max=10),
+    "shop_min_block_m2": P(200.0, "m²", "Smallest buildable shop block.", "estimate: a row of ~8 shops of "
+                           "25 m²", min=1, max=1e6),
+    "shop_rent_10k_cny_per_m2_year": P(0.024, "万元/m²/yr", "Base rent of village shop space.",
+                                       "estimate: village-street shop rents ~20元/m²/month", min=0, max=1),
+    "shop_demand_m2_per_100m_cny_tertiary": P(20.0, "m²/亿元", "Demand for village shop space at the base "
+                                              "rent, per 亿元 of the town's tertiary output (households' "
+                                              "spending nearby).", "estimate: as for factories, one block "
+                                              "of 200 m² per 10亿 of tertiary output", min=0, max=1e5),
+    "asset_build_years": P(2, "years", "Years from buying an asset to letting it (collective construction "
+                           "land approval and building).", "estimate: approval ~1 year, building ~1 year",
+                           kind="int", min=0, max=10),
+    "lease_up_share_per_year": P(0.5, "1/yr", "Share of a village's vacant asset space that finds tenants in "
+                                 "a year.", "estimate: new rural rental space fills in 1-2 years", min=0.01,
+                                 max=1),
+    "space_demand_elasticity": P(1.5, "1", "Price elasticity of the demand for village rental space: beyond "
+                                 "the nearby demand, rent falls as (demand / space)^(1/elasticity).",
+                                 "estimate: commercial floor-space demand elasticities ~1-2; at least 1, so "
+                                 "more space never earns less", min=1, max=10),
 }
 
 VILLAGES = {

@@ -137,7 +137,9 @@ def park_checks(with_park: pd.DataFrame, without: pd.DataFrame, town: str, open_
 
 def pairing_checks(paired: pd.DataFrame, none: pd.DataFrame, double: pd.DataFrame,
                    threshold: float = 60.0) -> list[Check]:
-    """Village pairing effects: lag 3-5 years, larger for stronger bases, diminishing returns to funds."""
+    """Village pairing effects, emergent from the collective assets' market (sim/rules/collective_assets.py):
+    lag 3-5 years, larger for stronger bases, diminishing returns to funds. ``threshold``: the smallest asset
+    block (万元), below which funds buy nothing."""
     key = ["replicate", "year", "village"]
     p = paired.set_index(key)
     n = none.set_index(key).collective_operating_income_10k_cny
@@ -168,7 +170,7 @@ def pairing_checks(paired: pd.DataFrame, none: pd.DataFrame, double: pd.DataFram
               "(funds held fixed)",
               "> 0 (stronger bases gain more)", "lit §2: Xinjiang, Tibet DIDs", s_mean, s_lo, s_hi, bool(s_mean > 0)),
         Check("pairing_diminishing", "pairing", "income gain with twice the funds, relative to the gain with the "
-              "plan's funds (villages with funds >= 5x the threshold)", "< 2 (diminishing returns)", "lit §2: 贺立龙 et al. 2023", r_mean, r_lo, r_hi,
+              "plan's funds (villages with funds >= 5x the smallest asset block)", "1-2 (diminishing returns)", "lit §2: 贺立龙 et al. 2023", r_mean, r_lo, r_hi,
               bool(1 < r_mean < 2)),
     ]
 

@@ -83,6 +83,16 @@ def validate(out: Path, reps: int = 50, seed: int = 2023, workers: int | None = 
     return table
 
 
+def pairing_threshold() -> float:
+    """The smallest asset block of the pairing variants (万元): the funds below which nothing can be bought."""
+    from types import SimpleNamespace
+
+    from sim.rules.collective_assets import smallest_block_10k_cny
+    from sim.scenario.loader import defaults
+
+    return smallest_block_10k_cny(SimpleNamespace(**defaults()["pairing"]))
+
+
 def evaluate(results, firm: pd.DataFrame, pipeline: pd.DataFrame):
     def of(table, variant):
         frame = getattr(results, table)
@@ -94,7 +104,7 @@ def evaluate(results, firm: pd.DataFrame, pipeline: pd.DataFrame):
     found += checks.pipeline_checks(pipeline)
     found += checks.park_checks(of("towns", "v_new_park"), of("towns", "v_baseline"), NEW_PARK_TOWN, NEW_PARK_YEAR)
     found += checks.pairing_checks(of("villages", "v_village_pairing"), of("villages", "v_no_pairing"),
-                                   of("villages", "v_village_pairing_double"))
+                                   of("villages", "v_village_pairing_double"), pairing_threshold())
     sweep_towns = results.towns[results.towns.variant.str.startswith("v_revenue_share")]
     integration, gain = checks.integration_checks(of("district", "v_plan"), of("district", "v_fragmented"),
                                                   sweep_towns, of("towns", "v_fragmented"),

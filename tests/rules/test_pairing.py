@@ -1,32 +1,196 @@
+"""Pairing: funds come out of the donors' money, buy collective assets, and earn the rent the market gives."""
+
 from types import SimpleNamespace
 
 import pytest
 
-from sim.rules import pairing
+from sim.model import RegionModel
+from sim.rules import collective_assets as ca
+from sim.rules.collective_assets import AssetKind
 
-P = SimpleNamespace(threshold_10k_cny=60.0, diminishing_exponent=0.75, yield_per_year=0.08,
-                    base_strength_elasticity=0.3, capacity_growth_gain=0.02)
-
-
-def test_no_effect_before_the_lag():
-    funds = {2023: 100.0, 2024: 100.0}
-    assert pairing.matured_funds(funds, 2025, 3) == 0.0
-    assert pairing.matured_funds(funds, 2026, 3) == pytest.approx(100.0 / 3)
-    assert pairing.matured_funds(funds, 2030, 3) == 200.0
+P = SimpleNamespace(factory_cost_10k_cny_per_m2=0.15, factory_min_block_m2=500.0,
+                    factory_rent_10k_cny_per_m2_year=0.0144, factory_demand_m2_per_100m_cny_output=20.0,
+                    shop_cost_10k_cny_per_m2=0.3, shop_min_block_m2=200.0, shop_rent_10k_cny_per_m2_year=0.024,
+                    shop_demand_m2_per_100m_cny_tertiary=20.0)
+VILLAGE_ONLY = {"pairing": {"strong_weak_town_pairs": 0}}  # no steered projects: firms identical across runs
 
 
-def test_threshold_then_diminishing_returns():
-    assert pairing.pairing_income(50.0, 1.0, P) == 0.0
-    incomes = [pairing.pairing_income(f, 1.0, P) for f in (100.0, 200.0, 300.0, 400.0)]
+def test_rent_is_the_base_rent_up_to_the_nearby_demand_then_falls():
+    assert ca.rent_per_m2(0.02, 500.0, 400.0, 1.5) == 0.02
+    assert ca.rent_per_m2(0.02, 500.0, 1000.0, 1.5) == pytest.approx(0.02 * 0.5 ** (1 / 1.5))
+
+
+@pytest.mark.parametrize("elasticity", [1.0, 1.5, 4.0])
+def test_more_space_never_earns_less_but_with_diminishing_returns(elasticity):
+    incomes = [ca.rent_income(0.02, 500.0, a, a, elasticity) for a in (250, 500, 1000, 2000, 4000)]
     gains = [b - a for a, b in zip(incomes, incomes[1:])]
-    assert all(g > 0 for g in gains)           # more funds never lower income
-    assert gains[0] > gains[1] > gains[2]      # diminishing returns
+    assert all(g >= 0 for g in gains)
+    assert gains[1] < gains[0] * 2  # doubling the space beyond the demand less than doubles the rent
 
 
-def test_stronger_base_gains_more():
-    assert pairing.pairing_income(300.0, 2.0, P) > pairing.pairing_income(300.0, 0.5, P)
+def test_a_village_saves_until_it_can_buy_a_block():
+    types = ca.asset_types(P)
+    owned = {k: 0.0 for k in AssetKind}
+    demand = {AssetKind.FACTORY: 800.0, AssetKind.SHOP: 100.0}
+    assert ca.smallest_block_10k_cny(P) == 60.0
+    assert ca.choose_asset(59.0, owned, demand, types, 1.5) is None
+    assert ca.choose_asset(60.0, owned, demand, types, 1.5).kind is AssetKind.SHOP   # only the shop block
+    assert ca.choose_asset(100.0, owned, demand, types, 1.5).kind is AssetKind.FACTORY  # higher rent per 万元
 
 
-def test_capacity_growth_saturates():
-    assert pairing.capacity_growth(100.0, P) == pytest.approx(0.02)
-    assert pairing.capacity_growth(10_000.0, P) == pytest.approx(0.06)
+def test_lease_up_fills_a_share_of_the_vacancy():
+    assert ca.lease_up(0.0, 1000.0, 0.5) == 500.0
+    assert ca.lease_up(500.0, 1000.0, 0.5) == 750.0
+
+
+def _pairing_flows(model):
+    """By year: {item: (paid by donors / villages, received)} of the pairing items."""
+    return {year: {(payer.split(":")[0], payee.split(":")[0], item): amount
+                   for (payer, payee, item), amount in flows.items() if item.startswith("pairing")}
+            for year, flows in model.ledger.years.items()}
+
+
+def _run(name, overrides=None):
+    model = RegionModel(name, rng=5, scale=0.2, collect=False, **(overrides or {}))
+    model.run()
+    return model
+
+
+def test_no_money_is_created_by_pairing_in_any_year():
+    model = _run("plan")
+    assert abs(model.ledger.imbalance()) < 1e-9
+    by_village = {v.id: v for v in model.villages}
+    bought, given, rent = {}, {}, {}
+    for year, flows in sorted(model.ledger.years.items()):
+        for (payer, payee, item), amount in flows.items():
+            if item == "pairing:funds":
+                assert payer.split(":")[0] in ("district", "soe", "firms", "town", "outside")
+                given[payee] = given.get(payee, 0.0) + amount
+            elif item == "pairing:assets":
+                assert payee == "firms:construction"
+                bought[payer] = bought.get(payer, 0.0) + amount
+                assert bought[payer] <= given[payer] + 1e-12  # a village spends only what it was given
+            elif item == "pairing:rent":
+                rent[(year, payee)] = rent.get((year, payee), 0.0) + amount
+        funds = sum(a for (_, _, item), a in flows.items() if item == "pairing:funds")
+        assert funds == pytest.approx(sum(v.transfer_funds_by_year.get(year, 0.0) for v in model.villages) / 1e4)
+    for account, received in given.items():  # what was not spent on assets is still the village's cash
+        village = by_village[account.split(":", 1)[1]]
+        assert received - bought.get(account, 0.0) == pytest.approx(village.pairing_cash_10k_cny / 1e4)
+    for account in given:  # the village's account holds its saved funds and the rents it was paid
+        rents = sum(a for (_, payee), a in rent.items() if payee == account)
+        village = by_village[account.split(":", 1)[1]]
+        assert model.ledger.balance(account) == pytest.approx(village.pairing_cash_10k_cny / 1e4 + rents)
+    last = {payee: a for (year, payee), a in rent.items() if year == model.last_year}
+    assert last and all(by_village[p.split(":", 1)[1]].pairing_income_10k_cny == pytest.approx(a * 1e4)
+                        for p, a in last.items())
+    assert {"district", "soe", "firms"} <= {k[0] for y in _pairing_flows(model).values() for k in y}
+
+
+def test_no_pairing_keeps_the_donors_money():
+    model = _run("no_pairing")
+    assert all(not item.startswith("pairing") for flows in model.ledger.years.values() for (_, _, item) in flows)
+    assert model.ledger.balance("district") == 0.0 and model.ledger.balance("soe:district_soes") == 0.0
+    assert not any(v.is_paired or v.pairing_income_10k_cny for v in model.villages)
+
+
+def test_the_district_pays_within_its_budget_room():
+    model = RegionModel("plan", rng=5, scale=0.2, collect=False)
+    model.district_budget_room_100m_cny = 0.03  # public finance sets it each year; here for 2023 only
+    for _ in range(model.steps_per_year):
+        model.step()
+    assert model.ledger.years[2023].get(("district", "village:" + _a_district_village(model), "pairing:funds"),
+                                        0.0) <= 0.03
+    assert sum(a for (payer, _, item), a in model.ledger.years[2023].items()
+               if payer == "district" and item == "pairing:funds") == pytest.approx(0.03)
+    assert model.district_budget_room_100m_cny == pytest.approx(0.0)
+
+
+def _a_district_village(model):
+    return next(p.recipient for p in model.pairs if p.donor == "district_groups")
+
+
+def test_more_pairing_funds_never_lower_the_recipients_income():
+    def incomes(factor):
+        p = {"district_funds_10k_cny_per_village_year": 50 * factor,
+             "enterprise_funds_10k_cny_per_village_year": 20 * factor, "strong_weak_town_pairs": 0}
+        model = RegionModel("plan", rng=5, scale=0.2, collect=False, pairing=p)
+        rows = {}
+        while model.running:
+            model.step()
+            if model.step_in_year == 0:
+                rows[model.year] = {v.id: v.operating_income_10k_cny for v in model.villages if v.is_paired}
+        return rows
+
+    low, high = incomes(1.0), incomes(2.0)
+    assert low.keys() == high.keys()
+    for year in low:
+        assert low[year].keys() == high[year].keys()
+        assert all(high[year][v] >= low[year][v] - 1e-9 for v in low[year])
+    assert sum(high[2033].values()) > sum(low[2033].values())
+
+
+def test_income_arrives_only_after_saving_building_and_letting():
+    model = _run("plan", VILLAGE_ONLY)
+    first = min(y for y, flows in model.ledger.years.items() if any(i == "pairing:rent" for (_, _, i) in flows))
+    build = model.params.pairing.asset_build_years
+    assert first >= model.params.pairing.pairing_start_year + build  # bought at the earliest in the first year
+
+
+def test_explicit_donors_pay_from_their_own_accounts_within_their_room():
+    pairs = [{"donor": "huicheng", "donor_type": "town", "recipient": "yamen", "funds_10k_cny_per_year": 300},
+             {"donor": "taishan", "donor_type": "county", "recipient": "yamen", "funds_10k_cny_per_year": 100},
+             {"donor": "light_textile", "donor_type": "enterprise", "recipient": "yamen",
+              "funds_10k_cny_per_year": 100}]
+    model = RegionModel("no_pairing", rng=5, scale=0.2, collect=False, pairing={"pairs": pairs})
+    model.towns[model.town_index["huicheng"]].budget_room_100m_cny = 0.01  # 100万 of its 300万
+    for _ in range(model.steps_per_year):
+        model.step()
+    paid = {}
+    for (payer, _, item), amount in model.ledger.years[2023].items():
+        if item == "pairing:funds":
+            paid[payer] = paid.get(payer, 0.0) + amount
+    assert paid == pytest.approx({"town:huicheng": 0.01, "outside:counties": 0.01, "firms:light_textile": 0.01})
+    assert model.towns[model.town_index["huicheng"]].budget_room_100m_cny == pytest.approx(0.0)
+
+
+def test_enterprises_give_no_more_than_their_profits():
+    from sim.rules import pairing
+
+    model = RegionModel("plan", rng=5, scale=0.2, collect=False)
+    room = pairing.DonorRoom(model)
+    sector = model.sector_ids[0]
+    profit = room.sector_profit[sector]
+    assert profit > 0
+    assert room.pay(f"firms:{sector}", 2 * profit) == pytest.approx(profit)
+    assert room.pay(f"firms:{sector}", 1.0) == 0.0
+
+
+def test_pairing_flows_are_deterministic():
+    def flows():
+        return [r for r in _run("plan").ledger.rows() if r["item"].startswith("pairing")]
+
+    first = flows()
+    assert first and first == flows()
+
+
+def _explicit(pairs):
+    model = RegionModel("no_pairing", rng=5, scale=0.2, collect=False, pairing={"pairs": pairs})
+    model.run()
+    return model
+
+
+def test_funds_below_the_smallest_block_buy_nothing_and_earn_nothing():
+    model = _explicit([{"donor": "d", "recipient": "yamen_v01", "funds_10k_cny_per_year": 5.0}])  # 55万 in all
+    village = model.village_by_id["yamen_v01"]
+    assert village.pairing_cash_10k_cny == pytest.approx(55.0) and village.pairing_income_10k_cny == 0.0
+
+
+def test_a_stronger_village_earns_more_from_the_same_funds():
+    model = RegionModel("no_pairing", rng=5, scale=0.2, collect=False)
+    town = max(model.towns, key=lambda t: len(model.villages_of_town(t.index))).index
+    members = sorted((v for v in model.villages_of_town(town) if not v.is_community),
+                     key=lambda v: v.base_income_10k_cny)
+    weak, strong = members[0].id, members[-1].id
+    model = _explicit([{"donor": "d", "recipient": v, "funds_10k_cny_per_year": 100.0} for v in (weak, strong)])
+    assert model.village_by_id[strong].pairing_income_10k_cny > model.village_by_id[weak].pairing_income_10k_cny > 0
