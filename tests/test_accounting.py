@@ -178,22 +178,22 @@ def _cross_section(**columns):
 def test_the_productivity_cross_section_is_the_firms_alive_at_year_end():
     """A firm that closed during the year files no annual report: it is an exiter, not a continuing firm
     whose part-year output over its whole capital looks like a productivity collapse."""
-    from sim.accounting.table import _productivity
+    from sim.accounting.table import cross_section_productivity
 
-    ids, tfp, weight, complete = _productivity(_cross_section())
+    ids, tfp, weight, complete = cross_section_productivity(_cross_section())
     assert list(ids) == [0, 1] and not complete
-    ids, _, _, complete = _productivity(_cross_section(alive=np.ones(3, dtype=bool)))
+    ids, _, _, complete = cross_section_productivity(_cross_section(alive=np.ones(3, dtype=bool)))
     assert list(ids) == [0, 1, 2] and complete
 
 
 def test_capital_counts_over_the_part_of_the_year_a_firm_produced():
     """An entrant that produced half the year with the same value added per worker and half the output of a
     full-year firm of equal capital is as productive as it."""
-    from sim.accounting.table import _productivity
+    from sim.accounting.table import cross_section_productivity
 
     snapshot = _cross_section(value_added_100m_cny=np.array([1.0, 0.5, 0.5]),
                          employment_persons=np.array([100.0, 50.0, 50.0]))
-    _, tfp, _, _ = _productivity(snapshot)
+    _, tfp, _, _ = cross_section_productivity(snapshot)
     assert tfp[1] == pytest.approx(tfp[0])
 
 

@@ -16,13 +16,13 @@ import numpy as np
 
 from sim.accounting import decomposition as dec
 from sim.accounting.snapshot import year_snapshot
-from sim.accounting.table import _productivity
+from sim.accounting.table import cross_section_productivity
 
 
 def above_scale_cross_section(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ids, log TFP and value added of the firms in this year's survey: alive, producing, above scale."""
     snapshot = year_snapshot(model)
-    ids, tfp, weight, _ = _productivity(snapshot)
+    ids, tfp, weight, _ = cross_section_productivity(snapshot)
     above = model.firms.output_last_year[ids] >= model.params.firms.above_scale_threshold_100m_cny
     return ids[above], tfp[above], weight[above]
 
