@@ -160,6 +160,57 @@ def test_growth_checks_pass_and_fail_on_known_numbers():
     assert not any(c.passed for c in failing.values())
 
 
+def test_growth_checks_use_the_period_decomposition_when_given():
+    """net_entry_share is F6's first-to-last-year decomposition where the firm-level runs provide it."""
+    accounts = _accounts(0.021, 0.03, 0.04, 50.0, 10.0)  # yearly chained share 0.7: would pass
+    checks = {c.id: c for c in growth_accounting_checks(accounts, pd.Series([0.2, 0.3]))}
+    assert checks["net_entry_share"].value == pytest.approx(0.25) and not checks["net_entry_share"].passed
+    assert "0.700" in checks["net_entry_share"].note
+
+
+def _cross_section(**columns):
+    base = {"firm_id": np.arange(3), "alive": np.array([True, True, False]),
+            "value_added_100m_cny": np.array([1.0, 1.0, 0.5]), "capital_100m_cny": np.array([4.0, 4.0, 4.0]),
+            "employment_persons": np.array([100.0, 100.0, 50.0]), "producing_share": np.array([1.0, 0.5, 1.0])}
+    return {**base, **columns}
+
+
+def test_the_productivity_cross_section_is_the_firms_alive_at_year_end():
+    """A firm that closed during the year files no annual report: it is an exiter, not a continuing firm
+    whose part-year output over its whole capital looks like a productivity collapse."""
+    from sim.accounting.table import cross_section_productivity
+
+    ids, tfp, weight, complete = cross_section_productivity(_cross_section())
+    assert list(ids) == [0, 1] and not complete
+    ids, _, _, complete = cross_section_productivity(_cross_section(alive=np.ones(3, dtype=bool)))
+    assert list(ids) == [0, 1, 2] and complete
+
+
+def test_capital_counts_over_the_part_of_the_year_a_firm_produced():
+    """An entrant that produced half the year with the same value added per worker and half the output of a
+    full-year firm of equal capital is as productive as it."""
+    from sim.accounting.table import cross_section_productivity
+
+    snapshot = _cross_section(value_added_100m_cny=np.array([1.0, 0.5, 0.5]),
+                         employment_persons=np.array([100.0, 50.0, 50.0]))
+    _, tfp, _, _ = cross_section_productivity(snapshot)
+    assert tfp[1] == pytest.approx(tfp[0])
+
+
+def test_firms_founded_this_year_produced_part_of_it():
+    from sim.model import RegionModel
+
+    model = RegionModel(scenario("plan"), seed=1)
+    while model.clock < model.steps_per_year:
+        model.step()
+    firms = model.firms
+    rows = np.flatnonzero(firms.alive)
+    share = snap.producing_share(model, rows)
+    born = firms.birth_year[rows] == model.year
+    assert born.any() and (share[~born] == 1.0).all()
+    assert ((share[born] > 0) & (share[born] <= 1.0)).all() and share[born].mean() < 0.8
+
+
 @pytest.fixture(scope="module")
 def tiny_batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("explain")

@@ -11,7 +11,7 @@ MUST_PASS = ("base_gdp_2023", "base_share_primary", "base_share_secondary", "bas
              "base_villages_over_1m", "base_villages_floor", "base_collective_income", "size_tail",
              "growth_kurtosis", "growth_beta", "exit_above_scale", "hazard_peak", "agglomeration",
              "pipeline_started_within_1y", "pipeline_producing_within_2y", "pairing_lag",
-             "pairing_base_strength", "pairing_diminishing", "integration_output")
+             "pairing_base_strength", "pairing_diminishing", "integration_output", "within_firm_productivity")
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +60,22 @@ def test_agglomeration_regression_recovers_a_known_elasticity():
                       "input_avg_100m_cny": c, "cluster_capacity_avg_100m_cny": scale}
                      for o, c in zip(output, capacity)]
     assert abs(stats.agglomeration_elasticity(pd.DataFrame(rows)) - 0.05) < 0.01
+
+
+def test_period_decomposition_is_of_the_above_scale_firms_alive_at_year_end():
+    """F6's universe: firms above the 规上 threshold in the year's survey (closed firms are not in it)."""
+    import numpy as np
+
+    from sim.model import RegionModel
+    from sim.validation.period_productivity import above_scale_cross_section, run_with_period_decomposition
+    from tests.helpers import scenario
+
+    model = RegionModel(scenario("baseline", {"horizon": {"last_year": 2026}}), seed=3)
+    parts = run_with_period_decomposition(model)
+    firms = model.firms
+    ids, tfp, weight = above_scale_cross_section(model)
+    assert firms.alive[ids].all() and (firms.output_last_year[ids] >= 0.2).all()
+    assert ids.size < np.count_nonzero(firms.alive) and np.isfinite(tfp).all() and (weight > 0).all()
+    components = parts["within"] + parts["between"] + parts["cross"] + parts["entry"] + parts["exit"]
+    assert abs(components - parts["total"]) < 1e-12
+    assert parts["net_entry_share"] == parts["net_entry"] / parts["total"]

@@ -36,10 +36,20 @@ LABOUR_PRODUCTIVITY_2023 = {"primary": 72.09 / 4.07, "secondary": 511.27 / 16.72
 
 def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
     """Firms that produced this year in the district's accounts (the co-built park's are outside), from the
-    firm model's record of every firm."""
+    firm model's record of every firm, with the share of the year each produced (``producing_share``)."""
     record = agents.firm_accounting_snapshot(model)
     rows = np.flatnonzero((record["value_added_100m_cny"] > 0) & record["in_district"])
-    return {key: record[key][rows] for key in FIRM_COLUMNS}
+    snapshot = {key: record[key][rows] for key in FIRM_COLUMNS}
+    snapshot["producing_share"] = producing_share(model, rows)
+    return snapshot
+
+
+def producing_share(model, rows: np.ndarray) -> np.ndarray:
+    """Share of this year in which each firm produced: 1 for firms founded before it; for those founded
+    during it, the steps from founding to year end (their age at year end plus the founding step)."""
+    firms = model.firms
+    born_now = firms.birth_year[rows] == model.year
+    return np.where(born_now, np.minimum(firms.age[rows] + 1.0 / model.steps_per_year, 1.0), 1.0)
 
 
 def year_snapshot(model) -> dict[str, np.ndarray]:

@@ -51,7 +51,7 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
                                                  "employment_10k")))
     add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after))))
     match = dec.match_firms(before["firm_id"], after["firm_id"])
-    (*old, complete0), (*new, complete1) = _productivity(before), _productivity(after)
+    (*old, complete0), (*new, complete1) = cross_section_productivity(before), cross_section_productivity(after)
     kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
     fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
     add("productivity_fhk", fhk)
@@ -74,15 +74,20 @@ def _firm_totals(snapshot: dict) -> tuple[float, float, float]:
     return snapshot["_totals"]
 
 
-def _productivity(snapshot: dict) -> tuple:
-    """Firm ids, log TFP and value-added weights of the firms with positive value added, capital and labour,
-    and whether that is every firm (kept in the snapshot: each snapshot serves two years)."""
+def cross_section_productivity(snapshot: dict) -> tuple:
+    """Firm ids, log TFP and value-added weights of the firms in the year's cross-section: alive at year end
+    (a firm that closed during the year files no annual report: it is an exiter, as in the firm surveys of
+    literature F6), with positive value added, capital and labour; capital is counted over the part of the
+    year a firm produced (``producing_share``: entrants' year-end stock would make them look unproductive);
+    and whether that is every firm of the snapshot (kept in it: each snapshot serves two years)."""
     if "_productivity" not in snapshot:
-        va, k, n = snapshot["value_added_100m_cny"], snapshot["capital_100m_cny"], snapshot["employment_persons"]
-        if min(va.min(initial=1.0), k.min(initial=1.0), n.min(initial=1.0)) > 0:
+        va, n = snapshot["value_added_100m_cny"], snapshot["employment_persons"]
+        k = snapshot["capital_100m_cny"] * snapshot.get("producing_share", 1.0)
+        alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
+        ok = alive & (va > 0) & (k > 0) & (n > 0)
+        if ok.all():
             snapshot["_productivity"] = (snapshot["firm_id"], dec.log_tfp(va, k, n), va, True)
         else:
-            ok = (va > 0) & (k > 0) & (n > 0)
             snapshot["_productivity"] = (snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok]), va[ok], False)
     return snapshot["_productivity"]
 

@@ -110,7 +110,7 @@ def evaluate(results, firm: pd.DataFrame, pipeline: pd.DataFrame):
                                                   sweep_towns, of("towns", "v_fragmented"),
                                                   "integration__revenue_share")
     found += integration
-    found += growth_accounting_checks(of("growth_accounting", "v_plan"))
+    found += growth_accounting_checks(of("growth_accounting", "v_plan"), firm.get("period_net_entry_share"))
     extras = {"firm": firm, "pipeline": pipeline, "participation": gain,
               "disparity": checks.disparity_table(results.district), "results": results}
     return pd.DataFrame([c.row() for c in found]), extras
