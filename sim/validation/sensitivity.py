@@ -41,7 +41,7 @@ PARAMETERS = {
     "pairing.effect_lag_years": (2, 5, "lit §2: 3-5 years"),
     "pairing.threshold_10k_cny": (20, 150, "estimate around 60万"),
     "villages.leasing_elasticity_to_industry": (0.4, 1.2, "estimate around 0.8"),
-    "economy.tertiary_elasticity_to_secondary": (0.15, 0.5, "estimate around 0.3"),
+    "services.consumer_income_elasticity": (0.9, 1.5, "estimate around 1.2"),
 }
 OUTPUTS = {"gdp_100m_cny": "GDP, last year (亿元)", "theil_town_gdp_per_capita": "Theil T of town GDP per head",
            "admin_villages_over_10m_cny": "admin villages > 1000万"}
