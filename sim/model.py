@@ -20,8 +20,20 @@ from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
-from sim.rules import chenpi, clustering, economy, firm_dynamics, fiscal, households, integration, investment, pairing
-from sim.rules import services, urbanisation, villages
+from sim.rules import (
+    chenpi,
+    clustering,
+    economy,
+    firm_dynamics,
+    fiscal,
+    households,
+    integration,
+    investment,
+    pairing,
+    services,
+    urbanisation,
+    villages,
+)
 from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path

@@ -45,6 +45,14 @@ class Town(mesa.Agent):
         self.rural_income_per_head_cny = 0.0
         self.dividend_income_per_rural_head_cny = 0.0
         self.tertiary_by_component_100m_cny: dict[str, float] = {}
+        self.chenpi_100m_cny: dict[str, float] = {}      # growing, processing, trade, tourism (sim.rules.chenpi)
+        self.tourism_services_100m_cny = 0.0              # village and scenic tourism value added
+        # last year's values the yearly rules grow from (services, chenpi, urbanisation, the people stand-in)
+        self.village_tourism_last_10k_cny = 0.0
+        self.village_tourism_income_for_services_10k_cny = 0.0
+        self.nonfarm_last_100m_cny = 0.0
+        self.services_per_head_last = 0.0
+        self.base_secondary_jobs = 0.0
 
     @property
     def primary_100m_cny(self) -> float:

@@ -70,10 +70,9 @@ def follow_district_wage(model) -> None:
     for town, job in zip(model.towns, secondary):
         town.wage_10k_cny = model.wage_10k_cny
         base = town.population * EMPLOYED_PER_RESIDENT
-        if not hasattr(town, "base_secondary_jobs") and jobs["industry_by_town"].sum() > 0:
+        if town.base_secondary_jobs == 0.0 and jobs["industry_by_town"].sum() > 0:
             town.base_secondary_jobs = float(job)  # the first year firms report jobs (2023: none in the build)
-        base_jobs = getattr(town, "base_secondary_jobs", 0.0)
-        ratio = job / base_jobs if base_jobs > 0 else 1.0
+        ratio = job / town.base_secondary_jobs if town.base_secondary_jobs > 0 else 1.0
         town.employed_residents = base * (1 - SECONDARY_EMPLOYMENT_SHARE + SECONDARY_EMPLOYMENT_SHARE * ratio)
 
 
