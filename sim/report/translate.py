@@ -26,6 +26,7 @@ EXACT = {
     "8% a year from the first year": "自首年起年均8%", "千亿 mark (1,000亿)": "千亿标线 (1,000亿)",
     "development zones (circle area: population)": "一体化发展区 (圆面积: 人口)",
     "Theil T of town GDP per head (index, 0 = equal)": "镇街人均GDP泰尔T指数 (指数, 0 = 完全均等)",
+    "urban-rural income ratio": "城乡居民收入比", "陈皮 chain value": "陈皮全产业链产值",
     "Theil T between zones": "发展区间泰尔T", "Theil T within zones": "发展区内泰尔T",
     "primary 第一产业": "第一产业", "secondary 第二产业": "第二产业", "tertiary 第三产业": "第三产业",
     "新材料 (new materials)": "新材料", "新能源 (new energy)": "新能源",
