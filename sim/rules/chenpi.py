@@ -2,13 +2,13 @@
 and 陈皮 culture tourism (tertiary), by town.
 
 Growing is area x yield x farm-gate price; the area moves toward the scenario's target (the plan's 保障15万亩)
-by a share of the gap a year. Processing follows the fruit harvested and a value-adding index (ageing, products,
+by at most ``planting_mu_per_year`` a year. Processing follows the fruit harvested and a value-adding index (ageing, products,
 brand) that grows at a rate which halves every ``value_adding_halving_years``; trade follows processing; 陈皮
 tourism follows the town's village tourism income (demonstration villages raise it). The whole-chain value is the
 sum of the four (gross output, as the district reports it). Growing is the town's 新会柑 primary output; trade and
 tourism value added enter its tertiary output (``sim.rules.services``); processing is inside the agri-food
 firms' output (not added to GDP again). Parameters (scenario ``chenpi``): citrus_area_target_mu (mu),
-planting_share_of_gap_per_year (1/yr), yield_t_per_mu (t/mu), farm_price_cny_per_t (yuan/t),
+planting_mu_per_year (mu/yr), yield_t_per_mu (t/mu), farm_price_cny_per_t (yuan/t),
 farm_price_growth_per_year, value_adding_growth_per_year (1/yr), value_adding_halving_years (yr),
 chain_value_2022_100m_cny, trade_share_of_chain_2022, tourism_share_of_chain_2022 (shares),
 trade_va_ratio, tourism_va_ratio (value added / output).
@@ -57,13 +57,15 @@ def build(model) -> None:
 
 
 def plant(model) -> None:
-    """At year end: each town closes a share of the gap between its area and its part of the target area
-    (placed like the base-year area)."""
+    """At year end: each town moves its area toward its part of the target area (placed like the base-year area),
+    by at most its part of the district's planting capacity a year."""
     p = model.params.chenpi
     base_total = sum(t.spec.citrus_area_mu for t in model.towns) or 1.0
     for town in model.towns:
-        target = p.citrus_area_target_mu * town.spec.citrus_area_mu / base_total
-        town.citrus_area_mu += p.planting_share_of_gap_per_year * (target - town.citrus_area_mu)
+        share = town.spec.citrus_area_mu / base_total
+        gap = p.citrus_area_target_mu * share - town.citrus_area_mu
+        step = p.planting_mu_per_year * share
+        town.citrus_area_mu += min(max(gap, -step), step)
 
 
 def grow(model) -> float:

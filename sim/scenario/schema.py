@@ -43,9 +43,9 @@ CHENPI = {
     "citrus_area_target_mu": P(143000.0, "mu", "新会柑 planted area the district keeps or plants toward (placed "
                                "like the 2023 area).", "facts §5: 14.3万亩 in 2023, flat since 2022 (pre-plan "
                                "trend); plan.yaml: 保障15万亩", min=0, max=1_000_000),
-    "planting_share_of_gap_per_year": P(0.25, "1/yr", "Share of the gap to the target area planted (or "
-                                        "cleared) in a year.", "estimate: orchards on 25度以下 slopes take a few "
-                                        "seasons to plant", min=0, max=1),
+    "planting_mu_per_year": P(4000.0, "mu/yr", "Most area planted (or cleared) toward the target in a year, "
+                              "placed like the 2023 area.", "facts §5: 13.9万亩 (2022) -> 14.3万亩 (2023)",
+                              min=0, max=100_000),
     "yield_t_per_mu": P(1.05, "t/mu", "Fresh fruit per mu planted.", "facts §5: 15.03万 t on 14.3万亩 (2023)",
                         min=0, max=10),
     "farm_price_cny_per_t": P(10000.0, "yuan/t", "Farm-gate price of fresh 新会柑, 2022.", "derived: '三农' direct "
