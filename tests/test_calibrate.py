@@ -176,7 +176,7 @@ def posterior_file(path: Path, values: list[float]) -> Path:
 
 
 def test_posterior_draws_are_paired_across_variants_and_paired_differences_are_narrower(tmp_path):
-    post = posterior_file(tmp_path / "posterior.parquet", [-0.01, 0.0, 0.01, 0.02, 0.03, 0.04, 0.05])
+    post = posterior_file(tmp_path / "posterior.parquet", [-0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2])
     out = tmp_path / "batch"
     argv = ["batch", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "plan.yaml"), "--reps", "6", "--out",
             str(out), "--posterior", str(post), "--workers", "2", "--no-progress"]
