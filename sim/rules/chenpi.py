@@ -18,6 +18,8 @@ Sources: xinhui_facts.md §5 and §11 (area, fruit, chain value 145/190/>230亿 
 
 from __future__ import annotations
 
+from sim.scenario.errors import ScenarioError
+
 PARTS = ("growing", "processing", "trade", "tourism")
 
 
@@ -45,7 +47,8 @@ def build(model) -> None:
                for t in model.towns}
     processing = chain * (1 - p.trade_share_of_chain_2022 - p.tourism_share_of_chain_2022) - sum(growing.values())
     if processing <= 0:
-        raise ValueError("scenario chenpi: growing, trade and tourism exceed the 2022 chain value")
+        raise ScenarioError("growing, trade and tourism exceed the 2022 chain value: lower their shares, the "
+                            "price or the yield", file=model.definition.path, key_path="chenpi")
     for town in model.towns:
         share = town.citrus_area_mu / area
         town.chenpi_100m_cny = {"growing": growing[town.index], "processing": processing * share,

@@ -19,6 +19,7 @@ manufacturing); estimates are marked in the schema.
 from __future__ import annotations
 
 from sim.rules import chenpi
+from sim.scenario.errors import ScenarioError
 
 COMPONENTS = ("consumer", "producer", "tourism", "chenpi", "public")
 YUAN_PER_100M = 1e8
@@ -100,8 +101,9 @@ def build(model) -> None:
     rest = tertiary - sum(sum(parts.values()) for parts in others.values())
     demand = sum(household_services_demand(t, p, model.scale) for t in model.towns)
     if rest <= 0 or demand <= 0:
-        raise ValueError("scenario services: producer, tourism, 陈皮 and public services exceed the 2022 tertiary "
-                         "output")
+        raise ScenarioError("producer, tourism, 陈皮 and public services exceed the 2022 tertiary output "
+                            f"({tertiary / model.scale:.1f}亿): lower their shares or spending",
+                            file=model.definition.path, key_path="services")
     model.consumer_services_coefficient = rest / demand
     apply_components(model, components(model, model.consumer_services_coefficient))
 

@@ -132,3 +132,12 @@ def test_district_reports_the_new_columns(column):
     model = run_years(built(), 1)
     row = model.records.rows["district"][-1]
     assert math.isfinite(row[column]) and row[column] >= 0
+
+
+@pytest.mark.parametrize("override", [{"services.producer_input_share": 1.0},
+                                      {"chenpi.trade_share_of_chain_2022": 0.99}])
+def test_impossible_base_year_split_is_a_scenario_error(override):
+    from sim.scenario.errors import ScenarioError
+
+    with pytest.raises(ScenarioError):
+        built(**override)
