@@ -14,7 +14,7 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import capital, labour
+from sim.rules import capital, households, labour, services
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -104,6 +104,7 @@ class Recorder:
                 "access_index": town.access_index,
                 "citrus_area_mu": town.citrus_area_mu,
                 "employment_10k": (industrial + construction) / 1e4,
+                **services_columns([town], price),
             })
 
     def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray, jobs: dict) -> None:
@@ -170,6 +171,7 @@ class Recorder:
                 "industrial_output_above_scale_100m_cny": sum(above_by_town[t.index] for t in members) * price,
                 "population": sum(t.population for t in members),
                 "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
+                **services_columns(members, price),
             })
 
     def _district(self, price: float, industry: dict, incomes: list[float], jobs: dict) -> None:
@@ -235,6 +237,9 @@ class Recorder:
             "industrial_employment_10k": float(jobs["industry_by_town"].sum()) / 1e4,
             "capital_stock_100m_cny": float(capital.capital_stock(m, np.flatnonzero(live)).sum()) * price,
             "fixed_asset_investment_100m_cny": capital.fixed_asset_investment(m) * price,
+            **services_columns(m.towns, price),
+            **dict(zip(("theil_town_income_per_head", "theil_income_between_zones", "theil_income_within_zones"),
+                       households.income_theil(m))),
         })
 
     def tables(self) -> dict[str, dict]:
@@ -253,6 +258,19 @@ class Recorder:
             out["firms"] = {key: np.concatenate([year[key] for year in self.firm_panel])
                             for key in self.firm_panel[0]}
         return out
+
+
+def services_columns(towns, price: float) -> dict:
+    """Issue 12 columns of a group of towns: incomes per head (yuan/yr), their ratio, the dividend share of rural
+    income, the urban share, tertiary value added by part and the 陈皮 chain value (亿元)."""
+    incomes = households.group_incomes(towns)
+    money = {key: value * price for key, value in incomes.items() if key.endswith("_cny")}
+    parts = {f"tertiary_{c}_100m_cny": sum(t.tertiary_by_component_100m_cny.get(c, 0.0) for t in towns) * price
+             for c in services.COMPONENTS}
+    chain = sum(sum(t.chenpi_100m_cny.values()) for t in towns) * price
+    return {**money, "urban_rural_income_ratio": incomes["urban_rural_income_ratio"],
+            "rural_income_share_dividends": incomes["rural_income_share_dividends"],
+            "urban_share": incomes["urban_share"], **parts, "chenpi_chain_value_100m_cny": chain}
 
 
 def employment_by_place(model) -> dict:

@@ -21,14 +21,18 @@ from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
 from sim.rules import (
+    chenpi,
     clustering,
     collective_assets,
     economy,
     firm_dynamics,
     fiscal,
+    households,
     integration,
     investment,
     pairing,
+    services,
+    urbanisation,
     villages,
 )
 from sim.rules import demand as firm_demand
@@ -120,6 +124,7 @@ class RegionModel(mesa.Model):
         self.base_cluster_capacity = clustering.sector_zone_capacity(self)
         clustering.update_productivity(self)
         self._remember_base_year()
+        self.build_people_and_services()
         self.year = self.first_year - build.WARM_UP_YEARS
         build.warm_up_pipeline(self)
         self.year = self.first_year
@@ -349,17 +354,41 @@ class RegionModel(mesa.Model):
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
         collective_assets.let_assets(self)  # rents from this year's demand nearby
-        citrus = (1 + self.params.economy.chenpi_value_growth_per_year) * \
-            (1 + self.params.economy.citrus_area_growth_per_year)
+        chenpi.plant(self)
+        citrus = chenpi.grow(self)
         villages.progress_demonstrations(self)  # before incomes: a completion lifts tourism that year
         villages.grow_income(self, industry["output_ratio"], citrus)
         villages.improve_environment(self)
+        self.close_people_and_services()
         integration.run_horse_race(self)
         fiscal.collect(self, industry["va"], industry["handed_on_va"], industry["cobuilt_va"])
         clustering.expand_land(self)
         firm_dynamics.close_year(self)
         self.records.record_year(industry)
         self.ledger.close_year(self.year)
+
+    def close_people_and_services(self) -> None:
+        """Issue 12, after farm, industry and village incomes: 陈皮 tourism, household incomes (tertiary output
+        of last year), services from them, GDP growth, then next year's urban shares."""
+        chenpi.follow_tourism(self)
+        households.follow_district_wage(self)  # people interface (issue 12): until the labour market sets wages
+        households.update_incomes(self)
+        services.update(self)
+        economy.close_gdp(self)
+        urbanisation.urbanise(self)
+
+    def build_people_and_services(self) -> None:
+        """Base year (issue 12): urban shares, the 陈皮 chain, household incomes, then services calibrated to
+        the 2022 tertiary output."""
+        self.year = self.region.base_year
+        self.wage_10k_cny = float(self.labour_market.wage(self))
+        households.follow_district_wage(self)  # people interface (issue 12)
+        urbanisation.initial_shares(self)
+        chenpi.build(self)
+        households.update_incomes(self)
+        services.build(self)
+        urbanisation.initial_shares(self)  # remembers the base-year services per head
+        self.year = self.first_year
 
     def account_industry(self) -> dict:
         """This year's industrial output by place (sector x park x town) and value added by town; growth."""

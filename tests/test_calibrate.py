@@ -60,10 +60,10 @@ def test_quick_calibration_writes_posterior_summary_predictive_and_report(quick)
     _, out = quick
     posterior = pd.read_parquet(out / "posterior.parquet")
     assert len(posterior) == 8 and np.isclose(posterior.weight.sum(), 1.0)
-    for column in ("firms.first_year_recovery_growth", "economy.tertiary_trend_growth_per_year"):
+    for column in ("firms.first_year_recovery_growth", "services.public_services_spending_growth_per_year"):
         assert posterior[column].between(0.0, 0.1).all()
     summary = pd.read_parquet(out / "posterior_summary.parquet")
-    assert list(summary.parameter) == ["firms.first_year_recovery_growth", "economy.tertiary_trend_growth_per_year"]
+    assert list(summary.parameter) == ["firms.first_year_recovery_growth", "services.public_services_spending_growth_per_year"]
     assert (summary.posterior_q05 <= summary.posterior_q95).all() and summary.identified.isin(["yes", "partly", "no"]).all()
     predictive = pd.read_parquet(out / "predictive.parquet").set_index("target")
     assert predictive.role.to_dict() == {"gdp_2023": "fitted", "tertiary_share_2023": "fitted",
@@ -169,26 +169,26 @@ def posterior_file(path: Path, values: list[float]) -> Path:
     """A posterior of one parameter with equal weights, as ``calibrate`` writes it."""
     table = pa.table({"generation": [0] * len(values), "particle": list(range(len(values))),
                       "weight": [1.0] * len(values), "distance": [0.0] * len(values), "seed": [0] * len(values),
-                      "economy.tertiary_trend_growth_per_year": values})
-    meta = {"format": "xinhui-sim posterior 1", "parameters": ["economy.tertiary_trend_growth_per_year"]}
+                      "services.public_services_spending_growth_per_year": values})
+    meta = {"format": "xinhui-sim posterior 1", "parameters": ["services.public_services_spending_growth_per_year"]}
     pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), path)
     return path
 
 
 def test_posterior_draws_are_paired_across_variants_and_paired_differences_are_narrower(tmp_path):
-    post = posterior_file(tmp_path / "posterior.parquet", [-0.01, 0.0, 0.01, 0.02, 0.03, 0.04, 0.05])
+    post = posterior_file(tmp_path / "posterior.parquet", [-0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2])
     out = tmp_path / "batch"
     argv = ["batch", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "plan.yaml"), "--reps", "6", "--out",
             str(out), "--posterior", str(post), "--workers", "2", "--no-progress"]
     assert main(argv) == 0
     results = load(out)
     runs = results.runs.set_index(["variant", "replicate"])
-    column = "economy__tertiary_trend_growth_per_year"
+    column = "services__public_services_spending_growth_per_year"
     draws = runs.loc["plan", column]
     assert draws.nunique() > 2  # the replicates really draw different parameters
     pd.testing.assert_series_equal(runs.loc["baseline", column], draws)
     manifest = results.manifest["posterior"]
-    assert manifest["parameters"] == ["economy.tertiary_trend_growth_per_year"] and len(manifest["draws"]) == 6
+    assert manifest["parameters"] == ["services.public_services_spending_growth_per_year"] and len(manifest["draws"]) == 6
     gdp = results.district.query("year == 2033").set_index(["variant", "replicate"]).gdp_100m_cny
     plan, base = gdp.loc["plan"].to_numpy(), gdp.loc["baseline"].to_numpy()
     paired, unpaired = plan - base, plan - np.roll(base, 1)
@@ -199,7 +199,7 @@ def test_a_posterior_of_unknown_parameters_is_refused(tmp_path, capsys):
     post = posterior_file(tmp_path / "posterior.parquet", [0.01, 0.02])
     table = pq.read_table(post)
     meta = {"format": "xinhui-sim posterior 1", "parameters": ["economy.no_such_key"]}
-    table = table.rename_columns([c.replace("economy.tertiary_trend_growth_per_year", "economy.no_such_key")
+    table = table.rename_columns([c.replace("services.public_services_spending_growth_per_year", "economy.no_such_key")
                                   for c in table.column_names])
     pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), post)
     out = tmp_path / "batch"
@@ -284,10 +284,10 @@ def test_a_set_of_a_posterior_parameter_is_refused(tmp_path, capsys):
     post = posterior_file(tmp_path / "posterior.parquet", [0.01, 0.02])
     out = tmp_path / "batch"
     argv = ["batch", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--posterior", str(post),
-            "--set", "economy.tertiary_trend_growth_per_year=0.03"]
+            "--set", "services.public_services_spending_growth_per_year=0.03"]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "[--set]" in err[0] and "economy.tertiary_trend_growth_per_year" in err[0]
+    assert len(err) == 1 and "[--set]" in err[0] and "services.public_services_spending_growth_per_year" in err[0]
     assert not out.exists()
 
 

@@ -123,7 +123,7 @@ def test_report_writes_one_html_and_the_charts_as_svg_and_200_dpi_png(report):
     assert str(html_path) in proc.stdout
     pngs = sorted(html_path.parent.glob("*.png"))
     svgs = sorted(html_path.parent.glob("*.svg"))
-    assert len(pngs) == len(svgs) == 17  # the map, 15 charts and the sensitivity ranking
+    assert len(pngs) == len(svgs) == 18  # the map, 16 charts and the sensitivity ranking
     assert [p.stem for p in pngs] == [p.stem for p in svgs]
     for png in pngs:
         width, height = _is_png(png.read_bytes())
@@ -240,7 +240,7 @@ def test_every_chart_has_title_axis_labels_units_and_legend(batch, lang):
     results = load(batch)
     indicators, targets = compare(batch, "plan")
     specs = chart_specs(results, indicators, targets, morris_table(), lang=lang)
-    assert len(specs) == 17
+    assert len(specs) == 18
     for _, key, _, _, make in specs:
         fig = make()
         try:

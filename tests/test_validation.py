@@ -11,7 +11,8 @@ MUST_PASS = ("base_gdp_2023", "base_share_primary", "base_share_secondary", "bas
              "base_villages_over_1m", "base_villages_floor", "base_collective_income", "size_tail",
              "growth_kurtosis", "growth_beta", "exit_above_scale", "hazard_peak", "agglomeration",
              "pipeline_started_within_1y", "pipeline_producing_within_2y", "pairing_lag",
-             "pairing_base_strength", "pairing_diminishing", "integration_output", "within_firm_productivity")
+             "pairing_base_strength", "pairing_diminishing", "integration_output", "within_firm_productivity",
+             "base_chenpi_chain_2023", "tertiary_share_2033", "income_ratio_2023", "urbanisation_pace")
 
 
 @pytest.fixture(scope="module")

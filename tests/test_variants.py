@@ -27,7 +27,7 @@ def test_fragmented_lowers_district_industrial_output():
 
 def test_no_pairing_never_raises_paired_villages_income():
     """All else equal (town-town steering off in both), removing village pairing never raises a paired
-    village's income and leaves every other village unchanged (common random numbers make this exact)."""
+    village's income and leaves every other village almost unchanged (common random numbers)."""
     village_pairing_only = scenario("plan", {"pairing": {"strong_weak_town_pairs": 0}})
     no_pairing = scenario("no_pairing")
     for seed in SEEDS[:3]:
@@ -37,7 +37,10 @@ def test_no_pairing_never_raises_paired_villages_income():
         gain = with_pairs.collective_operating_income_10k_cny - without.collective_operating_income_10k_cny
         assert (gain[with_pairs.is_paired] >= -1e-9).all()
         assert (gain[with_pairs.is_paired & (with_pairs.year == 2033)] > 0).all()
-        assert abs(gain[~with_pairs.is_paired]).max() < 1e-9
+        # other villages move only through the economy: paired villages' dividends raise rural incomes,
+        # consumer services, GDP and so firms' inside demand and leasing income (issue 12), by parts per million
+        relative = gain[~with_pairs.is_paired] / without.collective_operating_income_10k_cny[~with_pairs.is_paired]
+        assert abs(relative).max() < 1e-4
 
 
 def test_steered_projects_raise_recipient_towns_output():

@@ -4,7 +4,9 @@ From the ``growth_accounting`` table of a run or a batch directory, per variant:
 of real GDP and of industrial value added over the horizon split into capital, labour and productivity;
 the change of aggregate firm productivity split into within-firm, between-firm, cross and net entry
 (Foster-Haltiwanger-Krizan; Melitz-Polanec in the CSV); net entry's share of it; and the ICOR (investment /
-change of GDP). Each is computed per replicate, then summarised across replicates by
+change of GDP); and the growth of tertiary value added split over its drivers (consumer services from income,
+producer services from industry, tourism, the 陈皮 chain's trade, public services) with the yearly change of the
+tertiary share of GDP. Each is computed per replicate, then summarised across replicates by
 ``sim.batch.compare.summarize`` (mean, 90% interval p05-p95, and the paired difference to the baseline
 variant, by default the first, with its 95% interval). Writes ``DIR/explain.csv``.
 """
@@ -28,6 +30,7 @@ COLUMNS = ["variant", "replicate", "year", "quantity", "component", "value"]
 GROWTH = ("growth", "capital", "labour", "productivity")
 FHK = ("total", "within", "between", "cross", "net_entry")
 MP = ("total", "survivors_within", "survivors_covariance", "net_entry")
+TERTIARY = ("growth", "consumer", "producer", "tourism", "chenpi", "public")  # sim.rules.services.COMPONENTS
 PERCENT = "%/yr (log points x 100)"
 
 
@@ -76,7 +79,8 @@ def replicate_values(accounts: pd.DataFrame) -> pd.DataFrame:
     by = accounts.groupby([*keys, "quantity", "component"], sort=False).value
     mean = (by.mean() * 100).rename("value").reset_index()
     total = by.sum().unstack(["quantity", "component"])
-    frames = [mean[mean.quantity.isin(["gdp", "industrial_va", "productivity_fhk", "productivity_mp"])]
+    frames = [mean[mean.quantity.isin(["gdp", "industrial_va", "productivity_fhk", "productivity_mp", "tertiary",
+                                       "tertiary_share"])]
               .rename(columns={"quantity": "indicator", "component": "scope"})]
     for method in ("fhk", "mp"):
         column = total[f"productivity_{method}"]
@@ -107,7 +111,8 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     table = summarize(values, baseline)
     table["_v"] = table.variant.map({v: i for i, v in enumerate(order)})
     table = table.sort_values(["_v"], kind="stable").drop(columns="_v").reset_index(drop=True)
-    table.insert(3, "unit", table.indicator.map({"net_entry_share": "share", "icor": "ratio"}).fillna(PERCENT))
+    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr"}
+    table.insert(3, "unit", table.indicator.map(units).fillna(PERCENT))
     return table.rename(columns={"year": "period"})
 
 
@@ -147,6 +152,8 @@ def explain_text(table: pd.DataFrame) -> str:
         accounting.append((f"{v} industry VA", [cells.get((v, "industrial_va", c)) for c in GROWTH]))
     productivity = [(v, [*(cells.get((v, "productivity_fhk", c)) for c in FHK),
                          cells.get((v, "net_entry_share", "fhk"))]) for v in variants]
+    tertiary = [(v, [*(cells.get((v, "tertiary", c)) for c in TERTIARY), cells.get((v, "tertiary_share", "change"))])
+                for v in variants if any(k[0] == v and k[1] == "tertiary" for k in cells)]
     period = table.period.iloc[0] if len(table) else ""
     n = int(table.n.max()) if len(table) else 0
     investment = "fixed-asset investment" if fai == INVESTMENT_COMPONENTS[0] else \
@@ -156,4 +163,8 @@ def explain_text(table: pd.DataFrame) -> str:
         *_block(["", "growth", "= capital", "+ labour", "+ productivity", "ICOR"], accounting), "",
         "Change of firm productivity, %/yr (Foster-Haltiwanger-Krizan; log TFP, value-added shares)",
         *_block(["", "total", "= within", "+ between", "+ cross", "+ net entry", "net entry share"], productivity),
-        f"ICOR = {investment} / change of real GDP, summed over the years"])
+        f"ICOR = {investment} / change of real GDP, summed over the years",
+        *([] if not tertiary else ["", "Tertiary growth by driver, %/yr (sim/rules/services.py); share: change of the "
+                                   "tertiary share of GDP, points/yr",
+                                   *_block(["", "growth", "= consumer (income)", "+ producer (industry)",
+                                            "+ tourism", "+ 陈皮 trade", "+ public", "share"], tertiary)])])

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import agents
-from sim.rules import capital
+from sim.rules import capital, services
 
 FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons", "capital_100m_cny")
 
@@ -59,6 +59,8 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
     snapshot = dict(firm_accounting_snapshot(model))
     snapshot["year"] = np.array(model.year)
     snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
+    for part, value in services.district_components(model).items():  # the tertiary drivers (explain)
+        snapshot[f"tertiary_{part}_100m_cny"] = np.array(value)
     snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(capital.fixed_asset_investment(model)))
     rest = _rest_of_economy(model)
     if "capital_stock_100m_cny" not in snapshot:

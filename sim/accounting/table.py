@@ -56,10 +56,34 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
     add("productivity_fhk", fhk)
     add("productivity_mp", melitz_polanec)
+    drivers = tertiary_drivers(before, after)
+    share_change = drivers.pop("share_change", None)
+    add("tertiary", drivers)
+    if share_change is not None:
+        add("tertiary_share", {"change": share_change}, "share of GDP")
     investment = investment_of_year(before, after, match)
     add("investment", {**investment, "gdp_change_100m_cny": float(after["gdp_100m_cny"] - before["gdp_100m_cny"])},
         MONEY_UNIT)
     return rows
+
+
+def tertiary_drivers(before: dict, after: dict) -> dict[str, float]:
+    """Log growth of real tertiary value added (``growth``) split over its parts in proportion to their
+    changes (``consumer``, ``producer``, ``tourism``, ``chenpi``, ``public``: they sum to ``growth``), and the
+    change of the tertiary share of GDP (``share_change``, share points)."""
+    parts = [k for k in after if k.startswith("tertiary_") and k.endswith("_100m_cny")]
+    old = {k: float(before.get(k, 0.0)) for k in parts}
+    new = {k: float(after[k]) for k in parts}
+    t0, t1 = sum(old.values()), sum(new.values())
+    if t0 <= 0 or t1 <= 0:
+        return {}
+    growth = float(np.log(t1 / t0))
+    change = t1 - t0
+    out = {"growth": growth}
+    for k in parts:
+        out[k[len("tertiary_"):-len("_100m_cny")]] = growth * (new[k] - old[k]) / change if change else 0.0
+    out["share_change"] = t1 / float(after["gdp_100m_cny"]) - t0 / float(before["gdp_100m_cny"])
+    return out
 
 
 def _pairs(before: dict, after: dict, *keys: str) -> list[tuple[float, float]]:

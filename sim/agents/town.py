@@ -8,6 +8,8 @@ import mesa
 
 from sim.region import TownSpec
 
+EMPLOYED_PER_RESIDENT = 574_700 / 911_300  # 2023 bulletin: employment / residents (GDP / GDP per head)
+
 
 class Town(mesa.Agent):
     """A town or subdistrict. Industrial output comes from its firms; the rest is held here (亿元/yr)."""
@@ -33,6 +35,24 @@ class Town(mesa.Agent):
         # what the town government can still spend this year (亿元): set by public finance from revenue,
         # reserves and its debt limit; spending decisions (land, incentives, pairing) stay within it
         self.budget_room_100m_cny = math.inf
+        # people interface (issue 12): base-year values until engineer `people`'s labour market sets them;
+        # employment rate 574.7k / 911.3k residents (2023 bulletin, literature.md) and the firms' 2023 wage
+        self.employed_residents = spec.population_2022 * EMPLOYED_PER_RESIDENT
+        self.wage_10k_cny = 0.0          # 万元 per worker per year; set from the labour path in the base year
+        self.urban_share = 0.0           # share of residents urban (sim.rules.urbanisation)
+        # households and services (issue 12, engineer `services`); yuan per head per year, 亿元 per year
+        self.urban_income_per_head_cny = 0.0
+        self.rural_income_per_head_cny = 0.0
+        self.dividend_income_per_rural_head_cny = 0.0
+        self.tertiary_by_component_100m_cny: dict[str, float] = {}
+        self.chenpi_100m_cny: dict[str, float] = {}      # growing, processing, trade, tourism (sim.rules.chenpi)
+        self.tourism_services_100m_cny = 0.0              # village and scenic tourism value added
+        # last year's values the yearly rules grow from (services, chenpi, urbanisation, the people stand-in)
+        self.village_tourism_last_10k_cny = 0.0
+        self.village_tourism_income_for_services_10k_cny = 0.0
+        self.nonfarm_last_100m_cny = 0.0
+        self.services_per_head_last = 0.0
+        self.base_secondary_jobs = 0.0
 
     @property
     def primary_100m_cny(self) -> float:

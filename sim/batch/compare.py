@@ -31,6 +31,8 @@ HEADLINES = (
     ("district", "theil_within_zones", (2033,)),
     ("district", "new_materials_output_100m_cny", (2025, 2033)),
     ("district", "new_energy_output_100m_cny", (2025, 2033)),
+    ("district", "urban_rural_income_ratio", (2023, 2033)),
+    ("district", "chenpi_chain_value_100m_cny", (2023, 2033)),
 )
 KEYS = ["indicator", "scope", "year"]
 SHOWN = ["indicator", "scope", "year", "variant", "n", "mean", "p05", "p95", "diff_mean", "diff_lo", "diff_hi"]

@@ -39,6 +39,8 @@ INDICATORS = {
     "theil_within_zones": ("Theil T within zones", "index"),
     "new_materials_output_100m_cny": ("新材料 output", "亿元"),
     "new_energy_output_100m_cny": ("新能源 output", "亿元"),
+    "urban_rural_income_ratio": ("urban-rural income ratio", "ratio"),
+    "chenpi_chain_value_100m_cny": ("陈皮 chain value", "亿元"),
 }
 EXTRA_PARKS = {"xintai_cobuilt": "新台 co-built park (台山)"}  # parks that scenarios add, not in the region file
 VILLAGE_THRESHOLDS_10K = (100, 1000, 2000)  # 100万, 1000万, 2000万 in 万元

@@ -31,25 +31,129 @@ ECONOMY = {
                                  "(aquaculture, crops, livestock).", "estimate: 2023 primary real growth "
                                  "6.4% (facts §4a) includes citrus; aquaculture >66亿 growing", min=-0.2,
                                  max=0.3),
-    "chenpi_value_growth_per_year": P(0.10, "1/yr", "Growth of the 陈皮 whole-chain value per mu of 新会柑 "
-                                      "(drives citrus primary output and village citrus income).",
-                                      "estimate: 2016-2023 CAGR 34% with flat area since 2022 (facts §5); "
-                                      "assumed to taper to 10%", min=-0.2, max=0.5),
-    "citrus_area_growth_per_year": P(0.0, "1/yr", "Growth of the 新会柑 planted area.",
-                                     "facts §5: 13.9万亩 (2022) -> 14.3万亩 (2023), flat since", min=-0.1,
-                                     max=0.2),
-    "tertiary_trend_growth_per_year": P(0.02, "1/yr", "Growth of tertiary output with no industrial growth.",
-                                        "estimate: calibrated with the elasticity below to the 2023 tertiary "
-                                        "growth of 4.6% (facts §4a)", min=-0.1, max=0.2),
-    "tertiary_elasticity_to_secondary": P(0.3, "1", "Elasticity of a town's tertiary output to its secondary "
-                                          "output (producer and consumer services follow industry).",
-                                          "estimate: 2023 growth 4.6% tertiary vs 9.6% secondary", min=0,
-                                          max=1.5),
     "population_growth_per_year": P(0.0068, "1/yr", "District resident population growth.",
                                     "derived: +60,100 residents 2010-2020 on ~849k (facts §0)", min=-0.05,
                                     max=0.05),
     "migration_elasticity": P(0.2, "1", "Extra population growth of a town per unit of its secondary growth "
                               "above the district's (jobs attract residents).", "estimate", min=0, max=2),
+}
+
+# issue 12 (engineer `services`): households, services, urbanisation, the 陈皮 chain
+CHENPI = {
+    "citrus_area_target_mu": P(143000.0, "mu", "新会柑 planted area the district keeps or plants toward (placed "
+                               "like the 2023 area).", "facts §5: 14.3万亩 in 2023, flat since 2022 (pre-plan "
+                               "trend); plan.yaml: 保障15万亩", min=0, max=1_000_000),
+    "planting_mu_per_year": P(4000.0, "mu/yr", "Most area planted (or cleared) toward the target in a year, "
+                              "placed like the 2023 area.", "facts §5: 13.9万亩 (2022) -> 14.3万亩 (2023)",
+                              min=0, max=100_000),
+    "yield_t_per_mu": P(1.05, "t/mu", "Fresh fruit per mu planted.", "facts §5: 15.03万 t on 14.3万亩 (2023)",
+                        min=0, max=10),
+    "farm_price_cny_per_t": P(10000.0, "yuan/t", "Farm-gate price of fresh 新会柑, 2022.", "derived: '三农' direct "
+                              "income > 15亿 on 15.03万 t (facts §5, 2023)", min=0, max=1_000_000),
+    "farm_price_growth_per_year": P(0.02, "1/yr", "Growth of the farm-gate price.", "estimate: the fruit price "
+                                    "follows the chain's demand, slower than its processed value", min=-0.2, max=0.5),
+    "value_adding_growth_per_year": P(0.18, "1/yr", "Growth, in 2023, of the processed value per tonne of fruit "
+                                      "(ageing stock, products, brand); it halves every value_adding_halving_years.",
+                                      "derived: chain +21% 2022-2023 with area +3% (facts §5: 190 -> >230亿, 13.9 "
+                                      "-> 14.3万亩)", min=-0.2, max=1.0),
+    "value_adding_halving_years": P(5.0, "yr", "Years over which the value-adding growth halves.", "estimate: the "
+                                    "2016-2023 CAGR of 34% (facts §5) is slowing (2022-23: 21%) as the market "
+                                    "matures", min=0.5, max=100),
+    "chain_value_2022_100m_cny": P(190.0, "亿元", "Whole-chain output value of 陈皮 in 2022.", "facts §5: 190亿 "
+                                   "(中新网 2023-11-03)", min=0, max=10_000),
+    "trade_share_of_chain_2022": P(0.35, "share", "Trade (wholesale, retail, e-commerce, 陈皮 trading) in the "
+                                   "2022 chain value.", "estimate: 陈皮 is sold aged and traded several times; "
+                                   "the chain reports no split", min=0, max=1),
+    "tourism_share_of_chain_2022": P(0.05, "share", "陈皮 culture tourism (陈皮村, orchards, festivals) in the 2022 "
+                                     "chain value.", "estimate", min=0, max=1),
+    "trade_va_ratio": P(0.6, "share", "Value added per 亿元 of 陈皮 trade output.", "estimate: trade margins are "
+                        "mostly value added (wages, profits, rents)", min=0, max=1),
+    "tourism_va_ratio": P(0.5, "share", "Value added per 亿元 of 陈皮 tourism output.", "estimate", min=0, max=1),
+}
+
+HOUSEHOLDS = {
+    "wage_disposable_share": P(0.33, "share", "Disposable wage income of residents per yuan of the wage path "
+                               "(sim.rules.labour: the secondary labour cost) times employed residents.",
+                               "estimate: the wage path is a 2023 secondary labour cost of 13.8万 incl. employer "
+                               "contributions; tertiary and farm wages are lower and contributions and tax are "
+                               "deducted; gives wage income near 60% of disposable income (Guangdong's composition)",
+                               min=0, max=1),
+    "rural_wage_income_relative": P(0.5, "1", "Wage income per rural resident relative to an urban resident's.",
+                                    "estimate: fewer earners per head and lower-paid jobs", min=0, max=2),
+    "farm_income_share_of_primary": P(0.25, "share", "Share of primary value added that is rural residents' "
+                                      "own-business (farm) income.", "estimate: the rest is hired labour, firms, "
+                                      "depreciation and non-resident operators; '三农' direct income from 新会柑 > "
+                                      "15亿 (facts §5)", min=0, max=1),
+    "business_income_share_of_tertiary": P(0.085, "share", "Share of tertiary value added that is urban "
+                                           "residents' own-business income (个体户).", "estimate: about 10% of "
+                                           "urban disposable income", min=0, max=1),
+    "dividend_payout_share": P(0.3, "share", "Share of a village collective's operating income paid to its "
+                               "members as dividends.", "estimate: collectives keep most for public works and "
+                               "reinvestment (12.56亿 total income, facts §4b)", min=0, max=1),
+    "urban_transfers_cny_per_head": P(13000.0, "yuan/yr", "Transfer and property income per urban resident, "
+                                      "2022 (pensions, rents, interest).", "estimate: about a quarter of urban "
+                                      "disposable income (NBS composition, Guangdong)", min=0, max=1e6),
+    "rural_transfers_cny_per_head": P(6000.0, "yuan/yr", "Transfer and property income per rural resident "
+                                      "other than collective dividends, 2022.", "estimate: pensions and "
+                                      "remittances, lower than urban", min=0, max=1e6),
+    "transfers_growth_per_year": P(0.04, "1/yr", "Growth of transfer and property income per head.", "estimate: "
+                                   "Jiangmen incomes +5.2% in 2023 (facts §4); pensions rise a little slower",
+                                   min=-0.1, max=0.3),
+}
+
+SERVICES = {
+    "producer_input_share": P(0.115, "1", "Services bought per 亿元 of industrial gross output.", "estimate: "
+                              "services are ~15% of Chinese manufacturing's intermediate inputs, which are ~77% "
+                              "of gross output (NBS input-output tables 2017/2020, not in the domain files)",
+                              min=0, max=1),
+    "services_va_ratio": P(0.55, "share", "Value added per 亿元 of producer services sold.", "estimate: the "
+                           "tertiary value-added ratio of China's input-output tables is about 0.5-0.6",
+                           min=0, max=1),
+    "rural_spending_relative": P(0.6, "1", "Market services a rural resident buys per yuan of income, relative "
+                                 "to an urban resident.", "estimate: rural households spend less of their income "
+                                 "and less of it on market services", min=0, max=2),
+    "consumer_income_elasticity": P(1.2, "1", "Elasticity of market-services spending per head to income per "
+                                    "head.", "estimate: the services share of spending rises with income (Engel "
+                                    "curves; Boppart 2014, Econometrica 82(6), not in the domain files): above 1",
+                                    min=0, max=3),
+    "centre_purchase_share": P(0.3, "share", "Share of the services a town's households and firms buy that is "
+                               "bought in the district centre.", "estimate: 会城 is the commercial, finance and "
+                               "administrative core (region file tertiary shares)", min=0, max=1),
+    "centre_town": P("huicheng", "town id", "The district centre.", "region file: 会城 + 圭峰", kind="str"),
+    "tourism_share_of_tertiary_2022": P(0.03, "share", "Village and scenic tourism (other than 陈皮) in the 2022 "
+                                        "tertiary output.", "estimate: small scenic base (崖门, 古兜, 小鸟天堂)",
+                                        min=0, max=1),
+    "public_services_spending_2022_100m_cny": P(76.0, "亿元/yr", "Public-services spending (education, health, "
+                                                "administration, culture) in 2022.", "estimate: public services "
+                                                "~14% of tertiary value added at a value-added ratio of 0.75",
+                                                min=0, max=10_000),
+    "public_services_spending_growth_per_year": P(0.03, "1/yr", "Growth of public-services spending until "
+                                                  "public finance sets it.", "estimate: spending follows revenue "
+                                                  "with a lag", min=-0.2, max=0.3),
+    "public_services_va_ratio": P(0.75, "share", "Value added per 亿元 of public-services spending.", "estimate: "
+                                  "mostly wages of teachers, doctors and staff", min=0, max=1),
+    "town_centre_services_100m_cny_per_year": P(0.0, "亿元/yr", "Extra public-services spending in the towns "
+                                                "other than the centre (就地就近城镇化: schools, clinics, culture "
+                                                "in town centres), placed by population.", "plan: 优化教育、医疗、"
+                                                "文化等公共资源配置 (no amount; scenarios estimate one)",
+                                                min=0, max=1000),
+    "town_centre_services_start_year": P(2023, "year", "First year of the town-centre programme.", "plan",
+                                         kind="year", **YEARS),
+}
+
+URBANISATION = {
+    "base_rate_per_year": P(0.008, "1/yr", "Share of a town's rural residents becoming urban in a year with no "
+                            "growth of jobs or services.", "estimate: with the elasticities below gives about "
+                            "+0.6 points a year, the 百千万 counties' pace (facts §7a)", min=0, max=0.2),
+    "jobs_elasticity": P(0.1, "1", "Extra conversion rate per unit of log growth of the town's non-farm value "
+                         "added.", "estimate", min=0, max=2),
+    "services_elasticity": P(0.1, "1", "Extra conversion rate per unit of log growth of consumer and public "
+                             "services per resident.", "estimate", min=0, max=2),
+    "centre_urban_share_2022": P(0.85, "share", "Urban share of the district centre's residents, 2022.",
+                                 "estimate: 会城 has 22 社区 and 29 村 (facts §1)", min=0, max=1),
+    "town_urban_share_2022": P(0.40, "share", "Urban share of the other towns' residents, 2022.", "estimate: "
+                               "town seats (墟镇) in rural towns; Guangdong county average 44.72% (facts §7a)",
+                               min=0, max=1),
 }
 
 FIRMS = {
@@ -453,4 +557,8 @@ SCHEMA = {
     "pairing": PAIRING,
     "villages": VILLAGES,
     "fiscal": FISCAL,
+    "chenpi": CHENPI,
+    "households": HOUSEHOLDS,
+    "services": SERVICES,
+    "urbanisation": URBANISATION,
 }

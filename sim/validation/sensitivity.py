@@ -41,7 +41,7 @@ PARAMETERS = {
     "pairing.factory_rent_10k_cny_per_m2_year": (0.0096, 0.0216, "estimate: 8-18元/m²/month"),
     "pairing.asset_build_years": (1, 3, "estimate: approval and building 1-3 years"),
     "villages.leasing_elasticity_to_industry": (0.4, 1.2, "estimate around 0.8"),
-    "economy.tertiary_elasticity_to_secondary": (0.15, 0.5, "estimate around 0.3"),
+    "services.consumer_income_elasticity": (0.9, 1.5, "estimate around 1.2"),
 }
 OUTPUTS = {"gdp_100m_cny": "GDP, last year (亿元)", "theil_town_gdp_per_capita": "Theil T of town GDP per head",
            "admin_villages_over_10m_cny": "admin villages > 1000万"}

@@ -18,6 +18,7 @@ from sim.results import load
 from sim.validation import checks
 from sim.validation.firm_level import firm_level_stats
 from sim.validation.growth_checks import growth_accounting_checks
+from sim.validation.services_checks import services_checks
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def evaluate(results, firm: pd.DataFrame, pipeline: pd.DataFrame):
                                                   "integration__revenue_share")
     found += integration
     found += growth_accounting_checks(of("growth_accounting", "v_plan"), firm.get("period_net_entry_share"))
+    found += services_checks(of("district", "v_plan"))
     extras = {"firm": firm, "pipeline": pipeline, "participation": gain,
               "disparity": checks.disparity_table(results.district), "results": results}
     return pd.DataFrame([c.row() for c in found]), extras

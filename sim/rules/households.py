@@ -1,0 +1,107 @@
+"""Household incomes: per-capita disposable income of urban and rural residents in each town, by source.
+
+A town's wage income is its employed residents x the town wage x the disposable share of wages, split between
+urban and rural residents at a relative wage income per head; own-business income is a share of the town's
+primary value added (farming, rural residents) and of last year's tertiary value added (个体户, urban residents);
+rural residents receive the dividends their villages' collectives pay out of operating income; transfers and
+property income per head grow at a trend. Outputs per town: urban and rural income per head, their ratio, the
+share of rural income from collective dividends; at district level the Theil T between towns and zones.
+Parameters (scenario ``households``): wage_disposable_share (share), rural_wage_income_relative (1),
+farm_income_share_of_primary, business_income_share_of_tertiary, dividend_payout_share (shares),
+urban_transfers_cny_per_head, rural_transfers_cny_per_head (yuan/yr, 2022), transfers_growth_per_year (1/yr).
+Sources: the 2023 bulletin (employment, residents; literature.md row Xinhui GDP 2023), xinhui_facts.md §4b
+(collective income 12.56亿); no Xinhui household income figure exists in the domain files (facts §4), so the
+levels are estimates, reasoned in the schema.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+YUAN_PER_100M = 1e8
+SECONDARY_EMPLOYMENT_SHARE = 16.72 / 57.47  # 2023 bulletin: secondary workers of all employed
+
+
+def split_wage_income(total_cny: float, urban: float, rural: float, rural_relative: float) -> tuple[float, float]:
+    """Wage income per urban and per rural resident (yuan) from the town's total, when a rural resident earns
+    ``rural_relative`` of an urban resident's wage income."""
+    urban_head = total_cny / max(urban + rural_relative * rural, 1e-9)
+    return urban_head, rural_relative * urban_head
+
+
+def town_incomes(town, model) -> dict[str, float]:
+    """This year's income per head of the town's urban and rural residents, by source (yuan/yr, 2022 prices)."""
+    p = model.params.households
+    scale, years = model.scale, model.year - model.region.base_year
+    urban, rural = town.population * town.urban_share, town.population * (1 - town.urban_share)
+    wages = town.wage_10k_cny * 1e4 * town.employed_residents * p.wage_disposable_share
+    urban_wage, rural_wage = split_wage_income(wages, urban, rural, p.rural_wage_income_relative)
+    farm = town.primary_100m_cny / scale * YUAN_PER_100M * p.farm_income_share_of_primary / max(rural, 1.0)
+    business = town.tertiary_100m_cny / scale * YUAN_PER_100M * p.business_income_share_of_tertiary / max(urban, 1.0)
+    members = [v for v in model.villages_of_town(town.index) if not v.is_community]
+    dividends = sum(v.operating_income_10k_cny for v in members) * 1e4 * p.dividend_payout_share / max(rural, 1.0)
+    trend = (1 + p.transfers_growth_per_year) ** years
+    return {"urban_wage": urban_wage, "urban_business": business, "urban_transfers": p.urban_transfers_cny_per_head * trend,
+            "rural_wage": rural_wage, "rural_business": farm, "rural_dividends": dividends,
+            "rural_transfers": p.rural_transfers_cny_per_head * trend}
+
+
+def update_incomes(model) -> None:
+    """At year end, after wages, farm output and village incomes (tertiary output: last year's): every town's
+    urban and rural disposable income per head."""
+    for town in model.towns:
+        parts = town_incomes(town, model)
+        town.urban_income_per_head_cny = parts["urban_wage"] + parts["urban_business"] + parts["urban_transfers"]
+        town.rural_income_per_head_cny = (parts["rural_wage"] + parts["rural_business"] + parts["rural_dividends"]
+                                          + parts["rural_transfers"])
+        town.dividend_income_per_rural_head_cny = parts["rural_dividends"]
+
+
+def follow_district_wage(model) -> None:
+    """people interface (issue 12): until engineer `people`'s labour market sets each town's wage and employed
+    residents, every town pays the district wage path of ``sim.rules.labour`` (万元/yr) and its employed residents
+    follow its population, with the secondary part (16.72 of 57.47万 in 2023) following the town's industrial and
+    construction jobs since the base year (firms hire in the district: a stand-in for commuting and migration)."""
+    from sim.agents.town import EMPLOYED_PER_RESIDENT
+    from sim.indicators import employment_by_place
+
+    jobs = employment_by_place(model)
+    secondary = jobs["industry_by_town"] + jobs["construction_by_town"]
+    for town, job in zip(model.towns, secondary):
+        town.wage_10k_cny = model.wage_10k_cny
+        base = town.population * EMPLOYED_PER_RESIDENT
+        if town.base_secondary_jobs == 0.0 and jobs["industry_by_town"].sum() > 0:
+            town.base_secondary_jobs = float(job)  # the first year firms report jobs (2023: none in the build)
+        ratio = job / town.base_secondary_jobs if town.base_secondary_jobs > 0 else 1.0
+        town.employed_residents = base * (1 - SECONDARY_EMPLOYMENT_SHARE + SECONDARY_EMPLOYMENT_SHARE * ratio)
+
+
+def income_per_head(town) -> float:
+    """Disposable income per resident of the town (yuan/yr, 2022 prices)."""
+    return town.urban_share * town.urban_income_per_head_cny + (1 - town.urban_share) * town.rural_income_per_head_cny
+
+
+def group_incomes(towns) -> dict[str, float]:
+    """Income per head (all, urban, rural), the urban-rural ratio and the dividend share of rural income of a
+    group of towns (yuan/yr, 2022 prices)."""
+    urban = sum(t.population * t.urban_share for t in towns)
+    rural = sum(t.population * (1 - t.urban_share) for t in towns)
+    urban_income = sum(t.population * t.urban_share * t.urban_income_per_head_cny for t in towns)
+    rural_income = sum(t.population * (1 - t.urban_share) * t.rural_income_per_head_cny for t in towns)
+    dividends = sum(t.population * (1 - t.urban_share) * t.dividend_income_per_rural_head_cny for t in towns)
+    urban_head = urban_income / urban if urban else 0.0
+    rural_head = rural_income / rural if rural else 0.0
+    return {"income_per_head_cny": (urban_income + rural_income) / max(urban + rural, 1.0),
+            "urban_income_per_head_cny": urban_head, "rural_income_per_head_cny": rural_head,
+            "urban_rural_income_ratio": urban_head / rural_head if rural_head else float("nan"),
+            "rural_income_share_dividends": dividends / rural_income if rural_income else 0.0,
+            "urban_share": urban / max(urban + rural, 1.0)}
+
+
+def income_theil(model) -> tuple[float, float, float]:
+    """Population-weighted Theil T of income per head between towns: total, between zones, within zones."""
+    from sim.indicators import theil_t  # indicators reads this module's columns
+
+    population = np.array([t.population for t in model.towns])
+    income = np.array([income_per_head(t) for t in model.towns]) * population
+    return theil_t(income, population, np.array([t.zone_index for t in model.towns]))
