@@ -77,5 +77,32 @@ def test_sources_are_cited_inside_the_repository():
             continue
         text = (ROOT / name).read_text(encoding="utf-8")
         assert "shared/domain" not in text, f"{name} cites shared/domain"
-    for name in ("xinhui_facts.md", "literature.md", "towns.yaml", "plan_targets.yaml", "README.md"):
+    for name in ("xinhui_facts.md", "literature.md", "towns.yaml", "plan_targets.yaml", "market_prices.md",
+                 "README.md"):
         assert (ROOT / "docs" / "sources" / name).is_file(), name
+
+
+def test_cited_price_rows_exist():
+    """Every "prices Pn" (or "prices Pn-Pm", "prices Pn, Pm") a schema source cites is a row of
+    docs/sources/market_prices.md."""
+    from sim.scenario.schema import SCHEMA
+
+    rows = set(re.findall(r"^\| (P\d+) \|", (ROOT / "docs" / "sources" / "market_prices.md").read_text(
+        encoding="utf-8"), flags=re.MULTILINE))
+
+    def sources(node):
+        if isinstance(node, dict):
+            for child in node.values():
+                yield from sources(child)
+        elif hasattr(node, "source"):
+            yield node.source
+        if hasattr(node, "fields"):
+            yield from sources(node.fields)
+
+    cited = set()
+    for text in sources(SCHEMA):
+        for group in re.findall(r"prices ((?:P\d+(?:[-–]P\d+)?(?:, )?)+)", text):
+            for first, last in re.findall(r"P(\d+)(?:[-–]P(\d+))?", group):
+                cited.update(f"P{n}" for n in range(int(first), int(last or first) + 1))
+    assert cited, "no schema source cites docs/sources/market_prices.md"
+    assert cited <= rows, f"schema cites rows missing from market_prices.md: {sorted(cited - rows)}"

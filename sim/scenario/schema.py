@@ -451,40 +451,62 @@ PAIRING = {
                                     min=0, max=1),
     "group_soe_share": P(0.5, "share", "Share of the 组团帮扶 funds of a weak village paid by the district SOEs "
                          "(soe:district_soes); the rest comes from the district budget.", "estimate: the plan "
-                         "names 区属机关事业单位 and 区属国有企业 together; equal shares", min=0, max=1),
-    "factory_cost_10k_cny_per_m2": P(0.15, "万元/m²", "Cost of building collective standard-factory or "
-                                     "富民工坊 space.", "estimate: single-storey steel-frame workshops in "
-                                     "Guangdong 1,200-1,800元/m²", min=0.01, max=10),
+                         "names 区属机关事业单位 and 区属国有企业 together and no split was found; equal shares. "
+                         "It matters because only the budget part is bounded by the district's budget room",
+                         min=0, max=1),
+    "factory_cost_10k_cny_per_m2": P(0.2, "万元/m²", "Cost of building collective standard-factory or "
+                                     "富民工坊 space, site works and utilities included.", "prices P1-P3: new "
+                                     "village workshops 2,080元/m² all works included (梨园村 2024, "
+                                     "zyrb.com/content/202410/29/content_16217.html), 2,750元/m² with rooftop "
+                                     "PV (白云村 2021, z.hangzhou.com.cn), a conversion 2,000元/m² "
+                                     "(junan.gov.cn); comparable places, not Xinhui", min=0.01, max=10),
     "factory_min_block_m2": P(500.0, "m²", "Smallest buildable factory block; a village saves its funds until "
-                              "it can pay for one.", "estimate: a 富民工坊 or small 标准厂房 unit is ~500 m²",
-                              min=1, max=1e6),
-    "factory_rent_10k_cny_per_m2_year": P(0.0144, "万元/m²/yr", "Base rent of village factory space.",
-                                          "estimate: rural standard-factory rents in Jiangmen ~12元/m²/month",
+                              "it can pay for one.", "estimate within prices P1-P3: village workshops found "
+                              "are 300 m² (a conversion), 1,200 m² and 4,000 m² (new); 500 m² as the "
+                              "smallest new block", min=1, max=1e6),
+    "factory_rent_10k_cny_per_m2_year": P(0.0144, "万元/m²/yr", "Base rent of new village factory space "
+                                          "(12元/m²/month).", "prices P6, P7: standard factories 8-18元/m²/"
+                                          "month in 惠州's towns near Shenzhen, 5-8元 in its outlying towns "
+                                          "(2025, honghengtai.com/hangye/301.html); a new village workshop "
+                                          "13.9元 (白云村 2021, z.hangzhou.com.cn); no Xinhui rent found",
                                           min=0, max=1),
     "factory_demand_m2_per_100m_cny_output": P(20.0, "m²/亿元", "Demand for village factory space at the base "
                                                "rent, per 亿元 of the town's industrial output.", "estimate: "
                                                "55 富民工坊 in 2023 (facts §4b) of ~500 m² on ~1,400亿 of "
-                                               "industrial output", min=0, max=1e5),
+                                               "industrial output; the count is Xinhui's, their size and "
+                                               "that they were let at the base rent are not", min=0,
+                                               max=1e5),
     "shop_cost_10k_cny_per_m2": P(0.3, "万元/m²", "Cost of building collective shop space (商铺).",
-                                  "estimate: two-storey village shop rows 2,500-3,500元/m²", min=0.01, max=10),
+                                  "estimate: no cost of village shop rows found; about 1.5 times the "
+                                  "workshop cost (prices P1-P3) for a two-storey frame with shop fronts",
+                                  min=0.01, max=10),
     "shop_min_block_m2": P(200.0, "m²", "Smallest buildable shop block.", "estimate: a row of ~8 shops of "
-                           "25 m²", min=1, max=1e6),
+                           "25 m²; no village shop project was found", min=1, max=1e6),
     "shop_rent_10k_cny_per_m2_year": P(0.024, "万元/m²/yr", "Base rent of village shop space.",
-                                       "estimate: village-street shop rents ~20元/m²/month", min=0, max=1),
+                                       "estimate: village-street shop rents ~20元/m²/month, above the "
+                                       "factory rents of prices P6 (shops earn more per m²); no shop rent "
+                                       "found", min=0, max=1),
     "shop_demand_m2_per_100m_cny_tertiary": P(20.0, "m²/亿元", "Demand for village shop space at the base "
                                               "rent, per 亿元 of the town's tertiary output (households' "
                                               "spending nearby).", "estimate: as for factories, one block "
                                               "of 200 m² per 10亿 of tertiary output", min=0, max=1e5),
     "asset_build_years": P(2, "years", "Years from buying an asset to letting it (collective construction "
-                           "land approval and building).", "estimate: approval ~1 year, building ~1 year",
+                           "land approval and building).", "prices P2, P4, P5: building a village workshop "
+                           "takes 5 months (白云村 2021), a village-enterprise standard-factory park two "
+                           "years (五桂山, 中山 2023, cnyaowen.xunjk.com/cnyaowen/2023/0602/340332.html); "
+                           "with the approval of collective construction land, 2 years",
                            kind="int", min=0, max=10),
     "lease_up_share_per_year": P(0.5, "1/yr", "Share of a village's vacant asset space that finds tenants in "
-                                 "a year.", "estimate: new rural rental space fills in 1-2 years", min=0.01,
-                                 max=1),
+                                 "a year.", "estimate: new rural rental space fills in 1-2 years. Parks near "
+                                 "industry let faster (60-70% under letting intentions at the start of "
+                                 "building, 五桂山 2023; 20 tenants at topping out, 黄圃 2025: prices P4, "
+                                 "P5), but intentions are not leases and village workshops lie farther out",
+                                 min=0.01, max=1),
     "space_demand_elasticity": P(1.5, "1", "Price elasticity of the demand for village rental space: beyond "
                                  "the nearby demand, rent falls as (demand / space)^(1/elasticity).",
-                                 "estimate: commercial floor-space demand elasticities ~1-2; at least 1, so "
-                                 "more space never earns less", min=1, max=10),
+                                 "estimate: at least 1, so more space never earns less; the demand for one "
+                                 "place's space is more elastic than total floor-space demand (close "
+                                 "substitutes nearby, prices P12), which gives no number", min=1, max=10),
 }
 
 VILLAGES = {
@@ -502,13 +524,21 @@ VILLAGES = {
                                           "facts §4b: every administrative village > 20万 (2023)", min=0,
                                           max=100_000),
     "leasing_elasticity_to_industry": P(0.8, "1", "Elasticity of leasing income to the town's industrial "
-                                        "output.", "estimate: rents follow land demand", min=0, max=2),
-    "tourism_growth_per_year": P(0.04, "1/yr", "Trend growth of village tourism income.", "estimate",
-                                 min=-0.5, max=0.5),
-    "aquaculture_growth_per_year": P(0.04, "1/yr", "Trend growth of aquaculture income.", "estimate",
-                                     min=-0.5, max=0.5),
-    "other_growth_per_year": P(0.02, "1/yr", "Trend growth of other operating income.", "estimate",
-                               min=-0.5, max=0.5),
+                                        "output.", "estimate: leasing income is rent on land and buildings let to firms, "
+                                        "so it follows their demand; below 1 because leases run for years and "
+                                        "the stock is fixed (prices P12)", min=0, max=2),
+    "tourism_growth_per_year": P(0.04, "1/yr", "Trend growth of village tourism income.", "estimate: about "
+                                 "the district's real growth; Jiangmen's tourism revenue grew ~20%/yr in "
+                                 "2017-2018 and rebounded in 2023 (prices P10, P11), but those are city-wide "
+                                 "totals led by resorts, not village income", min=-0.5, max=0.5),
+    "aquaculture_growth_per_year": P(0.05, "1/yr", "Trend growth of aquaculture income (mostly pond "
+                                     "rents).", "derived: Guangdong 渔民家庭人均纯收入 +22.38% from 2020 to "
+                                     "2024, 5.2%/yr (渔业产值 6.9%/yr; 广东省农业农村厅 2025-12-09, prices P8, "
+                                     "qaqo.com.cn/html/67a67899254.html); prices flat as in "
+                                     "economy.price_growth_per_year", min=-0.5, max=0.5),
+    "other_growth_per_year": P(0.02, "1/yr", "Trend growth of other operating income.", "estimate: fees, "
+                               "services and small businesses of the collective, slower than the economy; "
+                               "no series found", min=-0.5, max=0.5),
     "featured_demo_villages_per_town": P(0, "villages", "Featured demonstration villages (特色示范村) chosen "
                                          "per town in the programme.", "plan: 22 villages in 11 towns "
                                          "2023-2027", kind="int", min=0, max=10),
@@ -519,17 +549,26 @@ VILLAGES = {
     "beautiful_demo_villages_by_2033": P(0, "villages", "Started by 2033.", "plan: 20 in 10 years",
                                          kind="int", min=0, max=199),
     "demo_completion_probability_per_year": P(0.6, "1/yr", "Probability an ongoing demonstration project "
-                                              "completes in a year.", "estimate", min=0, max=1),
+                                              "completes in a year.", "estimate: 1.7 years on average; a village works "
+                                              "project is built within a year (prices P1, P2), a demonstration "
+                                              "village needs several, planned and built in turn", min=0, max=1),
     "demo_tourism_uplift": P(0.5, "share", "Tourism income gain of a completed demonstration village.",
-                             "estimate", min=0, max=5),
+                             "estimate: a one-off rise by half; no before/after figure of a demonstration "
+                             "village was found", min=0, max=5),
     "environment_funds_10k_cny_per_village_year": P(10.0, "万元/yr", "Rural environment spending per "
-                                                    "village-level unit (人居环境整治).", "estimate",
+                                                    "village-level unit (人居环境整治); it moves the score only (not a ledger "
+                                                    "flow).", "estimate: routine upkeep; no district figure "
+                                                    "found",
                                                     min=0, max=10_000),
     "environment_score_gain_per_10k_cny": P(0.004, "1/万元", "Environment score gained per 万元 spent.",
-                                            "estimate", min=0, max=1),
+                                            "estimate: 10万 a year outpaces the score's decay of 0.02/yr "
+                                            "twice (0.04/yr)", min=0, max=1),
     "beautiful_standard_score": P(0.8, "score", "Environment score (0-1) that meets the beautiful-livable "
-                                  "standard.", "estimate", min=0, max=1),
-    "initial_beautiful_share": P(0.55, "share", "Share of units meeting the standard in 2022.", "estimate",
+                                  "standard.", "estimate: a cut-off on a 0-1 scale; the 2022 scores are placed "
+                                  "around it (initial_beautiful_share), so mostly a normalisation",
+                                  min=0, max=1),
+    "initial_beautiful_share": P(0.55, "share", "Share of units meeting the standard in 2022.", "estimate: "
+                                 "no 2022 count of units meeting the 美丽宜居 standard was found",
                                  min=0, max=1),
 }
 
