@@ -100,7 +100,9 @@ HOUSEHOLDS = {
                                            "residents' (2020-2021, hs §2), which includes farms", min=0, max=1),
     "dividend_payout_share": P(0.3, "share", "Share of a village collective's operating income paid to its "
                                "members as dividends.", "estimate: collectives keep most for public works and "
-                               "reinvestment (12.56亿 total income, facts §4b)", min=0, max=1),
+                               "reinvestment (12.56亿 total income, facts §4b); no Xinhui payout found; two Guangxi "
+                               "villages paid 17-18% of total income (2022) and Foshan 3,235 yuan a member (2014) "
+                               "(hs §7)", min=0, max=1),
     "urban_transfers_cny_per_head": P(11300.0, "yuan/yr", "Transfer and property income per urban resident, "
                                       "2022 (pensions, rents, interest).", "calibrated: with the rural value, transfer "
                                       "and property income are 19% of residents' income in 2023, Guangdong's 18.9% "
