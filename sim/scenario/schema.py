@@ -4,7 +4,8 @@ Defaults describe the trends before the plan (scenarios/baseline.yaml sets nothi
 switches the plan's policies on. This is the single source of truth: the loader validates against it, ``xinhui-sim schema`` prints it and
 ``docs/scenarios.md`` is generated from it (a test fails if the two drift).
 Sources are short references to ``docs/sources/`` (facts = xinhui_facts.md, lit = literature.md with its
-row label, plan = plan_targets.yaml); "estimate:" marks a number without a source, with its reasoning.
+row label, plan = plan_targets.yaml, hs = households_services.md); "estimate:" marks a number without a
+source, with its reasoning.
 """
 
 from __future__ import annotations
@@ -49,9 +50,12 @@ CHENPI = {
     "yield_t_per_mu": P(1.05, "t/mu", "Fresh fruit per mu planted.", "facts §5: 15.03万 t on 14.3万亩 (2023)",
                         min=0, max=10),
     "farm_price_cny_per_t": P(10000.0, "yuan/t", "Farm-gate price of fresh 新会柑, 2022.", "derived: '三农' direct "
-                              "income > 15亿 on 15.03万 t (facts §5, 2023)", min=0, max=1_000_000),
-    "farm_price_growth_per_year": P(0.02, "1/yr", "Growth of the farm-gate price.", "estimate: the fruit price "
-                                    "follows the chain's demand, slower than its processed value", min=-0.2, max=0.5),
+                              "income > 15亿 on 15.03万 t (facts §5, 2023); farm-gate quotes 4.5-8元/斤 = 9,000-16,000 "
+                              "yuan/t in 2016 and 4.5元/斤 in 2018 (hs §4)", min=0, max=1_000_000),
+    "farm_price_growth_per_year": P(0.02, "1/yr", "Growth of the farm-gate price.", "estimate: no price series "
+                                    "after 2018; the fruit price fell from 18元/斤 (2013) to 4.5元/斤 (2018) as the area "
+                                    "grew tenfold and is near 5元/斤 in 2023 at a flat area (hs §4), so it follows supply "
+                                    "more than the chain's value", min=-0.2, max=0.5),
     "value_adding_growth_per_year": P(0.18, "1/yr", "Growth, in 2023, of the processed value per tonne of fruit "
                                       "(ageing stock, products, brand); it halves every value_adding_halving_years.",
                                       "derived: chain +21% 2022-2023 with area +3% (facts §5: 190 -> >230亿, 13.9 "
@@ -62,56 +66,72 @@ CHENPI = {
     "chain_value_2022_100m_cny": P(190.0, "亿元", "Whole-chain output value of 陈皮 in 2022.", "facts §5: 190亿 "
                                    "(中新网 2023-11-03)", min=0, max=10_000),
     "trade_share_of_chain_2022": P(0.35, "share", "Trade (wholesale, retail, e-commerce, 陈皮 trading) in the "
-                                   "2022 chain value.", "estimate: 陈皮 is sold aged and traded several times; "
-                                   "the chain reports no split", min=0, max=1),
+                                   "2022 chain value.", "estimate: no split of the "
+                                   "chain is published (facts §5, hs §4); 陈皮 is sold aged and traded several times "
+                                   "(7,500 t of peel from 15.03万 t of fruit in 2023)", min=0, max=1),
     "tourism_share_of_chain_2022": P(0.05, "share", "陈皮 culture tourism (陈皮村, orchards, festivals) in the 2022 "
-                                     "chain value.", "estimate", min=0, max=1),
-    "trade_va_ratio": P(0.6, "share", "Value added per 亿元 of 陈皮 trade output.", "estimate: trade margins are "
-                        "mostly value added (wages, profits, rents)", min=0, max=1),
-    "tourism_va_ratio": P(0.5, "share", "Value added per 亿元 of 陈皮 tourism output.", "estimate", min=0, max=1),
+                                     "chain value.", "estimate: 9.5亿 in 2022; 茶坑村's 陈皮+文旅 alone reports > 500万 "
+                                     "visitors a year (hs §4), i.e. about 20 yuan a visitor, and the district's whole "
+                                     "tourism revenue was near 100亿 in 2020 (hs §5)", min=0, max=1),
+    "trade_va_ratio": P(0.52, "share", "Value added per 亿元 of 陈皮 trade output.", "data: 1 - intermediate input "
+                        "0.475 of 批发零售贸易、住宿和餐饮业, NBS input-output table 2007 (hs §3)", min=0, max=1),
+    "tourism_va_ratio": P(0.5, "share", "Value added per 亿元 of 陈皮 tourism output.", "data: 1 - intermediate "
+                          "input is 0.52 for trade, hotels and catering and 0.49 for other services (scenic "
+                          "sites, culture), NBS input-output table 2007 (hs §3)", min=0, max=1),
 }
 
 HOUSEHOLDS = {
-    "wage_disposable_share": P(0.33, "share", "Disposable wage income of residents per yuan of the wage path "
+    "wage_disposable_share": P(0.39, "share", "Disposable wage income of residents per yuan of the wage path "
                                "(sim.rules.labour: the secondary labour cost) times employed residents.",
-                               "estimate: the wage path is a 2023 secondary labour cost of 13.8万 incl. employer "
-                               "contributions; tertiary and farm wages are lower and contributions and tax are "
-                               "deducted; gives wage income near 60% of disposable income (Guangdong's composition)",
+                               "calibrated: gives wage income 68% of residents' disposable income in 2023, Guangdong's "
+                               "68.4% (2021, hs §2; no Xinhui or Jiangmen composition found); the wage path is a "
+                               "secondary labour cost incl. employer contributions, tertiary and farm wages are lower",
                                min=0, max=1),
     "rural_wage_income_relative": P(0.5, "1", "Wage income per rural resident relative to an urban resident's.",
-                                    "estimate: fewer earners per head and lower-paid jobs", min=0, max=2),
+                                    "estimate: fewer earners per head and lower-paid jobs; no urban and rural "
+                                    "composition found (Guangdong reports it for all residents only, hs §2)", min=0, max=2),
     "farm_income_share_of_primary": P(0.25, "share", "Share of primary value added that is rural residents' "
                                       "own-business (farm) income.", "estimate: the rest is hired labour, firms, "
                                       "depreciation and non-resident operators; '三农' direct income from 新会柑 > "
                                       "15亿 (facts §5)", min=0, max=1),
     "business_income_share_of_tertiary": P(0.085, "share", "Share of tertiary value added that is urban "
-                                           "residents' own-business income (个体户).", "estimate: about 10% of "
-                                           "urban disposable income", min=0, max=1),
+                                           "residents' own-business income (个体户).", "estimate: gives own-business "
+                                           "income about 11% of urban income, near Guangdong's 12.3-12.7% of all "
+                                           "residents' (2020-2021, hs §2), which includes farms", min=0, max=1),
     "dividend_payout_share": P(0.3, "share", "Share of a village collective's operating income paid to its "
                                "members as dividends.", "estimate: collectives keep most for public works and "
-                               "reinvestment (12.56亿 total income, facts §4b)", min=0, max=1),
-    "urban_transfers_cny_per_head": P(13000.0, "yuan/yr", "Transfer and property income per urban resident, "
-                                      "2022 (pensions, rents, interest).", "estimate: about a quarter of urban "
-                                      "disposable income (NBS composition, Guangdong)", min=0, max=1e6),
-    "rural_transfers_cny_per_head": P(6000.0, "yuan/yr", "Transfer and property income per rural resident "
-                                      "other than collective dividends, 2022.", "estimate: pensions and "
-                                      "remittances, lower than urban", min=0, max=1e6),
+                               "reinvestment (12.56亿 total income, facts §4b); no Xinhui payout found; two Guangxi "
+                               "villages paid 17-18% of total income (2022) and Foshan 3,235 yuan a member (2014) "
+                               "(hs §7)", min=0, max=1),
+    "urban_transfers_cny_per_head": P(11300.0, "yuan/yr", "Transfer and property income per urban resident, "
+                                      "2022 (pensions, rents, interest).", "calibrated: with the rural value, transfer "
+                                      "and property income are 19% of residents' income in 2023, Guangdong's 18.9% "
+                                      "(2021: property 5,831 + transfers 2,656 of 44,993 yuan, hs §2); the urban-rural "
+                                      "split is an estimate", min=0, max=1e6),
+    "rural_transfers_cny_per_head": P(5200.0, "yuan/yr", "Transfer and property income per rural resident "
+                                      "other than collective dividends, 2022.", "calibrated with the urban "
+                                      "value to Guangdong's 18.9% (hs §2); rural pensions and rents are lower, so "
+                                      "46% of the urban value (estimate)", min=0, max=1e6),
     "transfers_growth_per_year": P(0.04, "1/yr", "Growth of transfer and property income per head.", "estimate: "
-                                   "Jiangmen incomes +5.2% in 2023 (facts §4); pensions rise a little slower",
+                                   "Jiangmen incomes +5.2% in 2023 (facts §4); Guangdong's property income +9-12% and "
+                                   "transfers +12% (2020) and -6% (2021) (hs §2) are too volatile to take",
                                    min=-0.1, max=0.3),
 }
 
 SERVICES = {
     "producer_input_share": P(0.115, "1", "Services bought per 亿元 of industrial gross output.", "estimate: "
-                              "services are ~15% of Chinese manufacturing's intermediate inputs, which are ~77% "
-                              "of gross output (NBS input-output tables 2017/2020, not in the domain files)",
+                              "intermediate inputs are 0.73-0.81 of manufacturing gross output (0.81 machinery, "
+                              "0.80 metal products and chemicals, NBS input-output table 2007, hs §3); the services "
+                              "part of them (~15%) is not in the sources found",
                               min=0, max=1),
-    "services_va_ratio": P(0.55, "share", "Value added per 亿元 of producer services sold.", "estimate: the "
-                           "tertiary value-added ratio of China's input-output tables is about 0.5-0.6",
+    "services_va_ratio": P(0.58, "share", "Value added per 亿元 of producer services sold.", "data: mean of 1 - "
+                           "intermediate input of transport and IT 0.49, trade 0.52, leasing and business 0.61, "
+                           "finance 0.69 (NBS input-output table 2007, hs §3)",
                            min=0, max=1),
     "rural_spending_relative": P(0.6, "1", "Market services a rural resident buys per yuan of income, relative "
-                                 "to an urban resident.", "estimate: rural households spend less of their income "
-                                 "and less of it on market services", min=0, max=2),
+                                 "to an urban resident.", "estimate: rural residents spend more of their income "
+                                 "(Guangdong 2020: 85% against 67%, hs §2) but much less of it on market services "
+                                 "(food, own produce, village services); no services split of spending found", min=0, max=2),
     "consumer_income_elasticity": P(1.2, "1", "Elasticity of market-services spending per head to income per "
                                     "head.", "estimate: the services share of spending rises with income (Engel "
                                     "curves; Boppart 2014, Econometrica 82(6), not in the domain files): above 1",
@@ -121,17 +141,21 @@ SERVICES = {
                                "administrative core (region file tertiary shares)", min=0, max=1),
     "centre_town": P("huicheng", "town id", "The district centre.", "region file: 会城 + 圭峰", kind="str"),
     "tourism_share_of_tertiary_2022": P(0.03, "share", "Village and scenic tourism (other than 陈皮) in the 2022 "
-                                        "tertiary output.", "estimate: small scenic base (崖门, 古兜, 小鸟天堂)",
+                                        "tertiary output.", "estimate: small scenic base (崖门, 古兜, 小鸟天堂); the "
+                                        "district's tourism revenue near 100亿 (2020, hs §5) is visitors' gross "
+                                        "spending, most of it in retail and catering already counted as consumer "
+                                        "services and 陈皮 tourism",
                                         min=0, max=1),
-    "public_services_spending_2022_100m_cny": P(76.0, "亿元/yr", "Public-services spending (education, health, "
+    "public_services_spending_2022_100m_cny": P(117.0, "亿元/yr", "Public-services spending (education, health, "
                                                 "administration, culture) in 2022.", "estimate: public services "
-                                                "~14% of tertiary value added at a value-added ratio of 0.75",
+                                                "~14% of tertiary value added at public_services_va_ratio",
                                                 min=0, max=10_000),
     "public_services_spending_growth_per_year": P(0.03, "1/yr", "Growth of public-services spending until "
                                                   "public finance sets it.", "estimate: spending follows revenue "
                                                   "with a lag", min=-0.2, max=0.3),
-    "public_services_va_ratio": P(0.75, "share", "Value added per 亿元 of public-services spending.", "estimate: "
-                                  "mostly wages of teachers, doctors and staff", min=0, max=1),
+    "public_services_va_ratio": P(0.49, "share", "Value added per 亿元 of public-services spending.", "data: 1 - "
+                                  "intermediate input 0.511 of 其他服务业 (education, health, public administration, "
+                                  "research, residents' services), NBS input-output table 2007 (hs §3)", min=0, max=1),
     "town_centre_services_100m_cny_per_year": P(0.0, "亿元/yr", "Extra public-services spending in the towns "
                                                 "other than the centre (就地就近城镇化: schools, clinics, culture "
                                                 "in town centres), placed by population.", "plan: 优化教育、医疗、"
@@ -150,9 +174,12 @@ URBANISATION = {
     "services_elasticity": P(0.1, "1", "Extra conversion rate per unit of log growth of consumer and public "
                              "services per resident.", "estimate", min=0, max=2),
     "centre_urban_share_2022": P(0.85, "share", "Urban share of the district centre's residents, 2022.",
-                                 "estimate: 会城 has 22 社区 and 29 村 (facts §1)", min=0, max=1),
+                                 "estimate: 会城 has 22 社区 and 29 村 (facts §1); no "
+                                 "Xinhui urbanisation rate found (hs §6)", min=0, max=1),
     "town_urban_share_2022": P(0.40, "share", "Urban share of the other towns' residents, 2022.", "estimate: "
-                               "town seats (墟镇) in rural towns; Guangdong county average 44.72% (facts §7a)",
+                               "town seats (墟镇) in rural towns; Guangdong county average 44.72% (facts §7a), 台山 "
+                               "47.49% with its city seat (2022, hs §6); gives the district 63% in 2023, between 台山 "
+                               "and Guangdong's 74.79% (2022)",
                                min=0, max=1),
 }
 
