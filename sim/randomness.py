@@ -14,7 +14,8 @@ import numpy as np
 from sim import kernels
 
 MECHANISMS = {"investment": 1, "entry": 2, "growth": 3, "exit": 4, "upgrade": 5, "certify": 6, "decertify": 7,
-              "demos": 8, "environment": 9}
+              "demos": 8, "environment": 9,
+              "productivity": 10, "productivity_angle": 11}
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _STEP_OFFSET = 1 << 16  # steps may be negative (warm-up)
 

@@ -16,6 +16,17 @@ def test_same_seed_identical_tables():
         pd.testing.assert_frame_equal(first[name], second[name], check_exact=True)
 
 
+def test_same_seed_identical_tables_with_productivity_shocks():
+    """The firm-specific productivity shocks (sim.rules.productivity) come from keyed draws: same seed, same
+    tables; and they are taken (a run with them differs from one without)."""
+    on = scenario("plan", {"firms": {"productivity_shock_sd": 0.1}})
+    first, second = run_tables(on, 3), run_tables(on, 3)
+    for name in ("district", "towns", "firms"):
+        if name in first:
+            pd.testing.assert_frame_equal(pd.DataFrame(first[name]), pd.DataFrame(second[name]), check_exact=True)
+    assert not pd.DataFrame(first["district"]).equals(_frames(3)["district"])
+
+
 def test_other_seed_differs():
     first, other = _frames(3), _frames(4)
     assert not first["district"].equals(other["district"])

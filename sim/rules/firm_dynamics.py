@@ -20,7 +20,7 @@ import numpy as np
 
 from sim import kernels, randomness
 from sim.randomness import bits_below
-from sim.rules import capital, demand, labour
+from sim.rules import capital, demand, labour, productivity
 from sim.rules.demand import annual_growth, growth_spread  # noqa: F401 (re-exported for the tests)
 
 ENTRANT_LOG_SD = 0.6  # estimate: spread of entrant size around the median
@@ -83,6 +83,7 @@ def start_year(model) -> None:
     model.productivity_index = np.exp(p.productivity_growth_per_year * (model.year - model.region.base_year))
     live = firms.live()
     firms.productivity[live] *= np.exp(p.productivity_growth_per_year)  # F6: incumbents' TFP growth
+    productivity.shock_productivity(model, live)  # firm-specific: exit can select on it
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False

@@ -226,6 +226,15 @@ FIRMS = {
     "replicator_elasticity": P(1.0, "1", "chi in the replicator: a firm's market share grows by chi x (its "
                                "competitiveness / the sector reference - 1) a year.", "lit E1: K+S "
                                "replicator dynamics, chi = 1 (Dosi, Fagiolo & Roventini 2010)", min=0.0, max=10.0),
+    "productivity_shock_sd": P(0.0, "1 (log)/yr", "sigma: standard deviation of the yearly firm-specific "
+                               "innovation to log own productivity, mean-zero in levels (sim.rules."
+                               "productivity); 0 = off: every incumbent on the common F6 path.",
+                               "off by default: at spreads from Chinese plant data (Hsieh & Klenow 2009) the "
+                               "K+S replicator makes output explode (docs/validation.md 4.0)", min=0.0, max=1.0),
+    "productivity_persistence": P(0.9, "1", "rho: share of a firm's log productivity deviation from its "
+                                  "sector's mean kept from one year to the next (used when the spread is > 0).",
+                                  "lit: rho = 0.9 for Chinese and US manufacturing firms' TFP (a China-US "
+                                  "misallocation calibration, docs/validation.md 4.0)", min=0.0, max=1.0),
     "competitiveness_floor": P(0.8, "1", "A firm whose competitiveness (own productivity x place multiplier) "
                                "falls below this share of its sector's reference exits.", "lit E1: K+S exit "
                                "below a competitiveness/market-share floor; level estimate", min=0.0, max=1.0),
