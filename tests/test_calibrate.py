@@ -194,6 +194,8 @@ def test_posterior_draws_are_paired_across_variants_and_paired_differences_are_n
     plan, base = gdp.loc["plan"].to_numpy(), gdp.loc["baseline"].to_numpy()
     paired, unpaired = plan - base, plan - np.roll(base, 1)
     assert paired.std() < unpaired.std() / 2, (paired.std(), unpaired.std())
+    assert main(["compare", str(out), "--baseline", "plan"]) == 0  # the executive summary says so too
+    assert "include the uncertainty of 1 calibrated parameters" in (out / "summary.md").read_text(encoding="utf-8")
 
 
 def test_a_posterior_of_unknown_parameters_is_refused(tmp_path, capsys):
