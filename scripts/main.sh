@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 sim=.venv/bin/xinhui-sim
 "$sim" -q check scenarios/*.yaml
-"$sim" -q clean runs/main  # a fresh batch (an edited scenario would not resume); user files stay
+# a fresh batch (an edited scenario would not resume); user files stay; a fresh clone has no runs/main yet
+if [ -e runs/main ]; then "$sim" -q clean runs/main; fi
 # each replicate draws its parameters from the shipped posterior (docs/calibration.md §5): the intervals of
 # compare and of the executive summary include parameter uncertainty; POSTERIOR= (empty) leaves it out
 posterior=("--posterior" "${POSTERIOR-calibration/posterior/xinhui.parquet}")
