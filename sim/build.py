@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import history
 from sim.rules import investment, labour
 from sim.rules.villages import initial_environment_scores, initial_operating_income
 from sim.scenario import Section
@@ -177,6 +178,7 @@ def build_villages(model) -> None:
     villages = model.villages
     incomes = initial_operating_income(model.streams["build"], len(villages), p.operating_income_median_10k_cny,
                                        p.operating_income_log_sd, p.minimum_operating_income_10k_cny)
+    incomes = incomes * history.initial_factor(model, "operating_income_median_10k_cny")  # 2022 levels in the schema
     scores = initial_environment_scores(model.streams["build"], len(villages), p.beautiful_standard_score,
                                         p.initial_beautiful_share)
     for village, income, score in zip(villages, incomes, scores):
@@ -199,7 +201,8 @@ def warm_up_pipeline(model) -> None:
     before = float(model.firms.capacity[model.firms.live()].sum())
     before_demand = float(model.firms.demand[model.firms.live()].sum())
     model.investment_params = Section(defaults()["investment"])  # the pipeline before the plan
-    model.clock = -WARM_UP_YEARS * model.steps_per_year
+    start = model.clock  # 0, or negative in the historical mode (steps before horizon.first_year)
+    model.clock = start - WARM_UP_YEARS * model.steps_per_year
     for step in range(WARM_UP_YEARS * model.steps_per_year):
         if step == (WARM_UP_YEARS - 1) * model.steps_per_year:
             model.year_stats["fai_projects_100m_cny"] = 0.0  # 2022's capital put in place is measured

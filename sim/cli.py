@@ -451,26 +451,12 @@ def _compare(args) -> int:
     names = region_names()
     paths.append(executive.write_summary(args.directory, summary, names))
     print(executive.console(summary, names))
-    print(_uncertainty_note(args.directory))
+    print(executive.uncertainty_note(args.directory))
     report = args.directory / "report" / "report.html"
     print(f"\nP(met) moves in steps of 1/{summary.replicates}. Full tables: "
           f"{', '.join(str(p) for p in paths)}{'' if args.full else ' (or --full)'}"
           + (f"; report: {report}" if report.is_file() else ""))
     return 0
-
-
-def _uncertainty_note(directory: Path) -> str:
-    """Whether the intervals include parameter uncertainty (a batch run with --posterior) or only noise."""
-    import json
-
-    try:
-        posterior = json.loads((directory / "batch.json").read_text(encoding="utf-8")).get("posterior")
-    except (OSError, ValueError):
-        posterior = None
-    if posterior is None:
-        return "(replicates differ by random seed only: the intervals leave out parameter uncertainty)"
-    return (f"(each replicate also draws its parameters from the posterior {posterior['file']}: the intervals "
-            f"include the uncertainty of {len(posterior['parameters'])} calibrated parameters)")
 
 
 def _clean(args) -> int:

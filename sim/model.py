@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from sim import allocator, build, indicators, kernels, randomness
+from sim import allocator, build, history, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
@@ -39,8 +39,8 @@ from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
 
-START_OF_YEAR = (integration.open_transport, clustering.open_new_parks, pairing.disburse, collective_assets.invest,
-                 firm_dynamics.start_year, villages.start_demonstrations)
+START_OF_YEAR = (history.enter_plan, integration.open_transport, clustering.open_new_parks, pairing.disburse,
+                 collective_assets.invest, firm_dynamics.start_year, villages.start_demonstrations)
 EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investment.advance_pipeline,
               firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
 
@@ -106,12 +106,19 @@ class RegionModel(mesa.Model):
         self.region = scenario.region
         self.params = scenario.params
         self.scale = float(self.params.scale)
-        self.first_year = self.params.horizon.first_year
+        self.first_year = self.params.horizon.first_year  # the scenario's first year; the plan starts here
         self.last_year = self.params.horizon.last_year
         self.steps_per_year = self.params.horizon.steps_per_year
-        self.year, self.step_in_year, self.clock = self.first_year, 0, 0
+        self.start_year, self.plan_params = self.first_year, None  # first simulated year; settings from first_year
+        if history.is_historical(self.params):  # 2015 state, pre-plan settings until first_year (sim/history.py)
+            self.region, self.start_year = history.historical_region(scenario)
+        self.year, self.step_in_year = self.start_year, 0
+        self.clock = (self.start_year - self.first_year) * self.steps_per_year
         self._index_region()
-        self._make_agents()
+        self._make_agents()  # parks and pairs of the whole horizon: the scenario's, opened by their years
+        if self.start_year < self.first_year:
+            self.params, self.plan_params = history.historical_params(scenario)
+            self.investment_params = self.params.investment
         self.firm_panel = firm_panel
         self.records = indicators.Recorder(self, firm_panel)
         self.year_stats = defaultdict(float)
@@ -125,9 +132,9 @@ class RegionModel(mesa.Model):
         clustering.update_productivity(self)
         self._remember_base_year()
         self.build_people_and_services()
-        self.year = self.first_year - build.WARM_UP_YEARS
+        self.year = self.start_year - build.WARM_UP_YEARS
         build.warm_up_pipeline(self)
-        self.year = self.first_year
+        self.year = self.start_year
 
     # ---- construction -------------------------------------------------------------------------------
     def _index_region(self) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from sim.cli import main
 from sim.results import load
@@ -60,10 +61,10 @@ def test_quick_calibration_writes_posterior_summary_predictive_and_report(quick)
     _, out = quick
     posterior = pd.read_parquet(out / "posterior.parquet")
     assert len(posterior) == 8 and np.isclose(posterior.weight.sum(), 1.0)
-    for column in ("firms.first_year_recovery_growth", "services.public_services_spending_growth_per_year"):
+    for column in ("firms.first_year_recovery_growth", "firms.productivity_growth_per_year"):
         assert posterior[column].between(0.0, 0.1).all()
     summary = pd.read_parquet(out / "posterior_summary.parquet")
-    assert list(summary.parameter) == ["firms.first_year_recovery_growth", "services.public_services_spending_growth_per_year"]
+    assert list(summary.parameter) == ["firms.first_year_recovery_growth", "firms.productivity_growth_per_year"]
     assert (summary.posterior_q05 <= summary.posterior_q95).all() and summary.identified.isin(["yes", "partly", "no"]).all()
     predictive = pd.read_parquet(out / "predictive.parquet").set_index("target")
     assert predictive.role.to_dict() == {"gdp_2023": "fitted", "tertiary_share_2023": "fitted",
@@ -169,37 +170,39 @@ def posterior_file(path: Path, values: list[float]) -> Path:
     """A posterior of one parameter with equal weights, as ``calibrate`` writes it."""
     table = pa.table({"generation": [0] * len(values), "particle": list(range(len(values))),
                       "weight": [1.0] * len(values), "distance": [0.0] * len(values), "seed": [0] * len(values),
-                      "services.public_services_spending_growth_per_year": values})
-    meta = {"format": "xinhui-sim posterior 1", "parameters": ["services.public_services_spending_growth_per_year"]}
+                      "firms.productivity_growth_per_year": values})
+    meta = {"format": "xinhui-sim posterior 1", "parameters": ["firms.productivity_growth_per_year"]}
     pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), path)
     return path
 
 
 def test_posterior_draws_are_paired_across_variants_and_paired_differences_are_narrower(tmp_path):
-    post = posterior_file(tmp_path / "posterior.parquet", [-0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2])
+    post = posterior_file(tmp_path / "posterior.parquet", [-0.02, 0.0, 0.01, 0.02, 0.03, 0.05, 0.08])
     out = tmp_path / "batch"
     argv = ["batch", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "plan.yaml"), "--reps", "6", "--out",
             str(out), "--posterior", str(post), "--workers", "2", "--no-progress"]
     assert main(argv) == 0
     results = load(out)
     runs = results.runs.set_index(["variant", "replicate"])
-    column = "services__public_services_spending_growth_per_year"
+    column = "firms__productivity_growth_per_year"
     draws = runs.loc["plan", column]
     assert draws.nunique() > 2  # the replicates really draw different parameters
     pd.testing.assert_series_equal(runs.loc["baseline", column], draws)
     manifest = results.manifest["posterior"]
-    assert manifest["parameters"] == ["services.public_services_spending_growth_per_year"] and len(manifest["draws"]) == 6
+    assert manifest["parameters"] == ["firms.productivity_growth_per_year"] and len(manifest["draws"]) == 6
     gdp = results.district.query("year == 2033").set_index(["variant", "replicate"]).gdp_100m_cny
     plan, base = gdp.loc["plan"].to_numpy(), gdp.loc["baseline"].to_numpy()
     paired, unpaired = plan - base, plan - np.roll(base, 1)
     assert paired.std() < unpaired.std() / 2, (paired.std(), unpaired.std())
+    assert main(["compare", str(out), "--baseline", "plan"]) == 0  # the executive summary says so too
+    assert "include the uncertainty of 1 calibrated parameters" in (out / "summary.md").read_text(encoding="utf-8")
 
 
 def test_a_posterior_of_unknown_parameters_is_refused(tmp_path, capsys):
     post = posterior_file(tmp_path / "posterior.parquet", [0.01, 0.02])
     table = pq.read_table(post)
     meta = {"format": "xinhui-sim posterior 1", "parameters": ["economy.no_such_key"]}
-    table = table.rename_columns([c.replace("services.public_services_spending_growth_per_year", "economy.no_such_key")
+    table = table.rename_columns([c.replace("firms.productivity_growth_per_year", "economy.no_such_key")
                                   for c in table.column_names])
     pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), post)
     out = tmp_path / "batch"
@@ -284,10 +287,10 @@ def test_a_set_of_a_posterior_parameter_is_refused(tmp_path, capsys):
     post = posterior_file(tmp_path / "posterior.parquet", [0.01, 0.02])
     out = tmp_path / "batch"
     argv = ["batch", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--posterior", str(post),
-            "--set", "services.public_services_spending_growth_per_year=0.03"]
+            "--set", "firms.productivity_growth_per_year=0.03"]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "[--set]" in err[0] and "services.public_services_spending_growth_per_year" in err[0]
+    assert len(err) == 1 and "[--set]" in err[0] and "firms.productivity_growth_per_year" in err[0]
     assert not out.exists()
 
 
@@ -297,3 +300,46 @@ def test_quiet_calibration_prints_only_its_closing_line(tmp_path, capsys):
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert captured.out == "" and len(lines) == 1 and "simulations in" in lines[0], captured.err
+
+
+HISTORY_TARGET = """  - name: gdp_2018
+    output: district.gdp_100m_cny
+    year: 2018
+    observed: 677.03
+    error: 12.0
+    needs: historical_start
+    source: "factpedia wiki mirror (xinhui_facts.md §4a)"
+"""
+
+
+def test_the_historical_start_makes_the_pre_2023_targets_usable(tmp_path):
+    from sim.calibration.config import load_config
+
+    text = quick_text() + HISTORY_TARGET
+    assert [t.name for t in load_config(config(tmp_path, text, "base.yaml")).skipped] == ["gdp_2018"]
+    cfg = config(tmp_path, text.replace("seed: 7", "seed: 7\nstart: historical")
+                 .replace("budget: 24", "budget: 8").replace("population: 8", "population: 4")
+                 .replace("predictive: 8", "predictive: 0"))
+    loaded = load_config(cfg)
+    assert not loaded.skipped and "gdp_2018" in [t.name for t in loaded.fitted]
+    assert loaded.scenario.data["horizon"]["start"] == "historical"
+    out = tmp_path / "out"
+    assert calibrate(cfg, out, "--workers", "1") == 0
+    predictive = pd.read_parquet(out / "predictive.parquet")
+    assert "gdp_2018" in set(predictive.get("target", predictive.columns))
+
+
+def test_the_shipped_posterior_loads_and_the_main_job_uses_it():
+    """The main job's batch draws from calibration/posterior/xinhui.parquet (docs/calibration.md §5); its
+    parameters are today's schema keys and none is a lever the variants set (a draw would erase it)."""
+    from sim.calibration.posterior import load_posterior
+
+    posterior = load_posterior(ROOT / "calibration" / "posterior" / "xinhui.parquet")
+    assert len(posterior.weights) >= 20 and abs(posterior.weights.sum() - 1) < 1e-9
+    levers = set()
+    for path in SCENARIOS.glob("*.yaml"):
+        for section, keys in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            levers |= {f"{section}.{k}" for k in keys} if isinstance(keys, dict) else set()
+    assert not levers & set(posterior.parameters)
+    main_sh = (ROOT / "scripts" / "main.sh").read_text(encoding="utf-8")
+    assert "calibration/posterior/xinhui.parquet" in main_sh and "--posterior" in main_sh

@@ -256,8 +256,23 @@ def legend(summary: Summary) -> str:
 
 def write_summary(out: str | Path, summary: Summary, names: dict | None = None) -> Path:
     path = Path(out) / SUMMARY_FILE
-    path.write_text(summary_markdown(summary, Path(out).name, "en", names), encoding="utf-8")
+    text = summary_markdown(summary, Path(out).name, "en", names) + f"\n{uncertainty_note(out)}\n"
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def uncertainty_note(directory: str | Path) -> str:
+    """Whether the intervals include parameter uncertainty (a batch run with --posterior) or only noise."""
+    import json
+
+    try:
+        posterior = json.loads((Path(directory) / "batch.json").read_text(encoding="utf-8")).get("posterior")
+    except (OSError, ValueError):
+        posterior = None
+    if posterior is None:
+        return "(replicates differ by random seed only: the intervals leave out parameter uncertainty)"
+    return (f"(each replicate also draws its parameters from the posterior {posterior['file']}: the intervals "
+            f"include the uncertainty of {len(posterior['parameters'])} calibrated parameters)")
 
 
 def console(summary: Summary, names: dict | None = None, width: int = 160) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 from scipy import stats
 
 from sim.batch.sweep import numeric_paths
+from sim.history import HISTORICAL, historical_region
 from sim.results import TABLES
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.errors import ScenarioError
@@ -48,6 +49,9 @@ CLI = "<command line>"
 SCHEMA = {
     "scenario": P("", "path", "Scenario file the parameters are set in, relative to this file.", "", kind="str"),
     "seed": P(1, "", "Seed of the sampler and of every simulation.", "", kind="int", min=0),
+    "start": P("base_year", "", "Initial state of every simulation: base_year (2022) or historical (2015, "
+               "sim/history.py); historical makes the targets marked 'needs: historical_start' usable.", "",
+               kind="str", choices=("base_year", "historical")),
     "method": {
         "name": P("abc_smc", "", "Calibration method.", "", kind="str", choices=METHODS),
         "budget": P(1500, "simulations", "Simulations of the sampler at most (--budget overrides).", "",
@@ -168,8 +172,12 @@ def load_config(path: str | Path, budget: int | None = None, holdout_from: int |
             v.fail((), f"missing required key '{key}'")
     top = v.section(rest, SCHEMA, ())
     scenario = _scenario(path, top["scenario"], v)
+    if top["start"] == HISTORICAL:
+        scenario = scenario.with_overrides({"horizon": {"start": HISTORICAL}})
     priors = _priors(raw["parameters"], v)
     targets = _targets(raw["targets"], v, scenario)
+    if top["start"] == HISTORICAL:  # the historical start provides what these targets needed
+        targets = tuple(replace(t, needs="") if t.needs == "historical_start" else t for t in targets)
     method = Method(**top["method"])
     if budget is not None:
         if budget < 2:
@@ -252,6 +260,8 @@ def _targets(block, v: Validator, scenario: Scenario) -> tuple[Target, ...]:
         v.fail(where, "must be a non-empty list of targets")
     records = v.records(block, TARGET, where)
     first, last = scenario.data["horizon"]["first_year"], scenario.data["horizon"]["last_year"]
+    if scenario.data["horizon"].get("start") == HISTORICAL:
+        first = historical_region(scenario)[1]
     out, names = [], set()
     for i, r in enumerate(records):
         key_path = where + (i,)

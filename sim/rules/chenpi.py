@@ -18,6 +18,7 @@ Sources: xinhui_facts.md §5 and §11 (area, fruit, chain value 145/190/>230亿 
 
 from __future__ import annotations
 
+from sim import history
 from sim.scenario.errors import ScenarioError
 
 PARTS = ("growing", "processing", "trade", "tourism")
@@ -38,7 +39,7 @@ def build(model) -> None:
     chain value, placed like the area (trade) and like village tourism income (tourism); processing the rest."""
     p = model.params.chenpi
     scale = model.scale
-    chain = p.chain_value_2022_100m_cny * scale
+    chain = p.chain_value_2022_100m_cny * history.initial_factor(model, "chain_value_2022_100m_cny") * scale
     area = sum(t.citrus_area_mu for t in model.towns) or 1.0
     tourism_income = {t.index: sum(v.income_by_source_10k_cny["tourism"] for v in model.villages_of_town(t.index))
                       for t in model.towns}
@@ -75,7 +76,9 @@ def grow(model) -> float:
     """At year end, after planting: every town's growing, processing and trade this year. Returns the district's
     growth factor of farm plus processing value (village citrus income follows it)."""
     p = model.params.chenpi
-    years = model.year - model.first_year
+    # years since 2023: before it (the historical start) the value-adding rate stays at its 2023 value, not
+    # the halving run backwards
+    years = max(model.year - model.first_year, 0)
     price = p.farm_price_cny_per_t * (1 + p.farm_price_growth_per_year) ** (years + 1)
     value_adding = 1.0 + value_adding_growth(p, years)
     before = sum(t.chenpi_100m_cny["growing"] + t.chenpi_100m_cny["processing"] for t in model.towns)

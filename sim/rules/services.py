@@ -18,6 +18,7 @@ manufacturing); estimates are marked in the schema.
 
 from __future__ import annotations
 
+from sim import history
 from sim.rules import chenpi
 from sim.scenario.errors import ScenarioError
 
@@ -43,8 +44,8 @@ def public_services_spending(model) -> float:
     if set_by_finance is not None:
         return float(set_by_finance)
     p = model.params.services
-    base = p.public_services_spending_2022_100m_cny * (1 + p.public_services_spending_growth_per_year) ** (
-        model.year - model.region.base_year)
+    level = p.public_services_spending_2022_100m_cny * history.initial_factor(model, "public_services_spending_2022_100m_cny")
+    base = level * (1 + p.public_services_spending_growth_per_year) ** (model.year - model.region.base_year)
     return (base + town_centre_programme(model)) * model.scale
 
 

@@ -22,6 +22,9 @@ HORIZON = {
                    min=2024, max=2043),
     "steps_per_year": P(4, "steps", "Steps per year (4 = quarterly).", "foundation issue: quarterly steps",
                         kind="int", min=1, max=12),
+    "start": P("base_year", "", "Initial state: base_year (2022, built from the region data) or historical (2015 "
+               "from the region's 2015 overlay, pre-plan settings to 2022, then this scenario; sim/history.py).",
+               "issue 14: historical mode", kind="str", choices=("base_year", "historical")),
 }
 
 ECONOMY = {

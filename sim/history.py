@@ -1,0 +1,154 @@
+"""The historical mode: start in 2015 from a 2015 state, run the pre-plan settings to 2022, then the scenario.
+
+``horizon.start: historical`` builds the model from the region file with its 2015 overlay (``<region>_2015.yaml``
+beside it, e.g. scenarios/regions/xinhui_2015.yaml): the overlay gives the base year (2014), the first simulated
+year (2015) and the values of the keys it names; every key it does not name is scaled by the factor of the first
+``scale`` entry its name ends with (``population`` entries: starts with) and kept when none matches, so keys that
+other engineers add to the region (population by town, budgets) get 2015 values without editing this module.
+From the first simulated year to the year before ``horizon.first_year`` (2022) the model runs the pre-plan
+settings (``pre_plan_data``); at the start of ``horizon.first_year`` (``enter_plan``) it switches to the
+scenario's own. The 2020-2022 COVID dip is not simulated, so the 2023 rebound (``firms.first_year_recovery_growth``)
+is off in this mode. Assumptions and sources: the overlay's comments, docs/calibration.md §5.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from sim.scenario import Scenario, ScenarioError, Section, load_scenario
+from sim.scenario.limits import MAX_REGION_BYTES
+from sim.scenario.yamlmarks import read_yaml
+
+OVERLAY_SUFFIX = "_2015"
+META_KEYS = ("extends", "name", "description", "region")
+HISTORICAL = "historical"
+
+
+def is_historical(params) -> bool:
+    return getattr(params.horizon, "start", "base_year") == HISTORICAL
+
+
+def overlay_path(region_path: str | Path) -> Path:
+    path = Path(region_path)
+    return path.with_name(path.stem + OVERLAY_SUFFIX + path.suffix)
+
+
+def overlay_of(scenario: Scenario) -> Path:
+    """The overlay beside the region file; in a batch worker (the region read from the batch's snapshot copy)
+    beside the region file the scenario names, relative to the scenario or to its root ancestor."""
+    candidates = [overlay_path(scenario.region.path)]
+    for file in (scenario.path, *(f for f, _ in scenario.sources)):
+        candidates.append(overlay_path(Path(file).parent / scenario.data["region"]))
+    return next((c for c in candidates if c.is_file()), candidates[0])
+
+
+@lru_cache(maxsize=8)
+def read_overlay(path: str) -> dict:
+    """The overlay as plain data; ScenarioError (file, key) when it is missing or malformed."""
+    if not Path(path).is_file():
+        raise ScenarioError(f"horizon.start: historical needs the region's 2015 overlay, not found: {path}",
+                            file=path, key_path="horizon.start")
+    data, _, _ = read_yaml(Path(path), MAX_REGION_BYTES, "MAX_REGION_BYTES")
+    if not isinstance(data, dict) or not isinstance(data.get("scale", {}), dict):
+        raise ScenarioError("a region overlay must be a mapping with an optional 'scale' mapping", file=path)
+    for key in ("base_year", "first_year"):
+        if not isinstance(data.get(key), int):
+            raise ScenarioError(f"missing or non-integer '{key}'", file=path, key_path=key)
+    return data
+
+
+def scale_of(key: str, scale: dict) -> float:
+    """The factor of the first ``scale`` entry that ``key`` ends with (``population``: starts with); else 1."""
+    for pattern, factor in scale.items():
+        if key.endswith(pattern) or (pattern == "population" and key.startswith(pattern)):
+            return float(factor)
+    return 1.0
+
+
+def scaled(values: dict, given: dict, scale: dict) -> dict:
+    """``values`` with the keys in ``given`` replaced and every other number scaled by its rule."""
+    out = {}
+    for key, value in values.items():
+        factor = scale_of(key, scale)
+        if key in given:
+            out[key] = given[key]
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and factor != 1.0:
+            out[key] = round(value * factor) if isinstance(value, int) else value * factor
+        else:
+            out[key] = value
+    return out
+
+
+def _scaled_spec(spec, given: dict, scale: dict):
+    names = [f.name for f in dataclasses.fields(spec) if f.name != "id"]
+    values = scaled({n: getattr(spec, n) for n in names}, given, scale)
+    return dataclasses.replace(spec, **{n: v for n, v in values.items() if v is not None})
+
+
+def historical_region(scenario: Scenario):
+    """(the region of the base year before the historical start, its first simulated year)."""
+    region = scenario.region
+    data = read_overlay(str(overlay_of(scenario)))
+    scale = data.get("scale") or {}
+    district = scaled(region.district, data.get("district") or {}, scale)
+    lists = {}
+    for name in ("towns", "parks", "villages"):
+        given = data.get(name) or {}
+        lists[name] = tuple(_scaled_spec(spec, given.get(spec.id) or {}, scale) for spec in getattr(region, name))
+    new = dataclasses.replace(region, path=region.path, base_year=data["base_year"], district=district, **lists)
+    return new, data["first_year"]
+
+
+@lru_cache(maxsize=16)
+def _root_data(root_file: str, root_text: str) -> dict:
+    return load_scenario(root_file).data
+
+
+def pre_plan_data(scenario: Scenario) -> dict:
+    """The scenario's resolved data with every key its own files set after the root ancestor (baseline.yaml:
+    the schema defaults, the trends before the plan) put back to the root's value. Keys set by overrides
+    (--set, a calibration's parameters, a posterior draw) are kept: they are structural, not the plan's levers."""
+    root_file, root_text = scenario.sources[0]
+    root = _root_data(root_file, root_text)
+    data = copy.deepcopy(scenario.data)
+    for _, text in scenario.sources[1:]:
+        for section, keys in (yaml.safe_load(text) or {}).items():
+            if section in META_KEYS or not isinstance(keys, dict) or section not in root:
+                continue
+            for key in keys:
+                if key in root[section] and not _overridden(scenario, section, key, keys[key]):
+                    data[section][key] = copy.deepcopy(root[section][key])
+    return data
+
+
+def _overridden(scenario: Scenario, section: str, key: str, file_value) -> bool:
+    """Whether the resolved value differs from what the last file setting it says (an override replaced it)."""
+    value = scenario.data[section][key]
+    return isinstance(file_value, (int, float)) and not isinstance(file_value, bool) and value != file_value
+
+
+def historical_params(scenario: Scenario) -> tuple[Section, Section]:
+    """(the pre-plan parameters, the scenario's parameters), both without the 2023 COVID rebound."""
+    plan, before = copy.deepcopy(scenario.data), pre_plan_data(scenario)
+    for data in (plan, before):
+        data["firms"]["first_year_recovery_growth"] = 0.0
+    return Section(before), Section(plan)
+
+
+def initial_factor(model, key: str) -> float:
+    """The overlay's factor for a schema level of the base year 2022 (e.g. villages' median income), 1 otherwise."""
+    if not is_historical(model.definition.params):
+        return 1.0
+    return scale_of(key, read_overlay(str(overlay_of(model.definition))).get("scale") or {})
+
+
+def enter_plan(model) -> None:
+    """At the start of ``horizon.first_year`` in the historical mode: the scenario's own settings take over."""
+    if model.plan_params is not None and model.year == model.first_year:
+        model.params, model.plan_params = model.plan_params, None
+        model.investment_params = model.params.investment
