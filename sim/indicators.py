@@ -14,7 +14,7 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import capital, labour
+from sim.rules import capital, labour, population
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -104,6 +104,7 @@ class Recorder:
                 "access_index": town.access_index,
                 "citrus_area_mu": town.citrus_area_mu,
                 "employment_10k": (industrial + construction) / 1e4,
+                **population.group_columns([town], price),
             })
 
     def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray, jobs: dict) -> None:
@@ -170,6 +171,7 @@ class Recorder:
                 "industrial_output_above_scale_100m_cny": sum(above_by_town[t.index] for t in members) * price,
                 "population": sum(t.population for t in members),
                 "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
+                **population.group_columns(members, price),
             })
 
     def _district(self, price: float, industry: dict, incomes: list[float], jobs: dict) -> None:
@@ -235,6 +237,7 @@ class Recorder:
             "industrial_employment_10k": float(jobs["industry_by_town"].sum()) / 1e4,
             "capital_stock_100m_cny": float(capital.capital_stock(m, np.flatnonzero(live)).sum()) * price,
             "fixed_asset_investment_100m_cny": capital.fixed_asset_investment(m) * price,
+            **population.group_columns(m.towns, price),
         })
 
     def tables(self) -> dict[str, dict]:

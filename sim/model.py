@@ -20,7 +20,18 @@ from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
-from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
+from sim.rules import (
+    clustering,
+    economy,
+    firm_dynamics,
+    fiscal,
+    integration,
+    investment,
+    labour_market,
+    pairing,
+    population,
+    villages,
+)
 from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
@@ -110,6 +121,7 @@ class RegionModel(mesa.Model):
         self.base_cluster_capacity = clustering.sector_zone_capacity(self)
         clustering.update_productivity(self)
         self._remember_base_year()
+        self.labour_market = labour_market.TownLabourMarket(self)  # hiring is constrained by towns' workers
         self.year = self.first_year - build.WARM_UP_YEARS
         build.warm_up_pipeline(self)
         self.year = self.first_year
@@ -337,6 +349,7 @@ class RegionModel(mesa.Model):
     def close_year(self) -> None:
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
+        self.people_flows = population.close_year(self)
         pairing.update_income(self)
         citrus = (1 + self.params.economy.chenpi_value_growth_per_year) * \
             (1 + self.params.economy.citrus_area_growth_per_year)

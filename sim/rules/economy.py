@@ -1,14 +1,13 @@
-"""The rest of the economy: primary output (新会柑 and other), construction, tertiary output, population.
+"""The rest of the economy: primary output (新会柑 and other), construction and tertiary output.
 
 Citrus output follows the 陈皮 value per mu and the planted area; other primary output grows at a trend rate;
 construction value added is the base year's share of the year's district fixed-asset investment (firms'
 investment, 技改 and the capital projects put in place: ``sim.rules.capital``), shared among towns as in the
 base year; a town's tertiary output grows at a trend plus an elasticity to its secondary growth
-(services follow industry); population grows at the district rate plus migration toward towns whose
-secondary sector outgrows the district's. Parameters (scenario ``economy``; units 1/yr unless noted):
+(services follow industry). Residents: ``sim.rules.population``. Parameters (scenario ``economy``; units
+1/yr unless noted):
 chenpi_value_growth_per_year, citrus_area_growth_per_year, primary_growth_per_year,
-tertiary_trend_growth_per_year, tertiary_elasticity_to_secondary (1),
-population_growth_per_year, migration_elasticity (1).
+tertiary_trend_growth_per_year, tertiary_elasticity_to_secondary (1).
 Sources: xinhui_facts.md §4a (2023 sector growth), §5 (陈皮), §0 (census); estimates are marked in the schema.
 """
 
@@ -17,10 +16,6 @@ from __future__ import annotations
 import math
 
 from sim.rules import capital
-
-# a town keeps at least half its residents in a year: in a small-scale run one firm's exit can cut a town's
-# secondary output by 99%, and the linear migration term alone would then make its population negative
-MIN_POPULATION_FACTOR = 0.5
 
 
 def grow_rest_of_economy(model, secondary_growth: dict[str, float], district_secondary_growth: float):
@@ -35,8 +30,6 @@ def grow_rest_of_economy(model, secondary_growth: dict[str, float], district_sec
         g_secondary = secondary_growth[town.id]
         town.tertiary_100m_cny *= math.exp(p.tertiary_trend_growth_per_year
                                            + p.tertiary_elasticity_to_secondary * g_secondary)
-        migration = p.migration_elasticity * (g_secondary - district_secondary_growth)
-        town.population *= max(1.0 + p.population_growth_per_year + migration, MIN_POPULATION_FACTOR)
     gdp = sum(t.gdp_100m_cny for t in model.towns)
     model.district_gdp_growth = math.log(gdp / model.gdp_last_year)  # inside demand follows it next year
     model.gdp_last_year = gdp
