@@ -121,7 +121,8 @@ class RegionModel(mesa.Model):
         self.base_cluster_capacity = clustering.sector_zone_capacity(self)
         clustering.update_productivity(self)
         self._remember_base_year()
-        self.labour_market = labour_market.TownLabourMarket(self)  # hiring is constrained by towns' workers
+        # hiring is constrained by the towns' workers; ``labour_market`` is the hook firms hire through
+        self.town_labour_market = self.labour_market = labour_market.TownLabourMarket(self)
         self.year = self.first_year - build.WARM_UP_YEARS
         build.warm_up_pipeline(self)
         self.year = self.first_year
@@ -349,7 +350,7 @@ class RegionModel(mesa.Model):
     def close_year(self) -> None:
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
-        self.people_flows = population.close_year(self)
+        population.close_year(self)
         pairing.update_income(self)
         citrus = (1 + self.params.economy.chenpi_value_growth_per_year) * \
             (1 + self.params.economy.citrus_area_growth_per_year)

@@ -19,7 +19,7 @@ import numpy as np
 
 def expected_earnings(model) -> np.ndarray:
     """Expected earnings per labour-force member by town of residence this year, 万元/yr."""
-    return np.maximum(model.labour_market.resident_earnings_10k_cny, 1e-9)
+    return np.maximum(model.town_labour_market.resident_earnings_10k_cny, 1e-9)
 
 
 def internal_moves(model, population: np.ndarray) -> np.ndarray:
@@ -38,7 +38,7 @@ def outside_earnings(model) -> float:
     """Expected earnings outside the district (Guangdong) this year, 万元/yr: at parity with the district's
     mean in the first simulated year (so that r0, the district's historic net inflow, holds then), growing
     at the scenario's path."""
-    p, market = model.params.people, model.labour_market
+    p, market = model.params.people, model.town_labour_market
     if market.parity_earnings_10k_cny is None:
         force = np.array([t.labour_force for t in model.towns])
         market.parity_earnings_10k_cny = float((expected_earnings(model) * force).sum() / force.sum())

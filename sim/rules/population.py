@@ -43,7 +43,7 @@ def natural_change(model, population: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def close_year(model) -> dict[str, np.ndarray]:
     """At year end, after the year's output: the market learns the year's growth; residents change."""
-    model.labour_market.learn_growth(model)
+    model.town_labour_market.learn_growth(model)  # the towns' market, even where a test swapped the hook
     return update(model)
 
 
