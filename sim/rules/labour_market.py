@@ -2,15 +2,17 @@
 
 Jobs wanted in a town: its firms' (``sim.rules.labour``), construction's (value added at the reference
 secondary labour productivity), farms' and services' (output at their labour productivity). The labour force of
-each town chooses where to work by a logit over towns, weight D_j (w_j (1 − u_j))^β exp(−κ d_ij / a_ij):
-jobs, wage, the chance of a job, and a commuting cost that falls with distance d_ij (km) over the mean access
-a_ij of the two towns (transport projects raise access). Workers supplied to a town, S_j, fill
+each town chooses where to work by a logit over towns, weight D_j (w_j (1 − u_j))^β A_j exp(−κ d_ij / a_ij):
+jobs, wage, the chance of a job, workplace attributes A_j (calibrated once so that the base year balances), and
+a commuting cost that falls with distance d_ij (km) over the mean access a_ij of the two towns (transport
+projects raise access). Workers supplied to a town, S_j, fill
 E_j = min(D_j, S_j (1 − exp(−m D_j / S_j))) jobs (a matching function whose unemployment at the kink where all
 jobs are filled is the frictional rate u*); the wage is w_j = w_ref (u_j / u*)^(−η) (the wage curve), w_ref the
-firms' wage path. Wages, supply and matches are solved together each year; every employer gets E_j / D_j of the
-workers it wants, so firms' sales are capped (labour binds growth) and farms' and services' jobs are rationed
-alike (their output is not capped here: its owner reads ``town.jobs_by_sector``). Non-industrial demand is
-last year's output grown at last year's growth (its output of this year is known only at year end: lagged).
+firms' wage path. Wages, supply and matches are solved together each year; a town's employers get E_j / D_j of
+the workers they want, firms keeping last year's staff before any grows (``share_out``), so firms' sales are
+capped (labour binds growth); farms' and services' jobs are rationed by E_j / D_j (their output is not capped
+here: its owner reads ``town.jobs_by_sector``). Non-industrial demand is last year's output grown at last
+year's growth (its output of this year is known only at year end: lagged).
 Parameters (scenario ``people``): frictional_unemployment_rate u*, wage_curve_elasticity η,
 commuting_wage_elasticity β, commuting_cost_per_km κ, primary/tertiary labour productivity and its growth.
 Sources: registered unemployment 2.05% (2023), employment by sector (xinhui_facts.md §4a); the wage curve
@@ -26,8 +28,9 @@ import numpy as np
 from sim.rules import labour, population
 
 SECTORS = ("primary", "secondary", "tertiary")
-ITERATIONS = 40  # fixed-point rounds for wages and commuting (a damped step: without it the loop oscillates)
-STEP = 0.2       # weight of the new unemployment rates in each round, in logs
+ITERATIONS = 60   # at most, fixed-point rounds for wages and commuting (from last year's rates)
+STEP = 0.5        # first weight of the new unemployment rates in a round, in logs; halved when a round
+TOLERANCE = 1e-6  # overshoots (an undamped loop oscillates); done when no rate moves by more than this
 CALIBRATION_ROUNDS = 60  # proportional fitting of the workplace attributes: converged to 1e-6 well before
 EARTH_KM_PER_DEGREE = 111.2
 DEFAULT_DISTANCE_KM = 20.0  # towns without a position in the region file: a typical distance between seats
@@ -56,6 +59,19 @@ def matches(demand: np.ndarray, supply: np.ndarray, m: float) -> np.ndarray:
     """Jobs filled by town: no more than wanted, and fewer than the workers supplied (frictions)."""
     tight = demand / np.maximum(supply, 1e-9)
     return np.minimum(demand, supply * -np.expm1(-m * tight))
+
+
+def share_out(town: np.ndarray, wanted: np.ndarray, staff: np.ndarray, available: np.ndarray, n: int) -> np.ndarray:
+    """Workers each firm gets from its town's ``available`` workers: firms keep their staff of last year
+    (up to what they want) before any firm grows, so a shortage caps expansion first; when even the staff
+    cannot all be kept, every firm keeps the same share of it."""
+    kept = np.minimum(wanted, staff)
+    extra = wanted - kept
+    kept_total = np.bincount(town, weights=kept, minlength=n)
+    extra_total = np.bincount(town, weights=extra, minlength=n)
+    growth_fill = np.clip((available - kept_total) / np.maximum(extra_total, 1e-12), 0.0, 1.0)
+    keep_fill = np.clip(available / np.maximum(kept_total, 1e-12), 0.0, 1.0)
+    return kept * keep_fill[town] + extra * growth_fill[town]
 
 
 def commuting_shares(jobs: np.ndarray, earnings: np.ndarray, cost: np.ndarray, beta: float,
@@ -104,15 +120,20 @@ class TownLabourMarket(labour.LabourMarket):
         cost, pull = self.commuting_cost(model), np.zeros(len(demand))
         for _ in range(CALIBRATION_ROUNDS):
             supply = force @ commuting_shares(demand, earnings, cost, p.commuting_wage_elasticity, pull)
-            pull += np.log(target / supply)
+            pull += np.log(np.maximum(target, 1e-9) / np.maximum(supply, 1e-9))
         return pull - pull.mean()
 
     # ---- the interface labour.start_year calls --------------------------------------------------------
     def hire(self, model, rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        inside = ~model.park_outside[model.firms.park[rows]]  # the co-built park hires outside the district
-        by_town = np.bincount(model.firms.town[rows[inside]], weights=wanted[inside], minlength=len(model.towns))
+        firms, n = model.firms, len(model.towns)
+        inside = ~model.park_outside[firms.park[rows]]  # the co-built park hires outside the district
+        town = firms.town[rows]
+        by_town = np.bincount(town[inside], weights=wanted[inside], minlength=n)
         self.clear(model, by_town / model.scale)
-        return np.where(inside, wanted * self.fill[model.firms.town[rows]], wanted)
+        got = share_out(town[inside], wanted[inside], firms.employment[rows[inside]], self.fill * by_town, n)
+        out = wanted.copy()
+        out[inside] = got
+        return out
 
     def wage(self, model) -> float:
         """The firms' wage: this year's town wages weighted by secondary jobs, 万元/yr."""
@@ -148,14 +169,18 @@ class TownLabourMarket(labour.LabourMarket):
         force = population.labour_force(model)
         cost = self.commuting_cost(model)
         reference = labour.LabourMarket.wage(self, model)
-        wage, u = self.wage_by_town, self.unemployment
+        u, step, last_gap = self.unemployment, STEP, math.inf
         for _ in range(ITERATIONS):
+            wage = reference * (u / p.frictional_unemployment_rate) ** -p.wage_curve_elasticity
             shares = commuting_shares(demand, wage * (1 - u), cost, p.commuting_wage_elasticity, self.log_pull)
             supply = force @ shares
             filled = matches(demand, supply, self.m)
-            new = np.clip(1 - filled / np.maximum(supply, 1e-9), 1e-4, 1.0)
-            u = u * (new / u) ** STEP
-            wage = reference * (u / p.frictional_unemployment_rate) ** -p.wage_curve_elasticity
+            log_gap = np.log(np.clip(1 - filled / np.maximum(supply, 1e-9), 1e-4, 1.0) / u)
+            gap = float(np.abs(log_gap).max())
+            if gap < TOLERANCE:
+                break
+            step = step / 2 if gap > last_gap else step
+            u, last_gap = u * np.exp(step * log_gap), gap
         self.wage_by_town, self.unemployment = wage, u
         self.fill = np.where(demand > 0, filled / np.maximum(demand, 1e-9), 1.0)
         job_rate = filled / np.maximum(supply, 1e-9)

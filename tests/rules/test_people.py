@@ -33,6 +33,15 @@ def test_matches_never_exceed_jobs_or_workers_and_leave_frictional_unemployment_
     assert np.all(np.diff(filled) > 0)
 
 
+def test_a_shortage_caps_expansion_before_any_firm_loses_its_staff():
+    town = np.array([0, 0, 1])
+    wanted, staff = np.array([100.0, 50.0, 10.0]), np.array([100.0, 20.0, 0.0])
+    got = labour_market.share_out(town, wanted, staff, np.array([135.0, 10.0]), 2)
+    np.testing.assert_allclose(got, [100.0, 35.0, 10.0])  # the grower gets half its 30 extra workers
+    short = labour_market.share_out(town, wanted, staff, np.array([60.0, 10.0]), 2)
+    np.testing.assert_allclose(short, [50.0, 10.0, 10.0])  # staff kept in equal shares, no growth
+
+
 def test_internal_moves_cancel_exactly_and_go_towards_better_earnings():
     m = model()
     pop = population.residents(m)
