@@ -192,7 +192,9 @@ def test_posterior_draws_are_paired_across_variants_and_paired_differences_are_n
     gdp = results.district.query("year == 2033").set_index(["variant", "replicate"]).gdp_100m_cny
     plan, base = gdp.loc["plan"].to_numpy(), gdp.loc["baseline"].to_numpy()
     paired, unpaired = plan - base, plan - np.roll(base, 1)
-    assert paired.std() < unpaired.std() / 2, (paired.std(), unpaired.std())
+    # since the towns' labour markets (issue 12) services and industry compete for workers, so the plan's effect
+    # depends on the tertiary draw and pairing removes less of the spread than half (about 0.6 of it)
+    assert paired.std() < 0.8 * unpaired.std(), (paired.std(), unpaired.std())
 
 
 def test_a_posterior_of_unknown_parameters_is_refused(tmp_path, capsys):
