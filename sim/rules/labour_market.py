@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from sim.rules import labour, population
+from sim.rules import labour, migration, population
 
 SECTORS = ("primary", "secondary", "tertiary")
 ITERATIONS = 60   # at most, fixed-point rounds for wages and commuting (from last year's rates)
@@ -98,6 +98,7 @@ class TownLabourMarket(labour.LabourMarket):
         self.resident_earnings_10k_cny = self.wage_by_town * (1 - self.unemployment)
         self.base_earnings_10k_cny = float(model.wage_10k_cny * (1 - p.frictional_unemployment_rate))
         self.parity_earnings_10k_cny = None  # the outside path's level in the first year (sim.rules.migration)
+        self.base_services_per_head = np.maximum(migration.services_per_head(model), 1e-12)
         growth = model.region.district["real_growth_2023"]
         self.last_growth = {s: math.log1p(growth[s]) for s in SECTORS}
         self.fill = np.ones(n)

@@ -92,6 +92,11 @@ PEOPLE = {
                                           "residents change town each year", min=0, max=1),
     "internal_migration_income_elasticity": P(2.0, "1", "beta_m: elasticity of a town's pull on movers to "
                                               "its expected earnings.", "estimate", min=0, max=20),
+    "internal_migration_services_elasticity": P(0.5, "1", "sigma: elasticity of a town's pull on movers to "
+                                                "its tertiary value added per resident (relative to the base "
+                                                "year's: services, schools, hospitals, shops).", "estimate: "
+                                                "movers weigh services less than earnings (beta_m = 2)",
+                                                min=0, max=20),
     "net_external_migration_at_parity_per_year": P(0.0055, "1/yr", "r0: net moves into the district per "
                                                    "resident when its expected earnings equal the outside "
                                                    "path's.", "derived: census growth 0.68%/yr 2010-2020 "

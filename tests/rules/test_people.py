@@ -51,6 +51,15 @@ def test_internal_moves_cancel_exactly_and_go_towards_better_earnings():
     assert moves[3] > 0 and np.all(moves[np.arange(pop.size) != 3] <= 0)
 
 
+def test_a_town_whose_services_grow_draws_movers():
+    m = model()
+    pop = population.residents(m)
+    before = migration.internal_moves(m, pop)
+    m.towns[5].tertiary_100m_cny *= 1.5
+    moves = migration.internal_moves(m, pop)
+    assert moves[5] > before[5] + 100 and moves.sum() == 0
+
+
 @pytest.fixture(scope="module")
 def batch() -> list[dict[str, pd.DataFrame]]:
     """A test batch: two variants x two seeds, to 2027."""
