@@ -62,12 +62,6 @@ def update(model) -> dict[str, np.ndarray]:
     return flows  # the labour force follows next year, when the market clears
 
 
-def identity_gap(before: np.ndarray, after: np.ndarray, flows: dict[str, np.ndarray]) -> float:
-    """Largest |Δpop − (births − deaths + net internal + net external)| over towns (0 when people are conserved)."""
-    change = flows["births"] - flows["deaths"] + flows["net_internal_migration"] + flows["net_external_migration"]
-    return float(np.max(np.abs((after - before) - change)))
-
-
 def group_columns(towns, price: float) -> dict:
     """People columns of a town, a zone or the district (``towns``: its towns); docs/outputs.md has units."""
     jobs = {s: sum(t.jobs_by_sector[s] for t in towns) for s in ("primary", "secondary", "tertiary")}
