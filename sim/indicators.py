@@ -14,7 +14,7 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import capital, households, labour, services
+from sim.rules import capital, households, labour, population, services
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -105,6 +105,7 @@ class Recorder:
                 "citrus_area_mu": town.citrus_area_mu,
                 "employment_10k": (industrial + construction) / 1e4,
                 **services_columns([town], price),
+                **population.group_columns([town], price),
             })
 
     def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray, jobs: dict) -> None:
@@ -172,6 +173,7 @@ class Recorder:
                 "population": sum(t.population for t in members),
                 "output_target_2025_100m_cny": zone.output_target_2025_100m_cny,
                 **services_columns(members, price),
+                **population.group_columns(members, price),
             })
 
     def _district(self, price: float, industry: dict, incomes: list[float], jobs: dict) -> None:
@@ -240,6 +242,7 @@ class Recorder:
             **services_columns(m.towns, price),
             **dict(zip(("theil_town_income_per_head", "theil_income_between_zones", "theil_income_within_zones"),
                        households.income_theil(m))),
+            **population.group_columns(m.towns, price),
         })
 
     def tables(self) -> dict[str, dict]:

@@ -30,7 +30,9 @@ from sim.rules import (
     households,
     integration,
     investment,
+    labour_market,
     pairing,
+    population,
     services,
     urbanisation,
     villages,
@@ -132,6 +134,8 @@ class RegionModel(mesa.Model):
         clustering.update_productivity(self)
         self._remember_base_year()
         self.build_people_and_services()
+        # hiring is constrained by the towns' workers; ``labour_market`` is the hook firms hire through
+        self.town_labour_market = self.labour_market = labour_market.TownLabourMarket(self)
         self.year = self.start_year - build.WARM_UP_YEARS
         build.warm_up_pipeline(self)
         self.year = self.start_year
@@ -360,6 +364,7 @@ class RegionModel(mesa.Model):
     def close_year(self) -> None:
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
+        population.close_year(self)
         collective_assets.let_assets(self)  # rents from this year's demand nearby
         chenpi.plant(self)
         citrus = chenpi.grow(self)
@@ -378,8 +383,7 @@ class RegionModel(mesa.Model):
         """Issue 12, after farm, industry and village incomes: 陈皮 tourism, household incomes (tertiary output
         of last year), services from them, GDP growth, then next year's urban shares."""
         chenpi.follow_tourism(self)
-        households.follow_district_wage(self)  # people interface (issue 12): until the labour market sets wages
-        households.update_incomes(self)
+        households.update_incomes(self)  # from the towns' wages and employed residents (sim.rules.labour_market)
         services.update(self)
         economy.close_gdp(self)
         urbanisation.urbanise(self)
@@ -389,7 +393,7 @@ class RegionModel(mesa.Model):
         the 2022 tertiary output."""
         self.year = self.region.base_year
         self.wage_10k_cny = float(self.labour_market.wage(self))
-        households.follow_district_wage(self)  # people interface (issue 12)
+        households.follow_district_wage(self)  # the base year's incomes, before the towns' labour market exists
         urbanisation.initial_shares(self)
         chenpi.build(self)
         households.update_incomes(self)

@@ -52,6 +52,9 @@ class TownSpec:
     access_index: float
     citrus_area_mu: float
     village_income_mix: dict
+    working_age_share: float = 0.6516  # residents aged 15-59 (7th census, Xinhui)
+    urban_share: float = 0.6           # residents living in urban areas (estimate)
+    lon_lat: tuple | None = None       # approximate seat (estimate): commuting distances
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,26 @@ def _town(r: _Reader, t: dict, i: int, zone_ids: set, sector_ids: set) -> TownSp
         industrial_output_share=r.get(t, "industrial_output_share", path),
         sector_mix={k: float(v) for k, v in mix.items()}, primary_share=r.get(t, "primary_share", path),
         tertiary_share=r.get(t, "tertiary_share", path), access_index=r.get(t, "access_index", path),
-        citrus_area_mu=r.get(t, "citrus_area_mu", path), village_income_mix=income_mix)
+        citrus_area_mu=r.get(t, "citrus_area_mu", path), village_income_mix=income_mix,
+        working_age_share=_share(r, t, "working_age_share", path), urban_share=_share(r, t, "urban_share", path),
+        lon_lat=_position(r, t, path))
+
+
+def _share(r: _Reader, t: dict, key: str, path: tuple) -> float:
+    """A share in [0, 1] of a town's residents (people, issue 12)."""
+    value = r.get(t, key, path)
+    if value > 1:
+        r.fail(path + (key,), f"must be <= 1, got {value}")
+    return float(value)
+
+
+def _position(r: _Reader, t: dict, path: tuple) -> tuple | None:
+    where = t.get("lon_lat")
+    if where is None:
+        return None
+    if not (isinstance(where, list) and len(where) == 2 and all(isinstance(x, (int, float)) for x in where)):
+        r.fail(path + ("lon_lat",), f"must be [longitude, latitude], got {where!r}")
+    return (float(where[0]), float(where[1]))
 
 
 def _park(r: _Reader, p: dict, i: int, town_ids: set, sector_ids: set) -> ParkSpec:

@@ -35,7 +35,10 @@ def test_no_pairing_never_raises_paired_villages_income():
         without = __import__("pandas").DataFrame(run_tables(no_pairing, seed)["villages"])
         assert with_pairs.is_paired.sum() == 130 * 11 and not without.is_paired.any()
         gain = with_pairs.collective_operating_income_10k_cny - without.collective_operating_income_10k_cny
-        assert (gain[with_pairs.is_paired] >= -1e-9).all()
+        # since the towns' labour markets (issue 12) a paired village can lose a little leasing income in a tight
+        # year: the services its dividends buy hire workers that industry then lacks (seed 2, 2032: -0.4%)
+        base = without.collective_operating_income_10k_cny[with_pairs.is_paired]
+        assert (gain[with_pairs.is_paired] >= -0.01 * base).all()
         assert (gain[with_pairs.is_paired & (with_pairs.year == 2033)] > 0).all()
         # other villages move only through the economy: paired villages' dividends raise rural incomes,
         # consumer services, GDP and so firms' inside demand and leasing income (issue 12), by parts per million

@@ -20,7 +20,18 @@ class Town(mesa.Agent):
         self.id = spec.id
         self.index = index
         self.zone_index = zone_index
-        self.population = spec.population_2022
+        self.population = float(spec.population_2022)  # 常住 residents, whole persons (sim.rules.population)
+        # people (issue 12): set by sim.rules.population, labour_market and migration each year
+        self.working_age_share = spec.working_age_share  # residents aged 15-59
+        self.urban_share = spec.urban_share              # residents living in urban areas (services moves it)
+        self.labour_force = 0.0                          # persons, by residence
+        self.employed_residents = 0.0                    # persons employed, wherever they work
+        self.jobs_by_sector = {"primary": 0.0, "secondary": 0.0, "tertiary": 0.0}  # filled jobs in the town
+        self.wage_10k_cny = 0.0                          # 万元 per worker per year, 2022 prices
+        self.commuters_out = 0.0                         # employed residents working in another town
+        self.commuters_in = 0.0                          # jobs held by residents of other towns
+        self.births = self.deaths = 0.0                  # this year, persons
+        self.net_internal_migration = self.net_external_migration = 0.0
         self.access_index = spec.access_index
         self.citrus_area_mu = spec.citrus_area_mu
         self.primary_other_100m_cny = 0.0    # primary output other than 新会柑
@@ -35,11 +46,6 @@ class Town(mesa.Agent):
         # what the town government can still spend this year (亿元): set by public finance from revenue,
         # reserves and its debt limit; spending decisions (land, incentives, pairing) stay within it
         self.budget_room_100m_cny = math.inf
-        # people interface (issue 12): base-year values until engineer `people`'s labour market sets them;
-        # employment rate 574.7k / 911.3k residents (2023 bulletin, literature.md) and the firms' 2023 wage
-        self.employed_residents = spec.population_2022 * EMPLOYED_PER_RESIDENT
-        self.wage_10k_cny = 0.0          # 万元 per worker per year; set from the labour path in the base year
-        self.urban_share = 0.0           # share of residents urban (sim.rules.urbanisation)
         # households and services (issue 12, engineer `services`); yuan per head per year, 亿元 per year
         self.urban_income_per_head_cny = 0.0
         self.rural_income_per_head_cny = 0.0
@@ -53,6 +59,16 @@ class Town(mesa.Agent):
         self.nonfarm_last_100m_cny = 0.0
         self.services_per_head_last = 0.0
         self.base_secondary_jobs = 0.0
+
+    @property
+    def employment(self) -> float:
+        """Filled jobs located in the town, persons."""
+        return sum(self.jobs_by_sector.values())
+
+    @property
+    def unemployment_rate(self) -> float:
+        """Share of the resident labour force without a job."""
+        return 1.0 - self.employed_residents / self.labour_force if self.labour_force > 0 else 0.0
 
     @property
     def primary_100m_cny(self) -> float:

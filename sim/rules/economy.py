@@ -1,12 +1,11 @@
-"""The rest of the economy: primary output other than 新会柑, construction, population.
+"""The rest of the economy: primary output other than 新会柑, and construction.
 
 Other primary output grows at a trend rate; construction value added is the base year's share of the year's
 district fixed-asset investment (firms' investment, 技改 and the capital projects put in place:
-``sim.rules.capital``), shared among towns as in the base year; population grows at the district rate plus
-migration toward towns whose secondary sector outgrows the district's. 新会柑 output is the 陈皮 chain's
-(``sim.rules.chenpi``), tertiary output comes from ``sim.rules.services``. Parameters (scenario ``economy``;
-units 1/yr unless noted): primary_growth_per_year, population_growth_per_year, migration_elasticity (1).
-Sources: xinhui_facts.md §4a (2023 sector growth), §0 (census); estimates are marked in the schema.
+``sim.rules.capital``), shared among towns as in the base year. 新会柑 output is the 陈皮 chain's
+(``sim.rules.chenpi``), tertiary output comes from ``sim.rules.services``, residents from
+``sim.rules.population``. Parameters (scenario ``economy``; units 1/yr): primary_growth_per_year.
+Sources: xinhui_facts.md §4a (2023 sector growth); estimates are marked in the schema.
 """
 
 from __future__ import annotations
@@ -14,10 +13,6 @@ from __future__ import annotations
 import math
 
 from sim.rules import capital
-
-# a town keeps at least half its residents in a year: in a small-scale run one firm's exit can cut a town's
-# secondary output by 99%, and the linear migration term alone would then make its population negative
-MIN_POPULATION_FACTOR = 0.5
 
 
 def grow_rest_of_economy(model, secondary_growth: dict[str, float], district_secondary_growth: float):
@@ -27,8 +22,6 @@ def grow_rest_of_economy(model, secondary_growth: dict[str, float], district_sec
     for town in model.towns:
         town.primary_other_100m_cny *= 1.0 + p.primary_growth_per_year
         town.construction_100m_cny = town.base_construction_100m_cny * construction_ratio
-        migration = p.migration_elasticity * (secondary_growth[town.id] - district_secondary_growth)
-        town.population *= max(1.0 + p.population_growth_per_year + migration, MIN_POPULATION_FACTOR)
 
 
 def close_gdp(model) -> None:

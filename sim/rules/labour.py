@@ -3,10 +3,11 @@
 Labour productivity (万元 of value added per worker) is the 2023 secondary figure for a firm at its sector's
 reference competitiveness, scaled by the firm's competitiveness relative to that reference in 2023:
 lp = LP_2023 x E / E*_2023, so it grows with own productivity and place. Employment = value added / lp. The
-wage per worker is the labour share of LP_2023 in 2023 and grows at ``wage_growth_per_year``. Hiring is not
-constrained: ``LabourMarket.hire`` grants what firms want; a labour-market rule replaces ``model.labour_market``
-with an object whose ``hire`` returns fewer workers (then a firm's sales are capped by the workers it got) and
-whose ``wage`` sets the wage. Parameters (scenario ``firms``): labour_productivity_10k_cny_per_worker (万元),
+wage per worker is the labour share of LP_2023 in 2023 and grows at ``wage_growth_per_year`` (the reference
+path). ``LabourMarket`` grants what firms want at that wage; the model runs
+``sim.rules.labour_market.TownLabourMarket``, whose ``hire`` clears the towns' markets and can grant fewer
+workers (then a firm's sales are capped by the workers it got) and whose ``wage`` is the firms' wage that year.
+Parameters (scenario ``firms``): labour_productivity_10k_cny_per_worker (万元),
 labour_share_of_value_added (share), wage_growth_per_year (1/yr).
 Sources: xinhui_facts.md §4a (511.27亿 and 16.72万 secondary workers, 2023); Bai & Qian 2010 (labour share).
 """
@@ -44,16 +45,16 @@ def reference_labour_productivity(model) -> float:
 
 
 def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> None:
-    """Set this year's wage; where hiring is constrained, cap each firm's sales at what its workers make."""
+    """Where hiring is constrained, clear the market and cap each firm's sales at what its workers make; then
+    set this year's wage (a constrained market sets it while it clears)."""
     market = model.labour_market
+    if type(market) is not LabourMarket:
+        firms = model.firms
+        lp = labour_productivity(model, rows, competitiveness)
+        wanted = firms.demand[rows] * model.sector_va_ratio[firms.sector[rows]] * 1e4 / lp
+        got = market.hire(model, rows, wanted)
+        firms.demand[rows] *= np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
     model.wage_10k_cny = float(market.wage(model))
-    if type(market) is LabourMarket:
-        return  # unconstrained: nothing to cap
-    firms = model.firms
-    lp = labour_productivity(model, rows, competitiveness)
-    wanted = firms.demand[rows] * model.sector_va_ratio[firms.sector[rows]] * 1e4 / lp
-    got = market.hire(model, rows, wanted)
-    firms.demand[rows] *= np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
 
 
 def employment(model, rows: np.ndarray, value_added: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:

@@ -4,8 +4,8 @@ Each year a share of the town's rural residents becomes urban: a base rate, plus
 the town's non-farm value added (jobs off the farm) and one to the growth of consumer and public services per
 resident (the town centre's 服务圈 and 商业圈), both of the year just closed, so a town-centre services programme
 (``services.town_centre_services_*``) urbanises through its services. Parameters (scenario ``urbanisation``):
-base_rate_per_year (1/yr), jobs_elasticity, services_elasticity (1), centre_urban_share_2022,
-town_urban_share_2022 (shares). Check: the county-level pace of Guangdong's 百千万 counties, 县域常住人口城镇化率
+base_rate_per_year (1/yr), jobs_elasticity, services_elasticity (1); the base-year shares are the region
+file's (towns' ``urban_share``). Check: the county-level pace of Guangdong's 百千万 counties, 县域常住人口城镇化率
 44.72% -> 46.48% over three years (xinhui_facts.md §7a; ``xinhui-sim validate``).
 """
 
@@ -15,11 +15,9 @@ import math
 
 
 def initial_shares(model) -> None:
-    """2022 urban shares: the district centre's and the other towns' (estimates, see the schema)."""
-    p = model.params.urbanisation
-    centre = model.params.services.centre_town
+    """Base-year urban shares: each town's from the region file (``urban_share``, estimates with reasoning)."""
     for town in model.towns:
-        town.urban_share = p.centre_urban_share_2022 if town.id == centre else p.town_urban_share_2022
+        town.urban_share = town.spec.urban_share
         remember(town)
 
 

@@ -35,11 +35,72 @@ ECONOMY = {
                                  "(aquaculture, crops, livestock).", "estimate: 2023 primary real growth "
                                  "6.4% (facts §4a) includes citrus; aquaculture >66亿 growing", min=-0.2,
                                  max=0.3),
-    "population_growth_per_year": P(0.0068, "1/yr", "District resident population growth.",
-                                    "derived: +60,100 residents 2010-2020 on ~849k (facts §0)", min=-0.05,
-                                    max=0.05),
-    "migration_elasticity": P(0.2, "1", "Extra population growth of a town per unit of its secondary growth "
-                              "above the district's (jobs attract residents).", "estimate", min=0, max=2),
+}
+
+PEOPLE = {
+    "birth_rate_per_year": P(0.00854, "1/yr", "Crude birth rate of every town's residents.",
+                             "data: Jiangmen 2021, 3.43万 births, 8.54‰ (Jiangmen statistics via bkwk.cn [weak]); "
+                             "Guangdong 2023 8.12‰ (provincial bulletin)", min=0, max=0.05),
+    "death_rate_per_year": P(0.00729, "1/yr", "Crude death rate of every town's residents.",
+                             "data: Jiangmen 2021, 2.93万 deaths, 7.29‰ (same source)", min=0, max=0.05),
+    "labour_force_per_working_age_resident": P(0.988, "1", "Labour force per resident aged 15-59 (China's "
+                                               "employment counts count workers over 59, many of them farmers, "
+                                               "so the ratio is near 1).", "derived: 2023 labour force 57.47万 "
+                                               "/ (1 - 2.05%) = 58.67万 over 911,300 residents x 65.16% aged "
+                                               "15-59 (facts §0, §4a; 7th census)", min=0.1, max=1.5),
+    "frictional_unemployment_rate": P(0.0205, "share", "Unemployment when every job wanted is filled (the "
+                                      "matching function's kink).", "data: registered unemployment 2.05% in "
+                                      "2023 (facts §4a), a year when jobs grew with output", min=0.001, max=0.3),
+    "wage_curve_elasticity": P(0.1, "1", "eta: a town's wage falls by eta per log point of its unemployment "
+                               "rate (w = w_ref (u/u*)^-eta).", "lit: the wage curve, elasticity -0.1 "
+                               "(Blanchflower & Oswald 1994, The Wage Curve, MIT Press)", min=0, max=1),
+    "commuting_wage_elasticity": P(4.0, "1", "beta: elasticity of the share of a town's workers who take jobs "
+                                   "in another town to that town's expected earnings.", "lit: commuting "
+                                   "elasticity 6.8 in Berlin (Ahlfeldt, Redding, Sturm & Wolf 2015, "
+                                   "Econometrica 83:2127-2189); estimate: lower for towns with fewer "
+                                   "job ladders", min=0, max=20),
+    "commuting_cost_per_km": P(0.3, "1/km", "kappa: cost of commuting per km between town seats, in log "
+                               "units of the logit, at access index 1 (divided by the two towns' mean "
+                               "access).", "estimate: about one employed worker in ten works in another "
+                               "town in 2023 (no commuting survey found)", min=0, max=5),
+    "primary_labour_productivity_10k_cny_per_worker": P(17.71, "万元/yr per worker", "Primary value added per "
+                                                        "primary worker in 2023.", "data: 72.09亿 / 4.07万 "
+                                                        "(facts §4a)", min=0.1, max=500),
+    "tertiary_labour_productivity_10k_cny_per_worker": P(11.67, "万元/yr per worker", "Tertiary value added "
+                                                         "per tertiary worker in 2023.", "data: 427.89亿 / "
+                                                         "36.68万 (facts §4a)", min=0.1, max=500),
+    "primary_labour_productivity_growth_per_year": P(0.05, "1/yr", "Growth of primary value added per "
+                                                     "worker.", "estimate: farm output grows ~5%/yr while "
+                                                     "farm employment shrinks slowly", min=-0.1, max=0.3),
+    "tertiary_labour_productivity_growth_per_year": P(0.03, "1/yr", "Growth of tertiary value added per "
+                                                      "worker.", "estimate: China's service labour "
+                                                      "productivity grew ~3-4%/yr in the 2010s", min=-0.1,
+                                                      max=0.3),
+    "internal_migration_rate_per_year": P(0.02, "1/yr", "mu: share of the gap between a town's residents and "
+                                          "its earnings-weighted share of the district that closes in a "
+                                          "year by moves between towns.", "estimate: a few per cent of "
+                                          "residents change town each year", min=0, max=1),
+    "internal_migration_income_elasticity": P(2.0, "1", "beta_m: elasticity of a town's pull on movers to "
+                                              "its expected earnings.", "estimate", min=0, max=20),
+    "internal_migration_services_elasticity": P(0.5, "1", "sigma: elasticity of a town's pull on movers to "
+                                                "its tertiary value added per resident (relative to the base "
+                                                "year's: services, schools, hospitals, shops).", "estimate: "
+                                                "movers weigh services less than earnings (beta_m = 2)",
+                                                min=0, max=20),
+    "net_external_migration_at_parity_per_year": P(0.0055, "1/yr", "r0: net moves into the district per "
+                                                   "resident when its expected earnings equal the outside "
+                                                   "path's.", "derived: census growth 0.68%/yr 2010-2020 "
+                                                   "(+60,100 on ~849k, facts §0) less natural increase "
+                                                   "1.25‰ (Jiangmen 2021)", min=-0.1, max=0.1),
+    "external_migration_income_elasticity": P(0.2, "1/yr", "epsilon: extra net inflow per resident a year "
+                                              "per log point of expected earnings above the outside path.",
+                                              "estimate: a town 10% above Guangdong's earnings gains 2% "
+                                              "residents a year", min=0, max=2),
+    "outside_wage_growth_per_year": P(0.0285, "1/yr", "Real growth of expected earnings outside the "
+                                      "district (Guangdong), the path migrants compare with.", "estimate: "
+                                      "equal to the firms' wage path, so migration stays at its 2010s rate "
+                                      "when the district's labour market stays as tight as in 2023",
+                                      min=-0.1, max=0.2),
 }
 
 # issue 12 (engineer `services`): households, services, urbanisation, the 陈皮 chain
@@ -176,14 +237,6 @@ URBANISATION = {
                          "added.", "estimate", min=0, max=2),
     "services_elasticity": P(0.1, "1", "Extra conversion rate per unit of log growth of consumer and public "
                              "services per resident.", "estimate", min=0, max=2),
-    "centre_urban_share_2022": P(0.85, "share", "Urban share of the district centre's residents, 2022.",
-                                 "estimate: 会城 has 22 社区 and 29 村 (facts §1); no "
-                                 "Xinhui urbanisation rate found (hs §6)", min=0, max=1),
-    "town_urban_share_2022": P(0.40, "share", "Urban share of the other towns' residents, 2022.", "estimate: "
-                               "town seats (墟镇) in rural towns; Guangdong county average 44.72% (facts §7a), 台山 "
-                               "47.49% with its city seat (2022, hs §6); gives the district 63% in 2023, between 台山 "
-                               "and Guangdong's 74.79% (2022)",
-                               min=0, max=1),
 }
 
 FIRMS = {
@@ -627,6 +680,7 @@ SCHEMA = {
                "benchmarking and larger regions", min=0.01, max=500),
     "horizon": HORIZON,
     "economy": ECONOMY,
+    "people": PEOPLE,
     "firms": FIRMS,
     "investment": INVESTMENT,
     "demand": DEMAND,
