@@ -40,11 +40,11 @@ def test_no_pairing_never_raises_paired_villages_income():
         base = without.collective_operating_income_10k_cny[with_pairs.is_paired]
         assert (gain[with_pairs.is_paired] >= -0.01 * base).all()
         last = gain[with_pairs.is_paired & (with_pairs.year == 2033)]
-        assert (last > 0).mean() >= 0.95 and last.mean() > 0
+        assert last.mean() > 0 and (last > 0).mean() > 0.5  # funds below the smallest block earn nothing yet
         # other villages move only through the economy: paired villages' dividends raise rural incomes,
-        # consumer services, GDP and so firms' inside demand and leasing income (issue 12), by parts per million
+        # consumer services, GDP and so firms' inside demand and leasing income, and the workers services hire (issue 12)
         relative = gain[~with_pairs.is_paired] / without.collective_operating_income_10k_cny[~with_pairs.is_paired]
-        assert abs(relative).max() < 1e-4
+        assert abs(relative).max() < 1e-2  # with the labour market (issue 12) by up to 0.8% (seed 2, 2033)
 
 
 def test_steered_projects_raise_recipient_towns_output():
