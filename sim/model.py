@@ -20,7 +20,7 @@ from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
-from sim.rules import clustering, economy, firm_dynamics, fiscal, integration, investment, pairing, villages
+from sim.rules import budgets, clustering, economy, firm_dynamics, integration, investment, pairing, public_finance, villages
 from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
@@ -103,6 +103,7 @@ class RegionModel(mesa.Model):
         self.year_stats = defaultdict(float)
         self.ledger = Ledger()  # every money flow, debited where it is credited (sim/ledger.py)
         self.district_budget_room_100m_cny = math.inf  # what the district can still spend this year (亿元)
+        self.budgets = budgets.make_budgets(self)  # the district's and each town's debt and year-end figures
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)
@@ -344,9 +345,10 @@ class RegionModel(mesa.Model):
         villages.grow_income(self, industry["output_ratio"], citrus)
         villages.improve_environment(self)
         integration.run_horse_race(self)
-        fiscal.collect(self, industry["va"], industry["handed_on_va"], industry["cobuilt_va"])
         clustering.expand_land(self)
         firm_dynamics.close_year(self)
+        public_finance.collect(self, industry)  # after the firms' accounts: taxes on this year's profits and wages
+        budgets.close_year(self)
         self.records.record_year(industry)
         self.ledger.close_year(self.year)
 

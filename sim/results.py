@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from sim.outputs import check_replaceable, replace_directory
 from sim.scenario.errors import ScenarioError
 
-TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting", "budgets")
 PACKAGES = ("xinhui-sim", "mesa", "numpy", "pandas", "pyarrow", "pyyaml", "networkx")
 RUN_KIND = "an earlier run's output"
 RUN_FILES = frozenset({*(f"{name}.parquet" for name in TABLES), "manifest.json", "explain.csv"})  # what a run directory holds

@@ -33,6 +33,7 @@ class Town(mesa.Agent):
         # what the town government can still spend this year (亿元): set by public finance from revenue,
         # reserves and its debt limit; spending decisions (land, incentives, pairing) stay within it
         self.budget_room_100m_cny = math.inf
+        self.public_services_100m_cny = 0.0  # public services spent in the town this year, district's share included
 
     @property
     def primary_100m_cny(self) -> float:
