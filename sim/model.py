@@ -20,7 +20,17 @@ from sim import allocator, build, indicators, kernels, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
-from sim.rules import budgets, clustering, economy, firm_dynamics, integration, investment, pairing, public_finance, villages
+from sim.rules import (
+    budgets,
+    clustering,
+    economy,
+    firm_dynamics,
+    integration,
+    investment,
+    pairing,
+    public_finance,
+    villages,
+)
 from sim.rules import demand as firm_demand
 from sim.scenario import Scenario, Section, load_scenario
 from sim.scenario.sources import nest, scenario_path
@@ -104,6 +114,7 @@ class RegionModel(mesa.Model):
         self.ledger = Ledger()  # every money flow, debited where it is credited (sim/ledger.py)
         self.district_budget_room_100m_cny = math.inf  # what the district can still spend this year (亿元)
         self.budgets = budgets.make_budgets(self)  # the district's and each town's debt and year-end figures
+        self.taxes_collected: dict[int, dict[str, float]] = {}  # year -> tax type -> 亿元, before the split
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)

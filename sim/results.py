@@ -141,6 +141,7 @@ class Results:
     manifest: dict
     runs: pd.DataFrame | None = None
     growth_accounting: pd.DataFrame | None = None  # sim/accounting/table.py
+    budgets: pd.DataFrame | None = None  # government x year: sim/rules/budgets.py
     problems: str = ""  # a batch: which runs were left out as damaged or missing ("" when none)
     health: object = field(default=None, repr=False)  # a batch: sim.batch.store.Health
 

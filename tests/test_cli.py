@@ -17,7 +17,7 @@ from sim.region import load_region
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 PLAN = SCENARIOS / "plan.yaml"
-TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting", "budgets")
 YEARS = list(range(2023, 2034))
 
 

@@ -8,7 +8,8 @@ and the repayment D/m to ``outside:lenders``, then public services: what it hold
 keep the reserve target while debt stays within ``debt_limit_share_of_revenue`` x R; past the limit services are
 cut, and only if they reach 0 does it borrow over the limit (``over_limit``). The district's services are paid to
 the towns' households by population, a town's to its own. Its room for next year's discretionary spending is
-held reserves + debt room + (1 - floor - reserve share) x R - next year's debt service. So, by the ledger,
+held reserves + debt room (negative over the limit) + (1 - floor - reserve share) x R - next year's
+debt service, at least 0. So, by the ledger,
 revenue + borrowing - repayment = spending + change in reserves for every government and year.
 The 赛马 (``pay_horse_race``) is a pool the district funds (``horse_race:pool`` to ``fund:horse_race``) and
 pays out in full to the winners (``horse_race:reward``), who spend it like any revenue.
@@ -86,8 +87,8 @@ def close_budget(model, budget: Budget, service_payees: list[tuple[str, float]])
     after = ledger.balance(account)
     next_service = (fp.interest_rate_per_year + 1 / fp.debt_maturity_years) * budget.debt_100m_cny
     free_share = max(1 - fp.services_floor_share_of_revenue - fp.reserve_share_of_revenue, 0.0)
-    budget.room_100m_cny = max(after + max(limit - budget.debt_100m_cny, 0.0) + free_share * income - next_service,
-                               0.0)
+    # debt over the limit (negative debt room) is a first claim on next year's room
+    budget.room_100m_cny = max(after + limit - budget.debt_100m_cny + free_share * income - next_service, 0.0)
     return services
 
 

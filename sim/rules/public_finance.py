@@ -95,7 +95,8 @@ def post_tax(model, payer: str, town_id: str, tax: str, amount: float, shares) -
 
 def collect(model, industry: dict) -> None:
     """At year end, after the firms' accounts: taxes, revenue sharing, the co-built park's share, transfers;
-    sets each town's 一般公共预算收入. Keeps ``model.taxes_collected`` (type -> 亿元) for the identity checks."""
+    sets each town's 一般公共预算收入. Keeps ``model.taxes_collected[year]`` (type -> 亿元 collected, before the
+    split) for the identity checks."""
     shares = level_shares(model.params.fiscal)
     firms, n = model.firms, len(model.towns)
     produced = firms.output_last_year[: firms.n] > 0
@@ -118,7 +119,7 @@ def collect(model, industry: dict) -> None:
     revenue = add_cobuilt_share(model, produced, shares, revenue, industry.get("cobuilt_va", 0.0))
     for town in model.towns:
         town.fiscal_revenue_100m_cny = revenue[town.id]
-    model.taxes_collected = collected
+    model.taxes_collected[model.year] = collected
     transfer_from_province(model)
     equalise_towns(model)
 
