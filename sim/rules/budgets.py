@@ -44,9 +44,13 @@ def make_budgets(model) -> dict[str, Budget]:
     return {account: Budget(account) for account in accounts}
 
 
-def revenue(ledger, account: str) -> float:
-    """What the account received this year, borrowing excluded."""
-    return ledger.received(account) - ledger.received(account, "debt:")
+def receipts(flows: dict, prefix_excluded: str = "debt:") -> dict[str, float]:
+    """What every account received this year in items not starting with ``prefix_excluded`` (one pass)."""
+    out: dict[str, float] = {}
+    for (_, payee, item), amount in flows.items():
+        if not item.startswith(prefix_excluded):
+            out[payee] = out.get(payee, 0.0) + amount
+    return out
 
 
 def pay_horse_race(model, winners: list) -> None:
@@ -59,10 +63,11 @@ def pay_horse_race(model, winners: list) -> None:
         model.ledger.transfer(HORSE_RACE_FUND, f"town:{town.id}", reward, "horse_race:reward")
 
 
-def close_budget(model, budget: Budget, service_payees: list[tuple[str, float]]) -> float:
-    """Debt service, public services and borrowing of one government at year end; returns its services."""
+def close_budget(model, budget: Budget, service_payees: list[tuple[str, float]], income: float | None = None) -> float:
+    """Debt service, public services and borrowing of one government at year end; returns its services.
+    ``income``: what it received this year, borrowing excluded (found from the ledger if not given)."""
     fp, ledger, account = model.params.fiscal, model.ledger, budget.account
-    income = revenue(ledger, account)
+    income = receipts(ledger.flows()).get(account, 0.0) if income is None else income
     if math.isnan(budget.debt_100m_cny):
         budget.debt_100m_cny = fp.initial_debt_share_of_revenue * income
     debt = budget.debt_100m_cny
@@ -98,11 +103,13 @@ def close_year(model) -> None:
     budgets = model.budgets
     residents = [t.population for t in model.towns]
     total = sum(residents)
+    income = receipts(model.ledger.flows())  # closing a town adds nothing to another's or the district's receipts
     for town in model.towns:
-        town.public_services_100m_cny = close_budget(model, budgets[f"town:{town.id}"],
-                                                     [(f"households:{town.id}", 1.0)])
+        account = f"town:{town.id}"
+        town.public_services_100m_cny = close_budget(model, budgets[account], [(f"households:{town.id}", 1.0)],
+                                                     income.get(account, 0.0))
     district_payees = [(f"households:{t.id}", people / total) for t, people in zip(model.towns, residents)]
-    district_services = close_budget(model, budgets["district"], district_payees)
+    district_services = close_budget(model, budgets["district"], district_payees, income.get("district", 0.0))
     for town, (_, weight) in zip(model.towns, district_payees):
         town.public_services_100m_cny += district_services * weight
         town.budget_room_100m_cny = budgets[f"town:{town.id}"].room_100m_cny
@@ -121,29 +128,32 @@ SPENDING = (("public_services", "services:public"), ("land_development", "land:d
             ("revenue_sharing_paid", "revenue_sharing"), ("debt_interest", "debt:interest"))
 
 
-def classify(flows: dict, account: str) -> dict[str, float]:
-    """The account's revenue by source and spending by item this year (亿元), from the ledger's flows."""
-    received = {k: 0.0 for k, _ in REVENUE} | {"other_revenue": 0.0, "borrowing": 0.0}
-    paid = {k: 0.0 for k, _ in SPENDING} | {"other_spending": 0.0, "debt_repayment": 0.0}
+def classify(flows: dict, accounts) -> dict[str, dict[str, float]]:
+    """Each account's revenue by source and spending by item this year (亿元), from the ledger's flows."""
+    out = {a: dict.fromkeys([*(k for k, _ in REVENUE), "other_revenue", "borrowing", *(k for k, _ in SPENDING),
+                             "other_spending", "debt_repayment"], 0.0) for a in accounts}
+    columns: dict[tuple[str, bool], str] = {}  # (item, received) -> column, memoised: few items, many flows
     for (payer, payee, item), amount in flows.items():
-        if payee == account:
-            key = "borrowing" if item == "debt:borrow" else _first(REVENUE, item, "other_revenue")
-            received[key] += amount
-        elif payer == account:
-            key = "debt_repayment" if item == "debt:repay" else _first(SPENDING, item, "other_spending")
-            paid[key] += amount
-    return received | paid
+        for account, received in ((payee, True), (payer, False)):
+            if account in out:
+                key = columns.get((item, received)) or columns.setdefault((item, received), _column(item, received))
+                out[account][key] += amount
+    return out
 
 
-def _first(columns, item: str, other: str) -> str:
-    return next((column for column, prefix in columns if item.startswith(prefix)), other)
+def _column(item: str, received: bool) -> str:
+    if item == ("debt:borrow" if received else "debt:repay"):
+        return "borrowing" if received else "debt_repayment"
+    table, other = (REVENUE, "other_revenue") if received else (SPENDING, "other_spending")
+    return next((column for column, prefix in table if item.startswith(prefix)), other)
 
 
 def rows(model) -> list[dict]:
     """One row per government of the year being closed, in 2022 prices (the recorder converts money)."""
-    flows, out = model.ledger.flows(), []
+    out = []
+    classified = classify(model.ledger.flows(), model.budgets)
     for account, budget in model.budgets.items():
-        row = classify(flows, account)
+        row = classified[account]
         revenue_total = sum(row[k] for k, _ in REVENUE) + row["other_revenue"]
         spending_total = sum(row[k] for k, _ in SPENDING) + row["other_spending"]
         reserves = model.ledger.balance(account)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import capital, fiscal
+from sim.rules import budgets, capital, fiscal
 
 TAX_TYPES = ("vat", "cit", "pit", "property", "land", "other")
 LEVELS = ("central", "province", "city", "district", "town")
@@ -207,15 +207,12 @@ def transfer_from_province(model) -> None:
                           "transfer:province")
 
 
-def own_revenue(model, town) -> float:
-    """What a town received this year before any district transfer (亿元)."""
-    return model.ledger.received(f"town:{town.id}") - model.ledger.received(f"town:{town.id}", "transfer:")
-
-
 def equalise_towns(model) -> None:
-    """The district tops up every town's own revenue per resident to ``town_equalisation_floor`` of the mean."""
+    """The district tops up every town's own revenue per resident to ``town_equalisation_floor`` of the mean
+    (own revenue: what the town received this year, transfers excluded)."""
     floor = model.params.fiscal.town_equalisation_floor
-    own = np.array([own_revenue(model, t) for t in model.towns])
+    received = budgets.receipts(model.ledger.flows(), "transfer:")
+    own = np.array([received.get(f"town:{t.id}", 0.0) for t in model.towns])
     residents = np.array([t.population for t in model.towns])
     target = floor * own.sum() / residents.sum()
     for town, revenue, people in zip(model.towns, own, residents):
