@@ -356,10 +356,10 @@ class RegionModel(mesa.Model):
         villages.grow_income(self, industry["output_ratio"], citrus)
         villages.improve_environment(self)
         integration.run_horse_race(self)
-        clustering.expand_land(self)
         firm_dynamics.close_year(self)
         public_finance.collect(self, industry)  # after the firms' accounts: taxes on this year's profits and wages
         budgets.close_year(self)
+        clustering.expand_land(self)  # a decision for next year: after the budgets have set this year's rooms
         self.records.record_year(industry)
         self.ledger.close_year(self.year)
 
