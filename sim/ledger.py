@@ -7,6 +7,15 @@ so the balances of all accounts always sum to zero: no mechanism can create or d
 checks it every year. Each mechanism posts its flows with an ``item`` (``tax:vat``, ``pairing:funds``,
 ``horse_race:reward``, ``incentive:subsidy``, ...); the year's flows, summed by (payer, payee, item), are what
 the budgets table is built from.
+
+Items and accounts added by public finance (sim/rules/public_finance.py, budgets.py): ``tax:vat``, ``tax:cit``,
+``tax:pit``, ``tax:property``, ``tax:land``, ``tax:other`` (VAT surcharges), ``nontax:other`` (fees, fines),
+``land:transfer_income``, ``revenue_sharing`` (host town -> drawing town), ``revenue_sharing:cobuilt_park:<tax>``
+(``outside:counties`` -> district and partner town), ``transfer:province``, ``transfer:district``,
+``horse_race:pool`` (district -> ``fund:horse_race``), ``horse_race:reward`` (fund -> winners),
+``services:public`` (governments -> ``households:<town>``), ``debt:borrow``, ``debt:repay``, ``debt:interest``
+(with ``outside:lenders``); the account ``firms:services`` is the non-industrial economy (tertiary and
+construction) that pays its taxes.
 """
 
 from __future__ import annotations

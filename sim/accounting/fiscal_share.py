@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.batch import store
 
@@ -30,7 +31,7 @@ def _read(directory: Path, table: str, columns: list[str]) -> pd.DataFrame | Non
             return frame.to_pandas()
         path = directory / f"{table}.parquet"
         return pd.read_parquet(path, columns=columns).assign(replicate=0) if path.is_file() else None
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, ValueError, pa.ArrowException):
         return None  # a batch made before the budgets table existed: no fiscal split
 
 
