@@ -227,8 +227,8 @@ class Recorder:
             "projects_lost": int(s["projects_lost"]),
             "pairing_funds_100m_cny": s["pairing_funds_100m_cny"] * price,
             "cobuilt_park_va_100m_cny": s["cobuilt_park_va_100m_cny"] * price,
-            "fiscal_revenue_100m_cny": sum(t.fiscal_revenue_100m_cny for t in m.towns) * price,
-            "fiscal_revenue_share_of_gdp": sum(t.fiscal_revenue_100m_cny for t in m.towns) / gdp.sum(),
+            "fiscal_revenue_100m_cny": budgets.district_fiscal_revenue(m) * price,
+            "fiscal_revenue_share_of_gdp": budgets.district_fiscal_revenue(m) / gdp.sum(),
             "public_services_100m_cny": m.public_services_100m_cny * price,
             "share_towns_fiscal_over_5e8_cny": float(np.mean(
                 [t.fiscal_revenue_100m_cny * price / scale > TOWN_FISCAL_TARGET_100M_CNY for t in m.towns])),

@@ -148,6 +148,11 @@ def _column(item: str, received: bool) -> str:
     return next((column for column, prefix in table if item.startswith(prefix)), other)
 
 
+def district_fiscal_revenue(model) -> float:
+    """The district's 一般公共预算收入: its towns' plus its own share of handed-on firms' taxes (亿元)."""
+    return sum(t.fiscal_revenue_100m_cny for t in model.towns) + model.district_shared_revenue_100m_cny
+
+
 def rows(model) -> list[dict]:
     """One row per government of the year being closed, in 2022 prices (the recorder converts money)."""
     out = []
@@ -158,7 +163,7 @@ def rows(model) -> list[dict]:
         spending_total = sum(row[k] for k, _ in SPENDING) + row["other_spending"]
         reserves = model.ledger.balance(account)
         town = model.towns[model.town_index[account[5:]]] if account.startswith("town:") else None
-        general = town.fiscal_revenue_100m_cny if town else sum(t.fiscal_revenue_100m_cny for t in model.towns)
+        general = town.fiscal_revenue_100m_cny if town else district_fiscal_revenue(model)
         out.append({"government": account[5:] if town else account, "level": "town" if town else "district",
                     **row, "revenue_total": revenue_total, "spending_total": spending_total,
                     "reserves": reserves, "reserves_change": reserves - budget.reserves_start_100m_cny,

@@ -8,8 +8,8 @@ The non-industrial economy of each town (tertiary and construction, account ``fi
 taxes on its value added, profit share and labour share, plus the real-estate taxes and land-transfer income
 on its construction value added. Each tax T_t is posted in shares to ``outside:central``, ``outside:province``,
 ``outside:city``, ``district`` and ``town:<id>`` (``level_shares``: every row sums to 1). Revenue sharing
-(利益共享): a host town pays the town that drew a handed-on firm ``integration.revenue_share`` of its town-level
-taxes on that firm (``revenue_sharing``). The 新台 co-built park's Xinhui share comes in from
+(利益共享): a host town pays the town that drew a handed-on firm ``integration.revenue_share`` and the district
+``fiscal.revenue_sharing_district_share`` of its town-level taxes on that firm (``revenue_sharing``). The 新台 co-built park's Xinhui share comes in from
 ``outside:counties``. The province pays the district a transfer per resident; the district tops up towns
 whose own revenue per resident is below ``town_equalisation_floor`` of the towns' mean.
 
@@ -17,7 +17,8 @@ A town's 一般公共预算收入 (``town.fiscal_revenue_100m_cny``, the plan's 
 part of the taxes collected in its territory (VAT, CIT, PIT, property, land taxes, surcharges) and the non-tax
 revenue raised on them (``non_tax_revenue_share_of_tax``); not land-transfer income (the fund budget), nor
 transfers, revenue-sharing money or 赛马 rewards; ``revenue_share`` of the local part of handed-on firms'
-taxes is booked to the drawing town, plus the co-built park's share for the partner; the district's is their sum.
+taxes is booked to the drawing town (and the district's share to the district), plus the co-built park's
+share for the partner; the district's is their sum plus its share of handed-on firms' taxes.
 Parameters: scenario ``fiscal`` (rates, level shares, transfers), ``integration.revenue_share`` and
 ``revenue_sharing_start_year``, ``pairing.cobuilt_park_revenue_share``. Sources: docs/scenarios.md; lit E4
 (分税制 shares); national 2023 tax structure for the effective rates.
@@ -155,14 +156,25 @@ def collect_non_tax(model, local_tax: np.ndarray, collected: dict) -> np.ndarray
     return non_tax
 
 
+def sharing_rule(model) -> tuple[float, float]:
+    """This year's shares of a handed-on firm's taxes for the drawing town and for the district (the host keeps
+    the rest); the district's is capped so that the two never exceed 1."""
+    p = model.params.integration
+    if model.year < p.revenue_sharing_start_year:
+        return 0.0, 0.0
+    return p.revenue_share, min(model.params.fiscal.revenue_sharing_district_share, 1.0 - p.revenue_share)
+
+
 def share_revenue(model, rows: np.ndarray, taxes: dict, shares, revenue: dict[str, float]) -> dict[str, float]:
     """Revenue sharing (利益共享) for firms drawn by one town and hosted by another: in money the host pays the
-    drawing town s of its town-level taxes on them; in the 一般公共预算收入 statistic s of their local part moves."""
-    p = model.params.integration
-    share = p.revenue_share if model.year >= p.revenue_sharing_start_year else 0.0
+    drawing town s and the district s_d of its town-level taxes on them; in the 一般公共预算收入 statistic s of
+    their local part moves to the drawing town and s_d from the host to the district's own
+    (``model.district_shared_revenue_100m_cny``)."""
+    share, district_share = sharing_rule(model)
+    model.district_shared_revenue_100m_cny = 0.0
     firms = model.firms
     handed = np.flatnonzero(firms.origin_town[rows] != firms.town[rows])
-    if share <= 0 or handed.size == 0:
+    if share + district_share <= 0 or handed.size == 0:
         return revenue
     n = len(model.towns)
     pairs = firms.origin_town[rows[handed]].astype(np.int64) * n + firms.town[rows[handed]]
@@ -173,9 +185,14 @@ def share_revenue(model, rows: np.ndarray, taxes: dict, shares, revenue: dict[st
     for k in np.flatnonzero(local_pairs):
         origin, host = model.town_ids[k // n], model.town_ids[k % n]
         model.ledger.transfer(f"town:{host}", f"town:{origin}", share * float(town_pairs[k]), "revenue_sharing")
+        model.ledger.transfer(f"town:{host}", "district", district_share * float(town_pairs[k]), "revenue_sharing")
     handed_on = {(model.town_ids[k // n], model.town_ids[k % n]): float(local_pairs[k])
                  for k in np.flatnonzero(local_pairs)}
-    return fiscal.town_fiscal_revenue(revenue, handed_on, share)
+    revenue = fiscal.town_fiscal_revenue(revenue, handed_on, share)
+    for (_, host), local_tax in handed_on.items():
+        revenue[host] -= district_share * local_tax
+    model.district_shared_revenue_100m_cny = district_share * sum(handed_on.values())
+    return revenue
 
 
 def add_cobuilt_share(model, produced: np.ndarray, shares, revenue: dict[str, float], cobuilt_va: float):

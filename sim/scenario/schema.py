@@ -478,6 +478,11 @@ FISCAL = {
                              "collected in it (区镇财政体制); the district keeps the rest.", "estimate: towns "
                              "of Pearl River Delta counties keep 30-50% of shared revenue; Xinhui's rule not "
                              "found", min=0, max=1),
+    "revenue_sharing_district_share": P(0.0, "share", "Share of a handed-on firm's taxes that its host town "
+                                        "pays the district under revenue sharing (the drawing town gets "
+                                        "`integration.revenue_share`, the host keeps the rest; capped at 1 minus "
+                                        "that share).", "estimate: 区镇一体 splits among zone, host and drawing "
+                                        "town; Xinhui's rule not found", min=0, max=1),
     "land_income_town_share": P(0.3, "share", "The town's share of land-transfer income raised in it.",
                                 "estimate", min=0, max=1),
     "upper_transfers_yuan_per_resident": P(3500.0, "元/resident/yr", "Transfers from higher levels "

@@ -202,3 +202,20 @@ def test_explain_splits_the_fiscal_share_of_gdp_by_tax_base(tmp_path):
     assert difference.drop("total").sum() == pytest.approx(difference["total"])
     table = explain(tmp_path / "plan")
     assert set(table[table.indicator == INDICATOR].scope) == {"total", *SOURCES, "cobuilt_park"}
+
+
+def test_a_district_share_of_revenue_sharing_moves_money_and_revenue_from_hosts_to_the_district():
+    _, without = small_run("plan")
+    _, with_district = small_run("plan", **{"fiscal.revenue_sharing_district_share": 0.3})
+    a, b = pd.DataFrame(without["budgets"]), pd.DataFrame(with_district["budgets"])
+    district_a, district_b = (x[x.government == "district"].set_index("year") for x in (a, b))
+    assert (district_b.revenue_sharing_received_100m_cny > district_a.revenue_sharing_received_100m_cny).any()
+    assert district_b.general_budget_revenue_100m_cny.values == pytest.approx(
+        district_a.general_budget_revenue_100m_cny.values)  # the statistic moves, its total does not
+    towns_a, towns_b = (pd.DataFrame(t["towns"]).groupby("year").fiscal_revenue_100m_cny.sum()
+                        for t in (without, with_district))
+    assert (towns_b <= towns_a + 1e-9).all() and (towns_b < towns_a).any()
+    paid = (b[b.level == "town"].revenue_sharing_paid_100m_cny.sum()
+            - a[a.level == "town"].revenue_sharing_paid_100m_cny.sum())
+    assert paid == pytest.approx(district_b.revenue_sharing_received_100m_cny.sum()
+                                 - district_a.revenue_sharing_received_100m_cny.sum())
