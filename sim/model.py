@@ -116,6 +116,7 @@ class RegionModel(mesa.Model):
         self.budgets = budgets.make_budgets(self)  # the district's and each town's debt and year-end figures
         self.taxes_collected: dict[int, dict[str, float]] = {}  # year -> tax type -> 亿元, before the split
         self.district_shared_revenue_100m_cny = 0.0  # the district's share of handed-on firms' taxes (statistic)
+        self.public_services_100m_cny = 0.0  # public services paid by the district and towns this year (亿元)
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)

@@ -87,11 +87,30 @@ def services_taxes(model) -> dict[str, np.ndarray]:
             "land_transfer": fp.land_transfer_income_per_construction_va * construction}
 
 
-def post_tax(model, payer: str, town_id: str, tax: str, amount: float, shares) -> None:
-    """One tax payment, split among the levels."""
-    for level in LEVELS:
-        payee = f"town:{town_id}" if level == "town" else LEVEL_ACCOUNTS[level]
-        model.ledger.transfer(payer, payee, amount * shares[tax][level], f"tax:{tax}")
+def post_tax(model, payer: str, tax: str, by_town: np.ndarray, shares) -> float:
+    """One payer's tax raised in each town (亿元 by town index), split among the levels: one transfer to each
+    level above the towns for the total, one to each town for its share. Returns the total."""
+    total = float(by_town.sum())
+    for level, account in LEVEL_ACCOUNTS.items():
+        model.ledger.transfer(payer, account, total * shares[tax][level], f"tax:{tax}")
+    for j in np.flatnonzero(by_town):
+        model.ledger.transfer(payer, f"town:{model.town_ids[j]}", float(by_town[j]) * shares[tax]["town"],
+                              f"tax:{tax}")
+    return total
+
+
+def post_by_payer(model, tax: str, by_sector_town: np.ndarray, shares, services: bool = False) -> float:
+    """Post a tax given by sector x town (or, with ``services``, by town for ``firms:services``): PIT is paid by
+    each town's households, the other taxes by the firms of each sector. Returns the total."""
+    if tax == "pit":
+        by_town = by_sector_town if services else by_sector_town.sum(axis=0)
+        one_town = np.eye(len(model.towns))
+        return sum(post_tax(model, f"households:{t}", tax, one_town[j] * by_town[j], shares)
+                   for j, t in enumerate(model.town_ids))
+    if services:
+        return post_tax(model, SERVICES, tax, by_sector_town, shares)
+    return sum(post_tax(model, f"firms:{sector}", tax, row, shares)
+               for sector, row in zip(model.sector_ids, by_sector_town) if row.any())
 
 
 def collect(model, industry: dict) -> None:
@@ -107,13 +126,9 @@ def collect(model, industry: dict) -> None:
     collected = dict.fromkeys(TAX_TYPES, 0.0)
     local_by_town = np.zeros(n)
     for tax in TAX_TYPES:
-        by_cell = np.bincount(cells, weights=taxes[tax], minlength=len(model.sector_ids) * n)
-        for k in np.flatnonzero(by_cell):
-            town_id = model.town_ids[k % n]
-            payer = f"households:{town_id}" if tax == "pit" else f"firms:{model.sector_ids[k // n]}"
-            post_tax(model, payer, town_id, tax, float(by_cell[k]), shares)
-        collected[tax] += float(by_cell.sum())
-        local_by_town += local_share(shares, tax) * by_cell.reshape(-1, n).sum(axis=0)
+        by_cell = np.bincount(cells, weights=taxes[tax], minlength=len(model.sector_ids) * n).reshape(-1, n)
+        collected[tax] += post_by_payer(model, tax, by_cell, shares)
+        local_by_town += local_share(shares, tax) * by_cell.sum(axis=0)
     local_by_town += collect_services(model, shares, collected)
     local_by_town += collect_non_tax(model, local_by_town, collected)
     revenue = share_revenue(model, inside, taxes, shares, dict(zip(model.town_ids, local_by_town)))
@@ -130,12 +145,10 @@ def collect_services(model, shares, collected: dict) -> np.ndarray:
     taxes = services_taxes(model)
     local = np.zeros(len(model.towns))
     town_share = model.params.fiscal.land_income_town_share
+    for tax in TAX_TYPES:
+        collected[tax] += post_by_payer(model, tax, taxes[tax], shares, services=True)
+        local += local_share(shares, tax) * taxes[tax]
     for i, town in enumerate(model.towns):
-        for tax in TAX_TYPES:
-            payer = f"households:{town.id}" if tax == "pit" else SERVICES
-            post_tax(model, payer, town.id, tax, float(taxes[tax][i]), shares)
-            collected[tax] += float(taxes[tax][i])
-            local[i] += local_share(shares, tax) * taxes[tax][i]
         land = float(taxes["land_transfer"][i])
         model.ledger.transfer(SERVICES, f"town:{town.id}", land * town_share, "land:transfer_income")
         model.ledger.transfer(SERVICES, "district", land * (1 - town_share), "land:transfer_income")
