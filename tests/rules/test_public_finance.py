@@ -6,6 +6,7 @@ import math
 from functools import cache
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -219,3 +220,20 @@ def test_a_district_share_of_revenue_sharing_moves_money_and_revenue_from_hosts_
             - a[a.level == "town"].revenue_sharing_paid_100m_cny.sum())
     assert paid == pytest.approx(district_b.revenue_sharing_received_100m_cny.sum()
                                  - district_a.revenue_sharing_received_100m_cny.sum())
+
+
+def test_certified_high_tech_firms_pay_less_corporate_income_tax_and_loss_makers_none():
+    model, _ = small_run("plan")
+    firms = model.firms
+    rows = np.flatnonzero((firms.output_last_year[: firms.n] > 0) & (firms.profit[: firms.n] > 0))[:20]
+    certified = firms.high_tech[rows].copy()
+    try:
+        firms.high_tech[rows] = False
+        plain = public_finance.firm_taxes(model, rows)["cit"]
+        firms.high_tech[rows] = True
+        relieved = public_finance.firm_taxes(model, rows)["cit"]
+    finally:
+        firms.high_tech[rows] = certified
+    assert relieved == pytest.approx(plain * 0.15 / 0.25)
+    losing = np.flatnonzero((firms.output_last_year[: firms.n] > 0) & (firms.profit[: firms.n] < 0))
+    assert losing.size > 0 and (public_finance.firm_taxes(model, losing)["cit"] == 0).all()
