@@ -11,6 +11,7 @@ the towns' households by population, a town's to its own. Its room for next year
 held reserves + debt room (negative over the limit) + (1 - floor - reserve share) x R - next year's
 debt service, at least 0. So, by the ledger,
 revenue + borrowing - repayment = spending + change in reserves for every government and year.
+Other mechanisms pay discretionary items through ``spend`` (posts within the room and lowers it).
 The 赛马 (``pay_horse_race``) is a pool the district funds (``horse_race:pool`` to ``fund:horse_race``) and
 pays out in full to the winners (``horse_race:reward``), who spend it like any revenue.
 Parameters (scenario ``fiscal``): reserve_share_of_revenue, services_floor_share_of_revenue,
@@ -51,6 +52,20 @@ def receipts(flows: dict, prefix_excluded: str = "debt:") -> dict[str, float]:
         if not item.startswith(prefix_excluded):
             out[payee] = out.get(payee, 0.0) + amount
     return out
+
+
+def spend(model, account: str, payee: str, amount_100m_cny: float, item: str) -> float:
+    """Post a discretionary payment of a government (``district`` or ``town:<id>``) within its budget room and
+    lower the room by it; returns what was paid (the request, cut to the room). For the spending rules of other
+    mechanisms (land development, incentives, pairing), so that they stay within the rooms set here."""
+    town = model.towns[model.town_index[account[5:]]] if account.startswith("town:") else None
+    room = town.budget_room_100m_cny if town else model.district_budget_room_100m_cny
+    paid = model.ledger.transfer(account, payee, min(max(amount_100m_cny, 0.0), room), item)
+    if town:
+        town.budget_room_100m_cny = room - paid
+    else:
+        model.district_budget_room_100m_cny = room - paid
+    return paid
 
 
 def pay_horse_race(model, winners: list) -> None:

@@ -237,3 +237,27 @@ def test_certified_high_tech_firms_pay_less_corporate_income_tax_and_loss_makers
     assert relieved == pytest.approx(plain * 0.15 / 0.25)
     losing = np.flatnonzero((firms.output_last_year[: firms.n] > 0) & (firms.profit[: firms.n] < 0))
     assert losing.size > 0 and (public_finance.firm_taxes(model, losing)["cit"] == 0).all()
+
+
+@pytest.mark.parametrize("variant", ["plan", "fragmented"])
+def test_every_flow_is_debited_where_it_is_credited(variant):
+    """Each account's balance is what the yearly flows credited to it less what they debited from it."""
+    model, _ = small_run(variant)
+    net: dict[str, float] = {}
+    for flows in model.ledger.years.values():
+        for (payer, payee, _), amount in flows.items():
+            net[payer] = net.get(payer, 0.0) - amount
+            net[payee] = net.get(payee, 0.0) + amount
+    assert set(net) == {a for a, b in model.ledger.balances.items() if b != 0 or a in net}
+    for account, value in net.items():
+        assert model.ledger.balance(account) == pytest.approx(value, abs=1e-9), account
+
+
+def test_spending_through_the_budget_stays_within_the_room_and_uses_it_up():
+    town = SimpleNamespace(id="a", budget_room_100m_cny=2.0)
+    model = SimpleNamespace(ledger=Ledger(), towns=[town], town_index={"a": 0}, district_budget_room_100m_cny=1.0)
+    assert budgets.spend(model, "town:a", "firms:other", 1.5, "incentive:subsidy") == 1.5
+    assert budgets.spend(model, "town:a", "firms:other", 1.5, "incentive:subsidy") == pytest.approx(0.5)
+    assert town.budget_room_100m_cny == pytest.approx(0.0)
+    assert budgets.spend(model, "district", "village:v1", 3.0, "pairing:funds") == 1.0
+    assert model.district_budget_room_100m_cny == 0.0 and model.ledger.paid("town:a") == pytest.approx(2.0)
