@@ -95,6 +95,7 @@ class Recorder:
             self.rows["towns"].append({
                 "year": m.year, "town": town.id, "zone": m.zones[town.zone_index].id,
                 "gdp_100m_cny": town.gdp_100m_cny * price,
+                "gdp_real_100m_cny": town.gdp_100m_cny,
                 "gdp_primary_100m_cny": town.primary_100m_cny * price,
                 "gdp_secondary_100m_cny": town.secondary_100m_cny * price,
                 "gdp_tertiary_100m_cny": town.tertiary_100m_cny * price,
