@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _explain_parser(sub) -> None:
     explain = sub.add_parser("explain", help="split each variant's growth into capital, labour and productivity, "
-                             "and productivity into within, between, cross and net entry; write DIR/explain.csv")
+                             "and productivity into within, between, cross and net entry, and the district's fiscal share of "
+                             "GDP by tax base; write DIR/explain.csv")
     explain.add_argument("directory", type=Path, help="a run directory (xinhui-sim run) or a batch directory")
     explain.add_argument("--baseline", default=None, help="variant the CSV's paired differences are to, listed "
                          "first (default: the first)")

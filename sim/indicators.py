@@ -14,12 +14,12 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import capital, households, labour, population, services
+from sim.rules import budgets, capital, households, labour, population, prices, services
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
 DEMO_NAMES = {status: status.name.lower() for status in DemoStatus}
-TABLES = ("district", "zones", "towns", "villages", "clusters", "parks")
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "budgets")
 
 
 def theil_t(income: np.ndarray, population: np.ndarray, groups: np.ndarray) -> tuple[float, float, float]:
@@ -46,7 +46,7 @@ class Recorder:
 
     def record_year(self, industry: dict) -> None:
         m = self.model
-        price = (1 + m.params.economy.price_growth_per_year) ** (m.year - m.region.base_year)
+        price = prices.price_index(m.params, m.year, m.region.base_year, m.first_year)
         live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
         incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
         jobs = employment_by_place(m)
@@ -56,6 +56,7 @@ class Recorder:
         self._villages(price, incomes)
         self._zones(price, industry)
         self._district(price, industry, incomes, jobs)
+        self._budgets(price)
         if self.firm_panel is not None:
             self._firms(price)
         self.growth_accounting.record_year(m)
@@ -94,6 +95,7 @@ class Recorder:
             self.rows["towns"].append({
                 "year": m.year, "town": town.id, "zone": m.zones[town.zone_index].id,
                 "gdp_100m_cny": town.gdp_100m_cny * price,
+                "gdp_real_100m_cny": town.gdp_100m_cny,
                 "gdp_primary_100m_cny": town.primary_100m_cny * price,
                 "gdp_secondary_100m_cny": town.secondary_100m_cny * price,
                 "gdp_tertiary_100m_cny": town.tertiary_100m_cny * price,
@@ -101,6 +103,7 @@ class Recorder:
                 "population": town.population,
                 "gdp_per_capita_10k_cny": town.gdp_100m_cny * price * 1e4 / town.population,
                 "fiscal_revenue_100m_cny": town.fiscal_revenue_100m_cny * price,
+                "public_services_100m_cny": town.public_services_100m_cny * price,
                 "access_index": town.access_index,
                 "citrus_area_mu": town.citrus_area_mu,
                 "employment_10k": (industrial + construction) / 1e4,
@@ -160,6 +163,14 @@ class Recorder:
         })
         self.blocks["villages"].append(columns)
 
+    def _budgets(self, price: float) -> None:
+        """One row per government (district and towns): money nominal, flags and names as they are."""
+        for row in budgets.rows(self.model):
+            self.rows["budgets"].append({"year": self.model.year, **{
+                key if key in ("government", "level", "over_debt_limit") else f"{key}_100m_cny":
+                value if key in ("government", "level", "over_debt_limit") else value * price
+                for key, value in row.items()}})
+
     def _zones(self, price: float, industry: dict) -> None:
         m = self.model
         above_by_town = industry["above_scale_by_place"].sum(axis=(0, 1))
@@ -193,6 +204,8 @@ class Recorder:
         self.rows["district"].append({
             "year": m.year,
             "gdp_100m_cny": gdp.sum() * price,
+            "gdp_real_100m_cny": gdp.sum(),
+            "price_index": price,
             "gdp_primary_100m_cny": sum(t.primary_100m_cny for t in m.towns) * price,
             "gdp_secondary_100m_cny": sum(t.secondary_100m_cny for t in m.towns) * price,
             "gdp_tertiary_100m_cny": sum(t.tertiary_100m_cny for t in m.towns) * price,
@@ -219,7 +232,9 @@ class Recorder:
             "projects_lost": int(s["projects_lost"]),
             "pairing_funds_100m_cny": s["pairing_funds_100m_cny"] * price,
             "cobuilt_park_va_100m_cny": s["cobuilt_park_va_100m_cny"] * price,
-            "fiscal_revenue_100m_cny": sum(t.fiscal_revenue_100m_cny for t in m.towns) * price,
+            "fiscal_revenue_100m_cny": budgets.district_fiscal_revenue(m) * price,
+            "fiscal_revenue_share_of_gdp": budgets.district_fiscal_revenue(m) / gdp.sum(),
+            "public_services_100m_cny": m.public_services_100m_cny * price,
             "share_towns_fiscal_over_5e8_cny": float(np.mean(
                 [t.fiscal_revenue_100m_cny * price / scale > TOWN_FISCAL_TARGET_100M_CNY for t in m.towns])),
             "collective_total_income_100m_cny": all_total / 1e4,
@@ -342,8 +357,9 @@ def evaluate_targets(district: list[dict], zones: list[dict], model) -> list[dic
             add(target, 2025, "new_materials", by_year[2025]["new_materials_output_100m_cny"], 1000, unit)
             add(target, 2025, "new_energy", by_year[2025]["new_energy_output_100m_cny"], 1000, unit)
         elif tid == "growth_2023_2033" and model.first_year in by_year and model.last_year in by_year:
-            first = by_year[model.first_year - 0]["gdp_100m_cny"]
-            last = by_year[model.last_year]["gdp_100m_cny"]
+            # a growth target is real: growth of GDP at 2022 prices
+            first = by_year[model.first_year]["gdp_real_100m_cny"]
+            last = by_year[model.last_year]["gdp_real_100m_cny"]
             n = model.last_year - model.first_year
             add(target, model.last_year, "", (last / first) ** (1 / n) - 1 if n else 0.0, target["value"], unit)
         elif tid == "demo_villages_2027":

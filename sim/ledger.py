@@ -9,6 +9,16 @@ checks it every year. Each mechanism posts its flows with an ``item`` (``tax:vat
 the budgets table is built from. Pairing posts ``pairing:funds`` (donor -> village), ``pairing:assets``
 (village -> ``firms:construction``), ``pairing:capacity`` (village -> ``households:<town>``, training and
 management) and ``pairing:rent`` (``firms:<sector>`` or ``households:<town>`` -> village).
+the budgets table is built from.
+
+Items and accounts added by public finance (sim/rules/public_finance.py, budgets.py): ``tax:vat``, ``tax:cit``,
+``tax:pit``, ``tax:property``, ``tax:land``, ``tax:other`` (VAT surcharges), ``nontax:other`` (fees, fines),
+``land:transfer_income``, ``revenue_sharing`` (host town -> drawing town), ``revenue_sharing:cobuilt_park:<tax>``
+(``outside:counties`` -> district and partner town), ``transfer:province``, ``transfer:district``,
+``horse_race:pool`` (district -> ``fund:horse_race``), ``horse_race:reward`` (fund -> winners),
+``services:public`` (governments -> ``households:<town>``), ``debt:borrow``, ``debt:repay``, ``debt:interest``
+(with ``outside:lenders``); the account ``firms:services`` is the non-industrial economy (tertiary and
+construction) that pays its taxes.
 """
 
 from __future__ import annotations

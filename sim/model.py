@@ -21,18 +21,19 @@ from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
 from sim.rules import (
+    budgets,
     chenpi,
     clustering,
     collective_assets,
     economy,
     firm_dynamics,
-    fiscal,
     households,
     integration,
     investment,
     labour_market,
     pairing,
     population,
+    public_finance,
     services,
     urbanisation,
     villages,
@@ -126,6 +127,10 @@ class RegionModel(mesa.Model):
         self.year_stats = defaultdict(float)
         self.ledger = Ledger()  # every money flow, debited where it is credited (sim/ledger.py)
         self.district_budget_room_100m_cny = math.inf  # what the district can still spend this year (亿元)
+        self.budgets = budgets.make_budgets(self)  # the district's and each town's debt and year-end figures
+        self.taxes_collected: dict[int, dict[str, float]] = {}  # year -> tax type -> 亿元, before the split
+        self.district_shared_revenue_100m_cny = 0.0  # the district's share of handed-on firms' taxes (statistic)
+        self.public_services_100m_cny = 0.0  # public services paid by the district and towns this year (亿元)
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)
@@ -373,9 +378,10 @@ class RegionModel(mesa.Model):
         villages.improve_environment(self)
         self.close_people_and_services()
         integration.run_horse_race(self)
-        fiscal.collect(self, industry["va"], industry["handed_on_va"], industry["cobuilt_va"])
-        clustering.expand_land(self)
         firm_dynamics.close_year(self)
+        public_finance.collect(self, industry)  # after the firms' accounts: taxes on this year's profits and wages
+        budgets.close_year(self)
+        clustering.expand_land(self)  # a decision for next year: after the budgets have set this year's rooms
         self.records.record_year(industry)
         self.ledger.close_year(self.year)
 

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from sim.outputs import check_replaceable, replace_directory
 from sim.scenario.errors import ScenarioError
 
-TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting", "budgets")
 PACKAGES = ("xinhui-sim", "mesa", "numpy", "pandas", "pyarrow", "pyyaml", "networkx")
 RUN_KIND = "an earlier run's output"
 RUN_FILES = frozenset({*(f"{name}.parquet" for name in TABLES), "manifest.json", "explain.csv"})  # what a run directory holds
@@ -141,6 +141,7 @@ class Results:
     manifest: dict
     runs: pd.DataFrame | None = None
     growth_accounting: pd.DataFrame | None = None  # sim/accounting/table.py
+    budgets: pd.DataFrame | None = None  # government x year: sim/rules/budgets.py
     problems: str = ""  # a batch: which runs were left out as damaged or missing ("" when none)
     health: object = field(default=None, repr=False)  # a batch: sim.batch.store.Health
 

@@ -73,7 +73,11 @@ def test_quick_calibration_writes_posterior_summary_predictive_and_report(quick)
     generations = pd.read_parquet(out / "generations.parquet")
     assert generations.simulations.sum() <= 24 and generations.epsilon.iloc[0] == np.inf
     manifest = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
-    assert manifest["holdout"] == ["gdp_2024_heldout"] and manifest["simulations"] == generations.simulations.sum()
+    assert manifest["holdout"] == ["gdp_2024_heldout"]
+    # every simulation of the sampler is counted, those of a generation the budget left incomplete included
+    incomplete = "left incomplete" in manifest["stopped"]
+    assert manifest["simulations"] >= generations.simulations.sum() if incomplete else \
+        manifest["simulations"] == generations.simulations.sum()
     report = (out / "calibration.md").read_text(encoding="utf-8")
     assert "firms.first_year_recovery_growth" in report and "forecast of held-out `gdp_2024_heldout`" in report
     assert not (out / ".simulations").exists() and (out / "marginals.png").stat().st_size > 1000

@@ -17,7 +17,7 @@ from sim.region import load_region
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 PLAN = SCENARIOS / "plan.yaml"
-TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting")
+TABLES = ("district", "zones", "towns", "villages", "clusters", "parks", "targets", "growth_accounting", "budgets")
 YEARS = list(range(2023, 2034))
 
 
@@ -95,7 +95,7 @@ def test_manifest_records_seed_scenario_and_versions(plan_run, loaded):
     assert resolved["name"] == "plan"
     assert resolved["investment"]["projects_per_year"] == 110  # set by plan.yaml
     assert resolved["firms"]["entry_rate_per_year"] == 0.065  # schema default, via baseline.yaml
-    assert resolved["horizon"] == {"first_year": 2023, "last_year": 2033, "steps_per_year": 4}
+    assert resolved["horizon"] == {"first_year": 2023, "last_year": 2033, "steps_per_year": 4, "start": "base_year"}
     versions = manifest["versions"]
     assert versions["mesa"] == metadata.version("mesa")
     assert versions["mesa"] != "not installed"

@@ -7,7 +7,7 @@ from sim.validation import stats
 from sim.validation.suite import validate
 
 # checks passing in the last full `xinhui-sim validate --reps 50` (docs/validation.md); robust at 4 replicates
-MUST_PASS = ("base_gdp_2023", "base_share_primary", "base_share_secondary", "base_share_tertiary",
+MUST_PASS = ("base_gdp_2023", "base_fiscal_revenue_2023", "base_share_primary", "base_share_secondary", "base_share_tertiary",
              "base_villages_over_1m", "base_villages_floor", "base_collective_income", "size_tail",
              "growth_kurtosis", "growth_beta", "exit_above_scale", "hazard_peak", "agglomeration",
              "pipeline_started_within_1y", "pipeline_producing_within_2y", "pairing_lag",

@@ -4,9 +4,10 @@ From the ``growth_accounting`` table of a run or a batch directory, per variant:
 of real GDP and of industrial value added over the horizon split into capital, labour and productivity;
 the change of aggregate firm productivity split into within-firm, between-firm, cross and net entry
 (Foster-Haltiwanger-Krizan; Melitz-Polanec in the CSV); net entry's share of it; and the ICOR (investment /
-change of GDP); and the growth of tertiary value added split over its drivers (consumer services from income,
+change of GDP); the growth of tertiary value added split over its drivers (consumer services from income,
 producer services from industry, tourism, the 陈皮 chain's trade, public services) with the yearly change of the
-tertiary share of GDP. Each is computed per replicate, then summarised across replicates by
+tertiary share of GDP; and the district's fiscal revenue as a share of GDP split by tax base
+(``sim.accounting.fiscal_share``). Each is computed per replicate, then summarised across replicates by
 ``sim.batch.compare.summarize`` (mean, 90% interval p05-p95, and the paired difference to the baseline
 variant, by default the first, with its 95% interval). Writes ``DIR/explain.csv``.
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from sim.accounting.fiscal_share import INDICATOR as FISCAL_SHARE
+from sim.accounting.fiscal_share import fiscal_share_values, fiscal_text
 from sim.accounting.table import INVESTMENT_COMPONENTS
 from sim.batch import store
 from sim.batch.compare import _variant_order, summarize
@@ -102,6 +105,9 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     differences are to ``baseline`` (default: the first variant), which comes first."""
     directory = Path(directory)
     values = replicate_values(load_accounts(directory))
+    fiscal = fiscal_share_values(directory, _run_name(directory) or directory.name)  # None before budgets existed
+    if fiscal is not None:
+        values = pd.concat([values, fiscal.assign(year=values.year.iloc[0])[values.columns]], ignore_index=True)
     order = _variant_order(directory, values)
     baseline = baseline or order[0]
     if baseline not in order:
@@ -111,7 +117,7 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     table = summarize(values, baseline)
     table["_v"] = table.variant.map({v: i for i, v in enumerate(order)})
     table = table.sort_values(["_v"], kind="stable").drop(columns="_v").reset_index(drop=True)
-    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr"}
+    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr", FISCAL_SHARE: "% of GDP"}
     table.insert(3, "unit", table.indicator.map(units).fillna(PERCENT))
     return table.rename(columns={"year": "period"})
 
@@ -167,4 +173,5 @@ def explain_text(table: pd.DataFrame) -> str:
         *([] if not tertiary else ["", "Tertiary growth by driver, %/yr (sim/rules/services.py); share: change of the "
                                    "tertiary share of GDP, points/yr",
                                    *_block(["", "growth", "= consumer (income)", "+ producer (industry)",
-                                            "+ tourism", "+ 陈皮 trade", "+ public", "share"], tertiary)])])
+                                            "+ tourism", "+ 陈皮 trade", "+ public", "share"], tertiary)]),
+        *fiscal_text(table)])

@@ -59,6 +59,7 @@ class Town(mesa.Agent):
         self.nonfarm_last_100m_cny = 0.0
         self.services_per_head_last = 0.0
         self.base_secondary_jobs = 0.0
+        self.public_services_100m_cny = 0.0  # public services spent in the town this year, district's share included
 
     @property
     def employment(self) -> float:

@@ -5,7 +5,7 @@ From its start year each reform phases in linearly over ``phase_in_years``: a sh
 district-wide (see investment), productivity rises as the number of competing jurisdictions falls from 11
 towns to 4 zones, (N_eff / 11)^-e with N_eff = 11^(1-u) 4^u, and construction delays shrink; transport
 projects raise a town's access index in their opening year; each year the 3 towns with the fastest
-industrial growth get a fiscal reward and extra weight in town-level attraction.
+industrial growth get a reward from the district's 赛马 pool (sim/rules/budgets.py) and extra weight in town-level attraction.
 Parameters (scenario ``integration``): unified_attraction_start_year, unified_attraction_intensity (u),
 jurisdiction_productivity_elasticity (e), phase_in_years, service_integration_lag_reduction,
 transport_projects, horse_race_reward_100m_cny, horse_race_attraction_bonus (revenue sharing: fiscal).
@@ -14,6 +14,8 @@ Sources: literature.md §2 (Ahrend et al. 2017: elasticity -0.06, halved with a 
 """
 
 from __future__ import annotations
+
+from sim.rules import budgets
 
 TOWNS_COMPETING = 11
 ZONES_COMPETING = 4
@@ -62,3 +64,4 @@ def run_horse_race(model) -> None:
     winners = {t.id for _, _, t in sorted(growth, key=lambda g: (-g[0], g[1]))[:HORSE_RACE_WINNERS]}
     for town in model.towns:
         town.horse_race_winner = active and town.id in winners
+    budgets.pay_horse_race(model, [t for t in model.towns if t.horse_race_winner])  # from the district's budget

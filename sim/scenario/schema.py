@@ -28,9 +28,15 @@ HORIZON = {
 }
 
 ECONOMY = {
-    "price_growth_per_year": P(0.0, "1/yr", "Growth of the price level; all money is nominal = 2022 prices "
-                               "times this index.", "estimate: China's GDP deflator was near or below 0 "
-                               "in 2023-2024, so 0 keeps nominal close to real", min=-0.05, max=0.10),
+    "observed_price_growth": P([-0.006, -0.007], "1/yr", "Observed growth of the GDP deflator, one entry a "
+                               "year from the first simulated year (2023, 2024); money in the tables is nominal = "
+                               "2022 prices times the index (sim/rules/prices.py).", "data: NBS communiques, "
+                               "nominal vs real GDP growth 2023 4.6% vs 5.2%, 2024 4.2% vs 5.0% (recalled, "
+                               "verify)", kind="float_list", min=-0.1, max=0.2),
+    "price_growth_per_year": P(0.01, "1/yr", "Growth of the GDP deflator in the years after "
+                               "`observed_price_growth`.", "estimate: between the 2023-2024 deflators "
+                               "(-0.6%, -0.7%) and the 2% CPI objective of monetary policy, taken as 1%",
+                               min=-0.05, max=0.10),
     "primary_growth_per_year": P(0.045, "1/yr", "Trend growth of primary output other than 新会柑 "
                                  "(aquaculture, crops, livestock).", "estimate: 2023 primary real growth "
                                  "6.4% (facts §4a) includes citrus; aquaculture >66亿 growing", min=-0.2,
@@ -664,12 +670,95 @@ VILLAGES = {
                                  min=0, max=1),
 }
 
+_NATIONAL_2023 = "MoF, 2023年财政收支情况 (recalled, verify)"
+
 FISCAL = {
-    "town_retained_share": P(0.35, "share", "Share of the tax raised in a town that counts as its fiscal "
-                             "revenue (财政收入 in the plan's 5亿 target, read as general budget revenue).",
-                             "derived: 2017 一般公共预算收入 51.9亿 is ~8.4% of GDP (~620亿, from 677亿 in "
-                             "2018 / 1.09) against 财税总收入 24.3% of GDP (2015), facts §4", min=0, max=1),
+    "vat_rate_on_industrial_va": P(0.09, "share", "VAT collected per yuan of an industrial firm's value added.",
+                                   "derived: the 13% rate on goods less export refunds and exemptions; with the "
+                                   "services rate below it gives China's 2023 domestic VAT (6.93万亿) on its "
+                                   "non-primary value added, " + _NATIONAL_2023, min=0, max=0.3),
+    "vat_rate_on_services_va": P(0.043, "share", "VAT per yuan of tertiary and construction value added.",
+                                 "derived: the national 2023 VAT less the industrial part (industry value added "
+                                 "39.9万亿 x 0.09) over the rest of non-primary value added, " + _NATIONAL_2023,
+                                 min=0, max=0.3),
+    "cit_rate": P(0.25, "share", "Statutory corporate income tax rate.", "data: 企业所得税法 Art. 4", min=0,
+                  max=0.5),
+    "high_tech_cit_rate": P(0.15, "share", "CIT rate of certified high-tech firms (高新技术企业).",
+                            "data: 企业所得税法 Art. 28", min=0, max=0.5),
+    "cit_effective_share": P(0.8, "share", "CIT paid as a share of the statutory rate times positive "
+                             "profit (deductions, losses carried forward, small-firm relief).", "estimate",
+                             min=0, max=1),
+    "services_profit_share_of_va": P(0.2, "share", "Profit of tertiary and construction firms as a share of "
+                                     "their value added (they are not modelled as firms).",
+                                     "estimate: value added less the labour share (0.45) and depreciation",
+                                     min=0, max=1),
+    "pit_rate_on_wages": P(0.023, "share", "Personal income tax per yuan of wages.", "derived: national 2023 "
+                           "PIT 1.48万亿 over compensation of employees of about half of GDP (126万亿), "
+                           + _NATIONAL_2023, min=0, max=0.3),
+    "surcharge_rate_on_vat": P(0.12, "share", "Local surcharges on VAT: 城市维护建设税, 教育费附加, "
+                               "地方教育附加 (tax:other).", "data: 7% + 3% + 2% (城市维护建设税法 2021; "
+                               "the surcharge rules)", min=0, max=0.3),
+    "property_tax_rate_on_capital": P(0.0034, "share/yr", "房产税 per yuan of fixed capital (tax:property).",
+                                      "derived: 1.2% of 70% of the original value of buildings (房产税暂行条例), "
+                                      "buildings ~40% of fixed capital (estimate)", min=0, max=0.05),
+    "land_use_tax_10k_cny_per_mu": P(0.27, "万元/亩/yr", "城镇土地使用税 on the industrial land firms hold "
+                                     "(tax:land).", "derived: ~4元/m2, inside the statutory 0.6-12元/m2 of "
+                                     "county towns (城镇土地使用税暂行条例 Art. 4); level estimate", min=0, max=10),
+    "real_estate_tax_rate_on_construction_va": P(0.144, "share", "土地增值税, 契税 and 耕地占用税 per yuan of "
+                                                 "construction value added (tax:land).", "derived: national "
+                                                 "2023 1.23万亿 over construction value added 8.57万亿, "
+                                                 + _NATIONAL_2023, min=0, max=1),
+    "land_transfer_income_per_construction_va": P(0.68, "share", "Land-transfer income (土地出让收入, the fund "
+                                                  "budget) per yuan of construction value added.", "derived: "
+                                                  "national 2023 5.80万亿 over construction value added 8.57万亿, "
+                                                  + _NATIONAL_2023, min=0, max=5),
+    "non_tax_revenue_share_of_tax": P(0.197, "share", "Non-tax revenue of the general budget (fees, fines, "
+                                      "state assets) per yuan of the district's and towns' taxes.", "derived: "
+                                      "national 2023 non-tax revenue 3.57万亿 over tax revenue 18.11万亿, "
+                                      + _NATIONAL_2023, min=0, max=2),
+    "vat_central_share": P(0.5, "share", "Central government's share of VAT.", "lit E4: 50:50 since 2016 "
+                           "(国发〔2016〕26号)", min=0, max=1),
+    "income_tax_central_share": P(0.6, "share", "Central share of corporate and personal income tax.",
+                                  "lit E4: 60:40 since 2003", min=0, max=1),
+    "province_share_of_local": P(0.25, "share", "Guangdong's share of the local part of VAT, CIT and PIT.",
+                                 "estimate: lit E4 says provinces divide the local shares further; Guangdong's "
+                                 "rule was not found", min=0, max=1),
+    "city_share_of_local": P(0.2, "share", "Jiangmen's share of every tax's part below the province.",
+                             "estimate: city-district sharing of a 市辖区; not found", min=0, max=1),
+    "town_share_of_local": P(0.35, "share", "The town's share of the district-and-town part of the taxes "
+                             "collected in it (区镇财政体制); the district keeps the rest.", "estimate: towns "
+                             "of Pearl River Delta counties keep 30-50% of shared revenue; Xinhui's rule not "
+                             "found", min=0, max=1),
+    "revenue_sharing_district_share": P(0.0, "share", "Share of a handed-on firm's taxes that its host town "
+                                        "pays the district under revenue sharing (the drawing town gets "
+                                        "`integration.revenue_share`, the host keeps the rest; capped at 1 minus "
+                                        "that share).", "estimate: 区镇一体 splits among zone, host and drawing "
+                                        "town; Xinhui's rule not found", min=0, max=1),
+    "land_income_town_share": P(0.3, "share", "The town's share of land-transfer income raised in it.",
+                                "estimate", min=0, max=1),
+    "upper_transfers_yuan_per_resident": P(3500.0, "元/resident/yr", "Transfers from higher levels "
+                                           "(province, with central funds passed down) to the district, per "
+                                           "resident (2022 prices).", "estimate: makes district spending about "
+                                           "1.5 times its own revenue, as in Guangdong's counties", min=0,
+                                           max=100_000),
+    "town_equalisation_floor": P(0.5, "share", "The district tops every town's own revenue per resident up to "
+                                 "this share of the towns' mean (transfer:district).", "estimate", min=0, max=1),
+    "reserve_share_of_revenue": P(0.05, "share", "Reserves a government keeps at year end, as a share of the "
+                                  "year's revenue (预算稳定调节基金).", "estimate", min=0, max=1),
+    "services_floor_share_of_revenue": P(0.6, "share", "Public services a government pays at least, as a share "
+                                         "of its revenue, borrowing if it must (education, health, social "
+                                         "security: the rigid part of spending).", "estimate", min=0, max=1),
+    "debt_limit_share_of_revenue": P(1.0, "share", "Debt limit as a share of a government's revenue "
+                                     "(综合财力).", "data: the 100% debt-ratio warning line of 财预〔2016〕152号 "
+                                     "(recalled, verify)", min=0, max=10),
+    "initial_debt_share_of_revenue": P(0.6, "share", "Debt at the start of 2023 as a share of 2023 revenue.",
+                                       "estimate: below the warning line", min=0, max=10),
+    "interest_rate_per_year": P(0.03, "1/yr", "Interest on government debt.", "data: local government bond "
+                                "yields of about 2.5-3.2% in 2023 (recalled, verify)", min=0, max=0.2),
+    "debt_maturity_years": P(10, "years", "Years over which debt is repaid in equal parts.", "estimate: "
+                             "typical 10-year local government bonds", kind="int", min=1, max=50),
 }
+
 
 SCHEMA = {
     "name": P("", "", "Variant name (default: the file name).", "scenario", kind="str"),

@@ -49,6 +49,11 @@ def base_year_checks(district: pd.DataFrame, villages: pd.DataFrame) -> list[Che
     mean, lo, hi = spread(d.gdp_100m_cny)
     out.append(Check("base_gdp_2023", "base year", "2023 GDP, 亿元", "1011.25 ± 3%",
                      "2023年新会区统计公报 (xinhui_facts.md §4a)", mean, lo, hi, in_range(mean, 980.9, 1041.6)))
+    if "fiscal_revenue_100m_cny" in d:  # district 一般公共预算收入 (public finance, sim/rules/public_finance.py)
+        mean, lo, hi = spread(d.fiscal_revenue_100m_cny)
+        out.append(Check("base_fiscal_revenue_2023", "base year", "2023 district 一般公共预算收入, 亿元", "46-85",
+                         "docs/calibration.md: Jan-Apr 2022 x 3 (facts §4b); 2017 ratio to GDP (facts §4a)",
+                         mean, lo, hi, in_range(mean, 46.0, 85.0)))
     for column, share, name in (("gdp_primary_100m_cny", 0.071, "primary"), ("gdp_secondary_100m_cny", 0.506,
                                 "secondary"), ("gdp_tertiary_100m_cny", 0.423, "tertiary")):
         mean, lo, hi = spread(d[column] / d.gdp_100m_cny)

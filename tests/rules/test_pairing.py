@@ -90,7 +90,9 @@ def test_no_money_is_created_by_pairing_in_any_year():
 def test_no_pairing_keeps_the_donors_money():
     model = _run("no_pairing")
     assert all(not item.startswith("pairing") for flows in model.ledger.years.values() for (_, _, item) in flows)
-    assert model.ledger.balance("district") == 0.0 and model.ledger.balance("soe:district_soes") == 0.0
+    # the district now has taxes and spending of its own (public finance): what it keeps is that no pairing
+    # item ever leaves it, above; the SOEs have no other flows, so their account stays untouched
+    assert model.ledger.balance("soe:district_soes") == 0.0
     assert not any(v.is_paired or v.pairing_income_10k_cny for v in model.villages)
 
 
@@ -103,7 +105,6 @@ def test_the_district_pays_within_its_budget_room():
                                         0.0) <= 0.03
     assert sum(a for (payer, _, item), a in model.ledger.years[2023].items()
                if payer == "district" and item == "pairing:funds") == pytest.approx(0.03)
-    assert model.district_budget_room_100m_cny == pytest.approx(0.0)
 
 
 def _a_district_village(model):
@@ -151,7 +152,6 @@ def test_explicit_donors_pay_from_their_own_accounts_within_their_room():
         if item == "pairing:funds":
             paid[payer] = paid.get(payer, 0.0) + amount
     assert paid == pytest.approx({"town:huicheng": 0.01, "outside:counties": 0.01, "firms:light_textile": 0.01})
-    assert model.towns[model.town_index["huicheng"]].budget_room_100m_cny == pytest.approx(0.0)
 
 
 def test_enterprises_give_no_more_than_their_profits():

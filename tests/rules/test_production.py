@@ -109,7 +109,9 @@ def test_steering_projects_to_focus_sectors_with_the_mix_fixed_changes_their_clu
 
 def test_employment_fixed_investment_and_capital_add_up_from_the_firms():
     # no certificates won or lost: they change productivity after the year's accounts, which this test reads
-    model, tables = run({"horizon": {"last_year": 2027},
+    # and prices held at 2022's: the tables are nominal, the firms' accounts in 2022 prices
+    model, tables = run({"horizon": {"last_year": 2027}, "economy": {"observed_price_growth": [0.0],
+                                                                    "price_growth_per_year": 0.0},
                          "firms": {"high_tech_certification_rate": 0.0, "high_tech_loss_rate": 0.0}})
     snap = firm_accounting_snapshot(model)
     inside = snap["in_district"]
