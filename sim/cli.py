@@ -426,6 +426,11 @@ def _explain(args) -> int:
     table = explain(args.directory, args.baseline)
     path = write_explain(args.directory, table)
     print(explain_text(table))
+    from sim.accounting.explain import integration_report
+
+    channels = integration_report(args.directory)
+    if channels:
+        print(channels)
     print(f"written: {path}")
     return 0
 

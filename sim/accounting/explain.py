@@ -12,6 +12,7 @@ variant, by default the first, with its 95% interval). Writes ``DIR/explain.csv`
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -157,3 +158,97 @@ def explain_text(table: pd.DataFrame) -> str:
         "Change of firm productivity, %/yr (Foster-Haltiwanger-Krizan; log TFP, value-added shares)",
         *_block(["", "total", "= within", "+ between", "+ cross", "+ net entry", "net entry share"], productivity),
         f"ICOR = {investment} / change of real GDP, summed over the years"])
+
+
+# ---- integration channels (issue 13): what the project market and the towns' decisions changed ----------
+CHANNELS = (  # (indicator, district column, how summed over years, unit)
+    ("industrial_output_last_year", "industrial_output_100m_cny", "last", "亿元"),
+    ("lost_projects", "projects_lost", "sum", "projects"),
+    ("lost_capacity", "project_capacity_lost_100m_cny", "sum", "亿元/yr of capacity"),
+    ("incentives_spent", "incentive_subsidy_100m_cny", "sum", "亿元"),
+    ("land_discounts", "incentive_land_discount_100m_cny", "sum", "亿元"),
+    ("land_developed", "land_developed_mu", "sum", "亩"),
+    ("land_spending", "land_development_100m_cny", "sum", "亿元"),
+    ("project_matching", "project_fit_mean", "mean", "logit utility"),
+    ("project_lag", "project_lag_quarters_mean", "mean", "quarters"),
+)
+ABSENT = ("labour_mobility", "pairing_assets")  # channels other engineers' columns will carry
+
+
+def _read_table(directory: Path, table: str) -> pd.DataFrame:
+    if store.is_batch_dir(directory):
+        return store.table_dataset(directory, table, store.done_runs(directory)).to_table().to_pandas()
+    frame = pd.read_parquet(directory / f"{table}.parquet")
+    return frame.assign(variant=_run_name(directory) or directory.name, replicate=0)
+
+
+def channel_values(district: pd.DataFrame) -> pd.DataFrame:
+    """Per variant and replicate, each channel's value over the horizon (``summarize`` input)."""
+    frames = []
+    for indicator, column, how, _ in CHANNELS:
+        if column not in district:
+            continue
+        by = district.sort_values("year").groupby(["variant", "replicate"])[column]
+        value = {"last": by.last(), "sum": by.sum(), "mean": by.mean()}[how]
+        frames.append(value.rename("value").reset_index().assign(indicator=indicator, scope="district"))
+    period = f"{int(district.year.min())}-{int(district.year.max())}"
+    return pd.concat(frames, ignore_index=True).assign(year=period)
+
+
+def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now: float) -> tuple[float, float]:
+    """The participation band (``town_decisions.participation_band``) from the last year's mean town revenues
+    of a variant with revenue sharing at ``share_now`` (inside) and one without integration (outside)."""
+    from sim.rules.town_decisions import participation_band
+
+    last = towns[towns.year == towns.year.max()]
+    mean = last.groupby(["variant", "town"])[["fiscal_revenue_100m_cny", "shared_tax_in_100m_cny",
+                                              "shared_tax_out_100m_cny"]].mean()
+    i, o = mean.loc[inside], mean.loc[outside].reindex(mean.loc[inside].index)
+    return participation_band(i.fiscal_revenue_100m_cny.to_numpy(), share_now, i.shared_tax_in_100m_cny.to_numpy(),
+                              i.shared_tax_out_100m_cny.to_numpy(), o.fiscal_revenue_100m_cny.to_numpy())
+
+
+def channels(directory: str | Path, baseline: str) -> pd.DataFrame:
+    """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
+    directory = Path(directory)
+    table = summarize(channel_values(_read_table(directory, "district")), baseline)
+    unit = {indicator: u for indicator, _, _, u in CHANNELS}
+    return table.assign(unit=table.indicator.map(unit))
+
+
+def channels_text(table: pd.DataFrame, baseline: str, band: tuple[float, float] | None = None) -> str:
+    """The channels as a terminal table: each variant's mean and its paired difference to the baseline [95%]."""
+    lines = [f"Integration channels, difference to {baseline}: mean (paired 95% interval) across replicates"]
+    for r in table[table.variant != baseline].itertuples():
+        interval = f" ({r.diff_lo:.2f}, {r.diff_hi:.2f})" if r.n_pairs > 1 else ""
+        lines.append(f"  {r.variant:<14} {r.indicator:<28} {r.mean:10.2f} {r.unit:<20} d = {r.diff_mean:.2f}{interval}")
+    lines.append(f"  not yet in the model's tables: {', '.join(ABSENT)}")
+    if band is not None:
+        text = "none" if math.isnan(band[0]) else f"{band[0]:.2f}-{band[1]:.2f}"
+        lines.append(f"Participation band (revenue shares at which every town's revenue inside the scheme is at "
+                     f"least its revenue outside it): {text}")
+    return "\n".join(lines)
+
+
+def integration_report(directory: str | Path, baseline: str | None = None) -> str | None:
+    """The channels to ``baseline`` (default: ``fragmented`` if the directory has it) and, with ``plan`` and
+    ``fragmented`` both there, the participation band; None for tables made before the channel columns."""
+    directory = Path(directory)
+    try:
+        district = _read_table(directory, "district")
+    except (OSError, pa.ArrowException, KeyError):
+        return None
+    variants = list(dict.fromkeys(district.variant))
+    if "projects_lost" not in district or "land_developed_mu" not in district or len(variants) < 2:
+        return None
+    baseline = "fragmented" if "fragmented" in variants and baseline is None else (baseline or variants[0])
+    table = summarize(channel_values(district), baseline)
+    table["unit"] = table.indicator.map({indicator: u for indicator, _, _, u in CHANNELS})
+    band = None
+    if {"plan", "fragmented"} <= set(variants):
+        from sim.scenario import load_scenario
+        from sim.scenario.sources import scenario_path
+
+        share = load_scenario(scenario_path("plan")).params.integration.revenue_share
+        band = town_participation(_read_table(directory, "towns"), "plan", "fragmented", share)
+    return channels_text(table, baseline, band)

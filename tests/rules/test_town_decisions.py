@@ -1,0 +1,100 @@
+import math
+
+import numpy as np
+import pytest
+
+from sim.rules import project_market, town_decisions
+
+NEG = -np.inf
+
+
+def test_rival_towns_bid_up_the_incentive_the_district_does_not_pay():
+    # two towns with one park each, equally good for the project; other counties far behind
+    fit = np.array([[5.0, 5.0]])
+    ceiling = np.array([[0.1, 0.1]])
+    outside = np.array([0.0])
+    park, paid = project_market.town_by_town(fit, ceiling, np.array([0, 1]), 2, outside, 3.0)
+    assert park[0] in (0, 1) and paid[0] == pytest.approx(0.1)  # the runner-up town pushes it to its ceiling
+    park_u, paid_u = project_market.unified(fit, ceiling, outside, 3.0)
+    assert park_u[0] in (0, 1) and paid_u[0] == 0.0  # only other counties to beat, and they are behind
+
+
+def test_a_project_takes_the_best_net_offer_and_is_lost_when_it_is_another_countys():
+    fit = np.array([[5.0, 4.0], [5.0, 4.0]])
+    ceiling = np.array([[0.0, 0.5], [0.0, 0.5]])
+    outside = np.array([0.0, 10.0])
+    park, paid = project_market.town_by_town(fit, ceiling, np.array([0, 1]), 2, outside, 3.0)
+    # the second town's incentive outbids the better fit; it pays just enough to beat the first town
+    assert park[0] == 1 and paid[0] == pytest.approx(1.0 / 3.0)
+    assert park[1] == project_market.OUTSIDE and paid[1] == 0.0
+
+
+def test_the_district_keeps_a_project_a_town_bidding_alone_would_lose():
+    fit = np.array([[5.0, NEG]])
+    outside = np.array([5.2])
+    town_ceiling, district_ceiling = np.array([[0.05, 0.0]]), np.array([[0.1, 0.0]])
+    park, _ = project_market.town_by_town(fit, town_ceiling, np.array([0, 1]), 2, outside, 3.0)
+    assert park[0] == project_market.OUTSIDE
+    park_u, paid_u = project_market.unified(fit, district_ceiling, outside, 3.0)
+    assert park_u[0] == 0 and paid_u[0] == pytest.approx(0.2 / 3.0)
+
+
+def test_a_project_no_park_can_take_is_lost():
+    fit = np.array([[NEG, NEG]])
+    park, paid = project_market.unified(fit, np.zeros((1, 2)), np.array([-50.0]), 3.0)
+    assert park[0] == project_market.OUTSIDE and paid[0] == 0.0
+
+
+def test_land_is_developed_to_the_reserve_within_the_quota():
+    free, uptake, quota = np.array([100.0, 0.0, 500.0]), np.array([100.0, 100.0, 0.0]), np.array([150.0, 500.0, 50.0])
+    added = town_decisions.land_to_develop(free, uptake, quota, 2.0, pooled=False)
+    np.testing.assert_allclose(added, [100.0, 200.0, 0.0])
+    pooled = town_decisions.land_to_develop(free, uptake, np.array([50.0, 50.0, 50.0]), 2.0, pooled=True)
+    np.testing.assert_allclose(pooled, [50.0, 100.0, 0.0])  # the pooled 150 shared by shortfall (100:200)
+    assert pooled.sum() == pytest.approx(150.0)
+
+
+def test_a_town_outside_the_participation_band_is_worse_off_inside_the_scheme():
+    # town a hosts firms b drew (it pays shares); b drew them (it receives)
+    inside, share_now = np.array([10.0, 3.0]), 0.2
+    shared_in, shared_out = np.array([0.0, 5.0]), np.array([5.0, 0.0])
+    outside = np.array([9.5, 2.5])
+    low, high = town_decisions.participation_band(inside, share_now, shared_in, shared_out, outside)
+    # at share 0 a has 11, b 2: b needs s >= 0.1, a needs s <= 0.3
+    assert (low, high) == (pytest.approx(0.1), pytest.approx(0.3))
+    for share in (0.05, 0.4):  # outside the band: some town is worse off inside than outside
+        revenue = town_decisions.revenue_inside(inside, share_now, shared_in, shared_out, share)
+        assert (revenue < outside).any()
+    for share in (0.1, 0.2, 0.3):
+        revenue = town_decisions.revenue_inside(inside, share_now, shared_in, shared_out, share)
+        assert (revenue >= outside - 1e-12).all()
+    assert math.isnan(town_decisions.participation_band(inside, share_now, shared_in, shared_out,
+                                                        np.array([20.0, 20.0]))[0])
+
+
+def test_incentives_and_land_are_paid_through_the_ledger_as_the_district_table_reports():
+    from sim.model import RegionModel
+
+    for variant in ("fragmented", "plan"):
+        model = RegionModel(variant, rng=3, collect=False, **{"horizon.last_year": 2028})
+        model.run()
+        rows = {row["year"]: row for row in model.records.rows["district"]}
+        for year, flows in model.ledger.years.items():
+            def total(kind, flows=flows):
+                return sum(v for (_, _, item), v in flows.items() if item == kind)
+            assert total("incentive:subsidy") == pytest.approx(rows[year]["incentive_subsidy_100m_cny"])
+            assert total("incentive:land_discount") == pytest.approx(rows[year]["incentive_land_discount_100m_cny"])
+            assert total("land:development") == pytest.approx(rows[year]["land_development_100m_cny"])
+            payers = {payer for (payer, _, item), _ in flows.items() if item.startswith("incentive:")}
+            assert payers <= {"district"} | {f"town:{t}" for t in model.town_ids}
+        assert sum(row["incentive_subsidy_100m_cny"] + row["incentive_land_discount_100m_cny"]
+                   for row in rows.values()) > 0
+        assert abs(model.ledger.imbalance()) < 1e-9
+
+
+def test_no_scenario_key_sets_a_loss_probability_or_an_integration_multiplier():
+    from sim.scenario.schema import SCHEMA
+
+    keys = {f"{section}.{key}" for section, fields in SCHEMA.items() if isinstance(fields, dict) for key in fields}
+    assert "investment.lost_without_land" not in keys
+    assert "integration.jurisdiction_productivity_elasticity" not in keys
