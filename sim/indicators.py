@@ -348,7 +348,7 @@ def project_market_columns(stats, price: float) -> dict:
     """The project market's and the towns' decisions of the year (sim/rules/project_market.py, town_decisions)."""
     in_parks, producing = stats["projects_in_parks"], stats["projects_producing"]
     return {
-        "project_capacity_lost_100m_cny": stats["project_capacity_lost_100m_cny"] * price,
+        "project_capital_lost_100m_cny": stats["project_capital_lost_100m_cny"] * price,
         "incentive_subsidy_100m_cny": stats["incentive_subsidy_100m_cny"] * price,
         "incentive_land_discount_100m_cny": stats["incentive_land_discount_100m_cny"] * price,
         "land_developed_mu": stats["land_developed_mu"],

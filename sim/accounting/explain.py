@@ -12,9 +12,9 @@ variant, by default the first, with its 95% interval). Writes ``DIR/explain.csv`
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -25,6 +25,7 @@ from sim.scenario.errors import ScenarioError
 
 TABLE = "growth_accounting"
 FILE = "explain.csv"
+CHANNELS_FILE = "explain_channels.csv"
 COLUMNS = ["variant", "replicate", "year", "quantity", "component", "value"]
 GROWTH = ("growth", "capital", "labour", "productivity")
 FHK = ("total", "within", "between", "cross", "net_entry")
@@ -112,8 +113,8 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     return table.rename(columns={"year": "period"})
 
 
-def write_explain(directory: str | Path, table: pd.DataFrame) -> Path:
-    path = Path(directory) / FILE
+def write_explain(directory: str | Path, table: pd.DataFrame, name: str = FILE) -> Path:
+    path = Path(directory) / name
     try:
         table.to_csv(path, index=False)
     except OSError as exc:
@@ -162,16 +163,16 @@ def explain_text(table: pd.DataFrame) -> str:
 
 # ---- integration channels (issue 13): what the project market and the towns' decisions changed ----------
 CHANNELS = (  # (indicator, district column, how summed over years, unit)
-    ("industrial_output_last_year", "industrial_output_100m_cny", "last", "亿元"),
     ("lost_projects", "projects_lost", "sum", "projects"),
-    ("lost_capacity", "project_capacity_lost_100m_cny", "sum", "亿元/yr of capacity"),
-    ("incentives_spent", "incentive_subsidy_100m_cny", "sum", "亿元"),
-    ("land_discounts", "incentive_land_discount_100m_cny", "sum", "亿元"),
+    ("lost_capital", "project_capital_lost_100m_cny", "sum", "亿元 of capital"),
+    ("incentives_subsidy", "incentive_subsidy_100m_cny", "sum", "亿元"),
+    ("incentives_land_discount", "incentive_land_discount_100m_cny", "sum", "亿元"),
     ("land_developed", "land_developed_mu", "sum", "亩"),
     ("land_spending", "land_development_100m_cny", "sum", "亿元"),
     ("project_matching", "project_fit_mean", "mean", "logit utility"),
     ("project_lag", "project_lag_quarters_mean", "mean", "quarters"),
 )
+OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
 ABSENT = ("labour_mobility", "pairing_assets")  # channels other engineers' columns will carry
 
 
@@ -182,68 +183,102 @@ def _read_table(directory: Path, table: str) -> pd.DataFrame:
     return frame.assign(variant=_run_name(directory) or directory.name, replicate=0)
 
 
-def channel_values(district: pd.DataFrame) -> pd.DataFrame:
-    """Per variant and replicate, each channel's value over the horizon (``summarize`` input)."""
+def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Per variant and replicate, each channel's value over the horizon and the split of its last-year
+    industrial output against ``baseline`` (``summarize`` input)."""
     frames = []
+    by = district.sort_values("year").groupby(["variant", "replicate"])
     for indicator, column, how, _ in CHANNELS:
-        if column not in district:
-            continue
-        by = district.sort_values("year").groupby(["variant", "replicate"])[column]
-        value = {"last": by.last(), "sum": by.sum(), "mean": by.mean()}[how]
-        frames.append(value.rename("value").reset_index().assign(indicator=indicator, scope="district"))
+        if column in district:
+            value = {"sum": by[column].sum(), "mean": by[column].mean()}[how]
+            frames.append(value.rename("value").reset_index().assign(indicator=indicator))
+    frames.append(output_split(district, baseline))
     period = f"{int(district.year.min())}-{int(district.year.max())}"
-    return pd.concat(frames, ignore_index=True).assign(year=period)
+    return pd.concat(frames, ignore_index=True).assign(scope="district", year=period)
 
 
-def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now: float) -> tuple[float, float]:
-    """The participation band (``town_decisions.participation_band``) from the last year's mean town revenues
-    of a variant with revenue sharing at ``share_now`` (inside) and one without integration (outside)."""
-    from sim.rules.town_decisions import participation_band
+def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Last-year industrial output Y = rho K (rho: output per unit of capital) split exactly, per replicate,
+    into the baseline's value plus: the capital that the difference in projects lost to other counties
+    accounts for (valued at the mean rho; capital lost over the horizon, depreciation ignored), the rest of the
+    capital difference (land, lags, incumbents' investment), and the difference in output per unit of capital
+    (matching, utilisation), at the mean K. The baseline's contributions are 0."""
+    last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
+    lost = district.groupby(["variant", "replicate"]).project_capital_lost_100m_cny.sum()
+    output, capital = last.industrial_output_100m_cny, last.capital_stock_100m_cny
+    base = last.xs(baseline, level="variant")
+    rows = []
+    for (variant, replicate), y in output.items():
+        if replicate not in base.index:
+            continue
+        y0, k, k0 = base.industrial_output_100m_cny[replicate], capital[(variant, replicate)], base.capital_stock_100m_cny[replicate]
+        rho, rho0 = y / k, y0 / k0
+        kept = -(lost[(variant, replicate)] - lost[(baseline, replicate)])
+        parts = (y, (rho + rho0) / 2 * kept, (rho + rho0) / 2 * (k - k0 - kept), (k + k0) / 2 * (rho - rho0))
+        rows += [{"variant": variant, "replicate": replicate, "indicator": name, "value": value}
+                 for name, value in zip(OUTPUT_SPLIT, parts)]
+    return pd.DataFrame(rows)
+
+
+def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now: float
+                       ) -> tuple[float, float, list[str]]:
+    """The participation limits (``town_decisions.participation_limits``) from the last year's mean town revenues
+    of a variant with revenue sharing at ``share_now`` (inside) and one without integration (outside), and the
+    towns worse off inside at every share in [0, 1]. The band is (low, high) when low <= high, else empty."""
+    from sim.rules.town_decisions import participation_limits, revenue_inside
 
     last = towns[towns.year == towns.year.max()]
     mean = last.groupby(["variant", "town"])[["fiscal_revenue_100m_cny", "shared_tax_in_100m_cny",
                                               "shared_tax_out_100m_cny"]].mean()
     i, o = mean.loc[inside], mean.loc[outside].reindex(mean.loc[inside].index)
-    return participation_band(i.fiscal_revenue_100m_cny.to_numpy(), share_now, i.shared_tax_in_100m_cny.to_numpy(),
-                              i.shared_tax_out_100m_cny.to_numpy(), o.fiscal_revenue_100m_cny.to_numpy())
+    args = (i.fiscal_revenue_100m_cny.to_numpy(), share_now, i.shared_tax_in_100m_cny.to_numpy(),
+            i.shared_tax_out_100m_cny.to_numpy())
+    best = np.maximum(revenue_inside(*args, 0.0), revenue_inside(*args, 1.0))
+    losers = [town for town, b, out in zip(i.index, best, o.fiscal_revenue_100m_cny) if b < out]
+    return (*participation_limits(*args, o.fiscal_revenue_100m_cny.to_numpy()), losers)
 
 
-def channels(directory: str | Path, baseline: str) -> pd.DataFrame:
+def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
-    directory = Path(directory)
-    table = summarize(channel_values(_read_table(directory, "district")), baseline)
-    unit = {indicator: u for indicator, _, _, u in CHANNELS}
+    table = summarize(channel_values(district, baseline), baseline)
+    unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in OUTPUT_SPLIT}
     return table.assign(unit=table.indicator.map(unit))
 
 
 def channels_text(table: pd.DataFrame, baseline: str, band: tuple[float, float] | None = None) -> str:
     """The channels as a terminal table: each variant's mean and its paired difference to the baseline [95%]."""
-    lines = [f"Integration channels, difference to {baseline}: mean (paired 95% interval) across replicates"]
+    lines = [f"Integration channels, difference to {baseline}: mean, and paired difference (95% interval) "
+             "across replicates", "  industrial output, last year = baseline + lost projects + other capital "
+             "+ output per capital"]
     for r in table[table.variant != baseline].itertuples():
         interval = f" ({r.diff_lo:.2f}, {r.diff_hi:.2f})" if r.n_pairs > 1 else ""
-        lines.append(f"  {r.variant:<14} {r.indicator:<28} {r.mean:10.2f} {r.unit:<20} d = {r.diff_mean:.2f}{interval}")
+        mean = "" if r.indicator in OUTPUT_SPLIT[1:] else f"{r.mean:10.2f}"
+        lines.append(f"  {r.variant:<14} {r.indicator:<26} {mean:>10} {r.unit:<16} d = {r.diff_mean:.2f}{interval}")
     lines.append(f"  not yet in the model's tables: {', '.join(ABSENT)}")
     if band is not None:
-        text = "none" if math.isnan(band[0]) else f"{band[0]:.2f}-{band[1]:.2f}"
+        low, high = band[0], band[1]
+        text = f"{low:.2f}-{high:.2f}" if low <= high else \
+            f"none (the drawing towns need a share >= {low:.2f}, the hosts accept <= {high:.2f})"
         lines.append(f"Participation band (revenue shares at which every town's revenue inside the scheme is at "
-                     f"least its revenue outside it): {text}")
+                     f"least its revenue outside it, last year): {text}")
+        if band[2]:
+            lines.append(f"  worse off inside at every share: {', '.join(band[2])}")
     return "\n".join(lines)
 
 
-def integration_report(directory: str | Path, baseline: str | None = None) -> str | None:
+def integration_report(directory: str | Path, baseline: str | None = None) -> tuple[pd.DataFrame, str] | None:
     """The channels to ``baseline`` (default: ``fragmented`` if the directory has it) and, with ``plan`` and
-    ``fragmented`` both there, the participation band; None for tables made before the channel columns."""
+    ``fragmented`` both there, the participation band: the table and its text; None for tables made before
+    the channel columns or with one variant."""
     directory = Path(directory)
     try:
         district = _read_table(directory, "district")
     except (OSError, pa.ArrowException, KeyError):
         return None
     variants = list(dict.fromkeys(district.variant))
-    if "projects_lost" not in district or "land_developed_mu" not in district or len(variants) < 2:
+    if "project_capital_lost_100m_cny" not in district or len(variants) < 2:
         return None
     baseline = "fragmented" if "fragmented" in variants and baseline is None else (baseline or variants[0])
-    table = summarize(channel_values(district), baseline)
-    table["unit"] = table.indicator.map({indicator: u for indicator, _, _, u in CHANNELS})
     band = None
     if {"plan", "fragmented"} <= set(variants):
         from sim.scenario import load_scenario
@@ -251,4 +286,5 @@ def integration_report(directory: str | Path, baseline: str | None = None) -> st
 
         share = load_scenario(scenario_path("plan")).params.integration.revenue_share
         band = town_participation(_read_table(directory, "towns"), "plan", "fragmented", share)
-    return channels_text(table, baseline, band)
+    table = channels(district, baseline)
+    return table, channels_text(table, baseline, band)

@@ -24,7 +24,6 @@ import numpy as np
 
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
-from sim.rules import project_market
 from sim.rules.demand import demand_of_new_capacity
 from sim.rules.project_market import NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
 from sim.table import ColumnTable
@@ -188,7 +187,8 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     lost = park == OUTSIDE
     proj.status[rows[lost]] = ProjectStatus.LOST
     model.year_stats["projects_lost"] += int(lost.sum())
-    model.year_stats["project_capacity_lost_100m_cny"] += float(project_capacity(model, proj.investment[rows[lost]]).sum())
+    model.year_stats["project_capital_lost_100m_cny"] += float(proj.investment[rows[lost]].sum()
+                                                               * model.investment_params.funds_in_place_share)
     placed = ~lost
     in_park = placed & (park >= 0)
     host = np.where(in_park, options.town[np.maximum(park, 0)], home)
@@ -200,11 +200,6 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     model.year_stats["project_fit_sum"] += float(options.fixed[park[in_park], sectors[in_park]].sum())
     model.year_stats["projects_in_parks"] += int(in_park.sum())
     market.pay(paid, park, host)
-
-
-def project_capacity(model, investment_100m_cny: np.ndarray) -> np.ndarray:
-    """Full-capacity output (亿元/yr) a project's signed investment builds."""
-    return investment_100m_cny * model.investment_params.funds_in_place_share / model.params.firms.capital_output_ratio
 
 
 def candidate_parks(model, options: ParkOptions, sectors: np.ndarray, u: np.ndarray, home: np.ndarray,

@@ -138,10 +138,11 @@ def revenue_inside(revenue_at_share: np.ndarray, share_now: float, shared_in: np
     return revenue_at_share + (share - share_now) * (shared_in - shared_out)
 
 
-def participation_band(revenue_at_share: np.ndarray, share_now: float, shared_in: np.ndarray,
-                       shared_out: np.ndarray, revenue_outside: np.ndarray) -> tuple[float, float]:
-    """The range of revenue shares in [0, 1] in which every town's revenue inside the scheme is at least its
-    revenue outside it (town-by-town attraction, no sharing): each town joins only then. (nan, nan): none."""
+def participation_limits(revenue_at_share: np.ndarray, share_now: float, shared_in: np.ndarray,
+                         shared_out: np.ndarray, revenue_outside: np.ndarray) -> tuple[float, float]:
+    """The smallest share the towns that gain from sharing need and the largest the hosts accept, each town
+    joining only if its revenue inside the scheme is at least its revenue outside it (in [0, 1]; a town worse
+    off inside at every share makes the low limit inf)."""
     base = revenue_at_share - share_now * (shared_in - shared_out)  # revenue inside at share 0
     slope, gap = shared_in - shared_out, revenue_outside - base
     low, high = 0.0, 1.0
@@ -151,5 +152,13 @@ def participation_band(revenue_at_share: np.ndarray, share_now: float, shared_in
         elif s < 0:
             high = min(high, g / s)
         elif g > 0:
-            return math.nan, math.nan
+            low = math.inf
+    return low, high
+
+
+def participation_band(revenue_at_share: np.ndarray, share_now: float, shared_in: np.ndarray,
+                       shared_out: np.ndarray, revenue_outside: np.ndarray) -> tuple[float, float]:
+    """The range of revenue shares in [0, 1] in which every town's revenue inside the scheme is at least its
+    revenue outside it (town-by-town attraction, no sharing): each town joins only then. (nan, nan): none."""
+    low, high = participation_limits(revenue_at_share, share_now, shared_in, shared_out, revenue_outside)
     return (low, high) if low <= high else (math.nan, math.nan)

@@ -190,12 +190,28 @@ def integration_checks(plan: pd.DataFrame, fragmented: pd.DataFrame, sweep_towns
     checks = [
         Check("integration_output", "integration", f"industrial output {last}, unified (plan) vs fragmented, "
               "relative", "> 0", "lit §2, §6.7: Ahrend et al. 2017; 寇晓东 & 汪红 2019", mean, lo, hi, bool(lo > 0)),
+        ahrend_size_check(mean, lo, hi, last),
         Check("integration_participation", "integration", "revenue shares at which every town's fiscal revenue "
               f"({last}) is at least its fragmented level", "a non-empty band", "lit §6.7 (Xi'an: 10-25%)",
               float(len(band)), float(band.min()) if len(band) else float("nan"),
               float(band.max()) if len(band) else float("nan"), bool(len(band)), f"band {text}"),
     ]
     return checks, gain
+
+
+AHREND_ELASTICITIES = (0.03, 0.06)  # lit §2: Ahrend et al. 2017, 0.06, halved with a coordinating body
+PLAN_UNIFIED_SHARE = 0.7             # scenarios/plan.yaml integration.unified_attraction_intensity
+
+
+def ahrend_size_check(mean: float, lo: float, hi: float, last: int) -> Check:
+    """The emergent integration gain (plan vs fragmented, from the project market, land and lags; no scenario
+    key sets it) against the size Ahrend et al.'s elasticities imply for going from 11 competing towns to 4
+    zones for the plan's unified share: e x 0.7 x ln(11/4) (the literature's effect is on productivity, this on
+    output: a comparison of orders of magnitude)."""
+    low, high = (e * PLAN_UNIFIED_SHARE * np.log(11 / 4) for e in AHREND_ELASTICITIES)
+    return Check("integration_size", "integration", f"industrial output {last}, plan vs fragmented, relative, "
+                 "against the literature's size", f"{low:.3f}-{high:.3f}", "lit §6.7: Ahrend et al. 2017 "
+                 "(elasticity 0.06, halved with a coordinating body)", mean, lo, hi, in_range(mean, low, high))
 
 
 def disparity_table(district: pd.DataFrame) -> pd.DataFrame:
