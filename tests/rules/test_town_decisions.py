@@ -37,6 +37,8 @@ def test_the_district_keeps_a_project_a_town_bidding_alone_would_lose():
     assert park[0] == project_market.OUTSIDE
     park_u, paid_u = project_market.unified(fit, district_ceiling, outside, 3.0)
     assert park_u[0] == 0 and paid_u[0] == pytest.approx(0.2 / 3.0)
+    park_far, _ = project_market.unified(fit, district_ceiling, np.array([5.4]), 3.0)  # beyond its ceiling
+    assert park_far[0] == project_market.OUTSIDE
 
 
 def test_a_project_no_park_can_take_is_lost():
@@ -46,9 +48,9 @@ def test_a_project_no_park_can_take_is_lost():
 
 
 def test_land_is_developed_to_the_reserve_within_the_quota():
-    free, uptake, quota = np.array([100.0, 0.0, 500.0]), np.array([100.0, 100.0, 0.0]), np.array([150.0, 500.0, 50.0])
+    free, uptake, quota = np.array([100.0, 0.0, 500.0]), np.array([100.0, 100.0, 0.0]), np.array([150.0, 150.0, 50.0])
     added = town_decisions.land_to_develop(free, uptake, quota, 2.0, pooled=False)
-    np.testing.assert_allclose(added, [100.0, 200.0, 0.0])
+    np.testing.assert_allclose(added, [100.0, 150.0, 0.0])  # the second park's quota binds
     pooled = town_decisions.land_to_develop(free, uptake, np.array([50.0, 50.0, 50.0]), 2.0, pooled=True)
     np.testing.assert_allclose(pooled, [50.0, 100.0, 0.0])  # the pooled 150 shared by shortfall (100:200)
     assert pooled.sum() == pytest.approx(150.0)
