@@ -45,7 +45,9 @@ def vacancy(land_total: np.ndarray, land_used: np.ndarray) -> np.ndarray:
 def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_mu: np.ndarray,
                        unified: bool) -> tuple[np.ndarray, np.ndarray]:
     """The most each park's bidder would offer each project (projects x parks, share of the investment), and
-    the land-discount rate on offer by park (vacancy: the park's, or the district's under unified attraction)."""
+    the land-discount rate on offer by park (vacancy: the park's, or the district's under unified attraction).
+    The budget room is the one at the start of the step: projects won in the same step may together spend
+    more than it (by less than one project's ceiling each)."""
     parks = model.parks
     total = np.array([park.land_total_mu for park in parks])
     used = np.array([park.land_used_mu for park in parks])
