@@ -214,6 +214,21 @@ def ahrend_size_check(mean: float, lo: float, hi: float, last: int) -> Check:
                  "(elasticity 0.06, halved with a coordinating body)", mean, lo, hi, in_range(mean, low, high))
 
 
+def participation_limits_check(plan_towns: pd.DataFrame, fragmented_towns: pd.DataFrame, share: float) -> Check:
+    """The participation band from one plan run per replicate: each town's revenue inside the scheme at any
+    share (its revenue at the plan's share moved by s x its shared tax in - out) against its revenue under
+    fragmented attraction (outside), last year, replicate means (``explain`` prints the same)."""
+    from sim.accounting.explain import town_participation
+
+    towns = pd.concat([plan_towns.assign(variant="inside"), fragmented_towns.assign(variant="outside")])
+    low, high, losers = town_participation(towns, "inside", "outside", share)
+    band = f"{low:.2f}-{high:.2f}" if low <= high else f"none: drawing towns need >= {low:.2f}, hosts accept <= {high:.2f}"
+    note = band + (f"; worse off at every share: {', '.join(losers)}" if losers else "")
+    return Check("integration_participation_limits", "integration", "revenue shares at which every town's revenue "
+                 "inside the scheme (plan, any share) is at least its revenue outside it (fragmented)",
+                 "reported", "lit §6.7 (Xi'an: 10-25%)", float(low <= high), low, high, None, note)
+
+
 def disparity_table(district: pd.DataFrame) -> pd.DataFrame:
     """Theil T of town GDP per head (total, between and within zones) per variant, last year."""
     last = district[district.year == district.year.max()]

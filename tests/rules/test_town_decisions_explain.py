@@ -59,3 +59,17 @@ def test_the_literature_size_is_a_check_on_the_emergent_gain():
     assert ahrend_size_check(0.03, 0.01, 0.05, 2033).passed
     assert not ahrend_size_check(0.10, 0.05, 0.15, 2033).passed
     assert not ahrend_size_check(0.0, -0.01, 0.01, 2033).passed
+
+
+def test_validate_reports_the_participation_band_from_town_revenues():
+    from sim.validation.checks import participation_limits_check
+
+    inside = pd.DataFrame([
+        {"replicate": 0, "town": "a", "year": 2033, "fiscal_revenue_100m_cny": 10.0, "shared_tax_in_100m_cny": 0.0,
+         "shared_tax_out_100m_cny": 5.0},
+        {"replicate": 0, "town": "b", "year": 2033, "fiscal_revenue_100m_cny": 3.0, "shared_tax_in_100m_cny": 5.0,
+         "shared_tax_out_100m_cny": 0.0}])
+    check = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[9.5, 2.5]), 0.2)
+    assert (check.low, check.high, check.note) == (pytest.approx(0.1), pytest.approx(0.3), "0.10-0.30")
+    empty = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[10.5, 3.5]), 0.2)
+    assert empty.value == 0.0 and empty.note.startswith("none: drawing towns need >= 0.30, hosts accept <= 0.10")
