@@ -25,7 +25,7 @@ import numpy as np
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
 from sim.rules.demand import demand_of_new_capacity
-from sim.rules.project_market import NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
+from sim.rules.project_market import CONTACT_COLUMNS, NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
 from sim.table import ColumnTable
 
 GUMBEL_COLUMNS = 32  # logit noise drawn per project for up to this many parks
@@ -154,6 +154,8 @@ def sign_projects(model) -> None:
     # a fixed number of Gumbel columns, so that adding a park leaves the noise of the others unchanged;
     # drawn as uniforms, made Gumbel only where used
     gumbel_u = rng.random((count, max(GUMBEL_COLUMNS, len(model.parks))))
+    contact_u = rng.random((count, max(CONTACT_COLUMNS, len(model.towns))))  # which towns a project knows
+    uniforms = np.hstack([uniforms, contact_u])
     if lands.any():
         gumbel = gumbel_from_uniform(gumbel_u[lands, : len(model.parks)])
         locate_projects(model, rows[lands], ParkOptions(model), uniforms[lands], gumbel)
@@ -175,14 +177,14 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     """Choose where this step's landing projects go; reserve their land, pay their incentives, or mark them lost.
 
     ``u``: uniforms per project for unified matching of focus sectors, unified attraction, outside-park, (unused),
-    the attracting town, and other counties' offer (noise, incentive). Projects signed in the same step choose
+    the attracting town, other counties' offer (noise, incentive), then one per town (the towns it knows). Projects signed in the same step choose
     at once, seeing the land free at the start of the step (``assign_parks``)."""
     proj = model.projects
     sectors, land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
     steered = steered_towns(model, rows.size)
     home = np.where(steered >= 0, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
     eligible, placement = candidate_parks(model, options, sectors, u, home, steered >= 0)
-    market = ProjectMarket(model, rows, placement, u)
+    market = ProjectMarket(model, rows, placement, u, home, np.diff(options.town_cumulative, prepend=0.0))
     park, paid = assign_parks(options, eligible, sectors, land, gumbel, market.decide)
     lost = park == OUTSIDE
     proj.status[rows[lost]] = ProjectStatus.LOST

@@ -5,14 +5,16 @@ Every bidder may offer an incentive (subsidy plus land-price discount) up to its
 (``town_decisions.incentive_ceilings``). Negotiation is an ascending (English) auction: each bidder is willing
 to go up to its ceiling, the project goes to the highest possible net offer, and the winner pays only what it
 takes to beat the runner-up's best net offer (a dominant-strategy rule that needs no belief about rivals, so it
-is bounded-rational). Under town-by-town attraction every Xinhui town bids with its best park for the project
-and the towns also bid against each other; under unified attraction (统一招商) the district places the project in
+is bounded-rational). Under town-by-town attraction the project knows the town that drew it and
+``other_towns_known_per_project`` more (drawn by the towns' draw weights: limited search), each bids with its
+best park and the towns also bid against each other; under unified attraction (统一招商) the district places the project in
 the park where it fits best and bids once, against other counties only. Other counties' best net offer is
 ``outside_location_utility`` + Gumbel noise + the incentive weight times an offer drawn uniformly between
 ``outside_offer_low_share`` and ``outside_offer_high_share`` of the investment; a project whose best offer is
 theirs is lost. Parameters (scenario ``investment``): choice_incentive_weight (utility per unit of incentive as
-a share of the investment), outside_location_utility, outside_offer_low_share, outside_offer_high_share.
-Sources: Milgrom 2004 (Putting Auction Theory to Work, ch. 2: bidding one's value is dominant in an English
+a share of the investment), outside_location_utility, outside_offer_low_share, outside_offer_high_share,
+other_towns_known_per_project.
+Sources: Efraimidis & Spirakis 2006 (weighted sampling without replacement); Milgrom 2004 (Putting Auction Theory to Work, ch. 2: bidding one's value is dominant in an English
 auction); lit §2 (寇晓东 & 汪红 2019: towns' competition for projects, 统一招商); the rest estimates.
 """
 
@@ -26,6 +28,8 @@ from sim.rules import town_decisions
 
 OUTSIDE = -2     # the project went to another county
 NO_PARK = -1     # no eligible park had the land
+CONTACT_FIRST = 7     # the project's uniforms from this column on: one per town, which towns it knows
+CONTACT_COLUMNS = 16  # a fixed number, so that adding a town leaves the others' draws unchanged
 
 
 class Placement(IntEnum):
@@ -56,13 +60,33 @@ def runner_up(values: np.ndarray, winner: np.ndarray) -> np.ndarray:
     return others.max(axis=1)
 
 
+def known_towns(home: np.ndarray, weights: np.ndarray, contact_u: np.ndarray, others: int) -> np.ndarray:
+    """Which towns each project knows under town-by-town attraction (projects x towns): the one that drew it
+    and ``others`` more, drawn without replacement in proportion to ``weights`` (the towns' draw weights), by
+    the smallest keys -log(u)/w (Efraimidis & Spirakis 2006), one uniform per town and project."""
+    n_towns = weights.size
+    with np.errstate(divide="ignore"):
+        keys = -np.log(np.maximum(contact_u[:, :n_towns], 1e-300)) / weights[None, :]
+    keys[np.arange(home.size), home] = np.inf  # the drawing town is known anyway
+    known = np.zeros((home.size, n_towns), dtype=bool)
+    if others > 0:
+        picked = np.argsort(keys, axis=1, kind="stable")[:, : min(others, n_towns - 1)]
+        np.put_along_axis(known, picked, True, axis=1)
+        known &= np.isfinite(keys)  # a town of weight 0 is never contacted
+    known[np.arange(home.size), home] = True
+    return known
+
+
 def town_by_town(fit: np.ndarray, ceiling: np.ndarray, park_town: np.ndarray, n_towns: int,
-                 outside: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
-    """Each town bids with its best park, up to its ceiling; the project takes the best net offer.
+                 outside: np.ndarray, weight: float, known: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Each town the project knows bids with its best park, up to its ceiling; the project takes the best net
+    offer.
 
     ``fit``: projects x parks utility without incentives (-inf where not eligible); ``ceiling``: projects x
-    parks, the most each park's town would offer (share of the investment). Returns the park (OUTSIDE: lost
-    to another county, also when no Xinhui park has the land) and the incentive paid (share of the investment)."""
+    parks, the most each park's town would offer (share of the investment); ``known``: projects x towns (None:
+    every town). Returns the park (OUTSIDE: lost to another county, also when no known town has the land) and
+    the incentive paid (share of the investment)."""
     best_net = fit + weight * ceiling
     n = fit.shape[0]
     town_net = np.full((n, n_towns), -np.inf)
@@ -73,6 +97,8 @@ def town_by_town(fit: np.ndarray, ceiling: np.ndarray, park_town: np.ndarray, n_
             pick = np.argmax(best_net[:, mine], axis=1)
             town_park[:, t] = mine[pick]
             town_net[:, t] = best_net[np.arange(n), mine[pick]]
+    if known is not None:
+        town_net[~known] = -np.inf
     bids = np.column_stack([town_net, outside])  # the last column: other counties
     winner = np.argmax(bids, axis=1)
     second = runner_up(bids, winner)
@@ -99,19 +125,22 @@ def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_be
     rows = np.arange(fit.shape[0])
     won = park >= 0
     at = np.maximum(park, 0)
-    needed = (to_beat - fit[rows, at]) / weight if weight > 0 else np.zeros(rows.size)
-    return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
+    with np.errstate(invalid="ignore"):  # lost projects may compare -inf with -inf; they pay nothing
+        needed = (to_beat - fit[rows, at]) / weight if weight > 0 else np.zeros(rows.size)
+        return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
 
 
 class ProjectMarket:
     """One step's bidding for the landing projects (sim/rules/py): offers and payments."""
 
-    def __init__(self, model, rows: np.ndarray, placement: np.ndarray, u: np.ndarray):
+    def __init__(self, model, rows: np.ndarray, placement: np.ndarray, u: np.ndarray, home: np.ndarray,
+                 town_weights: np.ndarray):
         p, proj = model.investment_params, model.projects
         self.model, self.rows, self.placement = model, rows, placement
         self.sectors, self.land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
         self.investment = proj.investment[rows]
         self.outside = outside_net_offers(p, u[:, 5], u[:, 6])
+        self.known = known_towns(home, town_weights, u[:, CONTACT_FIRST:], p.other_towns_known_per_project)
         self.weight = p.choice_incentive_weight
         self.ceiling = np.zeros((rows.size, len(model.parks)))
         self.rate = np.zeros((rows.size, len(model.parks)))  # land-discount rate on offer (vacancy), by park
@@ -141,7 +170,7 @@ class ProjectMarket:
             else:
                 choice[mine], paid[mine] = town_by_town(
                     fit[mine], self.ceiling[rows], self.park_town, len(self.model.towns), self.outside[rows],
-                    self.weight)
+                    self.weight, self.known[rows])
         return choice, paid
 
     def pay(self, paid_share: np.ndarray, park: np.ndarray, host: np.ndarray) -> None:

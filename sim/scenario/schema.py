@@ -200,11 +200,11 @@ INVESTMENT = {
                                  "lit I3), ~30% over 10 years, so a grant of 10% of the investment is ~1/3 "
                                  "more profit, ~0.3 in log-profit units as choice_profit_weight measures; lit "
                                  "§2: zones work mainly through lower taxes (林毅夫 et al. 2018)", min=0, max=100),
-    "outside_location_utility": P(12.0, "1", "Logit utility of the best other county's location for a project, "
+    "outside_location_utility": P(10.75, "1", "Logit utility of the best other county's location for a project, "
                                   "before its incentive, on the scale of the park utilities (free land, "
                                   "localization, access, sector match).", "estimate: set so that about one in "
                                   "ten landing projects goes to another county under town-by-town attraction "
-                                  "(baseline 2023-2033: 76 of 857 signed, seed 1)",
+                                  "(baseline 2023-2033: 80 of 857 signed, seed 1)",
                                   min=-100, max=100),
     "outside_offer_low_share": P(0.0, "share", "Lowest incentive (subsidy and land discount, share of the "
                                  "investment) another county offers; offers are uniform between low and high.",
@@ -214,6 +214,12 @@ INVESTMENT = {
                                   "investment).", "estimate: land at half price (~4% of the investment at "
                                   "15亩 per 亿, 0.005亿/亩) plus grants of a few % in the Pearl River Delta's "
                                   "periphery", min=0, max=1),
+    "other_towns_known_per_project": P(3, "towns", "Under town-by-town attraction, how many towns besides "
+                                       "the one that drew it a project knows and hears offers from (drawn by "
+                                       "the towns' draw weights); unified attraction (统一招商) shows it every "
+                                       "park.", "estimate: a site search shortlists a few locations; limited "
+                                       "search is the information 统一招商 pools (lit §2, 寇晓东 & 汪红 2019)",
+                                       kind="int", min=0, max=100),
     "town_value_horizon_years": P(5.0, "years", "Years of a project's tax a government weighs when it sets the "
                                   "most it would offer (undiscounted).", "estimate: a leadership term (5 "
                                   "years); bounded rationality", min=0, max=50),

@@ -36,7 +36,7 @@ PARAMETERS = {
     "firms.exit_size_elasticity": (0.0, 0.3, "estimate around 0.15"),
     "integration.unified_attraction_intensity": (0.3, 1.0, "estimate around the plan's 0.7"),
     "integration.revenue_share": (0.0, 0.3, "lit §2: 10-25% compensation"),
-    "investment.outside_location_utility": (11.0, 13.0, "estimate around 12: other counties' pull"),
+    "investment.outside_location_utility": (10.0, 12.0, "estimate around 10.75: other counties' pull"),
     "pairing.yield_per_year": (0.04, 0.12, "estimate: rent yields 6-10%"),
     "pairing.effect_lag_years": (2, 5, "lit §2: 3-5 years"),
     "pairing.threshold_10k_cny": (20, 150, "estimate around 60万"),

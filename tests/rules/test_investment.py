@@ -27,7 +27,7 @@ def _location_setup(free_land, n_projects=5, land=4.0):
 
     params = SimpleNamespace(steering_share=0.0, outside_park_share=0.0, choice_incentive_weight=0.0,
                              outside_location_utility=-1e9, outside_offer_low_share=0.0, outside_offer_high_share=0.0,
-                             funds_in_place_share=0.3)
+                             funds_in_place_share=0.3, other_towns_known_per_project=3)
     model = SimpleNamespace(investment_params=params, projects=investment.ProjectPipeline(), towns=[None],
                             params=SimpleNamespace(firms=SimpleNamespace(capital_output_ratio=0.667)),
                             parks=[None, None], park_outside=np.zeros(3, dtype=bool),
@@ -45,7 +45,7 @@ def _location_setup(free_land, n_projects=5, land=4.0):
     options.town_cumulative = np.array([1.0])
     options.land_taken = np.zeros(2)
     rows = model.projects.add(n_projects, sector=0, land_mu=land)
-    u = np.full((n_projects, 7), 0.5)
+    u = np.full((n_projects, 7 + 16), 0.5)
     with patch.object(town_decisions, "incentive_ceilings", lambda *a: market_ceilings):
         investment.locate_projects(model, rows, options, u, np.zeros((n_projects, 2)))
     return model, options, parks

@@ -100,3 +100,20 @@ def test_no_scenario_key_sets_a_loss_probability_or_an_integration_multiplier():
     keys = {f"{section}.{key}" for section, fields in SCHEMA.items() if isinstance(fields, dict) for key in fields}
     assert "investment.lost_without_land" not in keys
     assert "integration.jurisdiction_productivity_elasticity" not in keys
+
+
+def test_a_project_hears_only_the_towns_it_knows_under_town_by_town_attraction():
+    rng = np.random.default_rng(5)
+    home, weights = np.array([0, 2, 1]), np.array([1.0, 5.0, 1.0, 0.0])
+    known = project_market.known_towns(home, weights, rng.random((3, 16)), 1)
+    assert known[np.arange(3), home].all() and (known.sum(axis=1) == 2).all()
+    assert not known[:, 3].any()  # a town of weight 0 is never contacted
+    alone = project_market.known_towns(home, weights, rng.random((3, 16)), 0)
+    assert (alone.sum(axis=1) == 1).all()
+    # the second town has the better park but the project does not know it: it takes the first town's offer
+    fit, ceiling = np.array([[5.0, 9.0]]), np.zeros((1, 2))
+    park, _ = project_market.town_by_town(fit, ceiling, np.array([0, 1]), 2, np.array([0.0]), 3.0,
+                                          np.array([[True, False]]))
+    assert park[0] == 0
+    park_all, _ = project_market.town_by_town(fit, ceiling, np.array([0, 1]), 2, np.array([0.0]), 3.0)
+    assert park_all[0] == 1
