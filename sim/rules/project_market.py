@@ -4,18 +4,19 @@ best net offer (its location's fit plus the incentive offered, in logit utility)
 Every bidder may offer an incentive (subsidy plus land-price discount) up to its ceiling
 (``town_decisions.incentive_ceilings``). Negotiation is an ascending (English) auction: each bidder is willing
 to go up to its ceiling, the project goes to the highest possible net offer, and the winner pays only what it
-takes to beat the runner-up's best net offer (a dominant-strategy rule that needs no belief about rivals, so it
-is bounded-rational). Under town-by-town attraction the project knows the town that drew it and
-``other_towns_known_per_project`` more (drawn by the towns' draw weights: limited search), each bids with its
-best park and the towns also bid against each other; under unified attraction (统一招商) the district places the project in
-the park where it fits best and bids once, against other counties only. Other counties' best net offer is
-``outside_location_utility`` + Gumbel noise + the incentive weight times an offer drawn uniformly between
-``outside_offer_low_share`` and ``outside_offer_high_share`` of the investment; a project whose best offer is
-theirs is lost. Parameters (scenario ``investment``): choice_incentive_weight (utility per unit of incentive as
-a share of the investment), outside_location_utility, outside_offer_low_share, outside_offer_high_share,
-other_towns_known_per_project.
-Sources: Efraimidis & Spirakis 2006 (weighted sampling without replacement); Milgrom 2004 (Putting Auction Theory to Work, ch. 2: bidding one's value is dominant in an English
-auction); lit §2 (寇晓东 & 汪红 2019: towns' competition for projects, 统一招商); the rest estimates.
+takes to beat the runner-up's best net offer (a dominant-strategy rule that needs no belief about rivals, so
+it is bounded-rational). Under town-by-town attraction the project knows the town that drew it and
+``other_towns_known_per_project`` more (drawn by the towns' draw weights: limited search); each bids with its
+best park, and the towns also bid against each other. Under unified attraction (统一招商) the district shows
+the project every park, places it where it fits best and bids once, against other counties only. Other
+counties' best net offer is ``outside_location_utility`` + Gumbel noise + the incentive weight times an offer
+drawn uniformly between ``outside_offer_low_share`` and ``outside_offer_high_share`` of the investment; a
+project whose best offer is theirs is lost.
+Parameters (scenario ``investment``): choice_incentive_weight (utility per unit of incentive as a share of
+the investment), outside_location_utility, outside_offer_low_share, outside_offer_high_share,
+other_towns_known_per_project. Sources: Milgrom 2004 (Putting Auction Theory to Work, ch. 2: bidding one's
+value is dominant in an English auction); Efraimidis & Spirakis 2006 (weighted sampling without
+replacement); lit §2 (寇晓东 & 汪红 2019: towns' competition for projects, 统一招商); the rest estimates.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_be
 
 
 class ProjectMarket:
-    """One step's bidding for the landing projects (sim/rules/py): offers and payments."""
+    """One step's bidding for the landing projects: offers, choices and payments."""
 
     def __init__(self, model, rows: np.ndarray, placement: np.ndarray, u: np.ndarray, home: np.ndarray,
                  town_weights: np.ndarray):
@@ -165,8 +166,7 @@ class ProjectMarket:
                 continue
             rows = waiting[mine]
             if kind == Placement.UNIFIED:
-                choice[mine], paid[mine] = unified(fit[mine], self.ceiling[rows], self.outside[rows],
-                                                                  self.weight)
+                choice[mine], paid[mine] = unified(fit[mine], self.ceiling[rows], self.outside[rows], self.weight)
             else:
                 choice[mine], paid[mine] = town_by_town(
                     fit[mine], self.ceiling[rows], self.park_town, len(self.model.towns), self.outside[rows],
