@@ -428,7 +428,7 @@ def _explain(args) -> int:
     print(explain_text(table))
     from sim.accounting.explain import CHANNELS_FILE, integration_report
 
-    channels = integration_report(args.directory)
+    channels = integration_report(args.directory, args.baseline)
     if channels:
         print(channels[1])
         print(f"written: {write_explain(args.directory, channels[0], CHANNELS_FILE)}")

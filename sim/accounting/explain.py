@@ -245,24 +245,24 @@ def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return table.assign(unit=table.indicator.map(unit))
 
 
-def channels_text(table: pd.DataFrame, baseline: str, band: tuple[float, float] | None = None) -> str:
-    """The channels as a terminal table: each variant's mean and its paired difference to the baseline [95%]."""
-    lines = [f"Integration channels, difference to {baseline}: mean, and paired difference (95% interval) "
-             "across replicates", "  industrial output, last year = baseline + lost projects + other capital "
-             "+ output per capital"]
-    for r in table[table.variant != baseline].itertuples():
-        interval = f" ({r.diff_lo:.2f}, {r.diff_hi:.2f})" if r.n_pairs > 1 else ""
-        mean = "" if r.indicator in OUTPUT_SPLIT[1:] else f"{r.mean:10.2f}"
-        lines.append(f"  {r.variant:<14} {r.indicator:<26} {mean:>10} {r.unit:<16} d = {r.diff_mean:.2f}{interval}")
-    lines.append(f"  not yet in the model's tables: {', '.join(ABSENT)}")
+def channels_text(table: pd.DataFrame, baseline: str, band: tuple | None = None) -> str:
+    """The channels as a terminal table: for each other variant, the paired difference to the baseline with
+    its 95% interval (the variants' own values are in ``explain_channels.csv``)."""
+    others = [v for v in dict.fromkeys(table.variant) if v != baseline]
+    cells = {(r.variant, r.indicator): (r.diff_mean, r.diff_lo, r.diff_hi, r.n_pairs) for r in table.itertuples()}
+    units = dict(zip(table.indicator, table.unit))
+    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + [n for n in OUTPUT_SPLIT if n in units]
+    rows = [(f"{name} ({units[name]})", [cells.get((v, name)) for v in others]) for name in names]
+    lines = [f"Integration channels: paired difference to {baseline} [95% interval]; industrial output (last "
+             "year) = lost projects + other capital + output per capital (not yet in the tables: "
+             f"{', '.join(ABSENT)})", *_block(["", *others], rows)]
     if band is not None:
         low, high = band[0], band[1]
         text = f"{low:.2f}-{high:.2f}" if low <= high else \
             f"none (the drawing towns need a share >= {low:.2f}, the hosts accept <= {high:.2f})"
+        losers = f"; worse off inside at every share: {', '.join(band[2])}" if band[2] else ""
         lines.append(f"Participation band (revenue shares at which every town's revenue inside the scheme is at "
-                     f"least its revenue outside it, last year): {text}")
-        if band[2]:
-            lines.append(f"  worse off inside at every share: {', '.join(band[2])}")
+                     f"least its revenue outside it, last year): {text}{losers}")
     return "\n".join(lines)
 
 

@@ -73,3 +73,26 @@ def test_validate_reports_the_participation_band_from_town_revenues():
     assert (check.low, check.high, check.note) == (pytest.approx(0.1), pytest.approx(0.3), "0.10-0.30")
     empty = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[10.5, 3.5]), 0.2)
     assert empty.value == 0.0 and empty.note.startswith("none: drawing towns need >= 0.30, hosts accept <= 0.10")
+
+
+def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
+    from tests.helpers import ROOT, cli
+
+    files = []
+    for name in ("plan", "fragmented"):  # the shipped names: explain compares them and reports the band
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"extends: {ROOT / 'scenarios' / (name + '.yaml')}\nname: {name}\n"
+                        f"region: {ROOT / 'scenarios' / 'regions' / 'xinhui.yaml'}\nhorizon: {{last_year: 2027}}\n",
+                        encoding="utf-8")
+        files.append(str(path))
+    out = tmp_path / "batch"
+    proc = cli("batch", *files, "--reps", "2", "--seed", "3", "--out", str(out), "--workers", "2", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("explain", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "paired difference to fragmented" in proc.stdout and "Participation band" in proc.stdout
+    table = pd.read_csv(out / "explain_channels.csv")
+    plan = table[table.variant == "plan"].set_index("indicator")
+    parts = sum(plan.diff_mean[name] for name in explain.OUTPUT_SPLIT[1:])
+    assert parts == pytest.approx(plan.diff_mean["industrial_output"])
+    assert set(explain.OUTPUT_SPLIT) | {"lost_projects", "incentives_subsidy", "land_developed"} <= set(plan.index)
