@@ -6,7 +6,8 @@ its park's occupancy passes a threshold; each year parks add the serviced land t
 (sim/rules/town_decisions.py: own quotas, or under unified land planning the district's pooled quota), plus
 old industrial land renewed (工改); new parks (scenario ``new_parks``) open with their land in their year.
 Parameters (scenario ``clustering``): new_parks, localization_elasticity (1),
-congestion_threshold (share), congestion_penalty (1), renewal_mu_per_year (亩/yr).
+congestion_threshold (share), congestion_penalty (1), renewal_mu_per_year (亩/yr), land_reserve_years
+(years), land_development_cost_100m_cny_per_mu (亿元/亩; the last two read by town_decisions).
 Sources: literature.md A2 (elasticity 2.7-6.4%), A8 (localization > urbanization), A9/A10 (inverted U).
 """
 

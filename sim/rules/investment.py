@@ -6,14 +6,16 @@ focus (to the parks leading their sector) choose a park by a logit on free land,
 access and sector match; the others go to the project market (sim/rules/project_market.py), where under
 unified attraction (统一招商) the district bids once with the best-fitting park and under town-by-town attraction
 the towns bid against each other, both against other counties, and a project whose best offer is another
-county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed projects start construction after a delay drawn at signing (geometric, a quarterly probability),
-build for a few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
+county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed
+projects start construction after a delay drawn at signing (geometric, a quarterly probability), build for a
+few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
 them (fixed-asset investment), then add that capital's capacity (capital / ``firms.capital_output_ratio``) to a
 new or expanding firm over the ramp-up, with the sales it was built for. Parameters (scenario ``investment``; units
 in the schema): projects_per_year, project_size_*, sector_mix, landing_rate, start_probability_per_quarter,
 construction_quarters_*, ramp_up_quarters, funds_in_place_share, land_intensity_100m_cny_per_mu,
 expansion_share, outside_park_share, choice_* weights, steering_share, focus_sectors (the market's and the
-incentives' parameters in those modules). Sources: literature.md I2-I5 (time to build, start and production rates, Xinhui landing rate), §2.
+incentives' parameters in those modules). Sources: literature.md I2-I5 (time to build, start and production
+rates, Xinhui landing rate), §2.
 """
 
 from __future__ import annotations
@@ -176,9 +178,10 @@ def steered_towns(model, count: int) -> np.ndarray:
 def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray, gumbel: np.ndarray) -> None:
     """Choose where this step's landing projects go; reserve their land, pay their incentives, or mark them lost.
 
-    ``u``: uniforms per project for unified matching of focus sectors, unified attraction, outside-park, (unused),
-    the attracting town, other counties' offer (noise, incentive), then one per town (the towns it knows). Projects signed in the same step choose
-    at once, seeing the land free at the start of the step (``assign_parks``)."""
+    ``u``: uniforms per project for unified matching of focus sectors, unified attraction, outside-park,
+    (unused), the attracting town, other counties' offer (noise, incentive), then one per town (the towns it
+    knows). Projects signed in the same step choose at once, seeing the land free at the start of the step
+    (``assign_parks``)."""
     proj = model.projects
     sectors, land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
     steered = steered_towns(model, rows.size)
