@@ -117,3 +117,29 @@ def test_a_project_hears_only_the_towns_it_knows_under_town_by_town_attraction()
     assert park[0] == 0
     park_all, _ = project_market.town_by_town(fit, ceiling, np.array([0, 1]), 2, np.array([0.0]), 3.0)
     assert park_all[0] == 1
+
+
+def test_budget_room_caps_incentives_and_land_development():
+    from sim.model import RegionModel
+
+    model = RegionModel("baseline", rng=1, collect=False)
+    sectors, investment, land = np.array([0, 1]), np.array([10.0, 2.0]), np.array([150.0, 30.0])
+    free, _ = town_decisions.incentive_ceilings(model, sectors, investment, land, unified=False)
+    assert (free > 0).any()
+    for town in model.towns:
+        town.budget_room_100m_cny = 0.05
+    capped, _ = town_decisions.incentive_ceilings(model, sectors, investment, land, unified=False)
+    np.testing.assert_allclose(capped, np.minimum(free, 0.05 / investment[:, None]))
+    district, _ = town_decisions.incentive_ceilings(model, sectors, investment, land, unified=True)
+    assert (district.max(axis=1) > capped.max(axis=1)).all()  # the district weighs all the local tax
+    model.land_taken_mu[:] = 1000.0
+    for town in model.towns:
+        town.budget_room_100m_cny = 0.0
+    assert town_decisions.develop_land(model, pooled=False).sum() == 0.0
+    model.land_taken_mu[:] = 1000.0
+    for town in model.towns:
+        town.budget_room_100m_cny = math.inf
+    added = town_decisions.develop_land(model, pooled=False)
+    cost = model.params.clustering.land_development_cost_100m_cny_per_mu
+    assert added.sum() > 0 and model.ledger.paid("town:huicheng", "land:") == pytest.approx(
+        added[[p.town_index == 0 for p in model.parks]].sum() * cost)
