@@ -146,7 +146,7 @@ def test_budget_room_caps_incentives_and_land_development():
 
 
 def test_variants_see_the_same_projects_and_other_counties_offers():
-    """Common random numbers: plan and fragmented sign the same projects (size, sector, step, start delay);
+    """Common random numbers: plan and fragmented sign the same projects (size, sector, step, expansion draw);
     only where they go differs."""
     from sim.model import RegionModel
 
@@ -157,7 +157,7 @@ def test_variants_see_the_same_projects_and_other_counties_offers():
         proj = model.projects
         n = len(proj.investment)
         seen[variant] = (proj.investment[:n].copy(), proj.sector[:n].copy(), proj.sign_step[:n].copy(),
-                         proj.start_delay[:n].copy(), proj.status[:n].copy())
+                         proj.expansion_u[:n].copy(), proj.status[:n].copy())
     for a, b in zip(seen["fragmented"][:4], seen["plan"][:4]):
         np.testing.assert_array_equal(a, b)
     assert (seen["fragmented"][4] != seen["plan"][4]).any()  # placements (and losses) do differ
