@@ -26,6 +26,7 @@ import numpy as np
 
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
+from sim.rules import town_decisions
 from sim.rules.demand import demand_of_new_capacity
 from sim.rules.project_market import CONTACT_COLUMNS, NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
 from sim.table import ColumnTable
@@ -90,10 +91,13 @@ class ParkOptions:
         access = np.array([model.towns[t].access_index for t in self.town])
         incentive = np.array([park.incentive for park in self.parks])
         self.leads = model.park_leads
+        # a park's standing preferential policy, a discount on land price and taxes, as a share of the
+        # investment: the same unit as the bids of the project market
+        standing = incentive[:, None] * town_decisions.land_and_tax_share(model, np.arange(len(model.sector_ids)))
         # the parts of the utility that do not change within a step, by park x sector
         self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
                       + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads
-                      + p.choice_incentive_weight * incentive[:, None])
+                      + p.choice_incentive_weight * standing)
         self.land_weight = p.choice_land_weight
         self.town_cumulative = model.attraction_weights()
         self.land_taken = model.land_taken_mu  # land let this year, by park (the towns' land decision reads it)

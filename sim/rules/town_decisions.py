@@ -37,6 +37,14 @@ def tax_value_share(model, sectors: np.ndarray, unified: bool) -> np.ndarray:
     return yearly * kept * p.town_value_horizon_years
 
 
+def land_and_tax_share(model, sectors: np.ndarray) -> np.ndarray:
+    """A project's land at list price plus the town's tax over its horizon, per 亿元 of investment, by sector:
+    what a park's standing discount (``incentive``, a share of land price and taxes) is a share of."""
+    p = model.investment_params
+    return p.industrial_land_price_100m_cny_per_mu / p.land_intensity_100m_cny_per_mu + \
+        tax_value_share(model, sectors, unified=False)
+
+
 def vacancy(land_total: np.ndarray, land_used: np.ndarray) -> np.ndarray:
     """Share of serviced land not let (0 where a park has no land)."""
     return np.where(land_total > 0, 1.0 - np.minimum(land_used / np.maximum(land_total, 1e-12), 1.0), 0.0)

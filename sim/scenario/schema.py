@@ -193,7 +193,8 @@ INVESTMENT = {
     "choice_access_weight": P(2.0, "1", "Logit weight of the host town's access index (0-1).", "estimate",
                               min=0, max=100),
     "choice_incentive_weight": P(3.0, "1", "Logit weight of an incentive as a share of the investment (a "
-                                 "park's standing preferential policy, or the subsidy and land discount a "
+                                 "park's standing preferential policy, its discount times the project's land "
+                                 "at list price and tax over the horizon, or the subsidy and land discount a "
                                  "bidder pays in the project market); a town's draw weight also rises by "
                                  "(1 + its best open park's incentive).", "estimate: a project's yearly profit "
                                  "is ~3.5% of its investment (10% margin on output 0.45x investment, "
