@@ -427,6 +427,12 @@ def _explain(args) -> int:
     table = explain(args.directory, args.baseline)
     path = write_explain(args.directory, table)
     print(explain_text(table))
+    from sim.accounting.explain import CHANNELS_FILE, integration_report
+
+    channels = integration_report(args.directory, args.baseline)
+    if channels:
+        print(channels[1])
+        print(f"written: {write_explain(args.directory, channels[0], CHANNELS_FILE)}")
     print(f"written: {path}")
     return 0
 

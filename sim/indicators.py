@@ -14,7 +14,7 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import budgets, capital, households, labour, population, prices, services
+from sim.rules import budgets, capital, households, labour, population, prices, public_finance, services
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -50,7 +50,7 @@ class Recorder:
         live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
         incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
         jobs = employment_by_place(m)
-        self._towns(price, jobs)
+        self._towns(price, jobs, industry)
         self._clusters(price, industry, np.where(m.outside_slots[None, :, None], 0, live_by_place), jobs)
         self._parks(price, industry, live_by_place.sum(axis=(0, 2))[1:])
         self._villages(price, incomes)
@@ -89,7 +89,7 @@ class Recorder:
         zone_of_town = self.model.town_zone
         return np.stack([by_town[:, zone_of_town == z].sum(axis=1) for z in range(len(self.model.zones))])
 
-    def _towns(self, price: float, jobs: dict) -> None:
+    def _towns(self, price: float, jobs: dict, industry: dict) -> None:
         m = self.model
         for town, industrial, construction in zip(m.towns, jobs["industry_by_town"], jobs["construction_by_town"]):
             self.rows["towns"].append({
@@ -109,6 +109,7 @@ class Recorder:
                 "employment_10k": (industrial + construction) / 1e4,
                 **services_columns([town], price),
                 **population.group_columns([town], price),
+                **shared_tax_columns(m, industry, town, price),
             })
 
     def _clusters(self, price: float, industry: dict, live_in_district: np.ndarray, jobs: dict) -> None:
@@ -230,6 +231,7 @@ class Recorder:
             "investment_landed_100m_cny": s["investment_landed_100m_cny"] * price,
             "projects_producing": int(s["projects_producing"]),
             "projects_lost": int(s["projects_lost"]),
+            **project_market_columns(s, price),
             "pairing_funds_100m_cny": s["pairing_funds_100m_cny"] * price,
             "cobuilt_park_va_100m_cny": s["cobuilt_park_va_100m_cny"] * price,
             "fiscal_revenue_100m_cny": budgets.district_fiscal_revenue(m) * price,
@@ -377,3 +379,26 @@ def _target_years(target: dict, by_year: dict) -> list[int]:
         return sorted(by_year)
     years = target.get("years") or ([target["year"]] if "year" in target else [])
     return [y for y in years if y in by_year]
+
+
+def project_market_columns(stats, price: float) -> dict:
+    """The project market's and the towns' decisions of the year (sim/rules/project_market.py, town_decisions)."""
+    in_parks, producing = stats["projects_in_parks"], stats["projects_producing"]
+    return {
+        "project_capital_lost_100m_cny": stats["project_capital_lost_100m_cny"] * price,
+        "incentive_subsidy_100m_cny": stats["incentive_subsidy_100m_cny"] * price,
+        "incentive_land_discount_100m_cny": stats["incentive_land_discount_100m_cny"] * price,
+        "land_developed_mu": stats["land_developed_mu"],
+        "land_development_100m_cny": stats["land_development_100m_cny"] * price,
+        "project_fit_mean": stats["project_fit_sum"] / in_parks if in_parks else float("nan"),
+        "project_lag_quarters_mean": stats["project_lag_quarters_sum"] / producing if producing else float("nan"),
+    }
+
+
+def shared_tax_columns(model, industry: dict, town, price: float) -> dict:
+    """The town's retained tax on firms it drew that another town hosts (in) and on firms it hosts that another
+    drew (out): what a revenue share s moves, s x (in - out) (the participation band)."""
+    retained = public_finance.local_revenue_per_va(model) * price
+    handed = industry["handed_on_va"]
+    return {"shared_tax_in_100m_cny": retained * sum(v for (o, h), v in handed.items() if o == town.id),
+            "shared_tax_out_100m_cny": retained * sum(v for (o, h), v in handed.items() if h == town.id)}

@@ -141,8 +141,10 @@ class RegionModel(mesa.Model):
         self.build_people_and_services()
         # hiring is constrained by the towns' workers; ``labour_market`` is the hook firms hire through
         self.town_labour_market = self.labour_market = labour_market.TownLabourMarket(self)
+        budgets.open_first_year(self)  # the rooms of the first year (later ones: budgets.close_year)
         self.year = self.start_year - build.WARM_UP_YEARS
         build.warm_up_pipeline(self)
+        self.land_taken_mu[:] = 0.0  # the warm-up's uptake is not 2023's
         self.year = self.start_year
 
     # ---- construction -------------------------------------------------------------------------------
@@ -186,6 +188,7 @@ class RegionModel(mesa.Model):
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)
         self.steering_quota = np.zeros(len(self.towns))
+        self.land_taken_mu = np.zeros(len(self.parks))  # land let this year by park (towns' land decision)
 
     def _remember_base_year(self) -> None:
         firms = self.firms
@@ -254,13 +257,10 @@ class RegionModel(mesa.Model):
         return self.firms.alive & self.in_district()
 
     def place_multipliers(self) -> np.ndarray:
-        """Localization x park congestion x integration by ``place_cell`` (park slot x cluster), and a last
-        entry 0 for the cell of exited firms."""
+        """Localization x park congestion by ``place_cell`` (park slot x cluster), and a last entry 0 for the
+        cell of exited firms. (Integration acts through the project market and land, not as a multiplier.)"""
         congestion = np.concatenate(([1.0], self.congestion))  # by park slot: slot 0 (no park) is never congested
-        level = integration.unified_level(self.params, self.year)
-        jurisdictions = integration.jurisdiction_multiplier(
-            level, self.params.integration.jurisdiction_productivity_elasticity)
-        table = self.localization.ravel()[None, :] * congestion[:, None] * jurisdictions
+        table = self.localization.ravel()[None, :] * congestion[:, None]
         return np.concatenate((table.ravel(), [0.0]))
 
     @property

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -29,6 +30,7 @@ from sim.scenario.errors import ScenarioError
 
 TABLE = "growth_accounting"
 FILE = "explain.csv"
+CHANNELS_FILE = "explain_channels.csv"
 COLUMNS = ["variant", "replicate", "year", "quantity", "component", "value"]
 GROWTH = ("growth", "capital", "labour", "productivity")
 FHK = ("total", "within", "between", "cross", "net_entry")
@@ -122,8 +124,8 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     return table.rename(columns={"year": "period"})
 
 
-def write_explain(directory: str | Path, table: pd.DataFrame) -> Path:
-    path = Path(directory) / FILE
+def write_explain(directory: str | Path, table: pd.DataFrame, name: str = FILE) -> Path:
+    path = Path(directory) / name
     try:
         table.to_csv(path, index=False)
     except OSError as exc:
@@ -175,3 +177,132 @@ def explain_text(table: pd.DataFrame) -> str:
                                    *_block(["", "growth", "= consumer (income)", "+ producer (industry)",
                                             "+ tourism", "+ 陈皮 trade", "+ public", "share"], tertiary)]),
         *fiscal_text(table)])
+
+
+# ---- integration channels (issue 13): what the project market and the towns' decisions changed ----------
+CHANNELS = (  # (indicator, district column, how summed over years, unit)
+    ("lost_projects", "projects_lost", "sum", "projects"),
+    ("lost_capital", "project_capital_lost_100m_cny", "sum", "亿元 of capital"),
+    ("incentives_subsidy", "incentive_subsidy_100m_cny", "sum", "亿元"),
+    ("incentives_land_discount", "incentive_land_discount_100m_cny", "sum", "亿元"),
+    ("land_developed", "land_developed_mu", "sum", "亩"),
+    ("land_spending", "land_development_100m_cny", "sum", "亿元"),
+    ("project_matching", "project_fit_mean", "mean", "logit utility"),
+    ("project_lag", "project_lag_quarters_mean", "mean", "quarters"),
+)
+OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
+ABSENT = ("labour_mobility", "pairing_assets")  # channels other engineers' columns will carry
+
+
+def _read_table(directory: Path, table: str) -> pd.DataFrame:
+    if store.is_batch_dir(directory):
+        return store.table_dataset(directory, table, store.done_runs(directory)).to_table().to_pandas()
+    frame = pd.read_parquet(directory / f"{table}.parquet")
+    return frame.assign(variant=_run_name(directory) or directory.name, replicate=0)
+
+
+def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Per variant and replicate, each channel's value over the horizon and the split of its last-year
+    industrial output against ``baseline`` (``summarize`` input)."""
+    frames = []
+    by = district.sort_values("year").groupby(["variant", "replicate"])
+    for indicator, column, how, _ in CHANNELS:
+        if column in district:
+            value = {"sum": by[column].sum(), "mean": by[column].mean()}[how]
+            frames.append(value.rename("value").reset_index().assign(indicator=indicator))
+    frames.append(output_split(district, baseline))
+    period = f"{int(district.year.min())}-{int(district.year.max())}"
+    return pd.concat(frames, ignore_index=True).assign(scope="district", year=period)
+
+
+def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Last-year industrial output Y = rho K (rho: output per unit of capital) split exactly, per replicate,
+    into the baseline's value plus: the capital that the difference in projects lost to other counties
+    accounts for (valued at the mean rho; capital lost over the horizon, depreciation ignored), the rest of the
+    capital difference (land, lags, incumbents' investment), and the difference in output per unit of capital
+    (matching, utilisation), at the mean K. The baseline's contributions are 0."""
+    last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
+    lost = district.groupby(["variant", "replicate"]).project_capital_lost_100m_cny.sum()
+    output, capital = last.industrial_output_100m_cny, last.capital_stock_100m_cny
+    base = last.xs(baseline, level="variant")
+    rows = []
+    for (variant, replicate), y in output.items():
+        if replicate not in base.index:
+            continue
+        y0, k, k0 = base.industrial_output_100m_cny[replicate], capital[(variant, replicate)], base.capital_stock_100m_cny[replicate]
+        rho, rho0 = y / k, y0 / k0
+        kept = -(lost[(variant, replicate)] - lost[(baseline, replicate)])
+        parts = (y, (rho + rho0) / 2 * kept, (rho + rho0) / 2 * (k - k0 - kept), (k + k0) / 2 * (rho - rho0))
+        rows += [{"variant": variant, "replicate": replicate, "indicator": name, "value": value}
+                 for name, value in zip(OUTPUT_SPLIT, parts)]
+    return pd.DataFrame(rows)
+
+
+def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now: float
+                       ) -> tuple[float, float, list[str]]:
+    """The participation limits (``town_decisions.participation_limits``) from the last year's mean town revenues
+    of a variant with revenue sharing at ``share_now`` (inside) and one without integration (outside), and the
+    towns worse off inside at every share in [0, 1]. The band is (low, high) when low <= high, else empty."""
+    from sim.rules.town_decisions import participation_limits, revenue_inside
+
+    last = towns[towns.year == towns.year.max()]
+    mean = last.groupby(["variant", "town"])[["fiscal_revenue_100m_cny", "shared_tax_in_100m_cny",
+                                              "shared_tax_out_100m_cny"]].mean()
+    i, o = mean.loc[inside], mean.loc[outside].reindex(mean.loc[inside].index)
+    args = (i.fiscal_revenue_100m_cny.to_numpy(), share_now, i.shared_tax_in_100m_cny.to_numpy(),
+            i.shared_tax_out_100m_cny.to_numpy())
+    best = np.maximum(revenue_inside(*args, 0.0), revenue_inside(*args, 1.0))
+    losers = [town for town, b, out in zip(i.index, best, o.fiscal_revenue_100m_cny) if b < out]
+    return (*participation_limits(*args, o.fiscal_revenue_100m_cny.to_numpy()), losers)
+
+
+def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
+    table = summarize(channel_values(district, baseline), baseline)
+    unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in OUTPUT_SPLIT}
+    return table.assign(unit=table.indicator.map(unit))
+
+
+def channels_text(table: pd.DataFrame, baseline: str, band: tuple | None = None) -> str:
+    """The channels as a terminal table: for each other variant, the paired difference to the baseline with
+    its 95% interval (the variants' own values are in ``explain_channels.csv``)."""
+    others = [v for v in dict.fromkeys(table.variant) if v != baseline]
+    cells = {(r.variant, r.indicator): (r.diff_mean, r.diff_lo, r.diff_hi, r.n_pairs) for r in table.itertuples()}
+    units = dict(zip(table.indicator, table.unit))
+    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + [n for n in OUTPUT_SPLIT if n in units]
+    rows = [(f"{name} ({units[name]})", [cells.get((v, name)) for v in others]) for name in names]
+    lines = [f"Integration channels: paired difference to {baseline} [95% interval]; industrial output (last "
+             "year) = lost projects + other capital + output per capital (not yet in the tables: "
+             f"{', '.join(ABSENT)})", *_block(["", *others], rows)]
+    if band is not None:
+        low, high = band[0], band[1]
+        text = f"{low:.2f}-{high:.2f}" if low <= high else \
+            f"none (the drawing towns need a share >= {low:.2f}, the hosts accept <= {high:.2f})"
+        losers = f"; worse off inside at every share: {', '.join(band[2])}" if band[2] else ""
+        lines.append(f"Participation band (revenue shares at which every town's revenue inside the scheme is at "
+                     f"least its revenue outside it, last year): {text}{losers}")
+    return "\n".join(lines)
+
+
+def integration_report(directory: str | Path, baseline: str | None = None) -> tuple[pd.DataFrame, str] | None:
+    """The channels to ``baseline`` (default: ``fragmented`` if the directory has it) and, with ``plan`` and
+    ``fragmented`` both there, the participation band: the table and its text; None for tables made before
+    the channel columns or with one variant."""
+    directory = Path(directory)
+    try:
+        district = _read_table(directory, "district")
+    except (OSError, pa.ArrowException, KeyError):
+        return None
+    variants = list(dict.fromkeys(district.variant))
+    if "project_capital_lost_100m_cny" not in district or len(variants) < 2:
+        return None
+    baseline = "fragmented" if "fragmented" in variants and baseline is None else (baseline or variants[0])
+    band = None
+    if {"plan", "fragmented"} <= set(variants):
+        from sim.scenario import load_scenario
+        from sim.scenario.sources import scenario_path
+
+        share = load_scenario(scenario_path("plan")).params.integration.revenue_share
+        band = town_participation(_read_table(directory, "towns"), "plan", "fragmented", share)
+    table = channels(district, baseline)
+    return table, channels_text(table, baseline, band)

@@ -45,6 +45,23 @@ def make_budgets(model) -> dict[str, Budget]:
     return {account: Budget(account) for account in accounts}
 
 
+def open_first_year(model) -> None:
+    """The first year's budget rooms, before any year-end has set them: each government's free share of the
+    revenue its base-year economy would raise (non-primary value added x the 2017 local revenue per value added,
+    split between the towns and the district by ``fiscal.town_share_of_local``), so that no decision in the
+    first year spends money no government has (an infinite room let a small town's incentives exceed its
+    revenue in 2023)."""
+    from sim.rules.public_finance import LOCAL_REVENUE_PER_VA_2017
+
+    fp = model.params.fiscal
+    free_share = max(1 - fp.services_floor_share_of_revenue - fp.reserve_share_of_revenue, 0.0)
+    local = [LOCAL_REVENUE_PER_VA_2017 * (t.industrial_va_100m_cny + t.tertiary_100m_cny + t.construction_100m_cny)
+             for t in model.towns]
+    for town, revenue in zip(model.towns, local):
+        town.budget_room_100m_cny = free_share * fp.town_share_of_local * revenue
+    model.district_budget_room_100m_cny = free_share * (1 - fp.town_share_of_local) * sum(local)
+
+
 def receipts(flows: dict, prefix_excluded: str = "debt:") -> dict[str, float]:
     """What every account received this year in items not starting with ``prefix_excluded`` (one pass)."""
     out: dict[str, float] = {}

@@ -2,11 +2,12 @@
 
 A firm's productivity rises with the output capacity of its own sector in its development zone,
 A = (S / S_2022)^epsilon (S floored at 1亿 so that new clusters do not explode), and falls linearly once
-its park's occupancy passes a threshold; each year parks add serviced land, either by their own quota or,
-under unified land planning, by the district's pooled quota given to the parks under most pressure, plus
+its park's occupancy passes a threshold; each year parks add the serviced land their towns decide to develop
+(sim/rules/town_decisions.py: own quotas, or under unified land planning the district's pooled quota), plus
 old industrial land renewed (工改); new parks (scenario ``new_parks``) open with their land in their year.
 Parameters (scenario ``clustering``): new_parks, localization_elasticity (1),
-congestion_threshold (share), congestion_penalty (1), renewal_mu_per_year (亩/yr).
+congestion_threshold (share), congestion_penalty (1), renewal_mu_per_year (亩/yr), land_reserve_years
+(years), land_development_cost_100m_cny_per_mu (亿元/亩; the last two read by town_decisions).
 Sources: literature.md A2 (elasticity 2.7-6.4%), A8 (localization > urbanization), A9/A10 (inverted U).
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from sim import kernels
 from sim.region import ParkSpec
+from sim.rules import town_decisions
 
 CLUSTER_FLOOR_100M_CNY = 1.0  # estimate: smallest cluster scale that counts, so new clusters start at 1
 
@@ -51,17 +53,17 @@ def update_productivity(model) -> None:
 
 
 def expand_land(model) -> None:
-    """At year end: parks add serviced land (own quotas or a pooled quota) and renewed land (工改)."""
+    """At year end: parks develop serviced land by their towns' decision (``town_decisions.develop_land``: own
+    quotas, or the district's pooled quota under unified land planning) and add renewed land (工改)."""
     p = model.params.clustering
     parks = model.parks
-    quotas = np.array([park.expansion_mu_per_year for park in parks])
     # parks not yet open (no land) get no quota and no renewed land
     pressure = np.array([max(park.occupancy - 0.5, 0.01) if park.land_total_mu > 0 and not park.outside_district
                          else 0.0 for park in parks])
-    if model.params.integration.unified_land_planning and model.year >= model.integration_start_year:
-        quotas = quotas.sum() * pressure / pressure.sum()
+    pooled = model.params.integration.unified_land_planning and model.year >= model.integration_start_year
+    developed = town_decisions.develop_land(model, pooled)
     renewal = p.renewal_mu_per_year * model.scale * pressure / pressure.sum()
-    for park, added in zip(parks, quotas + renewal):
+    for park, added in zip(parks, developed + renewal):
         park.land_total_mu += float(added)
 
 

@@ -1,24 +1,23 @@
-"""District-town integration (区镇一体, 园镇融合): unified attraction, fewer competing jurisdictions, faster
-services, transport links and 赛马 ranking rewards.
+"""District-town integration (区镇一体, 园镇融合): unified attraction, faster services, transport links and 赛马
+ranking.
 
-From its start year each reform phases in linearly over ``phase_in_years``: a share of projects is matched
-district-wide (see investment), productivity rises as the number of competing jurisdictions falls from 11
-towns to 4 zones, (N_eff / 11)^-e with N_eff = 11^(1-u) 4^u, and construction delays shrink; transport
-projects raise a town's access index in their opening year; each year the 3 towns with the fastest
-industrial growth get a reward from the district's 赛马 pool (sim/rules/budgets.py) and extra weight in town-level attraction.
+From its start year each reform phases in linearly over ``phase_in_years``: a share of projects is placed by
+the district in the project market rather than bid for town by town (sim/rules/project_market.py), and
+construction delays shrink; transport projects raise a town's access index in their opening year; each year
+the 3 towns with the fastest industrial growth get extra weight in town-level attraction and a reward from the district's 赛马 pool (sim/rules/budgets.py).
+Integration changes no productivity directly: its gains come from what the bidders do (matching, incentives
+spent, projects lost, land planned jointly, shorter lags), and the literature's size of the effect (lit §6.7,
+Ahrend et al. 2017) is a check in ``validate``, not an input.
 Parameters (scenario ``integration``): unified_attraction_start_year, unified_attraction_intensity (u),
-jurisdiction_productivity_elasticity (e), phase_in_years, service_integration_lag_reduction,
-transport_projects, horse_race_reward_100m_cny, horse_race_attraction_bonus (revenue sharing: fiscal).
-Sources: literature.md §2 (Ahrend et al. 2017: elasticity -0.06, halved with a coordinating body;
-寇晓东 & 汪红 2019 unified attraction), §6.7; the plan article (六个一体化, 赛马).
+phase_in_years, service_integration_lag_reduction, transport_projects, horse_race_reward_100m_cny,
+horse_race_attraction_bonus (revenue sharing: fiscal).
+Sources: literature.md §2 (寇晓东 & 汪红 2019 unified attraction), §6.7; the plan article (六个一体化, 赛马).
 """
 
 from __future__ import annotations
 
 from sim.rules import budgets
 
-TOWNS_COMPETING = 11
-ZONES_COMPETING = 4
 HORSE_RACE_WINNERS = 3
 
 
@@ -32,12 +31,6 @@ def phase(year: int, start_year: int, phase_in_years: int) -> float:
 def unified_level(params, year: int) -> float:
     p = params.integration
     return p.unified_attraction_intensity * phase(year, p.unified_attraction_start_year, p.phase_in_years)
-
-
-def jurisdiction_multiplier(level: float, elasticity: float) -> float:
-    """Productivity relative to 11 competing towns when a share ``level`` of attraction is unified."""
-    effective = TOWNS_COMPETING ** (1 - level) * ZONES_COMPETING ** level
-    return (effective / TOWNS_COMPETING) ** (-elasticity)
 
 
 def service_lag_reduction(params, year: int) -> float:

@@ -1,16 +1,21 @@
 """Investment attraction: signed projects, their location, and the pipeline signing -> construction -> production.
 
 Projects arrive as a Poisson stream with Pareto-distributed total investment and a sector mix; a share is
-abandoned, the rest choose a park by a logit on free land, expected localization gain, access and sector
-match and incentives, either district-wide (unified attraction, 统一招商) or among the parks of the town that drew them
-(town-by-town competition); landed projects start construction after a delay drawn at signing (geometric, a quarterly probability),
-build for a few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
+abandoned, the rest are located: projects steered by pairing (to the town that steers them) or by the district's
+focus (to the parks leading their sector) choose a park by a logit on free land, expected localization gain,
+access and sector match; the others go to the project market (sim/rules/project_market.py), where under
+unified attraction (统一招商) the district bids once with the best-fitting park and under town-by-town attraction
+the towns bid against each other, both against other counties, and a project whose best offer is another
+county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed
+projects start construction after a delay drawn at signing (geometric, a quarterly probability), build for a
+few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
 them (fixed-asset investment), then add that capital's capacity (capital / ``firms.capital_output_ratio``) to a
 new or expanding firm over the ramp-up, with the sales it was built for. Parameters (scenario ``investment``; units
 in the schema): projects_per_year, project_size_*, sector_mix, landing_rate, start_probability_per_quarter,
 construction_quarters_*, ramp_up_quarters, funds_in_place_share, land_intensity_100m_cny_per_mu,
-expansion_share, outside_park_share, lost_without_land, choice_* weights, steering_share, focus_sectors.
-Sources: literature.md I2-I5 (time to build, start and production rates, Xinhui landing rate), §2.
+expansion_share, outside_park_share, choice_* weights, steering_share, focus_sectors (the market's and the
+incentives' parameters in those modules). Sources: literature.md I2-I5 (time to build, start and production
+rates, Xinhui landing rate), §2.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import numpy as np
 
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
+from sim.rules import town_decisions
 from sim.rules.demand import demand_of_new_capacity
+from sim.rules.project_market import CONTACT_COLUMNS, NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
 from sim.table import ColumnTable
 
 GUMBEL_COLUMNS = 32  # logit noise drawn per project for up to this many parks
@@ -33,7 +40,7 @@ class ProjectStatus(IntEnum):
     PRODUCING = 2   # capacity still being transferred to the firm during ramp-up
     DONE = 3
     ABANDONED = 4
-    LOST = 5        # went to another county for lack of land
+    LOST = 5        # went to another county: its best offer, or no park of Xinhui had the land
 
 
 PROJECT_COLUMNS = {
@@ -84,29 +91,38 @@ class ParkOptions:
         access = np.array([model.towns[t].access_index for t in self.town])
         incentive = np.array([park.incentive for park in self.parks])
         self.leads = model.park_leads
+        # a park's standing preferential policy, a discount on land price and taxes, as a share of the
+        # investment: the same unit as the bids of the project market
+        standing = incentive[:, None] * town_decisions.land_and_tax_share(model, np.arange(len(model.sector_ids)))
         # the parts of the utility that do not change within a step, by park x sector
         self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
                       + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads
-                      + p.choice_incentive_weight * incentive[:, None])
+                      + p.choice_incentive_weight * standing)
         self.land_weight = p.choice_land_weight
         self.town_cumulative = model.attraction_weights()
+        self.land_taken = model.land_taken_mu  # land let this year, by park (the towns' land decision reads it)
 
     def attracting_towns(self, u: np.ndarray) -> np.ndarray:
         """The towns that draw projects under town-by-town attraction (``u`` uniform in [0, 1))."""
         towns = np.searchsorted(self.town_cumulative, u * self.town_cumulative[-1], side="right")
         return np.minimum(towns, self.town_cumulative.size - 1)
 
-    def choose(self, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray, gumbel: np.ndarray) -> np.ndarray:
-        """Each project's logit choice among the eligible parks with enough free land (-1: none has)."""
+    def fit(self, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray, gumbel: np.ndarray) -> np.ndarray:
+        """Each project's utility of each park without incentives (projects x parks; -inf where the park is
+        not eligible or has not the land)."""
         ok = eligible & (self.free[None, :] >= land[:, None])
         utility = self.land_weight * np.log1p(self.free)[None, :] + self.fixed[:, sectors].T + gumbel
         utility[~ok] = -np.inf  # (np.where is several times slower here)
-        choice = np.argmax(utility, axis=1)
-        return np.where(ok.any(axis=1), choice, -1)
+        return utility
+
+    def choose(self, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray, gumbel: np.ndarray) -> np.ndarray:
+        """Each project's logit choice among the eligible parks with enough free land (-1: none has)."""
+        return best_park(self.fit(eligible, sectors, land, gumbel))
 
     def reserve(self, parks: np.ndarray, land: np.ndarray) -> None:
         reserved = np.bincount(parks, weights=land, minlength=len(self.parks))
         self.free -= reserved
+        self.land_taken += reserved
         for park in np.flatnonzero(reserved):
             self.parks[park].land_used_mu += reserved[park]
 
@@ -140,10 +156,12 @@ def sign_projects(model) -> None:
     model.projects.status[rows[~lands]] = ProjectStatus.ABANDONED
     # every project draws the same uniforms and Gumbel noise whichever branch it takes, so that variants
     # which send some projects elsewhere keep the others' draws aligned (common random numbers)
-    uniforms = rng.random((count, 5))
+    uniforms = rng.random((count, 7))
     # a fixed number of Gumbel columns, so that adding a park leaves the noise of the others unchanged;
     # drawn as uniforms, made Gumbel only where used
     gumbel_u = rng.random((count, max(GUMBEL_COLUMNS, len(model.parks))))
+    contact_u = rng.random((count, max(CONTACT_COLUMNS, len(model.towns))))  # which towns a project knows
+    uniforms = np.hstack([uniforms, contact_u])
     if lands.any():
         gumbel = gumbel_from_uniform(gumbel_u[lands, : len(model.parks)])
         locate_projects(model, rows[lands], ParkOptions(model), uniforms[lands], gumbel)
@@ -162,67 +180,85 @@ def steered_towns(model, count: int) -> np.ndarray:
 
 
 def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray, gumbel: np.ndarray) -> None:
-    """Choose where this step's landing projects go; reserve their land or mark them lost.
+    """Choose where this step's landing projects go; reserve their land, pay their incentives, or mark them lost.
 
     ``u``: uniforms per project for unified matching of focus sectors, unified attraction, outside-park,
-    loss and the attracting town. Projects signed in the same step choose at once, seeing the land free at the
-    start of the step (``assign_parks``)."""
+    (unused), the attracting town, other counties' offer (noise, incentive), then one per town (the towns it
+    knows). Projects signed in the same step choose at once, seeing the land free at the start of the step
+    (``assign_parks``)."""
     proj = model.projects
     sectors, land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
     steered = steered_towns(model, rows.size)
     home = np.where(steered >= 0, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
-    proj.origin_town[rows] = home
-    eligible, may_be_lost = candidate_parks(model, options, sectors, u, home, steered >= 0)
-    park = assign_parks(options, eligible, sectors, land, gumbel)
-    # no park had the land: lost to another county, or scattered land in the town that drew it
-    lost = (park < 0) & may_be_lost
+    eligible, placement = candidate_parks(model, options, sectors, u, home, steered >= 0)
+    market = ProjectMarket(model, rows, placement, u, home, np.diff(options.town_cumulative, prepend=0.0))
+    park, paid = assign_parks(options, eligible, sectors, land, gumbel, market.decide)
+    lost = park == OUTSIDE
     proj.status[rows[lost]] = ProjectStatus.LOST
     model.year_stats["projects_lost"] += int(lost.sum())
+    model.year_stats["project_capital_lost_100m_cny"] += float(proj.investment[rows[lost]].sum()
+                                                               * model.investment_params.funds_in_place_share)
     placed = ~lost
+    in_park = placed & (park >= 0)
+    host = np.where(in_park, options.town[np.maximum(park, 0)], home)
     proj.status[rows[placed]] = ProjectStatus.SIGNED
     proj.park[rows[placed]] = park[placed]
-    proj.town[rows[placed]] = np.where(park[placed] >= 0, options.town[np.maximum(park[placed], 0)], home[placed])
+    proj.town[rows[placed]] = host[placed]
+    # a project a town won by bidding is its own; one the district placed stays the drawing town's (sharing)
+    proj.origin_town[rows] = np.where(placement == Placement.TOWNS, host, home)
+    model.year_stats["project_fit_sum"] += float(options.fixed[park[in_park], sectors[in_park]].sum())
+    model.year_stats["projects_in_parks"] += int(in_park.sum())
+    market.pay(paid, park, host)
 
 
 def candidate_parks(model, options: ParkOptions, sectors: np.ndarray, u: np.ndarray, home: np.ndarray,
                     is_steered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The parks each project would consider, land permitting (projects x parks), by the first branch that
-    applies: steered, focus steering, unified attraction, town by town; and which may be lost without land."""
+    applies: steered, focus steering, unified attraction, town by town; and how it is placed (Placement)."""
     p = model.investment_params
     focus = model.focus_sector_mask[sectors] & (u[:, 0] < p.steering_share) & ~is_steered
     unified = (u[:, 1] < model.unified_attraction_level()) & ~is_steered & ~focus
     in_town = ~(is_steered | focus | unified)  # town-by-town attraction
-    outside_parks = in_town & (u[:, 2] < p.outside_park_share)
+    outside_parks = in_town & (u[:, 2] < p.outside_park_share)  # scattered land of the town that drew it
     eligible = np.ones((sectors.size, len(options.parks)), dtype=bool)
-    bound = is_steered | in_town
-    eligible[bound] = options.town[None, :] == home[bound, None]
+    eligible[is_steered] = options.town[None, :] == home[is_steered, None]
     eligible[focus] = options.leads[:, sectors[focus]].T
     eligible[outside_parks] = False
-    return eligible, in_town & ~outside_parks & (u[:, 3] < p.lost_without_land)
+    placement = np.full(sectors.size, Placement.LOGIT, dtype=np.int8)
+    placement[unified] = Placement.UNIFIED
+    placement[in_town & ~outside_parks] = Placement.TOWNS
+    return eligible, placement
 
 
 def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
-                 gumbel: np.ndarray) -> np.ndarray:
-    """Each project's park (-1: none had the land), its land reserved. Where the projects choosing a park need
-    more land than it has left, they are served in signing order while it lasts (the first always fits) and
-    the others choose again, with the same Gumbel shocks, among the parks with land left."""
-    park = np.full(sectors.size, -1, dtype=np.int64)
+                 gumbel: np.ndarray, decide=None) -> tuple[np.ndarray, np.ndarray]:
+    """Each project's park (NO_PARK: none had the land; OUTSIDE: lost to another county) and the incentive it
+    was paid (share of its investment), its land reserved. ``decide(waiting, fit)`` gives the choice and the
+    incentive (default: the logit choice, no incentive). Where the projects choosing a park need more land
+    than it has left, they are served in signing order while it lasts (the first always fits) and the others
+    choose again, with the same Gumbel shocks, among the parks with land left."""
+    park = np.full(sectors.size, NO_PARK, dtype=np.int64)
+    paid = np.zeros(sectors.size)
     waiting = np.arange(sectors.size)
     while waiting.size:
-        choice = options.choose(eligible[waiting], sectors[waiting], land[waiting], gumbel[waiting])
-        choosing, parks = waiting[choice >= 0], choice[choice >= 0]
+        fit = options.fit(eligible[waiting], sectors[waiting], land[waiting], gumbel[waiting])
+        choice, share = (best_park(fit), np.zeros(waiting.size)) if decide is None else decide(waiting, fit)
+        park[waiting[choice == OUTSIDE]] = OUTSIDE
+        chose = choice >= 0
+        choosing, parks, share = waiting[chose], choice[chose], share[chose]
         if choosing.size == 0:
             break
         order = np.lexsort((choosing, parks))  # by park, then in signing order
-        choosing, parks = choosing[order], parks[order]
+        choosing, parks, share = choosing[order], parks[order], share[order]
         used = np.cumsum(land[choosing])
         first = np.concatenate(([0], np.flatnonzero(np.diff(parks)) + 1))  # where each park's choosers start
         before = np.repeat(used[first] - land[choosing[first]], np.diff(first, append=parks.size))
         served = used - before <= options.free[parks]
         park[choosing[served]] = parks[served]
+        paid[choosing[served]] = share[served]
         options.reserve(parks[served], land[choosing[served]])
         waiting = np.sort(choosing[~served])
-    return park
+    return park, paid
 
 
 def start_probability(model, p) -> float:
@@ -272,6 +308,8 @@ def start_production(model, rows: np.ndarray) -> None:
     proj.status[rows] = ProjectStatus.PRODUCING
     proj.produce_step[rows] = model.clock
     model.year_stats["projects_producing"] += int(rows.size)
+    quarters = (model.clock - proj.sign_step[rows]) * 4.0 / model.steps_per_year  # signing to production
+    model.year_stats["project_lag_quarters_sum"] += float(quarters.sum())
     firm = expanding_firms(model, rows, proj.expansion_u[rows] < p.expansion_share, proj.pick_u[rows])
     new = firm < 0
     if new.any():

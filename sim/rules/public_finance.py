@@ -39,6 +39,17 @@ LEVEL_ACCOUNTS = {"central": "outside:central", "province": "outside:province", 
                   "district": "district"}
 
 
+# 2017: 一般公共预算收入 51.9亿 on ≈ 620亿 of GDP with ≈ 7% primary (xinhui_facts.md §4): the local revenue per
+# 亿元 of non-primary value added a bidder assumes before the model's first year of taxes
+LOCAL_REVENUE_PER_VA_2017 = 51.9 / (620.0 * 0.93)
+
+
+def local_revenue_per_va(model) -> float:
+    """District-and-town 一般公共预算收入 per 亿元 of non-primary value added: last year's as collected (2017's
+    before the first collection)."""
+    return getattr(model, "local_revenue_per_va", LOCAL_REVENUE_PER_VA_2017)
+
+
 def level_shares(fp) -> dict[str, dict[str, float]]:
     """Share of each tax type that goes to each level; the shares of a type sum to 1."""
     out = {}
@@ -135,6 +146,9 @@ def collect(model, industry: dict) -> None:
     revenue = add_cobuilt_share(model, produced, shares, revenue, industry.get("cobuilt_va", 0.0))
     for town in model.towns:
         town.fiscal_revenue_100m_cny = revenue[town.id]
+    nonprimary_va = sum(t.industrial_va_100m_cny + t.tertiary_100m_cny + t.construction_100m_cny for t in model.towns)
+    if nonprimary_va > 0:  # what bidders value a project's taxes at next year (sim.rules.town_decisions)
+        model.local_revenue_per_va = float(local_by_town.sum() / nonprimary_va)
     model.taxes_collected[model.year] = collected
     transfer_from_province(model)
     equalise_towns(model)

@@ -385,10 +385,6 @@ INVESTMENT = {
     "outside_park_share": P(0.15, "share", "Share of projects located on scattered town land, not in a park, "
                             "when attraction is town by town.", "estimate: 村级工业园 and scattered plots",
                             min=0, max=1),
-    "lost_without_land": P(0.5, "share", "Probability that a project meant for a park whose attracting town "
-                           "has no park with the land it needs is lost to another county (else it takes "
-                           "scattered land).", "estimate",
-                           min=0, max=1),
     "choice_land_weight": P(1.0, "1", "Logit weight of log free land in the park choice (the land free at the "
                             "start of the step: a step's projects choose at once).", "estimate",
                             min=0, max=100),
@@ -398,10 +394,47 @@ INVESTMENT = {
                               "lit A8: localization drives location", min=0, max=100),
     "choice_access_weight": P(2.0, "1", "Logit weight of the host town's access index (0-1).", "estimate",
                               min=0, max=100),
-    "choice_incentive_weight": P(3.0, "1", "Logit weight of a park's incentive (discount on land price and "
-                                 "taxes, share); a town's draw weight also rises by (1 + its best open "
-                                 "park's incentive).", "estimate; lit §2: zones work mainly through lower "
-                                 "taxes (林毅夫 et al. 2018)", min=0, max=100),
+    "choice_incentive_weight": P(3.0, "1", "Logit weight of an incentive as a share of the investment (a "
+                                 "park's standing preferential policy, its discount times the project's land "
+                                 "at list price and tax over the horizon, or the subsidy and land discount a "
+                                 "bidder pays in the project market); a town's draw weight also rises by "
+                                 "(1 + its best open park's incentive).", "estimate: a project's yearly profit "
+                                 "is ~3.5% of its investment (10% margin on output 0.45x investment, "
+                                 "lit I3), ~30% over 10 years, so a grant of 10% of the investment is ~1/3 "
+                                 "more profit, ~0.3 in log-profit units as choice_profit_weight measures; lit "
+                                 "§2: zones work mainly through lower taxes (林毅夫 et al. 2018)", min=0, max=100),
+    "outside_location_utility": P(10.75, "1", "Logit utility of the best other county's location for a project, "
+                                  "before its incentive, on the scale of the park utilities (free land, "
+                                  "localization, access, sector match).", "estimate: set so that about one in "
+                                  "ten landing projects goes to another county under town-by-town attraction "
+                                  "(baseline 2023-2033: 80 of 857 signed, seed 1)",
+                                  min=-100, max=100),
+    "outside_offer_low_share": P(0.0, "share", "Lowest incentive (subsidy and land discount, share of the "
+                                 "investment) another county offers; offers are uniform between low and high.",
+                                 "estimate: some counties offer nothing beyond standard land prices", min=0,
+                                 max=1),
+    "outside_offer_high_share": P(0.10, "share", "Highest incentive another county offers (share of the "
+                                  "investment).", "estimate: land at half price (~4% of the investment at "
+                                  "15亩 per 亿, 0.005亿/亩) plus grants of a few % in the Pearl River Delta's "
+                                  "periphery", min=0, max=1),
+    "other_towns_known_per_project": P(3, "towns", "Under town-by-town attraction, how many towns besides "
+                                       "the one that drew it a project knows and hears offers from (drawn by "
+                                       "the towns' draw weights); unified attraction (统一招商) shows it every "
+                                       "park.", "estimate: a site search shortlists a few locations; limited "
+                                       "search is the information 统一招商 pools (lit §2, 寇晓东 & 汪红 2019)",
+                                       kind="int", min=0, max=100),
+    "town_value_horizon_years": P(5.0, "years", "Years of a project's tax a government weighs when it sets the "
+                                  "most it would offer (undiscounted).", "estimate: a leadership term (5 "
+                                  "years); bounded rationality", min=0, max=50),
+    "town_share_of_local_tax": P(0.5, "share", "Share of the local governments' tax from a project in a town "
+                                 "that the town itself keeps (the rest is the district's): what a town weighs "
+                                 "when it bids alone; the district, bidding under unified attraction, weighs "
+                                 "all of it.", "estimate: district-town fiscal systems in Guangdong leave towns "
+                                 "about half of local revenue raised in them", min=0, max=1),
+    "industrial_land_price_100m_cny_per_mu": P(0.005, "亿元/亩", "List price of serviced industrial land (a "
+                                               "town discounts it by its idle share when it bids).",
+                                               "estimate: Guangdong county industrial land ~30-70万元/亩", min=0,
+                                               max=1),
     "choice_sector_match_weight": P(1.0, "1", "Logit bonus when the project's sector leads the park.",
                                     "estimate", min=0, max=100),
     "steering_share": P(0.0, "share", "Share of projects in the focus sectors the district steers to parks "
@@ -443,7 +476,8 @@ _NEW_PARK = {
                  "3,000亩", min=0, max=100_000),
     "open_year": P(2025, "year", "Year the park opens (land available from the start of that year).",
                    "scenario", kind="year", **YEARS),
-    "expansion_mu_per_year": P(0.0, "亩/yr", "Serviced land it adds a year after opening.", "estimate", min=0,
+    "expansion_mu_per_year": P(0.0, "亩/yr", "Most serviced land it may add a year after opening (its quota; "
+                                  "clustering.land_reserve_years sets what it adds).", "estimate", min=0,
                                   max=10_000),
     "incentive": P(0.2, "share", "Discount on land price and taxes a new park offers (preferential policy).",
                    "estimate; lit §2: zone effects through lower taxes", min=0, max=1),
@@ -459,6 +493,15 @@ CLUSTERING = {
                               "estimate", min=0, max=1),
     "congestion_penalty": P(0.05, "1", "Productivity loss at full occupancy (linear above the threshold).",
                             "estimate; lit A9/A10: inverted U", min=0, max=1),
+    "land_reserve_years": P(3.0, "years", "Years of last year's land uptake a park keeps serviced and free; "
+                            "each year its town develops the shortfall, within the park's quota and the budget "
+                            "room.", "estimate: 征地 to 出让 takes 2-3 years, so towns plan that far ahead",
+                            min=0, max=50),
+    "land_development_cost_100m_cny_per_mu": P(0.003, "亿元/亩", "Cost of servicing a mu of industrial land "
+                                               "(acquisition, levelling, roads and utilities), paid by the town "
+                                               "(the district under unified land planning).", "estimate: "
+                                               "~30万元/亩, below the land price so that letting land pays",
+                                               min=0, max=1),
     "renewal_mu_per_year": P(300.0, "亩/yr", "Old industrial land renewed into park land (工改), district "
                              "total, given to parks by their land pressure.", "estimate", min=0, max=10_000),
 }
@@ -475,10 +518,6 @@ INTEGRATION = {
     "unified_attraction_intensity": P(0.0, "share", "Share of projects matched district-wide to the best "
                                       "park rather than by the town that drew them.", "estimate", min=0,
                                       max=1),
-    "jurisdiction_productivity_elasticity": P(0.03, "1", "Productivity elasticity to the number of competing "
-                                              "jurisdictions (11 towns -> 4 zones under integration).",
-                                              "lit §2: Ahrend et al. 2017, -0.06 halved with a coordinating "
-                                              "body", min=0, max=0.2),
     "phase_in_years": P(3, "years", "Years over which integration effects reach full strength.",
                         "plan: 三年初见成效", kind="int", min=1, max=10),
     "revenue_sharing_start_year": P(2023, "year", "Year revenue sharing (利益共享) for handed-on projects starts.",

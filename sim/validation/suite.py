@@ -15,6 +15,7 @@ import pandas as pd
 from sim.batch.runner import run_batch
 from sim.batch.spec import replicate_seeds
 from sim.results import load
+from sim.scenario import load_scenario
 from sim.validation import checks
 from sim.validation.firm_level import firm_level_stats
 from sim.validation.growth_checks import growth_accounting_checks
@@ -111,6 +112,9 @@ def evaluate(results, firm: pd.DataFrame, pipeline: pd.DataFrame):
                                                   sweep_towns, of("towns", "v_fragmented"),
                                                   "integration__revenue_share")
     found += integration
+    if "shared_tax_in_100m_cny" in results.towns:
+        share = load_scenario(SCENARIOS / "plan.yaml").params.integration.revenue_share
+        found.append(checks.participation_limits_check(of("towns", "v_plan"), of("towns", "v_fragmented"), share))
     found += growth_accounting_checks(of("growth_accounting", "v_plan"), firm.get("period_net_entry_share"))
     found += services_checks(of("district", "v_plan"))
     extras = {"firm": firm, "pipeline": pipeline, "participation": gain,

@@ -9,11 +9,12 @@ def test_phase_in():
     assert integration.phase(2030, 2023, 3) == 1.0
 
 
-def test_fewer_competing_jurisdictions_raise_productivity():
-    assert integration.jurisdiction_multiplier(0.0, 0.03) == 1.0
-    full = integration.jurisdiction_multiplier(1.0, 0.03)
-    assert full == pytest.approx((4 / 11) ** -0.03)
-    assert 1.0 < integration.jurisdiction_multiplier(0.5, 0.03) < full
+def test_integration_sets_no_productivity_multiplier():
+    from sim.scenario.schema import SCHEMA
+
+    assert not hasattr(integration, "jurisdiction_multiplier")
+    assert "jurisdiction_productivity_elasticity" not in SCHEMA["integration"]
+    assert "lost_without_land" not in SCHEMA["investment"]
 
 
 def test_revenue_sharing_conserves_tax_and_compensates_the_drawing_town():

@@ -21,22 +21,33 @@ def _location_setup(free_land, n_projects=5, land=4.0):
     """Two parks of town 0, park 0 far more attractive; every project bound to town 0 (town-by-town)."""
     from collections import defaultdict
     from types import SimpleNamespace
+    from unittest.mock import patch
 
-    params = SimpleNamespace(steering_share=0.0, outside_park_share=0.0, lost_without_land=1.0)
-    model = SimpleNamespace(investment_params=params, projects=investment.ProjectPipeline(),
+    from sim.rules import town_decisions
+
+    params = SimpleNamespace(steering_share=0.0, outside_park_share=0.0, choice_incentive_weight=0.0,
+                             outside_location_utility=-1e9, outside_offer_low_share=0.0, outside_offer_high_share=0.0,
+                             funds_in_place_share=0.3, other_towns_known_per_project=3)
+    model = SimpleNamespace(investment_params=params, projects=investment.ProjectPipeline(), towns=[None],
+                            params=SimpleNamespace(firms=SimpleNamespace(capital_output_ratio=0.667)),
+                            parks=[None, None], park_outside=np.zeros(3, dtype=bool),
                             steering_quota=np.zeros(1), focus_sector_mask=np.zeros(1, dtype=bool),
                             year_stats=defaultdict(float),
                             unified_attraction_level=lambda: 0.0)
-    parks = [SimpleNamespace(land_used_mu=0.0) for _ in free_land]
+    parks = [SimpleNamespace(land_used_mu=0.0, town_index=0) for _ in free_land]
+    model.parks = parks
+    market_ceilings = np.zeros((n_projects, 2)), np.zeros((n_projects, 2))
     options = object.__new__(investment.ParkOptions)
     options.parks, options.free, options.town = parks, np.array(free_land, dtype=float), np.zeros(2, dtype=int)
     options.leads = np.ones((2, 1), dtype=bool)
     options.fixed = np.array([[50.0], [0.0]])
     options.land_weight = 0.0
     options.town_cumulative = np.array([1.0])
+    options.land_taken = np.zeros(2)
     rows = model.projects.add(n_projects, sector=0, land_mu=land)
-    u = np.full((n_projects, 5), 0.5)
-    investment.locate_projects(model, rows, options, u, np.zeros((n_projects, 2)))
+    u = np.full((n_projects, 7 + 16), 0.5)
+    with patch.object(town_decisions, "incentive_ceilings", lambda *a: market_ceilings):
+        investment.locate_projects(model, rows, options, u, np.zeros((n_projects, 2)))
     return model, options, parks
 
 

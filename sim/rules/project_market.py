@@ -1,0 +1,186 @@
+"""The project market: towns, the district and other counties bid for the same projects; a project takes the
+best net offer (its location's fit plus the incentive offered, in logit utility).
+
+Every bidder may offer an incentive (subsidy plus land-price discount) up to its ceiling
+(``town_decisions.incentive_ceilings``). Negotiation is an ascending (English) auction: each bidder is willing
+to go up to its ceiling, the project goes to the highest possible net offer, and the winner pays only what it
+takes to beat the runner-up's best net offer (a dominant-strategy rule that needs no belief about rivals, so
+it is bounded-rational). Under town-by-town attraction the project knows the town that drew it and
+``other_towns_known_per_project`` more (drawn by the towns' draw weights: limited search); each bids with its
+best park, and the towns also bid against each other. Under unified attraction (统一招商) the district shows
+the project every park, places it where it fits best and bids once, against other counties only. Other
+counties' best net offer is ``outside_location_utility`` + Gumbel noise + the incentive weight times an offer
+drawn uniformly between ``outside_offer_low_share`` and ``outside_offer_high_share`` of the investment; a
+project whose best offer is theirs is lost.
+Parameters (scenario ``investment``): choice_incentive_weight (utility per unit of incentive as a share of
+the investment), outside_location_utility, outside_offer_low_share, outside_offer_high_share,
+other_towns_known_per_project. Sources: Milgrom 2004 (Putting Auction Theory to Work, ch. 2: bidding one's
+value is dominant in an English auction); Efraimidis & Spirakis 2006 (weighted sampling without
+replacement); lit §2 (寇晓东 & 汪红 2019: towns' competition for projects, 统一招商); the rest estimates.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from sim.rules import town_decisions
+
+OUTSIDE = -2     # the project went to another county
+NO_PARK = -1     # no eligible park had the land
+CONTACT_FIRST = 7     # the project's uniforms from this column on: one per town, which towns it knows
+CONTACT_COLUMNS = 16  # a fixed number, so that adding a town leaves the others' draws unchanged
+
+
+class Placement(IntEnum):
+    """How a landing project is located."""
+    LOGIT = 0       # steered by pairing or by the district's focus: logit among its parks, no bidding
+    UNIFIED = 1     # unified attraction: the district bids with the best-fitting park
+    TOWNS = 2       # town-by-town attraction: the towns bid against each other
+
+
+def best_park(utility: np.ndarray) -> np.ndarray:
+    """The park of highest utility per project, -1 where none is finite."""
+    choice = np.argmax(utility, axis=1)
+    return np.where(np.isfinite(utility[np.arange(utility.shape[0]), choice]), choice, NO_PARK)
+
+
+def outside_net_offers(params, gumbel_u: np.ndarray, offer_u: np.ndarray) -> np.ndarray:
+    """Other counties' best net offer per project (logit utility), from its two uniforms."""
+    gumbel = -np.log(-np.log(np.clip(gumbel_u, 1e-300, 1.0 - 1e-16)))
+    offer = params.outside_offer_low_share + offer_u * (params.outside_offer_high_share
+                                                         - params.outside_offer_low_share)
+    return params.outside_location_utility + gumbel + params.choice_incentive_weight * offer
+
+
+def runner_up(values: np.ndarray, winner: np.ndarray) -> np.ndarray:
+    """Per row, the largest value among the columns other than ``winner``."""
+    others = values.copy()
+    others[np.arange(values.shape[0]), winner] = -np.inf
+    return others.max(axis=1)
+
+
+def known_towns(home: np.ndarray, weights: np.ndarray, contact_u: np.ndarray, others: int) -> np.ndarray:
+    """Which towns each project knows under town-by-town attraction (projects x towns): the one that drew it
+    and ``others`` more, drawn without replacement in proportion to ``weights`` (the towns' draw weights), by
+    the smallest keys -log(u)/w (Efraimidis & Spirakis 2006), one uniform per town and project."""
+    n_towns = weights.size
+    with np.errstate(divide="ignore"):
+        keys = -np.log(np.maximum(contact_u[:, :n_towns], 1e-300)) / weights[None, :]
+    keys[np.arange(home.size), home] = np.inf  # the drawing town is known anyway
+    known = np.zeros((home.size, n_towns), dtype=bool)
+    if others > 0:
+        picked = np.argsort(keys, axis=1, kind="stable")[:, : min(others, n_towns - 1)]
+        np.put_along_axis(known, picked, True, axis=1)
+        known &= np.isfinite(keys)  # a town of weight 0 is never contacted
+    known[np.arange(home.size), home] = True
+    return known
+
+
+def town_by_town(fit: np.ndarray, ceiling: np.ndarray, park_town: np.ndarray, n_towns: int,
+                 outside: np.ndarray, weight: float, known: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Each town the project knows bids with its best park, up to its ceiling; the project takes the best net
+    offer.
+
+    ``fit``: projects x parks utility without incentives (-inf where not eligible); ``ceiling``: projects x
+    parks, the most each park's town would offer (share of the investment); ``known``: projects x towns (None:
+    every town). Returns the park (OUTSIDE: lost to another county, also when no known town has the land) and
+    the incentive paid (share of the investment)."""
+    best_net = fit + weight * ceiling
+    n = fit.shape[0]
+    town_net = np.full((n, n_towns), -np.inf)
+    town_park = np.full((n, n_towns), NO_PARK)
+    for t in range(n_towns):
+        mine = np.flatnonzero(park_town == t)
+        if mine.size:
+            pick = np.argmax(best_net[:, mine], axis=1)
+            town_park[:, t] = mine[pick]
+            town_net[:, t] = best_net[np.arange(n), mine[pick]]
+    if known is not None:
+        town_net[~known] = -np.inf
+    bids = np.column_stack([town_net, outside])  # the last column: other counties
+    winner = np.argmax(bids, axis=1)
+    second = runner_up(bids, winner)
+    won = winner < n_towns
+    park = np.where(won, town_park[np.arange(n), np.minimum(winner, n_towns - 1)], OUTSIDE)
+    return park, paid_incentive(fit, ceiling, park, second, weight)
+
+
+def unified(fit: np.ndarray, ceiling: np.ndarray, outside: np.ndarray, weight: float
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The district places the project where it fits best and bids once, against other counties only."""
+    n = fit.shape[0]
+    best = np.argmax(fit, axis=1)
+    can = np.isfinite(fit[np.arange(n), best])
+    district_net = np.where(can, fit[np.arange(n), best] + weight * ceiling[np.arange(n), best], -np.inf)
+    park = np.where(district_net >= outside, best, OUTSIDE)
+    return park, paid_incentive(fit, ceiling, park, outside, weight)
+
+
+def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_beat: np.ndarray,
+                   weight: float) -> np.ndarray:
+    """What the winner pays (share of the investment): just enough that its net offer reaches ``to_beat``,
+    at least 0 and at most its ceiling; 0 for projects lost."""
+    rows = np.arange(fit.shape[0])
+    won = park >= 0
+    at = np.maximum(park, 0)
+    with np.errstate(invalid="ignore"):  # lost projects may compare -inf with -inf; they pay nothing
+        needed = (to_beat - fit[rows, at]) / weight if weight > 0 else np.zeros(rows.size)
+        return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
+
+
+class ProjectMarket:
+    """One step's bidding for the landing projects: offers, choices and payments."""
+
+    def __init__(self, model, rows: np.ndarray, placement: np.ndarray, u: np.ndarray, home: np.ndarray,
+                 town_weights: np.ndarray):
+        p, proj = model.investment_params, model.projects
+        self.model, self.rows, self.placement = model, rows, placement
+        self.sectors, self.land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
+        self.investment = proj.investment[rows]
+        self.outside = outside_net_offers(p, u[:, 5], u[:, 6])
+        self.known = known_towns(home, town_weights, u[:, CONTACT_FIRST:], p.other_towns_known_per_project)
+        self.weight = p.choice_incentive_weight
+        self.ceiling = np.zeros((rows.size, len(model.parks)))
+        self.rate = np.zeros((rows.size, len(model.parks)))  # land-discount rate on offer (vacancy), by park
+        for mode in (Placement.UNIFIED, Placement.TOWNS):
+            mine = placement == mode
+            if mine.any():
+                self.ceiling[mine], self.rate[mine] = town_decisions.incentive_ceilings(
+                    model, self.sectors[mine], self.investment[mine], self.land[mine], mode == Placement.UNIFIED)
+        self.park_town = np.array([park.town_index for park in model.parks])
+        # the co-built park is outside the district: no Xinhui town bids with it
+        self.park_town[model.park_outside[: len(model.parks)]] = -1
+
+    def decide(self, waiting: np.ndarray, fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The park (or NO_PARK, OUTSIDE) and incentive share of each waiting project."""
+        choice, paid = np.full(waiting.size, NO_PARK, dtype=np.int64), np.zeros(waiting.size)
+        mode = self.placement[waiting]
+        logit = mode == Placement.LOGIT
+        choice[logit] = best_park(fit[logit])
+        for kind in (Placement.UNIFIED, Placement.TOWNS):
+            mine = mode == kind
+            if not mine.any():
+                continue
+            rows = waiting[mine]
+            if kind == Placement.UNIFIED:
+                choice[mine], paid[mine] = unified(fit[mine], self.ceiling[rows], self.outside[rows], self.weight)
+            else:
+                choice[mine], paid[mine] = town_by_town(
+                    fit[mine], self.ceiling[rows], self.park_town, len(self.model.towns), self.outside[rows],
+                    self.weight, self.known[rows])
+        return choice, paid
+
+    def pay(self, paid_share: np.ndarray, park: np.ndarray, host: np.ndarray) -> None:
+        """Post the incentives of the projects placed by bidding: the district's or the winning town's."""
+        won = np.flatnonzero((park >= 0) & (self.placement != Placement.LOGIT) & (paid_share > 0))
+        if won.size == 0:
+            return
+        money = paid_share[won] * self.investment[won]
+        discount, subsidy = town_decisions.split_incentive(self.model, money, self.land[won],
+                                                           self.rate[won, park[won]])
+        payers = [town_decisions.DISTRICT if self.placement[i] == Placement.UNIFIED
+                  else f"town:{self.model.town_ids[host[i]]}" for i in won]
+        town_decisions.pay_incentives(self.model, payers, self.sectors[won], discount, subsidy)

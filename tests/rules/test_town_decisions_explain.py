@@ -1,0 +1,98 @@
+"""``xinhui-sim explain``'s integration channels: the output split adds up, the band is reported."""
+
+import pandas as pd
+import pytest
+
+from sim.accounting import explain
+from sim.validation.checks import ahrend_size_check
+
+
+def _district(variant, replicate, output, capital, lost):
+    rows = []
+    for year, lost_year in ((2032, lost[0]), (2033, lost[1])):
+        rows.append({"variant": variant, "replicate": replicate, "year": year, "industrial_output_100m_cny": output,
+                     "capital_stock_100m_cny": capital, "project_capital_lost_100m_cny": lost_year,
+                     "projects_lost": 1, "incentive_subsidy_100m_cny": 0.5, "incentive_land_discount_100m_cny": 0.1,
+                     "land_developed_mu": 10.0, "land_development_100m_cny": 0.03, "project_fit_mean": 4.0,
+                     "project_lag_quarters_mean": 7.0})
+    return rows
+
+
+def test_the_output_split_adds_up_to_the_difference_and_names_lost_projects():
+    district = pd.DataFrame(_district("fragmented", 0, 100.0, 50.0, (3.0, 2.0)) + _district("plan", 0, 120.0, 55.0, (1.0, 0.0))
+                            + _district("fragmented", 1, 90.0, 45.0, (0.0, 0.0)) + _district("plan", 1, 95.0, 45.0, (0.0, 0.0)))
+    split = explain.output_split(district, "fragmented").set_index(["variant", "replicate", "indicator"]).value
+    for replicate, (y0, y) in enumerate(((100.0, 120.0), (90.0, 95.0))):
+        parts = sum(split[("plan", replicate, name)] for name in explain.OUTPUT_SPLIT[1:])
+        assert parts == pytest.approx(y - y0)
+    # replicate 0: the plan lost 4 of capital less, valued at the mean output per capital (2 and 120/55)
+    assert split[("plan", 0, "from_lost_projects")] == pytest.approx(4.0 * (2.0 + 120 / 55) / 2)
+    assert split[("plan", 1, "from_lost_projects")] == 0.0
+    assert split[("plan", 1, "from_other_capital")] == 0.0  # same capital: all from output per capital
+    table = explain.channels(district, "fragmented")
+    row = table[(table.variant == "plan") & (table.indicator == "industrial_output")].iloc[0]
+    assert row.diff_mean == pytest.approx(12.5) and row.n_pairs == 2
+
+
+def test_the_channels_text_reports_an_empty_band_with_its_limits():
+    district = pd.DataFrame(_district("fragmented", 0, 100.0, 50.0, (1.0, 1.0)) + _district("plan", 0, 110.0, 50.0, (0.0, 0.0)))
+    text = explain.channels_text(explain.channels(district, "fragmented"), "fragmented", (0.15, 0.08, ["luokeng"]))
+    assert "none (the drawing towns need a share >= 0.15, the hosts accept <= 0.08)" in text
+    assert "worse off inside at every share: luokeng" in text and "lost_projects" in text
+
+
+def test_town_participation_compares_each_towns_revenue_inside_and_outside():
+    towns = pd.DataFrame([
+        {"variant": "plan", "town": "a", "year": 2033, "fiscal_revenue_100m_cny": 10.0, "shared_tax_in_100m_cny": 0.0,
+         "shared_tax_out_100m_cny": 5.0},
+        {"variant": "plan", "town": "b", "year": 2033, "fiscal_revenue_100m_cny": 3.0, "shared_tax_in_100m_cny": 5.0,
+         "shared_tax_out_100m_cny": 0.0},
+        {"variant": "fragmented", "town": "a", "year": 2033, "fiscal_revenue_100m_cny": 9.5,
+         "shared_tax_in_100m_cny": 0.0, "shared_tax_out_100m_cny": 0.0},
+        {"variant": "fragmented", "town": "b", "year": 2033, "fiscal_revenue_100m_cny": 2.5,
+         "shared_tax_in_100m_cny": 0.0, "shared_tax_out_100m_cny": 0.0}])
+    low, high, losers = explain.town_participation(towns, "plan", "fragmented", 0.2)
+    assert (low, high) == (pytest.approx(0.1), pytest.approx(0.3)) and losers == []
+
+
+def test_the_literature_size_is_a_check_on_the_emergent_gain():
+    assert ahrend_size_check(0.03, 0.01, 0.05, 2033).passed
+    assert not ahrend_size_check(0.10, 0.05, 0.15, 2033).passed
+    assert not ahrend_size_check(0.0, -0.01, 0.01, 2033).passed
+
+
+def test_validate_reports_the_participation_band_from_town_revenues():
+    from sim.validation.checks import participation_limits_check
+
+    inside = pd.DataFrame([
+        {"replicate": 0, "town": "a", "year": 2033, "fiscal_revenue_100m_cny": 10.0, "shared_tax_in_100m_cny": 0.0,
+         "shared_tax_out_100m_cny": 5.0},
+        {"replicate": 0, "town": "b", "year": 2033, "fiscal_revenue_100m_cny": 3.0, "shared_tax_in_100m_cny": 5.0,
+         "shared_tax_out_100m_cny": 0.0}])
+    check = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[9.5, 2.5]), 0.2)
+    assert (check.low, check.high, check.note) == (pytest.approx(0.1), pytest.approx(0.3), "0.10-0.30")
+    empty = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[10.5, 3.5]), 0.2)
+    assert empty.value == 0.0 and empty.note.startswith("none: drawing towns need >= 0.30, hosts accept <= 0.10")
+
+
+def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
+    from tests.helpers import ROOT, cli
+
+    files = []
+    for name in ("plan", "fragmented"):  # the shipped names: explain compares them and reports the band
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"extends: {ROOT / 'scenarios' / (name + '.yaml')}\nname: {name}\n"
+                        f"region: {ROOT / 'scenarios' / 'regions' / 'xinhui.yaml'}\nhorizon: {{last_year: 2027}}\n",
+                        encoding="utf-8")
+        files.append(str(path))
+    out = tmp_path / "batch"
+    proc = cli("batch", *files, "--reps", "2", "--seed", "3", "--out", str(out), "--workers", "2", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("explain", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "paired difference to fragmented" in proc.stdout and "Participation band" in proc.stdout
+    table = pd.read_csv(out / "explain_channels.csv")
+    plan = table[table.variant == "plan"].set_index("indicator")
+    parts = sum(plan.diff_mean[name] for name in explain.OUTPUT_SPLIT[1:])
+    assert parts == pytest.approx(plan.diff_mean["industrial_output"])
+    assert set(explain.OUTPUT_SPLIT) | {"lost_projects", "incentives_subsidy", "land_developed"} <= set(plan.index)
