@@ -72,3 +72,26 @@ def grow(capacity, growth_factor, age, years_per_step):
     for i in range(capacity.size):
         capacity[i] *= growth_factor[i]
         age[i] += years_per_step
+
+
+@jit
+def sums_by_cell(rows, cells, values, n):
+    sums = np.zeros(n)
+    for i in range(rows.size):
+        sums[cells[rows[i]]] += values[rows[i]]
+    return sums
+
+
+@jit
+def scale_by_cell(rows, cells, values, factor):
+    for i in range(rows.size):
+        values[rows[i]] *= factor[cells[rows[i]]]
+
+
+@jit
+def running_cell_weight(rows, cells, weight):
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    for i in range(rows.size):
+        running[i + 1] = running[i] + weight[cells[rows[i]]]
+    return running

@@ -12,8 +12,8 @@ class ColumnTable:
         self.n = 0
         self._rows = max(int(capacity_rows), 16)
         self._fill = fill or {}
-        self.cols = {name: np.full(self._rows, self._fill.get(name, 0), dtype=dtype)
-                     for name, dtype in columns.items()}
+        # zeros come as untouched pages (calloc): rows cost memory when first written; ``add`` writes the fill
+        self.cols = {name: np.zeros(self._rows, dtype=dtype) for name, dtype in columns.items()}
         self._refresh_views()
 
     def _refresh_views(self) -> None:
@@ -39,7 +39,8 @@ class ColumnTable:
         for name, col in self.cols.items():
             if name in values:
                 col[new] = values[name]
-            # rows beyond n still hold the fill value (columns are filled when grown and rows are never reused)
+            elif name in self._fill:  # other columns' new rows are still zero (rows are never reused)
+                col[new] = self._fill[name]
         self.n += count
         self._refresh_views()
         return np.arange(new.start, new.stop)
@@ -48,6 +49,6 @@ class ColumnTable:
         while self._rows < needed:
             self._rows *= 2
         for name, col in self.cols.items():
-            bigger = np.full(self._rows, self._fill.get(name, 0), dtype=col.dtype)
+            bigger = np.zeros(self._rows, dtype=col.dtype)
             bigger[: len(col)] = col
             self.cols[name] = bigger

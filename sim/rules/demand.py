@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
 from sim.randomness import laplace_from_uniform
 
 
@@ -116,10 +117,11 @@ def shift_sales(model, rows: np.ndarray, sign: float) -> None:
         return
     live = firms.live()
     moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
-    others = np.bincount(firms.sector[live], weights=firms.demand[live], minlength=n) - moved
+    # one pass each over the live rows (compiled at larger scales): this runs at every step's exits and entries
+    others = kernels.sums_by_cell(live, firms.sector, firms.demand, n) - moved
     factor = np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
     kept = firms.demand[rows].copy()
-    firms.demand[live] *= factor[firms.sector[live]]
+    kernels.scale_by_cell(live, firms.sector, firms.demand, factor)
     firms.demand[rows] = kept  # the moving firms keep theirs (an exiting firm's is cleared when it retires)
 
 

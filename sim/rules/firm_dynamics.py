@@ -147,8 +147,8 @@ def enter_firms(model) -> None:
     p, firms = model.params.firms, model.firms
     live = firms.live()
     rng = model.step_rng("entry")
-    attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)[firms.sector[live]]
-    cumulative = np.cumsum(attraction)
+    attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)
+    cumulative = kernels.running_cell_weight(live, firms.sector, attraction)[1:]  # by live firm, in row order
     total = float(cumulative[-1]) if live.size else 0.0
     count = rng.poisson(p.entry_rate_per_year * total / model.steps_per_year)
     if count == 0 or total <= 0:
