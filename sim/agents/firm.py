@@ -109,22 +109,28 @@ class FirmPopulation(ColumnTable):
         return self._live
 
 
-def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
+def firm_accounting_snapshot(model, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """This year's record of every firm ever created (one row each, by ``firm_id`` = row), for growth
     accounting: after the year's accounts are closed (``RegionModel.close_year``) value added, employment and
     capital are the completed year's; firms that exited during the year keep the output they made before
     exiting (``alive`` is False for them). Money in 亿元 at 2022 prices; the co-built park's firms included
-    (``in_district`` tells them apart)."""
+    (``in_district`` tells them apart). ``rows``: only these firms (e.g. ``producing_rows``)."""
     firms = model.firms
-    rows = np.arange(firms.n)
+    rows = np.arange(firms.n) if rows is None else rows
+    sector = firms.sector.take(rows)
     return {
-        "firm_id": rows, "sector": firms.sector.astype(np.int64), "town": firms.town.astype(np.int64),
-        "alive": firms.alive.copy(), "in_district": model.in_district().copy(),
-        "value_added_100m_cny": firms.output_last_year * model.sector_va_ratio[firms.sector],
-        "employment_persons": firms.employment.copy(),
-        "capital_100m_cny": model.params.firms.capital_output_ratio * firms.capacity,
-        "productivity": firms.productivity.copy(),
+        "firm_id": rows, "sector": sector.astype(np.int64), "town": firms.town.take(rows).astype(np.int64),
+        "alive": firms.alive.take(rows), "in_district": model.in_district().take(rows),
+        "value_added_100m_cny": firms.output_last_year.take(rows) * model.sector_va_ratio.take(sector),
+        "employment_persons": firms.employment.take(rows),
+        "capital_100m_cny": model.params.firms.capital_output_ratio * firms.capacity.take(rows),
+        "productivity": firms.productivity.take(rows),
     }
+
+
+def producing_rows(model) -> np.ndarray:
+    """Rows of the firms in the district's accounts that produced in the last completed year."""
+    return np.flatnonzero((model.firms.output_last_year > 0) & model.in_district())
 
 
 class Firm(mesa.Agent):
