@@ -206,10 +206,13 @@ def account_firms(model) -> None:
     produced; each sector's profit rate on sales (entry reads it next year)."""
     p, firms = model.params.firms, model.firms
     rows = np.flatnonzero(firms.output_year > 0)
-    power = demand.competitiveness(model, rows, model.place_multipliers())
-    # firms that exited during the year lost their place cell: their own productivity stands for it
-    power = np.where(firms.alive[rows], power, firms.productivity[rows])
-    value_added = firms.output_year[rows] * model.sector_va_ratio[firms.sector[rows]]
+    # each column gathered once for these rows (a large share of all rows, scattered among the exited)
+    sector, alive, output = firms.sector.take(rows), firms.alive.take(rows), firms.output_year.take(rows)
+    own = firms.productivity.take(rows)
+    # competitiveness (demand.competitiveness); firms that exited during the year lost their place cell:
+    # their own productivity stands for it
+    power = np.where(alive, own * model.place_multipliers().take(firms.place_cell.take(rows)), own)
+    value_added = output * model.sector_va_ratio.take(sector)
     employed = labour.employment(model, rows, value_added, power)
     firms.employment[: firms.n] = 0.0
     firms.employment[rows] = employed
@@ -217,11 +220,10 @@ def account_firms(model) -> None:
     depreciation = p.depreciation_rate_per_year * capital.capital_stock(model, rows)
     profit = value_added - wages - depreciation
     firms.profit[rows] = profit
-    firms.loss_years[rows] = np.where(profit < 0, firms.loss_years[rows] + 1, 0)
-    live = firms.alive[rows]
-    sectors = len(model.sector_ids)
-    sales = np.bincount(firms.sector[rows[live]], weights=firms.output_year[rows[live]], minlength=sectors)
-    earned = np.bincount(firms.sector[rows[live]], weights=profit[live], minlength=sectors)
+    firms.loss_years[rows] = np.where(profit < 0, firms.loss_years.take(rows) + 1, 0)
+    sectors, live_sector = len(model.sector_ids), sector[alive]
+    sales = np.bincount(live_sector, weights=output[alive], minlength=sectors)
+    earned = np.bincount(live_sector, weights=profit[alive], minlength=sectors)
     model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
 
 
