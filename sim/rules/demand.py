@@ -65,10 +65,13 @@ def replicator_factor(relative: np.ndarray, elasticity: float) -> np.ndarray:
     return np.maximum(1.0 + elasticity * (relative - 1.0), 0.05)
 
 
-def sector_means(model, rows: np.ndarray, power: np.ndarray) -> np.ndarray:
-    """Each sector's sales-weighted mean competitiveness over the given firms (the base value where none)."""
+def sector_means(model, rows: np.ndarray, power: np.ndarray, sectors: np.ndarray | None = None,
+                 sales: np.ndarray | None = None) -> np.ndarray:
+    """Each sector's sales-weighted mean competitiveness over the given firms (the base value where none);
+    ``sectors`` and ``sales``: the firms' sectors and demand, if already gathered."""
     firms, n = model.firms, len(model.sector_ids)
-    sectors, sales = firms.sector[rows], firms.demand[rows]
+    sectors = firms.sector[rows] if sectors is None else sectors
+    sales = firms.demand[rows] if sales is None else sales
     weight = np.bincount(sectors, weights=sales, minlength=n)
     mean = np.bincount(sectors, weights=sales * power, minlength=n) / np.maximum(weight, 1e-300)
     return np.where(weight > 0, mean, model.base_competitiveness * model.productivity_index)
@@ -83,19 +86,19 @@ def update_demand(model, live: np.ndarray, power: np.ndarray) -> np.ndarray:
     firms became 1% more competitive sells chi % more). Returns each firm's competitiveness relative to its
     sector's mean (selection reads it)."""
     p, firms = model.params.firms, model.firms
-    sectors = firms.sector[live]
-    mean = sector_means(model, live, power)
+    sectors, sales = firms.sector.take(live), firms.demand.take(live)  # gathered once
+    mean = sector_means(model, live, power, sectors, sales)
     relative_to_nation = mean / reference_competitiveness(model)
     level = (relative_to_nation / model.sector_relative_competitiveness) ** p.replicator_elasticity
     model.sector_relative_competitiveness = relative_to_nation
     relative = power / mean[sectors]
-    spread = growth_spread(firms.demand[live], p.growth_spread_at_reference, p.growth_spread_size_exponent,
+    spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
                            p.reference_size_100m_cny)
     shocks = annual_growth(model.keyed_uniform("growth", live, model.year), 0.0, spread)
     growth = market_growth(model, model.district_gdp_growth)
     # the replicator factor has a sales-weighted mean of exactly 1 within each sector: shares only move
     factor = np.exp(growth[sectors] + shocks) * level[sectors] * replicator_factor(relative, p.replicator_elasticity)
-    firms.demand[live] *= factor
+    firms.demand[live] = sales * factor
     return relative
 
 

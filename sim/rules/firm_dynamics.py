@@ -39,7 +39,7 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
 SIZE_EXPONENTS = np.arange(-19, 41)  # binary exponents of firm size in the exit bound's table (2**-20 < 1e-6)
 
 
-def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray, steps: int,
+def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray | None, steps: int,
                     hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
     """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
     exit draws (``randomness.keyed_bits``) that can mean an exit in one of the year's ``steps`` steps.
@@ -52,7 +52,8 @@ def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray, s
     table = np.asarray(hazard_by_age, dtype=float)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
     # frexp: x = m 2**e with m in [0.5, 1), so x >= 2**(e - 1); sizes below 1e-6 all have the hazard of 1e-6
-    _, exponent = np.frexp(np.maximum(size * np.exp(np.minimum(log_growth, 0.0)), 1e-6))
+    smallest = size if log_growth is None else size * np.exp(np.minimum(log_growth, 0.0))  # None: no growth
+    _, exponent = np.frexp(np.maximum(smallest, 1e-6))
     ages = np.arange(table.size, dtype=float)[:, None]
     floor_sizes = np.ldexp(1.0, SIZE_EXPONENTS - 1)[None, :]
     annual = exit_hazard(ages, floor_sizes, worst_by_age, size_elasticity, median_size)  # ages x exponents
@@ -86,15 +87,15 @@ def start_year(model) -> None:
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
-    place = model.place_multipliers()
-    relative = demand.update_demand(model, live, demand.competitiveness(model, live, place))
-    select(model, live, relative)
-    live = firms.live()
-    power = demand.competitiveness(model, live, place)
+    power = demand.competitiveness(model, live, model.place_multipliers())
+    relative = demand.update_demand(model, live, power)
+    stays = select(model, live, relative)
+    live, power = live[stays], power[stays]  # the survivors (as firms.live()): productivity and place unchanged
+    live.setflags(write=False)
     labour.start_year(model, live, power)
     capital.invest(model, live, power)
     firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), firms.demand.take(live),
-                                                  np.zeros(live.size), model.steps_per_year,
+                                                  None, model.steps_per_year,
                                                   p.exit_hazard_by_age, p.exit_size_elasticity,
                                                   model.median_firm_size)  # sales are fixed over the year
     candidates = np.flatnonzero(firms.alive & firms.above_scale)
@@ -105,16 +106,19 @@ def start_year(model) -> None:
     model.year_stats["tech_upgrades_started"] = int(starting.size)
 
 
-def select(model, live: np.ndarray, relative: np.ndarray) -> None:
-    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit."""
+def select(model, live: np.ndarray, relative: np.ndarray) -> np.ndarray:
+    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit.
+    Returns whether each of ``live`` stays."""
     p, firms = model.params.firms, model.firms
     losing = firms.loss_years[live] >= p.exit_loss_years
     weak = relative < p.competitiveness_floor
-    leaving = live[losing | weak]
+    exits = losing | weak
+    leaving = live[exits]
     model.year_stats["selection_exits"] += int(leaving.size)
     if leaving.size:
         demand.pass_on_sales(model, leaving)
         model.remove_firms(leaving)
+    return ~exits
 
 
 def grow(model) -> None:
