@@ -84,6 +84,11 @@ def running_cell_weight_numpy(rows: np.ndarray, cells: np.ndarray, weight: np.nd
     return running
 
 
+def still_alive_numpy(rows: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """The rows (in their order) whose ``alive`` flag is set."""
+    return rows[alive[rows]]
+
+
 def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray, years_per_step: float) -> None:
     """capacity *= growth_factor and age += years_per_step, in place."""
     capacity *= growth_factor
@@ -93,7 +98,7 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
     from sim.kernels_numba import (add_output, below_bound, cell_sums, grow, running_cell_weight, running_weight,
-                                   scale_by_cell, splitmix_bits, sums_by_cell)
+                                   scale_by_cell, splitmix_bits, still_alive, sums_by_cell)
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
@@ -111,8 +116,9 @@ def _compile():
         sums_by_cell(some_rows, sectors, values, 1)
         scale_by_cell(some_rows, sectors, values.copy(), values)
         running_cell_weight(some_rows, sectors, values)
+        still_alive(some_rows, np.ones(2, dtype=np.bool_))
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
-            running_cell_weight)
+            running_cell_weight, still_alive)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -203,3 +209,10 @@ def running_cell_weight(rows: np.ndarray, cells: np.ndarray, weight: np.ndarray)
     if kernels:
         return kernels[8](rows, cells, weight)
     return running_cell_weight_numpy(rows, cells, weight)
+
+
+def still_alive(rows: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[9](rows, alive)
+    return still_alive_numpy(rows, alive)

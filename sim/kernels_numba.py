@@ -95,3 +95,14 @@ def running_cell_weight(rows, cells, weight):
     for i in range(rows.size):
         running[i + 1] = running[i] + weight[cells[rows[i]]]
     return running
+
+
+@jit
+def still_alive(rows, alive):
+    kept = np.empty(rows.size, np.int64)
+    found = 0
+    for i in range(rows.size):
+        if alive[rows[i]]:
+            kept[found] = rows[i]
+            found += 1
+    return kept[:found].copy()

@@ -18,8 +18,8 @@ def test_each_kernel_equals_its_numpy_version():
     n = 50_000
     rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
     base = np.uint64(0x1234_5678_9ABC_DEF0)
-    splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight = \
-        numba_kernels
+    (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
+     still_alive) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -50,6 +50,7 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(got_big, expected_big)
     np.testing.assert_array_equal(running_cell_weight(rows, sectors, by_sector),
                                   kernels.running_cell_weight_numpy(rows, sectors, by_sector))
+    np.testing.assert_array_equal(still_alive(rows, alive), kernels.still_alive_numpy(rows, alive))
 
 
 @needs_numba

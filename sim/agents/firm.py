@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import mesa
 import numpy as np
 
+from sim import kernels
 from sim.table import ColumnTable
 
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
@@ -83,7 +84,9 @@ class FirmPopulation(ColumnTable):
         self.demand[rows] = 0.0
         self.place_cell[rows] = no_place_cell
         self.cluster_cell[rows] = no_cluster_cell
-        self._live = None  # found again from ``alive`` when needed (faster than removing these rows from it)
+        if self._live is not None:  # one compiled pass over the live rows (faster than finding them again)
+            self._live = kernels.still_alive(self._live, self.alive)
+            self._live.setflags(write=False)
 
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
