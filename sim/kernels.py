@@ -97,8 +97,9 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
 
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
-    from sim.kernels_numba import (add_output, below_bound, cell_sums, grow, running_cell_weight, running_weight,
-                                   scale_by_cell, splitmix_bits, still_alive, sums_by_cell)
+    from sim.kernels_numba import (add_output, below_bound, below_bound_sums, cell_sums, grow, running_cell_weight,
+                                   running_cell_weight_sums, running_weight, scale_by_cell, splitmix_bits,
+                                   still_alive, sums_by_cell)
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
@@ -117,8 +118,10 @@ def _compile():
         scale_by_cell(some_rows, sectors, values.copy(), values)
         running_cell_weight(some_rows, sectors, values)
         still_alive(some_rows, np.ones(2, dtype=np.bool_))
+        below_bound_sums(some_rows, np.uint64(1), cells, sectors, values, 1)
+        running_cell_weight_sums(some_rows, sectors, values, values, 1)
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
-            running_cell_weight, still_alive)
+            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -216,3 +219,22 @@ def still_alive(rows: np.ndarray, alive: np.ndarray) -> np.ndarray:
     if kernels:
         return kernels[9](rows, alive)
     return still_alive_numpy(rows, alive)
+
+
+def below_bound_sums(rows: np.ndarray, base: np.uint64, bound: np.ndarray, cells: np.ndarray, values: np.ndarray,
+                     n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``below_bound(rows, base, bound)`` and ``sums_by_cell(rows, cells, values, n)``, in one pass if compiled."""
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), np.uint64(base), bound, cells, values, n)
+    return below_bound_numpy(rows, base, bound), sums_by_cell_numpy(rows, cells, values, n)
+
+
+def running_cell_weight_sums(rows: np.ndarray, cells: np.ndarray, weight: np.ndarray, values: np.ndarray,
+                             n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``running_cell_weight(rows, cells, weight)`` and ``sums_by_cell(rows, cells, values, n)``, in one pass if
+    compiled."""
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[11](rows, cells, weight, values, n)
+    return running_cell_weight_numpy(rows, cells, weight), sums_by_cell_numpy(rows, cells, values, n)

@@ -106,3 +106,31 @@ def still_alive(rows, alive):
             kept[found] = rows[i]
             found += 1
     return kept[:found].copy()
+
+
+@jit
+def below_bound_sums(rows, base, bound, cells, values, n):
+    """below_bound and sums_by_cell(rows, cells, values, n) in one pass."""
+    positions = np.empty(rows.size, np.int64)
+    sums = np.zeros(n)
+    found = 0
+    for i in range(rows.size):
+        row = rows[i]
+        sums[cells[row]] += values[row]
+        if np.int64(bits_of(row, base)) < bound[row]:
+            positions[found] = i
+            found += 1
+    return positions[:found].copy(), sums
+
+
+@jit
+def running_cell_weight_sums(rows, cells, weight, values, n):
+    """running_cell_weight and sums_by_cell(rows, cells, values, n) in one pass."""
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    sums = np.zeros(n)
+    for i in range(rows.size):
+        cell = cells[rows[i]]
+        running[i + 1] = running[i] + weight[cell]
+        sums[cell] += values[rows[i]]
+    return running, sums

@@ -102,26 +102,38 @@ def update_demand(model, live: np.ndarray, power: np.ndarray) -> np.ndarray:
     return relative
 
 
-def pass_on_sales(model, leaving: np.ndarray) -> None:
+def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = None) -> None:
     """Firms about to exit hand their sales to the live firms of their sector, in proportion to theirs (K+S
-    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales."""
-    shift_sales(model, leaving, +1.0)
+    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales.
+    ``live_sales``: the live firms' demand by sector (``sales_by_sector``), if already summed."""
+    shift_sales(model, leaving, +1.0, live_sales)
 
 
-def take_sales(model, entrants: np.ndarray) -> None:
-    """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry)."""
-    shift_sales(model, entrants, -1.0)
+def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None) -> None:
+    """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry).
+    ``sales_before``: the live firms' demand by sector before the entrants were added, if already summed."""
+    live_sales = None
+    if sales_before is not None:  # the entrants are the last live rows: their sales add on in row order
+        live_sales = sales_before.copy()
+        np.add.at(live_sales, model.firms.sector[entrants], model.firms.demand[entrants])
+    shift_sales(model, entrants, -1.0, live_sales)
 
 
-def shift_sales(model, rows: np.ndarray, sign: float) -> None:
-    """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata."""
+def sales_by_sector(model, rows: np.ndarray) -> np.ndarray:
+    """Demand summed by sector over ``rows``, in row order (``np.bincount``'s sums, whatever computes them)."""
+    return kernels.sums_by_cell(rows, model.firms.sector, model.firms.demand, len(model.sector_ids))
+
+
+def shift_sales(model, rows: np.ndarray, sign: float, live_sales: np.ndarray | None = None) -> None:
+    """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata;
+    ``live_sales``: ``sales_by_sector`` of the live firms, if known."""
     firms, n = model.firms, len(model.sector_ids)
     if rows.size == 0:
         return
     live = firms.live()
     moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
     # one pass each over the live rows (compiled at larger scales): this runs at every step's exits and entries
-    others = kernels.sums_by_cell(live, firms.sector, firms.demand, n) - moved
+    others = (sales_by_sector(model, live) if live_sales is None else live_sales) - moved
     factor = np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
     kept = firms.demand[rows].copy()
     kernels.scale_by_cell(live, firms.sector, firms.demand, factor)

@@ -133,15 +133,17 @@ def exit_firms(model) -> None:
     p, firms = model.params.firms, model.firms
     live = firms.live()
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
-    possible = kernels.below_bound(live, randomness.keyed_base(model.key, "exit", model.clock),
-                                   firms.exit_draw_bound)
+    # with the live firms' sales by sector, for those who take over the leavers' (one pass over the live rows)
+    possible, live_sales = kernels.below_bound_sums(live, randomness.keyed_base(model.key, "exit", model.clock),
+                                                    firms.exit_draw_bound, firms.sector, firms.demand,
+                                                    len(model.sector_ids))
     rows = live.take(possible)
     u = model.keyed_uniform("exit", rows)
     annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
     leaving = rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
-    demand.pass_on_sales(model, leaving)
+    demand.pass_on_sales(model, leaving, live_sales)
     model.remove_firms(leaving)
 
 
@@ -152,7 +154,10 @@ def enter_firms(model) -> None:
     live = firms.live()
     rng = model.step_rng("entry")
     attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)
-    cumulative = kernels.running_cell_weight(live, firms.sector, attraction)[1:]  # by live firm, in row order
+    # by live firm, in row order; with the live firms' sales by sector, which entrants take theirs from
+    running, live_sales = kernels.running_cell_weight_sums(live, firms.sector, attraction, firms.demand,
+                                                           len(model.sector_ids))
+    cumulative = running[1:]
     total = float(cumulative[-1]) if live.size else 0.0
     count = rng.poisson(p.entry_rate_per_year * total / model.steps_per_year)
     if count == 0 or total <= 0:
@@ -165,7 +170,7 @@ def enter_firms(model) -> None:
     entrants = model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
                                capacity=size / (p.target_utilisation * productivity), productivity=productivity,
                                demand=size, from_project=False)
-    demand.take_sales(model, entrants)
+    demand.take_sales(model, entrants, live_sales)
 
 
 def sorted_search(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
