@@ -39,7 +39,7 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
     """Firms that produced this year in the district's accounts (the co-built park's are outside), from the
     firm model's record of every firm."""
     # the record of the producing firms only (a year's entrants and exiters are a fraction of all rows ever made)
-    record = agents.firm_accounting_snapshot(model, producing_rows(model))
+    record = agents.firm_accounting_snapshot(model, producing_rows(model), FIRM_COLUMNS)
     positive = record["value_added_100m_cny"] > 0  # output > 0, unless a value-added ratio is 0
     if positive.all():
         return {key: record[key] for key in FIRM_COLUMNS}

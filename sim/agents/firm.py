@@ -112,23 +112,32 @@ class FirmPopulation(ColumnTable):
         return self._live
 
 
-def firm_accounting_snapshot(model, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+SNAPSHOT_COLUMNS = ("firm_id", "sector", "town", "alive", "in_district", "value_added_100m_cny", "employment_persons",
+                    "capital_100m_cny", "productivity")
+
+
+def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
+                             columns: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """This year's record of every firm ever created (one row each, by ``firm_id`` = row), for growth
     accounting: after the year's accounts are closed (``RegionModel.close_year``) value added, employment and
     capital are the completed year's; firms that exited during the year keep the output they made before
     exiting (``alive`` is False for them). Money in 亿元 at 2022 prices; the co-built park's firms included
-    (``in_district`` tells them apart). ``rows``: only these firms (e.g. ``producing_rows``)."""
+    (``in_district`` tells them apart). ``rows``: only these firms (e.g. ``producing_rows``); ``columns``: only
+    these entries."""
     firms = model.firms
     rows = np.arange(firms.n) if rows is None else rows
     sector = firms.sector.take(rows)
-    return {
-        "firm_id": rows, "sector": sector.astype(np.int64), "town": firms.town.take(rows).astype(np.int64),
-        "alive": firms.alive.take(rows), "in_district": model.in_district().take(rows),
-        "value_added_100m_cny": firms.output_last_year.take(rows) * model.sector_va_ratio.take(sector),
-        "employment_persons": firms.employment.take(rows),
-        "capital_100m_cny": model.params.firms.capital_output_ratio * firms.capacity.take(rows),
-        "productivity": firms.productivity.take(rows),
+    columns = SNAPSHOT_COLUMNS if columns is None else columns
+    record = {
+        "firm_id": lambda: rows, "sector": lambda: sector.astype(np.int64),
+        "town": lambda: firms.town.take(rows).astype(np.int64), "alive": lambda: firms.alive.take(rows),
+        "in_district": lambda: model.in_district().take(rows),
+        "value_added_100m_cny": lambda: firms.output_last_year.take(rows) * model.sector_va_ratio.take(sector),
+        "employment_persons": lambda: firms.employment.take(rows),
+        "capital_100m_cny": lambda: model.params.firms.capital_output_ratio * firms.capacity.take(rows),
+        "productivity": lambda: firms.productivity.take(rows),
     }
+    return {name: record[name]() for name in columns}  # each gathered only when asked for
 
 
 def producing_rows(model) -> np.ndarray:
