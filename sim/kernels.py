@@ -97,9 +97,20 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
 
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
-    from sim.kernels_numba import (add_output, below_bound, below_bound_sums, cell_sums, grow, running_cell_weight,
-                                   running_cell_weight_sums, running_weight, scale_by_cell, splitmix_bits,
-                                   still_alive, sums_by_cell)
+    from sim.kernels_numba import (
+        add_output,
+        below_bound,
+        below_bound_sums,
+        cell_sums,
+        grow,
+        running_cell_weight,
+        running_cell_weight_sums,
+        running_weight,
+        scale_by_cell,
+        splitmix_bits,
+        still_alive,
+        sums_by_cell,
+    )
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
