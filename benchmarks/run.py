@@ -415,7 +415,8 @@ def main() -> None:
     rate = results[hi]["firm_steps"] / results[hi]["step_s"]
     floor_cost, peer_cost = floor_s / floor_fs, peer_s / peer_fs
     checks = [
-        ("default plan run (build + step + write) < 0.5 s", f"{build_step_write:.3f} s", build_step_write < 0.5),
+        # issue 11: "default plan run at most 0.2 s of model time"; the writing is counted too
+        ("default plan run (build + step + write) <= 0.2 s", f"{build_step_write:.3f} s", build_step_write <= 0.2),
         (f"scale {hi:g}: >= 10 M firm-steps/s", f"{rate / 1e6:.1f} M", rate >= 10e6),
         (f"scale {hi:g}: >= 50x faster per firm-step than the PEER (median of pairs)",
          f"{med(pair_ratios):.1f}x", med(pair_ratios) >= 50),

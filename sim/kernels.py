@@ -66,6 +66,29 @@ def running_weight_numpy(weights: np.ndarray, include: np.ndarray, rows: np.ndar
     return running
 
 
+def sums_by_cell_numpy(rows: np.ndarray, cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``values[rows]`` by ``cells[rows]`` (0 .. n-1), added in the order of ``rows`` (``np.bincount``)."""
+    return np.bincount(cells[rows], weights=values[rows], minlength=n)
+
+
+def scale_by_cell_numpy(rows: np.ndarray, cells: np.ndarray, values: np.ndarray, factor: np.ndarray) -> None:
+    """values[rows] *= factor[cells[rows]], in place."""
+    values[rows] *= factor[cells[rows]]
+
+
+def running_cell_weight_numpy(rows: np.ndarray, cells: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """[0, w0, w0 + w1, ...]: the running sum of ``weight[cells[rows]]`` (weights by cell, e.g. by sector)."""
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    np.cumsum(weight[cells[rows]], out=running[1:])  # a cumulative sum adds in order, as the loop does
+    return running
+
+
+def still_alive_numpy(rows: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """The rows (in their order) whose ``alive`` flag is set."""
+    return rows[alive[rows]]
+
+
 def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray, years_per_step: float) -> None:
     """capacity *= growth_factor and age += years_per_step, in place."""
     capacity *= growth_factor
@@ -74,7 +97,20 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
 
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
-    from sim.kernels_numba import add_output, below_bound, cell_sums, grow, running_weight, splitmix_bits
+    from sim.kernels_numba import (
+        add_output,
+        below_bound,
+        below_bound_sums,
+        cell_sums,
+        grow,
+        running_cell_weight,
+        running_cell_weight_sums,
+        running_weight,
+        scale_by_cell,
+        splitmix_bits,
+        still_alive,
+        sums_by_cell,
+    )
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
@@ -87,7 +123,16 @@ def _compile():
     cell_sums(cells, values, 1)
     running_weight(values, np.ones(2, dtype=np.bool_), rows)
     grow(values.copy(), values, values.copy(), 0.25)
-    return splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow
+    sectors = np.zeros(2, dtype=np.int16)  # the firm table's sector column
+    for some_rows in (rows, live):
+        sums_by_cell(some_rows, sectors, values, 1)
+        scale_by_cell(some_rows, sectors, values.copy(), values)
+        running_cell_weight(some_rows, sectors, values)
+        still_alive(some_rows, np.ones(2, dtype=np.bool_))
+        below_bound_sums(some_rows, np.uint64(1), cells, sectors, values, 1)
+        running_cell_weight_sums(some_rows, sectors, values, values, 1)
+    return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
+            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -156,3 +201,51 @@ def grow(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray, years
         kernels[5](capacity, growth_factor, age, years_per_step)
     else:
         grow_numpy(capacity, growth_factor, age, years_per_step)
+
+
+def sums_by_cell(rows: np.ndarray, cells: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[6](rows, cells, values, n)
+    return sums_by_cell_numpy(rows, cells, values, n)
+
+
+def scale_by_cell(rows: np.ndarray, cells: np.ndarray, values: np.ndarray, factor: np.ndarray) -> None:
+    kernels = _use(rows.size)
+    if kernels:
+        kernels[7](rows, cells, values, factor)
+    else:
+        scale_by_cell_numpy(rows, cells, values, factor)
+
+
+def running_cell_weight(rows: np.ndarray, cells: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[8](rows, cells, weight)
+    return running_cell_weight_numpy(rows, cells, weight)
+
+
+def still_alive(rows: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[9](rows, alive)
+    return still_alive_numpy(rows, alive)
+
+
+def below_bound_sums(rows: np.ndarray, base: np.uint64, bound: np.ndarray, cells: np.ndarray, values: np.ndarray,
+                     n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``below_bound(rows, base, bound)`` and ``sums_by_cell(rows, cells, values, n)``, in one pass if compiled."""
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), np.uint64(base), bound, cells, values, n)
+    return below_bound_numpy(rows, base, bound), sums_by_cell_numpy(rows, cells, values, n)
+
+
+def running_cell_weight_sums(rows: np.ndarray, cells: np.ndarray, weight: np.ndarray, values: np.ndarray,
+                             n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``running_cell_weight(rows, cells, weight)`` and ``sums_by_cell(rows, cells, values, n)``, in one pass if
+    compiled."""
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[11](rows, cells, weight, values, n)
+    return running_cell_weight_numpy(rows, cells, weight), sums_by_cell_numpy(rows, cells, values, n)

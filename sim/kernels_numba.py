@@ -72,3 +72,65 @@ def grow(capacity, growth_factor, age, years_per_step):
     for i in range(capacity.size):
         capacity[i] *= growth_factor[i]
         age[i] += years_per_step
+
+
+@jit
+def sums_by_cell(rows, cells, values, n):
+    sums = np.zeros(n)
+    for i in range(rows.size):
+        sums[cells[rows[i]]] += values[rows[i]]
+    return sums
+
+
+@jit
+def scale_by_cell(rows, cells, values, factor):
+    for i in range(rows.size):
+        values[rows[i]] *= factor[cells[rows[i]]]
+
+
+@jit
+def running_cell_weight(rows, cells, weight):
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    for i in range(rows.size):
+        running[i + 1] = running[i] + weight[cells[rows[i]]]
+    return running
+
+
+@jit
+def still_alive(rows, alive):
+    kept = np.empty(rows.size, np.int64)
+    found = 0
+    for i in range(rows.size):
+        if alive[rows[i]]:
+            kept[found] = rows[i]
+            found += 1
+    return kept[:found].copy()
+
+
+@jit
+def below_bound_sums(rows, base, bound, cells, values, n):
+    """below_bound and sums_by_cell(rows, cells, values, n) in one pass."""
+    positions = np.empty(rows.size, np.int64)
+    sums = np.zeros(n)
+    found = 0
+    for i in range(rows.size):
+        row = rows[i]
+        sums[cells[row]] += values[row]
+        if np.int64(bits_of(row, base)) < bound[row]:
+            positions[found] = i
+            found += 1
+    return positions[:found].copy(), sums
+
+
+@jit
+def running_cell_weight_sums(rows, cells, weight, values, n):
+    """running_cell_weight and sums_by_cell(rows, cells, values, n) in one pass."""
+    running = np.empty(rows.size + 1)
+    running[0] = 0.0
+    sums = np.zeros(n)
+    for i in range(rows.size):
+        cell = cells[rows[i]]
+        running[i + 1] = running[i] + weight[cell]
+        sums[cell] += values[rows[i]]
+    return running, sums

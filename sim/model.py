@@ -183,7 +183,8 @@ class RegionModel(mesa.Model):
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self._villages_by_town = [tuple(v for v in self.villages if v.town_index == t) for t in range(len(self.towns))]
-        self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 2))
+        # rows for 4 x the base firms: a run creates ~2.3 x (entrants); rows not used yet are never touched
+        self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 4))
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)

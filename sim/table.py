@@ -12,8 +12,9 @@ class ColumnTable:
         self.n = 0
         self._rows = max(int(capacity_rows), 16)
         self._fill = fill or {}
-        self.cols = {name: np.full(self._rows, self._fill.get(name, 0), dtype=dtype)
-                     for name, dtype in columns.items()}
+        # rows beyond ``n`` are not initialised (``add`` writes every column of its rows): memory not used yet
+        # is not touched (filling the firm table on growth took 0.15 s of a scale-50 run)
+        self.cols = {name: np.empty(self._rows, dtype=dtype) for name, dtype in columns.items()}
         self._refresh_views()
 
     def _refresh_views(self) -> None:
@@ -37,9 +38,7 @@ class ColumnTable:
             self._grow(self.n + count)
         new = slice(self.n, self.n + count)
         for name, col in self.cols.items():
-            if name in values:
-                col[new] = values[name]
-            # rows beyond n still hold the fill value (columns are filled when grown and rows are never reused)
+            col[new] = values[name] if name in values else self._fill.get(name, 0)
         self.n += count
         self._refresh_views()
         return np.arange(new.start, new.stop)
@@ -48,6 +47,6 @@ class ColumnTable:
         while self._rows < needed:
             self._rows *= 2
         for name, col in self.cols.items():
-            bigger = np.full(self._rows, self._fill.get(name, 0), dtype=col.dtype)
+            bigger = np.empty(self._rows, dtype=col.dtype)
             bigger[: len(col)] = col
             self.cols[name] = bigger

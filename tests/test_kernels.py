@@ -18,7 +18,8 @@ def test_each_kernel_equals_its_numpy_version():
     n = 50_000
     rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
     base = np.uint64(0x1234_5678_9ABC_DEF0)
-    splitmix, below, add_output, cell_sums, running_weight, grow = numba_kernels
+    (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
+     still_alive, below_bound_sums, running_cell_weight_sums) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -40,6 +41,23 @@ def test_each_kernel_equals_its_numpy_version():
     grow(capacity, factor, age, 0.25)
     np.testing.assert_array_equal(capacity, expected_capacity)
     np.testing.assert_array_equal(age, expected_age)
+    sectors, by_sector = rng.integers(0, 12, 3 * n).astype(np.int16), rng.random(12) + 0.5
+    np.testing.assert_array_equal(sums_by_cell(rows, sectors, big, 12), kernels.sums_by_cell_numpy(rows, sectors, big, 12))
+    np.testing.assert_array_equal(sums_by_cell(rows, sectors, big, 12), np.bincount(sectors[rows], big[rows], 12))
+    expected_big, got_big = big.copy(), big.copy()
+    kernels.scale_by_cell_numpy(rows, sectors, expected_big, by_sector)
+    scale_by_cell(rows, sectors, got_big, by_sector)
+    np.testing.assert_array_equal(got_big, expected_big)
+    np.testing.assert_array_equal(running_cell_weight(rows, sectors, by_sector),
+                                  kernels.running_cell_weight_numpy(rows, sectors, by_sector))
+    np.testing.assert_array_equal(still_alive(rows, alive), kernels.still_alive_numpy(rows, alive))
+    for got, expected in zip(below_bound_sums(rows, base, bound, sectors, big, 12),
+                             (kernels.below_bound_numpy(rows, base, bound), np.bincount(sectors[rows], big[rows], 12))):
+        np.testing.assert_array_equal(got, expected)
+    for got, expected in zip(running_cell_weight_sums(rows, sectors, by_sector, big, 12),
+                             (kernels.running_cell_weight_numpy(rows, sectors, by_sector),
+                              np.bincount(sectors[rows], big[rows], 12))):
+        np.testing.assert_array_equal(got, expected)
 
 
 @needs_numba

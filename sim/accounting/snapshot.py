@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import agents
+from sim.agents.firm import producing_rows
 from sim.rules import capital, services
 
 FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons", "capital_100m_cny")
@@ -37,11 +38,14 @@ LABOUR_PRODUCTIVITY_2023 = {"primary": 72.09 / 4.07, "secondary": 511.27 / 16.72
 def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
     """Firms that produced this year in the district's accounts (the co-built park's are outside), from the
     firm model's record of every firm, with the share of the year each produced (``producing_share``)."""
-    record = agents.firm_accounting_snapshot(model)
-    rows = np.flatnonzero((record["value_added_100m_cny"] > 0) & record["in_district"])
-    snapshot = {key: record[key][rows] for key in FIRM_COLUMNS}
-    snapshot["producing_share"] = producing_share(model, rows)
-    return snapshot
+    # the record of the producing firms only (a year's entrants and exiters are a fraction of all rows ever made)
+    rows = producing_rows(model)
+    record = agents.firm_accounting_snapshot(model, rows, FIRM_COLUMNS)
+    positive = record["value_added_100m_cny"] > 0  # output > 0, unless a value-added ratio is 0
+    if not positive.all():
+        rows, record = rows[positive], {key: record[key][positive] for key in FIRM_COLUMNS}
+    record["producing_share"] = producing_share(model, rows)
+    return record
 
 
 def producing_share(model, rows: np.ndarray) -> np.ndarray:

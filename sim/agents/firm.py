@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import mesa
 import numpy as np
 
+from sim import kernels
 from sim.table import ColumnTable
 
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
@@ -83,7 +84,9 @@ class FirmPopulation(ColumnTable):
         self.demand[rows] = 0.0
         self.place_cell[rows] = no_place_cell
         self.cluster_cell[rows] = no_cluster_cell
-        self._live = None  # found again from ``alive`` when needed (faster than removing these rows from it)
+        if self._live is not None:  # one compiled pass over the live rows (faster than finding them again)
+            self._live = kernels.still_alive(self._live, self.alive)
+            self._live.setflags(write=False)
 
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
@@ -109,22 +112,37 @@ class FirmPopulation(ColumnTable):
         return self._live
 
 
-def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
+SNAPSHOT_COLUMNS = ("firm_id", "sector", "town", "alive", "in_district", "value_added_100m_cny", "employment_persons",
+                    "capital_100m_cny", "productivity")
+
+
+def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
+                             columns: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """This year's record of every firm ever created (one row each, by ``firm_id`` = row), for growth
     accounting: after the year's accounts are closed (``RegionModel.close_year``) value added, employment and
     capital are the completed year's; firms that exited during the year keep the output they made before
     exiting (``alive`` is False for them). Money in 亿元 at 2022 prices; the co-built park's firms included
-    (``in_district`` tells them apart)."""
+    (``in_district`` tells them apart). ``rows``: only these firms (e.g. ``producing_rows``); ``columns``: only
+    these entries."""
     firms = model.firms
-    rows = np.arange(firms.n)
-    return {
-        "firm_id": rows, "sector": firms.sector.astype(np.int64), "town": firms.town.astype(np.int64),
-        "alive": firms.alive.copy(), "in_district": model.in_district().copy(),
-        "value_added_100m_cny": firms.output_last_year * model.sector_va_ratio[firms.sector],
-        "employment_persons": firms.employment.copy(),
-        "capital_100m_cny": model.params.firms.capital_output_ratio * firms.capacity,
-        "productivity": firms.productivity.copy(),
+    rows = np.arange(firms.n) if rows is None else rows
+    sector = firms.sector.take(rows)
+    columns = SNAPSHOT_COLUMNS if columns is None else columns
+    record = {
+        "firm_id": lambda: rows, "sector": lambda: sector.astype(np.int64),
+        "town": lambda: firms.town.take(rows).astype(np.int64), "alive": lambda: firms.alive.take(rows),
+        "in_district": lambda: model.in_district().take(rows),
+        "value_added_100m_cny": lambda: firms.output_last_year.take(rows) * model.sector_va_ratio.take(sector),
+        "employment_persons": lambda: firms.employment.take(rows),
+        "capital_100m_cny": lambda: model.params.firms.capital_output_ratio * firms.capacity.take(rows),
+        "productivity": lambda: firms.productivity.take(rows),
     }
+    return {name: record[name]() for name in columns}  # each gathered only when asked for
+
+
+def producing_rows(model) -> np.ndarray:
+    """Rows of the firms in the district's accounts that produced in the last completed year."""
+    return np.flatnonzero((model.firms.output_last_year > 0) & model.in_district())
 
 
 class Firm(mesa.Agent):

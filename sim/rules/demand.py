@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
 from sim.randomness import laplace_from_uniform
 
 
@@ -64,10 +65,13 @@ def replicator_factor(relative: np.ndarray, elasticity: float) -> np.ndarray:
     return np.maximum(1.0 + elasticity * (relative - 1.0), 0.05)
 
 
-def sector_means(model, rows: np.ndarray, power: np.ndarray) -> np.ndarray:
-    """Each sector's sales-weighted mean competitiveness over the given firms (the base value where none)."""
+def sector_means(model, rows: np.ndarray, power: np.ndarray, sectors: np.ndarray | None = None,
+                 sales: np.ndarray | None = None) -> np.ndarray:
+    """Each sector's sales-weighted mean competitiveness over the given firms (the base value where none);
+    ``sectors`` and ``sales``: the firms' sectors and demand, if already gathered."""
     firms, n = model.firms, len(model.sector_ids)
-    sectors, sales = firms.sector[rows], firms.demand[rows]
+    sectors = firms.sector[rows] if sectors is None else sectors
+    sales = firms.demand[rows] if sales is None else sales
     weight = np.bincount(sectors, weights=sales, minlength=n)
     mean = np.bincount(sectors, weights=sales * power, minlength=n) / np.maximum(weight, 1e-300)
     return np.where(weight > 0, mean, model.base_competitiveness * model.productivity_index)
@@ -82,44 +86,57 @@ def update_demand(model, live: np.ndarray, power: np.ndarray) -> np.ndarray:
     firms became 1% more competitive sells chi % more). Returns each firm's competitiveness relative to its
     sector's mean (selection reads it)."""
     p, firms = model.params.firms, model.firms
-    sectors = firms.sector[live]
-    mean = sector_means(model, live, power)
+    sectors, sales = firms.sector.take(live), firms.demand.take(live)  # gathered once
+    mean = sector_means(model, live, power, sectors, sales)
     relative_to_nation = mean / reference_competitiveness(model)
     level = (relative_to_nation / model.sector_relative_competitiveness) ** p.replicator_elasticity
     model.sector_relative_competitiveness = relative_to_nation
     relative = power / mean[sectors]
-    spread = growth_spread(firms.demand[live], p.growth_spread_at_reference, p.growth_spread_size_exponent,
+    spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
                            p.reference_size_100m_cny)
     shocks = annual_growth(model.keyed_uniform("growth", live, model.year), 0.0, spread)
     growth = market_growth(model, model.district_gdp_growth)
     # the replicator factor has a sales-weighted mean of exactly 1 within each sector: shares only move
     factor = np.exp(growth[sectors] + shocks) * level[sectors] * replicator_factor(relative, p.replicator_elasticity)
-    firms.demand[live] *= factor
+    firms.demand[live] = sales * factor
     return relative
 
 
-def pass_on_sales(model, leaving: np.ndarray) -> None:
+def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = None) -> None:
     """Firms about to exit hand their sales to the live firms of their sector, in proportion to theirs (K+S
-    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales."""
-    shift_sales(model, leaving, +1.0)
+    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales.
+    ``live_sales``: the live firms' demand by sector (``sales_by_sector``), if already summed."""
+    shift_sales(model, leaving, +1.0, live_sales)
 
 
-def take_sales(model, entrants: np.ndarray) -> None:
-    """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry)."""
-    shift_sales(model, entrants, -1.0)
+def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None) -> None:
+    """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry).
+    ``sales_before``: the live firms' demand by sector before the entrants were added, if already summed."""
+    live_sales = None
+    if sales_before is not None:  # the entrants are the last live rows: their sales add on in row order
+        live_sales = sales_before.copy()
+        np.add.at(live_sales, model.firms.sector[entrants], model.firms.demand[entrants])
+    shift_sales(model, entrants, -1.0, live_sales)
 
 
-def shift_sales(model, rows: np.ndarray, sign: float) -> None:
-    """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata."""
+def sales_by_sector(model, rows: np.ndarray) -> np.ndarray:
+    """Demand summed by sector over ``rows``, in row order (``np.bincount``'s sums, whatever computes them)."""
+    return kernels.sums_by_cell(rows, model.firms.sector, model.firms.demand, len(model.sector_ids))
+
+
+def shift_sales(model, rows: np.ndarray, sign: float, live_sales: np.ndarray | None = None) -> None:
+    """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata;
+    ``live_sales``: ``sales_by_sector`` of the live firms, if known."""
     firms, n = model.firms, len(model.sector_ids)
     if rows.size == 0:
         return
     live = firms.live()
     moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
-    others = np.bincount(firms.sector[live], weights=firms.demand[live], minlength=n) - moved
+    # one pass each over the live rows (compiled at larger scales): this runs at every step's exits and entries
+    others = (sales_by_sector(model, live) if live_sales is None else live_sales) - moved
     factor = np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
     kept = firms.demand[rows].copy()
-    firms.demand[live] *= factor[firms.sector[live]]
+    kernels.scale_by_cell(live, firms.sector, firms.demand, factor)
     firms.demand[rows] = kept  # the moving firms keep theirs (an exiting firm's is cleared when it retires)
 
 

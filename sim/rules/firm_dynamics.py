@@ -39,7 +39,7 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
 SIZE_EXPONENTS = np.arange(-19, 41)  # binary exponents of firm size in the exit bound's table (2**-20 < 1e-6)
 
 
-def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray, steps: int,
+def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray | None, steps: int,
                     hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
     """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
     exit draws (``randomness.keyed_bits``) that can mean an exit in one of the year's ``steps`` steps.
@@ -52,7 +52,8 @@ def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray, s
     table = np.asarray(hazard_by_age, dtype=float)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
     # frexp: x = m 2**e with m in [0.5, 1), so x >= 2**(e - 1); sizes below 1e-6 all have the hazard of 1e-6
-    _, exponent = np.frexp(np.maximum(size * np.exp(np.minimum(log_growth, 0.0)), 1e-6))
+    smallest = size if log_growth is None else size * np.exp(np.minimum(log_growth, 0.0))  # None: no growth
+    _, exponent = np.frexp(np.maximum(smallest, 1e-6))
     ages = np.arange(table.size, dtype=float)[:, None]
     floor_sizes = np.ldexp(1.0, SIZE_EXPONENTS - 1)[None, :]
     annual = exit_hazard(ages, floor_sizes, worst_by_age, size_elasticity, median_size)  # ages x exponents
@@ -87,15 +88,15 @@ def start_year(model) -> None:
     finished = live[firms.upgrading[live]]
     firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
     firms.upgrading[finished] = False
-    place = model.place_multipliers()
-    relative = demand.update_demand(model, live, demand.competitiveness(model, live, place))
-    select(model, live, relative)
-    live = firms.live()
-    power = demand.competitiveness(model, live, place)
+    power = demand.competitiveness(model, live, model.place_multipliers())
+    relative = demand.update_demand(model, live, power)
+    stays = select(model, live, relative)
+    live, power = live[stays], power[stays]  # the survivors (as firms.live()): productivity and place unchanged
+    live.setflags(write=False)
     labour.start_year(model, live, power)
     capital.invest(model, live, power)
     firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), firms.demand.take(live),
-                                                  np.zeros(live.size), model.steps_per_year,
+                                                  None, model.steps_per_year,
                                                   p.exit_hazard_by_age, p.exit_size_elasticity,
                                                   model.median_firm_size)  # sales are fixed over the year
     candidates = np.flatnonzero(firms.alive & firms.above_scale)
@@ -106,16 +107,19 @@ def start_year(model) -> None:
     model.year_stats["tech_upgrades_started"] = int(starting.size)
 
 
-def select(model, live: np.ndarray, relative: np.ndarray) -> None:
-    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit."""
+def select(model, live: np.ndarray, relative: np.ndarray) -> np.ndarray:
+    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit.
+    Returns whether each of ``live`` stays."""
     p, firms = model.params.firms, model.firms
     losing = firms.loss_years[live] >= p.exit_loss_years
     weak = relative < p.competitiveness_floor
-    leaving = live[losing | weak]
+    exits = losing | weak
+    leaving = live[exits]
     model.year_stats["selection_exits"] += int(leaving.size)
     if leaving.size:
         demand.pass_on_sales(model, leaving)
         model.remove_firms(leaving)
+    return ~exits
 
 
 def grow(model) -> None:
@@ -130,15 +134,17 @@ def exit_firms(model) -> None:
     p, firms = model.params.firms, model.firms
     live = firms.live()
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
-    possible = kernels.below_bound(live, randomness.keyed_base(model.key, "exit", model.clock),
-                                   firms.exit_draw_bound)
+    # with the live firms' sales by sector, for those who take over the leavers' (one pass over the live rows)
+    possible, live_sales = kernels.below_bound_sums(live, randomness.keyed_base(model.key, "exit", model.clock),
+                                                    firms.exit_draw_bound, firms.sector, firms.demand,
+                                                    len(model.sector_ids))
     rows = live.take(possible)
     u = model.keyed_uniform("exit", rows)
     annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
     leaving = rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
-    demand.pass_on_sales(model, leaving)
+    demand.pass_on_sales(model, leaving, live_sales)
     model.remove_firms(leaving)
 
 
@@ -148,13 +154,16 @@ def enter_firms(model) -> None:
     p, firms = model.params.firms, model.firms
     live = firms.live()
     rng = model.step_rng("entry")
-    attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)[firms.sector[live]]
-    cumulative = np.cumsum(attraction)
+    attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)
+    # by live firm, in row order; with the live firms' sales by sector, which entrants take theirs from
+    running, live_sales = kernels.running_cell_weight_sums(live, firms.sector, attraction, firms.demand,
+                                                           len(model.sector_ids))
+    cumulative = running[1:]
     total = float(cumulative[-1]) if live.size else 0.0
     count = rng.poisson(p.entry_rate_per_year * total / model.steps_per_year)
     if count == 0 or total <= 0:
         return
-    picks = np.searchsorted(cumulative, rng.random(count) * total, side="right")
+    picks = sorted_search(cumulative, rng.random(count) * total)
     parents = live[np.minimum(picks, live.size - 1)]
     size = p.entrant_median_output_100m_cny * np.exp(rng.normal(0.0, ENTRANT_LOG_SD, count))
     premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
@@ -162,7 +171,16 @@ def enter_firms(model) -> None:
     entrants = model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
                                capacity=size / (p.target_utilisation * productivity), productivity=productivity,
                                demand=size, from_project=False)
-    demand.take_sales(model, entrants)
+    demand.take_sales(model, entrants, live_sales)
+
+
+def sorted_search(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(cumulative, keys, side="right")``, the keys searched in ascending order (each search
+    then starts where the previous one ended: ~30% faster into 300,000 firms)."""
+    order = np.argsort(keys)
+    picks = np.empty(keys.size, dtype=np.intp)
+    picks[order] = np.searchsorted(cumulative, keys[order], side="right")
+    return picks
 
 
 def entry_attraction(profit_rate: np.ndarray, base_profit_rate: np.ndarray) -> np.ndarray:
@@ -207,10 +225,13 @@ def account_firms(model) -> None:
     produced; each sector's profit rate on sales (entry reads it next year)."""
     p, firms = model.params.firms, model.firms
     rows = np.flatnonzero(firms.output_year > 0)
-    power = demand.competitiveness(model, rows, model.place_multipliers())
-    # firms that exited during the year lost their place cell: their own productivity stands for it
-    power = np.where(firms.alive[rows], power, firms.productivity[rows])
-    value_added = firms.output_year[rows] * model.sector_va_ratio[firms.sector[rows]]
+    # each column gathered once for these rows (a large share of all rows, scattered among the exited)
+    sector, alive, output = firms.sector.take(rows), firms.alive.take(rows), firms.output_year.take(rows)
+    own = firms.productivity.take(rows)
+    # competitiveness (demand.competitiveness); firms that exited during the year lost their place cell:
+    # their own productivity stands for it
+    power = np.where(alive, own * model.place_multipliers().take(firms.place_cell.take(rows)), own)
+    value_added = output * model.sector_va_ratio.take(sector)
     employed = labour.employment(model, rows, value_added, power)
     firms.employment[: firms.n] = 0.0
     firms.employment[rows] = employed
@@ -218,11 +239,10 @@ def account_firms(model) -> None:
     depreciation = p.depreciation_rate_per_year * capital.capital_stock(model, rows)
     profit = value_added - wages - depreciation
     firms.profit[rows] = profit
-    firms.loss_years[rows] = np.where(profit < 0, firms.loss_years[rows] + 1, 0)
-    live = firms.alive[rows]
-    sectors = len(model.sector_ids)
-    sales = np.bincount(firms.sector[rows[live]], weights=firms.output_year[rows[live]], minlength=sectors)
-    earned = np.bincount(firms.sector[rows[live]], weights=profit[live], minlength=sectors)
+    firms.loss_years[rows] = np.where(profit < 0, firms.loss_years.take(rows) + 1, 0)
+    sectors, live_sector = len(model.sector_ids), sector[alive]
+    sales = np.bincount(live_sector, weights=output[alive], minlength=sectors)
+    earned = np.bincount(live_sector, weights=profit[alive], minlength=sectors)
     model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
 
 
