@@ -390,8 +390,8 @@ def project_market_columns(stats, price: float) -> dict:
         "incentive_land_discount_100m_cny": stats["incentive_land_discount_100m_cny"] * price,
         "land_developed_mu": stats["land_developed_mu"],
         "land_development_100m_cny": stats["land_development_100m_cny"] * price,
-        "project_fit_mean": stats["project_fit_sum"] / in_parks if in_parks else float("nan"),
-        "project_lag_quarters_mean": stats["project_lag_quarters_sum"] / producing if producing else float("nan"),
+        "project_fit_mean": stats["project_fit_sum"] / in_parks if in_parks else 0.0,
+        "project_lag_quarters_mean": stats["project_lag_quarters_sum"] / producing if producing else 0.0,
     }
 
 

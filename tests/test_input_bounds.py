@@ -141,7 +141,15 @@ def test_every_numeric_key_at_its_bounds_gives_finite_tables(path, end, value):
     else:
         overrides = _overrides(path, value)
     scenario = load_scenario(PLAN, overrides)
-    _assert_finite(run_tables(scenario, 1))
+    try:
+        tables = run_tables(scenario, 1)
+    except ScenarioError as error:
+        # a value its range allows but the base-year accounts cannot hold with the others (the 陈皮 chain's
+        # growing, trade and tourism above its 2022 value; services' parts above the 2022 tertiary output) is
+        # refused in one line naming the section whose accounts it breaks
+        assert "exceed" in error.message and error.key_path in ("chenpi", "services"), error
+        return
+    _assert_finite(tables)
 
 
 def test_the_bounds_sweep_covers_every_key_of_the_schema():
