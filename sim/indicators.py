@@ -46,7 +46,8 @@ class Recorder:
 
     def record_year(self, industry: dict) -> None:
         m = self.model
-        price = prices.price_index(m.params, m.year, m.region.base_year, m.first_year)
+        # money is in 2022 prices (the ledger's), also from the historical start, whose region base year is 2014
+        price = prices.price_index(m.params, m.year, m.first_year - 1, m.first_year)
         live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
         incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
         jobs = employment_by_place(m)

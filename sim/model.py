@@ -381,8 +381,11 @@ class RegionModel(mesa.Model):
         integration.run_horse_race(self)
         firm_dynamics.close_year(self)
         public_finance.collect(self, industry)  # after the firms' accounts: taxes on this year's profits and wages
+        # land for next year is developed within this year's remaining room and paid before the budgets close,
+        # so a payment beyond the year's money is borrowed and booked as debt (after the close it was an
+        # overdraft of the district's account that no budget counted)
+        clustering.expand_land(self)
         budgets.close_year(self)
-        clustering.expand_land(self)  # a decision for next year: after the budgets have set this year's rooms
         self.records.record_year(industry)
         self.ledger.close_year(self.year)
 

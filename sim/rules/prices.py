@@ -22,8 +22,11 @@ def price_growth(params, year: int, first_year: int) -> float:
 
 
 def price_index(params, year: int, base_year: int, first_year: int) -> float:
-    """The price level of ``year`` relative to ``base_year`` (1 in the base year)."""
+    """The price level of ``year`` relative to ``base_year`` (1 in the base year; below 1 before it, as in the
+    historical start's years before 2022)."""
     index = 1.0
     for y in range(base_year + 1, year + 1):
         index *= 1.0 + price_growth(params, y, first_year)
+    for y in range(year + 1, base_year + 1):
+        index /= 1.0 + price_growth(params, y, first_year)
     return index
