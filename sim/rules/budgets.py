@@ -86,13 +86,14 @@ def spend(model, account: str, payee: str, amount_100m_cny: float, item: str) ->
 
 
 def pay_horse_race(model, winners: list) -> None:
-    """The district funds the 赛马 pool and pays it out to this year's winners in equal rewards."""
+    """The district funds the 赛马 pool within its budget room and pays it out to this year's winners in equal
+    rewards (a pool the room cuts pays each winner less)."""
     reward = model.params.integration.horse_race_reward_100m_cny * model.scale
     if reward <= 0 or not winners:
         return
-    model.ledger.transfer("district", HORSE_RACE_FUND, reward * len(winners), "horse_race:pool")
+    pool = spend(model, "district", HORSE_RACE_FUND, reward * len(winners), "horse_race:pool")
     for town in winners:
-        model.ledger.transfer(HORSE_RACE_FUND, f"town:{town.id}", reward, "horse_race:reward")
+        model.ledger.transfer(HORSE_RACE_FUND, f"town:{town.id}", pool / len(winners), "horse_race:reward")
 
 
 def close_budget(model, budget: Budget, service_payees: list[tuple[str, float]], income: float | None = None) -> float:

@@ -42,7 +42,9 @@ def natural_change(model, population: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def close_year(model) -> dict[str, np.ndarray]:
-    """At year end, after the year's output: the market learns the year's growth; residents change."""
+    """At year end, after the year's industrial output: the market learns the year's growth; residents change.
+    Tertiary and citrus output are still the year before's here (services and the 陈皮 chain close later in
+    ``RegionModel.close_year``), so their growth and services per head enter with a year's lag."""
     model.town_labour_market.learn_growth(model)  # the towns' market, even where a test swapped the hook
     return update(model)
 

@@ -141,13 +141,22 @@ def test_budget_room_shrinks_with_spending_and_never_goes_negative():
 
 
 def test_horse_race_pool_is_funded_by_the_district_and_paid_out_in_full():
-    model = SimpleNamespace(ledger=Ledger(), scale=1.0,
+    model = SimpleNamespace(ledger=Ledger(), scale=1.0, district_budget_room_100m_cny=math.inf,
                             params=SimpleNamespace(integration=SimpleNamespace(horse_race_reward_100m_cny=0.5)))
     winners = [SimpleNamespace(id=x) for x in "abc"]
     budgets.pay_horse_race(model, winners)
     assert model.ledger.paid("district") == pytest.approx(1.5)
     assert model.ledger.balance(budgets.HORSE_RACE_FUND) == 0.0
     assert all(model.ledger.received(f"town:{x}", "horse_race:reward") == 0.5 for x in "abc")
+
+
+def test_horse_race_pool_stays_within_the_districts_room():
+    model = SimpleNamespace(ledger=Ledger(), scale=1.0, district_budget_room_100m_cny=0.9,
+                            params=SimpleNamespace(integration=SimpleNamespace(horse_race_reward_100m_cny=0.5)))
+    budgets.pay_horse_race(model, [SimpleNamespace(id=x) for x in "abc"])
+    assert model.ledger.paid("district") == pytest.approx(0.9) and model.district_budget_room_100m_cny == 0.0
+    assert all(model.ledger.received(f"town:{x}", "horse_race:reward") == pytest.approx(0.3) for x in "abc")
+    assert model.ledger.balance(budgets.HORSE_RACE_FUND) == pytest.approx(0.0)
 
 
 def test_price_index_follows_observed_then_assumed_deflator():
