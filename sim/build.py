@@ -170,7 +170,6 @@ def build_economy(model) -> None:
         town.construction_100m_cny = construction * town.population / total_pop
     model.gdp_last_year = primary + secondary + tertiary  # 2022
     model.district_gdp_growth = float(np.log1p(growth["gdp"]))  # the inside demand of 2023 follows 2023's GDP
-    model.tax_rate_on_va = d["fiscal_tax_to_gdp"] * (primary + secondary + tertiary) / (secondary + tertiary)
 
 
 def build_villages(model) -> None:

@@ -171,7 +171,7 @@ def load_region(path: str | Path) -> Region:
         r.fail(("district",), "missing mapping 'district'")
     district = {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in district.items()}
     for key in ("industrial_output_2022_100m_cny", "industrial_firms_2022", "above_scale_firms_2022",
-                "high_tech_firms_2022", "fiscal_tax_to_gdp", "gdp_2023_100m_cny"):
+                "high_tech_firms_2022", "gdp_2023_100m_cny"):
         r.get(district, key, ("district",))
     named = data.get("named_villages") or []
     if not isinstance(named, list):
