@@ -1,0 +1,85 @@
+"""Acceptance of issue 12 (people and places), the points no other test covers.
+
+The behaviour tests of the issue are in tests/rules/test_people.py (commuting, a labour-supply shock, a town
+that gains jobs) and tests/rules/test_services.py (household income and consumer services); this file adds
+the 2023 bands read from the output tables on the issue's ensemble (mean of seeds 1-10 of ``plan``), the
+population identity in every year of every run of a batch written by ``xinhui-sim batch``, and the
+urban-rural income ratio in the comparison of every shipped variant.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from sim.batch import store
+from sim.validation.services_checks import CHAIN_2023
+from tests.helpers import SCENARIOS, cli, first_year, scenario
+
+JOBS_2023_10K = {"primary": 4.07, "secondary": 16.72, "tertiary": 36.68}  # facts §4a, 万人; total 57.47
+LAST_YEAR = 2033
+
+
+@pytest.fixture(scope="module")
+def base():
+    return first_year()["district"]
+
+
+def test_2023_jobs_unemployment_and_the_chenpi_chain_in_the_output_table_are_near_the_data(base):
+    total = sum(JOBS_2023_10K.values())
+    assert base.jobs_10k.mean() == pytest.approx(total, rel=0.05)
+    for sector, jobs in JOBS_2023_10K.items():
+        assert abs((base[f"jobs_{sector}_10k"] / base.jobs_10k).mean() - jobs / total) < 0.02, sector
+    assert 0.015 <= base.unemployment_rate.mean() <= 0.03
+    assert (base.employed_residents_10k <= base.labour_force_10k).all()
+    assert base.chenpi_chain_value_100m_cny.mean() == pytest.approx(CHAIN_2023, rel=0.15)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Every shipped variant x 2 replicates over the whole horizon, at a fifth of the firms, by the CLI."""
+    out = tmp_path_factory.mktemp("acceptance") / "batch"
+    done = cli("-q", "batch", *sorted(str(p) for p in SCENARIOS.glob("*.yaml")), "--reps", "2", "--seed", "5",
+               "--out", str(out), "--no-progress", "--workers", "2", "--set", "scale=0.2")
+    assert done.returncode == 0, done.stderr
+    compared = cli("-q", "compare", str(out), "--baseline", "plan")
+    assert compared.returncode == 0, compared.stderr
+    return out
+
+
+def read(out, table: str) -> pd.DataFrame:
+    return store.table_dataset(out, table, store.done_runs(out)).to_table().to_pandas()
+
+
+def test_the_population_identity_holds_in_every_year_of_every_run_of_a_batch(batch):
+    towns = read(batch, "towns").sort_values(["run_id", "town", "year"])
+    district = read(batch, "district").sort_values(["run_id", "year"])
+    assert district.run_id.nunique() == 2 * len(list(SCENARIOS.glob("*.yaml")))
+    assert (district.groupby("run_id").year.agg(list) == pd.Series({r: list(range(2023, LAST_YEAR + 1))
+                                                                    for r in district.run_id.unique()})).all()
+    start = {t.id: t.population_2022 for t in scenario("plan").region.towns}
+    before = towns.groupby(["run_id", "town"]).population.shift(1).fillna(towns.town.map(start))
+    flows = towns.births - towns.deaths + towns.net_internal_migration + towns.net_external_migration
+    assert (towns.population - before == flows).all()
+    assert (towns.groupby(["run_id", "year"]).net_internal_migration.sum() == 0).all()
+    by_year = towns.groupby(["run_id", "year"])[["population", "births", "deaths", "net_external_migration"]].sum()
+    pd.testing.assert_frame_equal(by_year, district.set_index(["run_id", "year"])[by_year.columns],
+                                  check_dtype=False)
+    d_before = district.groupby("run_id").population.shift(1).fillna(sum(start.values()))
+    assert (district.population - d_before == district.births - district.deaths
+            + district.net_external_migration).all()
+
+
+def test_the_urban_rural_income_ratio_is_reported_for_every_variant(batch):
+    compared = pd.read_csv(batch / "compare_indicators.csv")
+    ratio = compared[compared.indicator == "urban_rural_income_ratio"]
+    variants = {p.stem for p in SCENARIOS.glob("*.yaml")}
+    for year in (2023, LAST_YEAR):
+        rows = ratio[ratio.year == year].set_index("variant")
+        assert set(rows.index) == variants, year
+        assert all(math.isfinite(v) and 1.0 < v < 3.0 for v in rows["mean"]), year
+    shown = [line for line in (batch / "compare.md").read_text(encoding="utf-8").splitlines()
+             if line.startswith("| urban_rural_income_ratio |")]
+    assert {line.split("|")[4].strip() for line in shown} == variants  # the table's variant column
