@@ -102,3 +102,17 @@ def test_cheaper_commuting_narrows_the_wage_gap_between_towns_in_a_full_run(seed
     -2% to +2% over four seeds, since the district as a whole, not one town, is short of workers."""
     dear, cheap = (np.log(town_wages_2027(cost, seed)) for cost in (0.5, 0.1))
     assert np.ptp(cheap) < 0.5 * np.ptp(dear)
+
+
+def industrial_output_growth_2023_2027(overrides: dict) -> float:
+    model = RegionModel(scenario("plan", {"horizon": {"last_year": 2027}, **overrides}), seed=1)
+    output = pd.DataFrame(model.run().tables()["district"]).set_index("year").industrial_output_100m_cny
+    return float(np.log(output[2027] / output[2023]))
+
+
+def test_a_labour_supply_shock_slows_industrial_growth_not_only_its_level():
+    """tests/rules/test_people.py compares the level in 2026, which a lower start alone would lower; here the
+    growth from 2023 (measured 2026-12-01: 0.20 log points to 2027 normally, 0.11 with 15% fewer workers)."""
+    normal = industrial_output_growth_2023_2027({})
+    fewer_workers = industrial_output_growth_2023_2027({"people": {"labour_force_per_working_age_resident": 0.85}})
+    assert fewer_workers < normal - 0.03
