@@ -55,13 +55,45 @@ def read_overlay(path: str) -> dict:
     if not Path(path).is_file():
         raise ScenarioError(f"horizon.start: historical needs the region's 2015 overlay, not found: {path}",
                             file=path, key_path="horizon.start")
-    data, _, _ = read_yaml(Path(path), MAX_REGION_BYTES, "MAX_REGION_BYTES")
+    data, marks, _ = read_yaml(Path(path), MAX_REGION_BYTES, "MAX_REGION_BYTES")
     if not isinstance(data, dict) or not isinstance(data.get("scale", {}), dict):
         raise ScenarioError("a region overlay must be a mapping with an optional 'scale' mapping", file=path)
     for key in ("base_year", "first_year"):
         if not isinstance(data.get(key), int):
             raise ScenarioError(f"missing or non-integer '{key}'", file=path, key_path=key)
+    check_levels(data, marks, path)
     return data
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_levels(data: dict, marks: dict, path: str) -> None:
+    """The overlay's ``levels`` ({key: {value, grows_at}}) and ``pre_plan`` ({key: value}) name numeric schema
+    keys with numeric values; ScenarioError with file, line and key path otherwise."""
+    def fail(message: str, *keys: str):
+        line = marks.get(tuple(keys), (path, None))[1]
+        raise ScenarioError(message, file=path, line=line, key_path=".".join(keys))
+
+    def known(dotted: str, *keys: str):
+        section, _, key = dotted.partition(".")
+        if not isinstance(SCHEMA.get(section), dict) or not _numeric(getattr(SCHEMA[section].get(key), "default", None)):
+            fail(f"'{dotted}' is not a numeric scenario key", *keys)
+
+    for name in ("levels", "pre_plan"):
+        if not isinstance(data.get(name) or {}, dict):
+            fail(f"'{name}' must be a mapping", name)
+    for dotted, spec in (data.get("levels") or {}).items():
+        known(dotted, "levels", dotted)
+        if not isinstance(spec, dict) or not _numeric(spec.get("value")) or set(spec) - {"value", "grows_at"}:
+            fail("a level is {value: number, grows_at: scenario key (optional)}", "levels", dotted)
+        if spec.get("grows_at") is not None:
+            known(str(spec["grows_at"]), "levels", dotted, "grows_at")
+    for dotted, value in (data.get("pre_plan") or {}).items():
+        known(dotted, "pre_plan", dotted)
+        if not _numeric(value):
+            fail("a pre-plan value must be a number", "pre_plan", dotted)
 
 
 def scale_of(key: str, scale: dict) -> float:
@@ -142,16 +174,9 @@ def historical_params(scenario: Scenario) -> tuple[Section, Section]:
     plan, before = copy.deepcopy(scenario.data), pre_plan_data(scenario)
     for data in (plan, before):
         data["firms"]["first_year_recovery_growth"] = 0.0
-        apply_levels(data, overlay, scenario.data["horizon"]["first_year"], str(overlay_of(scenario)))
-    apply_pre_plan(before, root, overlay, str(overlay_of(scenario)))
+        apply_levels(data, overlay, scenario.data["horizon"]["first_year"])
+    apply_pre_plan(before, root, overlay)
     return Section(before), Section(plan)
-
-
-def _schema_key(dotted: str, path: str, where: str) -> tuple[str, str]:
-    section, _, key = dotted.partition(".")
-    if not isinstance(SCHEMA.get(section), dict) or key not in SCHEMA[section]:
-        raise ScenarioError(f"unknown scenario key '{dotted}'", file=path, key_path=f"{where}.{dotted}")
-    return section, key
 
 
 def level_2015(value: float, default: float, given: float, growth: float, years: int) -> float:
@@ -162,25 +187,23 @@ def level_2015(value: float, default: float, given: float, growth: float, years:
     return given * (value / default if default else 1.0) * math.exp(growth * years)
 
 
-def apply_levels(data: dict, overlay: dict, first_year: int, path: str) -> None:
+def apply_levels(data: dict, overlay: dict, first_year: int) -> None:
     """Replace in ``data`` every schema level the overlay's ``levels`` gives ({key: {value, grows_at}})."""
     years = first_year - overlay["first_year"]
     for dotted, spec in (overlay.get("levels") or {}).items():
-        section, key = _schema_key(dotted, path, "levels")
-        if not isinstance(spec, dict) or not isinstance(spec.get("value"), (int, float)):
-            raise ScenarioError("a level needs a numeric 'value'", file=path, key_path=f"levels.{dotted}")
+        section, _, key = dotted.partition(".")
         growth = 0.0
         if spec.get("grows_at"):
-            g_section, g_key = _schema_key(spec["grows_at"], path, f"levels.{dotted}.grows_at")
+            g_section, _, g_key = spec["grows_at"].partition(".")
             growth = float(data[g_section][g_key])
         data[section][key] = level_2015(float(data[section][key]), float(SCHEMA[section][key].default),
                                         float(spec["value"]), growth, years)
 
 
-def apply_pre_plan(before: dict, root: dict, overlay: dict, path: str) -> None:
+def apply_pre_plan(before: dict, root: dict, overlay: dict) -> None:
     """The overlay's ``pre_plan`` values (observed 2015-2022 settings) replace the root's, unless overridden."""
     for dotted, value in (overlay.get("pre_plan") or {}).items():
-        section, key = _schema_key(dotted, path, "pre_plan")
+        section, _, key = dotted.partition(".")
         if before[section][key] == root[section][key]:
             before[section][key] = value
 

@@ -196,5 +196,22 @@ def test_an_unknown_key_in_the_overlay_is_one_clear_error(tmp_path):
                                                                          f"extends: {SCENARIOS / 'baseline.yaml'}")
     (tmp_path / "plan.yaml").write_text(text + "\nregion: other.yaml\nhorizon: {start: historical}\n",
                                         encoding="utf-8")
-    with pytest.raises(ScenarioError, match="unknown scenario key 'chenpi.no_such_key'"):
+    with pytest.raises(ScenarioError, match=r"other_2015.yaml:\d+: \[pre_plan.chenpi.no_such_key\] "
+                       "'chenpi.no_such_key' is not a numeric scenario key"):
         run_tables(load_scenario(tmp_path / "plan.yaml"), 1)
+
+
+def test_check_refuses_a_historical_scenario_whose_overlay_is_broken(tmp_path, capsys):
+    from sim.cli import main
+
+    shutil.copy(SCENARIOS / "regions" / "xinhui.yaml", tmp_path / "other.yaml")
+    overlay = (SCENARIOS / "regions" / "xinhui_2015.yaml").read_text(encoding="utf-8")
+    (tmp_path / "other_2015.yaml").write_text(overlay.replace("{value: 17.06, grows_at", "{value: high, grows_at"),
+                                              encoding="utf-8")
+    text = (SCENARIOS / "plan.yaml").read_text(encoding="utf-8").replace("extends: baseline.yaml",
+                                                                         f"extends: {SCENARIOS / 'baseline.yaml'}")
+    (tmp_path / "plan.yaml").write_text(text + "\nregion: other.yaml\nhorizon: {start: historical}\n",
+                                        encoding="utf-8")
+    assert main(["check", str(tmp_path / "plan.yaml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "[levels.firms.labour_productivity_10k_cny_per_worker]" in err[0], err
