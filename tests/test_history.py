@@ -215,3 +215,17 @@ def test_check_refuses_a_historical_scenario_whose_overlay_is_broken(tmp_path, c
     assert main(["check", str(tmp_path / "plan.yaml")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "[levels.firms.labour_productivity_10k_cny_per_worker]" in err[0], err
+
+
+def test_the_2015_model_uses_the_2015_output_per_worker_and_wage():
+    """A guard for changes of sim/rules/labour.py: in 2015 the reference output per worker of industry is the
+    overlay's 17.06万元 (2022 prices) and the wage path's level is the labour share of it."""
+    from sim.model import RegionModel
+    from sim.rules import labour
+
+    model = RegionModel.from_scenario(load_scenario(SCENARIOS / "baseline.yaml", HISTORICAL), seed=1)
+    model.step()
+    assert model.year == 2015
+    assert labour.reference_labour_productivity(model) == pytest.approx(17.06)
+    share = model.params.firms.labour_share_of_value_added
+    assert labour.LabourMarket.wage(model.labour_market, model) == pytest.approx(share * 17.06)
