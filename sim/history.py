@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import yaml
 
 from sim.scenario import Scenario, ScenarioError, Section, load_scenario
 from sim.scenario.limits import MAX_REGION_BYTES
+from sim.scenario.schema import SCHEMA
 from sim.scenario.yamlmarks import read_yaml
 
 OVERLAY_SUFFIX = "_2015"
@@ -53,13 +55,45 @@ def read_overlay(path: str) -> dict:
     if not Path(path).is_file():
         raise ScenarioError(f"horizon.start: historical needs the region's 2015 overlay, not found: {path}",
                             file=path, key_path="horizon.start")
-    data, _, _ = read_yaml(Path(path), MAX_REGION_BYTES, "MAX_REGION_BYTES")
+    data, marks, _ = read_yaml(Path(path), MAX_REGION_BYTES, "MAX_REGION_BYTES")
     if not isinstance(data, dict) or not isinstance(data.get("scale", {}), dict):
         raise ScenarioError("a region overlay must be a mapping with an optional 'scale' mapping", file=path)
     for key in ("base_year", "first_year"):
         if not isinstance(data.get(key), int):
             raise ScenarioError(f"missing or non-integer '{key}'", file=path, key_path=key)
+    check_levels(data, marks, path)
     return data
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_levels(data: dict, marks: dict, path: str) -> None:
+    """The overlay's ``levels`` ({key: {value, grows_at}}) and ``pre_plan`` ({key: value}) name numeric schema
+    keys with numeric values; ScenarioError with file, line and key path otherwise."""
+    def fail(message: str, *keys: str):
+        line = marks.get(tuple(keys), (path, None))[1]
+        raise ScenarioError(message, file=path, line=line, key_path=".".join(keys))
+
+    def known(dotted: str, *keys: str):
+        section, _, key = dotted.partition(".")
+        if not isinstance(SCHEMA.get(section), dict) or not _numeric(getattr(SCHEMA[section].get(key), "default", None)):
+            fail(f"'{dotted}' is not a numeric scenario key", *keys)
+
+    for name in ("levels", "pre_plan"):
+        if not isinstance(data.get(name) or {}, dict):
+            fail(f"'{name}' must be a mapping", name)
+    for dotted, spec in (data.get("levels") or {}).items():
+        known(dotted, "levels", dotted)
+        if not isinstance(spec, dict) or not _numeric(spec.get("value")) or set(spec) - {"value", "grows_at"}:
+            fail("a level is {value: number, grows_at: scenario key (optional)}", "levels", dotted)
+        if spec.get("grows_at") is not None:
+            known(str(spec["grows_at"]), "levels", dotted, "grows_at")
+    for dotted, value in (data.get("pre_plan") or {}).items():
+        known(dotted, "pre_plan", dotted)
+        if not _numeric(value):
+            fail("a pre-plan value must be a number", "pre_plan", dotted)
 
 
 def scale_of(key: str, scale: dict) -> float:
@@ -133,11 +167,45 @@ def _overridden(scenario: Scenario, section: str, key: str, file_value) -> bool:
 
 
 def historical_params(scenario: Scenario) -> tuple[Section, Section]:
-    """(the pre-plan parameters, the scenario's parameters), both without the 2023 COVID rebound."""
+    """(the pre-plan parameters, the scenario's parameters), both without the 2023 COVID rebound, both with the
+    overlay's ``levels`` (the state's schema levels of 2015) and the pre-plan ones with its ``pre_plan`` values."""
+    overlay = read_overlay(str(overlay_of(scenario)))
+    root = _root_data(*scenario.sources[0])
     plan, before = copy.deepcopy(scenario.data), pre_plan_data(scenario)
     for data in (plan, before):
         data["firms"]["first_year_recovery_growth"] = 0.0
+        apply_levels(data, overlay, scenario.data["horizon"]["first_year"])
+    apply_pre_plan(before, root, overlay)
     return Section(before), Section(plan)
+
+
+def level_2015(value: float, default: float, given: float, growth: float, years: int) -> float:
+    """The value a schema level takes in the historical mode: the overlay's 2015 level (``given``), carried
+    in proportion when an override moved the scenario's value off the schema default, and expressed as the level
+    of ``horizon.first_year`` on the rule's own path (it grows at ``growth`` a year, ``years`` years later), so
+    that the rule, which counts its path from ``horizon.first_year``, starts from ``given`` in 2015."""
+    return given * (value / default if default else 1.0) * math.exp(growth * years)
+
+
+def apply_levels(data: dict, overlay: dict, first_year: int) -> None:
+    """Replace in ``data`` every schema level the overlay's ``levels`` gives ({key: {value, grows_at}})."""
+    years = first_year - overlay["first_year"]
+    for dotted, spec in (overlay.get("levels") or {}).items():
+        section, _, key = dotted.partition(".")
+        growth = 0.0
+        if spec.get("grows_at"):
+            g_section, _, g_key = spec["grows_at"].partition(".")
+            growth = float(data[g_section][g_key])
+        data[section][key] = level_2015(float(data[section][key]), float(SCHEMA[section][key].default),
+                                        float(spec["value"]), growth, years)
+
+
+def apply_pre_plan(before: dict, root: dict, overlay: dict) -> None:
+    """The overlay's ``pre_plan`` values (observed 2015-2022 settings) replace the root's, unless overridden."""
+    for dotted, value in (overlay.get("pre_plan") or {}).items():
+        section, _, key = dotted.partition(".")
+        if before[section][key] == root[section][key]:
+            before[section][key] = value
 
 
 def initial_factor(model, key: str) -> float:
@@ -148,7 +216,13 @@ def initial_factor(model, key: str) -> float:
 
 
 def enter_plan(model) -> None:
-    """At the start of ``horizon.first_year`` in the historical mode: the scenario's own settings take over."""
+    """At the start of ``horizon.first_year`` in the historical mode: the scenario's own settings take over; the
+    outside earnings path (``sim.rules.migration``, a closed form from the first simulated year) is re-based so
+    that it continues from the level the pre-plan growth reached."""
     if model.plan_params is not None and model.year == model.first_year:
-        model.params, model.plan_params = model.plan_params, None
+        before, model.params, model.plan_params = model.params, model.plan_params, None
         model.investment_params = model.params.investment
+        market = getattr(model, "town_labour_market", None)
+        if market is not None and market.parity_earnings_10k_cny is not None:
+            change = before.people.outside_wage_growth_per_year - model.params.people.outside_wage_growth_per_year
+            market.parity_earnings_10k_cny *= math.exp(change * (model.first_year - model.start_year))

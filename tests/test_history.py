@@ -3,7 +3,9 @@ the pre-plan settings to 2022, the scenario from 2023."""
 
 from __future__ import annotations
 
+import math
 import shutil
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -43,21 +45,21 @@ def test_the_base_year_start_agrees_with_2023_gdp_within_two_observation_errors(
     assert abs(mean_2023_gdp(runs["base_year"]) - GDP_2023) <= 2 * GDP_2023_ERROR
 
 
-@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): from 2015 the pre-plan industry "
-                   "grows ~11%/yr against the observed ~8%, so 2023 GDP comes out ~10% high at the schema's "
-                   "values; the calibration is to close it")
+@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): from the balanced 2015 labour "
+                   "market, output per worker grows only with TFP (2.85-3%/yr against ~7%/yr real observed: no "
+                   "capital deepening yet), labour binds from 2017 and 2023 GDP comes out ~18% low (seeds 1-3)")
 def test_the_historical_start_agrees_with_2023_gdp_within_two_observation_errors(runs):
     assert abs(mean_2023_gdp(runs["historical"]) - GDP_2023) <= 2 * GDP_2023_ERROR
 
 
+@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): passed while a third of the 2015 "
+                   "labour force sat idle (industry grew unconstrained); from the balanced 2015 market 2023 GDP is "
+                   "~831亿 (-18%, seeds 1-3): output per worker grows with TFP only, no capital deepening yet")
 def test_the_historical_start_reaches_2023_gdp_within_fifteen_percent(runs):
     """The weaker agreement that holds at the schema's values (the misfit above is reported, not hidden)."""
     assert abs(mean_2023_gdp(runs["historical"]) - GDP_2023) <= 0.15 * GDP_2023
 
 
-@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): labour productivity grows only "
-                   "with TFP (no capital deepening), so the 2014 state has a third of its labour force without "
-                   "work and too little consumer-services demand; 2015 GDP comes out ~9% low")
 def test_2015_gdp_is_near_the_2015_fact(runs):
     gdp = sum(f.loc[2015, "gdp_100m_cny"] for f in runs["historical"]) / len(runs["historical"])
     assert abs(gdp - 520.0) <= 0.06 * 520.0, gdp  # 2016 新会区政府工作报告; the state is built from it
@@ -84,7 +86,7 @@ def test_keys_the_overlay_does_not_give_follow_the_rule():
     base = load_scenario(SCENARIOS / "plan.yaml")
     region, first = history.historical_region(base)
     assert first == 2015 and region.base_year == 2014
-    assert region.district["gdp_2023_100m_cny"] == 520  # given
+    assert region.district["gdp_2023_100m_cny"] == 618  # given: 520亿 nominal in 2022 prices
     town, old = region.towns[0], base.region.towns[0]
     assert town.population_2022 == pytest.approx(old.population_2022 * 0.959)  # population rule
     assert town.area_km2 == old.area_km2 and town.sector_mix == old.sector_mix  # no rule: kept
@@ -103,3 +105,127 @@ def test_a_region_without_its_2015_overlay_is_one_clear_error(tmp_path):
     scenario = load_scenario(tmp_path / "plan.yaml")
     with pytest.raises(ScenarioError, match="2015 overlay"):
         run_tables(scenario, 1)
+
+
+def mean_of(frames, year: int, column: str) -> float:
+    return sum(f.loc[year, column] for f in frames) / len(frames)
+
+
+def test_the_2015_labour_market_clears_near_the_frictional_rate(runs):
+    """The 2015 levels of output per worker are derived from 2015 value added and employment (the overlay), so
+    the jobs wanted employ the labour force less frictional unemployment (2.05%), not two thirds of it."""
+    assert mean_of(runs["historical"], 2015, "unemployment_rate") < 0.045
+    assert mean_of(runs["historical"], 2015, "labour_force_10k") == pytest.approx(59.3, abs=1.0)  # the overlay's
+
+
+def test_2018_gdp_is_near_the_2018_fact(runs):
+    gdp = mean_of(runs["historical"], 2018, "gdp_100m_cny")
+    assert abs(gdp - 677.03) <= 0.06 * 677.03, gdp  # facts §4a (factpedia mirror)
+
+
+@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): 2020 GDP ~726亿 (seeds 1-3) against "
+                   "'突破800亿' (十四五规划纲要): labour binds from 2017 (TFP-only output per worker)")
+def test_2020_gdp_passes_800(runs):
+    assert mean_of(runs["historical"], 2020, "gdp_100m_cny") > 800.0
+
+
+def test_2020_residents_are_near_the_census(runs):
+    """Migration compares the district with Guangdong's 2015-2022 income path (the overlay's pre-plan setting)."""
+    residents = mean_of(runs["historical"], 2020, "population")
+    assert abs(residents - 909_277) <= 0.05 * 909_277, residents  # 7th census, 2020-11-01 (facts §0)
+
+
+def test_the_chenpi_chain_follows_its_2021_and_2022_figures(runs):
+    """From the 2014 chain (≈12亿) at the 2015-2022 planting pace, the value-adding rule run backwards (its rate
+    doubles every halving period into the past) gives the chain's history: 145亿 (2021), 190亿 (2022), facts §5, §11."""
+    assert mean_of(runs["historical"], 2021, "chenpi_chain_value_100m_cny") == pytest.approx(145.0, rel=0.10)
+    assert mean_of(runs["historical"], 2022, "chenpi_chain_value_100m_cny") == pytest.approx(190.0, rel=0.10)
+
+
+@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): the chain is ~212亿 in 2023 (seeds "
+                   "1-3) against >230亿 (facts §5): the value-adding rate of the rule (18%/yr in 2023) is below the "
+                   "chain's 2022-2023 growth (+21%)")
+def test_the_chenpi_chain_passes_230_in_2023(runs):
+    assert mean_of(runs["historical"], 2023, "chenpi_chain_value_100m_cny") > 230.0
+
+
+def test_money_is_in_2022_prices_and_the_2015_tables_nominal():
+    """The overlay's money is in 2022 prices; the pre-plan deflator (2.5%/yr) makes the 2015 row nominal."""
+    frame = district("baseline", 1, "historical")
+    assert frame.loc[2015, "gdp_100m_cny"] / frame.loc[2015, "gdp_real_100m_cny"] == pytest.approx(1.025 ** -7)
+    assert frame.loc[2022, "gdp_100m_cny"] == pytest.approx(frame.loc[2022, "gdp_real_100m_cny"])
+
+
+def test_a_2015_level_starts_the_rule_s_path_from_the_overlay_s_value():
+    scenario = load_scenario(SCENARIOS / "plan.yaml", HISTORICAL)
+    before, plan = history.historical_params(scenario)
+    growth = before.firms.productivity_growth_per_year
+    for params in (before, plan):  # the same path before and after 2023: no jump at the switch
+        assert params.firms.labour_productivity_10k_cny_per_worker == pytest.approx(17.06 * math.exp(growth * 8))
+        assert params.households.urban_transfers_cny_per_head == pytest.approx(7510.0)
+    assert history.level_2015(value=2.0, default=1.0, given=5.0, growth=0.1, years=3) == pytest.approx(
+        10.0 * math.exp(0.3))  # an override twice the default doubles the 2015 level
+
+
+def test_pre_plan_values_apply_before_2023_unless_overridden():
+    before, plan = history.historical_params(load_scenario(SCENARIOS / "plan.yaml", HISTORICAL))
+    assert before.chenpi.planting_mu_per_year == 11300.0 and plan.chenpi.planting_mu_per_year == 4000.0
+    kept, _ = history.historical_params(load_scenario(SCENARIOS / "plan.yaml",
+                                                      {**HISTORICAL, "chenpi": {"planting_mu_per_year": 900.0}}))
+    assert kept.chenpi.planting_mu_per_year == 900.0
+
+
+def test_the_outside_earnings_path_continues_through_the_switch():
+    people = lambda g: types.SimpleNamespace(people=types.SimpleNamespace(outside_wage_growth_per_year=g),  # noqa: E731
+                                             investment=None)
+    market = types.SimpleNamespace(parity_earnings_10k_cny=10.0)
+    model = types.SimpleNamespace(params=people(0.05), plan_params=people(0.02), year=2023, first_year=2023,
+                                  start_year=2015, town_labour_market=market)
+    history.enter_plan(model)
+    assert model.params.people.outside_wage_growth_per_year == 0.02 and model.plan_params is None
+    # the level of 2023 on the new path (closed form from 2015) equals the one the old path reached
+    assert market.parity_earnings_10k_cny * math.exp(0.02 * 8) == pytest.approx(10.0 * math.exp(0.05 * 8))
+
+
+def test_an_unknown_key_in_the_overlay_is_one_clear_error(tmp_path):
+    shutil.copy(SCENARIOS / "regions" / "xinhui.yaml", tmp_path / "other.yaml")
+    overlay = (SCENARIOS / "regions" / "xinhui_2015.yaml").read_text(encoding="utf-8")
+    (tmp_path / "other_2015.yaml").write_text(overlay.replace("  chenpi.planting_mu_per_year:",
+                                                              "  chenpi.no_such_key:"), encoding="utf-8")
+    text = (SCENARIOS / "plan.yaml").read_text(encoding="utf-8").replace("extends: baseline.yaml",
+                                                                         f"extends: {SCENARIOS / 'baseline.yaml'}")
+    (tmp_path / "plan.yaml").write_text(text + "\nregion: other.yaml\nhorizon: {start: historical}\n",
+                                        encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"other_2015.yaml:\d+: \[pre_plan.chenpi.no_such_key\] "
+                       "'chenpi.no_such_key' is not a numeric scenario key"):
+        run_tables(load_scenario(tmp_path / "plan.yaml"), 1)
+
+
+def test_check_refuses_a_historical_scenario_whose_overlay_is_broken(tmp_path, capsys):
+    from sim.cli import main
+
+    shutil.copy(SCENARIOS / "regions" / "xinhui.yaml", tmp_path / "other.yaml")
+    overlay = (SCENARIOS / "regions" / "xinhui_2015.yaml").read_text(encoding="utf-8")
+    (tmp_path / "other_2015.yaml").write_text(overlay.replace("{value: 17.06, grows_at", "{value: high, grows_at"),
+                                              encoding="utf-8")
+    text = (SCENARIOS / "plan.yaml").read_text(encoding="utf-8").replace("extends: baseline.yaml",
+                                                                         f"extends: {SCENARIOS / 'baseline.yaml'}")
+    (tmp_path / "plan.yaml").write_text(text + "\nregion: other.yaml\nhorizon: {start: historical}\n",
+                                        encoding="utf-8")
+    assert main(["check", str(tmp_path / "plan.yaml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "[levels.firms.labour_productivity_10k_cny_per_worker]" in err[0], err
+
+
+def test_the_2015_model_uses_the_2015_output_per_worker_and_wage():
+    """A guard for changes of sim/rules/labour.py: in 2015 the reference output per worker of industry is the
+    overlay's 17.06万元 (2022 prices) and the wage path's level is the labour share of it."""
+    from sim.model import RegionModel
+    from sim.rules import labour
+
+    model = RegionModel.from_scenario(load_scenario(SCENARIOS / "baseline.yaml", HISTORICAL), seed=1)
+    model.step()
+    assert model.year == 2015
+    assert labour.reference_labour_productivity(model) == pytest.approx(17.06)
+    share = model.params.firms.labour_share_of_value_added
+    assert labour.LabourMarket.wage(model.labour_market, model) == pytest.approx(share * 17.06)

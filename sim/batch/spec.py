@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim import history
 from sim.batch.sweep import parse_sweep, sweep_points
 from sim.scenario import ScenarioError, dump_yaml, files, load_scenario
 from sim.scenario.limits import MAX_RUNS
@@ -147,6 +148,8 @@ def load_file(path: str | Path, set_values: dict | None = None) -> tuple[list[Va
     """``load_variants`` and the file's snapshot (what DIR/snapshot/ keeps of it)."""
     path = Path(path)
     base = load_scenario(path, set_values=set_values)  # the scenario without its sweep: all the usual checks
+    if history.is_historical(base.params):
+        history.historical_region(base)  # the 2015 overlay is read and checked before anything runs
     raw, marks, _ = read_chain(path)
     block = raw.get("sweep")
     text = dump_yaml(base.data if block is None else {**base.data, "sweep": block})

@@ -50,7 +50,7 @@ def outside_earnings(model) -> float:
     if market.parity_earnings_10k_cny is None:
         force = np.array([t.labour_force for t in model.towns])
         market.parity_earnings_10k_cny = float((expected_earnings(model) * force).sum() / force.sum())
-    return market.parity_earnings_10k_cny * np.exp(p.outside_wage_growth_per_year * (model.year - model.first_year))
+    return market.parity_earnings_10k_cny * np.exp(p.outside_wage_growth_per_year * (model.year - model.start_year))
 
 
 def external_moves(model, population: np.ndarray) -> np.ndarray:
