@@ -31,6 +31,7 @@ from sim.scenario.errors import ScenarioError
 TABLE = "growth_accounting"
 FILE = "explain.csv"
 CHANNELS_FILE = "explain_channels.csv"
+PARTICIPATION_FILE = "explain_participation.csv"
 COLUMNS = ["variant", "replicate", "year", "quantity", "component", "value"]
 GROWTH = ("growth", "capital", "labour", "productivity")
 FHK = ("total", "within", "between", "cross", "net_entry")
@@ -189,9 +190,19 @@ CHANNELS = (  # (indicator, district column, how summed over years, unit)
     ("land_spending", "land_development_100m_cny", "sum", "亿元"),
     ("project_matching", "project_fit_mean", "mean", "logit utility"),
     ("project_lag", "project_lag_quarters_mean", "mean", "quarters"),
+    # labour mobility (sim/rules/labour_market.py, migration.py): who comes, who moves, who commutes
+    ("labour_net_migration", "net_external_migration", "sum", "persons"),
+    ("labour_moved_between_towns", "internal_migrants", "sum", "persons"),
+    ("labour_commuters", "commuters_in", "mean", "persons a year"),
+    ("labour_industrial_jobs", "industrial_employment_10k", "last", "10k persons"),
+    # pairing assets (sim/rules/pairing.py, collective_assets.py): funds -> assets -> rent
+    ("pairing_funds", "pairing_funds_100m_cny", "sum", "亿元"),
+    ("pairing_assets_bought", "pairing_assets_bought_100m_cny", "sum", "亿元"),
+    ("pairing_assets_space", "collective_assets_m2", "last", "m²"),
+    ("pairing_rent", "pairing_rent_100m_cny", "sum", "亿元"),
 )
 OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
-ABSENT = ("labour_mobility", "pairing_assets")  # channels other engineers' columns will carry
+RELATIVE_OUTPUT = "industrial_output_relative"  # last year's industrial output over the baseline's, minus 1
 
 
 def _read_table(directory: Path, table: str) -> pd.DataFrame:
@@ -208,9 +219,10 @@ def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     by = district.sort_values("year").groupby(["variant", "replicate"])
     for indicator, column, how, _ in CHANNELS:
         if column in district:
-            value = {"sum": by[column].sum(), "mean": by[column].mean()}[how]
+            value = {"sum": by[column].sum, "mean": by[column].mean, "last": by[column].last}[how]()
             frames.append(value.rename("value").reset_index().assign(indicator=indicator))
     frames.append(output_split(district, baseline))
+    frames.append(relative_output(district, baseline))
     period = f"{int(district.year.min())}-{int(district.year.max())}"
     return pd.concat(frames, ignore_index=True).assign(scope="district", year=period)
 
@@ -238,56 +250,68 @@ def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def relative_output(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Per replicate, the last year's industrial output over the baseline's of the same replicate, minus 1 (the
+    integration effect's size when the baseline is ``fragmented``; a check, never an input)."""
+    last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
+    output = last.industrial_output_100m_cny
+    base = output.xs(baseline, level="variant")
+    rows = [{"variant": v, "replicate": r, "indicator": RELATIVE_OUTPUT, "value": y / base[r] - 1.0}
+            for (v, r), y in output.items() if r in base.index and base[r] > 0]
+    return pd.DataFrame(rows)
+
+
 def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now: float
                        ) -> tuple[float, float, list[str]]:
-    """The participation limits (``town_decisions.participation_limits``) from the last year's mean town revenues
-    of a variant with revenue sharing at ``share_now`` (inside) and one without integration (outside), and the
-    towns worse off inside at every share in [0, 1]. The band is (low, high) when low <= high, else empty."""
-    from sim.rules.town_decisions import participation_limits, revenue_inside
+    """The participation limits from the last year's mean town revenues (``sim.accounting.participation``)."""
+    from sim.accounting.participation import town_participation as limits
 
-    last = towns[towns.year == towns.year.max()]
-    mean = last.groupby(["variant", "town"])[["fiscal_revenue_100m_cny", "shared_tax_in_100m_cny",
-                                              "shared_tax_out_100m_cny"]].mean()
-    i, o = mean.loc[inside], mean.loc[outside].reindex(mean.loc[inside].index)
-    args = (i.fiscal_revenue_100m_cny.to_numpy(), share_now, i.shared_tax_in_100m_cny.to_numpy(),
-            i.shared_tax_out_100m_cny.to_numpy())
-    best = np.maximum(revenue_inside(*args, 0.0), revenue_inside(*args, 1.0))
-    losers = [town for town, b, out in zip(i.index, best, o.fiscal_revenue_100m_cny) if b < out]
-    return (*participation_limits(*args, o.fiscal_revenue_100m_cny.to_numpy()), losers)
+    return limits(towns, inside, outside, share_now)
 
 
 def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
     table = summarize(channel_values(district, baseline), baseline)
     unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in OUTPUT_SPLIT}
-    return table.assign(unit=table.indicator.map(unit))
+    return table.assign(unit=table.indicator.map(unit | {RELATIVE_OUTPUT: "share"}))
 
 
-def channels_text(table: pd.DataFrame, baseline: str, band: tuple | None = None) -> str:
+def channels_text(table: pd.DataFrame, baseline: str, participation: list[str] | None = None) -> str:
     """The channels as a terminal table: for each other variant, the paired difference to the baseline with
-    its 95% interval (the variants' own values are in ``explain_channels.csv``)."""
+    its 95% interval (the variants' own values are in ``explain_channels.csv``), the integration effect's size
+    against the literature's band and the participation band's lines."""
     others = [v for v in dict.fromkeys(table.variant) if v != baseline]
     cells = {(r.variant, r.indicator): (r.diff_mean, r.diff_lo, r.diff_hi, r.n_pairs) for r in table.itertuples()}
     units = dict(zip(table.indicator, table.unit))
     names = [indicator for indicator, *_ in CHANNELS if indicator in units] + [n for n in OUTPUT_SPLIT if n in units]
     rows = [(f"{name} ({units[name]})", [cells.get((v, name)) for v in others]) for name in names]
     lines = [f"Integration channels: paired difference to {baseline} [95% interval]; industrial output (last "
-             "year) = lost projects + other capital + output per capital (not yet in the tables: "
-             f"{', '.join(ABSENT)})", *_block(["", *others], rows)]
-    if band is not None:
-        low, high = band[0], band[1]
-        text = f"{low:.2f}-{high:.2f}" if low <= high else \
-            f"none (the drawing towns need a share >= {low:.2f}, the hosts accept <= {high:.2f})"
-        losers = f"; worse off inside at every share: {', '.join(band[2])}" if band[2] else ""
-        lines.append(f"Participation band (revenue shares at which every town's revenue inside the scheme is at "
-                     f"least its revenue outside it, last year): {text}{losers}")
-    return "\n".join(lines)
+             "year) = lost projects + other capital + output per capital; labour_*: labour mobility, pairing_*: "
+             "pairing funds, the collective assets they buy and their rent", *_block(["", *others], rows)]
+    return "\n".join([*lines, *(participation or [])])
 
 
-def integration_report(directory: str | Path, baseline: str | None = None) -> tuple[pd.DataFrame, str] | None:
+def integration_size(district: pd.DataFrame) -> str:
+    """The integration effect (plan's last-year industrial output over fragmented's, paired by replicate) with
+    its 95% interval, against lit §6.7's band (``validate``'s ``integration_size``): a check, never an input."""
+    from sim.validation.checks import ahrend_band
+
+    pair = district[district.variant.isin(["plan", "fragmented"])]
+    row = summarize(relative_output(pair, "fragmented").assign(scope="district", year="last"), "fragmented")
+    row = row[row.variant == "plan"].iloc[0]
+    low, high = ahrend_band()
+    where = "inside" if low <= row.diff_mean <= high else "above" if row.diff_mean > high else "below"
+    interval = f" [95%: {row.diff_lo:+.1%}, {row.diff_hi:+.1%}]" if row.n_pairs > 1 else ""
+    return (f"Integration effect (plan over fragmented, industrial output {int(district.year.max())}): "
+            f"{row.diff_mean:+.1%}{interval}; lit §6.7 band {low:.1%}-{high:.1%} (Ahrend et al. 2017, "
+            f"elasticity 0.03-0.06 x 0.7 x ln(11/4)): {where} the band (an emergent result, not an input)")
+
+
+def integration_report(directory: str | Path, baseline: str | None = None
+                       ) -> tuple[pd.DataFrame, str, pd.DataFrame | None] | None:
     """The channels to ``baseline`` (default: ``fragmented`` if the directory has it) and, with ``plan`` and
-    ``fragmented`` both there, the participation band: the table and its text; None for tables made before
-    the channel columns or with one variant."""
+    ``fragmented`` both there, the participation table by town (last year and horizon): the channel table, its
+    text and the participation table; None for tables made before the channel columns or with one variant."""
     directory = Path(directory)
     try:
         district = _read_table(directory, "district")
@@ -297,12 +321,16 @@ def integration_report(directory: str | Path, baseline: str | None = None) -> tu
     if "project_capital_lost_100m_cny" not in district or len(variants) < 2:
         return None
     baseline = "fragmented" if "fragmented" in variants and baseline is None else (baseline or variants[0])
-    band = None
+    towns, lines = None, []
     if {"plan", "fragmented"} <= set(variants):
+        from sim.accounting.participation import PERIODS, participation_lines, town_table
         from sim.scenario import load_scenario
         from sim.scenario.sources import scenario_path
 
         share = load_scenario(scenario_path("plan")).params.integration.revenue_share
-        band = town_participation(_read_table(directory, "towns"), "plan", "fragmented", share)
+        frame = _read_table(directory, "towns")
+        tables = [town_table(frame, "plan", "fragmented", share, period) for period in PERIODS]
+        towns = pd.concat(tables, ignore_index=True)
+        lines = [integration_size(district), *participation_lines(tables)]
     table = channels(district, baseline)
-    return table, channels_text(table, baseline, band)
+    return table, channels_text(table, baseline, lines), towns

@@ -34,11 +34,11 @@ def test_the_output_split_adds_up_to_the_difference_and_names_lost_projects():
     assert row.diff_mean == pytest.approx(12.5) and row.n_pairs == 2
 
 
-def test_the_channels_text_reports_an_empty_band_with_its_limits():
+def test_the_channels_text_names_the_channels_and_reports_the_participation_lines():
     district = pd.DataFrame(_district("fragmented", 0, 100.0, 50.0, (1.0, 1.0)) + _district("plan", 0, 110.0, 50.0, (0.0, 0.0)))
-    text = explain.channels_text(explain.channels(district, "fragmented"), "fragmented", (0.15, 0.08, ["luokeng"]))
-    assert "none (the drawing towns need a share >= 0.15, the hosts accept <= 0.08)" in text
-    assert "worse off inside at every share: luokeng" in text and "lost_projects" in text
+    lines = ["Participation band: ...", "  last_year: none (the drawing towns need a share >= 0.15"]
+    text = explain.channels_text(explain.channels(district, "fragmented"), "fragmented", lines)
+    assert text.endswith("\n".join(lines)) and "lost_projects" in text and "labour_*: labour mobility" in text
 
 
 def test_town_participation_compares_each_towns_revenue_inside_and_outside():
@@ -70,9 +70,10 @@ def test_validate_reports_the_participation_band_from_town_revenues():
         {"replicate": 0, "town": "b", "year": 2033, "fiscal_revenue_100m_cny": 3.0, "shared_tax_in_100m_cny": 5.0,
          "shared_tax_out_100m_cny": 0.0}])
     check = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[9.5, 2.5]), 0.2)
-    assert (check.low, check.high, check.note) == (pytest.approx(0.1), pytest.approx(0.3), "0.10-0.30")
+    assert (check.low, check.high) == (pytest.approx(0.1), pytest.approx(0.3))
+    assert check.note == "last_year 0.10-0.30 | horizon 0.10-0.30"
     empty = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[10.5, 3.5]), 0.2)
-    assert empty.value == 0.0 and empty.note.startswith("none: drawing towns need >= 0.30, hosts accept <= 0.10")
+    assert empty.value == 0.0 and empty.note.startswith("last_year none: drawing towns need >= 0.30, hosts accept <= 0.10")
 
 
 def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
