@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sim.accounting.fiscal_share import FLOWS_INDICATOR
 from sim.accounting.fiscal_share import INDICATOR as FISCAL_SHARE
 from sim.accounting.fiscal_share import fiscal_share_values, fiscal_text
 from sim.accounting.table import INVESTMENT_COMPONENTS
@@ -120,7 +121,8 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     table = summarize(values, baseline)
     table["_v"] = table.variant.map({v: i for i, v in enumerate(order)})
     table = table.sort_values(["_v"], kind="stable").drop(columns="_v").reset_index(drop=True)
-    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr", FISCAL_SHARE: "% of GDP"}
+    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr", FISCAL_SHARE: "% of GDP",
+             FLOWS_INDICATOR: "% of GDP"}
     table.insert(3, "unit", table.indicator.map(units).fillna(PERCENT))
     return table.rename(columns={"year": "period"})
 

@@ -41,6 +41,19 @@ def test_the_channels_text_names_the_channels_and_reports_the_participation_line
     assert text.endswith("\n".join(lines)) and "lost_projects" in text and "labour_*: labour mobility" in text
 
 
+def test_labour_and_pairing_channels_sum_average_or_take_the_last_year():
+    rows = []
+    for variant, funds in (("fragmented", 1.0), ("plan", 3.0)):
+        for year, space in ((2032, 10.0), (2033, 40.0)):
+            rows.append({**_district(variant, 0, 100.0, 50.0, (0.0, 0.0))[0], "year": year,
+                         "pairing_funds_100m_cny": funds, "collective_assets_m2": space * funds,
+                         "commuters_in": 100.0 * funds, "net_external_migration": 5.0})
+    values = explain.channel_values(pd.DataFrame(rows), "fragmented").set_index(["variant", "indicator"]).value
+    assert values[("plan", "pairing_funds")] == 6.0 and values[("plan", "pairing_assets_space")] == 120.0
+    assert values[("plan", "labour_commuters")] == 300.0 and values[("plan", "labour_net_migration")] == 10.0
+    assert values[("plan", explain.RELATIVE_OUTPUT)] == 0.0
+
+
 def test_town_participation_compares_each_towns_revenue_inside_and_outside():
     towns = pd.DataFrame([
         {"variant": "plan", "town": "a", "year": 2033, "fiscal_revenue_100m_cny": 10.0, "shared_tax_in_100m_cny": 0.0,
@@ -97,3 +110,29 @@ def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
     parts = sum(plan.diff_mean[name] for name in explain.OUTPUT_SPLIT[1:])
     assert parts == pytest.approx(plan.diff_mean["industrial_output"])
     assert set(explain.OUTPUT_SPLIT) | {"lost_projects", "incentives_subsidy", "land_developed"} <= set(plan.index)
+    labour_and_pairing = {"labour_net_migration", "labour_moved_between_towns", "labour_commuters",
+                          "labour_industrial_jobs", "pairing_funds", "pairing_assets_bought", "pairing_assets_space",
+                          "pairing_rent", explain.RELATIVE_OUTPUT}
+    assert labour_and_pairing <= set(plan.index) and (plan.n_pairs[list(labour_and_pairing)] == 2).all()
+    assert "Integration effect (plan over fragmented" in proc.stdout and "lit §6.7 band 2.1%-4.2%" in proc.stdout
+    towns = pd.read_csv(out / explain.PARTICIPATION_FILE)
+    assert set(towns.period) == {"last_year", "horizon"} and towns.town.nunique() == 11
+    assert "last_year:" in proc.stdout and "horizon:" in proc.stdout
+
+
+def test_the_fiscal_share_difference_is_split_by_source_and_names_the_largest():
+    from sim.accounting.fiscal_share import FLOWS_INDICATOR, INDICATOR, fiscal_text
+    from sim.batch.compare import summarize
+
+    rows = []
+    for replicate in (0, 1):
+        for variant, land, vat in (("fragmented", 0.5, 1.8), ("plan", 0.6 + 0.02 * replicate, 1.8)):
+            parts = {"vat": vat, "land": land}
+            rows += [{"indicator": INDICATOR, "scope": s, "year": "2023-2033", "variant": variant,
+                      "replicate": replicate, "value": v} for s, v in {**parts, "total": sum(parts.values())}.items()]
+            rows.append({"indicator": FLOWS_INDICATOR, "scope": "land_income", "year": "2023-2033",
+                         "variant": variant, "replicate": replicate, "value": 2.0 + land})
+    text = "\n".join(fiscal_text(summarize(pd.DataFrame(rows), "fragmented")))
+    assert "Difference to fragmented" in text
+    assert "plan: +0.11 points of GDP against fragmented, mostly land (+0.11)" in text
+    assert "beside it: land income +0.11 [" in text
