@@ -104,14 +104,30 @@ def _derived(series: pd.Series, indicator: str, scope: str) -> pd.DataFrame:
     return series.rename("value").reset_index().assign(indicator=indicator, scope=scope)
 
 
+def tertiary_share_level(directory: Path, variant_name: str) -> pd.DataFrame | None:
+    """Per variant and replicate, the tertiary share of GDP in the last year (indicator ``tertiary_share``,
+    scope ``last_year``): the level that the drivers' growth and the yearly change lead to."""
+    from sim.accounting.fiscal_share import _read
+
+    district = _read(directory, "district", ["year", "gdp_100m_cny", "gdp_tertiary_100m_cny"])
+    if district is None or district.empty:
+        return None
+    if "variant" not in district:
+        district = district.assign(variant=variant_name)
+    last = district[district.year == district.year.max()]
+    share = last.gdp_tertiary_100m_cny / last.gdp_100m_cny
+    return last[["variant", "replicate"]].assign(value=share, indicator="tertiary_share", scope="last_year")
+
+
 def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     """The summary across replicates (``summarize`` columns, ``year`` holding the period) and a ``unit``;
     differences are to ``baseline`` (default: the first variant), which comes first."""
     directory = Path(directory)
     values = replicate_values(load_accounts(directory))
-    fiscal = fiscal_share_values(directory, _run_name(directory) or directory.name)  # None before budgets existed
-    if fiscal is not None:
-        values = pd.concat([values, fiscal.assign(year=values.year.iloc[0])[values.columns]], ignore_index=True)
+    name = _run_name(directory) or directory.name
+    for extra in (fiscal_share_values(directory, name), tertiary_share_level(directory, name)):
+        if extra is not None:  # None for tables made before budgets (or the tertiary columns) existed
+            values = pd.concat([values, extra.assign(year=values.year.iloc[0])[values.columns]], ignore_index=True)
     order = _variant_order(directory, values)
     baseline = baseline or order[0]
     if baseline not in order:
@@ -124,6 +140,7 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr", FISCAL_SHARE: "% of GDP",
              FLOWS_INDICATOR: "% of GDP"}
     table.insert(3, "unit", table.indicator.map(units).fillna(PERCENT))
+    table.loc[(table.indicator == "tertiary_share") & (table.scope == "last_year"), "unit"] = "share of GDP"
     return table.rename(columns={"year": "period"})
 
 
@@ -163,7 +180,8 @@ def explain_text(table: pd.DataFrame) -> str:
         accounting.append((f"{v} industry VA", [cells.get((v, "industrial_va", c)) for c in GROWTH]))
     productivity = [(v, [*(cells.get((v, "productivity_fhk", c)) for c in FHK),
                          cells.get((v, "net_entry_share", "fhk"))]) for v in variants]
-    tertiary = [(v, [*(cells.get((v, "tertiary", c)) for c in TERTIARY), cells.get((v, "tertiary_share", "change"))])
+    tertiary = [(v, [*(cells.get((v, "tertiary", c)) for c in TERTIARY), cells.get((v, "tertiary_share", "change")),
+                     cells.get((v, "tertiary_share", "last_year"))])
                 for v in variants if any(k[0] == v and k[1] == "tertiary" for k in cells)]
     period = table.period.iloc[0] if len(table) else ""
     n = int(table.n.max()) if len(table) else 0
@@ -178,7 +196,8 @@ def explain_text(table: pd.DataFrame) -> str:
         *([] if not tertiary else ["", "Tertiary growth by driver, %/yr (sim/rules/services.py); share: change of the "
                                    "tertiary share of GDP, points/yr",
                                    *_block(["", "growth", "= consumer (income)", "+ producer (industry)",
-                                            "+ tourism", "+ 陈皮 trade", "+ public", "share"], tertiary)]),
+                                            "+ tourism", "+ 陈皮 trade", "+ public", "share",
+                                            "share, last year"], tertiary)]),
         *fiscal_text(table)])
 
 

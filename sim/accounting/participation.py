@@ -108,8 +108,10 @@ def reason(row) -> str:
                 f"{row.shared_tax_in_100m_cny - row.shared_tax_out_100m_cny:.2f}亿 of tax net (it would need a "
                 f"share of {row.limit:.2f})")
     net = row.shared_tax_in_100m_cny - row.shared_tax_out_100m_cny
-    return (f"{row.town} loses {lost} of revenue even keeping all the tax of the firms it hosts{made}; it draws "
-            f"about as much as it hosts (net {net:+.2f}亿), so no share moves its revenue much")
+    return (f"{row.town} loses {lost} of revenue even at share 0, keeping all the tax of the firms it hosts"
+            f"{made}; " + ("it draws as much as it hosts, so no share moves its revenue" if row.side == "neither" else
+                           f"it hosts more than it draws (net shared tax {net:+.2f}亿), so a share can only lower "
+                           "its revenue") + ": integration costs it through placement, which sharing does not pay back")
 
 
 def participation_lines(tables: list[pd.DataFrame]) -> list[str]:

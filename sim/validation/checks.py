@@ -193,7 +193,9 @@ def integration_checks(plan: pd.DataFrame, fragmented: pd.DataFrame, sweep_towns
     gain = (s / f.reindex(s.index.get_level_values("town")).to_numpy() - 1).unstack("town")
     everyone = gain.min(axis=1) >= 0
     band = gain.index[everyone]
-    text = f"{band.min():.2f}-{band.max():.2f}" if len(band) else "none"
+    below = [town for town in gain.columns if (gain[town] < 0).all()]  # worse off at every share of the grid
+    text = f"{band.min():.2f}-{band.max():.2f}" if len(band) else \
+        "none" + (f"; below their fragmented revenue at every share: {', '.join(below)}" if below else "")
     checks = [
         Check("integration_output", "integration", f"industrial output {last}, unified (plan) vs fragmented, "
               "relative", "> 0", "lit §2, §6.7: Ahrend et al. 2017; 寇晓东 & 汪红 2019", mean, lo, hi, bool(lo > 0)),

@@ -84,3 +84,18 @@ def test_a_town_outside_the_band_is_worse_off_inside_the_scheme_in_the_model():
         actual = run[run.year == 2028].set_index("town").fiscal_revenue_100m_cny
         assert actual[town] < table.revenue_outside_100m_cny[town]  # worse off inside than outside
         assert actual.to_numpy() == pytest.approx(predicted.reindex(actual.index).to_numpy(), abs=0.05)
+
+
+def test_the_sweep_check_names_the_towns_below_fragmented_at_every_share():
+    from sim.validation.checks import integration_checks
+
+    district = pd.DataFrame([{"replicate": 0, "year": 2033, "industrial_output_100m_cny": y} for y in (100.0,)])
+    sweep, fragmented = [], [_row("fragmented", 0, "a", 10.0), _row("fragmented", 0, "b", 5.0)]
+    for share in (0.0, 0.5, 1.0):
+        sweep += [{**_row("plan", 0, "a", 10.5 - share), "share": share}, {**_row("plan", 0, "b", 4.0 + share * 0.5),
+                                                                          "share": share}]
+    checks, gain = integration_checks(district, district.assign(industrial_output_100m_cny=95.0), pd.DataFrame(sweep),
+                                      pd.DataFrame(fragmented), "share")
+    band = next(c for c in checks if c.id == "integration_participation")
+    assert not band.passed and band.note == "band none; below their fragmented revenue at every share: b"
+    assert gain.loc[0.0, "a"] == pytest.approx(0.05)
