@@ -104,9 +104,10 @@ def reason(row) -> str:
     output = getattr(row, "industrial_output_change_100m_cny", math.nan)
     made = f"; its industrial output {output:+.1f}亿" if math.isfinite(output) else ""
     if row.side == "draws":
-        return (f"{row.town} loses {lost} of revenue at share 0{made}, but hands on only "
-                f"{row.shared_tax_in_100m_cny - row.shared_tax_out_100m_cny:.2f}亿 of tax net (it would need a "
-                f"share of {row.limit:.2f})")
+        need = f"it would need a share of {row.limit:.2f}" if row.limit <= 10 else \
+            "it draws about as much as it hosts: no share pays that back"
+        return (f"{row.town} loses {lost} of revenue at share 0{made}, but its net shared tax is only "
+                f"{row.shared_tax_in_100m_cny - row.shared_tax_out_100m_cny:+.2f}亿 ({need})")
     net = row.shared_tax_in_100m_cny - row.shared_tax_out_100m_cny
     return (f"{row.town} loses {lost} of revenue even at share 0, keeping all the tax of the firms it hosts"
             f"{made}; " + ("it draws as much as it hosts, so no share moves its revenue" if row.side == "neither" else

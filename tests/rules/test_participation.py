@@ -99,3 +99,13 @@ def test_the_sweep_check_names_the_towns_below_fragmented_at_every_share():
     band = next(c for c in checks if c.id == "integration_participation")
     assert not band.passed and band.note == "band none; below their fragmented revenue at every share: b"
     assert gain.loc[0.0, "a"] == pytest.approx(0.05)
+
+
+def test_a_drawing_town_that_no_share_can_pay_back_is_named_as_balanced():
+    towns = _towns(outside_b=(3.5, 3.7))  # b: loses 1.5 at share 0 against 5 drawn net: needs 0.3
+    rows = {row.town: row for row in participation.town_table(towns, "plan", "fragmented", 0.2).itertuples()}
+    assert participation.reason(rows["b"]).endswith("(it would need a share of 0.30)")
+    towns.loc[(towns.town == "b") & (towns.variant == "plan"), "shared_tax_in_100m_cny"] = 0.05
+    rows = {row.town: row for row in participation.town_table(towns, "plan", "fragmented", 0.2).itertuples()}
+    assert rows["b"].worse_off_at_every_share and rows["b"].limit > 10
+    assert participation.reason(rows["b"]).endswith("(it draws about as much as it hosts: no share pays that back)")
