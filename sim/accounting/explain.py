@@ -17,13 +17,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.accounting.fiscal_share import FLOWS_INDICATOR
+from sim.accounting.fiscal_share import FLOWS_INDICATOR, fiscal_share_values, fiscal_text
 from sim.accounting.fiscal_share import INDICATOR as FISCAL_SHARE
-from sim.accounting.fiscal_share import fiscal_share_values, fiscal_text
 from sim.accounting.table import INVESTMENT_COMPONENTS
 from sim.batch import store
 from sim.batch.compare import _variant_order, summarize
