@@ -326,6 +326,20 @@ def integration_size(district: pd.DataFrame) -> str:
             f"elasticity 0.03-0.06 x 0.7 x ln(11/4)): {where} the band (an emergent result, not an input)")
 
 
+def plan_revenue_share(directory: Path) -> float:
+    """The revenue share the batch's ``plan`` ran with (its resolved scenario), else the shipped plan's."""
+    import yaml
+
+    try:
+        resolved = yaml.safe_load((directory / "scenarios" / "plan.yaml").read_text(encoding="utf-8"))
+        return float(resolved["integration"]["revenue_share"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError):
+        from sim.scenario import load_scenario
+        from sim.scenario.sources import scenario_path
+
+        return load_scenario(scenario_path("plan")).params.integration.revenue_share
+
+
 def integration_report(directory: str | Path, baseline: str | None = None
                        ) -> tuple[pd.DataFrame, str, pd.DataFrame | None] | None:
     """The channels to ``baseline`` (default: ``fragmented`` if the directory has it) and, with ``plan`` and
@@ -341,13 +355,11 @@ def integration_report(directory: str | Path, baseline: str | None = None
         return None
     baseline = "fragmented" if "fragmented" in variants and baseline is None else (baseline or variants[0])
     towns, lines = None, []
-    if {"plan", "fragmented"} <= set(variants):
+    frame = _read_table(directory, "towns") if {"plan", "fragmented"} <= set(variants) else None
+    if frame is not None and "shared_tax_in_100m_cny" in frame:  # towns tables before revenue sharing: no band
         from sim.accounting.participation import PERIODS, participation_lines, town_table
-        from sim.scenario import load_scenario
-        from sim.scenario.sources import scenario_path
 
-        share = load_scenario(scenario_path("plan")).params.integration.revenue_share
-        frame = _read_table(directory, "towns")
+        share = plan_revenue_share(directory)
         tables = [town_table(frame, "plan", "fragmented", share, period) for period in PERIODS]
         towns = pd.concat(tables, ignore_index=True)
         lines = [integration_size(district), *participation_lines(tables)]

@@ -136,3 +136,11 @@ def test_the_fiscal_share_difference_is_split_by_source_and_names_the_largest():
     assert "Difference to fragmented" in text
     assert "plan: +0.11 points of GDP against fragmented, mostly land (+0.11)" in text
     assert "beside it: land income +0.11 [" in text
+
+
+def test_the_band_uses_the_revenue_share_the_batchs_plan_ran_with(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    assert explain.plan_revenue_share(tmp_path) == pytest.approx(0.2)  # no resolved scenario: the shipped plan's
+    (tmp_path / "scenarios" / "plan.yaml").write_text("name: plan\nintegration:\n  revenue_share: 0.35\n",
+                                                     encoding="utf-8")
+    assert explain.plan_revenue_share(tmp_path) == pytest.approx(0.35)
