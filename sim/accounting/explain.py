@@ -221,6 +221,7 @@ CHANNELS = (  # (indicator, district column, how summed over years, unit)
     ("pairing_rent", "pairing_rent_100m_cny", "sum", "亿元"),
 )
 OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
+LABOUR_SPLIT = ("from_industrial_jobs", "from_output_per_job")  # the same difference, seen from labour
 RELATIVE_OUTPUT = "industrial_output_relative"  # last year's industrial output over the baseline's, minus 1
 
 
@@ -242,6 +243,8 @@ def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
             frames.append(value.rename("value").reset_index().assign(indicator=indicator))
     frames.append(output_split(district, baseline))
     frames.append(relative_output(district, baseline))
+    if "industrial_employment_10k" in district:
+        frames.append(labour_split(district, baseline))
     period = f"{int(district.year.min())}-{int(district.year.max())}"
     return pd.concat(frames, ignore_index=True).assign(scope="district", year=period)
 
@@ -269,6 +272,23 @@ def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def labour_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Last-year industrial output Y = y L (y: output per industrial job) split exactly, per replicate, into the
+    jobs filled (the labour market: migration, commuting; at the mean y) and output per job (at the mean L)."""
+    last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
+    y, jobs = last.industrial_output_100m_cny, last.industrial_employment_10k
+    rows = []
+    for (variant, replicate), out in y.items():
+        if (baseline, replicate) not in y.index or jobs[(variant, replicate)] <= 0:
+            continue
+        l1, l0, y0 = jobs[(variant, replicate)], jobs[(baseline, replicate)], y[(baseline, replicate)]
+        per1, per0 = out / l1, y0 / l0
+        parts = ((per1 + per0) / 2 * (l1 - l0), (l1 + l0) / 2 * (per1 - per0))
+        rows += [{"variant": variant, "replicate": replicate, "indicator": name, "value": value}
+                 for name, value in zip(LABOUR_SPLIT, parts)]
+    return pd.DataFrame(rows)
+
+
 def relative_output(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Per replicate, the last year's industrial output over the baseline's of the same replicate, minus 1 (the
     integration effect's size when the baseline is ``fragmented``; a check, never an input)."""
@@ -291,7 +311,7 @@ def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now
 def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
     table = summarize(channel_values(district, baseline), baseline)
-    unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in OUTPUT_SPLIT}
+    unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in (*OUTPUT_SPLIT, *LABOUR_SPLIT)}
     return table.assign(unit=table.indicator.map(unit | {RELATIVE_OUTPUT: "share"}))
 
 
@@ -302,10 +322,12 @@ def channels_text(table: pd.DataFrame, baseline: str, participation: list[str] |
     others = [v for v in dict.fromkeys(table.variant) if v != baseline]
     cells = {(r.variant, r.indicator): (r.diff_mean, r.diff_lo, r.diff_hi, r.n_pairs) for r in table.itertuples()}
     units = dict(zip(table.indicator, table.unit))
-    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + [n for n in OUTPUT_SPLIT if n in units]
+    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + \
+        [n for n in (*OUTPUT_SPLIT, *LABOUR_SPLIT) if n in units]
     rows = [(f"{name} ({units[name]})", [cells.get((v, name)) for v in others]) for name in names]
     lines = [f"Integration channels: paired difference to {baseline} [95% interval]; industrial output (last "
-             "year) = lost projects + other capital + output per capital; labour_*: labour mobility, pairing_*: "
+             "year) = lost projects + other capital + output per capital = industrial jobs + output per job; "
+             "labour_*: labour mobility, pairing_*: "
              "pairing funds, the collective assets they buy and their rent", *_block(["", *others], rows)]
     return "\n".join([*lines, *(participation or [])])
 

@@ -144,3 +144,15 @@ def test_the_band_uses_the_revenue_share_the_batchs_plan_ran_with(tmp_path):
     (tmp_path / "scenarios" / "plan.yaml").write_text("name: plan\nintegration:\n  revenue_share: 0.35\n",
                                                      encoding="utf-8")
     assert explain.plan_revenue_share(tmp_path) == pytest.approx(0.35)
+
+
+def test_the_labour_split_adds_up_to_the_output_difference():
+    rows = []
+    for variant, replicate, output, jobs in (("fragmented", 0, 100.0, 10.0), ("plan", 0, 120.0, 11.0),
+                                             ("fragmented", 1, 90.0, 9.0), ("plan", 1, 90.0, 9.0)):
+        rows += [{**row, "industrial_employment_10k": jobs}
+                 for row in _district(variant, replicate, output, 50.0, (0.0, 0.0))]
+    split = explain.labour_split(pd.DataFrame(rows), "fragmented").set_index(["variant", "replicate", "indicator"]).value
+    assert split[("plan", 0, "from_industrial_jobs")] + split[("plan", 0, "from_output_per_job")] == pytest.approx(20.0)
+    assert split[("plan", 0, "from_industrial_jobs")] == pytest.approx(1.0 * (120 / 11 + 10.0) / 2)
+    assert split[("plan", 1, "from_industrial_jobs")] == 0.0 and split[("plan", 1, "from_output_per_job")] == 0.0
