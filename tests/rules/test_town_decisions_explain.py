@@ -114,6 +114,8 @@ def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
                           "labour_industrial_jobs", "pairing_funds", "pairing_assets_bought", "pairing_assets_space",
                           "pairing_rent", explain.RELATIVE_OUTPUT}
     assert labour_and_pairing <= set(plan.index) and (plan.n_pairs[list(labour_and_pairing)] == 2).all()
+    jobs_view = sum(plan.diff_mean[name] for name in explain.LABOUR_SPLIT)
+    assert jobs_view == pytest.approx(plan.diff_mean["industrial_output"])
     assert "Integration effect (plan over fragmented" in proc.stdout and "lit §6.7 band 2.1%-4.2%" in proc.stdout
     towns = pd.read_csv(out / explain.PARTICIPATION_FILE)
     assert set(towns.period) == {"last_year", "horizon"} and towns.town.nunique() == 11
