@@ -427,12 +427,14 @@ def _explain(args) -> int:
     table = explain(args.directory, args.baseline)
     path = write_explain(args.directory, table)
     print(explain_text(table))
-    from sim.accounting.explain import CHANNELS_FILE, integration_report
+    from sim.accounting.explain import CHANNELS_FILE, PARTICIPATION_FILE, integration_report
 
     channels = integration_report(args.directory, args.baseline)
     if channels:
         print(channels[1])
         print(f"written: {write_explain(args.directory, channels[0], CHANNELS_FILE)}")
+        if channels[2] is not None:
+            print(f"written: {write_explain(args.directory, channels[2], PARTICIPATION_FILE)}")
     print(f"written: {path}")
     return 0
 

@@ -261,6 +261,7 @@ class Recorder:
             **dict(zip(("theil_town_income_per_head", "theil_income_between_zones", "theil_income_within_zones"),
                        households.income_theil(m))),
             **population.group_columns(m.towns, price),
+            **mobility_and_assets_columns(m, price),
         })
 
     def tables(self) -> dict[str, dict]:
@@ -292,6 +293,18 @@ def services_columns(towns, price: float) -> dict:
     return {**money, "urban_rural_income_ratio": incomes["urban_rural_income_ratio"],
             "rural_income_share_dividends": incomes["rural_income_share_dividends"],
             "urban_share": incomes["urban_share"], **parts, "chenpi_chain_value_100m_cny": chain}
+
+
+def mobility_and_assets_columns(model, price: float) -> dict:
+    """The district's labour-mobility and pairing-asset channels of ``xinhui-sim explain`` (docs/outputs.md)."""
+    villages = model.villages
+    return {
+        "internal_migrants": sum(max(t.net_internal_migration, 0.0) for t in model.towns),
+        "pairing_assets_bought_100m_cny": model.year_stats["pairing_assets_100m_cny"] * price,
+        "collective_assets_m2": sum(sum(v.asset_area_m2.values()) for v in villages),
+        "collective_assets_let_m2": sum(sum(v.asset_let_m2.values()) for v in villages),
+        "pairing_rent_100m_cny": sum(v.pairing_income_10k_cny for v in villages) * price / 1e4,
+    }
 
 
 def employment_by_place(model) -> dict:

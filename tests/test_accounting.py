@@ -232,7 +232,7 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
     proc = cli("explain", str(tiny_batch))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert len(lines) < 45  # growth, tertiary drivers, fiscal share by tax base: one screen
+    assert len(lines) < 55  # growth, tertiary drivers, fiscal share by tax base, the channels: two screens at most
     assert "Growth 2023-2027" in lines[0] and "2 replicate(s)" in lines[0]
     for text in ("short_plan GDP", "short_baseline industry VA", "+ net entry", "net entry share", "ICOR ="):
         assert text in proc.stdout, text
@@ -248,6 +248,11 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
     assert f"{row['mean'].item():.2f} [{row.p05.item():.2f},{row.p95.item():.2f}]" in proc.stdout
     icor = table[(table.variant == "short_plan") & (table.indicator == "icor")]
     assert len(icor) == 1 and np.isfinite(icor["mean"]).all()
+    district = results.load(tiny_batch).district
+    last = district[(district.year == 2027) & (district.variant == "short_plan")]
+    level = table[(table.variant == "short_plan") & (table.indicator == "tertiary_share") & (table.scope == "last_year")]
+    assert level["mean"].item() == pytest.approx((last.gdp_tertiary_100m_cny / last.gdp_100m_cny).mean())
+    assert level.unit.item() == "share of GDP" and "share, last year" in proc.stdout
     proc = cli("explain", str(tiny_batch), "--baseline", "short_baseline")
     table = pd.read_csv(tiny_batch / "explain.csv")
     assert proc.returncode == 0 and table.variant.iloc[0] == "short_baseline"

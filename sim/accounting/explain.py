@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sim.accounting.fiscal_share import FLOWS_INDICATOR, fiscal_share_values, fiscal_text
 from sim.accounting.fiscal_share import INDICATOR as FISCAL_SHARE
-from sim.accounting.fiscal_share import fiscal_share_values, fiscal_text
 from sim.accounting.table import INVESTMENT_COMPONENTS
 from sim.batch import store
 from sim.batch.compare import _variant_order, summarize
@@ -31,6 +30,7 @@ from sim.scenario.errors import ScenarioError
 TABLE = "growth_accounting"
 FILE = "explain.csv"
 CHANNELS_FILE = "explain_channels.csv"
+PARTICIPATION_FILE = "explain_participation.csv"
 COLUMNS = ["variant", "replicate", "year", "quantity", "component", "value"]
 GROWTH = ("growth", "capital", "labour", "productivity")
 FHK = ("total", "within", "between", "cross", "net_entry")
@@ -102,14 +102,30 @@ def _derived(series: pd.Series, indicator: str, scope: str) -> pd.DataFrame:
     return series.rename("value").reset_index().assign(indicator=indicator, scope=scope)
 
 
+def tertiary_share_level(directory: Path, variant_name: str) -> pd.DataFrame | None:
+    """Per variant and replicate, the tertiary share of GDP in the last year (indicator ``tertiary_share``,
+    scope ``last_year``): the level that the drivers' growth and the yearly change lead to."""
+    from sim.accounting.fiscal_share import _read
+
+    district = _read(directory, "district", ["year", "gdp_100m_cny", "gdp_tertiary_100m_cny"])
+    if district is None or district.empty:
+        return None
+    if "variant" not in district:
+        district = district.assign(variant=variant_name)
+    last = district[district.year == district.year.max()]
+    share = last.gdp_tertiary_100m_cny / last.gdp_100m_cny
+    return last[["variant", "replicate"]].assign(value=share, indicator="tertiary_share", scope="last_year")
+
+
 def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     """The summary across replicates (``summarize`` columns, ``year`` holding the period) and a ``unit``;
     differences are to ``baseline`` (default: the first variant), which comes first."""
     directory = Path(directory)
     values = replicate_values(load_accounts(directory))
-    fiscal = fiscal_share_values(directory, _run_name(directory) or directory.name)  # None before budgets existed
-    if fiscal is not None:
-        values = pd.concat([values, fiscal.assign(year=values.year.iloc[0])[values.columns]], ignore_index=True)
+    name = _run_name(directory) or directory.name
+    for extra in (fiscal_share_values(directory, name), tertiary_share_level(directory, name)):
+        if extra is not None:  # None for tables made before budgets (or the tertiary columns) existed
+            values = pd.concat([values, extra.assign(year=values.year.iloc[0])[values.columns]], ignore_index=True)
     order = _variant_order(directory, values)
     baseline = baseline or order[0]
     if baseline not in order:
@@ -119,8 +135,10 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
     table = summarize(values, baseline)
     table["_v"] = table.variant.map({v: i for i, v in enumerate(order)})
     table = table.sort_values(["_v"], kind="stable").drop(columns="_v").reset_index(drop=True)
-    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr", FISCAL_SHARE: "% of GDP"}
+    units = {"net_entry_share": "share", "icor": "ratio", "tertiary_share": "share points/yr", FISCAL_SHARE: "% of GDP",
+             FLOWS_INDICATOR: "% of GDP"}
     table.insert(3, "unit", table.indicator.map(units).fillna(PERCENT))
+    table.loc[(table.indicator == "tertiary_share") & (table.scope == "last_year"), "unit"] = "share of GDP"
     return table.rename(columns={"year": "period"})
 
 
@@ -160,7 +178,8 @@ def explain_text(table: pd.DataFrame) -> str:
         accounting.append((f"{v} industry VA", [cells.get((v, "industrial_va", c)) for c in GROWTH]))
     productivity = [(v, [*(cells.get((v, "productivity_fhk", c)) for c in FHK),
                          cells.get((v, "net_entry_share", "fhk"))]) for v in variants]
-    tertiary = [(v, [*(cells.get((v, "tertiary", c)) for c in TERTIARY), cells.get((v, "tertiary_share", "change"))])
+    tertiary = [(v, [*(cells.get((v, "tertiary", c)) for c in TERTIARY), cells.get((v, "tertiary_share", "change")),
+                     cells.get((v, "tertiary_share", "last_year"))])
                 for v in variants if any(k[0] == v and k[1] == "tertiary" for k in cells)]
     period = table.period.iloc[0] if len(table) else ""
     n = int(table.n.max()) if len(table) else 0
@@ -175,7 +194,8 @@ def explain_text(table: pd.DataFrame) -> str:
         *([] if not tertiary else ["", "Tertiary growth by driver, %/yr (sim/rules/services.py); share: change of the "
                                    "tertiary share of GDP, points/yr",
                                    *_block(["", "growth", "= consumer (income)", "+ producer (industry)",
-                                            "+ tourism", "+ 陈皮 trade", "+ public", "share"], tertiary)]),
+                                            "+ tourism", "+ 陈皮 trade", "+ public", "share",
+                                            "share, last year"], tertiary)]),
         *fiscal_text(table)])
 
 
@@ -189,9 +209,20 @@ CHANNELS = (  # (indicator, district column, how summed over years, unit)
     ("land_spending", "land_development_100m_cny", "sum", "亿元"),
     ("project_matching", "project_fit_mean", "mean", "logit utility"),
     ("project_lag", "project_lag_quarters_mean", "mean", "quarters"),
+    # labour mobility (sim/rules/labour_market.py, migration.py): who comes, who moves, who commutes
+    ("labour_net_migration", "net_external_migration", "sum", "persons"),
+    ("labour_moved_between_towns", "internal_migrants", "sum", "persons"),
+    ("labour_commuters", "commuters_in", "mean", "persons a year"),
+    ("labour_industrial_jobs", "industrial_employment_10k", "last", "10k persons"),
+    # pairing assets (sim/rules/pairing.py, collective_assets.py): funds -> assets -> rent
+    ("pairing_funds", "pairing_funds_100m_cny", "sum", "亿元"),
+    ("pairing_assets_bought", "pairing_assets_bought_100m_cny", "sum", "亿元"),
+    ("pairing_assets_space", "collective_assets_m2", "last", "m²"),
+    ("pairing_rent", "pairing_rent_100m_cny", "sum", "亿元"),
 )
 OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
-ABSENT = ("labour_mobility", "pairing_assets")  # channels other engineers' columns will carry
+LABOUR_SPLIT = ("from_industrial_jobs", "from_output_per_job")  # the same difference, seen from labour
+RELATIVE_OUTPUT = "industrial_output_relative"  # last year's industrial output over the baseline's, minus 1
 
 
 def _read_table(directory: Path, table: str) -> pd.DataFrame:
@@ -208,9 +239,12 @@ def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     by = district.sort_values("year").groupby(["variant", "replicate"])
     for indicator, column, how, _ in CHANNELS:
         if column in district:
-            value = {"sum": by[column].sum(), "mean": by[column].mean()}[how]
+            value = {"sum": by[column].sum, "mean": by[column].mean, "last": by[column].last}[how]()
             frames.append(value.rename("value").reset_index().assign(indicator=indicator))
     frames.append(output_split(district, baseline))
+    frames.append(relative_output(district, baseline))
+    if "industrial_employment_10k" in district:
+        frames.append(labour_split(district, baseline))
     period = f"{int(district.year.min())}-{int(district.year.max())}"
     return pd.concat(frames, ignore_index=True).assign(scope="district", year=period)
 
@@ -238,56 +272,101 @@ def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def labour_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Last-year industrial output Y = y L (y: output per industrial job) split exactly, per replicate, into the
+    jobs filled (the labour market: migration, commuting; at the mean y) and output per job (at the mean L)."""
+    last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
+    y, jobs = last.industrial_output_100m_cny, last.industrial_employment_10k
+    rows = []
+    for (variant, replicate), out in y.items():
+        if (baseline, replicate) not in y.index or jobs[(variant, replicate)] <= 0:
+            continue
+        l1, l0, y0 = jobs[(variant, replicate)], jobs[(baseline, replicate)], y[(baseline, replicate)]
+        per1, per0 = out / l1, y0 / l0
+        parts = ((per1 + per0) / 2 * (l1 - l0), (l1 + l0) / 2 * (per1 - per0))
+        rows += [{"variant": variant, "replicate": replicate, "indicator": name, "value": value}
+                 for name, value in zip(LABOUR_SPLIT, parts)]
+    return pd.DataFrame(rows)
+
+
+def relative_output(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Per replicate, the last year's industrial output over the baseline's of the same replicate, minus 1 (the
+    integration effect's size when the baseline is ``fragmented``; a check, never an input)."""
+    last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
+    output = last.industrial_output_100m_cny
+    base = output.xs(baseline, level="variant")
+    rows = [{"variant": v, "replicate": r, "indicator": RELATIVE_OUTPUT, "value": y / base[r] - 1.0}
+            for (v, r), y in output.items() if r in base.index and base[r] > 0]
+    return pd.DataFrame(rows)
+
+
 def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now: float
                        ) -> tuple[float, float, list[str]]:
-    """The participation limits (``town_decisions.participation_limits``) from the last year's mean town revenues
-    of a variant with revenue sharing at ``share_now`` (inside) and one without integration (outside), and the
-    towns worse off inside at every share in [0, 1]. The band is (low, high) when low <= high, else empty."""
-    from sim.rules.town_decisions import participation_limits, revenue_inside
+    """The participation limits from the last year's mean town revenues (``sim.accounting.participation``)."""
+    from sim.accounting.participation import town_participation as limits
 
-    last = towns[towns.year == towns.year.max()]
-    mean = last.groupby(["variant", "town"])[["fiscal_revenue_100m_cny", "shared_tax_in_100m_cny",
-                                              "shared_tax_out_100m_cny"]].mean()
-    i, o = mean.loc[inside], mean.loc[outside].reindex(mean.loc[inside].index)
-    args = (i.fiscal_revenue_100m_cny.to_numpy(), share_now, i.shared_tax_in_100m_cny.to_numpy(),
-            i.shared_tax_out_100m_cny.to_numpy())
-    best = np.maximum(revenue_inside(*args, 0.0), revenue_inside(*args, 1.0))
-    losers = [town for town, b, out in zip(i.index, best, o.fiscal_revenue_100m_cny) if b < out]
-    return (*participation_limits(*args, o.fiscal_revenue_100m_cny.to_numpy()), losers)
+    return limits(towns, inside, outside, share_now)
 
 
 def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
     table = summarize(channel_values(district, baseline), baseline)
-    unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in OUTPUT_SPLIT}
-    return table.assign(unit=table.indicator.map(unit))
+    unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in (*OUTPUT_SPLIT, *LABOUR_SPLIT)}
+    return table.assign(unit=table.indicator.map(unit | {RELATIVE_OUTPUT: "share"}))
 
 
-def channels_text(table: pd.DataFrame, baseline: str, band: tuple | None = None) -> str:
+def channels_text(table: pd.DataFrame, baseline: str, participation: list[str] | None = None) -> str:
     """The channels as a terminal table: for each other variant, the paired difference to the baseline with
-    its 95% interval (the variants' own values are in ``explain_channels.csv``)."""
+    its 95% interval (the variants' own values are in ``explain_channels.csv``), the integration effect's size
+    against the literature's band and the participation band's lines."""
     others = [v for v in dict.fromkeys(table.variant) if v != baseline]
     cells = {(r.variant, r.indicator): (r.diff_mean, r.diff_lo, r.diff_hi, r.n_pairs) for r in table.itertuples()}
     units = dict(zip(table.indicator, table.unit))
-    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + [n for n in OUTPUT_SPLIT if n in units]
+    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + \
+        [n for n in (*OUTPUT_SPLIT, *LABOUR_SPLIT) if n in units]
     rows = [(f"{name} ({units[name]})", [cells.get((v, name)) for v in others]) for name in names]
     lines = [f"Integration channels: paired difference to {baseline} [95% interval]; industrial output (last "
-             "year) = lost projects + other capital + output per capital (not yet in the tables: "
-             f"{', '.join(ABSENT)})", *_block(["", *others], rows)]
-    if band is not None:
-        low, high = band[0], band[1]
-        text = f"{low:.2f}-{high:.2f}" if low <= high else \
-            f"none (the drawing towns need a share >= {low:.2f}, the hosts accept <= {high:.2f})"
-        losers = f"; worse off inside at every share: {', '.join(band[2])}" if band[2] else ""
-        lines.append(f"Participation band (revenue shares at which every town's revenue inside the scheme is at "
-                     f"least its revenue outside it, last year): {text}{losers}")
-    return "\n".join(lines)
+             "year) = lost projects + other capital + output per capital = industrial jobs + output per job; "
+             "labour_*: labour mobility, pairing_*: "
+             "pairing funds, the collective assets they buy and their rent", *_block(["", *others], rows)]
+    return "\n".join([*lines, *(participation or [])])
 
 
-def integration_report(directory: str | Path, baseline: str | None = None) -> tuple[pd.DataFrame, str] | None:
+def integration_size(district: pd.DataFrame) -> str:
+    """The integration effect (plan's last-year industrial output over fragmented's, paired by replicate) with
+    its 95% interval, against lit §6.7's band (``validate``'s ``integration_size``): a check, never an input."""
+    from sim.validation.checks import ahrend_band
+
+    pair = district[district.variant.isin(["plan", "fragmented"])]
+    row = summarize(relative_output(pair, "fragmented").assign(scope="district", year="last"), "fragmented")
+    row = row[row.variant == "plan"].iloc[0]
+    low, high = ahrend_band()
+    where = "inside" if low <= row.diff_mean <= high else "above" if row.diff_mean > high else "below"
+    interval = f" [95%: {row.diff_lo:+.1%}, {row.diff_hi:+.1%}]" if row.n_pairs > 1 else ""
+    return (f"Integration effect (plan over fragmented, industrial output {int(district.year.max())}): "
+            f"{row.diff_mean:+.1%}{interval}; lit §6.7 band {low:.1%}-{high:.1%} (Ahrend et al. 2017, "
+            f"elasticity 0.03-0.06 x 0.7 x ln(11/4)): {where} the band (an emergent result, not an input)")
+
+
+def plan_revenue_share(directory: Path) -> float:
+    """The revenue share the batch's ``plan`` ran with (its resolved scenario), else the shipped plan's."""
+    import yaml
+
+    try:
+        resolved = yaml.safe_load((directory / "scenarios" / "plan.yaml").read_text(encoding="utf-8"))
+        return float(resolved["integration"]["revenue_share"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError):
+        from sim.scenario import load_scenario
+        from sim.scenario.sources import scenario_path
+
+        return load_scenario(scenario_path("plan")).params.integration.revenue_share
+
+
+def integration_report(directory: str | Path, baseline: str | None = None
+                       ) -> tuple[pd.DataFrame, str, pd.DataFrame | None] | None:
     """The channels to ``baseline`` (default: ``fragmented`` if the directory has it) and, with ``plan`` and
-    ``fragmented`` both there, the participation band: the table and its text; None for tables made before
-    the channel columns or with one variant."""
+    ``fragmented`` both there, the participation table by town (last year and horizon): the channel table, its
+    text and the participation table; None for tables made before the channel columns or with one variant."""
     directory = Path(directory)
     try:
         district = _read_table(directory, "district")
@@ -297,12 +376,14 @@ def integration_report(directory: str | Path, baseline: str | None = None) -> tu
     if "project_capital_lost_100m_cny" not in district or len(variants) < 2:
         return None
     baseline = "fragmented" if "fragmented" in variants and baseline is None else (baseline or variants[0])
-    band = None
-    if {"plan", "fragmented"} <= set(variants):
-        from sim.scenario import load_scenario
-        from sim.scenario.sources import scenario_path
+    towns, lines = None, []
+    frame = _read_table(directory, "towns") if {"plan", "fragmented"} <= set(variants) else None
+    if frame is not None and "shared_tax_in_100m_cny" in frame:  # towns tables before revenue sharing: no band
+        from sim.accounting.participation import PERIODS, participation_lines, town_table
 
-        share = load_scenario(scenario_path("plan")).params.integration.revenue_share
-        band = town_participation(_read_table(directory, "towns"), "plan", "fragmented", share)
+        share = plan_revenue_share(directory)
+        tables = [town_table(frame, "plan", "fragmented", share, period) for period in PERIODS]
+        towns = pd.concat(tables, ignore_index=True)
+        lines = [integration_size(district), *participation_lines(tables)]
     table = channels(district, baseline)
-    return table, channels_text(table, baseline, band)
+    return table, channels_text(table, baseline, lines), towns

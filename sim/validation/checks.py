@@ -193,7 +193,9 @@ def integration_checks(plan: pd.DataFrame, fragmented: pd.DataFrame, sweep_towns
     gain = (s / f.reindex(s.index.get_level_values("town")).to_numpy() - 1).unstack("town")
     everyone = gain.min(axis=1) >= 0
     band = gain.index[everyone]
-    text = f"{band.min():.2f}-{band.max():.2f}" if len(band) else "none"
+    below = [town for town in gain.columns if (gain[town] < 0).all()]  # worse off at every share of the grid
+    text = f"{band.min():.2f}-{band.max():.2f}" if len(band) else \
+        "none" + (f"; below their fragmented revenue at every share: {', '.join(below)}" if below else "")
     checks = [
         Check("integration_output", "integration", f"industrial output {last}, unified (plan) vs fragmented, "
               "relative", "> 0", "lit §2, §6.7: Ahrend et al. 2017; 寇晓东 & 汪红 2019", mean, lo, hi, bool(lo > 0)),
@@ -210,12 +212,18 @@ AHREND_ELASTICITIES = (0.03, 0.06)  # lit §2: Ahrend et al. 2017, 0.06, halved 
 PLAN_UNIFIED_SHARE = 0.7             # scenarios/plan.yaml integration.unified_attraction_intensity
 
 
+def ahrend_band() -> tuple[float, float]:
+    """Lit §6.7's size of the integration effect on output: e x 0.7 x ln(11/4) for Ahrend et al.'s e."""
+    low, high = (float(e * PLAN_UNIFIED_SHARE * np.log(11 / 4)) for e in AHREND_ELASTICITIES)
+    return low, high
+
+
 def ahrend_size_check(mean: float, lo: float, hi: float, last: int) -> Check:
     """The emergent integration gain (plan vs fragmented, from the project market, land and lags; no scenario
     key sets it) against the size Ahrend et al.'s elasticities imply for going from 11 competing towns to 4
     zones for the plan's unified share: e x 0.7 x ln(11/4) (the literature's effect is on productivity, this on
     output: a comparison of orders of magnitude)."""
-    low, high = (e * PLAN_UNIFIED_SHARE * np.log(11 / 4) for e in AHREND_ELASTICITIES)
+    low, high = ahrend_band()
     return Check("integration_size", "integration", f"industrial output {last}, plan vs fragmented, relative, "
                  "against the literature's size", f"{low:.3f}-{high:.3f}", "lit §6.7: Ahrend et al. 2017 "
                  "(elasticity 0.06, halved with a coordinating body)", mean, lo, hi, in_range(mean, low, high))
@@ -224,16 +232,23 @@ def ahrend_size_check(mean: float, lo: float, hi: float, last: int) -> Check:
 def participation_limits_check(plan_towns: pd.DataFrame, fragmented_towns: pd.DataFrame, share: float) -> Check:
     """The participation band from one plan run per replicate: each town's revenue inside the scheme at any
     share (its revenue at the plan's share moved by s x its shared tax in - out) against its revenue under
-    fragmented attraction (outside), last year, replicate means (``explain`` prints the same)."""
-    from sim.accounting.explain import town_participation
+    fragmented attraction (outside), replicate means of the last year (value, low, high) and of the sums over
+    the years (in the note), with the towns worse off at every share and why (``explain`` prints the same)."""
+    from sim.accounting.participation import PERIODS, band, reason, town_table
 
     towns = pd.concat([plan_towns.assign(variant="inside"), fragmented_towns.assign(variant="outside")])
-    low, high, losers = town_participation(towns, "inside", "outside", share)
-    band = f"{low:.2f}-{high:.2f}" if low <= high else f"none: drawing towns need >= {low:.2f}, hosts accept <= {high:.2f}"
-    note = band + (f"; worse off at every share: {', '.join(losers)}" if losers else "")
+    notes = []
+    for period in PERIODS:
+        table = town_table(towns, "inside", "outside", share, period)
+        lo, hi = band(table)
+        text = f"{lo:.2f}-{hi:.2f}" if lo <= hi else f"none: drawing towns need >= {lo:.2f}, hosts accept <= {hi:.2f}"
+        losers = [reason(row) for row in table[table.worse_off_at_every_share].itertuples()]
+        notes.append(f"{period} {text}" + (f"; worse off at every share: {'; '.join(losers)}" if losers else ""))
+        if period == PERIODS[0]:
+            low, high = lo, hi
     return Check("integration_participation_limits", "integration", "revenue shares at which every town's revenue "
                  "inside the scheme (plan, any share) is at least its revenue outside it (fragmented)",
-                 "reported", "lit §6.7 (Xi'an: 10-25%)", float(low <= high), low, high, None, note)
+                 "reported", "lit §6.7 (Xi'an: 10-25%)", float(low <= high), low, high, None, " | ".join(notes))
 
 
 def disparity_table(district: pd.DataFrame) -> pd.DataFrame:

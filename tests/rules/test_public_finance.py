@@ -202,7 +202,8 @@ def test_explain_splits_the_fiscal_share_of_gdp_by_tax_base(tmp_path):
 
     shares = {}
     for variant in ("plan", "fragmented"):
-        values = fiscal_share_values(write_small_run(variant, tmp_path / variant), variant).set_index("scope").value
+        rows = fiscal_share_values(write_small_run(variant, tmp_path / variant), variant)
+        values = rows[rows.indicator == INDICATOR].set_index("scope").value  # beside it: the flows (explain)
         parts = values.drop("total")
         assert set(parts.index) == {*SOURCES, "cobuilt_park"}
         assert parts.sum() == pytest.approx(values["total"])

@@ -34,11 +34,24 @@ def test_the_output_split_adds_up_to_the_difference_and_names_lost_projects():
     assert row.diff_mean == pytest.approx(12.5) and row.n_pairs == 2
 
 
-def test_the_channels_text_reports_an_empty_band_with_its_limits():
+def test_the_channels_text_names_the_channels_and_reports_the_participation_lines():
     district = pd.DataFrame(_district("fragmented", 0, 100.0, 50.0, (1.0, 1.0)) + _district("plan", 0, 110.0, 50.0, (0.0, 0.0)))
-    text = explain.channels_text(explain.channels(district, "fragmented"), "fragmented", (0.15, 0.08, ["luokeng"]))
-    assert "none (the drawing towns need a share >= 0.15, the hosts accept <= 0.08)" in text
-    assert "worse off inside at every share: luokeng" in text and "lost_projects" in text
+    lines = ["Participation band: ...", "  last_year: none (the drawing towns need a share >= 0.15"]
+    text = explain.channels_text(explain.channels(district, "fragmented"), "fragmented", lines)
+    assert text.endswith("\n".join(lines)) and "lost_projects" in text and "labour_*: labour mobility" in text
+
+
+def test_labour_and_pairing_channels_sum_average_or_take_the_last_year():
+    rows = []
+    for variant, funds in (("fragmented", 1.0), ("plan", 3.0)):
+        for year, space in ((2032, 10.0), (2033, 40.0)):
+            rows.append({**_district(variant, 0, 100.0, 50.0, (0.0, 0.0))[0], "year": year,
+                         "pairing_funds_100m_cny": funds, "collective_assets_m2": space * funds,
+                         "commuters_in": 100.0 * funds, "net_external_migration": 5.0})
+    values = explain.channel_values(pd.DataFrame(rows), "fragmented").set_index(["variant", "indicator"]).value
+    assert values[("plan", "pairing_funds")] == 6.0 and values[("plan", "pairing_assets_space")] == 120.0
+    assert values[("plan", "labour_commuters")] == 300.0 and values[("plan", "labour_net_migration")] == 10.0
+    assert values[("plan", explain.RELATIVE_OUTPUT)] == 0.0
 
 
 def test_town_participation_compares_each_towns_revenue_inside_and_outside():
@@ -70,9 +83,10 @@ def test_validate_reports_the_participation_band_from_town_revenues():
         {"replicate": 0, "town": "b", "year": 2033, "fiscal_revenue_100m_cny": 3.0, "shared_tax_in_100m_cny": 5.0,
          "shared_tax_out_100m_cny": 0.0}])
     check = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[9.5, 2.5]), 0.2)
-    assert (check.low, check.high, check.note) == (pytest.approx(0.1), pytest.approx(0.3), "0.10-0.30")
+    assert (check.low, check.high) == (pytest.approx(0.1), pytest.approx(0.3))
+    assert check.note == "last_year 0.10-0.30 | horizon 0.10-0.30"
     empty = participation_limits_check(inside, inside.assign(fiscal_revenue_100m_cny=[10.5, 3.5]), 0.2)
-    assert empty.value == 0.0 and empty.note.startswith("none: drawing towns need >= 0.30, hosts accept <= 0.10")
+    assert empty.value == 0.0 and empty.note.startswith("last_year none: drawing towns need >= 0.30, hosts accept <= 0.10")
 
 
 def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
@@ -96,3 +110,51 @@ def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
     parts = sum(plan.diff_mean[name] for name in explain.OUTPUT_SPLIT[1:])
     assert parts == pytest.approx(plan.diff_mean["industrial_output"])
     assert set(explain.OUTPUT_SPLIT) | {"lost_projects", "incentives_subsidy", "land_developed"} <= set(plan.index)
+    labour_and_pairing = {"labour_net_migration", "labour_moved_between_towns", "labour_commuters",
+                          "labour_industrial_jobs", "pairing_funds", "pairing_assets_bought", "pairing_assets_space",
+                          "pairing_rent", explain.RELATIVE_OUTPUT}
+    assert labour_and_pairing <= set(plan.index) and (plan.n_pairs[list(labour_and_pairing)] == 2).all()
+    jobs_view = sum(plan.diff_mean[name] for name in explain.LABOUR_SPLIT)
+    assert jobs_view == pytest.approx(plan.diff_mean["industrial_output"])
+    assert "Integration effect (plan over fragmented" in proc.stdout and "lit §6.7 band 2.1%-4.2%" in proc.stdout
+    towns = pd.read_csv(out / explain.PARTICIPATION_FILE)
+    assert set(towns.period) == {"last_year", "horizon"} and towns.town.nunique() == 11
+    assert "last_year:" in proc.stdout and "horizon:" in proc.stdout
+
+
+def test_the_fiscal_share_difference_is_split_by_source_and_names_the_largest():
+    from sim.accounting.fiscal_share import FLOWS_INDICATOR, INDICATOR, fiscal_text
+    from sim.batch.compare import summarize
+
+    rows = []
+    for replicate in (0, 1):
+        for variant, land, vat in (("fragmented", 0.5, 1.8), ("plan", 0.6 + 0.02 * replicate, 1.8)):
+            parts = {"vat": vat, "land": land}
+            rows += [{"indicator": INDICATOR, "scope": s, "year": "2023-2033", "variant": variant,
+                      "replicate": replicate, "value": v} for s, v in {**parts, "total": sum(parts.values())}.items()]
+            rows.append({"indicator": FLOWS_INDICATOR, "scope": "land_income", "year": "2023-2033",
+                         "variant": variant, "replicate": replicate, "value": 2.0 + land})
+    text = "\n".join(fiscal_text(summarize(pd.DataFrame(rows), "fragmented")))
+    assert "Difference to fragmented" in text
+    assert "plan: +0.11 points of GDP against fragmented, mostly land (+0.11)" in text
+    assert "beside it: land income +0.11 [" in text
+
+
+def test_the_band_uses_the_revenue_share_the_batchs_plan_ran_with(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    assert explain.plan_revenue_share(tmp_path) == pytest.approx(0.2)  # no resolved scenario: the shipped plan's
+    (tmp_path / "scenarios" / "plan.yaml").write_text("name: plan\nintegration:\n  revenue_share: 0.35\n",
+                                                     encoding="utf-8")
+    assert explain.plan_revenue_share(tmp_path) == pytest.approx(0.35)
+
+
+def test_the_labour_split_adds_up_to_the_output_difference():
+    rows = []
+    for variant, replicate, output, jobs in (("fragmented", 0, 100.0, 10.0), ("plan", 0, 120.0, 11.0),
+                                             ("fragmented", 1, 90.0, 9.0), ("plan", 1, 90.0, 9.0)):
+        rows += [{**row, "industrial_employment_10k": jobs}
+                 for row in _district(variant, replicate, output, 50.0, (0.0, 0.0))]
+    split = explain.labour_split(pd.DataFrame(rows), "fragmented").set_index(["variant", "replicate", "indicator"]).value
+    assert split[("plan", 0, "from_industrial_jobs")] + split[("plan", 0, "from_output_per_job")] == pytest.approx(20.0)
+    assert split[("plan", 0, "from_industrial_jobs")] == pytest.approx(1.0 * (120 / 11 + 10.0) / 2)
+    assert split[("plan", 1, "from_industrial_jobs")] == 0.0 and split[("plan", 1, "from_output_per_job")] == 0.0
