@@ -27,7 +27,7 @@ import numpy as np
 
 from sim import agents
 from sim.agents.firm import producing_rows
-from sim.rules import capital, economy, services
+from sim.rules import economy, services
 
 FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons", "capital_100m_cny")
 
