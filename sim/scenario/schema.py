@@ -227,7 +227,7 @@ SERVICES = {
                                                 "the public value added of the base year and the first "
                                                 "simulated year; later years follow what the budgets spend.",
                                                 "estimate: what the budgets spend in 2023 at the defaults "
-                                                "(105.8亿, docs/validation.md §accounts) less a year's growth; "
+                                                "(105.8亿, docs/validation.md §4.0c) less a year's growth; "
                                                 "no 一般公共预算支出 by function in the domain files",
                                                 min=0, max=10_000),
     "public_services_va_ratio": P(0.49, "share", "Value added per 亿元 of public-services spending.", "data: 1 - "
