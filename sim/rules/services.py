@@ -24,7 +24,7 @@ manufacturing); estimates are marked in the schema.
 from __future__ import annotations
 
 from sim import history
-from sim.rules import chenpi
+from sim.rules import budgets, chenpi
 from sim.scenario.errors import ScenarioError
 
 COMPONENTS = ("consumer", "producer", "tourism", "chenpi", "public")
@@ -68,8 +68,6 @@ def town_centre_programme(model) -> float:
 def pay_town_centre_programme(model) -> None:
     """At year end, before the budgets close: the district pays the town-centre programme to the public sector
     of the towns other than the centre, by population, within its budget room (a short room pays less)."""
-    from sim.rules import budgets
-
     centre = model.params.services.centre_town
     others = [t for t in model.towns if t.id != centre]
     people = sum(t.population for t in others)
