@@ -8,7 +8,7 @@ import math
 import pytest
 
 from sim.model import RegionModel
-from sim.rules import budgets, economy, households, integration, public_finance, services
+from sim.rules import budgets, capital, economy, integration, public_finance, services
 
 
 def built(scenario: str = "plan", **overrides) -> RegionModel:
@@ -168,5 +168,10 @@ def test_transport_spending_shows_in_the_district_budget_and_investment():
     model = run_years(built(), 4)  # plan: projects open in 2026
     rows = [r for r in model.records.rows["budgets"] if r["year"] == 2026 and r["government"] == "district"]
     assert rows and rows[0]["infrastructure_100m_cny"] > 0
+    transport = year_flows(model, 2026, "firms:construction", "infrastructure:transport")
+    district = next(r for r in model.records.rows["district"] if r["year"] == 2026)
+    orders = model.year_stats["fai_construction_orders_100m_cny"]  # 2026's, until the next step
+    assert transport > 0 and orders >= transport  # paid at the start of 2026: counted in 2026's FAI
+    fai = district["fixed_asset_investment_100m_cny"] / district["price_index"]
+    assert fai == pytest.approx(capital.fixed_asset_investment(model) + orders)
     assert budgets.public_services_received(model.ledger.years[2026])  # the budgets still pay services
-    assert households.wage_payers(model)
