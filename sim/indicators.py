@@ -238,6 +238,7 @@ class Recorder:
             "fiscal_revenue_100m_cny": budgets.district_fiscal_revenue(m) * price,
             "fiscal_revenue_share_of_gdp": budgets.district_fiscal_revenue(m) / gdp.sum(),
             "public_services_100m_cny": m.public_services_100m_cny * price,
+            **households.district_spending(m.towns, price),
             "share_towns_fiscal_over_5e8_cny": float(np.mean(
                 [t.fiscal_revenue_100m_cny * price / scale > TOWN_FISCAL_TARGET_100M_CNY for t in m.towns])),
             "collective_total_income_100m_cny": all_total / 1e4,

@@ -127,6 +127,15 @@ def spend_and_save(model, town, account: str) -> None:
     town.household_consumption_100m_cny = consumption
 
 
+def district_spending(towns, price: float) -> dict[str, float]:
+    """The district's households' disposable income, consumption and saving this year (亿元, at ``price``)."""
+    income = sum(t.income_by_source_100m_cny.get("urban", 0.0) + t.income_by_source_100m_cny.get("rural", 0.0)
+                 for t in towns)
+    consumption = sum(t.household_consumption_100m_cny for t in towns)
+    return {"household_income_100m_cny": float(income * price), "household_consumption_100m_cny": float(consumption * price),
+            "household_saving_100m_cny": float((income - consumption) * price)}
+
+
 def follow_district_wage(model) -> None:
     """people interface (issue 12): until engineer `people`'s labour market sets each town's wage and employed
     residents, every town pays the district wage path of ``sim.rules.labour`` (万元/yr) and its employed residents

@@ -175,3 +175,14 @@ def test_transport_spending_shows_in_the_district_budget_and_investment():
     fai = district["fixed_asset_investment_100m_cny"] / district["price_index"]
     assert fai == pytest.approx(capital.fixed_asset_investment(model) + orders)
     assert budgets.public_services_received(model.ledger.years[2026])  # the budgets still pay services
+
+
+def test_district_reports_household_income_consumption_and_saving():
+    model = run_years(built(), 1)
+    row = model.records.rows["district"][-1]
+    income, consumed = row["household_income_100m_cny"], row["household_consumption_100m_cny"]
+    p = model.params.households
+    assert p.urban_consumption_propensity * income < consumed < p.rural_consumption_propensity * income
+    assert row["household_saving_100m_cny"] == pytest.approx(income - consumed)
+    paid = year_flows(model, 2023, "firms:services", "households:consumption") * row["price_index"]
+    assert paid <= consumed
