@@ -14,7 +14,7 @@ import yaml
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import budgets, capital, households, labour, population, prices, public_finance, services
+from sim.rules import budgets, capital, economy, households, labour, population, prices, public_finance, services
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -238,6 +238,7 @@ class Recorder:
             "fiscal_revenue_100m_cny": budgets.district_fiscal_revenue(m) * price,
             "fiscal_revenue_share_of_gdp": budgets.district_fiscal_revenue(m) / gdp.sum(),
             "public_services_100m_cny": m.public_services_100m_cny * price,
+            **households.district_spending(m.towns, price),
             "share_towns_fiscal_over_5e8_cny": float(np.mean(
                 [t.fiscal_revenue_100m_cny * price / scale > TOWN_FISCAL_TARGET_100M_CNY for t in m.towns])),
             "collective_total_income_100m_cny": all_total / 1e4,
@@ -256,7 +257,7 @@ class Recorder:
             "employment_10k": float(jobs["industry_by_town"].sum() + jobs["construction_by_town"].sum()) / 1e4,
             "industrial_employment_10k": float(jobs["industry_by_town"].sum()) / 1e4,
             "capital_stock_100m_cny": float(capital.capital_stock(m, np.flatnonzero(live)).sum()) * price,
-            "fixed_asset_investment_100m_cny": capital.fixed_asset_investment(m) * price,
+            "fixed_asset_investment_100m_cny": economy.fixed_asset_investment(m) * price,
             **services_columns(m.towns, price),
             **dict(zip(("theil_town_income_per_head", "theil_income_between_zones", "theil_income_within_zones"),
                        households.income_theil(m))),

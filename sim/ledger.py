@@ -19,6 +19,17 @@ Items and accounts added by public finance (sim/rules/public_finance.py, budgets
 ``services:public`` (governments -> ``households:<town>``), ``debt:borrow``, ``debt:repay``, ``debt:interest``
 (with ``outside:lenders``); the account ``firms:services`` is the non-industrial economy (tertiary and
 construction) that pays its taxes.
+
+Public sector, households and builders (sim/rules/services.py, households.py, integration.py):
+``services:public`` goes to ``public:<town>`` (the town's schools, clinics, administration), with
+``services:public:town_centre`` (district -> the towns outside the centre); ``public:<town>`` pays ``wages:public``
+(to ``households:<town>``) and ``public:purchases`` (to ``firms:services``). ``households:<town>`` receives
+``income:wages`` (``firms:<sector>``, ``firms:services``), ``income:business`` (``firms:services``,
+``firms:primary``: farms), ``income:dividends`` (``collectives:<town>``: the village collectives' operating
+accounts) and ``income:transfers`` (``outside:province``), and pays ``households:consumption`` (to
+``firms:services``) and ``households:saving`` (deposits, to ``outside:lenders``). ``infrastructure:transport``
+(district -> ``firms:construction``) pays transport projects. Producers' accounts (``firms:*``,
+``collectives:*``) run negative: their sales to one another and to the outside are not booked.
 """
 
 from __future__ import annotations

@@ -131,6 +131,9 @@ class RegionModel(mesa.Model):
         self.taxes_collected: dict[int, dict[str, float]] = {}  # year -> tax type -> 亿元, before the split
         self.district_shared_revenue_100m_cny = 0.0  # the district's share of handed-on firms' taxes (statistic)
         self.public_services_100m_cny = 0.0  # public services paid by the district and towns this year (亿元)
+        self.transport_paid_100m_cny: dict[int, float] = {}  # transport project -> cost paid so far (亿元)
+        self.transport_open: set[int] = set()  # transport projects paid in full and open
+        self.construction_received_at_accounts_100m_cny = 0.0  # firms:construction's receipts when last counted
         build.build_firms(self)
         self.median_firm_size = float(np.median(self.firms.capacity[self.firms.live()]))
         build.build_economy(self)
@@ -385,7 +388,10 @@ class RegionModel(mesa.Model):
         # so a payment beyond the year's money is borrowed and booked as debt (after the close it was an
         # overdraft of the district's account that no budget counted)
         clustering.expand_land(self)
+        services.pay_town_centre_programme(self)  # within the district's room; its value added is next year's
         budgets.close_year(self)
+        services.pay_public_sector(self)  # wages and purchases of what the budgets paid for public services
+        households.settle(self)  # the rest of the households' income, their consumption and saving
         self.records.record_year(industry)
         self.ledger.close_year(self.year)
 

@@ -36,15 +36,21 @@ def test_no_pairing_never_raises_paired_villages_income():
         assert with_pairs.is_paired.sum() == 130 * 11 and not without.is_paired.any()
         gain = with_pairs.collective_operating_income_10k_cny - without.collective_operating_income_10k_cny
         # since the towns' labour markets (issue 12) a paired village can lose a little leasing income in a tight
-        # year: the services its dividends buy hire workers that industry then lacks (seed 2, 2032: -0.4%)
+        # year: the services its dividends buy hire workers that industry then lacks (seed 2, 2032: -0.4%); since
+        # the district's pairing funds come out of its budget (public services, transport, land: s4-accounts),
+        # its town's industry can grow a little less (measured: at most -2.9%, 7 of 1,430 village-years below -1%)
         base = without.collective_operating_income_10k_cny[with_pairs.is_paired]
-        assert (gain[with_pairs.is_paired] >= -0.01 * base).all()
+        assert (gain[with_pairs.is_paired] >= -0.05 * base).all()
+        assert (gain[with_pairs.is_paired] < -0.01 * base).mean() < 0.01
         last = gain[with_pairs.is_paired & (with_pairs.year == 2033)]
         assert last.mean() > 0 and (last > 0).mean() > 0.5  # funds below the smallest block earn nothing yet
         # other villages move only through the economy: paired villages' dividends raise rural incomes,
         # consumer services, GDP and so firms' inside demand and leasing income, and the workers services hire (issue 12)
         relative = gain[~with_pairs.is_paired] / without.collective_operating_income_10k_cny[~with_pairs.is_paired]
-        assert abs(relative).max() < 1e-2  # with the labour market (issue 12) by up to 0.8% (seed 2, 2033)
+        # with the labour market (issue 12) by up to 0.8% (seed 2, 2033); since the donors' funds come out of the
+        # budgets' public services (up to 8-10% of a town's), whose value added and jobs follow the spending
+        # (s4-accounts), by up to 3.4% (seed 1, 2033: 62 of 1,166 village-years beyond 1%)
+        assert abs(relative).max() < 0.05 and (abs(relative) > 0.01).mean() < 0.1
 
 
 def test_steered_projects_raise_recipient_towns_output():

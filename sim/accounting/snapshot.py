@@ -18,7 +18,7 @@ of the between and net-entry terms, docs/validation.md §4). The non-industrial 
 has no capital or workers in the model: its employment is its value added over the 2023 labour productivity of
 its sector (primary 72.09亿 / 4.07万, construction at the secondary figure, tertiary 427.89亿 / 36.68万), its capital its value added times the capital per unit of value added of a firm
 at productivity 1 in the 2022 sector mix (``rest_capital_per_va``), so its growth shows as factor accumulation,
-none as productivity. District FAI is the firm model's (``sim.rules.capital.fixed_asset_investment``).
+none as productivity. District FAI is the firms' and the other investment reaching builders (``sim.rules.economy.fixed_asset_investment``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np
 
 from sim import agents
 from sim.agents.firm import producing_rows
-from sim.rules import capital, services
+from sim.rules import economy, services
 
 FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons", "capital_100m_cny")
 
@@ -65,7 +65,7 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
     snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
     for part, value in services.district_components(model).items():  # the tertiary drivers (explain)
         snapshot[f"tertiary_{part}_100m_cny"] = np.array(value)
-    snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(capital.fixed_asset_investment(model)))
+    snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(economy.fixed_asset_investment(model)))
     rest = _rest_of_economy(model)
     if "capital_stock_100m_cny" not in snapshot:
         firm_capital = snapshot["capital_100m_cny"].sum()

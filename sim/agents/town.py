@@ -60,6 +60,8 @@ class Town(mesa.Agent):
         self.services_per_head_last = 0.0
         self.base_secondary_jobs = 0.0
         self.public_services_100m_cny = 0.0  # public services spent in the town this year, district's share included
+        self.income_by_source_100m_cny: dict[str, float] = {}  # households' disposable income (sim.rules.households)
+        self.household_consumption_100m_cny = 0.0
 
     @property
     def employment(self) -> float:

@@ -7,7 +7,7 @@ and the repayment D/m to ``outside:lenders``, then public services: what it hold
 (``reserve_share_of_revenue`` x revenue R), but at least ``services_floor_share_of_revenue`` x R, borrowing to
 keep the reserve target while debt stays within ``debt_limit_share_of_revenue`` x R; past the limit services are
 cut, and only if they reach 0 does it borrow over the limit (``over_limit``). The district's services are paid to
-the towns' households by population, a town's to its own. Its room for next year's discretionary spending is
+the towns' public sectors (``public:<town>``, sim.rules.services) by population, a town's to its own. Its room for next year's discretionary spending is
 held reserves + debt room (negative over the limit) + (1 - floor - reserve share) x R - next year's
 debt service, at least 0. So, by the ledger,
 revenue + borrowing - repayment = spending + change in reserves for every government and year.
@@ -132,22 +132,33 @@ def close_budget(model, budget: Budget, service_payees: list[tuple[str, float]],
 
 def close_year(model) -> None:
     """Close every government's budget (towns first: they receive the district's transfers earlier in the
-    year-end), set the budget rooms and the public services spent in each town (亿元, 2022 prices)."""
+    year-end), set the budget rooms and the public services spent in each town this year (亿元, 2022 prices):
+    what its public sector (``public:<town>``) received in ``services:public`` items, the district's share (by
+    population) and the town-centre programme included."""
     budgets = model.budgets
     residents = [t.population for t in model.towns]
     total = sum(residents)
     income = receipts(model.ledger.flows())  # closing a town adds nothing to another's or the district's receipts
     for town in model.towns:
         account = f"town:{town.id}"
-        town.public_services_100m_cny = close_budget(model, budgets[account], [(f"households:{town.id}", 1.0)],
-                                                     income.get(account, 0.0))
-    district_payees = [(f"households:{t.id}", people / total) for t, people in zip(model.towns, residents)]
-    district_services = close_budget(model, budgets["district"], district_payees, income.get("district", 0.0))
-    for town, (_, weight) in zip(model.towns, district_payees):
-        town.public_services_100m_cny += district_services * weight
+        close_budget(model, budgets[account], [(f"public:{town.id}", 1.0)], income.get(account, 0.0))
+    district_payees = [(f"public:{t.id}", people / total) for t, people in zip(model.towns, residents)]
+    close_budget(model, budgets["district"], district_payees, income.get("district", 0.0))
+    spent = public_services_received(model.ledger.flows())
+    for town in model.towns:
+        town.public_services_100m_cny = spent.get(f"public:{town.id}", 0.0)
         town.budget_room_100m_cny = budgets[f"town:{town.id}"].room_100m_cny
     model.district_budget_room_100m_cny = budgets["district"].room_100m_cny
     model.public_services_100m_cny = sum(t.public_services_100m_cny for t in model.towns)
+
+
+def public_services_received(flows: dict) -> dict[str, float]:
+    """What every account received this year in ``services:public`` items (亿元)."""
+    out: dict[str, float] = {}
+    for (_, payee, item), amount in flows.items():
+        if item.startswith("services:public"):
+            out[payee] = out.get(payee, 0.0) + amount
+    return out
 
 
 # (column, direction, item prefix): how the year's ledger flows of a government fill its budget row

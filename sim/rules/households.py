@@ -6,12 +6,26 @@ primary value added (farming, rural residents) and of last year's tertiary value
 rural residents receive the dividends their villages' collectives pay out of operating income; transfers and
 property income per head grow at a trend. Outputs per town: urban and rural income per head, their ratio, the
 share of rural income from collective dividends; at district level the Theil T between towns and zones.
+
+Money (``settle``, at year end after the budgets close): ``households:<town>`` receives the income counted here
+plus the taxes and fees it paid this year (withheld at source): wages from the public sector (``wages:public``,
+sim.rules.services) and pairing's capacity funds (``pairing:capacity``) first, the rest of the wages from the
+firms (``income:wages``: industry by its sectors' wage bills, ``firms:services`` the rest), own business from
+``firms:services`` (个体户) and ``firms:primary`` (farms, not modelled one by one), dividends from
+``collectives:<town>`` (the collectives' operating accounts, whose leasing income the ledger does not carry,
+like the firms' sales), transfers from ``outside:province`` (social insurance, pensions: ``income:transfers``).
+Urban residents consume ``urban_consumption_propensity`` and rural residents ``rural_consumption_propensity``
+of their disposable income: the rents they paid villages this year (``pairing:rent``) count in it, the rest is
+bought from ``firms:services`` (``households:consumption``); they save the rest as deposits with the banks
+(``outside:lenders``, the lenders the governments borrow from; ``households:saving``). So a town's households'
+balance moves only by what was paid to them beyond their income (none by default).
 Parameters (scenario ``households``): wage_disposable_share (share), rural_wage_income_relative (1),
 farm_income_share_of_primary, business_income_share_of_tertiary, dividend_payout_share (shares),
-urban_transfers_cny_per_head, rural_transfers_cny_per_head (yuan/yr, 2022), transfers_growth_per_year (1/yr).
+urban_transfers_cny_per_head, rural_transfers_cny_per_head (yuan/yr, 2022), transfers_growth_per_year (1/yr),
+urban_consumption_propensity, rural_consumption_propensity (shares).
 Sources: the 2023 bulletin (employment, residents; literature.md row Xinhui GDP 2023), xinhui_facts.md §4b
 (collective income 12.56亿); no Xinhui household income figure exists in the domain files (facts §4), so the
-levels are estimates, reasoned in the schema.
+levels are estimates, reasoned in the schema; the propensities are Guangdong's 2020 (docs/sources hs §2).
 """
 
 from __future__ import annotations
@@ -51,10 +65,75 @@ def update_incomes(model) -> None:
     urban and rural disposable income per head."""
     for town in model.towns:
         parts = town_incomes(town, model)
+        town.income_by_source_100m_cny = income_totals(town, parts, model.scale)
         town.urban_income_per_head_cny = parts["urban_wage"] + parts["urban_business"] + parts["urban_transfers"]
         town.rural_income_per_head_cny = (parts["rural_wage"] + parts["rural_business"] + parts["rural_dividends"]
                                           + parts["rural_transfers"])
         town.dividend_income_per_rural_head_cny = parts["rural_dividends"]
+
+
+def income_totals(town, parts: dict[str, float], scale: float) -> dict[str, float]:
+    """The town's households' disposable income this year by source and by urban and rural residents (亿元, at
+    the model's scale): wages, business (urban 个体户), farm, dividends, transfers, and the urban and rural sums."""
+    urban, rural = town.population * town.urban_share, town.population * (1 - town.urban_share)
+    money = {k: v * (urban if k.startswith("urban") else rural) * scale / YUAN_PER_100M for k, v in parts.items()}
+    return {"wages": money["urban_wage"] + money["rural_wage"], "business": money["urban_business"],
+            "farm": money["rural_business"], "dividends": money["rural_dividends"],
+            "transfers": money["urban_transfers"] + money["rural_transfers"],
+            "urban": sum(v for k, v in money.items() if k.startswith("urban")),
+            "rural": sum(v for k, v in money.items() if k.startswith("rural"))}
+
+
+def wage_payers(model) -> list[tuple[str, float]]:
+    """Who pays the firms' part of wages, with shares: each industrial sector by its firms' wage bill this year,
+    ``firms:services`` by the labour share of the market tertiary and construction value added."""
+    from sim.rules.public_finance import market_services_va
+
+    firms = model.firms
+    rows = np.flatnonzero((firms.output_last_year[: firms.n] > 0) & model.in_district()[: firms.n])
+    bills = np.bincount(firms.sector[rows], weights=firms.employment[rows] * model.wage_10k_cny / 1e4,
+                        minlength=len(model.sector_ids))
+    services = model.params.firms.labour_share_of_value_added * float(market_services_va(model).sum())
+    total = float(bills.sum()) + services
+    payers = [(f"firms:{s}", float(b) / total) for s, b in zip(model.sector_ids, bills) if b > 0]
+    return payers + [("firms:services", services / total)] if total > 0 else [("firms:services", 1.0)]
+
+
+def settle(model) -> None:
+    """At year end, after the budgets and the public sector have paid: every town's households receive the rest
+    of their income (and what they paid in taxes and fees this year), consume and save (module docstring)."""
+    ledger, payers = model.ledger, wage_payers(model)
+    for town in model.towns:
+        account, income = f"households:{town.id}", town.income_by_source_100m_cny
+        taxes = ledger.paid(account, "tax:") + ledger.paid(account, "nontax:")
+        received = ledger.received(account, "wages:public") + ledger.received(account, "pairing:capacity")
+        wages = max(income["wages"] + taxes - received, 0.0)
+        for payer, share in payers:
+            ledger.transfer(payer, account, wages * share, "income:wages")
+        ledger.transfer("firms:services", account, income["business"], "income:business")
+        ledger.transfer("firms:primary", account, income["farm"], "income:business")
+        ledger.transfer(f"collectives:{town.id}", account, income["dividends"], "income:dividends")
+        ledger.transfer("outside:province", account, income["transfers"], "income:transfers")
+        spend_and_save(model, town, account)
+
+
+def spend_and_save(model, town, account: str) -> None:
+    """The town's households' consumption (the year's village rents included) and saving (亿元)."""
+    p, income = model.params.households, town.income_by_source_100m_cny
+    consumption = p.urban_consumption_propensity * income["urban"] + p.rural_consumption_propensity * income["rural"]
+    rents = model.ledger.paid(account, "pairing:rent")
+    model.ledger.transfer(account, "firms:services", max(consumption - rents, 0.0), "households:consumption")
+    model.ledger.transfer(account, "outside:lenders", income["urban"] + income["rural"] - consumption, "households:saving")
+    town.household_consumption_100m_cny = consumption
+
+
+def district_spending(towns, price: float) -> dict[str, float]:
+    """The district's households' disposable income, consumption and saving this year (亿元, at ``price``)."""
+    income = sum(t.income_by_source_100m_cny.get("urban", 0.0) + t.income_by_source_100m_cny.get("rural", 0.0)
+                 for t in towns)
+    consumption = sum(t.household_consumption_100m_cny for t in towns)
+    return {"household_income_100m_cny": float(income * price), "household_consumption_100m_cny": float(consumption * price),
+            "household_saving_100m_cny": float((income - consumption) * price)}
 
 
 def follow_district_wage(model) -> None:

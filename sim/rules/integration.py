@@ -3,13 +3,17 @@ ranking.
 
 From its start year each reform phases in linearly over ``phase_in_years``: a share of projects is placed by
 the district in the project market rather than bid for town by town (sim/rules/project_market.py), and
-construction delays shrink; transport projects raise a town's access index in their opening year; each year
+construction delays shrink; transport projects raise a town's access index in the year the district has paid
+their cost (access gain x ``transport_cost_100m_cny_per_access_gain``, to ``firms:construction``, item
+``infrastructure:transport``, within its budget room: a short room pays part and the project opens in a later
+year, the rest paid first; fixed-asset investment and construction count it, sim.rules.economy); each year
 the 3 towns with the fastest industrial growth get extra weight in town-level attraction and a reward from the district's 赛马 pool (sim/rules/budgets.py).
 Integration changes no productivity directly: its gains come from what the bidders do (matching, incentives
 spent, projects lost, land planned jointly, shorter lags), and the literature's size of the effect (lit §6.7,
 Ahrend et al. 2017) is a check in ``validate``, not an input.
 Parameters (scenario ``integration``): unified_attraction_start_year, unified_attraction_intensity (u),
-phase_in_years, service_integration_lag_reduction, transport_projects, horse_race_reward_100m_cny,
+phase_in_years, service_integration_lag_reduction, transport_projects, transport_cost_100m_cny_per_access_gain
+(亿元 per unit of access), horse_race_reward_100m_cny,
 horse_race_attraction_bonus (revenue sharing: fiscal).
 Sources: literature.md §2 (寇晓东 & 汪红 2019 unified attraction), §6.7; the plan article (六个一体化, 赛马).
 """
@@ -39,9 +43,18 @@ def service_lag_reduction(params, year: int) -> float:
 
 
 def open_transport(model) -> None:
-    """At the start of a year: transport projects opening this year raise their town's access."""
-    for project in model.params.integration.transport_projects:
-        if project.year == model.year:
+    """At the start of a year: the district pays for the transport projects due (their year reached, not yet
+    open) within its budget room; a project paid in full opens now and raises its town's access."""
+    p = model.params.integration
+    for k, project in enumerate(p.transport_projects):
+        if project.year > model.year or k in model.transport_open:
+            continue
+        cost = project.access_gain * p.transport_cost_100m_cny_per_access_gain * model.scale
+        owed = cost - model.transport_paid_100m_cny.get(k, 0.0)
+        paid = budgets.spend(model, "district", "firms:construction", owed, "infrastructure:transport")
+        model.transport_paid_100m_cny[k] = model.transport_paid_100m_cny.get(k, 0.0) + paid
+        if paid >= owed * (1 - 1e-9):
+            model.transport_open.add(k)
             town = model.towns[model.town_index[project.town]]
             town.access_index = min(town.access_index + project.access_gain, 1.0)
 

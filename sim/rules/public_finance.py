@@ -4,9 +4,10 @@ government (分税制 and the district-town system), revenue sharing between tow
 At year end every producing firm pays VAT on its value added, corporate income tax on its positive profit
 (statutory rate, 15% if certified high-tech, times an effective share), 房产税 on its capital, 城镇土地使用税 on
 its land and the VAT surcharges; its workers (``households:<town>``) pay personal income tax on its wage bill.
-The non-industrial economy of each town (tertiary and construction, account ``firms:services``) pays the same
-taxes on its value added, profit share and labour share, plus the real-estate taxes and land-transfer income
-on its construction value added. Each tax T_t is posted in shares to ``outside:central``, ``outside:province``,
+The non-industrial market economy of each town (tertiary less the public sector, and construction, account
+``firms:services``) pays the same taxes on its value added, profit share and labour share, plus the real-estate
+taxes and land-transfer income on its construction value added; the public sector's value added (its wages,
+sim.rules.services) pays only the PIT of its workers. Each tax T_t is posted in shares to ``outside:central``, ``outside:province``,
 ``outside:city``, ``district`` and ``town:<id>`` (``level_shares``: every row sums to 1). Revenue sharing
 (利益共享): a host town pays the town that drew a handed-on firm ``integration.revenue_share`` and the district
 ``fiscal.revenue_sharing_district_share`` of its town-level taxes on that firm (``revenue_sharing``). The 新台 co-built park's Xinhui share comes in from
@@ -84,13 +85,22 @@ def firm_taxes(model, rows: np.ndarray) -> dict[str, np.ndarray]:
             "other": fp.surcharge_rate_on_vat * vat}
 
 
+def market_services_va(model) -> np.ndarray:
+    """Every town's value added of the market economy outside industry (亿元): tertiary output less the public
+    sector's (schools, hospitals, administration pay no business taxes), plus construction."""
+    return np.array([t.tertiary_100m_cny - t.tertiary_by_component_100m_cny.get("public", 0.0)
+                     + t.construction_100m_cny for t in model.towns])
+
+
 def services_taxes(model) -> dict[str, np.ndarray]:
-    """Each tax of every town's tertiary and construction economy (亿元), and its land-transfer income."""
+    """Each tax of every town's market tertiary and construction economy (亿元), PIT on the public sector's
+    wages (its value added) too, and the land-transfer income."""
     fp = model.params.fiscal
     construction = np.array([t.construction_100m_cny for t in model.towns])
-    value_added = np.array([t.tertiary_100m_cny for t in model.towns]) + construction
+    value_added = market_services_va(model)
+    public_wages = np.array([t.tertiary_by_component_100m_cny.get("public", 0.0) for t in model.towns])
     vat = fp.vat_rate_on_services_va * value_added
-    wages = model.params.firms.labour_share_of_value_added * value_added
+    wages = model.params.firms.labour_share_of_value_added * value_added + public_wages
     return {"vat": vat, "cit": fp.cit_rate * fp.cit_effective_share * fp.services_profit_share_of_va * value_added,
             "pit": fp.pit_rate_on_wages * wages,
             "property": fp.property_tax_rate_on_capital * SERVICES_CAPITAL_PER_VA * value_added,

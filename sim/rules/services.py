@@ -4,14 +4,19 @@ A town's tertiary value added is the sum of five parts: consumer services (its h
 urban residents spending more of it on market services, a share bought in the district centre), producer
 services (an input-output share of the industrial gross output of its firms, a share bought in the centre),
 village tourism (follows the town's village tourism income), the 陈皮 chain's trade and tourism
-(``sim.rules.chenpi``) and public services (spending x a value-added ratio, placed by population; the spending
-is a scenario path until public finance sets ``model.public_services_spending_100m_cny``: see
-``public_services_spending``). The consumer-services coefficient is calibrated in the base year so that the
-parts add up to the 2022 tertiary output. Parameters (scenario ``services``): producer_input_share (亿元 of
-services per 亿元 of industrial output), services_va_ratio, rural_spending_relative (1), centre_purchase_share
-(share), tourism_share_of_tertiary_2022 (share), public_services_spending_2022_100m_cny (亿元/yr),
-public_services_spending_growth_per_year (1/yr), town_centre_services_100m_cny_per_year (亿元/yr, plan lever
-就地就近城镇化), town_centre_services_start_year, public_services_va_ratio, centre_town.
+(``sim.rules.chenpi``) and public services: ``public_services_va_ratio`` x what the governments spent on public
+services in the town (``public:<town>``'s receipts in ``services:public`` items, sim.rules.budgets). Budgets
+close after services in the year-end order, so this year's public part reads last year's spending (lagged);
+the base year and the first simulated year read the 2022 level, placed by population. The public sector
+(``public:<town>``) pays the value-added part as wages to ``households:<town>`` (``wages:public``) and buys
+the rest from ``firms:services`` (``public:purchases``); it pays no business taxes (sim.rules.public_finance).
+The district pays the town-centre programme (就地就近城镇化) to the towns other than the centre, by
+population, within its budget room (``services:public:town_centre``). The consumer-services coefficient is
+calibrated in the base year so that the parts add up to the 2022 tertiary output. Parameters (scenario
+``services``): producer_input_share (亿元 of services per 亿元 of industrial output), services_va_ratio,
+rural_spending_relative (1), centre_purchase_share (share), tourism_share_of_tertiary_2022 (share),
+public_services_spending_2022_100m_cny (亿元/yr), town_centre_services_100m_cny_per_year (亿元/yr),
+town_centre_services_start_year, public_services_va_ratio, centre_town.
 Sources: the 2023 bulletin (tertiary 427.89亿, +4.6%); national input-output tables (service inputs of
 manufacturing); estimates are marked in the schema.
 """
@@ -19,7 +24,7 @@ manufacturing); estimates are marked in the schema.
 from __future__ import annotations
 
 from sim import history
-from sim.rules import chenpi
+from sim.rules import budgets, chenpi
 from sim.scenario.errors import ScenarioError
 
 COMPONENTS = ("consumer", "producer", "tourism", "chenpi", "public")
@@ -36,23 +41,51 @@ def household_services_demand(town, p, scale: float) -> float:
     return town.population * per_head ** p.consumer_income_elasticity * scale / 1e4
 
 
-def public_services_spending(model) -> float:
-    """District public-services spending this year, 亿元 (2022 prices, at the model's scale): the entry point for
-    public finance, which sets ``model.public_services_spending_100m_cny`` (a number); until then the scenario
-    path: the 2022 level grown at its rate, plus the town-centre programme from its start year."""
-    set_by_finance = getattr(model, "public_services_spending_100m_cny", None)
-    if set_by_finance is not None:
-        return float(set_by_finance)
+def public_services_spending(model) -> dict[int, float]:
+    """Public-services spending in each town (亿元, 2022 prices, at the model's scale) that this year's public
+    value added follows: what the governments spent in the last closed year (``town.public_services_100m_cny``,
+    set by budgets.close_year after services: lagged), the 2022 level by population before the first close."""
+    return {t.index: t.public_services_100m_cny for t in model.towns}
+
+
+def open_public_services(model) -> None:
+    """Base year: each town's public-services spending of 2022 (the scenario's level by population), which the
+    first simulated year's public value added reads."""
     p = model.params.services
     level = p.public_services_spending_2022_100m_cny * history.initial_factor(model, "public_services_spending_2022_100m_cny")
-    base = level * (1 + p.public_services_spending_growth_per_year) ** (model.year - model.region.base_year)
-    return (base + town_centre_programme(model)) * model.scale
+    population = sum(t.population for t in model.towns)
+    for town in model.towns:
+        town.public_services_100m_cny = level * model.scale * town.population / population
+    model.public_services_100m_cny = level * model.scale
 
 
 def town_centre_programme(model) -> float:
     """This year's spending of the town-centre services programme (就地就近城镇化), 亿元, 2022 prices."""
     p = model.params.services
     return p.town_centre_services_100m_cny_per_year if model.year >= p.town_centre_services_start_year else 0.0
+
+
+def pay_town_centre_programme(model) -> None:
+    """At year end, before the budgets close: the district pays the town-centre programme to the public sector
+    of the towns other than the centre, by population, within its budget room (a short room pays less)."""
+    centre = model.params.services.centre_town
+    others = [t for t in model.towns if t.id != centre]
+    people = sum(t.population for t in others)
+    amount = town_centre_programme(model) * model.scale
+    for town in others if amount > 0 and people > 0 else []:
+        budgets.spend(model, "district", f"public:{town.id}", amount * town.population / people,
+                      "services:public:town_centre")
+
+
+def pay_public_sector(model) -> None:
+    """At year end, after the budgets close: each town's public sector pays the value-added part of what it
+    received as wages to the town's households and buys the rest from ``firms:services``."""
+    ratio = model.params.services.public_services_va_ratio
+    for town in model.towns:
+        account = f"public:{town.id}"
+        received = max(model.ledger.balance(account), 0.0)
+        model.ledger.transfer(account, f"households:{town.id}", received * ratio, "wages:public")
+        model.ledger.transfer(account, "firms:services", received * (1 - ratio), "public:purchases")
 
 
 def place_in_centre(amounts: dict[int, float], centre: int, share: float) -> dict[int, float]:
@@ -70,15 +103,10 @@ def components(model, consumer_coefficient: float) -> dict[int, dict[str, float]
     producer = {t.index: t.industrial_output_100m_cny * p.producer_input_share * p.services_va_ratio
                 for t in model.towns}
     demand, producer = (place_in_centre(x, centre, p.centre_purchase_share) for x in (demand, producer))
-    spending = public_services_spending(model) - town_centre_programme(model) * model.scale
-    programme = town_centre_programme(model) * model.scale
-    population = sum(t.population for t in model.towns)
-    outside = population - model.towns[centre].population
+    spending = public_services_spending(model)
     out = {}
     for town in model.towns:
-        public = spending * town.population / population
-        if town.index != centre and outside > 0:
-            public += programme * town.population / outside
+        public = spending[town.index]
         out[town.index] = {"consumer": demand[town.index], "producer": producer[town.index],
                            "tourism": town.tourism_services_100m_cny,
                            "chenpi": chenpi.tertiary_value_added(town, model.params.chenpi),
@@ -90,6 +118,7 @@ def build(model) -> None:
     """Base year (after incomes, the 陈皮 chain and industry): the tourism parts, then the consumer coefficient
     that makes the district's parts add up to its 2022 tertiary output."""
     p = model.params.services
+    open_public_services(model)
     tertiary = sum(t.tertiary_100m_cny for t in model.towns)
     tourism_income = {t.index: sum(v.income_by_source_10k_cny["tourism"] for v in model.villages_of_town(t.index))
                       for t in model.towns}

@@ -186,6 +186,12 @@ HOUSEHOLDS = {
                                    "Jiangmen incomes +5.2% in 2023 (facts §4); Guangdong's property income +9-12% and "
                                    "transfers +12% (2020) and -6% (2021) (hs §2) are too volatile to take",
                                    min=-0.1, max=0.3),
+    "urban_consumption_propensity": P(0.67, "share", "Share of an urban resident's disposable income spent on "
+                                      "consumption (the rest is saved).", "data: Guangdong 2020, consumption "
+                                      "33,511 of income 50,257 yuan per urban resident (hs §2)", min=0, max=1),
+    "rural_consumption_propensity": P(0.85, "share", "Share of a rural resident's disposable income spent on "
+                                      "consumption (the rest is saved).", "data: Guangdong 2020, consumption "
+                                      "17,132 of income 20,143 yuan per rural resident (hs §2)", min=0, max=1),
 }
 
 SERVICES = {
@@ -216,13 +222,14 @@ SERVICES = {
                                         "spending, most of it in retail and catering already counted as consumer "
                                         "services and 陈皮 tourism",
                                         min=0, max=1),
-    "public_services_spending_2022_100m_cny": P(117.0, "亿元/yr", "Public-services spending (education, health, "
-                                                "administration, culture) in 2022.", "estimate: public services "
-                                                "~14% of tertiary value added at public_services_va_ratio",
+    "public_services_spending_2022_100m_cny": P(104.0, "亿元/yr", "Public-services spending (education, health, "
+                                                "administration, culture) of the district and towns in 2022: "
+                                                "the public value added of the base year and the first "
+                                                "simulated year; later years follow what the budgets spend.",
+                                                "estimate: what the budgets spend in 2023 at the defaults "
+                                                "(105.8亿, docs/validation.md §4.0c) less a year's growth; "
+                                                "no 一般公共预算支出 by function in the domain files",
                                                 min=0, max=10_000),
-    "public_services_spending_growth_per_year": P(0.03, "1/yr", "Growth of public-services spending until "
-                                                  "public finance sets it.", "estimate: spending follows revenue "
-                                                  "with a lag", min=-0.2, max=0.3),
     "public_services_va_ratio": P(0.49, "share", "Value added per 亿元 of public-services spending.", "data: 1 - "
                                   "intermediate input 0.511 of 其他服务业 (education, health, public administration, "
                                   "research, residents' services), NBS input-output table 2007 (hs §3)", min=0, max=1),
@@ -508,7 +515,8 @@ CLUSTERING = {
 
 _TRANSPORT = {
     "town": P("", "town id", "Town whose access improves.", "scenario", kind="str"),
-    "year": P(2025, "year", "Year the link opens.", "scenario", kind="year", **YEARS),
+    "year": P(2025, "year", "Year the link is due to open (later if the district's budget room cannot pay "
+              "its cost in full).", "scenario", kind="year", **YEARS),
     "access_gain": P(0.1, "index", "Increase of the access index (0-1).", "estimate", min=0, max=1),
 }
 
@@ -534,6 +542,14 @@ INTEGRATION = {
                                     "industrial growth (赛马).", "estimate; plan: 赛马 system", min=0, max=100),
     "horse_race_attraction_bonus": P(0.0, "share", "Extra weight in town-level project attraction for the "
                                      "last year's top 3 towns.", "estimate", min=0, max=5),
+    "transport_cost_100m_cny_per_access_gain": P(50.0, "亿元 per unit of access", "District cost of a transport "
+                                                 "project per unit of access gain, paid when it is due.",
+                                                 "estimate: a 0.1 gain is one project of the plan's list (G240 "
+                                                 "widening through a town, a park ring road, a station access "
+                                                 "road): 10-15 km of first-class road at 0.3-0.5亿/km (Guangdong "
+                                                 "一级公路 unit cost, not in the domain files) is 3-7.5亿, ~5亿; "
+                                                 "深江 rail itself is paid by the state and province",
+                                                 min=0, max=10_000),
     "transport_projects": RecordList(_TRANSPORT, "Access improvements (G240, 深江 rail, park ring roads).",
                                      required=("town", "year")),
 }

@@ -123,7 +123,8 @@ def test_employment_fixed_investment_and_capital_add_up_from_the_firms():
     assert district(tables, "capital_stock_100m_cny")[-1] == pytest.approx(snap["capital_100m_cny"][live].sum())
     s = model.year_stats
     assert district(tables, "fixed_asset_investment_100m_cny")[-1] == pytest.approx(
-        s["fai_incumbents_100m_cny"] + s["fai_upgrades_100m_cny"] + s["fai_projects_100m_cny"])
+        s["fai_incumbents_100m_cny"] + s["fai_upgrades_100m_cny"] + s["fai_projects_100m_cny"]
+        + s["fai_construction_orders_100m_cny"])  # and the investment outside the firms (sim.rules.economy)
     live_rows = np.flatnonzero(live & (snap["employment_persons"] > 0))
     power = model.firms.productivity[live_rows] * model.place_multipliers()[model.firms.place_cell[live_rows]]
     per_worker = labour.labour_productivity(model, live_rows, power)  # 万元 per person

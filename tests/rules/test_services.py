@@ -63,14 +63,16 @@ def test_more_industrial_output_raises_producer_services():
     assert after[2]["producer"] > before[2]["producer"]
 
 
-def test_public_spending_entry_point_overrides_the_scenario_path():
+def test_public_value_added_follows_each_towns_public_spending():
     model = built()
-    path = services.public_services_spending(model)
-    model.public_services_spending_100m_cny = path * 2
-    assert services.public_services_spending(model) == path * 2
+    ratio = model.params.services.public_services_va_ratio
+    spending = services.public_services_spending(model)
+    assert math.isclose(sum(spending.values()), model.params.services.public_services_spending_2022_100m_cny
+                        * model.scale, rel_tol=1e-12)  # the base year's level
+    model.towns[4].public_services_100m_cny *= 2
     parts = services.components(model, model.consumer_services_coefficient)
-    public = sum(p["public"] for p in parts.values())
-    assert math.isclose(public, path * 2 * model.params.services.public_services_va_ratio, rel_tol=1e-12)
+    assert math.isclose(parts[4]["public"], 2 * spending[4] * ratio, rel_tol=1e-12)
+    assert math.isclose(parts[3]["public"], spending[3] * ratio, rel_tol=1e-12)
 
 
 def test_chain_starts_at_its_2022_value_and_more_area_means_more_growing_value():
