@@ -64,17 +64,15 @@ def add_capacity(model, rows: np.ndarray, added: np.ndarray, kappa_new: np.ndarr
     in its first year: the firm's growth factor is reset so that its year-end capacity is what it was to be
     plus ``added`` (capital end = (1 - δ) capital start + investment + capital handed over, exactly)."""
     firms = model.firms
-    capital = np.zeros(firms.n)
-    capacity = np.zeros(firms.n)
-    np.add.at(capital, rows, kappa_new * added)
-    np.add.at(capacity, rows, added)
-    touched = np.unique(rows)
-    before, extra = firms.capacity[touched], capacity[touched]
+    touched, firm_of = np.unique(rows, return_inverse=True)  # sums by firm over the few rows handed over
+    extra = np.bincount(firm_of, weights=added, minlength=touched.size)
+    capital = np.bincount(firm_of, weights=kappa_new * added, minlength=touched.size)
+    before = firms.capacity[touched]
     remaining = model.steps_per_year - model.step_in_year  # growth steps left this year, this one included
     path = firms.growth_factor[touched] ** remaining
     firms.growth_factor[touched] = ((before * path + extra) / np.maximum(before + extra, 1e-300)) ** (1.0 / remaining)
     firms.capital_intensity[touched] = vintage_intensity(firms.capital_intensity[touched], before,
-                                                         capital[touched] / np.maximum(extra, 1e-300), extra)
+                                                         capital / np.maximum(extra, 1e-300), extra)
     firms.capacity[touched] += extra
     record_handover(model, rows, kappa_new * added)
 

@@ -124,3 +124,23 @@ def test_the_district_capital_stock_is_depreciated_capital_plus_investment_and_c
             handed_over += stats["capital_from_projects_100m_cny"]
         start = end
     assert checked >= 2 and handed_over > 0  # the warm-up's projects still ramp up in the years checked
+
+
+def test_capacity_handed_over_is_blended_in_and_neither_grows_nor_depreciates_in_its_first_year():
+    from collections import defaultdict
+    from types import SimpleNamespace
+
+    from sim.agents.firm import FirmPopulation
+
+    firms = FirmPopulation()
+    firms.add(2, capacity=np.array([10.0, 4.0]), growth_factor=np.array([1.02, 0.99]), alive=True)
+    model = SimpleNamespace(firms=firms, steps_per_year=4, step_in_year=1, year_stats=defaultdict(float),
+                            params=SimpleNamespace(firms=SimpleNamespace(capital_output_ratio=0.5)),
+                            in_district=lambda: np.array([True, True]))
+    planned_end = 10.0 * 1.02 ** 3
+    capital.add_capacity(model, np.array([0, 0]), np.array([1.0, 1.0]), np.array([1.2, 1.6]))
+    assert firms.capacity[0] == pytest.approx(12.0)
+    assert firms.capital_intensity[0] == pytest.approx((10.0 + 1.2 + 1.6) / 12.0)
+    assert firms.capacity[0] * firms.growth_factor[0] ** 3 == pytest.approx(planned_end + 2.0)
+    assert (firms.capacity[1], firms.capital_intensity[1], firms.growth_factor[1]) == (4.0, 1.0, 0.99)
+    assert model.year_stats["capital_from_projects_100m_cny"] == pytest.approx(0.5 * (1.2 + 1.6))
