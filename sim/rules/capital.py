@@ -7,8 +7,11 @@ Production is Cobb-Douglas, Y = E K^a L^(1-a), with a = 1 - ``labour_share_of_va
 builds at κ* = (w / w_base)^(1 - a) (K/Y ∝ (w/r)^(1-a) / E, and capacity is output / E): w is the wage of the
 firm's town this year (``TownLabourMarket.wage_by_town``, cleared by ``labour.start_year`` just before firms
 invest; the firms' wage path under the unconstrained ``LabourMarket``), w_base the reference wage of 2023
-(labour share x 2023 labour productivity). Capacity is putty-clay: what stands keeps its κ; what is built this
-year (replacing depreciation and expanding) is built at κ*, κ' = ((1-δ) κ c + κ* (c' - (1-δ) c)) / c'.
+(labour share x 2023 labour productivity). A firm that got only the share f of the workers it wanted prices
+labour at its shadow wage w f^(-1/a), the wage at which it would want just those workers (conditional labour
+demand has elasticity -a; a virtual price, Neary & Roberts 1980). Capacity is putty-clay: what stands keeps
+its κ; what is built this year (replacing depreciation and expanding) is built at κ*,
+κ' = ((1-δ) κ c + κ* (c' - (1-δ) c)) / c'.
 At the start of a year a firm wants the capacity that sells this year's demand at the target utilisation,
 c* = demand / (u* x own productivity x place multiplier); it invests I = ratio x κ* x max(c* - (1 - δ) c, 0),
 at most ``financing_multiple`` x last year's cash flow (value added - wages), and capacity moves over the
@@ -20,7 +23,7 @@ Fixed-asset investment (FAI, 亿元) sums these and the capital projects put in 
 (share), financing_multiple (1), tech_upgrade_cost_share (share); a and w_base from labour_share_of_value_added
 and labour_productivity_10k_cny_per_worker (no parameter of its own). Sources: lit E1 (K+S accelerator and
 financing limit); 张军 et al. 2004 (9.6%); NBS 2023 (utilisation 75.1%, 资产负债率 57%, profit margin 5.76%);
-putty-clay vintages (Johansen 1959; Solow 1962).
+putty-clay vintages (Johansen 1959; Solow 1962); Neary & Roberts 1980 (virtual prices under rationing).
 """
 
 from __future__ import annotations
@@ -44,11 +47,21 @@ def intensity_for_wage(wage: np.ndarray | float, p) -> np.ndarray:
     return relative ** (1.0 - capital_elasticity(p))
 
 
-def new_capital_intensity(model, towns: np.ndarray) -> np.ndarray:
-    """κ* of capacity built this year in the given towns (indices), from this year's town wages."""
+def new_capital_intensity(model, towns: np.ndarray, fill: np.ndarray | float = 1.0) -> np.ndarray:
+    """κ* of capacity built this year in the given towns (indices), from this year's town wages; ``fill``: the
+    share of the workers wanted that each firm got (its shadow wage, ``shadow_wage``)."""
     wages = getattr(model.labour_market, "wage_by_town", None)
     wage = model.wage_10k_cny if wages is None else np.asarray(wages)[towns]
+    wage = shadow_wage(wage, fill, model.params.firms)
     return np.broadcast_to(intensity_for_wage(wage, model.params.firms), np.shape(towns)).copy()
+
+
+def shadow_wage(wage, fill, p):
+    """The wage at which a firm would choose to employ only the share ``fill`` of the workers it wanted for
+    the same output: Cobb-Douglas conditional labour demand has elasticity -a in the wage, so
+    w_shadow = w x fill^(-1/a) (a virtual price of the hiring constraint: Neary & Roberts 1980)."""
+    fill = np.clip(np.asarray(fill, dtype=np.float64), 1e-3, 1.0)
+    return np.asarray(wage) * fill ** (-1.0 / capital_elasticity(p))
 
 
 def vintage_intensity(kappa: np.ndarray, kept: np.ndarray, kappa_new: np.ndarray, added: np.ndarray) -> np.ndarray:
@@ -97,11 +110,12 @@ def planned_investment(capacity: np.ndarray, desired: np.ndarray, cash_flow: np.
     return np.minimum(p.capital_output_ratio * kappa_new * gap, p.financing_multiple * np.maximum(cash_flow, 0.0))
 
 
-def invest(model, live: np.ndarray, competitiveness: np.ndarray) -> None:
+def invest(model, live: np.ndarray, competitiveness: np.ndarray, fill: np.ndarray | float = 1.0) -> None:
     """At the start of a year: each live firm's investment and the capital intensity of its capacity at year
-    end (putty-clay); this year's capacity path (``growth_factor``)."""
+    end (putty-clay), at its shadow wage given ``fill`` (``labour.start_year``); this year's capacity path
+    (``growth_factor``)."""
     p, firms = model.params.firms, model.firms
-    kappa_new = new_capital_intensity(model, firms.town[live])
+    kappa_new = new_capital_intensity(model, firms.town[live], fill)
     desired = desired_capacity(firms.demand[live], competitiveness, p.target_utilisation)
     investment = planned_investment(firms.capacity[live], desired, cash_flow(model, live), p, kappa_new)
     capacity = np.maximum(firms.capacity[live], 1e-12)

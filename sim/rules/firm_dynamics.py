@@ -93,8 +93,8 @@ def start_year(model) -> None:
     stays = select(model, live, relative)
     live, power = live[stays], power[stays]  # the survivors (as firms.live()): productivity and place unchanged
     live.setflags(write=False)
-    labour.start_year(model, live, power)
-    capital.invest(model, live, power)
+    fill = labour.start_year(model, live, power)
+    capital.invest(model, live, power, fill)
     firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), firms.demand.take(live),
                                                   None, model.steps_per_year,
                                                   p.exit_hazard_by_age, p.exit_size_elasticity,

@@ -56,17 +56,21 @@ def reference_labour_productivity(model) -> float:
     return model.params.firms.labour_productivity_10k_cny_per_worker * growth
 
 
-def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> None:
+def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
     """Where hiring is constrained, clear the market and cap each firm's sales at what its workers make; then
-    set this year's wage (a constrained market sets it while it clears)."""
+    set this year's wage (a constrained market sets it while it clears). Returns each firm's fill, the share
+    of the workers it wanted that it got (1 where hiring is not constrained)."""
     market = model.labour_market
+    fill = np.ones(rows.size)
     if type(market) is not LabourMarket:
         firms = model.firms
         lp = labour_productivity(model, rows, competitiveness)
         wanted = firms.demand[rows] * model.sector_va_ratio[firms.sector[rows]] * 1e4 / lp
         got = market.hire(model, rows, wanted)
-        firms.demand[rows] *= np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+        fill = np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+        firms.demand[rows] *= fill
     model.wage_10k_cny = float(market.wage(model))
+    return fill
 
 
 def employment(model, rows: np.ndarray, value_added: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:

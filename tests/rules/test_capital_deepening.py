@@ -144,3 +144,30 @@ def test_capacity_handed_over_is_blended_in_and_neither_grows_nor_depreciates_in
     assert firms.capacity[0] * firms.growth_factor[0] ** 3 == pytest.approx(planned_end + 2.0)
     assert (firms.capacity[1], firms.capital_intensity[1], firms.growth_factor[1]) == (4.0, 1.0, 0.99)
     assert model.year_stats["capital_from_projects_100m_cny"] == pytest.approx(0.5 * (1.2 + 1.6))
+
+
+def test_a_firm_that_cannot_hire_all_it_wants_prices_labour_at_its_shadow_wage():
+    # Cobb-Douglas conditional labour demand L ∝ w^(-a): at the shadow wage the firm wants just the share it got
+    shadow = capital.shadow_wage(np.array([10.0, 10.0]), np.array([1.0, 0.8]), P)
+    assert shadow[0] == 10.0
+    assert (shadow[1] / 10.0) ** -0.55 == pytest.approx(0.8)
+
+
+def test_rationed_firms_build_more_capital_intensive_capacity():
+    from sim.rules import demand
+
+    model, _ = run({})
+    live = model.firms.live()
+    power = demand.competitiveness(model, live, model.place_multipliers())
+    kept = model.firms.capital_intensity.copy(), model.firms.growth_factor.copy(), model.firms.investment.copy()
+
+    def intensity_after(fill):
+        model.firms.capital_intensity[:], model.firms.growth_factor[:], model.firms.investment[:] = kept
+        capital.invest(model, live, power, fill)
+        return model.firms.capital_intensity[live].copy(), model.firms.investment[live].copy()
+
+    full, full_investment = intensity_after(np.ones(live.size))
+    short, _ = intensity_after(np.full(live.size, 0.8))
+    builds = full_investment > 0
+    assert builds.sum() > 100
+    assert (short[builds] > full[builds]).all()
