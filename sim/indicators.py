@@ -75,6 +75,7 @@ class Recorder:
             "zone": np.array([z.id for z in m.zones], dtype=object)[zone], "park": park_ids[firms.park[rows]],
             "output_100m_cny": firms.output_last_year[rows] * price,
             "capacity_100m_cny": firms.capacity[rows] * price,
+            "capital_intensity": firms.capital_intensity[rows].copy(),
             "own_productivity": firms.productivity[rows].copy(),
             "cluster_capacity_100m_cny": m.cluster_capacity[zone, sector] * price,
             "input_avg_100m_cny": firms.input_year[rows] * price,

@@ -205,10 +205,11 @@ class RegionModel(mesa.Model):
 
     # ---- firms --------------------------------------------------------------------------------------
     def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None,
-                  productivity=None, demand=None):
+                  productivity=None, demand=None, capital_intensity=1.0):
         """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing).
         Productivity defaults to the national reference (``productivity_index``), demand to the sales the
-        capacity was built for (``demand.demand_of_new_capacity``)."""
+        capacity was built for (``demand.demand_of_new_capacity``); ``capital_intensity`` (κ, capital.py) to
+        the base year's 1."""
         productivity = self.productivity_index if productivity is None else productivity
         if demand is None:
             demand = firm_demand.demand_of_new_capacity(self, np.asarray(capacity), productivity)
@@ -220,7 +221,8 @@ class RegionModel(mesa.Model):
                               cluster_cell=np.where(self.park_outside[park], cells, zone_sector),
                               place_key=self.place_key(np.asarray(sector), np.asarray(park), np.asarray(town)),
                               origin_town=town if origin is None else origin,
-                              capacity=capacity, productivity=productivity, demand=demand, age=age, alive=True,
+                              capacity=capacity, capital_intensity=capital_intensity,
+                              productivity=productivity, demand=demand, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
                               exit_year=-1, growth_factor=1.0)  # capacity moves from next year (capital.invest)
         self.firm_agents.created(rows)

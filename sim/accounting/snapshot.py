@@ -11,7 +11,7 @@ averages, or over the part of the year the firm produced (year-end stocks make e
 firms look unproductive and invent between-firm and net-entry terms: docs/validation.md §4).
 
 The firm model's own record (``sim.agents.firm_accounting_snapshot``) gives each firm's value added, employment
-(value added over its labour productivity, sim/rules/labour.py) and capital (κ x capacity at year end,
+(value added over its labour productivity, sim/rules/labour.py) and capital (ratio x capital intensity x capacity at year end,
 sim/rules/capital.py); this module keeps the firms that produced in the district's accounts. Year-end capital
 makes a firm that entered or grew during the year look less productive than a year average would (a known bias
 of the between and net-entry terms, docs/validation.md §4). The non-industrial economy other than construction

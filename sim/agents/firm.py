@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from sim import kernels
+from sim.rules import capital
 from sim.table import ColumnTable
 
 # column name -> dtype; every column has one value per firm ever created (rows are never reused)
@@ -27,7 +28,9 @@ COLUMNS = {
                                  # after exit, the last entry of the place-multiplier table, which is 0
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
-    "capacity": np.float64,      # full-capacity output at productivity 1, 亿元/yr; capital = ratio x capacity
+    "capacity": np.float64,      # full-capacity output at productivity 1, 亿元/yr; capital = ratio x κ x capacity
+    "capital_intensity": np.float64,  # κ: capital per unit of capacity over the base year's (putty-clay vintages)
+    "investment": np.float64,    # the incumbent's accelerator investment this year, 亿元 (sim/rules/capital.py)
     "demand": np.float64,        # sales the firm can make this year (its share of its markets), 亿元/yr
     "productivity": np.float64,  # own multiplier: upgrades, high-tech premium
     "age": np.float64,           # years (since exit: not updated, see exit_age)
@@ -58,7 +61,7 @@ class FirmPopulation(ColumnTable):
 
     def __init__(self, capacity_rows: int = 1024):
         super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1,
-                                                       "exit_draw_bound": 1 << 53})
+                                                       "exit_draw_bound": 1 << 53, "capital_intensity": 1.0})
         self._live = None  # rows of live firms, kept until firms enter or exit
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
@@ -113,7 +116,7 @@ class FirmPopulation(ColumnTable):
 
 
 SNAPSHOT_COLUMNS = ("firm_id", "sector", "town", "alive", "in_district", "value_added_100m_cny", "employment_persons",
-                    "capital_100m_cny", "productivity")
+                    "capital_100m_cny", "productivity", "capital_intensity")
 
 
 def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
@@ -134,8 +137,9 @@ def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
         "in_district": lambda: model.in_district().take(rows),
         "value_added_100m_cny": lambda: firms.output_last_year.take(rows) * model.sector_va_ratio.take(sector),
         "employment_persons": lambda: firms.employment.take(rows),
-        "capital_100m_cny": lambda: model.params.firms.capital_output_ratio * firms.capacity.take(rows),
+        "capital_100m_cny": lambda: capital.capital_stock(model, rows),
         "productivity": lambda: firms.productivity.take(rows),
+        "capital_intensity": lambda: firms.capital_intensity.take(rows),
     }
     return {name: record[name]() for name in columns}  # each gathered only when asked for
 
@@ -178,7 +182,11 @@ class Firm(mesa.Agent):
 
     @property
     def capital_100m_cny(self) -> float:
-        return self.model.params.firms.capital_output_ratio * self._get("capacity")
+        return float(capital.capital_stock(self.model, np.array([self.row]))[0])
+
+    @property
+    def capital_intensity(self) -> float:
+        return self._get("capital_intensity")
 
     @property
     def demand_100m_cny(self) -> float:

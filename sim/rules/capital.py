@@ -1,16 +1,29 @@
 """Capital: incumbents invest when expected sales outgrow their capacity (an accelerator with a financing
-limit), and capital depreciates.
+limit), capital depreciates, and new capacity is built at the capital intensity today's wage makes cheapest.
 
-A firm's capital is ``capital_output_ratio`` x its capacity (full-capacity output at productivity 1). At the
-start of a year it wants the capacity that sells this year's demand at the target utilisation,
-c* = demand / (u* x own productivity x place multiplier); it invests I = ratio x max(c* - (1 - delta) c, 0),
-at most ``financing_multiple`` x last year's cash flow (value added - wages); capacity then moves over the
-year's steps from c to (1 - delta) c + I / ratio. A 技改 costs ``tech_upgrade_cost_share`` of the firm's
-capital in its start year. Fixed-asset investment (FAI, 亿元) sums these and the capital projects put in place
-(``investment.advance_pipeline``). Parameters (scenario ``firms``): capital_output_ratio (亿元 per 亿元/yr),
-depreciation_rate_per_year (1/yr), target_utilisation (share), financing_multiple (1),
-tech_upgrade_cost_share (share). Sources: lit E1 (K+S accelerator and financing limit); 张军 et al. 2004
-(9.6%); NBS 2023 (utilisation 75.1%, 资产负债率 57%, profit margin 5.76%).
+Production is Cobb-Douglas, Y = E K^a L^(1-a), with a = 1 - ``labour_share_of_value_added``. A firm's capital is
+``capital_output_ratio`` x κ x its capacity (full-capacity output at productivity 1); κ, its capital intensity, is
+1 for every firm of the base year. A cost-minimising firm facing wage w and a constant user cost of capital
+builds at κ* = (w / w_base)^(1 - a) (K/Y ∝ (w/r)^(1-a) / E, and capacity is output / E): w is the wage of the
+firm's town this year (``TownLabourMarket.wage_by_town``, cleared by ``labour.start_year`` just before firms
+invest; the firms' wage path under the unconstrained ``LabourMarket``), w_base the reference wage of 2023
+(labour share x 2023 labour productivity). A firm that got only the share f of the workers it wanted prices
+labour at its shadow wage w f^(-1/a), the wage at which it would want just those workers (conditional labour
+demand has elasticity -a; a virtual price, Neary & Roberts 1980). Capacity is putty-clay: what stands keeps
+its κ; what is built this year (replacing depreciation and expanding) is built at κ*,
+κ' = ((1-δ) κ c + κ* (c' - (1-δ) c)) / c'.
+At the start of a year a firm wants the capacity that sells this year's demand at the target utilisation,
+c* = demand / (u* x own productivity x place multiplier); it invests I = ratio x κ* x max(c* - (1 - δ) c, 0),
+at most ``financing_multiple`` x last year's cash flow (value added - wages), and capacity moves over the
+year's steps from c to (1 - δ) c + I / (ratio x κ*). Capital projects put in place becomes capacity at κ*
+(``investment.start_production``; ``add_capacity`` blends it in), entrants start at κ*. A 技改 costs
+``tech_upgrade_cost_share`` of the firm's capital in its start year (it raises productivity, not capital).
+Fixed-asset investment (FAI, 亿元) sums these and the capital projects put in place. Parameters (scenario
+``firms``): capital_output_ratio (亿元 per 亿元/yr), depreciation_rate_per_year (1/yr), target_utilisation
+(share), financing_multiple (1), tech_upgrade_cost_share (share); a and w_base from labour_share_of_value_added
+and labour_productivity_10k_cny_per_worker (no parameter of its own). Sources: lit E1 (K+S accelerator and
+financing limit); 张军 et al. 2004 (9.6%); NBS 2023 (utilisation 75.1%, 资产负债率 57%, profit margin 5.76%);
+putty-clay vintages (Johansen 1959; Solow 1962); Neary & Roberts 1980 (virtual prices under rationing).
 """
 
 from __future__ import annotations
@@ -18,25 +31,99 @@ from __future__ import annotations
 import numpy as np
 
 
+def capital_elasticity(p) -> float:
+    """a, capital's exponent in Y = E K^a L^(1-a): one less the labour share of value added."""
+    return 1.0 - p.labour_share_of_value_added
+
+
+def base_wage(p) -> float:
+    """w_base: the reference wage of 2023 (万元/yr), at which capital intensity is 1."""
+    return p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
+
+
+def intensity_for_wage(wage: np.ndarray | float, p) -> np.ndarray:
+    """κ* = (w / w_base)^(1 - a): the cost-minimising capital intensity of new capacity at wage w."""
+    relative = np.maximum(np.asarray(wage, dtype=np.float64) / base_wage(p), 1e-9)
+    return relative ** (1.0 - capital_elasticity(p))
+
+
+def new_capital_intensity(model, towns: np.ndarray, fill: np.ndarray | float = 1.0) -> np.ndarray:
+    """κ* of capacity built this year in the given towns (indices), from this year's town wages; ``fill``: the
+    share of the workers wanted that each firm got (its shadow wage, ``shadow_wage``)."""
+    wages = getattr(model.labour_market, "wage_by_town", None)
+    wage = model.wage_10k_cny if wages is None else np.asarray(wages)[towns]
+    wage = shadow_wage(wage, fill, model.params.firms)
+    return np.broadcast_to(intensity_for_wage(wage, model.params.firms), np.shape(towns)).copy()
+
+
+def shadow_wage(wage, fill, p):
+    """The wage at which a firm would choose to employ only the share ``fill`` of the workers it wanted for
+    the same output: Cobb-Douglas conditional labour demand has elasticity -a in the wage, so
+    w_shadow = w x fill^(-1/a) (a virtual price of the hiring constraint: Neary & Roberts 1980)."""
+    fill = np.clip(np.asarray(fill, dtype=np.float64), 1e-3, 1.0)
+    return np.asarray(wage) * fill ** (-1.0 / capital_elasticity(p))
+
+
+def vintage_intensity(kappa: np.ndarray, kept: np.ndarray, kappa_new: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """Capital intensity of ``kept`` capacity at ``kappa`` plus ``added`` capacity at ``kappa_new``."""
+    total = kept + added
+    blended = (kappa * kept + kappa_new * added) / np.maximum(total, 1e-300)
+    return np.where(total > 0, blended, kappa_new)
+
+
+def add_capacity(model, rows: np.ndarray, added: np.ndarray, kappa_new: np.ndarray) -> None:
+    """Give firms ``added`` capacity built at ``kappa_new`` (rows may repeat: several projects, one firm),
+    before this step's growth (``firm_dynamics.grow``). The capacity handed over neither grows nor depreciates
+    in its first year: the firm's growth factor is reset so that its year-end capacity is what it was to be
+    plus ``added`` (capital end = (1 - δ) capital start + investment + capital handed over, exactly)."""
+    firms = model.firms
+    touched, firm_of = np.unique(rows, return_inverse=True)  # sums by firm over the few rows handed over
+    extra = np.bincount(firm_of, weights=added, minlength=touched.size)
+    capital = np.bincount(firm_of, weights=kappa_new * added, minlength=touched.size)
+    before = firms.capacity[touched]
+    remaining = model.steps_per_year - model.step_in_year  # growth steps left this year, this one included
+    path = firms.growth_factor[touched] ** remaining
+    firms.growth_factor[touched] = ((before * path + extra) / np.maximum(before + extra, 1e-300)) ** (1.0 / remaining)
+    firms.capital_intensity[touched] = vintage_intensity(firms.capital_intensity[touched], before,
+                                                         capital / np.maximum(extra, 1e-300), extra)
+    firms.capacity[touched] += extra
+    record_handover(model, rows, kappa_new * added)
+
+
+def record_handover(model, rows: np.ndarray, capital: np.ndarray) -> None:
+    """Capital (亿元) projects hand over to firms in the district this year (built earlier: FAI then)."""
+    inside = model.in_district()[rows]
+    model.year_stats["capital_from_projects_100m_cny"] += float(
+        model.params.firms.capital_output_ratio * capital[inside].sum())
+
+
 def desired_capacity(demand: np.ndarray, competitiveness: np.ndarray, utilisation: float) -> np.ndarray:
     """Capacity (at productivity 1) that sells ``demand`` at the target utilisation."""
     return demand / (utilisation * np.maximum(competitiveness, 1e-9))
 
 
-def planned_investment(capacity: np.ndarray, desired: np.ndarray, cash_flow: np.ndarray, p) -> np.ndarray:
-    """Accelerator investment (亿元) after depreciation, limited by the financing multiple of cash flow."""
+def planned_investment(capacity: np.ndarray, desired: np.ndarray, cash_flow: np.ndarray, p,
+                       kappa_new: np.ndarray | float = 1.0) -> np.ndarray:
+    """Accelerator investment (亿元) after depreciation, at capital intensity ``kappa_new``, limited by the
+    financing multiple of cash flow."""
     gap = np.maximum(desired - (1.0 - p.depreciation_rate_per_year) * capacity, 0.0)
-    return np.minimum(p.capital_output_ratio * gap, p.financing_multiple * np.maximum(cash_flow, 0.0))
+    return np.minimum(p.capital_output_ratio * kappa_new * gap, p.financing_multiple * np.maximum(cash_flow, 0.0))
 
 
-def invest(model, live: np.ndarray, competitiveness: np.ndarray) -> None:
-    """At the start of a year: each live firm's investment; this year's capacity path (``growth_factor``)."""
+def invest(model, live: np.ndarray, competitiveness: np.ndarray, fill: np.ndarray | float = 1.0) -> None:
+    """At the start of a year: each live firm's investment and the capital intensity of its capacity at year
+    end (putty-clay), at its shadow wage given ``fill`` (``labour.start_year``); this year's capacity path
+    (``growth_factor``)."""
     p, firms = model.params.firms, model.firms
+    kappa_new = new_capital_intensity(model, firms.town[live], fill)
     desired = desired_capacity(firms.demand[live], competitiveness, p.target_utilisation)
-    investment = planned_investment(firms.capacity[live], desired, cash_flow(model, live), p)
+    investment = planned_investment(firms.capacity[live], desired, cash_flow(model, live), p, kappa_new)
     capacity = np.maximum(firms.capacity[live], 1e-12)
-    end = (1.0 - p.depreciation_rate_per_year) * capacity + investment / p.capital_output_ratio
-    firms.growth_factor[live] = (end / capacity) ** (1.0 / model.steps_per_year)
+    kept = (1.0 - p.depreciation_rate_per_year) * capacity
+    built = investment / (p.capital_output_ratio * kappa_new)
+    firms.capital_intensity[live] = vintage_intensity(firms.capital_intensity[live], kept, kappa_new, built)
+    firms.investment[live] = investment
+    firms.growth_factor[live] = ((kept + built) / capacity) ** (1.0 / model.steps_per_year)
     model.year_stats["fai_incumbents_100m_cny"] += float(investment[model.in_district()[live]].sum())
 
 
@@ -54,15 +141,16 @@ def cash_flow(model, rows: np.ndarray) -> np.ndarray:
 
 def pay_for_upgrades(model, rows: np.ndarray) -> None:
     """技改 started this year cost a share of the firms' capital, counted as fixed-asset investment."""
-    p, firms = model.params.firms, model.firms
+    p = model.params.firms
     rows = rows[model.in_district()[rows]]
-    cost = p.tech_upgrade_cost_share * p.capital_output_ratio * firms.capacity[rows]
+    cost = p.tech_upgrade_cost_share * capital_stock(model, rows)
     model.year_stats["fai_upgrades_100m_cny"] += float(cost.sum())
 
 
 def capital_stock(model, rows: np.ndarray) -> np.ndarray:
-    """Fixed capital of the given firms, 亿元 (2022 prices)."""
-    return model.params.firms.capital_output_ratio * model.firms.capacity[rows]
+    """Fixed capital of the given firms, 亿元 (2022 prices): ratio x κ x capacity."""
+    firms = model.firms
+    return model.params.firms.capital_output_ratio * firms.capital_intensity[rows] * firms.capacity[rows]
 
 
 def fixed_asset_investment(model) -> float:

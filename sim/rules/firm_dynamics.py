@@ -93,8 +93,8 @@ def start_year(model) -> None:
     stays = select(model, live, relative)
     live, power = live[stays], power[stays]  # the survivors (as firms.live()): productivity and place unchanged
     live.setflags(write=False)
-    labour.start_year(model, live, power)
-    capital.invest(model, live, power)
+    fill = labour.start_year(model, live, power)
+    capital.invest(model, live, power, fill)
     firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), firms.demand.take(live),
                                                   None, model.steps_per_year,
                                                   p.exit_hazard_by_age, p.exit_size_elasticity,
@@ -149,7 +149,8 @@ def exit_firms(model) -> None:
 
 
 def enter_firms(model) -> None:
-    """Each step: organic entrants imitate a live firm's town, sector, park and productivity; the entry
+    """Each step: organic entrants imitate a live firm's town, sector, park and productivity (their capacity
+    built at this year's capital intensity, capital.new_capital_intensity); the entry
     rate of a sector scales with its profit rate relative to the base year's (entry follows profitability)."""
     p, firms = model.params.firms, model.firms
     live = firms.live()
@@ -168,9 +169,11 @@ def enter_firms(model) -> None:
     size = p.entrant_median_output_100m_cny * np.exp(rng.normal(0.0, ENTRANT_LOG_SD, count))
     premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
     productivity = firms.productivity[parents] / premium  # the certificate is not copied
-    entrants = model.add_firms(sector=firms.sector[parents], town=firms.town[parents], park=firms.park[parents],
+    town = firms.town[parents]
+    entrants = model.add_firms(sector=firms.sector[parents], town=town, park=firms.park[parents],
                                capacity=size / (p.target_utilisation * productivity), productivity=productivity,
-                               demand=size, from_project=False)
+                               demand=size, from_project=False,
+                               capital_intensity=capital.new_capital_intensity(model, town))  # built at κ*
     demand.take_sales(model, entrants, live_sales)
 
 

@@ -9,7 +9,8 @@ the towns bid against each other, both against other counties, and a project who
 county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed
 projects start construction after a delay drawn at signing (geometric, a quarterly probability), build for a
 few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
-them (fixed-asset investment), then add that capital's capacity (capital / ``firms.capital_output_ratio``) to a
+them (fixed-asset investment), then add that capital's capacity (capital / (``firms.capital_output_ratio`` x κ*),
+κ* the capital intensity the town's wage makes cheapest when production starts, sim/rules/capital.py) to a
 new or expanding firm over the ramp-up, with the sales it was built for. Parameters (scenario ``investment``; units
 in the schema): projects_per_year, project_size_*, sector_mix, landing_rate, start_probability_per_quarter,
 construction_quarters_*, ramp_up_quarters, funds_in_place_share, land_intensity_100m_cny_per_mu,
@@ -26,7 +27,7 @@ import numpy as np
 
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
-from sim.rules import town_decisions
+from sim.rules import capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
 from sim.rules.project_market import CONTACT_COLUMNS, NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
 from sim.table import ColumnTable
@@ -56,6 +57,7 @@ PROJECT_COLUMNS = {
     "expansion_u": np.float64, "pick_u": np.float64,  # drawn at signing: expand a firm?, which one
     "capacity_left": np.float64,     # capacity (亿元/yr output) not yet transferred to the firm
     "capacity_per_step": np.float64,
+    "capital_intensity": np.float64,  # κ* of the capacity it built (sim/rules/capital.py), set at production start
     "firm_row": np.int64,
 }
 
@@ -302,7 +304,9 @@ def put_capital_in_place(model, building: np.ndarray) -> None:
 def start_production(model, rows: np.ndarray) -> None:
     """Finished projects start producing: expand a firm of their sector and place, or found one."""
     p, proj = model.investment_params, model.projects
-    capacity = proj.investment[rows] * p.funds_in_place_share / model.params.firms.capital_output_ratio
+    kappa = capital.new_capital_intensity(model, proj.town[rows])
+    proj.capital_intensity[rows] = kappa
+    capacity = proj.investment[rows] * p.funds_in_place_share / (model.params.firms.capital_output_ratio * kappa)
     proj.capacity_per_step[rows] = capacity / max(p.ramp_up_quarters * model.steps_per_year / 4.0, 1.0)
     proj.capacity_left[rows] = capacity
     proj.status[rows] = ProjectStatus.PRODUCING
@@ -316,8 +320,9 @@ def start_production(model, rows: np.ndarray) -> None:
         first = np.minimum(proj.capacity_per_step[rows[new]], capacity[new])
         firm[new] = model.add_firms(sector=proj.sector[rows[new]], town=proj.town[rows[new]],
                                     park=proj.park[rows[new]], capacity=first, from_project=True,
-                                    origin=proj.origin_town[rows[new]])
+                                    origin=proj.origin_town[rows[new]], capital_intensity=kappa[new])
         proj.capacity_left[rows[new]] -= first
+        capital.record_handover(model, firm[new], kappa[new] * first)
     np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])
     proj.firm_row[rows] = firm
 
@@ -354,7 +359,7 @@ def ramp_capacity(model) -> None:
     firm_rows = proj.firm_row[rows]
     alive = firms.alive[firm_rows]
     step = np.minimum(proj.capacity_per_step[rows], proj.capacity_left[rows])
-    np.add.at(firms.capacity, firm_rows[alive], step[alive])
+    capital.add_capacity(model, firm_rows[alive], step[alive], proj.capital_intensity[rows[alive]])
     # the new capacity comes with the sales it was built for (at the firm's own productivity)
     added = demand_of_new_capacity(model, step[alive], firms.productivity[firm_rows[alive]])
     np.add.at(firms.demand, firm_rows[alive], added)

@@ -1,8 +1,13 @@
 """Labour demand: a firm employs what its output needs at its labour productivity; wages follow a path.
 
 Labour productivity (万元 of value added per worker) is the 2023 secondary figure for a firm at its sector's
-reference competitiveness, scaled by the firm's competitiveness relative to that reference in 2023:
-lp = LP_2023 x E / E*_2023, so it grows with own productivity and place. Employment = value added / lp. The
+reference competitiveness and the base year's capital intensity, scaled by the firm's competitiveness relative
+to that reference in 2023 and by its capital intensity κ (sim/rules/capital.py): lp = LP_2023 x (E / E*_2023)
+x κ^b, b = a / (1 - a), a = 1 - labour_share_of_value_added. That is the Cobb-Douglas identity: with
+Y = E K^a L^(1-a) and K = ratio x κ x Y / E, Y / L = E^(1/(1-a)) (K/Y)^(a/(1-a)) = E (ratio x κ)^b; so output
+per worker grows with own productivity, place and capital deepening. Employment = value added / lp. Hiring
+(``start_year``) reads κ as it stands at the start of the year (before this year's vintage is added by
+``capital.invest``, which needs the wage hiring sets); the year's accounts (``employment``) read κ at year end. The
 wage per worker is the labour share of LP_2023 in 2023 and grows at ``wage_growth_per_year`` (the reference
 path). ``LabourMarket`` grants what firms want at that wage; the model runs
 ``sim.rules.labour_market.TownLabourMarket``, whose ``hire`` clears the towns' markets and can grant fewer
@@ -32,10 +37,17 @@ class LabourMarket:
 
 
 def labour_productivity(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
-    """Value added per worker (万元/yr) of the given firms, from their competitiveness."""
+    """Value added per worker (万元/yr) of the given firms, from their competitiveness and capital intensity."""
+    p = model.params.firms
     reference_2023 = model.base_competitiveness * model.first_year_productivity_index
     relative = competitiveness / reference_2023[model.firms.sector[rows]]
-    return model.params.firms.labour_productivity_10k_cny_per_worker * relative
+    return p.labour_productivity_10k_cny_per_worker * relative * deepening(model.firms.capital_intensity[rows], p)
+
+
+def deepening(kappa: np.ndarray, p) -> np.ndarray:
+    """κ^b, b = a / (1 - a): output per worker relative to a firm of equal productivity at the base intensity."""
+    a = 1.0 - p.labour_share_of_value_added
+    return np.power(kappa, a / (1.0 - a))
 
 
 def reference_labour_productivity(model) -> float:
@@ -44,17 +56,21 @@ def reference_labour_productivity(model) -> float:
     return model.params.firms.labour_productivity_10k_cny_per_worker * growth
 
 
-def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> None:
+def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
     """Where hiring is constrained, clear the market and cap each firm's sales at what its workers make; then
-    set this year's wage (a constrained market sets it while it clears)."""
+    set this year's wage (a constrained market sets it while it clears). Returns each firm's fill, the share
+    of the workers it wanted that it got (1 where hiring is not constrained)."""
     market = model.labour_market
+    fill = np.ones(rows.size)
     if type(market) is not LabourMarket:
         firms = model.firms
         lp = labour_productivity(model, rows, competitiveness)
         wanted = firms.demand[rows] * model.sector_va_ratio[firms.sector[rows]] * 1e4 / lp
         got = market.hire(model, rows, wanted)
-        firms.demand[rows] *= np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+        fill = np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+        firms.demand[rows] *= fill
     model.wage_10k_cny = float(market.wage(model))
+    return fill
 
 
 def employment(model, rows: np.ndarray, value_added: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
