@@ -95,6 +95,30 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
     age += years_per_step
 
 
+def hiring_totals_numpy(rows: np.ndarray, outside: np.ndarray, park: np.ndarray, town: np.ndarray,
+                        wanted: np.ndarray, staff: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Over the ``rows`` whose park is not ``outside`` (park -1: the last entry), by town (0 .. n-1), in row
+    order: workers wanted, last year's staff kept (min(wanted, staff)) and the extra wanted; and that mask
+    (``wanted`` by position in ``rows``; ``park``, ``town``, ``staff`` by firm row)."""
+    inside = ~outside[park[rows]]
+    towns, want = town[rows][inside], wanted[inside]
+    kept = np.minimum(want, staff[rows[inside]])
+    extra = want - kept
+    totals = (np.bincount(towns, weights=w, minlength=n) for w in (want, kept, extra))
+    return (inside, *totals)
+
+
+def share_out_rows_numpy(rows: np.ndarray, inside: np.ndarray, town: np.ndarray, wanted: np.ndarray,
+                         staff: np.ndarray, keep_fill: np.ndarray, growth_fill: np.ndarray) -> np.ndarray:
+    """``wanted``, where ``inside``: kept x keep_fill[town] + extra x growth_fill[town] (kept and extra as in
+    ``hiring_totals_numpy``)."""
+    towns, want = town[rows][inside], wanted[inside]
+    kept = np.minimum(want, staff[rows[inside]])
+    got = wanted.copy()
+    got[inside] = kept * keep_fill[towns] + (want - kept) * growth_fill[towns]
+    return got
+
+
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
     from sim.kernels_numba import (
@@ -103,10 +127,12 @@ def _compile():
         below_bound_sums,
         cell_sums,
         grow,
+        hiring_totals,
         running_cell_weight,
         running_cell_weight_sums,
         running_weight,
         scale_by_cell,
+        share_out_rows,
         splitmix_bits,
         still_alive,
         sums_by_cell,
@@ -131,8 +157,12 @@ def _compile():
         still_alive(some_rows, np.ones(2, dtype=np.bool_))
         below_bound_sums(some_rows, np.uint64(1), cells, sectors, values, 1)
         running_cell_weight_sums(some_rows, sectors, values, values, 1)
+        outside = np.zeros(2, dtype=np.bool_)
+        inside = hiring_totals(some_rows, outside, sectors, sectors, values, values, 1)[0]
+        share_out_rows(some_rows, inside, sectors, values, values, values, values)
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
-            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums)
+            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
+            share_out_rows)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -249,3 +279,19 @@ def running_cell_weight_sums(rows: np.ndarray, cells: np.ndarray, weight: np.nda
     if kernels:
         return kernels[11](rows, cells, weight, values, n)
     return running_cell_weight_numpy(rows, cells, weight), sums_by_cell_numpy(rows, cells, values, n)
+
+
+def hiring_totals(rows: np.ndarray, outside: np.ndarray, park: np.ndarray, town: np.ndarray, wanted: np.ndarray,
+                  staff: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[12](rows, outside, park, town, wanted, staff, n)
+    return hiring_totals_numpy(rows, outside, park, town, wanted, staff, n)
+
+
+def share_out_rows(rows: np.ndarray, inside: np.ndarray, town: np.ndarray, wanted: np.ndarray, staff: np.ndarray,
+                   keep_fill: np.ndarray, growth_fill: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[13](rows, inside, town, wanted, staff, keep_fill, growth_fill)
+    return share_out_rows_numpy(rows, inside, town, wanted, staff, keep_fill, growth_fill)

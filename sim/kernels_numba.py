@@ -134,3 +134,33 @@ def running_cell_weight_sums(rows, cells, weight, values, n):
         running[i + 1] = running[i] + weight[cell]
         sums[cell] += values[rows[i]]
     return running, sums
+
+
+@jit
+def hiring_totals(rows, outside, park, town, wanted, staff, n):
+    """hiring_totals_numpy in one pass."""
+    inside = np.empty(rows.size, np.bool_)
+    want, kept, extra = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(rows.size):
+        row = rows[i]
+        slot = park[row] if park[row] >= 0 else park[row] + outside.size
+        inside[i] = not outside[slot]
+        if inside[i]:
+            cell = town[row]
+            keep = min(wanted[i], staff[row])
+            want[cell] += wanted[i]
+            kept[cell] += keep
+            extra[cell] += wanted[i] - keep
+    return inside, want, kept, extra
+
+
+@jit
+def share_out_rows(rows, inside, town, wanted, staff, keep_fill, growth_fill):
+    """share_out_rows_numpy in one pass."""
+    got = wanted.copy()
+    for i in range(rows.size):
+        if inside[i]:
+            cell = town[rows[i]]
+            keep = min(wanted[i], staff[rows[i]])
+            got[i] = keep * keep_fill[cell] + (wanted[i] - keep) * growth_fill[cell]
+    return got

@@ -6,6 +6,7 @@ import pytest
 
 from sim import kernels
 from sim.model import RegionModel
+from sim.rules import labour_market
 from tests.helpers import scenario
 
 numba_kernels = kernels.compiled()
@@ -19,7 +20,7 @@ def test_each_kernel_equals_its_numpy_version():
     rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
-     still_alive, below_bound_sums, running_cell_weight_sums) = numba_kernels
+     still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -58,6 +59,30 @@ def test_each_kernel_equals_its_numpy_version():
                              (kernels.running_cell_weight_numpy(rows, sectors, by_sector),
                               np.bincount(sectors[rows], big[rows], 12))):
         np.testing.assert_array_equal(got, expected)
+    parks, outside = rng.integers(-1, 5, 3 * n).astype(np.int16), np.array([False, False, True, False, False, False])
+    towns, wanted, staff = sectors, rng.lognormal(0, 1, n), rng.lognormal(0, 1, 3 * n) * (rng.random(3 * n) < 0.8)
+    expected_totals = kernels.hiring_totals_numpy(rows, outside, parks, towns, wanted, staff, 12)
+    for got, expected in zip(hiring_totals(rows, outside, parks, towns, wanted, staff, 12), expected_totals):
+        np.testing.assert_array_equal(got, expected)
+    inside, fills = expected_totals[0], (rng.random(12), rng.random(12))
+    assert 0 < inside.sum() < n
+    np.testing.assert_array_equal(share_out_rows(rows, inside, towns, wanted, staff, *fills),
+                                  kernels.share_out_rows_numpy(rows, inside, towns, wanted, staff, *fills))
+
+
+def test_hiring_in_two_passes_gives_what_share_out_gives():
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.choice(300, 100, replace=False))
+    parks, outside = rng.integers(-1, 3, 300).astype(np.int16), np.array([False, True, False, False])
+    towns, wanted, staff = rng.integers(0, 4, 300).astype(np.int16), rng.random(100) * 10, rng.random(300) * 10
+    inside, want, kept, extra = kernels.hiring_totals_numpy(rows, outside, parks, towns, wanted, staff, 4)
+    np.testing.assert_array_equal(inside, ~outside[parks[rows]])
+    available = 0.8 * want
+    keep_fill, growth_fill = labour_market.fill_rates(available, kept, extra)
+    got = kernels.share_out_rows_numpy(rows, inside, towns, wanted, staff, keep_fill, growth_fill)
+    expected = labour_market.share_out(towns[rows][inside], wanted[inside], staff[rows][inside], available, 4)
+    np.testing.assert_allclose(got[inside], expected, rtol=0, atol=0)
+    np.testing.assert_array_equal(got[~inside], wanted[~inside])  # the co-built park's firms get what they want
 
 
 @needs_numba
