@@ -119,6 +119,16 @@ def share_out_rows_numpy(rows: np.ndarray, inside: np.ndarray, town: np.ndarray,
     return got
 
 
+def positive_sums_numpy(values: np.ndarray, outside: np.ndarray, park: np.ndarray, cells_a: np.ndarray,
+                        cells_b: np.ndarray, cells_c: np.ndarray, n_b: int, n_a: int, n_c: int):
+    """Over the rows with a positive value whose park is not ``outside`` (park -1: its last entry), in row
+    order: the sums of ``values`` by ``cells_a`` (0 .. n_a-1) and by ``cells_b`` x n_c + ``cells_c``."""
+    rows = np.flatnonzero((values > 0) & ~outside[park])
+    by_a = np.bincount(cells_a[rows], weights=values[rows], minlength=n_a)
+    cells = cells_b[rows].astype(np.int64) * n_c + cells_c[rows]
+    return by_a, np.bincount(cells, weights=values[rows], minlength=n_b * n_c)
+
+
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
     from sim.kernels_numba import (
@@ -128,6 +138,7 @@ def _compile():
         cell_sums,
         grow,
         hiring_totals,
+        positive_sums,
         running_cell_weight,
         running_cell_weight_sums,
         running_weight,
@@ -160,9 +171,10 @@ def _compile():
         outside = np.zeros(2, dtype=np.bool_)
         inside = hiring_totals(some_rows, outside, sectors, sectors, values, values, 1)[0]
         share_out_rows(some_rows, inside, sectors, values, values, values, values)
+    positive_sums(values, np.zeros(2, dtype=np.bool_), sectors, sectors, sectors, sectors, 1, 1, 1)
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
             running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
-            share_out_rows)
+            share_out_rows, positive_sums)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -295,3 +307,11 @@ def share_out_rows(rows: np.ndarray, inside: np.ndarray, town: np.ndarray, wante
     if kernels:
         return kernels[13](rows, inside, town, wanted, staff, keep_fill, growth_fill)
     return share_out_rows_numpy(rows, inside, town, wanted, staff, keep_fill, growth_fill)
+
+
+def positive_sums(values: np.ndarray, outside: np.ndarray, park: np.ndarray, cells_a: np.ndarray,
+                  cells_b: np.ndarray, cells_c: np.ndarray, n_b: int, n_a: int, n_c: int):
+    kernels = _use(values.size)
+    if kernels:
+        return kernels[14](values, outside, park, cells_a, cells_b, cells_c, n_b, n_a, n_c)
+    return positive_sums_numpy(values, outside, park, cells_a, cells_b, cells_c, n_b, n_a, n_c)

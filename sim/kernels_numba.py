@@ -164,3 +164,15 @@ def share_out_rows(rows, inside, town, wanted, staff, keep_fill, growth_fill):
             keep = min(wanted[i], staff[rows[i]])
             got[i] = keep * keep_fill[cell] + (wanted[i] - keep) * growth_fill[cell]
     return got
+
+
+@jit
+def positive_sums(values, outside, park, cells_a, cells_b, cells_c, n_b, n_a, n_c):
+    """positive_sums_numpy in one pass."""
+    by_a, by_bc = np.zeros(n_a), np.zeros(n_b * n_c)
+    for row in range(values.size):
+        slot = park[row] if park[row] >= 0 else park[row] + outside.size
+        if values[row] > 0 and not outside[slot]:
+            by_a[cells_a[row]] += values[row]
+            by_bc[np.int64(cells_b[row]) * n_c + cells_c[row]] += values[row]
+    return by_a, by_bc

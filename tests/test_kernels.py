@@ -20,7 +20,8 @@ def test_each_kernel_equals_its_numpy_version():
     rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
-     still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows) = numba_kernels
+     still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows,
+     positive_sums) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -68,6 +69,10 @@ def test_each_kernel_equals_its_numpy_version():
     assert 0 < inside.sum() < n
     np.testing.assert_array_equal(share_out_rows(rows, inside, towns, wanted, staff, *fills),
                                   kernels.share_out_rows_numpy(rows, inside, towns, wanted, staff, *fills))
+    zones = rng.integers(0, 4, 3 * n).astype(np.int16)
+    for got, expected in zip(positive_sums(staff, outside, parks, towns, zones, sectors, 4, 12, 12),
+                             kernels.positive_sums_numpy(staff, outside, parks, towns, zones, sectors, 4, 12, 12)):
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_hiring_in_two_passes_gives_what_share_out_gives():
@@ -83,6 +88,16 @@ def test_hiring_in_two_passes_gives_what_share_out_gives():
     expected = labour_market.share_out(towns[rows][inside], wanted[inside], staff[rows][inside], available, 4)
     np.testing.assert_allclose(got[inside], expected, rtol=0, atol=0)
     np.testing.assert_array_equal(got[~inside], wanted[~inside])  # the co-built park's firms get what they want
+
+
+def test_positive_sums_count_only_positive_values_outside_the_excluded_parks():
+    values = np.array([1.0, 2.0, 0.0, 4.0, 8.0, -1.0])
+    park = np.array([-1, 0, 0, 1, -1, 0], dtype=np.int16)
+    outside = np.array([False, True, False])  # park 1 is outside; -1 (no park) reads the last entry
+    town, zone, sector = np.array([0, 1, 1, 0, 1, 0]), np.array([0, 0, 1, 1, 1, 0]), np.array([0, 1, 0, 1, 1, 0])
+    by_town, by_cell = kernels.positive_sums_numpy(values, outside, park, town, zone, sector, 2, 2, 2)
+    np.testing.assert_array_equal(by_town, [1.0, 10.0])
+    np.testing.assert_array_equal(by_cell, [1.0, 2.0, 0.0, 8.0])
 
 
 @needs_numba
