@@ -301,9 +301,9 @@ def employment_by_place(model) -> dict:
     firms = model.firms
     n_sectors = len(model.sector_ids)
     # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
-    by_town, by_cluster = kernels.positive_sums(firms.employment, model.park_outside, firms.park, firms.town,
-                                                firms.zone, firms.sector, len(model.zones), len(model.towns),
-                                                n_sectors)
+    by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside, firms.park,
+                                                firms.town, firms.zone, firms.sector, len(model.towns),
+                                                len(model.zones), n_sectors)
     per_worker = labour.reference_labour_productivity(model)
     construction = np.array([t.construction_100m_cny * 1e4 / per_worker for t in model.towns])
     return {"industry_by_town": by_town, "industry_by_cluster": by_cluster.reshape(len(model.zones), n_sectors),

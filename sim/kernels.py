@@ -119,11 +119,14 @@ def share_out_rows_numpy(rows: np.ndarray, inside: np.ndarray, town: np.ndarray,
     return got
 
 
-def positive_sums_numpy(values: np.ndarray, outside: np.ndarray, park: np.ndarray, cells_a: np.ndarray,
-                        cells_b: np.ndarray, cells_c: np.ndarray, n_b: int, n_a: int, n_c: int):
-    """Over the rows with a positive value whose park is not ``outside`` (park -1: its last entry), in row
-    order: the sums of ``values`` by ``cells_a`` (0 .. n_a-1) and by ``cells_b`` x n_c + ``cells_c``."""
-    rows = np.flatnonzero((values > 0) & ~outside[park])
+def district_sums_numpy(values: np.ndarray, alive: np.ndarray, only_alive: bool, outside: np.ndarray,
+                        park: np.ndarray, cells_a: np.ndarray, cells_b: np.ndarray, cells_c: np.ndarray,
+                        n_a: int, n_b: int, n_c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Over the firm rows with a positive value whose park is not ``outside`` (park -1: its last entry), and
+    ``alive`` if ``only_alive``, in row order: the sums of ``values`` by ``cells_a`` (0 .. n_a-1) and by
+    ``cells_b`` x n_c + ``cells_c`` (0 .. n_b n_c - 1). Rows of value 0 would add nothing to the sums."""
+    counted = (values > 0) & ~outside[park]
+    rows = np.flatnonzero(counted & alive if only_alive else counted)
     by_a = np.bincount(cells_a[rows], weights=values[rows], minlength=n_a)
     cells = cells_b[rows].astype(np.int64) * n_c + cells_c[rows]
     return by_a, np.bincount(cells, weights=values[rows], minlength=n_b * n_c)
@@ -136,9 +139,9 @@ def _compile():
         below_bound,
         below_bound_sums,
         cell_sums,
+        district_sums,
         grow,
         hiring_totals,
-        positive_sums,
         running_cell_weight,
         running_cell_weight_sums,
         running_weight,
@@ -171,10 +174,11 @@ def _compile():
         outside = np.zeros(2, dtype=np.bool_)
         inside = hiring_totals(some_rows, outside, sectors, sectors, values, values, 1)[0]
         share_out_rows(some_rows, inside, sectors, values, values, values, values)
-    positive_sums(values, np.zeros(2, dtype=np.bool_), sectors, sectors, sectors, sectors, 1, 1, 1)
+    flags = np.ones(2, dtype=np.bool_)
+    district_sums(values, flags, True, ~flags, sectors, sectors, sectors, sectors, 1, 1, 1)
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
             running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
-            share_out_rows, positive_sums)
+            share_out_rows, district_sums)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -309,9 +313,10 @@ def share_out_rows(rows: np.ndarray, inside: np.ndarray, town: np.ndarray, wante
     return share_out_rows_numpy(rows, inside, town, wanted, staff, keep_fill, growth_fill)
 
 
-def positive_sums(values: np.ndarray, outside: np.ndarray, park: np.ndarray, cells_a: np.ndarray,
-                  cells_b: np.ndarray, cells_c: np.ndarray, n_b: int, n_a: int, n_c: int):
+def district_sums(values: np.ndarray, alive: np.ndarray, only_alive: bool, outside: np.ndarray, park: np.ndarray,
+                  cells_a: np.ndarray, cells_b: np.ndarray, cells_c: np.ndarray, n_a: int, n_b: int,
+                  n_c: int) -> tuple[np.ndarray, np.ndarray]:
     kernels = _use(values.size)
     if kernels:
-        return kernels[14](values, outside, park, cells_a, cells_b, cells_c, n_b, n_a, n_c)
-    return positive_sums_numpy(values, outside, park, cells_a, cells_b, cells_c, n_b, n_a, n_c)
+        return kernels[14](values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c)
+    return district_sums_numpy(values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c)

@@ -167,12 +167,12 @@ def share_out_rows(rows, inside, town, wanted, staff, keep_fill, growth_fill):
 
 
 @jit
-def positive_sums(values, outside, park, cells_a, cells_b, cells_c, n_b, n_a, n_c):
-    """positive_sums_numpy in one pass."""
+def district_sums(values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c):
+    """district_sums_numpy in one pass."""
     by_a, by_bc = np.zeros(n_a), np.zeros(n_b * n_c)
     for row in range(values.size):
         slot = park[row] if park[row] >= 0 else park[row] + outside.size
-        if values[row] > 0 and not outside[slot]:
+        if values[row] > 0 and not outside[slot] and (alive[row] or not only_alive):
             by_a[cells_a[row]] += values[row]
             by_bc[np.int64(cells_b[row]) * n_c + cells_c[row]] += values[row]
     return by_a, by_bc

@@ -21,7 +21,7 @@ def test_each_kernel_equals_its_numpy_version():
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
      still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows,
-     positive_sums) = numba_kernels
+     district_sums) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -70,9 +70,10 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(share_out_rows(rows, inside, towns, wanted, staff, *fills),
                                   kernels.share_out_rows_numpy(rows, inside, towns, wanted, staff, *fills))
     zones = rng.integers(0, 4, 3 * n).astype(np.int16)
-    for got, expected in zip(positive_sums(staff, outside, parks, towns, zones, sectors, 4, 12, 12),
-                             kernels.positive_sums_numpy(staff, outside, parks, towns, zones, sectors, 4, 12, 12)):
-        np.testing.assert_array_equal(got, expected)
+    for only_alive in (False, True):
+        arguments = (staff, big > 1.0, only_alive, outside, parks, towns, zones, sectors, 12, 4, 12)
+        for got, expected in zip(district_sums(*arguments), kernels.district_sums_numpy(*arguments)):
+            np.testing.assert_array_equal(got, expected)
 
 
 def test_hiring_in_two_passes_gives_what_share_out_gives():
@@ -90,14 +91,18 @@ def test_hiring_in_two_passes_gives_what_share_out_gives():
     np.testing.assert_array_equal(got[~inside], wanted[~inside])  # the co-built park's firms get what they want
 
 
-def test_positive_sums_count_only_positive_values_outside_the_excluded_parks():
+def test_district_sums_count_positive_values_outside_the_excluded_parks_and_if_asked_live_firms_only():
     values = np.array([1.0, 2.0, 0.0, 4.0, 8.0, -1.0])
     park = np.array([-1, 0, 0, 1, -1, 0], dtype=np.int16)
     outside = np.array([False, True, False])  # park 1 is outside; -1 (no park) reads the last entry
     town, zone, sector = np.array([0, 1, 1, 0, 1, 0]), np.array([0, 0, 1, 1, 1, 0]), np.array([0, 1, 0, 1, 1, 0])
-    by_town, by_cell = kernels.positive_sums_numpy(values, outside, park, town, zone, sector, 2, 2, 2)
+    alive = np.array([True, True, True, True, False, True])
+    by_town, by_cell = kernels.district_sums_numpy(values, alive, False, outside, park, town, zone, sector, 2, 2, 2)
     np.testing.assert_array_equal(by_town, [1.0, 10.0])
     np.testing.assert_array_equal(by_cell, [1.0, 2.0, 0.0, 8.0])
+    by_town, by_cell = kernels.district_sums_numpy(values, alive, True, outside, park, town, zone, sector, 2, 2, 2)
+    np.testing.assert_array_equal(by_town, [1.0, 2.0])
+    np.testing.assert_array_equal(by_cell, [1.0, 2.0, 0.0, 0.0])
 
 
 @needs_numba
