@@ -132,6 +132,19 @@ def district_sums_numpy(values: np.ndarray, alive: np.ndarray, only_alive: bool,
     return by_a, np.bincount(cells, weights=values[rows], minlength=n_b * n_c)
 
 
+NO_MASK = np.zeros(0, dtype=np.bool_)  # the ``mask`` of two_cell_sums when ``use_mask`` is false
+
+
+def two_cell_sums_numpy(cells: np.ndarray, mask: np.ndarray, use_mask: bool, a: np.ndarray, b: np.ndarray,
+                        product: bool, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """By cell (0 .. n-1), in order, over the positions where ``mask`` (all if not ``use_mask``): the sums of
+    ``a`` and of ``a x b`` (``product``) or of ``b``."""
+    if use_mask:
+        cells, a, b = cells[mask], a[mask], b[mask]
+    return (np.bincount(cells, weights=a, minlength=n),
+            np.bincount(cells, weights=a * b if product else b, minlength=n))
+
+
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
     from sim.kernels_numba import (
@@ -150,6 +163,7 @@ def _compile():
         splitmix_bits,
         still_alive,
         sums_by_cell,
+        two_cell_sums,
     )
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
@@ -176,9 +190,10 @@ def _compile():
         share_out_rows(some_rows, inside, sectors, values, values, values, values)
     flags = np.ones(2, dtype=np.bool_)
     district_sums(values, flags, True, ~flags, sectors, sectors, sectors, sectors, 1, 1, 1)
+    two_cell_sums(sectors, flags, True, values, values, True, 1)
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
             running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
-            share_out_rows, district_sums)
+            share_out_rows, district_sums, two_cell_sums)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -320,3 +335,11 @@ def district_sums(values: np.ndarray, alive: np.ndarray, only_alive: bool, outsi
     if kernels:
         return kernels[14](values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c)
     return district_sums_numpy(values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c)
+
+
+def two_cell_sums(cells: np.ndarray, mask: np.ndarray, use_mask: bool, a: np.ndarray, b: np.ndarray, product: bool,
+                  n: int) -> tuple[np.ndarray, np.ndarray]:
+    kernels = _use(cells.size)
+    if kernels:
+        return kernels[15](cells, mask, use_mask, a, b, product, n)
+    return two_cell_sums_numpy(cells, mask, use_mask, a, b, product, n)

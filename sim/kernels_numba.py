@@ -176,3 +176,15 @@ def district_sums(values, alive, only_alive, outside, park, cells_a, cells_b, ce
             by_a[cells_a[row]] += values[row]
             by_bc[np.int64(cells_b[row]) * n_c + cells_c[row]] += values[row]
     return by_a, by_bc
+
+
+@jit
+def two_cell_sums(cells, mask, use_mask, a, b, product, n):
+    """two_cell_sums_numpy in one pass."""
+    sums_a, sums_b = np.zeros(n), np.zeros(n)
+    for i in range(cells.size):
+        if use_mask and not mask[i]:
+            continue
+        sums_a[cells[i]] += a[i]
+        sums_b[cells[i]] += a[i] * b[i] if product else b[i]
+    return sums_a, sums_b

@@ -21,7 +21,7 @@ def test_each_kernel_equals_its_numpy_version():
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
      still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows,
-     district_sums) = numba_kernels
+     district_sums, two_cell_sums) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -74,6 +74,21 @@ def test_each_kernel_equals_its_numpy_version():
         arguments = (staff, big > 1.0, only_alive, outside, parks, towns, zones, sectors, 12, 4, 12)
         for got, expected in zip(district_sums(*arguments), kernels.district_sums_numpy(*arguments)):
             np.testing.assert_array_equal(got, expected)
+    cells, mask = sectors[:n], alive[:n]
+    for arguments in ((cells, mask, True, wanted, capacity, False, 12), (cells, kernels.NO_MASK, False, wanted, capacity, True, 12)):
+        for got, expected in zip(two_cell_sums(*arguments), kernels.two_cell_sums_numpy(*arguments)):
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_two_cell_sums_of_values_and_of_their_products():
+    cells, mask = np.array([0, 1, 1, 0]), np.array([True, False, True, True])
+    a, b = np.array([1.0, 2.0, 3.0, 4.0]), np.array([10.0, 20.0, 30.0, 40.0])
+    sums, products = kernels.two_cell_sums_numpy(cells, kernels.NO_MASK, False, a, b, True, 3)
+    np.testing.assert_array_equal(sums, [5.0, 5.0, 0.0])
+    np.testing.assert_array_equal(products, [170.0, 130.0, 0.0])
+    sums, others = kernels.two_cell_sums_numpy(cells, mask, True, a, b, False, 3)
+    np.testing.assert_array_equal(sums, [5.0, 3.0, 0.0])
+    np.testing.assert_array_equal(others, [50.0, 30.0, 0.0])
 
 
 def test_hiring_in_two_passes_gives_what_share_out_gives():

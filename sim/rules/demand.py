@@ -72,8 +72,8 @@ def sector_means(model, rows: np.ndarray, power: np.ndarray, sectors: np.ndarray
     firms, n = model.firms, len(model.sector_ids)
     sectors = firms.sector[rows] if sectors is None else sectors
     sales = firms.demand[rows] if sales is None else sales
-    weight = np.bincount(sectors, weights=sales, minlength=n)
-    mean = np.bincount(sectors, weights=sales * power, minlength=n) / np.maximum(weight, 1e-300)
+    weight, weighted = kernels.two_cell_sums(sectors, kernels.NO_MASK, False, sales, power, True, n)  # one pass
+    mean = weighted / np.maximum(weight, 1e-300)
     return np.where(weight > 0, mean, model.base_competitiveness * model.productivity_index)
 
 

@@ -240,9 +240,8 @@ def account_firms(model) -> None:
     profit = value_added - wages - depreciation
     firms.profit[rows] = profit
     firms.loss_years[rows] = np.where(profit < 0, firms.loss_years.take(rows) + 1, 0)
-    sectors, live_sector = len(model.sector_ids), sector[alive]
-    sales = np.bincount(live_sector, weights=output[alive], minlength=sectors)
-    earned = np.bincount(live_sector, weights=profit[alive], minlength=sectors)
+    # the live firms' sales and profits by sector, in one pass (compiled at larger scales)
+    sales, earned = kernels.two_cell_sums(sector, alive, True, output, profit, False, len(model.sector_ids))
     model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
 
 
