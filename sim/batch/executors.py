@@ -1,7 +1,7 @@
 """Where runs execute: a local process pool (default) or a Dask distributed cluster.
 
 Both yield each run's status as soon as it finishes, with a bounded number of runs in flight (one per
-worker process or Dask worker thread), so the parent never holds more than a handful of
+worker process, two per Dask worker thread), so the parent never holds more than a handful of
 futures; the tables themselves are written by the workers. A run that takes longer than ``run_timeout``
 seconds is recorded as failed. Results do not depend on the executor: a run is fully determined by its spec and seed.
 """
