@@ -63,18 +63,6 @@ def test_match_firms_pairs_the_same_ids(largest_id):
         assert exit0.size == len(set(exit0)) and entry1.size == len(set(entry1))
 
 
-def test_a_match_restricted_to_kept_firms_is_the_match_of_those_firms():
-    rng = np.random.default_rng(6)
-    for _ in range(50):
-        ids0 = np.sort(rng.choice(200, rng.integers(0, 60), replace=False))
-        ids1 = np.sort(rng.choice(200, rng.integers(0, 60), replace=False))
-        keep0, keep1 = rng.random(ids0.size) < 0.7, rng.random(ids1.size) < 0.7
-        got = dec.restrict_match(dec.match_firms(ids0, ids1), keep0, keep1)
-        expected = dec.match_firms(ids0[keep0], ids1[keep1])
-        for g, e in zip(got, expected, strict=True):
-            np.testing.assert_array_equal(g, e)
-
-
 def test_growth_accounting_splits_log_growth_with_the_capital_share():
     got = dec.growth_accounting((1.0, np.exp(0.10)), (2.0, 2 * np.exp(0.05)), (3.0, 3 * np.exp(0.02)), 0.4)
     assert got == pytest.approx({"growth": 0.10, "capital": 0.02, "labour": 0.012, "productivity": 0.068},

@@ -76,19 +76,6 @@ def match_firms(ids0: np.ndarray, ids1: np.ndarray) -> tuple[np.ndarray, np.ndar
     return i0, i1, np.flatnonzero(~stays), np.flatnonzero(found_at < 0)
 
 
-def restrict_match(match: tuple, keep0: np.ndarray, keep1: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``match_firms`` of the firms kept in each year (``keep0``, ``keep1``: masks over the two id arrays), from
-    ``match``, the match of all of them: the same indices, without matching the ids again."""
-    i0, i1 = match[0], match[1]
-    both = keep0[i0] & keep1[i1]
-    position0, position1 = np.cumsum(keep0) - 1, np.cumsum(keep1) - 1  # index among the kept
-    c0, c1 = position0[i0[both]], position1[i1[both]]
-    stays0, stays1 = np.zeros(int(position0[-1]) + 1 if keep0.size else 0, bool), \
-        np.zeros(int(position1[-1]) + 1 if keep1.size else 0, bool)
-    stays0[c0], stays1[c1] = True, True
-    return c0, c1, np.flatnonzero(~stays0), np.flatnonzero(~stays1)
-
-
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
     """Inner product without BLAS (whose threads make a 1-D product of 50,000 floats take milliseconds)."""
     return float(np.einsum("i,i", a, b))

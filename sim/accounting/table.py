@@ -52,9 +52,7 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after))))
     match = dec.match_firms(before["firm_id"], after["firm_id"])
     (*old, complete0), (*new, complete1) = cross_section_productivity(before), cross_section_productivity(after)
-    # the firms with all inputs
-    kept = match if complete0 and complete1 else dec.restrict_match(match, before["_in_cross_section"],
-                                                                    after["_in_cross_section"])
+    kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
     fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
     add("productivity_fhk", fhk)
     add("productivity_mp", melitz_polanec)
@@ -111,7 +109,6 @@ def cross_section_productivity(snapshot: dict) -> tuple:
         k = snapshot["capital_100m_cny"] * snapshot.get("producing_share", 1.0)
         alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
         ok = alive & (va > 0) & (k > 0) & (n > 0)
-        snapshot["_in_cross_section"] = ok
         if ok.all():
             snapshot["_productivity"] = (snapshot["firm_id"], dec.log_tfp(va, k, n), va, True)
         else:
