@@ -132,6 +132,17 @@ def district_sums_numpy(values: np.ndarray, alive: np.ndarray, only_alive: bool,
     return by_a, np.bincount(cells, weights=values[rows], minlength=n_b * n_c)
 
 
+def book_profits_numpy(rows: np.ndarray, value_added: np.ndarray, employed: np.ndarray, wage_10k_cny: float,
+                       depreciation: np.ndarray, profit: np.ndarray, loss_years: np.ndarray) -> np.ndarray:
+    """profit[rows] = value added - employed x wage / 1e4 - depreciation (亿元); loss_years[rows] + 1 where it is
+    negative, else 0 (in place); returns the profits."""
+    wages = employed * wage_10k_cny / 1e4
+    booked = value_added - wages - depreciation
+    profit[rows] = booked
+    loss_years[rows] = np.where(booked < 0, loss_years.take(rows) + 1, 0)
+    return booked
+
+
 NO_MASK = np.zeros(0, dtype=np.bool_)  # the ``mask`` of two_cell_sums when ``use_mask`` is false
 
 
@@ -151,6 +162,7 @@ def _compile():
         add_output,
         below_bound,
         below_bound_sums,
+        book_profits,
         cell_sums,
         district_sums,
         grow,
@@ -191,9 +203,10 @@ def _compile():
     flags = np.ones(2, dtype=np.bool_)
     district_sums(values, flags, True, ~flags, sectors, sectors, sectors, sectors, 1, 1, 1)
     two_cell_sums(sectors, flags, True, values, values, True, 1)
+    book_profits(rows, values, values, 1.0, values, values.copy(), sectors.copy())
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
             running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
-            share_out_rows, district_sums, two_cell_sums)
+            share_out_rows, district_sums, two_cell_sums, book_profits)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -343,3 +356,11 @@ def two_cell_sums(cells: np.ndarray, mask: np.ndarray, use_mask: bool, a: np.nda
     if kernels:
         return kernels[15](cells, mask, use_mask, a, b, product, n)
     return two_cell_sums_numpy(cells, mask, use_mask, a, b, product, n)
+
+
+def book_profits(rows: np.ndarray, value_added: np.ndarray, employed: np.ndarray, wage_10k_cny: float,
+                 depreciation: np.ndarray, profit: np.ndarray, loss_years: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[16](rows, value_added, employed, float(wage_10k_cny), depreciation, profit, loss_years)
+    return book_profits_numpy(rows, value_added, employed, wage_10k_cny, depreciation, profit, loss_years)

@@ -188,3 +188,14 @@ def two_cell_sums(cells, mask, use_mask, a, b, product, n):
         sums_a[cells[i]] += a[i]
         sums_b[cells[i]] += a[i] * b[i] if product else b[i]
     return sums_a, sums_b
+
+
+@jit
+def book_profits(rows, value_added, employed, wage_10k_cny, depreciation, profit, loss_years):
+    """book_profits_numpy in one pass."""
+    booked = np.empty(rows.size)
+    for i in range(rows.size):
+        booked[i] = value_added[i] - employed[i] * wage_10k_cny / 1e4 - depreciation[i]
+        profit[rows[i]] = booked[i]
+        loss_years[rows[i]] = loss_years[rows[i]] + 1 if booked[i] < 0 else 0
+    return booked

@@ -21,7 +21,7 @@ def test_each_kernel_equals_its_numpy_version():
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
      still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows,
-     district_sums, two_cell_sums) = numba_kernels
+     district_sums, two_cell_sums, book_profits) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -78,6 +78,14 @@ def test_each_kernel_equals_its_numpy_version():
     for arguments in ((cells, mask, True, wanted, capacity, False, 12), (cells, kernels.NO_MASK, False, wanted, capacity, True, 12)):
         for got, expected in zip(two_cell_sums(*arguments), kernels.two_cell_sums_numpy(*arguments)):
             np.testing.assert_array_equal(got, expected)
+    streaks = rng.integers(0, 4, 3 * n).astype(np.int16)
+    books = [(big.copy(), streaks.copy()) for _ in range(2)]
+    profits = [f(rows, capacity, wanted, 0.7, productivity, *book)
+               for f, book in zip((book_profits, kernels.book_profits_numpy), books)]
+    assert 0 < (profits[1] < 0).sum() < n
+    np.testing.assert_array_equal(profits[0], profits[1])
+    for got, expected in zip(*books):
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_two_cell_sums_of_values_and_of_their_products():
@@ -89,6 +97,15 @@ def test_two_cell_sums_of_values_and_of_their_products():
     sums, others = kernels.two_cell_sums_numpy(cells, mask, True, a, b, False, 3)
     np.testing.assert_array_equal(sums, [5.0, 3.0, 0.0])
     np.testing.assert_array_equal(others, [50.0, 30.0, 0.0])
+
+
+def test_a_loss_lengthens_the_streak_and_a_profit_ends_it():
+    profit, streak = np.zeros(4), np.array([0, 2, 3, 1], dtype=np.int16)
+    booked = kernels.book_profits_numpy(np.array([1, 2, 3]), np.array([1.0, 1.0, 5.0]), np.array([1e4, 1e4, 0.0]),
+                                        2.0, np.array([0.5, 0.0, 1.0]), profit, streak)
+    np.testing.assert_array_equal(booked, [-1.5, -1.0, 4.0])  # value added - employed x wage / 1e4 - depreciation
+    np.testing.assert_array_equal(profit, [0.0, -1.5, -1.0, 4.0])
+    assert streak.tolist() == [0, 3, 4, 0]
 
 
 def test_hiring_in_two_passes_gives_what_share_out_gives():
