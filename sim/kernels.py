@@ -143,6 +143,18 @@ def book_profits_numpy(rows: np.ndarray, value_added: np.ndarray, employed: np.n
     return booked
 
 
+def move_demand_numpy(live: np.ndarray, sectors: np.ndarray, sales: np.ndarray, power: np.ndarray,
+                      mean: np.ndarray, growth: np.ndarray, level: np.ndarray, elasticity: float,
+                      demand: np.ndarray) -> np.ndarray:
+    """The replicator step of ``demand.update_demand``: relative = power / mean[sector]; demand[live] = sales x
+    growth x level[sector] x max(1 + elasticity (relative - 1), 0.05) (``growth``: each firm's growth factor);
+    returns ``relative``."""
+    relative = power / mean[sectors]
+    factor = growth * level[sectors] * np.maximum(1.0 + elasticity * (relative - 1.0), 0.05)
+    demand[live] = sales * factor
+    return relative
+
+
 NO_MASK = np.zeros(0, dtype=np.bool_)  # the ``mask`` of two_cell_sums when ``use_mask`` is false
 
 
@@ -167,6 +179,7 @@ def _compile():
         district_sums,
         grow,
         hiring_totals,
+        move_demand,
         running_cell_weight,
         running_cell_weight_sums,
         running_weight,
@@ -204,9 +217,12 @@ def _compile():
     district_sums(values, flags, True, ~flags, sectors, sectors, sectors, sectors, 1, 1, 1)
     two_cell_sums(sectors, flags, True, values, values, True, 1)
     book_profits(rows, values, values, 1.0, values, values.copy(), sectors.copy())
+    for some_rows in (rows, live):
+        move_demand(some_rows, sectors, values, values, values, values, values, 1.0, values.copy())
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
             running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
-            share_out_rows, district_sums, two_cell_sums, book_profits)
+            share_out_rows, district_sums, two_cell_sums, book_profits,
+            move_demand)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -364,3 +380,11 @@ def book_profits(rows: np.ndarray, value_added: np.ndarray, employed: np.ndarray
     if kernels:
         return kernels[16](rows, value_added, employed, float(wage_10k_cny), depreciation, profit, loss_years)
     return book_profits_numpy(rows, value_added, employed, wage_10k_cny, depreciation, profit, loss_years)
+
+
+def move_demand(live: np.ndarray, sectors: np.ndarray, sales: np.ndarray, power: np.ndarray, mean: np.ndarray,
+                growth: np.ndarray, level: np.ndarray, elasticity: float, demand: np.ndarray) -> np.ndarray:
+    kernels = _use(live.size)
+    if kernels:
+        return kernels[17](live, sectors, sales, power, mean, growth, level, float(elasticity), demand)
+    return move_demand_numpy(live, sectors, sales, power, mean, growth, level, elasticity, demand)

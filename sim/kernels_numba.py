@@ -199,3 +199,14 @@ def book_profits(rows, value_added, employed, wage_10k_cny, depreciation, profit
         profit[rows[i]] = booked[i]
         loss_years[rows[i]] = loss_years[rows[i]] + 1 if booked[i] < 0 else 0
     return booked
+
+
+@jit
+def move_demand(live, sectors, sales, power, mean, growth, level, elasticity, demand):
+    """move_demand_numpy in one pass."""
+    relative = np.empty(live.size)
+    for i in range(live.size):
+        relative[i] = power[i] / mean[sectors[i]]
+        factor = growth[i] * level[sectors[i]] * max(1.0 + elasticity * (relative[i] - 1.0), 0.05)
+        demand[live[i]] = sales[i] * factor
+    return relative

@@ -6,6 +6,7 @@ import pytest
 
 from sim import kernels
 from sim.model import RegionModel
+from sim.rules import demand as demand_rule
 from sim.rules import labour_market
 from tests.helpers import scenario
 
@@ -21,7 +22,7 @@ def test_each_kernel_equals_its_numpy_version():
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
      still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows,
-     district_sums, two_cell_sums, book_profits) = numba_kernels
+     district_sums, two_cell_sums, book_profits, move_demand) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
     np.testing.assert_array_equal(below(rows, base, bound), kernels.below_bound_numpy(rows, base, bound))
@@ -86,6 +87,12 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(profits[0], profits[1])
     for got, expected in zip(*books):
         np.testing.assert_array_equal(got, expected)
+    cells, mean, level = sectors[:n], rng.random(12) + 0.5, rng.random(12) + 0.5
+    moved = [big.copy(), big.copy()]
+    relative = [f(rows, cells, capacity, productivity, mean, demand, level, 0.8, out)
+                for f, out in zip((move_demand, kernels.move_demand_numpy), moved)]
+    np.testing.assert_array_equal(relative[0], relative[1])
+    np.testing.assert_array_equal(moved[0], moved[1])
 
 
 def test_two_cell_sums_of_values_and_of_their_products():
@@ -106,6 +113,17 @@ def test_a_loss_lengthens_the_streak_and_a_profit_ends_it():
     np.testing.assert_array_equal(booked, [-1.5, -1.0, 4.0])  # value added - employed x wage / 1e4 - depreciation
     np.testing.assert_array_equal(profit, [0.0, -1.5, -1.0, 4.0])
     assert streak.tolist() == [0, 3, 4, 0]
+
+
+def test_the_demand_step_is_the_replicator_of_relative_competitiveness():
+    live, sectors = np.array([0, 2, 3]), np.array([0, 1, 1])
+    sales, power, mean = np.array([1.0, 2.0, 4.0]), np.array([1.2, 0.5, 3.0]), np.array([1.0, 2.0])
+    growth, level, demand = np.array([1.1, 1.0, 0.9]), np.array([1.05, 0.95]), np.zeros(4)
+    relative = kernels.move_demand_numpy(live, sectors, sales, power, mean, growth, level, 2.0, demand)
+    np.testing.assert_array_equal(relative, power / mean[sectors])
+    expected = sales * growth * level[sectors] * demand_rule.replicator_factor(relative, 2.0)
+    np.testing.assert_array_equal(demand[live], expected)
+    assert demand[1] == 0.0 and demand[2] == pytest.approx(2.0 * 0.95 * 0.05)  # a share shrinks, never below 5%
 
 
 def test_hiring_in_two_passes_gives_what_share_out_gives():
