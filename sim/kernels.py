@@ -1,4 +1,5 @@
-"""Compiled loops (numba) for the firm work of every step, with numpy equivalents as the reference.
+"""Compiled loops (numba) for the firm work of every step and of the year's start and close (hiring, demand,
+accounts, sums by town and sector), with numpy equivalents as the reference.
 
 Each kernel does in one pass over the firm rows what its numpy equivalent does in several (at 50 times Xinhui's
 firms these passes are most of the stepping time): the same arithmetic in the same order, so the results are
