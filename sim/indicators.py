@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from sim import kernels
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
@@ -313,11 +314,11 @@ def employment_by_place(model) -> dict:
     """Persons employed this year: industrial firms in the district by town and by zone x sector (cluster), and
     construction by town (its value added at the reference labour productivity)."""
     firms = model.firms
-    rows = np.flatnonzero((firms.employment > 0) & model.in_district())
-    n_towns, n_sectors = len(model.towns), len(model.sector_ids)
-    by_town = np.bincount(firms.town[rows], weights=firms.employment[rows], minlength=n_towns)
-    cells = firms.zone[rows].astype(np.int64) * n_sectors + firms.sector[rows]
-    by_cluster = np.bincount(cells, weights=firms.employment[rows], minlength=len(model.zones) * n_sectors)
+    n_sectors = len(model.sector_ids)
+    # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
+    by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside, firms.park,
+                                                firms.town, firms.zone, firms.sector, len(model.towns),
+                                                len(model.zones), n_sectors)
     per_worker = labour.reference_labour_productivity(model)
     construction = np.array([t.construction_100m_cny * 1e4 / per_worker for t in model.towns])
     return {"industry_by_town": by_town, "industry_by_cluster": by_cluster.reshape(len(model.zones), n_sectors),

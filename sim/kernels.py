@@ -1,4 +1,5 @@
-"""Compiled loops (numba) for the firm work of every step, with numpy equivalents as the reference.
+"""Compiled loops (numba) for the firm work of every step and of the year's start and close (hiring, demand,
+accounts, sums by town and sector), with numpy equivalents as the reference.
 
 Each kernel does in one pass over the firm rows what its numpy equivalent does in several (at 50 times Xinhui's
 firms these passes are most of the stepping time): the same arithmetic in the same order, so the results are
@@ -95,21 +96,100 @@ def grow_numpy(capacity: np.ndarray, growth_factor: np.ndarray, age: np.ndarray,
     age += years_per_step
 
 
+def hiring_totals_numpy(rows: np.ndarray, outside: np.ndarray, park: np.ndarray, town: np.ndarray,
+                        wanted: np.ndarray, staff: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Over the ``rows`` whose park is not ``outside`` (park -1: the last entry), by town (0 .. n-1), in row
+    order: workers wanted, last year's staff kept (min(wanted, staff)) and the extra wanted; and that mask
+    (``wanted`` by position in ``rows``; ``park``, ``town``, ``staff`` by firm row)."""
+    inside = ~outside[park[rows]]
+    towns, want = town[rows][inside], wanted[inside]
+    kept = np.minimum(want, staff[rows[inside]])
+    extra = want - kept
+    totals = (np.bincount(towns, weights=w, minlength=n) for w in (want, kept, extra))
+    return (inside, *totals)
+
+
+def share_out_rows_numpy(rows: np.ndarray, inside: np.ndarray, town: np.ndarray, wanted: np.ndarray,
+                         staff: np.ndarray, keep_fill: np.ndarray, growth_fill: np.ndarray) -> np.ndarray:
+    """``wanted``, where ``inside``: kept x keep_fill[town] + extra x growth_fill[town] (kept and extra as in
+    ``hiring_totals_numpy``)."""
+    towns, want = town[rows][inside], wanted[inside]
+    kept = np.minimum(want, staff[rows[inside]])
+    got = wanted.copy()
+    got[inside] = kept * keep_fill[towns] + (want - kept) * growth_fill[towns]
+    return got
+
+
+def district_sums_numpy(values: np.ndarray, alive: np.ndarray, only_alive: bool, outside: np.ndarray,
+                        park: np.ndarray, cells_a: np.ndarray, cells_b: np.ndarray, cells_c: np.ndarray,
+                        n_a: int, n_b: int, n_c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Over the firm rows with a positive value whose park is not ``outside`` (park -1: its last entry), and
+    ``alive`` if ``only_alive``, in row order: the sums of ``values`` by ``cells_a`` (0 .. n_a-1) and by
+    ``cells_b`` x n_c + ``cells_c`` (0 .. n_b n_c - 1). Rows of value 0 would add nothing to the sums."""
+    counted = (values > 0) & ~outside[park]
+    rows = np.flatnonzero(counted & alive if only_alive else counted)
+    by_a = np.bincount(cells_a[rows], weights=values[rows], minlength=n_a)
+    cells = cells_b[rows].astype(np.int64) * n_c + cells_c[rows]
+    return by_a, np.bincount(cells, weights=values[rows], minlength=n_b * n_c)
+
+
+def book_profits_numpy(rows: np.ndarray, value_added: np.ndarray, employed: np.ndarray, wage_10k_cny: float,
+                       depreciation: np.ndarray, profit: np.ndarray, loss_years: np.ndarray) -> np.ndarray:
+    """profit[rows] = value added - employed x wage / 1e4 - depreciation (亿元); loss_years[rows] + 1 where it is
+    negative, else 0 (in place); returns the profits."""
+    wages = employed * wage_10k_cny / 1e4
+    booked = value_added - wages - depreciation
+    profit[rows] = booked
+    loss_years[rows] = np.where(booked < 0, loss_years.take(rows) + 1, 0)
+    return booked
+
+
+def move_demand_numpy(live: np.ndarray, sectors: np.ndarray, sales: np.ndarray, power: np.ndarray,
+                      mean: np.ndarray, growth: np.ndarray, level: np.ndarray, elasticity: float,
+                      demand: np.ndarray) -> np.ndarray:
+    """The replicator step of ``demand.update_demand``: relative = power / mean[sector]; demand[live] = sales x
+    growth x level[sector] x max(1 + elasticity (relative - 1), 0.05) (``growth``: each firm's growth factor);
+    returns ``relative``."""
+    relative = power / mean[sectors]
+    factor = growth * level[sectors] * np.maximum(1.0 + elasticity * (relative - 1.0), 0.05)
+    demand[live] = sales * factor
+    return relative
+
+
+NO_MASK = np.zeros(0, dtype=np.bool_)  # the ``mask`` of two_cell_sums when ``use_mask`` is false
+
+
+def two_cell_sums_numpy(cells: np.ndarray, mask: np.ndarray, use_mask: bool, a: np.ndarray, b: np.ndarray,
+                        product: bool, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """By cell (0 .. n-1), in order, over the positions where ``mask`` (all if not ``use_mask``): the sums of
+    ``a`` and of ``a x b`` (``product``) or of ``b``."""
+    if use_mask:
+        cells, a, b = cells[mask], a[mask], b[mask]
+    return (np.bincount(cells, weights=a, minlength=n),
+            np.bincount(cells, weights=a * b if product else b, minlength=n))
+
+
 # ---- compiled versions (sim/kernels_numba.py, imported on first use) --------------------------------------
 def _compile():
     from sim.kernels_numba import (
         add_output,
         below_bound,
         below_bound_sums,
+        book_profits,
         cell_sums,
+        district_sums,
         grow,
+        hiring_totals,
+        move_demand,
         running_cell_weight,
         running_cell_weight_sums,
         running_weight,
         scale_by_cell,
+        share_out_rows,
         splitmix_bits,
         still_alive,
         sums_by_cell,
+        two_cell_sums,
     )
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
@@ -131,8 +211,19 @@ def _compile():
         still_alive(some_rows, np.ones(2, dtype=np.bool_))
         below_bound_sums(some_rows, np.uint64(1), cells, sectors, values, 1)
         running_cell_weight_sums(some_rows, sectors, values, values, 1)
+        outside = np.zeros(2, dtype=np.bool_)
+        inside = hiring_totals(some_rows, outside, sectors, sectors, values, values, 1)[0]
+        share_out_rows(some_rows, inside, sectors, values, values, values, values)
+    flags = np.ones(2, dtype=np.bool_)
+    district_sums(values, flags, True, ~flags, sectors, sectors, sectors, sectors, 1, 1, 1)
+    two_cell_sums(sectors, flags, True, values, values, True, 1)
+    book_profits(rows, values, values, 1.0, values, values.copy(), sectors.copy())
+    for some_rows in (rows, live):
+        move_demand(some_rows, sectors, values, values, values, values, values, 1.0, values.copy())
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
-            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums)
+            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
+            share_out_rows, district_sums, two_cell_sums, book_profits,
+            move_demand)
 
 
 MIN_ROWS = 20_000  # below this the numpy versions are as fast, and a process need not load numba (~0.3 s)
@@ -249,3 +340,52 @@ def running_cell_weight_sums(rows: np.ndarray, cells: np.ndarray, weight: np.nda
     if kernels:
         return kernels[11](rows, cells, weight, values, n)
     return running_cell_weight_numpy(rows, cells, weight), sums_by_cell_numpy(rows, cells, values, n)
+
+
+def hiring_totals(rows: np.ndarray, outside: np.ndarray, park: np.ndarray, town: np.ndarray, wanted: np.ndarray,
+                  staff: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[12](rows, outside, park, town, wanted, staff, n)
+    return hiring_totals_numpy(rows, outside, park, town, wanted, staff, n)
+
+
+def share_out_rows(rows: np.ndarray, inside: np.ndarray, town: np.ndarray, wanted: np.ndarray, staff: np.ndarray,
+                   keep_fill: np.ndarray, growth_fill: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[13](rows, inside, town, wanted, staff, keep_fill, growth_fill)
+    return share_out_rows_numpy(rows, inside, town, wanted, staff, keep_fill, growth_fill)
+
+
+def district_sums(values: np.ndarray, alive: np.ndarray, only_alive: bool, outside: np.ndarray, park: np.ndarray,
+                  cells_a: np.ndarray, cells_b: np.ndarray, cells_c: np.ndarray, n_a: int, n_b: int,
+                  n_c: int) -> tuple[np.ndarray, np.ndarray]:
+    kernels = _use(values.size)
+    if kernels:
+        return kernels[14](values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c)
+    return district_sums_numpy(values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c)
+
+
+def two_cell_sums(cells: np.ndarray, mask: np.ndarray, use_mask: bool, a: np.ndarray, b: np.ndarray, product: bool,
+                  n: int) -> tuple[np.ndarray, np.ndarray]:
+    kernels = _use(cells.size)
+    if kernels:
+        return kernels[15](cells, mask, use_mask, a, b, product, n)
+    return two_cell_sums_numpy(cells, mask, use_mask, a, b, product, n)
+
+
+def book_profits(rows: np.ndarray, value_added: np.ndarray, employed: np.ndarray, wage_10k_cny: float,
+                 depreciation: np.ndarray, profit: np.ndarray, loss_years: np.ndarray) -> np.ndarray:
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[16](rows, value_added, employed, float(wage_10k_cny), depreciation, profit, loss_years)
+    return book_profits_numpy(rows, value_added, employed, wage_10k_cny, depreciation, profit, loss_years)
+
+
+def move_demand(live: np.ndarray, sectors: np.ndarray, sales: np.ndarray, power: np.ndarray, mean: np.ndarray,
+                growth: np.ndarray, level: np.ndarray, elasticity: float, demand: np.ndarray) -> np.ndarray:
+    kernels = _use(live.size)
+    if kernels:
+        return kernels[17](live, sectors, sales, power, mean, growth, level, float(elasticity), demand)
+    return move_demand_numpy(live, sectors, sales, power, mean, growth, level, elasticity, demand)

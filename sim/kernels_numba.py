@@ -134,3 +134,79 @@ def running_cell_weight_sums(rows, cells, weight, values, n):
         running[i + 1] = running[i] + weight[cell]
         sums[cell] += values[rows[i]]
     return running, sums
+
+
+@jit
+def hiring_totals(rows, outside, park, town, wanted, staff, n):
+    """hiring_totals_numpy in one pass."""
+    inside = np.empty(rows.size, np.bool_)
+    want, kept, extra = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(rows.size):
+        row = rows[i]
+        slot = park[row] if park[row] >= 0 else park[row] + outside.size
+        inside[i] = not outside[slot]
+        if inside[i]:
+            cell = town[row]
+            keep = min(wanted[i], staff[row])
+            want[cell] += wanted[i]
+            kept[cell] += keep
+            extra[cell] += wanted[i] - keep
+    return inside, want, kept, extra
+
+
+@jit
+def share_out_rows(rows, inside, town, wanted, staff, keep_fill, growth_fill):
+    """share_out_rows_numpy in one pass."""
+    got = wanted.copy()
+    for i in range(rows.size):
+        if inside[i]:
+            cell = town[rows[i]]
+            keep = min(wanted[i], staff[rows[i]])
+            got[i] = keep * keep_fill[cell] + (wanted[i] - keep) * growth_fill[cell]
+    return got
+
+
+@jit
+def district_sums(values, alive, only_alive, outside, park, cells_a, cells_b, cells_c, n_a, n_b, n_c):
+    """district_sums_numpy in one pass."""
+    by_a, by_bc = np.zeros(n_a), np.zeros(n_b * n_c)
+    for row in range(values.size):
+        slot = park[row] if park[row] >= 0 else park[row] + outside.size
+        if values[row] > 0 and not outside[slot] and (alive[row] or not only_alive):
+            by_a[cells_a[row]] += values[row]
+            by_bc[np.int64(cells_b[row]) * n_c + cells_c[row]] += values[row]
+    return by_a, by_bc
+
+
+@jit
+def two_cell_sums(cells, mask, use_mask, a, b, product, n):
+    """two_cell_sums_numpy in one pass."""
+    sums_a, sums_b = np.zeros(n), np.zeros(n)
+    for i in range(cells.size):
+        if use_mask and not mask[i]:
+            continue
+        sums_a[cells[i]] += a[i]
+        sums_b[cells[i]] += a[i] * b[i] if product else b[i]
+    return sums_a, sums_b
+
+
+@jit
+def book_profits(rows, value_added, employed, wage_10k_cny, depreciation, profit, loss_years):
+    """book_profits_numpy in one pass."""
+    booked = np.empty(rows.size)
+    for i in range(rows.size):
+        booked[i] = value_added[i] - employed[i] * wage_10k_cny / 1e4 - depreciation[i]
+        profit[rows[i]] = booked[i]
+        loss_years[rows[i]] = loss_years[rows[i]] + 1 if booked[i] < 0 else 0
+    return booked
+
+
+@jit
+def move_demand(live, sectors, sales, power, mean, growth, level, elasticity, demand):
+    """move_demand_numpy in one pass."""
+    relative = np.empty(live.size)
+    for i in range(live.size):
+        relative[i] = power[i] / mean[sectors[i]]
+        factor = growth[i] * level[sectors[i]] * max(1.0 + elasticity * (relative[i] - 1.0), 0.05)
+        demand[live[i]] = sales[i] * factor
+    return relative

@@ -42,3 +42,20 @@ def test_live_rows_follow_entries_and_exits_and_cannot_be_written():
         firms.live()[0] = 9
     with pytest.raises(AttributeError):  # would hide the column behind a stale view
         firms.capacity = np.ones(7)
+
+
+def test_live_rows_handed_out_earlier_stay_as_they_were_while_entrants_are_appended():
+    firms = FirmPopulation(16)
+    firms.add(3, alive=True)
+    before = firms.live()
+    firms.add(2, alive=True)
+    after_entry = firms.live()
+    firms.add(40, alive=True)  # beyond the room kept for appending
+    assert before.tolist() == [0, 1, 2] and after_entry.tolist() == [0, 1, 2, 3, 4]
+    assert firms.live().tolist() == list(range(45))
+    firms.retire(np.array([0, 44]), 2024, no_place_cell=99, no_cluster_cell=98)
+    kept = firms.live()
+    firms.add(1, alive=True)
+    assert kept.tolist() == list(range(1, 44)) and firms.live().tolist() == [*range(1, 44), 45]
+    assert after_entry.tolist() == [0, 1, 2, 3, 4] and np.array_equal(firms.live(), np.flatnonzero(firms.alive))
+

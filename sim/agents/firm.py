@@ -63,16 +63,30 @@ class FirmPopulation(ColumnTable):
         super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1,
                                                        "exit_draw_bound": 1 << 53, "capital_intensity": 1.0})
         self._live = None  # rows of live firms, kept until firms enter or exit
+        self._live_spare = None  # an array whose first entries are ``_live``, with room to append entrants
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
     def add(self, count: int, **values) -> np.ndarray:
         rows = super().add(count, **values)
         if self._live is not None and values.get("alive") is True:  # new rows come last: live rows stay sorted
-            self._live = np.concatenate([self._live, rows])
-            self._live.setflags(write=False)
+            self._live = self._append_live(rows)
         else:
             self._live = None
         return rows
+
+    def _append_live(self, rows: np.ndarray) -> np.ndarray:
+        """``_live`` followed by ``rows``, as a read-only view of ``_live_spare``: appended in place, without
+        copying the live rows at each entry; an earlier ``live()`` array (a shorter view) is not changed, as
+        entries are only ever written beyond the end of every view handed out."""
+        count, spare = self._live.size, self._live_spare
+        if spare is None or count + rows.size > spare.size:
+            spare = np.empty(2 * (count + rows.size), dtype=np.int64)
+            spare[:count] = self._live
+            self._live_spare = spare
+        spare[count: count + rows.size] = rows
+        live = spare[: count + rows.size]
+        live.setflags(write=False)
+        return live
 
     def retire(self, rows: np.ndarray, year: int, no_place_cell: int, no_cluster_cell: int) -> None:
         """Firms exit: ``alive`` must only change here or in ``add``, which keep ``live()`` current.
@@ -90,6 +104,7 @@ class FirmPopulation(ColumnTable):
         if self._live is not None:  # one compiled pass over the live rows (faster than finding them again)
             self._live = kernels.still_alive(self._live, self.alive)
             self._live.setflags(write=False)
+        self._live_spare = None  # its first entries are not the live rows any more
 
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
@@ -112,6 +127,7 @@ class FirmPopulation(ColumnTable):
         if self._live is None:
             self._live = np.flatnonzero(self.alive)
             self._live.setflags(write=False)
+            self._live_spare = None
         return self._live
 
 

@@ -1,7 +1,7 @@
 """Where runs execute: a local process pool (default) or a Dask distributed cluster.
 
 Both yield each run's status as soon as it finishes, with a bounded number of runs in flight (one per
-worker process or Dask worker thread), so the parent never holds more than a handful of
+worker process, two per Dask worker thread), so the parent never holds more than a handful of
 futures; the tables themselves are written by the workers. A run that takes longer than ``run_timeout``
 seconds is recorded as failed. Results do not depend on the executor: a run is fully determined by its spec and seed.
 """
@@ -104,19 +104,24 @@ class DaskExecutor:
         return sum(self.client.nthreads().values()) or self.workers
 
     def statuses(self, specs: Iterable[dict], out: str) -> Iterator[dict]:
-        """One run in flight per worker thread (so that a run's time limit counts from about its start); a
-        run past its deadline is failed, and its worker restarted."""
+        """Two runs in flight per worker thread, so that a worker has its next run at hand when one ends (with
+        one, each worker waited for this process to hear of the end and submit the next: a round trip through
+        the scheduler, which shares the cores here). A run's time limit counts from when it is among the
+        oldest ``slots`` pending runs, about when a worker starts it; a run past its deadline is failed, and
+        its worker restarted."""
         from dask.distributed import wait
 
-        specs, limit = iter(specs), self.slots()
-        pending: dict = {}  # future -> (spec, deadline)
+        specs, slots = iter(specs), self.slots()
+        pending: dict = {}  # future -> [spec, deadline or None while queued], in submission order
         while True:
-            while len(pending) < limit and (spec := next(specs, None)) is not None:
-                future = self.client.submit(execute_run, spec, out, pure=False)
-                pending[future] = (spec, time.monotonic() + self.run_timeout)
+            while len(pending) < 2 * slots and (spec := next(specs, None)) is not None:
+                pending[self.client.submit(execute_run, spec, out, pure=False)] = [spec, None]
             if not pending:
                 return
-            soonest = max(0.0, min(d for _, d in pending.values()) - time.monotonic())
+            now = time.monotonic()
+            for entry in list(pending.values())[:slots]:  # started, or about to be
+                entry[1] = now + self.run_timeout if entry[1] is None else entry[1]
+            soonest = max(0.0, min(d for _, d in pending.values() if d is not None) - now)
             try:
                 done = wait(list(pending), timeout=soonest + 0.01, return_when="FIRST_COMPLETED").done
             except TimeoutError:
@@ -127,7 +132,7 @@ class DaskExecutor:
                     yield future.result()
                 except Exception as exc:  # noqa: BLE001 - the worker died (three times) or the cluster lost it
                     yield status_of(spec, "failed", f"worker lost: {type(exc).__name__}: {exc}")
-            late = [f for f, (_, deadline) in pending.items() if time.monotonic() >= deadline]
+            late = [f for f, (_, deadline) in pending.items() if deadline is not None and time.monotonic() >= deadline]
             if late:
                 self._stop(late)
             for future in late:

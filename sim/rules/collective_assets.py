@@ -26,6 +26,8 @@ from enum import Enum
 
 import numpy as np
 
+from sim import kernels
+
 
 class AssetKind(Enum):
     FACTORY = "factory"   # 标准厂房 / 富民工坊: let to the town's firms
@@ -187,9 +189,8 @@ def factory_tenants(model) -> list[list[tuple[str, float]]]:
 def sector_output_shares(model) -> np.ndarray:
     """Towns x sectors: each sector's share of the town's industrial output this year (in Xinhui)."""
     firms, n_sectors = model.firms, len(model.sector_ids)
-    inside = model.in_district()
-    keys = firms.town[inside].astype(np.int64) * n_sectors + firms.sector[inside]
-    output = np.bincount(keys, weights=firms.output_year[inside], minlength=len(model.towns) * n_sectors)
+    _, output = kernels.district_sums(firms.output_year, firms.alive, False, model.park_outside, firms.park,
+                                      firms.sector, firms.town, firms.sector, n_sectors, len(model.towns), n_sectors)
     output = output.reshape(len(model.towns), n_sectors)
     totals = output.sum(axis=1, keepdims=True)
     return np.divide(output, totals, out=np.zeros_like(output), where=totals > 0)

@@ -72,8 +72,8 @@ def sector_means(model, rows: np.ndarray, power: np.ndarray, sectors: np.ndarray
     firms, n = model.firms, len(model.sector_ids)
     sectors = firms.sector[rows] if sectors is None else sectors
     sales = firms.demand[rows] if sales is None else sales
-    weight = np.bincount(sectors, weights=sales, minlength=n)
-    mean = np.bincount(sectors, weights=sales * power, minlength=n) / np.maximum(weight, 1e-300)
+    weight, weighted = kernels.two_cell_sums(sectors, kernels.NO_MASK, False, sales, power, True, n)  # one pass
+    mean = weighted / np.maximum(weight, 1e-300)
     return np.where(weight > 0, mean, model.base_competitiveness * model.productivity_index)
 
 
@@ -91,15 +91,14 @@ def update_demand(model, live: np.ndarray, power: np.ndarray) -> np.ndarray:
     relative_to_nation = mean / reference_competitiveness(model)
     level = (relative_to_nation / model.sector_relative_competitiveness) ** p.replicator_elasticity
     model.sector_relative_competitiveness = relative_to_nation
-    relative = power / mean[sectors]
     spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
                            p.reference_size_100m_cny)
     shocks = annual_growth(model.keyed_uniform("growth", live, model.year), 0.0, spread)
     growth = market_growth(model, model.district_gdp_growth)
-    # the replicator factor has a sales-weighted mean of exactly 1 within each sector: shares only move
-    factor = np.exp(growth[sectors] + shocks) * level[sectors] * replicator_factor(relative, p.replicator_elasticity)
-    firms.demand[live] = sales * factor
-    return relative
+    # the replicator factor (``replicator_factor`` of each firm's relative competitiveness) has a sales-weighted
+    # mean of exactly 1 within each sector: shares only move; the products in one pass (compiled at larger scales)
+    return kernels.move_demand(live, sectors, sales, power, mean, np.exp(growth[sectors] + shocks), level,
+                               p.replicator_elasticity, firms.demand)
 
 
 def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = None) -> None:

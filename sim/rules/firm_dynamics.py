@@ -238,14 +238,12 @@ def account_firms(model) -> None:
     employed = labour.employment(model, rows, value_added, power)
     firms.employment[: firms.n] = 0.0
     firms.employment[rows] = employed
-    wages = employed * model.wage_10k_cny / 1e4
     depreciation = p.depreciation_rate_per_year * capital.capital_stock(model, rows)
-    profit = value_added - wages - depreciation
-    firms.profit[rows] = profit
-    firms.loss_years[rows] = np.where(profit < 0, firms.loss_years.take(rows) + 1, 0)
-    sectors, live_sector = len(model.sector_ids), sector[alive]
-    sales = np.bincount(live_sector, weights=output[alive], minlength=sectors)
-    earned = np.bincount(live_sector, weights=profit[alive], minlength=sectors)
+    # profit = value added - wages - depreciation, and the loss streaks (one pass, compiled at larger scales)
+    profit = kernels.book_profits(rows, value_added, employed, model.wage_10k_cny, depreciation, firms.profit,
+                                  firms.loss_years)
+    # the live firms' sales and profits by sector, in one pass (compiled at larger scales)
+    sales, earned = kernels.two_cell_sums(sector, alive, True, output, profit, False, len(model.sector_ids))
     model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
 
 

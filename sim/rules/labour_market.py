@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from sim import kernels
 from sim.rules import labour, migration, population
 
 SECTORS = ("primary", "secondary", "tertiary")
@@ -69,9 +70,15 @@ def share_out(town: np.ndarray, wanted: np.ndarray, staff: np.ndarray, available
     extra = wanted - kept
     kept_total = np.bincount(town, weights=kept, minlength=n)
     extra_total = np.bincount(town, weights=extra, minlength=n)
+    keep_fill, growth_fill = fill_rates(available, kept_total, extra_total)
+    return kept * keep_fill[town] + extra * growth_fill[town]
+
+
+def fill_rates(available: np.ndarray, kept_total: np.ndarray, extra_total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """By town: the share of last year's staff kept, and of the extra workers wanted that is filled (``share_out``)."""
     growth_fill = np.clip((available - kept_total) / np.maximum(extra_total, 1e-12), 0.0, 1.0)
     keep_fill = np.clip(available / np.maximum(kept_total, 1e-12), 0.0, 1.0)
-    return kept * keep_fill[town] + extra * growth_fill[town]
+    return keep_fill, growth_fill
 
 
 def commuting_shares(jobs: np.ndarray, earnings: np.ndarray, cost: np.ndarray, beta: float,
@@ -127,14 +134,13 @@ class TownLabourMarket(labour.LabourMarket):
     # ---- the interface labour.start_year calls --------------------------------------------------------
     def hire(self, model, rows: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         firms, n = model.firms, len(model.towns)
-        inside = ~model.park_outside[firms.park[rows]]  # the co-built park hires outside the district
-        town = firms.town[rows]
-        by_town = np.bincount(town[inside], weights=wanted[inside], minlength=n)
+        # ``share_out`` over the firms not in the co-built park (it hires outside the district), in two passes
+        # over the rows (compiled at larger scales): the totals by town, then each firm's workers
+        inside, by_town, kept_total, extra_total = kernels.hiring_totals(
+            rows, model.park_outside, firms.park, firms.town, wanted, firms.employment, n)
         self.clear(model, by_town / model.scale)
-        got = share_out(town[inside], wanted[inside], firms.employment[rows[inside]], self.fill * by_town, n)
-        out = wanted.copy()
-        out[inside] = got
-        return out
+        keep_fill, growth_fill = fill_rates(self.fill * by_town, kept_total, extra_total)
+        return kernels.share_out_rows(rows, inside, firms.town, wanted, firms.employment, keep_fill, growth_fill)
 
     def wage(self, model) -> float:
         """The firms' wage: this year's town wages weighted by secondary jobs, 万元/yr."""

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
+
 DISTRICT_SOES = "district_soes"  # the rule pairs' SOE donor (区属国有企业, together)
 
 
@@ -48,15 +50,14 @@ class DonorRoom:
 
     def __init__(self, model):
         self.model = model
-        firms = model.firms
-        rows = firms.live()[model.in_district()[firms.live()]]
+        firms, n = model.firms, len(model.sector_ids)
+        # the live firms' output last year in the district, by sector and by town x sector (one pass over the rows)
+        sales, by_town = kernels.district_sums(firms.output_last_year, firms.alive, True, model.park_outside,
+                                               firms.park, firms.sector, firms.town, firms.sector, n,
+                                               len(model.towns), n)
         # last year's profit rate on last year's sales (in 2023: the base year's rate and output)
-        sales = np.bincount(firms.sector[rows], weights=firms.output_last_year[rows], minlength=len(model.sector_ids))
         profit = model.sector_profit_rate * sales
         self.sector_profit = dict(zip(model.sector_ids, np.maximum(profit, 0.0).tolist()))
-        n = len(model.sector_ids)
-        by_town = np.bincount(firms.town[rows].astype(np.int64) * n + firms.sector[rows],
-                              weights=firms.output_last_year[rows], minlength=len(model.towns) * n)
         # each town's largest sector last year: the local firms of 百企兴百村 pairs
         self.largest_sector = [model.sector_ids[int(k)] for k in by_town.reshape(len(model.towns), n).argmax(axis=1)]
 
