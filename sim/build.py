@@ -99,6 +99,7 @@ def start_production_side(model) -> None:
     model.first_year_productivity_index = float(np.exp(p.productivity_growth_per_year
                                                        * (model.first_year - model.region.base_year)))
     model.labour_market = labour.LabourMarket()
+    model.deepening_index = 1.0  # every firm at the base capital intensity (sim.rules.labour.deepening_index)
     model.wage_10k_cny = p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
     depreciation = p.depreciation_rate_per_year * p.capital_output_ratio / p.target_utilisation
     model.base_profit_rate = model.sector_va_ratio * (1.0 - p.labour_share_of_value_added) - depreciation

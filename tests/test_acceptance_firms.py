@@ -54,7 +54,6 @@ def parameters(node, path=()):
 # the growth-like keys the production side may have, each with why it is not a free drift of firms' growth
 ALLOWED_FIRM_GROWTH_KEYS = {
     "firms.productivity_growth_per_year",   # incumbent TFP trend, lit F6 (checked below)
-    "firms.wage_growth_per_year",           # a cost path, not output
     "firms.first_year_recovery_growth",     # a one-off 2023 demand rebound, calibrated to 2023 (not a trend)
     "firms.growth_spread_at_reference",     # a spread of mean zero (mean-preserving, tests/rules/test_firm_dynamics)
     "firms.growth_spread_size_exponent",

@@ -1,4 +1,5 @@
-"""Labour demand: a firm employs what its output needs at its labour productivity; wages follow a path.
+"""Labour demand: a firm employs what its output needs at its labour productivity; the reference wage is the
+labour share of the output per worker of a reference firm at the district's capital intensity.
 
 Labour productivity (万元 of value added per worker) is the 2023 secondary figure for a firm at its sector's
 reference competitiveness and the base year's capital intensity, scaled by the firm's competitiveness relative
@@ -8,12 +9,17 @@ Y = E K^a L^(1-a) and K = ratio x κ x Y / E, Y / L = E^(1/(1-a)) (K/Y)^(a/(1-a)
 per worker grows with own productivity, place and capital deepening. Employment = value added / lp. Hiring
 (``start_year``) reads κ as it stands at the start of the year (before this year's vintage is added by
 ``capital.invest``, which needs the wage hiring sets); the year's accounts (``employment``) read κ at year end. The
-wage per worker is the labour share of LP_2023 in 2023 and grows at ``wage_growth_per_year`` (the reference
-path). ``LabourMarket`` grants what firms want at that wage; the model runs
+reference wage per worker is the competitive wage of the Cobb-Douglas technology, w = (1 - a) Y / L, at a firm of
+the reference productivity whose capital intensity is the district's: w_ref = s_L x LP_2023 x (E*_t / E*_2023)
+x D_t, D_t the value-added-weighted harmonic mean of κ^b over the district's live firms at the start of the
+year (so D_t is last year's deepening: the vintage of this year is added after hiring). Wages then rise with
+capital deepening, and deepening with wages: on a balanced path output per worker grows at g / (1 - a), the
+Cobb-Douglas steady state, not at the TFP rate g. (Until this session the wage grew at a scenario rate equal
+to g, which held output per worker at g.) ``LabourMarket`` grants what firms want at that wage; the model runs
 ``sim.rules.labour_market.TownLabourMarket``, whose ``hire`` clears the towns' markets and can grant fewer
 workers (then a firm's sales are capped by the workers it got) and whose ``wage`` is the firms' wage that year.
 Parameters (scenario ``firms``): labour_productivity_10k_cny_per_worker (万元),
-labour_share_of_value_added (share), wage_growth_per_year (1/yr).
+labour_share_of_value_added (share); the reference productivity path ``productivity_growth_per_year``.
 Sources: xinhui_facts.md §4a (511.27亿 and 16.72万 secondary workers, 2023); Bai & Qian 2010 (labour share).
 """
 
@@ -30,10 +36,10 @@ class LabourMarket:
         return wanted
 
     def wage(self, model) -> float:
-        """Wage per worker this year, 万元/yr (2022 prices)."""
+        """Reference wage per worker this year, 万元/yr (2022 prices): the labour share of the output per worker
+        of a reference firm at the district's capital deepening (``deepening_index``)."""
         p = model.params.firms
-        base = p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
-        return base * np.exp(p.wage_growth_per_year * (model.year - model.first_year))
+        return p.labour_share_of_value_added * reference_labour_productivity(model) * model.deepening_index
 
 
 def labour_productivity(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
@@ -56,11 +62,28 @@ def reference_labour_productivity(model) -> float:
     return model.params.firms.labour_productivity_10k_cny_per_worker * growth
 
 
+def deepening_index(model, rows: np.ndarray) -> float:
+    """D: the value-added-weighted harmonic mean of κ^b over the given firms (the district's live firms), the
+    factor by which capital deepening has raised the output per worker of the average job (1 in the base year).
+    Weights: last year's sales (this year's demand for firms without accounts yet)."""
+    firms = model.firms
+    rows = rows[model.in_district()[rows]]
+    if rows.size == 0:
+        return 1.0
+    sales = np.where(firms.output_last_year[rows] > 0, firms.output_last_year[rows], firms.demand[rows])
+    weight = sales * model.sector_va_ratio[firms.sector[rows]]
+    total = float(weight.sum())
+    if total <= 0:
+        return 1.0
+    return total / float((weight / deepening(firms.capital_intensity[rows], model.params.firms)).sum())
+
+
 def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
     """Where hiring is constrained, clear the market and cap each firm's sales at what its workers make; then
     set this year's wage (a constrained market sets it while it clears). Returns each firm's fill, the share
     of the workers it wanted that it got (1 where hiring is not constrained)."""
     market = model.labour_market
+    model.deepening_index = deepening_index(model, rows)
     fill = np.ones(rows.size)
     if type(market) is not LabourMarket:
         firms = model.firms

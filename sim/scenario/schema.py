@@ -102,10 +102,11 @@ PEOPLE = {
                                               "per log point of expected earnings above the outside path.",
                                               "estimate: a town 10% above Guangdong's earnings gains 2% "
                                               "residents a year", min=0, max=2),
-    "outside_wage_growth_per_year": P(0.0285, "1/yr", "Real growth of expected earnings outside the "
-                                      "district (Guangdong), the path migrants compare with.", "estimate: "
-                                      "equal to the firms' wage path, so migration stays at its 2010s rate "
-                                      "when the district's labour market stays as tight as in 2023",
+    "outside_wage_growth_per_year": P(0.05, "1/yr", "Real growth of expected earnings outside the "
+                                      "district (Guangdong), the path migrants compare with.", "data: "
+                                      "Guangdong's per-capita disposable income +5.2%/yr real 2015-2022 (provincial "
+                                      "bulletins, recalled: scenarios/regions/xinhui_2015.yaml) and Jiangmen's +5.2% "
+                                      "in 2023 at ~0.2% inflation (facts §4a, Jiangmen 2024 GWR): 0.05",
                                       min=-0.1, max=0.2),
 }
 
@@ -289,9 +290,6 @@ FIRMS = {
                                      "labour productivity; the wage then follows its own path.", "lit: "
                                      "labour share of Chinese industrial value added about 0.4-0.5 (Bai & Qian "
                                      "2010, China Econ. Rev. 21:650-670); 0.45 the middle", min=0.05, max=0.95),
-    "wage_growth_per_year": P(0.0285, "1/yr", "Real growth of the wage per worker (the path hiring pays "
-                              "until a labour market sets it).", "lit F6: equal to incumbent productivity "
-                              "growth, so the labour share of a reference firm stays constant", min=-0.1, max=0.2),
     "replicator_elasticity": P(1.0, "1", "chi in the replicator: a firm's market share grows by chi x (its "
                                "competitiveness / the sector reference - 1) a year.", "lit E1: K+S "
                                "replicator dynamics, chi = 1 (Dosi, Fagiolo & Roventini 2010)", min=0.0, max=10.0),

@@ -51,11 +51,13 @@ def test_labour_productivity_follows_the_cobb_douglas_identity():
     assert labour.deepening(np.array([1.0, 1.21]), P) == pytest.approx([1.0, 1.21 ** (0.55 / 0.45)])
 
 
-def test_a_higher_wage_path_deepens_capital_and_raises_output_per_worker():
-    # (a smaller labour force raises wages too, but through the wage curve only by ~2% while it shrinks the
-    # clusters, whose place multipliers lower output per worker more than the deeper capital raises it)
+def test_higher_wages_deepen_capital_and_raise_output_per_worker():
+    # wages that respond more to scarcity (a steeper wage curve: the district's labour market is tight, so
+    # wages rise above the reference); a smaller labour force raises wages too, but through the wage curve
+    # only by ~2% while it shrinks the clusters, whose place multipliers lower output per worker more than the
+    # deeper capital raises it
     low, low_tables = run({})
-    high, high_tables = run({"firms": {"wage_growth_per_year": 0.05}})
+    high, high_tables = run({"people": {"wage_curve_elasticity": 0.2}})
     assert last(high_tables, "wage_10k_cny") > last(low_tables, "wage_10k_cny")
     assert mean_intensity(high) > mean_intensity(low)
 
