@@ -228,4 +228,6 @@ def test_the_2015_model_uses_the_2015_output_per_worker_and_wage():
     assert model.year == 2015
     assert labour.reference_labour_productivity(model) == pytest.approx(17.06)
     share = model.params.firms.labour_share_of_value_added
-    assert labour.LabourMarket.wage(model.labour_market, model) == pytest.approx(share * 17.06)
+    # the reference wage is the labour share of it at the district's capital deepening (1 at the start)
+    assert model.deepening_index == pytest.approx(1.0, abs=2e-3)
+    assert labour.LabourMarket.wage(model.labour_market, model) == pytest.approx(share * 17.06 * model.deepening_index)

@@ -208,7 +208,11 @@ class TownLabourMarket(labour.LabourMarket):
     def learn_growth(self, model) -> None:
         """At year end: this year's growth of primary, secondary and tertiary output (next year's demand reads it)."""
         now, before = sector_output(model), self.last_output
-        self.last_growth = {s: math.log(max(now[s], 1e-9) / max(before[s], 1e-9)) for s in SECTORS}
+        # tertiary and citrus output close after this (population.close_year): in the first year they still
+        # hold the base year's value, which is no news of growth; a growth of 0 read from it had cut the
+        # jobs wanted in the second year (unemployment 2.2% -> 4.6% in 2024, and in 2016 from 2015)
+        self.last_growth = {s: (self.last_growth[s] if now[s] == before[s]
+                                else math.log(max(now[s], 1e-9) / max(before[s], 1e-9))) for s in SECTORS}
         self.last_output = now
 
 

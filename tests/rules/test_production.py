@@ -65,7 +65,9 @@ def test_a_sector_output_rises_with_its_outside_demand_path():
     faster = {"demand": {"outside_growth_per_year": {"new_energy": 0.10}}}
     _, base = run({})
     _, more = run(faster)
-    assert sector_output(more, "new_energy", 2029) > 1.1 * sector_output(base, "new_energy", 2029)
+    # measured x1.17 with the scenario wage path, x1.09 since wages follow output per worker (the labour market
+    # binds more: the sector's extra sales need workers that the others lose): the sign with a margin
+    assert sector_output(more, "new_energy", 2029) > 1.05 * sector_output(base, "new_energy", 2029)
 
 
 def test_a_negative_demand_shock_lowers_output_and_employment_and_raises_exits():
