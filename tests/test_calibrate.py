@@ -244,6 +244,54 @@ def test_abc_smc_concentrates_on_the_observation_of_a_toy_model():
     assert [g.epsilon for g in result.generations] == sorted((g.epsilon for g in result.generations), reverse=True)
 
 
+def _toy(targets, **method):
+    from sim.calibration.config import CalibrationConfig, Method, Prior
+
+    prior = Prior("x.theta", "uniform", 0.0, 1.0, None, None, "test")
+    settings = dict(budget=3000, population=200, quantile=0.5, min_epsilon=0.5, max_generations=8, predictive=0)
+    return CalibrationConfig("toy", "", None, 3, Method("abc_smc", **{**settings, **method}), (prior,),
+                             tuple(targets), ())
+
+
+def _toy_simulate(targets: int):
+    """Outputs theta + noise (sd 0.05) and 2 theta + noise (never above about 2.2): the first ``targets``."""
+    def simulate(thetas, seeds, tag):
+        noise = np.array([np.random.default_rng(s).normal(0, 0.05) for s in seeds])
+        return np.column_stack([thetas[:, 0] + noise, 2 * thetas[:, 0] + noise])[:, :targets]
+
+    return simulate
+
+
+def test_a_target_the_prior_cannot_reach_is_left_out_of_the_distance_and_reported_as_a_misfit():
+    """Observed 5 for an output below 2.2 everywhere in the prior: with it in the distance the sampler would
+    accept only particles at theta's upper edge; screened out, the posterior is the one of the reachable target."""
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import Target
+    from sim.calibration.report import predictive_frame
+
+    fit = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    far = Target("far", "district", "z", None, "sum", 2023, 5.0, 0.1, "none", "test")
+    alone, both = abc_smc(_toy([fit]), _toy_simulate(1)), abc_smc(_toy([fit, far]), _toy_simulate(2))
+    assert list(both.used) == [True, False] and list(alone.used) == [True]
+    assert np.array_equal(alone.final.thetas, both.final.thetas)
+    assert both.final.ess > 200 / 4
+    pred = predictive_frame(_toy([fit, far]), both.final.values, both.used, both.generations[0].values)
+    assert list(pred.role) == ["fitted", "unreachable"] and pred.closest_prior_misfit[1] > 25
+    with_far = abc_smc(_toy([fit, far], unreachable_beyond=100.0), _toy_simulate(2))  # the screen switched off
+    assert list(with_far.used) == [True, True]
+    assert float(np.sum(with_far.final.weights * with_far.final.thetas[:, 0])) > 0.9  # pushed to the edge
+
+
+def test_the_sampler_stops_when_acceptance_falls_below_min_acceptance():
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import Target
+
+    fit = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    result = abc_smc(_toy([fit], min_epsilon=0.0, min_acceptance=0.3, max_generations=30), _toy_simulate(1))
+    assert "min_acceptance" in result.stopped and result.final.acceptance < 0.3
+    assert all(g.acceptance >= 0.3 for g in result.generations[1:-1])
+
+
 def test_when_every_simulation_fails_nothing_is_written_and_the_exit_status_is_1(tmp_path, monkeypatch, capsys):
     from sim.calibration.simulate import Simulator
 

@@ -57,22 +57,47 @@ class Result:
     generations: list[Generation]
     stopped: str           # why the sampler stopped
     simulations: int
+    used: np.ndarray | None = None   # mask of the targets in the distance (fitted and reachable)
 
     @property
     def final(self) -> Generation:
         return self.generations[-1]
 
 
-def distances(config: CalibrationConfig, values: np.ndarray) -> np.ndarray:
-    """RMS of the error-scaled misfits over the fitted targets (a bound only counts when it is violated)."""
-    fitted = np.array([not t.heldout for t in config.targets])
-    observed = np.array([t.observed for t in config.targets])[fitted]
-    error = np.array([t.error for t in config.targets])[fitted]
-    bound = np.array([t.bound for t in config.targets])[fitted]
-    z = (values[:, fitted] - observed) / error
-    z = np.where(bound == "lower", np.minimum(z, 0.0), np.where(bound == "upper", np.maximum(z, 0.0), z))
-    d = np.sqrt(np.mean(z ** 2, axis=1))
+def misfits(config: CalibrationConfig, values: np.ndarray) -> np.ndarray:
+    """Error-scaled misfits of every target (a bound's is 0 unless it is violated); particles x targets."""
+    observed = np.array([t.observed for t in config.targets])
+    error = np.array([t.error for t in config.targets])
+    bound = np.array([t.bound for t in config.targets])
+    z = (values - observed) / error
+    return np.where(bound == "lower", np.minimum(z, 0.0), np.where(bound == "upper", np.maximum(z, 0.0), z))
+
+
+def distances(config: CalibrationConfig, values: np.ndarray, used: np.ndarray | None = None) -> np.ndarray:
+    """RMS of the error-scaled misfits over the fitted targets (``used``: a mask of those in the distance)."""
+    used = np.array([not t.heldout for t in config.targets]) if used is None else used
+    if not used.any():
+        return np.zeros(len(values))  # nothing reachable to fit: every particle is as good as any other
+    d = np.sqrt(np.mean(misfits(config, values)[:, used] ** 2, axis=1))
     return np.where(np.isfinite(d), d, np.inf)
+
+
+def closest_misfit(config: CalibrationConfig, prior_values: np.ndarray) -> np.ndarray:
+    """Per target: the smallest |misfit| of any simulation from the prior (inf if none succeeded)."""
+    z = np.abs(misfits(config, prior_values))
+    return np.array([np.nanmin(col) if np.isfinite(col).any() else np.inf for col in z.T])
+
+
+def reachable(config: CalibrationConfig, prior_values: np.ndarray) -> np.ndarray:
+    """Mask of the fitted targets some prior simulation comes within ``unreachable_beyond`` errors of.
+
+    A target beyond every prior draw is a structural misfit (the model cannot produce it with any parameter
+    set of the priors). Kept in the distance it would dominate it and accept only the particles that lean
+    furthest towards it, usually at a prior edge and at the tail of the perturbation kernel, which are the ones
+    with the largest importance weights: the weights collapse onto a few particles (docs/calibration.md §5).
+    """
+    fitted = np.array([not t.heldout for t in config.targets])
+    return fitted & (closest_misfit(config, prior_values) <= config.method.unreachable_beyond)
 
 
 class Sampler:
@@ -128,42 +153,69 @@ def abc_smc(config: CalibrationConfig, simulate: Callable, report: Callable | No
             done: list[Generation] | None = None) -> Result:
     """Run the sampler; ``simulate(thetas, seeds, tag)`` returns target values; ``report(generation, used)``.
 
-    ``done``: generations of an interrupted run of the same config, to continue from.
+    ``done``: generations of an interrupted run of the same config, to continue from. After generation 0 (the
+    prior) the targets no prior simulation comes near are left out of the distance (``reachable``), and
+    generation 0's distances are recomputed without them, before it is saved.
     """
     method, sampler = config.method, Sampler(config)
     generations = list(done or [])
-    n, used = method.population, sum(g.simulations for g in generations)
-    if generations and generations[-1].epsilon <= method.min_epsilon:
-        return Result(generations, f"tolerance reached min_epsilon {method.min_epsilon}", used)
+    used = sum(g.simulations for g in generations)
+    mask = reachable(config, generations[0].values) if generations else None
     for t in range(len(generations), method.max_generations):
-        start = time.perf_counter()
-        previous = generations[-1] if generations else None
-        epsilon = math.inf if previous is None else \
-            max(float(np.quantile(previous.distances, method.quantile)), method.min_epsilon)
-        cov = None if previous is None else sampler.kernel(previous)
-        kept: list[tuple] = []
-        spent, batch = 0, 0
-        while len(kept) < n:
-            size = min(n, method.budget - used)
-            if size <= 0:
-                partial = f"; generation {t} left incomplete" if spent else ""
-                return Result(generations, f"budget of {method.budget} simulations spent{partial}", used)
-            rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(0, t, batch)))
-            thetas = sampler.from_prior(rng, size) if previous is None else sampler.perturb(rng, previous, cov, size)
-            seeds = [run_seed(config.seed, 1, t, batch, k) for k in range(size)]
-            values = simulate(thetas, seeds, f"g{t:03d}b{batch:04d}")
-            d = distances(config, values)
-            kept += [(thetas[k], d[k], values[k], seeds[k]) for k in range(size)
-                     if np.isfinite(d[k]) and d[k] <= epsilon]
-            used, spent, batch = used + size, spent + size, batch + 1
-        kept = kept[:n]
-        thetas = np.array([k[0] for k in kept])
-        gen = Generation(t, epsilon, thetas, sampler.weights(thetas, previous, cov), np.array([k[1] for k in kept]),
-                         np.array([k[2] for k in kept]), np.array([k[3] for k in kept], dtype=np.int64), spent,
-                         time.perf_counter() - start)
+        if generations:
+            stop = _stop_reason(method, generations[-1], mask)
+            if stop:
+                return Result(generations, stop, used, mask)
+        gen, spent = _generation(config, sampler, t, generations[-1] if generations else None, mask, simulate,
+                                 method.budget - used)
+        if gen is None:
+            partial = f"; generation {t} left incomplete" if spent else ""
+            return Result(generations, f"budget of {method.budget} simulations spent{partial}", used + spent, mask)
+        if t == 0:
+            mask = reachable(config, gen.values)
+            gen.distances = distances(config, gen.values, mask)
+        used += spent
         generations.append(gen)
         if report:
             report(gen, used)
-        if epsilon <= method.min_epsilon:
-            return Result(generations, f"tolerance reached min_epsilon {method.min_epsilon}", used)
-    return Result(generations, f"max_generations {method.max_generations} reached", used)
+    stop = _stop_reason(method, generations[-1], mask) if generations else ""
+    return Result(generations, stop or f"max_generations {method.max_generations} reached", used, mask)
+
+
+def _stop_reason(method, last: Generation, mask: np.ndarray | None) -> str:
+    if mask is not None and not mask.any():
+        return "no fitted target is within reach of the prior: the posterior is the prior"
+    if last.epsilon <= method.min_epsilon:
+        return f"tolerance reached min_epsilon {method.min_epsilon}"
+    if last.index > 0 and last.acceptance < method.min_acceptance:
+        return f"acceptance {last.acceptance:.1%} fell below min_acceptance {method.min_acceptance:.0%}"
+    return ""
+
+
+def _generation(config: CalibrationConfig, sampler: Sampler, t: int, previous: Generation | None,
+                mask: np.ndarray | None, simulate: Callable, budget_left: int) -> tuple[Generation | None, int]:
+    """Propose in batches of one population until N are accepted: (the generation or None if the budget ran
+    out, simulations spent)."""
+    method, n, start = config.method, config.method.population, time.perf_counter()
+    epsilon = math.inf if previous is None else \
+        max(float(np.quantile(previous.distances, method.quantile)), method.min_epsilon)
+    cov = None if previous is None else sampler.kernel(previous)
+    kept: list[tuple] = []
+    spent, batch = 0, 0
+    while len(kept) < n:
+        size = min(n, budget_left - spent)
+        if size <= 0:
+            return None, spent
+        rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(0, t, batch)))
+        thetas = sampler.from_prior(rng, size) if previous is None else sampler.perturb(rng, previous, cov, size)
+        seeds = [run_seed(config.seed, 1, t, batch, k) for k in range(size)]
+        values = simulate(thetas, seeds, f"g{t:03d}b{batch:04d}")
+        d = distances(config, values, mask)
+        kept += [(thetas[k], d[k], values[k], seeds[k]) for k in range(size) if np.isfinite(d[k]) and d[k] <= epsilon]
+        spent, batch = spent + size, batch + 1
+    kept = kept[:n]
+    thetas = np.array([k[0] for k in kept])
+    gen = Generation(t, epsilon, thetas, sampler.weights(thetas, previous, cov), np.array([k[1] for k in kept]),
+                     np.array([k[2] for k in kept]), np.array([k[3] for k in kept], dtype=np.int64), spent,
+                     time.perf_counter() - start)
+    return gen, spent

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.batch.tables import markdown as markdown_table
-from sim.calibration.abc import Generation, Result
+from sim.calibration.abc import Generation, Result, closest_misfit
 from sim.calibration.config import CalibrationConfig
 
 FORMAT = "xinhui-sim posterior 1"
@@ -81,15 +81,23 @@ def _prior_text(prior) -> str:
     return f"normal({prior.mean:g}, {prior.sd:g}) on [{prior.low:g}, {prior.high:g}]"
 
 
-def predictive_frame(config: CalibrationConfig, values: np.ndarray) -> pd.DataFrame:
-    """Per target: quantiles of a new observation (simulated value plus observation error) and coverage."""
+def predictive_frame(config: CalibrationConfig, values: np.ndarray, used: np.ndarray | None = None,
+                     prior_values: np.ndarray | None = None) -> pd.DataFrame:
+    """Per target: quantiles of a new observation (simulated value plus observation error) and coverage.
+
+    ``used``: mask of the targets in the distance; a fitted target outside it is ``unreachable`` (no prior
+    simulation came within ``method.unreachable_beyond`` errors: ``closest_prior_misfit``, from ``prior_values``).
+    """
     rows = []
+    closest = closest_misfit(config, prior_values) if prior_values is not None else \
+        np.full(len(config.targets), np.nan)
     for j, target in enumerate(config.targets):
         sample = values[:, j][np.isfinite(values[:, j])]
         q = np.quantile(sample, QUANTILES) if len(sample) else np.full(len(QUANTILES), np.nan)
         row = {"target": target.name, "output": f"{target.table}.{target.column}", "year": target.year,
                "observed": target.observed, "error": target.error, "bound": target.bound,
-               "role": "heldout" if target.heldout else "fitted", "draws": len(sample),
+               "role": _role(target, None if used is None else used[j]), "draws": len(sample),
+               "closest_prior_misfit": float(closest[j]),
                **{f"q{int(p * 100):02d}": float(x) for p, x in zip(QUANTILES, q)}, "source": target.source}
         if target.bound == "none":
             row["inside_50"] = bool(q[1] <= target.observed <= q[3])
@@ -101,6 +109,12 @@ def predictive_frame(config: CalibrationConfig, values: np.ndarray) -> pd.DataFr
             row["inside_50"] = bool(row["share_meeting_bound"] >= 0.25)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _role(target, in_distance: bool | None) -> str:
+    if target.heldout:
+        return "heldout"
+    return "unreachable" if in_distance is not None and not in_distance else "fitted"
 
 
 def generations_frame(result: Result) -> pd.DataFrame:
@@ -152,7 +166,7 @@ def markdown(config: CalibrationConfig, result: Result, frames: dict, manifest: 
              f"{config.seed}; {result.simulations} simulations of the sampler + {manifest['predictive_simulations']} "
              f"of the predictive check in {manifest['seconds']:.0f} s ({manifest['executor']}). Stopped: "
              f"{result.stopped}. Final tolerance {final.epsilon:.3g} (RMS misfit in units of the observation "
-             f"errors), effective sample size {final.ess:.0f} of {len(final.weights)}.", "",
+             f"errors), effective sample size {final.ess:.0f} of {len(final.weights)}.", "", *_ess_warning(final),
              "## Generations", "", markdown_table(gens), "",
              "## Parameters: prior and posterior", "", "![prior and posterior marginals](marginals.png)", "",
              "sd ratio = posterior sd / prior sd; identified: yes below 0.5, partly below 0.8, no otherwise (the "
@@ -166,6 +180,15 @@ def markdown(config: CalibrationConfig, result: Result, frames: dict, manifest: 
     return "\n".join(lines) + "\n"
 
 
+def _ess_warning(final: Generation) -> list[str]:
+    """A posterior carried by a handful of particles gives intervals that only look narrow."""
+    if final.ess >= len(final.weights) / 5:
+        return []
+    return [f"**Warning:** the effective sample size ({final.ess:.0f}) is below a fifth of the population: the "
+            "posterior rests on a few particles and its intervals are unreliable; raise `method.population` or the "
+            "budget, or look for misfitting targets.", ""]
+
+
 def _predictive_section(pred: pd.DataFrame) -> list[str]:
     view = pred.assign(interval_50=[f"{a:.4g} – {b:.4g}" for a, b in zip(pred.q25, pred.q75)],
                        interval_90=[f"{a:.4g} – {b:.4g}" for a, b in zip(pred.q05, pred.q95)])
@@ -175,7 +198,7 @@ def _predictive_section(pred: pd.DataFrame) -> list[str]:
            "draws meet it.", "",
            markdown_table(view[["target", "year", "role", "observed", "error", "bound", "q50", "interval_50",
                                 "interval_90", "inside_90"]]), ""]
-    for role in ("fitted", "heldout"):
+    for role in ("fitted", "heldout", "unreachable"):
         part = pred[pred.role == role]
         if len(part):
             out.append(f"- {role}: {int(part.inside_90.sum())} of {len(part)} observed values inside the 90% "
@@ -183,7 +206,22 @@ def _predictive_section(pred: pd.DataFrame) -> list[str]:
     for row in pred[pred.role == "heldout"].itertuples():
         out.append(f"- forecast of held-out `{row.target}` ({row.year}): 90% interval {row.q05:.4g} – {row.q95:.4g} "
                    f"(width {row.q95 - row.q05:.3g}), observed {row.observed:.4g}.")
-    return out + [""]
+    return out + [""] + _unreachable_section(pred)
+
+
+def _unreachable_section(pred: pd.DataFrame) -> list[str]:
+    part = pred[pred.role == "unreachable"]
+    if not len(part):
+        return []
+    rows = [f"- `{r.target}` ({r.year}): observed {r.observed:.4g}, the closest of the prior's simulations is "
+            f"{r.closest_prior_misfit:.2f} errors away; posterior predictive 90% {r.q05:.4g} – {r.q95:.4g}."
+            for r in part.itertuples()]
+    return ["## Misfits: targets the model cannot reach", "",
+            "No simulation of generation 0 (the priors) came within the cut-off (`method.unreachable_beyond`) of "
+            "these figures, so they were left out of the distance: kept in, they would dominate it and collapse "
+            "the importance weights onto the few particles leaning furthest towards them. They are structural "
+            "misfits of the model (or of the priors), not uncertainty the calibration can express.", "",
+            *rows, ""]
 
 
 def _skipped_section(config: CalibrationConfig) -> list[str]:
