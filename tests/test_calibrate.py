@@ -134,6 +134,8 @@ BAD = {
                           "non-empty list"),
     "unknown method": (lambda t: t.replace("name: abc_smc", "name: mcmc"), "name: mcmc", "method.name",
                        "must be one of abc_smc"),
+    "cut-off below one error": (lambda t: t.replace("  predictive: 8", "  predictive: 8\n  unreachable_beyond: 0.5"),
+                                "unreachable_beyond: 0.5", "method.unreachable_beyond", ">= 1"),
 }
 
 
@@ -282,6 +284,26 @@ def test_a_target_the_prior_cannot_reach_is_left_out_of_the_distance_and_reporte
     assert float(np.sum(with_far.final.weights * with_far.final.thetas[:, 0])) > 0.9  # pushed to the edge
 
 
+def test_twenty_parameters_propose_inside_the_bounds_and_the_uninformed_ones_keep_their_prior():
+    """19 of 20 parameters move no output: their posterior must stay uniform on [0, 1] (mean 0.5, sd 0.29),
+    which needs the logit kernel's weights to carry the Jacobian; every proposal lies inside the bounds."""
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import CalibrationConfig, Method, Prior, Target
+
+    priors = tuple(Prior(f"x.p{i}", "uniform", 0.0, 1.0, None, None, "test") for i in range(20))
+    fit = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    method = Method("abc_smc", budget=4000, population=300, quantile=0.5, min_epsilon=0.7, max_generations=6,
+                    predictive=0)
+    result = abc_smc(CalibrationConfig("toy", "", None, 4, method, priors, (fit,), ()), _toy_simulate(1))
+    final = result.final
+    assert len(result.generations) >= 3 and final.ess > 300 / 4
+    assert all(((g.thetas > 0) & (g.thetas < 1)).all() for g in result.generations)
+    mean = final.weights @ final.thetas
+    sd = np.sqrt(final.weights @ (final.thetas - mean) ** 2)
+    assert abs(mean[0] - 0.6) < 0.05 and sd[0] < 0.12
+    assert abs(mean[1:].mean() - 0.5) < 0.03 and 0.25 < sd[1:].mean() < 0.33, (mean[1:].mean(), sd[1:].mean())
+
+
 def test_the_sampler_stops_when_acceptance_falls_below_min_acceptance():
     from sim.calibration.abc import abc_smc
     from sim.calibration.config import Target
@@ -395,3 +417,41 @@ def test_the_shipped_posterior_loads_and_the_main_job_uses_it():
     assert not levers & set(posterior.parameters)
     main_sh = (ROOT / "scripts" / "main.sh").read_text(encoding="utf-8")
     assert "calibration/posterior/xinhui.parquet" in main_sh and "--posterior" in main_sh
+
+
+SCRIPT_CONFIG = """scenario: {scenario}
+start: historical
+seed: 5
+method: {{name: abc_smc, budget: 4, population: 2, quantile: 0.5, min_epsilon: 0.0, max_generations: 2,
+         predictive: 2}}
+parameters:
+  firms.productivity_growth_per_year: {{distribution: uniform, low: 0.0, high: 0.06, source: "test"}}
+targets:
+  - {{name: gdp_2018, output: district.gdp_100m_cny, year: 2018, observed: 677.03, error: 30.0, source: "test",
+     needs: historical_start}}
+  - {{name: gdp_2023, output: district.gdp_100m_cny, year: 2023, observed: 1011.25, error: 30.0, source: "test"}}
+"""
+
+
+def test_the_calibration_script_runs_both_calibrations_installs_the_posterior_and_reports_the_forecast(tmp_path):
+    """scripts/calibrate.sh with a tiny historical config: full run, hold-out from 2021, install, summary; a
+    second call skips both finished runs."""
+    import os
+    import subprocess
+
+    cfg = tmp_path / "tiny.yaml"
+    cfg.write_text(SCRIPT_CONFIG.format(scenario=SCENARIOS / "plan.yaml"), encoding="utf-8")
+    env = {**os.environ, "CONFIG": str(cfg), "OUT": str(tmp_path / "runs"), "DEST": str(tmp_path / "dest"),
+           "HOLDOUT_BUDGET": "4", "WORKERS": "2"}
+    script = ROOT / "scripts" / "calibrate.sh"
+    done = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "generation 0:" in done.stderr and "ESS" in done.stderr
+    assert "forecast of gdp_2023" in done.stdout and "width" in done.stdout and "held-out figures" in done.stdout
+    assert (tmp_path / "runs" / "holdout_2021" / "predictive.parquet").is_file()
+    for name in ("xinhui.parquet", "xinhui.md", "xinhui_holdout.md"):
+        assert (tmp_path / "dest" / name).is_file()
+    posterior = pd.read_parquet(tmp_path / "dest" / "xinhui.parquet")
+    assert posterior.equals(pd.read_parquet(tmp_path / "runs" / "full" / "posterior.parquet"))
+    again = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0 and again.stderr.count("finished already") == 2, again.stderr[-2000:]

@@ -2,7 +2,7 @@
 
     posterior.parquet          one row per particle of the last generation: weight, distance, seed, parameters
     particles.parquet          every generation's particles (generation, epsilon, weight, distance, parameters)
-    generations.parquet        per generation: epsilon, accepted, simulations, acceptance, ESS, seconds
+    generations.parquet        per generation: epsilon, particles, accepted moves, simulations, acceptance, ESS
     posterior_summary.parquet  per parameter: prior and posterior mean, sd, 5/50/95% quantiles, sd ratio
     predictive.parquet         per target: observed, error, role (fitted/heldout), predictive quantiles, coverage
     calibration.json           the config, seed, method, command, versions, simulations, time
@@ -118,7 +118,8 @@ def _role(target, in_distance: bool | None) -> str:
 
 
 def generations_frame(result: Result) -> pd.DataFrame:
-    return pd.DataFrame([{"generation": g.index, "epsilon": g.epsilon, "accepted": len(g.weights),
+    return pd.DataFrame([{"generation": g.index, "epsilon": g.epsilon, "particles": len(g.weights),
+                          "accepted": len(g.weights) if g.accepted < 0 else g.accepted,
                           "simulations": g.simulations, "acceptance": g.acceptance, "ess": g.ess,
                           "seconds": round(g.seconds, 2)} for g in result.generations])
 
@@ -162,7 +163,7 @@ def markdown(config: CalibrationConfig, result: Result, frames: dict, manifest: 
     summary, pred, gens = frames["posterior_summary"], frames["predictive"], frames["generations"]
     final = result.final
     lines = [f"# Calibration of `{Path(config.scenario.path).name}` with `{Path(config.file).name}`", "",
-             f"ABC-SMC, population {config.method.population}, quantile {config.method.quantile}, seed "
+             f"ABC-SMC with MCMC moves (Del Moral et al. 2012), population {config.method.population}, quantile {config.method.quantile}, seed "
              f"{config.seed}; {result.simulations} simulations of the sampler + {manifest['predictive_simulations']} "
              f"of the predictive check in {manifest['seconds']:.0f} s ({manifest['executor']}). Stopped: "
              f"{result.stopped}. Final tolerance {final.epsilon:.3g} (RMS misfit in units of the observation "

@@ -113,9 +113,10 @@ def _progress(config: CalibrationConfig, start: float, log, out: Path):
         elapsed = time.perf_counter() - start
         left = config.method.budget - used
         eta = elapsed / used * left if used else 0.0
-        print(f"generation {gen.index}: epsilon {gen.epsilon:.3g}, accepted {len(gen.weights)} of "
-              f"{gen.simulations} ({gen.acceptance:.0%}), ESS {gen.ess:.0f}; {used} simulations in {elapsed:.0f} s, "
-              f"budget left {left} (at most {eta:.0f} s more)", file=log, flush=True)
+        accepted = len(gen.weights) if gen.accepted < 0 else gen.accepted
+        print(f"generation {gen.index}: epsilon {gen.epsilon:.3g}, accepted {accepted} of {gen.simulations} "
+              f"({gen.acceptance:.0%}), ESS {gen.ess:.0f} of {len(gen.weights)}; {used} simulations in "
+              f"{elapsed:.0f} s, budget left {left} (ETA at most {eta:.0f} s)", file=log, flush=True)
 
     return report
 
