@@ -455,3 +455,21 @@ def test_the_calibration_script_runs_both_calibrations_installs_the_posterior_an
     assert posterior.equals(pd.read_parquet(tmp_path / "runs" / "full" / "posterior.parquet"))
     again = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=900)
     assert again.returncode == 0 and again.stderr.count("finished already") == 2, again.stderr[-2000:]
+
+
+def test_correlated_parameters_get_a_pair_plot(tmp_path):
+    from sim.calibration.abc import Generation
+    from sim.calibration.config import CalibrationConfig, Method, Prior
+    from sim.calibration.report import correlated_pairs, write_pairs
+
+    priors = tuple(Prior(f"x.p{i}", "uniform", 0.0, 1.0, None, None, "test") for i in range(3))
+    rng = np.random.default_rng(1)
+    a = rng.uniform(size=50)
+    thetas = np.column_stack([a, 0.9 * a + 0.05 * rng.uniform(size=50), rng.uniform(size=50)])
+    gen = Generation(1, 1.0, thetas, np.full(50, 0.02), np.zeros(50), np.zeros((50, 1)), np.zeros(50, dtype=int),
+                     50, 0.0)
+    cfg = CalibrationConfig("toy", "", None, 1, Method("abc_smc", 10, 2, 0.5, 0.0, 2, 0), priors, (), ())
+    pairs = correlated_pairs(cfg, gen)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)] and pairs[0][2] > 0.95
+    write_pairs(tmp_path / "pairs.png", cfg, gen)
+    assert (tmp_path / "pairs.png").stat().st_size > 1000

@@ -7,6 +7,7 @@
     predictive.parquet         per target: observed, error, role (fitted/heldout), predictive quantiles, coverage
     calibration.json           the config, seed, method, command, versions, simulations, time
     marginals.png              prior density and weighted posterior histogram of every parameter
+    pairs.png                  scatter plots of the most correlated parameter pairs (if any |r| >= 0.3)
     calibration.md             the report of all of the above
 """
 
@@ -136,6 +137,8 @@ def write_outputs(out: Path, config: CalibrationConfig, result: Result, predicti
     (out / "calibration.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
                                           encoding="utf-8")
     write_marginals(out / "marginals.png", config, result.final)
+    if correlated_pairs(config, result.final):
+        write_pairs(out / "pairs.png", config, result.final)
     (out / "calibration.md").write_text(markdown(config, result, frames, manifest), encoding="utf-8")
     return frames
 
@@ -155,6 +158,37 @@ def write_marginals(path: Path, config: CalibrationConfig, gen: Generation) -> N
         ax.set_ylabel("density")
     axes[0].legend(fontsize=7)
     fig.suptitle(f"Prior and posterior marginals (generation {gen.index}, epsilon {gen.epsilon:.3g})")
+    fig.savefig(path, dpi=90)
+    close(fig)
+
+
+def correlated_pairs(config: CalibrationConfig, gen: Generation, at_least: float = 0.3) -> list[tuple]:
+    """(i, j, r) of the parameter pairs whose weighted posterior correlation is at least ``at_least`` in size,
+    strongest first."""
+    if len(config.priors) < 2:
+        return []
+    cov = np.cov(gen.thetas.T, aweights=gen.weights)
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd) if np.all(sd > 0) else np.zeros_like(cov)
+    pairs = [(i, j, corr[i, j]) for i in range(len(config.priors)) for j in range(i + 1, len(config.priors))
+             if abs(corr[i, j]) >= at_least]
+    return sorted(pairs, key=lambda p: -abs(p[2]))
+
+
+def write_pairs(path: Path, config: CalibrationConfig, gen: Generation, most: int = 6) -> None:
+    """Scatter plots of the most correlated parameter pairs (point size by weight)."""
+    from sim.plotting.base import _grid, close
+
+    pairs = correlated_pairs(config, gen)[:most]
+    fig, axes = _grid(len(pairs), ncols=3, width=3.8, height=3.0, sharey=False, sharex=False)
+    for ax, (i, j, r) in zip(axes, pairs):
+        ax.scatter(gen.thetas[:, i], gen.thetas[:, j], s=4 + 400 * gen.weights, alpha=0.5, color="C0")
+        ax.set_xlim(config.priors[i].low, config.priors[i].high)
+        ax.set_ylim(config.priors[j].low, config.priors[j].high)
+        ax.set_xlabel(config.priors[i].path, fontsize=7)
+        ax.set_ylabel(config.priors[j].path, fontsize=7)
+        ax.set_title(f"r = {r:+.2f}", fontsize=8)
+    fig.suptitle("Posterior pairs of correlated parameters (axes: the priors' bounds)")
     fig.savefig(path, dpi=90)
     close(fig)
 
@@ -237,11 +271,8 @@ def _skipped_section(config: CalibrationConfig) -> list[str]:
 def _correlations(config: CalibrationConfig, gen: Generation) -> list[str]:
     if len(config.priors) < 2:
         return []
-    cov = np.cov(gen.thetas.T, aweights=gen.weights)
-    sd = np.sqrt(np.diag(cov))
-    corr = cov / np.outer(sd, sd) if np.all(sd > 0) else np.zeros_like(cov)
-    pairs = [(config.priors[i].path, config.priors[j].path, corr[i, j]) for i in range(len(config.priors))
-             for j in range(i + 1, len(config.priors)) if abs(corr[i, j]) >= 0.3]
-    text = [f"- `{a}` and `{b}`: {r:+.2f}" for a, b, r in sorted(pairs, key=lambda p: -abs(p[2]))] or \
+    pairs = correlated_pairs(config, gen)
+    text = [f"- `{config.priors[i].path}` and `{config.priors[j].path}`: {r:+.2f}" for i, j, r in pairs] or \
         ["- none with |r| >= 0.3"]
-    return ["## Posterior correlations (weighted, |r| >= 0.3)", "", *text, ""]
+    figure = ["", "![pairs of correlated parameters](pairs.png)"] if pairs else []
+    return ["## Posterior correlations (weighted, |r| >= 0.3)", "", *text, *figure, ""]
