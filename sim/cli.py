@@ -407,6 +407,11 @@ def _sensitivity(args) -> int:
         raise ScenarioError(f"--n must be a power of 2 for sobol, got {args.n}", file="<command line>",
                             key_path="--n")
     names = [p.strip() for p in args.parameters.split(",") if p.strip()] if args.parameters else None
+    if args.ranges_from is not None and args.n is not None:  # the source's parameter count sets the design size
+        from sim.cli_args import check_sensitivity_size
+        from sim.validation.sensitivity import choose_ranges
+
+        check_sensitivity_size(args, len(choose_ranges(names, args.ranges_from)[0]))
     table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers,
                         parameters=names, ranges_from=args.ranges_from)
     key = "mu_star" if args.method == "morris" else "ST"

@@ -170,8 +170,10 @@ def abc_smc(config: CalibrationConfig, simulate: Callable, report: Callable | No
         stop = _stop_reason(method, generations[-1], mask) if generations else ""
         if stop:
             return Result(generations, stop, used, mask)
-        if used + method.population > method.budget:
-            return Result(generations, f"budget of {method.budget} simulations spent", used, mask)
+        need = method.population * (1 if t == 0 else 2)  # a move and, if its particles are too few, another
+        if used + need > method.budget:
+            return Result(generations, f"budget of {method.budget} simulations spent (a generation needs up to "
+                          f"{need} more)" if t else f"budget of {method.budget} simulations spent", used, mask)
         if t == 0:
             gen = _from_prior(config, sampler, simulate)
             if not gen.accepted:
