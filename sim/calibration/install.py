@@ -66,7 +66,7 @@ def _run_line(label: str, out: Path) -> str:
     last = gens.iloc[-1]
     return (f"{label}: {manifest['simulations']} + {manifest['predictive_simulations']} simulations in "
             f"{manifest['seconds']:.0f} s, {len(gens)} generations, final epsilon {last.epsilon:.3g}, ESS "
-            f"{last.ess:.0f} of {last.particles}; {manifest['stopped']}")
+            f"{last.ess:.0f} of {int(last.particles)}; {manifest['stopped']}")
 
 
 def _coverage_line(label: str, part: pd.DataFrame) -> str:
