@@ -41,7 +41,7 @@ def summary_lines(full: Path, holdout: Path | None) -> list[str]:
     """A few lines on the full calibration and its hold-out test."""
     lines = [_run_line("full", full)]
     pred = pd.read_parquet(full / "predictive.parquet")
-    lines.append(_coverage_line("targets", pred[pred.role == "fitted"]))
+    lines.append(_coverage_line("fitted targets", pred[pred.role == "fitted"]))
     misfit = pred[pred.role == "unreachable"]
     if len(misfit):
         lines.append("  unreachable from the priors (reported as misfits): " + ", ".join(misfit.target))
