@@ -196,6 +196,10 @@ def _validation_parsers(sub) -> None:
     sens.add_argument("--seed", type=int, default=2023)
     sens.add_argument("--out", type=Path, default=Path("runs/sensitivity"))
     sens.add_argument("--workers", type=int, default=None)
+    sens.add_argument("--parameters", default=None, help="comma-separated parameter paths to analyse (default: "
+                      "all of the built-in list, or of --ranges-from)")
+    sens.add_argument("--ranges-from", default=None, help="a calibration file (its priors) or a calibration's "
+                      "posterior (directory or posterior.parquet: its 90%% intervals) to take the ranges from")
 
 
 def _batch_parsers(sub) -> None:
@@ -402,7 +406,14 @@ def _sensitivity(args) -> int:
     if args.method == "sobol" and args.n is not None and args.n & (args.n - 1):
         raise ScenarioError(f"--n must be a power of 2 for sobol, got {args.n}", file="<command line>",
                             key_path="--n")
-    table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers)
+    names = [p.strip() for p in args.parameters.split(",") if p.strip()] if args.parameters else None
+    if args.ranges_from is not None and args.n is not None:  # the source's parameter count sets the design size
+        from sim.cli_args import check_sensitivity_size
+        from sim.validation.sensitivity import choose_ranges
+
+        check_sensitivity_size(args, len(choose_ranges(names, args.ranges_from)[0]))
+    table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers,
+                        parameters=names, ranges_from=args.ranges_from)
     key = "mu_star" if args.method == "morris" else "ST"
     for output, label in OUTPUTS.items():
         top = table[table.output == output].head(5)

@@ -48,7 +48,7 @@ def check_arguments(args: argparse.Namespace) -> None:
     _bounded(args, "workers", 1, None if remote else limits.cores(),
              "" if remote else " (the cores of this machine; give --scheduler for a cluster)")
     if args.command == "sensitivity" and args.n is not None:
-        _check_sensitivity_size(args)
+        check_sensitivity_size(args)
     args.set_values = parse_sets(args.set) if getattr(args, "set", None) else None
 
 
@@ -63,12 +63,14 @@ def _bounded(args, name: str, low: int, high: int | None, why: str = "") -> None
         raise ScenarioError(f"{option} must be <= {high}{why}, got {value}", file=CLI, key_path=option)
 
 
-def _check_sensitivity_size(args) -> None:
+def check_sensitivity_size(args, dims: int | None = None) -> None:
+    """``dims``: the number of parameters analysed (default: the built-in list, or the --parameters given)."""
     from sim.validation.sensitivity import PARAMETERS
 
     if args.n < 2:
         raise ScenarioError(f"--n must be >= 2, got {args.n}", file=CLI, key_path="--n")
-    dims = len(PARAMETERS)
+    chosen = [p for p in (getattr(args, "parameters", None) or "").split(",") if p.strip()]
+    dims = dims or len(chosen) or len(PARAMETERS)
     points = args.n * (dims + 1) if args.method == "morris" else args.n * (2 * dims + 2)
     if points > limits.MAX_SWEEP_POINTS:
         raise ScenarioError(f"--n {args.n} gives {points:,} sweep points, above the limit of "

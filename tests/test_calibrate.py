@@ -134,6 +134,8 @@ BAD = {
                           "non-empty list"),
     "unknown method": (lambda t: t.replace("name: abc_smc", "name: mcmc"), "name: mcmc", "method.name",
                        "must be one of abc_smc"),
+    "cut-off below one error": (lambda t: t.replace("  predictive: 8", "  predictive: 8\n  unreachable_beyond: 0.5"),
+                                "unreachable_beyond: 0.5", "method.unreachable_beyond", ">= 1"),
 }
 
 
@@ -244,6 +246,74 @@ def test_abc_smc_concentrates_on_the_observation_of_a_toy_model():
     assert [g.epsilon for g in result.generations] == sorted((g.epsilon for g in result.generations), reverse=True)
 
 
+def _toy(targets, **method):
+    from sim.calibration.config import CalibrationConfig, Method, Prior
+
+    prior = Prior("x.theta", "uniform", 0.0, 1.0, None, None, "test")
+    settings = dict(budget=3000, population=200, quantile=0.5, min_epsilon=0.5, max_generations=8, predictive=0)
+    return CalibrationConfig("toy", "", None, 3, Method("abc_smc", **{**settings, **method}), (prior,),
+                             tuple(targets), ())
+
+
+def _toy_simulate(targets: int):
+    """Outputs theta + noise (sd 0.05) and 2 theta + noise (never above about 2.2): the first ``targets``."""
+    def simulate(thetas, seeds, tag):
+        noise = np.array([np.random.default_rng(s).normal(0, 0.05) for s in seeds])
+        return np.column_stack([thetas[:, 0] + noise, 2 * thetas[:, 0] + noise])[:, :targets]
+
+    return simulate
+
+
+def test_a_target_the_prior_cannot_reach_is_left_out_of_the_distance_and_reported_as_a_misfit():
+    """Observed 5 for an output below 2.2 everywhere in the prior: with it in the distance the sampler would
+    accept only particles at theta's upper edge; screened out, the posterior is the one of the reachable target."""
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import Target
+    from sim.calibration.report import predictive_frame
+
+    fit = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    far = Target("far", "district", "z", None, "sum", 2023, 5.0, 0.1, "none", "test")
+    alone, both = abc_smc(_toy([fit]), _toy_simulate(1)), abc_smc(_toy([fit, far]), _toy_simulate(2))
+    assert list(both.used) == [True, False] and list(alone.used) == [True]
+    assert np.array_equal(alone.final.thetas, both.final.thetas)
+    assert both.final.ess > 200 / 4
+    pred = predictive_frame(_toy([fit, far]), both.final.values, both.used, both.generations[0].values)
+    assert list(pred.role) == ["fitted", "unreachable"] and pred.closest_prior_misfit[1] > 25
+    with_far = abc_smc(_toy([fit, far], unreachable_beyond=100.0), _toy_simulate(2))  # the screen switched off
+    assert list(with_far.used) == [True, True]
+    assert float(np.sum(with_far.final.weights * with_far.final.thetas[:, 0])) > 0.9  # pushed to the edge
+
+
+def test_twenty_parameters_propose_inside_the_bounds_and_the_uninformed_ones_keep_their_prior():
+    """19 of 20 parameters move no output: their posterior must stay uniform on [0, 1] (mean 0.5, sd 0.29),
+    which needs the logit kernel's weights to carry the Jacobian; every proposal lies inside the bounds."""
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import CalibrationConfig, Method, Prior, Target
+
+    priors = tuple(Prior(f"x.p{i}", "uniform", 0.0, 1.0, None, None, "test") for i in range(20))
+    fit = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    method = Method("abc_smc", budget=4000, population=300, quantile=0.5, min_epsilon=0.7, max_generations=6,
+                    predictive=0)
+    result = abc_smc(CalibrationConfig("toy", "", None, 4, method, priors, (fit,), ()), _toy_simulate(1))
+    final = result.final
+    assert len(result.generations) >= 3 and final.ess > 300 / 4
+    assert all(((g.thetas > 0) & (g.thetas < 1)).all() for g in result.generations)
+    mean = final.weights @ final.thetas
+    sd = np.sqrt(final.weights @ (final.thetas - mean) ** 2)
+    assert abs(mean[0] - 0.6) < 0.05 and sd[0] < 0.12
+    assert abs(mean[1:].mean() - 0.5) < 0.03 and 0.25 < sd[1:].mean() < 0.33, (mean[1:].mean(), sd[1:].mean())
+
+
+def test_the_sampler_stops_when_acceptance_falls_below_min_acceptance():
+    from sim.calibration.abc import abc_smc
+    from sim.calibration.config import Target
+
+    fit = Target("y", "district", "y", None, "sum", 2023, 0.6, 0.05, "none", "test")
+    result = abc_smc(_toy([fit], min_epsilon=0.0, min_acceptance=0.3, max_generations=30), _toy_simulate(1))
+    assert "min_acceptance" in result.stopped and result.final.acceptance < 0.3
+    assert all(g.acceptance >= 0.3 for g in result.generations[1:-1])
+
+
 def test_when_every_simulation_fails_nothing_is_written_and_the_exit_status_is_1(tmp_path, monkeypatch, capsys):
     from sim.calibration.simulate import Simulator
 
@@ -347,3 +417,59 @@ def test_the_shipped_posterior_loads_and_the_main_job_uses_it():
     assert not levers & set(posterior.parameters)
     main_sh = (ROOT / "scripts" / "main.sh").read_text(encoding="utf-8")
     assert "calibration/posterior/xinhui.parquet" in main_sh and "--posterior" in main_sh
+
+
+SCRIPT_CONFIG = """scenario: {scenario}
+start: historical
+seed: 5
+method: {{name: abc_smc, budget: 4, population: 2, quantile: 0.5, min_epsilon: 0.0, max_generations: 2,
+         predictive: 2}}
+parameters:
+  firms.productivity_growth_per_year: {{distribution: uniform, low: 0.0, high: 0.06, source: "test"}}
+targets:
+  - {{name: gdp_2018, output: district.gdp_100m_cny, year: 2018, observed: 677.03, error: 30.0, source: "test",
+     needs: historical_start}}
+  - {{name: gdp_2023, output: district.gdp_100m_cny, year: 2023, observed: 1011.25, error: 30.0, source: "test"}}
+"""
+
+
+def test_the_calibration_script_runs_both_calibrations_installs_the_posterior_and_reports_the_forecast(tmp_path):
+    """scripts/calibrate.sh with a tiny historical config: full run, hold-out from 2021, install, summary; a
+    second call skips both finished runs."""
+    import os
+    import subprocess
+
+    cfg = tmp_path / "tiny.yaml"
+    cfg.write_text(SCRIPT_CONFIG.format(scenario=SCENARIOS / "plan.yaml"), encoding="utf-8")
+    env = {**os.environ, "CONFIG": str(cfg), "OUT": str(tmp_path / "runs"), "DEST": str(tmp_path / "dest"),
+           "HOLDOUT_BUDGET": "4", "WORKERS": "2"}
+    script = ROOT / "scripts" / "calibrate.sh"
+    done = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "generation 0:" in done.stderr and "ESS" in done.stderr
+    assert "forecast of gdp_2023" in done.stdout and "width" in done.stdout and "held-out figures" in done.stdout
+    assert (tmp_path / "runs" / "holdout_2021" / "predictive.parquet").is_file()
+    for name in ("xinhui.parquet", "xinhui.md", "xinhui_holdout.md"):
+        assert (tmp_path / "dest" / name).is_file()
+    posterior = pd.read_parquet(tmp_path / "dest" / "xinhui.parquet")
+    assert posterior.equals(pd.read_parquet(tmp_path / "runs" / "full" / "posterior.parquet"))
+    again = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0 and again.stderr.count("finished already") == 2, again.stderr[-2000:]
+
+
+def test_correlated_parameters_get_a_pair_plot(tmp_path):
+    from sim.calibration.abc import Generation
+    from sim.calibration.config import CalibrationConfig, Method, Prior
+    from sim.calibration.report import correlated_pairs, write_pairs
+
+    priors = tuple(Prior(f"x.p{i}", "uniform", 0.0, 1.0, None, None, "test") for i in range(3))
+    rng = np.random.default_rng(1)
+    a = rng.uniform(size=50)
+    thetas = np.column_stack([a, 0.9 * a + 0.05 * rng.uniform(size=50), rng.uniform(size=50)])
+    gen = Generation(1, 1.0, thetas, np.full(50, 0.02), np.zeros(50), np.zeros((50, 1)), np.zeros(50, dtype=int),
+                     50, 0.0)
+    cfg = CalibrationConfig("toy", "", None, 1, Method("abc_smc", 10, 2, 0.5, 0.0, 2, 0), priors, (), ())
+    pairs = correlated_pairs(cfg, gen)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)] and pairs[0][2] > 0.95
+    write_pairs(tmp_path / "pairs.png", cfg, gen)
+    assert (tmp_path / "pairs.png").stat().st_size > 1000

@@ -1,4 +1,11 @@
-"""A tiny Morris analysis runs end to end and ranks the parameters for every output."""
+"""A tiny Morris analysis runs end to end and ranks the parameters for every output; ranges from a calibration's
+priors or posterior over a chosen list; warnings when the sample is too small for the indices."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
 
 from sim.validation.sensitivity import OUTPUTS, PARAMETERS, sensitivity
 
@@ -34,3 +41,80 @@ def test_sobol_with_a_tiny_base_sample_warns_before_running(tmp_path, monkeypatc
     with caplog.at_level(logging.WARNING, logger="sim"), pytest.raises(Stop):
         sensitivity(tmp_path, "sobol", n=module.SOBOL_MIN_N, reps=1)
     assert "sampling error" not in caplog.text
+
+
+QUICK = Path(__file__).resolve().parents[1] / "calibration" / "quick.yaml"
+
+
+def _posterior(path: Path, values: dict[str, list[float]]) -> Path:
+    """A posterior with equal weights over the given particles, as ``calibrate`` writes it."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = len(next(iter(values.values())))
+    table = pa.table({"particle": list(range(n)), "weight": [1.0 / n] * n, **values})
+    meta = {"format": "xinhui-sim posterior 1", "parameters": list(values)}
+    pq.write_table(table.replace_schema_metadata({b"xinhui_posterior": json.dumps(meta).encode()}), path)
+    return path
+
+
+def test_ranges_from_a_calibration_file_are_its_priors_and_the_others_sit_at_their_medians():
+    from sim.validation.sensitivity import choose_ranges
+
+    ranges, fixed = choose_ranges(["firms.first_year_recovery_growth"], QUICK)
+    assert list(ranges) == ["firms.first_year_recovery_growth"]
+    assert ranges["firms.first_year_recovery_growth"][:2] == (0.0, 0.1)
+    assert fixed == {"firms.productivity_growth_per_year": pytest.approx(0.0285, abs=1e-4)}  # the prior median
+    ranges, fixed = choose_ranges(None, QUICK)
+    lo, hi, _ = ranges["firms.productivity_growth_per_year"]  # normal(0.0285, 0.01): its 5-95%
+    assert lo == pytest.approx(0.0285 - 1.645 * 0.01, abs=1e-3) and hi == pytest.approx(0.0285 + 1.645 * 0.01, abs=1e-3)
+    assert fixed == {}
+
+
+def test_ranges_from_a_posterior_are_its_weighted_90_percent_intervals(tmp_path):
+    from sim.validation.sensitivity import choose_ranges
+
+    post = _posterior(tmp_path / "posterior.parquet", {
+        "firms.productivity_growth_per_year": list(np.linspace(0.01, 0.05, 41)),
+        "demand.inside_share": [0.2] * 20 + [0.3] * 21})
+    ranges, fixed = choose_ranges(["firms.productivity_growth_per_year"], post)
+    lo, hi, why = ranges["firms.productivity_growth_per_year"]
+    assert 0.011 < lo < 0.014 and 0.046 < hi < 0.049 and "posterior" in why
+    assert fixed == {"demand.inside_share": pytest.approx(0.3)}
+
+
+def test_an_unknown_parameter_is_refused_in_one_line(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["sensitivity", "--out", str(tmp_path / "s"), "--parameters", "firms.no_such_key"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "firms.no_such_key" in err[0] and "--parameters" in err[0]
+    assert main(["sensitivity", "--out", str(tmp_path / "s"), "--ranges-from", str(QUICK), "--parameters",
+                 "demand.inside_share"]) == 2
+    assert "demand.inside_share" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_sample_too_small_for_the_indices_is_warned_about():
+    from sim.validation.sensitivity import sample_warnings
+
+    good = pd.DataFrame({"output": ["gdp"] * 2, "parameter": ["a", "b"], "S1": [0.5, 0.2], "S1_conf": [0.1, 0.05],
+                         "ST": [0.6, 0.3], "ST_conf": [0.1, 0.05]})
+    assert sample_warnings(good, "sobol") == []
+    bad = good.assign(S1=[0.7, -0.1], S1_conf=[0.1, 0.3])
+    text = " ".join(sample_warnings(bad, "sobol"))
+    assert "S1 above ST" in text and "negative S1" in text and "wider than the indices" in text
+    morris = pd.DataFrame({"output": ["gdp"], "parameter": ["a"], "mu_star": [1.0], "mu_star_conf": [2.0],
+                           "sigma": [1.0]})
+    assert "mu*" in sample_warnings(morris, "morris")[0]
+
+
+def test_morris_over_a_chosen_prior_list_runs_and_says_where_the_ranges_come_from(tmp_path):
+    table = sensitivity(tmp_path, "morris", n=2, reps=1, seed=3, workers=2, progress=False,
+                        parameters=["firms.first_year_recovery_growth"], ranges_from=QUICK)
+    assert set(table.parameter) == {"firms.first_year_recovery_growth"}
+    assert "quick.yaml" in (tmp_path / "sensitivity.md").read_text(encoding="utf-8")
+    sweep = (tmp_path / "scenarios" / "sensitivity_morris.yaml").read_text(encoding="utf-8")
+    assert "productivity_growth_per_year: 0.02851" in sweep  # the other prior's median, not the schema's value

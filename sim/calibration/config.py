@@ -64,6 +64,13 @@ SCHEMA = {
         "max_generations": P(20, "", "Generations at most.", "", kind="int", min=1, max=1000),
         "predictive": P(100, "simulations", "Fresh simulations of the posterior predictive check.", "",
                         kind="int", min=0, max=100_000),
+        "unreachable_beyond": P(3.0, "observation errors", "A fitted target that no simulation of generation 0 "
+                                "(the prior) comes within this many observation errors of is unreachable: left "
+                                "out of the distance and reported as a misfit (history matching's implausibility "
+                                "cut-off of 3, Pukelsheim's 3-sigma rule; Vernon et al. 2010).", "", min=1.0),
+        "min_acceptance": P(0.02, "1", "Stop after a generation whose acceptance falls below this (more "
+                            "generations would spend the budget for little gain; Beaumont et al. 2009).", "",
+                            min=0.0, max=1.0),
     },
 }
 PRIOR = {
@@ -137,6 +144,8 @@ class Method:
     min_epsilon: float
     max_generations: int
     predictive: int
+    unreachable_beyond: float = 3.0
+    min_acceptance: float = 0.0
 
 
 @dataclass(frozen=True)

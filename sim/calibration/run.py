@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibration.abc import Generation, Result, abc_smc
+from sim.calibration.abc import Generation, Result, abc_smc, reachable
 from sim.calibration.config import CLI, CalibrationConfig, check_columns, load_config
 from sim.calibration.report import predictive_frame, write_outputs
 from sim.calibration.simulate import Simulator, probe_columns, run_seed
@@ -71,11 +71,14 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int | None = None, 
     seconds = time.perf_counter() - start
     manifest = {"format": "xinhui-sim calibration 1", "config_file": config.file, "config_text": config.text,
                 "scenario_file": config.scenario.path, "seed": config.seed, "method": vars(config.method),
-                "holdout": [t.name for t in config.targets if t.heldout], "simulations": result.simulations,
+                "holdout": [t.name for t in config.targets if t.heldout],
+                "unreachable": unreachable_names(config, result.generations[0].values),
+                "simulations": result.simulations,
                 "predictive_simulations": config.method.predictive, "seconds": round(seconds, 1),
                 "stopped": result.stopped, "executor": described, "command": command or [],
                 "versions": package_versions()}
-    write_outputs(out, config, result, predictive_frame(config, values), manifest)
+    write_outputs(out, config, result, predictive_frame(config, values, result.used, result.generations[0].values),
+                  manifest)
     clear_state(out)
     print(f"{result.simulations} + {config.method.predictive} simulations in {seconds:.0f} s; {result.stopped}; "
           f"report: {out / 'calibration.md'}", file=log)
@@ -95,15 +98,25 @@ def predictive_values(config: CalibrationConfig, final: Generation, sim: Simulat
     return values + noise * plain
 
 
+def unreachable_names(config: CalibrationConfig, prior_values: np.ndarray) -> list[str]:
+    """The fitted targets no prior simulation came near (left out of the distance: sim/calibration/abc.py)."""
+    used = reachable(config, prior_values)
+    return [t.name for t, u in zip(config.targets, used) if not u and not t.heldout]
+
+
 def _progress(config: CalibrationConfig, start: float, log, out: Path):
     def report(gen: Generation, used: int) -> None:
         save_generation(out, gen)
+        if gen.index == 0 and unreachable_names(config, gen.values):
+            print(f"unreachable from the priors (left out of the distance, reported as misfits): "
+                  f"{', '.join(unreachable_names(config, gen.values))}", file=log, flush=True)
         elapsed = time.perf_counter() - start
         left = config.method.budget - used
         eta = elapsed / used * left if used else 0.0
-        print(f"generation {gen.index}: epsilon {gen.epsilon:.3g}, accepted {len(gen.weights)} of "
-              f"{gen.simulations} ({gen.acceptance:.0%}), ESS {gen.ess:.0f}; {used} simulations in {elapsed:.0f} s, "
-              f"budget left {left} (at most {eta:.0f} s more)", file=log, flush=True)
+        accepted = len(gen.weights) if gen.accepted < 0 else gen.accepted
+        print(f"generation {gen.index}: epsilon {gen.epsilon:.3g}, accepted {accepted} of {gen.simulations} "
+              f"({gen.acceptance:.0%}), ESS {gen.ess:.0f} of {len(gen.weights)}; {used} simulations in "
+              f"{elapsed:.0f} s, budget left {left} (ETA at most {eta:.0f} s)", file=log, flush=True)
 
     return report
 

@@ -1,6 +1,6 @@
 """Resuming a calibration: each finished generation is saved in DIR/.state, and re-running continues from there.
 
-The sampler draws generation t's proposals from SeedSequence(seed, spawn_key=(0, t, batch)), so continuing
+The sampler draws generation t's proposals from SeedSequence(seed, spawn_key=(0, t)), so continuing
 from the saved generations gives exactly the posterior of an uninterrupted run. A state belongs to one config
 (its text, the resolved scenario, --budget, --holdout-from): any other is refused, like a batch's.
 """
@@ -48,7 +48,7 @@ def save_generation(out: Path, gen: Generation) -> None:
     path = Path(out) / STATE / f"generation_{gen.index:03d}.npz"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
     np.savez(tmp, **{name: getattr(gen, name) for name in ARRAYS},
-             scalars=np.array([gen.index, gen.epsilon, gen.simulations, gen.seconds]))
+             scalars=np.array([gen.index, gen.epsilon, gen.simulations, gen.seconds, gen.accepted]))
     os.replace(tmp, path)
 
 
@@ -60,9 +60,9 @@ def load_generations(out: Path) -> list[Generation]:
         if not path.is_file():
             break
         with np.load(path) as data:
-            index, epsilon, simulations, seconds = data["scalars"]
+            index, epsilon, simulations, seconds, accepted = data["scalars"]
             out_list.append(Generation(int(index), float(epsilon), *(data[name] for name in ARRAYS),
-                                       int(simulations), float(seconds)))
+                                       int(simulations), float(seconds), int(accepted)))
     return out_list
 
 

@@ -5,7 +5,11 @@ Outputs, in the last year: district GDP, the Theil index of town GDP per head, a
 administrative villages above 1000万. Each sweep point runs ``reps`` replicates (common random numbers
 across points) and its outputs are averaged before the analysis (literature.md §5: analyse the mean of a
 stochastic model's outputs). Parameter ranges are the literature ranges where there are some, else
-plausible bands around the plan's values.
+plausible bands around the plan's values; or, with ``ranges_from``, a calibration's priors or posterior over a
+chosen list (sim/calibration/ranges.py), the calibration's other parameters fixed at their medians.
+
+After the analysis ``sample_warnings`` says when the sample is too small for the indices: confidence
+intervals wider than the indices, S1 above ST, negative S1 (Sobol), mu* intervals wider than mu* (Morris).
 """
 
 from __future__ import annotations
@@ -47,15 +51,20 @@ OUTPUTS = {"gdp_100m_cny": "GDP, last year (亿元)", "theil_town_gdp_per_capita
            "admin_villages_over_10m_cny": "admin villages > 1000万"}
 
 
-def sweep_file(directory: Path, method: str, n: int, seed: int) -> Path:
-    """A scenario extending plan.yaml whose sweep samples PARAMETERS."""
+def sweep_file(directory: Path, method: str, n: int, seed: int, ranges: dict | None = None,
+               fixed: dict | None = None) -> Path:
+    """A scenario extending plan.yaml whose sweep samples ``ranges`` (default PARAMETERS), ``fixed`` set."""
+    import yaml
+
+    from sim.calibration.ranges import nested
+
     directory.mkdir(parents=True, exist_ok=True)
-    ranges = "\n".join(f"    {path}: [{lo}, {hi}]" for path, (lo, hi, _) in PARAMETERS.items())
-    text = (f"extends: {SCENARIOS / 'plan.yaml'}\nname: sensitivity\n"
-            f"region: {SCENARIOS / 'regions' / 'xinhui.yaml'}\n"
-            f"sweep:\n  method: {method}\n  n: {n}\n  seed: {seed}\n  ranges:\n{ranges}\n")
+    data = {"extends": str(SCENARIOS / "plan.yaml"), "name": "sensitivity",
+            "region": str(SCENARIOS / "regions" / "xinhui.yaml"), **nested(fixed or {}),
+            "sweep": {"method": method, "n": n, "seed": seed,
+                      "ranges": {path: [lo, hi] for path, (lo, hi, _) in (ranges or PARAMETERS).items()}}}
     path = directory / f"sensitivity_{method}.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -68,16 +77,18 @@ def point_means(results) -> pd.DataFrame:
     return last.groupby("sweep_point")[list(OUTPUTS)].mean().sort_index()
 
 
-def analyse(method: str, means: pd.DataFrame, n: int, seed: int, levels: int = 4) -> pd.DataFrame:
+def analyse(method: str, means: pd.DataFrame, n: int, seed: int, levels: int = 4,
+            ranges: dict | None = None) -> pd.DataFrame:
     """SALib analysis per output; one row per (output, parameter)."""
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
 
     from sim.batch.sweep import Sweep, _sample
 
-    names = list(PARAMETERS)
-    problem = {"num_vars": len(names), "names": names, "bounds": [[lo, hi] for lo, hi, _ in PARAMETERS.values()]}
-    sweep = Sweep(method, tuple(names), (), ranges=tuple((lo, hi) for lo, hi, _ in PARAMETERS.values()), n=n,
+    ranges = ranges or PARAMETERS
+    names = list(ranges)
+    problem = {"num_vars": len(names), "names": names, "bounds": [[lo, hi] for lo, hi, _ in ranges.values()]}
+    sweep = Sweep(method, tuple(names), (), ranges=tuple((lo, hi) for lo, hi, _ in ranges.values()), n=n,
                   seed=seed, levels=levels)
     x = np.asarray(_sample(sweep))
     rows = []
@@ -101,33 +112,80 @@ def analyse(method: str, means: pd.DataFrame, n: int, seed: int, levels: int = 4
 
 
 def sensitivity(out: Path, method: str = "morris", n: int | None = None, reps: int = 2, seed: int = 2023,
-                workers: int | None = None, progress: bool = True) -> pd.DataFrame:
+                workers: int | None = None, progress: bool = True, parameters: list[str] | None = None,
+                ranges_from: str | Path | None = None) -> pd.DataFrame:
+    """Run the sweep and the analysis; ``parameters`` (a subset) and ``ranges_from`` (a calibration file or
+    posterior) choose what is sampled over which ranges."""
     out = Path(out)
     n = n or (10 if method == "morris" else 64)
+    ranges, fixed = choose_ranges(parameters, ranges_from)
     if method == "sobol" and n < SOBOL_MIN_N:
         log.warning("warning: Sobol indices from a base sample of --n %d are dominated by sampling error (their "
                     "confidence intervals are about as wide as the indices); use --n %d or more", n, SOBOL_MIN_N)
-    path = sweep_file(out / "scenarios", method, n, seed)
+    path = sweep_file(out / "scenarios", method, n, seed, ranges, fixed)
     run_batch([str(path)], reps, seed, out / "ensemble", workers=workers, progress=progress)
-    table = analyse(method, point_means(load(out / "ensemble")), n, seed)
+    table = analyse(method, point_means(load(out / "ensemble")), n, seed, ranges=ranges)
+    warnings = sample_warnings(table, method)
+    for line in warnings:
+        log.warning("warning: %s", line)
     table.to_csv(out / "sensitivity.csv", index=False)
-    write_markdown(out / "sensitivity.md", table, method, n, reps)
+    write_markdown(out / "sensitivity.md", table, method, n, reps, ranges, warnings, ranges_from)
     return table
 
 
-def write_markdown(path: Path, table: pd.DataFrame, method: str, n: int, reps: int) -> None:
+def choose_ranges(parameters: list[str] | None, ranges_from) -> tuple[dict, dict]:
+    """(ranges, fixed values): PARAMETERS (or the chosen ones of it), or a calibration's (sim/calibration/ranges)."""
+    from sim.scenario.errors import ScenarioError
+
+    if ranges_from is not None:
+        from sim.calibration.ranges import ranges_from as calibrated
+
+        chosen = calibrated(ranges_from, parameters)
+        return chosen.ranges, chosen.fixed
+    for name in parameters or ():
+        if name not in PARAMETERS:
+            raise ScenarioError(f"'{name}' has no sensitivity range (known: {', '.join(PARAMETERS)}); give "
+                                "--ranges-from a calibration file or posterior for others", file="<command line>",
+                                key_path="--parameters")
+    return ({name: PARAMETERS[name] for name in parameters} if parameters else dict(PARAMETERS)), {}
+
+
+def sample_warnings(table: pd.DataFrame, method: str) -> list[str]:
+    """Signs that the sample is too small for the indices (Saltelli et al. 2010; SALib's confidence intervals)."""
+    if method == "morris":
+        wide = table[table.mu_star_conf > table.mu_star]
+        checks = [(wide, "mu* confidence intervals wider than mu*")]
+    else:
+        checks = [(table[(table.S1_conf > table.S1.abs()) | (table.ST_conf > table.ST.abs())],
+                   "confidence intervals wider than the indices"),
+                  (table[table.S1 > table.ST], "S1 above ST (a first-order index cannot exceed the total)"),
+                  (table[table.S1 < 0], "negative S1")]
+    out = []
+    for rows, what in checks:
+        if len(rows):
+            out.append(f"{what} for {len(rows)} of {len(table)} (output, parameter) pairs, e.g. "
+                       f"{rows.iloc[0].parameter} on {rows.iloc[0].output}: the sample is too small for these "
+                       "indices; raise --n (and --reps)")
+    return out
+
+
+def write_markdown(path: Path, table: pd.DataFrame, method: str, n: int, reps: int, ranges: dict | None = None,
+                   warnings: list[str] | None = None, ranges_from=None) -> None:
+    ranges = ranges or PARAMETERS
     key = ["mu_star", "mu_star_conf", "sigma"] if method == "morris" else ["S1", "S1_conf", "ST", "ST_conf"]
-    runs = n * (len(PARAMETERS) + 1) if method == "morris" else n * (2 * len(PARAMETERS) + 2)
+    runs = n * (len(ranges) + 1) if method == "morris" else n * (2 * len(ranges) + 2)
+    source = f" Ranges from `{ranges_from}` (independent marginal intervals)." if ranges_from else ""
     lines = [f"# Sensitivity analysis ({method})", "",
-             f"{len(PARAMETERS)} parameters, {runs} sweep points x {reps} replicates (outputs averaged over "
+             f"{len(ranges)} parameters, {runs} sweep points x {reps} replicates (outputs averaged over "
              "replicates). Ranked by " + ("mu* (mean absolute elementary effect)" if method == "morris"
-                                          else "the total-order index ST") + ".", ""]
+                                          else "the total-order index ST") + "." + source, ""]
+    lines += [f"**Warning:** {w}." for w in warnings or ()] + ([""] if warnings else [])
     for output, label in OUTPUTS.items():
         lines += [f"## {label}", "", "| rank | parameter | " + " | ".join(key) + " | range |",
                   "|---|---|" + "---|" * len(key) + "---|"]
         for row in table[table.output == output].itertuples():
-            lo, hi, why = PARAMETERS[row.parameter]
+            lo, hi, why = ranges[row.parameter]
             values = " | ".join(f"{getattr(row, k):.4g}" for k in key)
-            lines.append(f"| {row.rank} | `{row.parameter}` | {values} | {lo}-{hi} ({why}) |")
+            lines.append(f"| {row.rank} | `{row.parameter}` | {values} | {lo:.4g}-{hi:.4g} ({why}) |")
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
