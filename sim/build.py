@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import history
-from sim.rules import investment, labour
+from sim.rules import capital, investment, labour
 from sim.rules.villages import initial_environment_scores, initial_operating_income
 from sim.scenario import Section
 from sim.scenario.loader import defaults
@@ -101,6 +101,7 @@ def start_production_side(model) -> None:
     model.labour_market = labour.LabourMarket()
     model.deepening_index = 1.0  # every firm at the base capital intensity (sim.rules.labour.deepening_index)
     model.wage_10k_cny = p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
+    model.base_wage_10k_cny = capital.start_wage(model)  # κ = 1 at the first simulated year's reference wage
     depreciation = p.depreciation_rate_per_year * p.capital_output_ratio / p.target_utilisation
     model.base_profit_rate = model.sector_va_ratio * (1.0 - p.labour_share_of_value_added) - depreciation
     model.sector_profit_rate = model.base_profit_rate.copy()

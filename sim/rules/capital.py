@@ -28,6 +28,8 @@ putty-clay vintages (Johansen 1959; Solow 1962); Neary & Roberts 1980 (virtual p
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -37,13 +39,22 @@ def capital_elasticity(p) -> float:
 
 
 def base_wage(p) -> float:
-    """w_base: the reference wage of 2023 (万元/yr), at which capital intensity is 1."""
-    return p.labour_share_of_value_added * p.labour_productivity_10k_cny_per_worker
+    """w_base of the default start: the reference wage of 2023 (万元/yr), at which capital intensity is 1."""
+    return p.labour_productivity_10k_cny_per_worker * p.labour_share_of_value_added
 
 
-def intensity_for_wage(wage: np.ndarray | float, p) -> np.ndarray:
-    """κ* = (w / w_base)^(1 - a): the cost-minimising capital intensity of new capacity at wage w."""
-    relative = np.maximum(np.asarray(wage, dtype=np.float64) / base_wage(p), 1e-9)
+def start_wage(model) -> float:
+    """w_base of a run: the reference wage of its first simulated year at the base capital intensity (2023 in
+    the default start, 2015 in the historical one, where the scenario's level is 2023's point on the path)."""
+    p = model.params.firms
+    return base_wage(p) * math.exp(p.productivity_growth_per_year * (model.start_year - model.first_year))
+
+
+def intensity_for_wage(wage: np.ndarray | float, p, base: float | None = None) -> np.ndarray:
+    """κ* = (w / w_base)^(1 - a): the cost-minimising capital intensity of new capacity at wage w (``base``:
+    w_base, default ``base_wage(p)``; a model passes ``model.base_wage_10k_cny``)."""
+    base = base_wage(p) if base is None else base
+    relative = np.maximum(np.asarray(wage, dtype=np.float64) / base, 1e-9)
     return relative ** (1.0 - capital_elasticity(p))
 
 
@@ -53,7 +64,8 @@ def new_capital_intensity(model, towns: np.ndarray, fill: np.ndarray | float = 1
     wages = getattr(model.labour_market, "wage_by_town", None)
     wage = model.wage_10k_cny if wages is None else np.asarray(wages)[towns]
     wage = shadow_wage(wage, fill, model.params.firms)
-    return np.broadcast_to(intensity_for_wage(wage, model.params.firms), np.shape(towns)).copy()
+    return np.broadcast_to(intensity_for_wage(wage, model.params.firms, model.base_wage_10k_cny),
+                           np.shape(towns)).copy()
 
 
 def shadow_wage(wage, fill, p):

@@ -34,8 +34,8 @@ def tax_value_share(model, sectors: np.ndarray, unified: bool) -> np.ndarray:
     for the district (unified attraction), the town's part of it for a town bidding alone."""
     p, firms = model.investment_params, model.params.firms
     # capacity is built at this year's capital intensity (the district's firms' wage: sim/rules/capital.py)
-    output_per_investment = p.funds_in_place_share / (firms.capital_output_ratio
-                                                      * float(capital.intensity_for_wage(model.wage_10k_cny, firms)))
+    kappa = float(capital.intensity_for_wage(model.wage_10k_cny, firms, model.base_wage_10k_cny))
+    output_per_investment = p.funds_in_place_share / (firms.capital_output_ratio * kappa)
     yearly = output_per_investment * model.sector_va_ratio[sectors] * public_finance.local_revenue_per_va(model)
     kept = 1.0 if unified else p.town_share_of_local_tax
     return yearly * kept * p.town_value_horizon_years

@@ -62,12 +62,14 @@ def test_town_centre_programme_is_the_districts_spending_within_its_room():
     assert broke.ledger.paid("district", "services:public") == 0.0
 
 
-def test_household_balances_stay_bounded_every_year_of_a_plan_run():
+def test_household_balances_are_settled_every_year_of_a_plan_run():
     def check(model):
         for town in model.towns:
             income = town.income_by_source_100m_cny["urban"] + town.income_by_source_100m_cny["rural"]
             assert income > 0
-            assert abs(model.ledger.balance(f"households:{town.id}")) < 0.5 * income, (model.year, town.id)
+            # what households receive they spend or save within the year: a leak through a clamp in
+            # households.settle would leave a balance (the review's concern), so the bound is rounding
+            assert abs(model.ledger.balance(f"households:{town.id}")) < 1e-9 * income, (model.year, town.id)
 
     run_years(built(), 10, check)
 
