@@ -189,6 +189,7 @@ CHANNELS = (  # (indicator, district column, how summed over years, unit)
     ("land_spending", "land_development_100m_cny", "sum", "亿元"),
     ("project_matching", "project_fit_mean", "mean", "logit utility"),
     ("project_lag", "project_lag_quarters_mean", "mean", "quarters"),
+    ("approval_wait", "approval_wait_years", "mean", "years"),  # approval queues (sim/rules/approvals.py)
 )
 OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
 ABSENT = ("labour_mobility", "pairing_assets")  # channels other engineers' columns will carry
