@@ -69,9 +69,11 @@ class ApprovalOffices:
 
 
 def teams_by_town(dossiers_per_year: np.ndarray, processing_years: float, utilisation: float) -> np.ndarray:
-    """Case teams of each town's office for a load of ``dossiers_per_year`` at ``utilisation``, at least one."""
-    load = np.asarray(dossiers_per_year, dtype=float) * processing_years  # team-years of work a year
-    return np.maximum(np.round(load / utilisation), 1).astype(np.int64)
+    """Case teams of each town's office for a load of ``dossiers_per_year`` at ``utilisation``, at least one and
+    at most one per dossier plus one (a bound on memory at extreme inputs; with S / ρ <= 1 year it never binds)."""
+    dossiers = np.asarray(dossiers_per_year, dtype=float)
+    teams = np.minimum(np.round(dossiers * processing_years / utilisation), np.ceil(dossiers) + 1)
+    return np.maximum(teams, 1).astype(np.int64)
 
 
 def processing_years(params) -> float:

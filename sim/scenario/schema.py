@@ -545,7 +545,7 @@ APPROVALS = {
     "projects_2022": P(68.0, "projects/yr", "Projects of 1亿 and above introduced in 2022: the load the towns' "
                        "offices are first staffed for (shared by their attraction weights; later years: the "
                        "dossiers each received the year before).", "facts §11: 68 projects, 561.32亿 (2023 Shenzhen fair)", min=1,
-                       max=100_000),
+                       max=10_000),
     "office_utilisation_2022": P(0.35, "share", "Share of its case teams' time a town office expects its load "
                                  "to take: it staffs for last year's dossiers at this utilisation.", "calibrated: baseline share of signed projects "
                                  "started within a year in lit I3's 80-95% (model 0.81, 6 seeds)",

@@ -49,6 +49,8 @@ def test_restaffing_adds_idle_teams_and_drops_those_free_soonest():
 def test_offices_are_staffed_for_their_load_with_at_least_one_team():
     teams = approvals.teams_by_town(np.array([0.0, 2.0, 20.0]), processing_years=0.25, utilisation=0.5)
     assert teams.tolist() == [1, 1, 10]
+    # at extreme inputs no more teams than dossiers plus one (memory stays bounded)
+    assert approvals.teams_by_town(np.array([2.0]), processing_years=4.0, utilisation=0.05).tolist() == [3]
 
 
 def test_start_delay_is_the_approval_time():
