@@ -6,18 +6,18 @@ Each office is a multi-server first-come-first-served queue: a dossier waits for
 teams to be free, then takes that team an exponential processing time with mean S. A project's start delay is
 its approval time (wait + processing; design and financing go on in parallel and are taken to fit within it).
 Each year a town staffs its office for the dossiers it received the year before (a bounded-rational rule: the
-load it has seen, at the utilisation ρ the district's offices had in 2022): c_t = max(1, round(n_t · S / ρ)) case
-teams; in the first (warm-up) year n_t is its share w_t of the base-year attraction weights of the projects of
-2022 that landed. Pooling adds no team and shortens no processing (the pool has the towns' teams, Σ c_t): a
-dossier may take any team of the district, so a queue in a busy town is served by teams idle elsewhere (queueing theory: at equal load a pooled
-M/M/c waits less than c separate M/M/1, Erlang C). Faster approval is thus an outcome of load and pooling, not an
-input, and the wait is the district column ``approval_wait_years``.
-Parameters (scenario ``approvals``): processing_working_days (S), projects_2022 (λ_2022 before landing),
-office_utilisation_2022 (ρ_2022); the lever ``integration.unified_services`` pools the offices from
-``integration.unified_attraction_start_year`` (all at once: one service, not a phase-in).
-Sources: 国办发〔2019〕11号 (four approval stages, 120 working days); facts §11 (68 projects of 1亿 and above in
-2022); lit I3 (82-95% of signed projects start within a year: ρ_2022 is calibrated to it); plan (要素保障: 项目快建设、
-快投产; 六个一体化: 服务一体化).
+load it has seen, at a utilisation ρ): c_t = max(1, round(n_t · S / ρ)) case teams; in the first (warm-up) year
+n_t is its share w_t of the base-year attraction weights of the projects of 2022 that landed. Pooling adds no
+team and shortens no processing (the pool has the towns' teams, Σ c_t): a dossier may take any team of the
+district, so a queue in a busy town is served by teams idle elsewhere (at equal load a pooled M/M/c waits less
+than c separate M/M/1 queues: Erlang C). Faster approval is thus an outcome of load and pooling, not an input;
+the wait is the district column ``approval_wait_years``.
+Parameters (scenario ``approvals``): processing_working_days (S, working days), projects_2022 (λ_2022,
+projects/yr, before landing), office_utilisation_2022 (ρ, share); the lever ``integration.unified_services``
+pools the offices from ``integration.unified_attraction_start_year`` (all at once: one service, no phase-in).
+Sources: lit I4 (Chenzhou's 1331 rule: land and start within 3 months) under 国办发〔2019〕11号's 120 working
+days for the four approval stages; facts §11 (68 projects of 1亿 and above in 2022); lit I3 (80-95% of signed
+projects start within a year: ρ is calibrated to it); plan (要素保障: 项目快建设、快投产; 六个一体化: 服务).
 """
 
 from __future__ import annotations
