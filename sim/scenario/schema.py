@@ -541,7 +541,8 @@ APPROVALS = {
     "processing_working_days": P(60.0, "working days", "Mean time a case team works on one project's approvals "
                                  "before construction (用地, 规划, 环评, 施工许可; exponential).", "lit I4: Chenzhou's "
                                  "1331 rule, land and start within 3 months (about 60 working days); 国办发〔2019〕11号 "
-                                 "limits all four stages to 120 working days", min=1, max=1000),
+                                 "limits all four stages to 120 working days (recalled, verify)",
+                                 min=1, max=1000),
     "projects_2022": P(68.0, "projects/yr", "Projects of 1亿 and above introduced in 2022: the load the towns' "
                        "offices are first staffed for (shared by their attraction weights; later years: the "
                        "dossiers each received the year before).", "facts §11: 68 projects, 561.32亿 (2023 Shenzhen fair)", min=1,
