@@ -61,11 +61,19 @@ class ApprovalOffices:
 
     def file(self, town: int, arrival: float, processing: float) -> float:
         """A dossier of ``town`` filed at ``arrival`` takes the first free team; returns its wait (steps)."""
-        heap = self.pooled if self.pooled is not None else self.free_at[town]
-        start = max(arrival, heapq.heappop(heap))
-        heapq.heappush(heap, start + processing)
-        self.filed[town] += 1
-        return start - arrival
+        return float(self.file_many(np.array([town]), arrival, np.array([processing]))[0])
+
+    def file_many(self, towns: np.ndarray, arrival: float, processing: np.ndarray) -> np.ndarray:
+        """Dossiers filed at ``arrival``, served in the given order; their waits (steps)."""
+        waits = np.empty(len(towns))
+        pooled, free_at = self.pooled, self.free_at
+        for i, (town, work) in enumerate(zip(towns.tolist(), processing.tolist())):
+            heap = pooled if pooled is not None else free_at[town]
+            start = max(arrival, heapq.heappop(heap))
+            heapq.heappush(heap, start + work)
+            waits[i] = start - arrival
+        self.filed += np.bincount(towns, minlength=self.filed.size)
+        return waits
 
 
 def teams_by_town(dossiers_per_year: np.ndarray, processing_years: float, utilisation: float) -> np.ndarray:
@@ -117,7 +125,7 @@ def file_dossiers(model, rows: np.ndarray, towns: np.ndarray) -> None:
     if services_pooled(model):
         offices.pool()
     arrival = float(model.clock)
-    waits = np.array([offices.file(int(t), arrival, float(s)) for t, s in zip(towns, proj.approval_steps[rows])])
+    waits = offices.file_many(np.asarray(towns, dtype=np.int64), arrival, proj.approval_steps[rows])
     proj.start_delay[rows] = np.floor(waits + proj.approval_steps[rows])
     model.year_stats["approval_dossiers"] += int(rows.size)
     model.year_stats["approval_wait_steps_sum"] += float(waits.sum())
