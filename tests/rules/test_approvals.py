@@ -85,3 +85,14 @@ def test_unified_services_shorten_the_approval_wait_in_a_run():
         district = pd.DataFrame(run_tables(definition, 5)["district"])
         waits[pooled] = district.approval_wait_years.mean()
     assert waits[True] < waits[False]
+
+
+def test_more_case_teams_never_lengthen_the_waits():
+    rng = np.random.default_rng(4)
+    arrivals = np.sort(rng.uniform(0, 100, 300))
+    work = rng.exponential(1.0, 300)
+    waits = []
+    for teams in (1, 2, 3, 5):
+        office = approvals.ApprovalOffices([teams], clock=0.0, year=2023)
+        waits.append(sum(office.file(0, t, w) for t, w in zip(arrivals, work)))
+    assert waits == sorted(waits, reverse=True) and waits[-1] < waits[0]
