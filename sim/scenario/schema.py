@@ -549,7 +549,7 @@ APPROVALS = {
                        max=10_000),
     "office_utilisation_2022": P(0.35, "share", "Share of its case teams' time a town office expects its load "
                                  "to take: it staffs for last year's dossiers at this utilisation.", "calibrated: baseline share of signed projects "
-                                 "started within a year in lit I3's 80-95% (model 0.81, 6 seeds)",
+                                 "started within a year in lit I3's 80-95% (validate: 0.817, 20 replicates)",
                                  min=0.05, max=1),
 }
 
