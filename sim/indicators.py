@@ -15,7 +15,8 @@ from sim import kernels
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import budgets, capital, economy, households, labour, population, prices, public_finance, services
+from sim.rules import (approvals, budgets, capital, economy, households, labour, population, prices,
+                       public_finance, services)
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0
@@ -235,6 +236,7 @@ class Recorder:
             "projects_producing": int(s["projects_producing"]),
             "projects_lost": int(s["projects_lost"]),
             **project_market_columns(s, price),
+            "approval_wait_years": approvals.wait_years(s, m.steps_per_year),
             "pairing_funds_100m_cny": s["pairing_funds_100m_cny"] * price,
             "cobuilt_park_va_100m_cny": s["cobuilt_park_va_100m_cny"] * price,
             "fiscal_revenue_100m_cny": budgets.district_fiscal_revenue(m) * price,

@@ -21,6 +21,7 @@ from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
 from sim.rules import (
+    approvals,
     budgets,
     chenpi,
     clustering,
@@ -146,6 +147,7 @@ class RegionModel(mesa.Model):
         self.town_labour_market = self.labour_market = labour_market.TownLabourMarket(self)
         budgets.open_first_year(self)  # the rooms of the first year (later ones: budgets.close_year)
         self.year = self.start_year - build.WARM_UP_YEARS
+        self.approval_offices = approvals.make_offices(self)  # staffed for 2022's projects (sim/rules/approvals.py)
         build.warm_up_pipeline(self)
         self.land_taken_mu[:] = 0.0  # the warm-up's uptake is not 2023's
         self.year = self.start_year
@@ -326,9 +328,6 @@ class RegionModel(mesa.Model):
 
     def unified_attraction_level(self) -> float:
         return integration.unified_level(self.params, self.year)
-
-    def service_lag_reduction(self) -> float:
-        return integration.service_lag_reduction(self.params, self.year)
 
     def villages_of_town(self, town: int) -> list[Village]:
         return list(self._villages_by_town[town])

@@ -219,6 +219,7 @@ CHANNELS = (  # (indicator, district column, how summed over years, unit)
     ("pairing_assets_bought", "pairing_assets_bought_100m_cny", "sum", "亿元"),
     ("pairing_assets_space", "collective_assets_m2", "last", "m²"),
     ("pairing_rent", "pairing_rent_100m_cny", "sum", "亿元"),
+    ("approval_wait", "approval_wait_years", "mean", "years"),  # approval queues (sim/rules/approvals.py)
 )
 OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
 LABOUR_SPLIT = ("from_industrial_jobs", "from_output_per_job")  # the same difference, seen from labour

@@ -1,18 +1,20 @@
 """District-town integration (区镇一体, 园镇融合): unified attraction, faster services, transport links and 赛马
 ranking.
 
-From its start year each reform phases in linearly over ``phase_in_years``: a share of projects is placed by
-the district in the project market rather than bid for town by town (sim/rules/project_market.py), and
-construction delays shrink; transport projects raise a town's access index in the year the district has paid
-their cost (access gain x ``transport_cost_100m_cny_per_access_gain``, to ``firms:construction``, item
-``infrastructure:transport``, within its budget room: a short room pays part and the project opens in a later
-year, the rest paid first; fixed-asset investment and construction count it, sim.rules.economy); each year
-the 3 towns with the fastest industrial growth get extra weight in town-level attraction and a reward from the district's 赛马 pool (sim/rules/budgets.py).
+From its start year unified attraction phases in linearly over ``phase_in_years``: a share of projects is placed
+by the district in the project market rather than bid for town by town (sim/rules/project_market.py); with
+``unified_services`` the towns' approval offices are pooled into one district service from the start year
+(sim/rules/approvals.py), so approval waits fall where load is uneven; transport projects raise a town's access
+index in the year the district has paid their cost (access gain x ``transport_cost_100m_cny_per_access_gain``,
+to ``firms:construction``, item ``infrastructure:transport``, within its budget room: a short room pays part
+and the project opens in a later year, the rest paid first; fixed-asset investment and construction count it,
+sim.rules.economy); each year the 3 towns with the fastest industrial growth get extra weight in
+town-level attraction and a reward from the district's 赛马 pool (sim/rules/budgets.py).
 Integration changes no productivity directly: its gains come from what the bidders do (matching, incentives
 spent, projects lost, land planned jointly, shorter lags), and the literature's size of the effect (lit §6.7,
 Ahrend et al. 2017) is a check in ``validate``, not an input.
 Parameters (scenario ``integration``): unified_attraction_start_year, unified_attraction_intensity (u),
-phase_in_years, service_integration_lag_reduction, transport_projects, transport_cost_100m_cny_per_access_gain
+phase_in_years, unified_services, transport_projects, transport_cost_100m_cny_per_access_gain
 (亿元 per unit of access), horse_race_reward_100m_cny,
 horse_race_attraction_bonus (revenue sharing: fiscal).
 Sources: literature.md §2 (寇晓东 & 汪红 2019 unified attraction), §6.7; the plan article (六个一体化, 赛马).
@@ -35,11 +37,6 @@ def phase(year: int, start_year: int, phase_in_years: int) -> float:
 def unified_level(params, year: int) -> float:
     p = params.integration
     return p.unified_attraction_intensity * phase(year, p.unified_attraction_start_year, p.phase_in_years)
-
-
-def service_lag_reduction(params, year: int) -> float:
-    p = params.integration
-    return p.service_integration_lag_reduction * phase(year, p.unified_attraction_start_year, p.phase_in_years)
 
 
 def open_transport(model) -> None:

@@ -7,13 +7,13 @@ access and sector match; the others go to the project market (sim/rules/project_
 unified attraction (统一招商) the district bids once with the best-fitting park and under town-by-town attraction
 the towns bid against each other, both against other counties, and a project whose best offer is another
 county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed
-projects start construction after a delay drawn at signing (geometric, a quarterly probability), build for a
-few quarters, putting the funds in place (a share of the signed investment) into capital evenly over
-them (fixed-asset investment), then add that capital's capacity (capital / (``firms.capital_output_ratio`` x κ*),
-κ* the capital intensity the town's wage makes cheapest when production starts, sim/rules/capital.py) to a
-new or expanding firm over the ramp-up, with the sales it was built for. Parameters (scenario ``investment``; units
-in the schema): projects_per_year, project_size_*, sector_mix, landing_rate, start_probability_per_quarter,
-construction_quarters_*, ramp_up_quarters, funds_in_place_share, land_intensity_100m_cny_per_mu,
+projects start construction once their host town's office (or the pooled district service) has approved them
+(sim/rules/approvals.py: a first-come-first-served queue), build for a few quarters, putting the funds in
+place (a share of the signed investment) into capital evenly over them (fixed-asset investment), then add
+that capital's capacity (capital / (``firms.capital_output_ratio`` x κ*), κ* the capital intensity the town's
+wage makes cheapest when production starts, sim/rules/capital.py) to a new or expanding firm over the ramp-up,
+with the sales it was built for. Parameters (scenario ``investment``; units in the schema): projects_per_year,
+project_size_*, sector_mix, landing_rate, construction_quarters_*, ramp_up_quarters, funds_in_place_share, land_intensity_100m_cny_per_mu,
 expansion_share, outside_park_share, choice_* weights, steering_share, focus_sectors (the market's and the
 incentives' parameters in those modules). Sources: literature.md I2-I5 (time to build, start and production
 rates, Xinhui landing rate), §2.
@@ -27,7 +27,7 @@ import numpy as np
 
 from sim import kernels
 from sim.randomness import gumbel_from_uniform
-from sim.rules import capital, town_decisions
+from sim.rules import approvals, capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
 from sim.rules.project_market import CONTACT_COLUMNS, NO_PARK, OUTSIDE, Placement, ProjectMarket, best_park
 from sim.table import ColumnTable
@@ -52,8 +52,9 @@ PROJECT_COLUMNS = {
     "sign_step": np.int32, "start_step": np.int32, "produce_step": np.int32,
     "quarters_left": np.int16,
     "build_steps": np.int16,         # steps of construction, set at its start (funds in place spread over them)
-    "start_delay": np.int32,         # steps from signing to the start of construction (drawn at signing)
-    "construction_quarters": np.int16,  # drawn at signing, shortened by integrated services at the start
+    "start_delay": np.int32,         # steps from signing to the start of construction (its approval time)
+    "approval_steps": np.float64,    # processing time of its dossier, steps (drawn at signing)
+    "construction_quarters": np.int16,  # drawn at signing
     "expansion_u": np.float64, "pick_u": np.float64,  # drawn at signing: expand a firm?, which one
     "capacity_left": np.float64,     # capacity (亿元/yr output) not yet transferred to the firm
     "capacity_per_step": np.float64,
@@ -146,10 +147,9 @@ def sign_projects(model) -> None:
     sectors = cumulative.searchsorted(rng.random(count), side="right")
     lands = rng.random(count) < p.landing_rate
     # every random number a project will need is drawn now, so variants keep them aligned
-    start_prob = start_probability(model, p)
-    delay = np.floor(np.log(rng.random(count)) / np.log1p(-start_prob)) if start_prob < 1 else np.zeros(count)
+    processing = approvals.draw_processing_steps(model, rng.random(count))
     rows = model.projects.add(count, sector=sectors, investment=sizes, sign_step=model.clock,
-                              land_mu=sizes / p.land_intensity_100m_cny_per_mu, start_delay=delay,
+                              land_mu=sizes / p.land_intensity_100m_cny_per_mu, approval_steps=processing,
                               construction_quarters=rng.integers(p.construction_quarters_min,
                                                                  p.construction_quarters_max + 1, count),
                               expansion_u=rng.random(count), pick_u=rng.random(count))
@@ -208,6 +208,7 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     proj.town[rows[placed]] = host[placed]
     # a project a town won by bidding is its own; one the district placed stays the drawing town's (sharing)
     proj.origin_town[rows] = np.where(placement == Placement.TOWNS, host, home)
+    approvals.file_dossiers(model, rows[placed], host[placed])  # sets their start delays
     model.year_stats["project_fit_sum"] += float(options.fixed[park[in_park], sectors[in_park]].sum())
     model.year_stats["projects_in_parks"] += int(in_park.sum())
     market.pay(paid, park, host)
@@ -263,23 +264,16 @@ def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray
     return park, paid
 
 
-def start_probability(model, p) -> float:
-    """Probability per step that a signed project starts construction; integrated services raise it."""
-    reduction = model.service_lag_reduction()
-    return min(p.start_probability_per_quarter * 4.0 / model.steps_per_year / (1.0 - reduction), 1.0)
-
-
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
     proj = model.projects
     status = proj.status
-    reduction = model.service_lag_reduction()
     building = np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
     signed = np.flatnonzero(status == ProjectStatus.SIGNED)
     starting = signed[model.clock - proj.sign_step[signed] >= proj.start_delay[signed]]
     if starting.size:
         quarters = proj.construction_quarters[starting]
-        steps = quarters * (1.0 - reduction) * model.steps_per_year / 4.0  # durations are in quarters
+        steps = quarters * model.steps_per_year / 4.0  # durations are in quarters
         proj.quarters_left[starting] = proj.build_steps[starting] = np.maximum(np.round(steps), 1)
         proj.status[starting] = ProjectStatus.BUILDING
         proj.start_step[starting] = model.clock

@@ -371,8 +371,6 @@ INVESTMENT = {
                           "new materials (facts §3)"),
     "landing_rate": P(0.94, "share", "Share of signed projects that land (are not abandoned).",
                       "lit I5: Xinhui 2020 landing rate 94.3% (upper bound); lit I3: 82-95%", min=0, max=1),
-    "start_probability_per_quarter": P(0.5, "1/quarter", "Probability a landed project starts construction "
-                                       "in a quarter.", "lit I3: 82-95% start within a year", min=0.01, max=1),
     "construction_quarters_min": P(4, "quarters", "Shortest construction.", "lit I4: fast-track ~1 year",
                                    kind="int", min=1, max=20),
     "construction_quarters_max": P(12, "quarters", "Longest construction (uniform between min and max: "
@@ -533,9 +531,10 @@ INTEGRATION = {
                        "lit §2: 寇晓东 & 汪红 2019, compensation 10-25%", min=0, max=1),
     "unified_land_planning": P(False, "bool", "Park expansion quotas go to the parks with the most land "
                                "pressure instead of each park's own quota.", "plan: 规划一体化", kind="bool"),
-    "service_integration_lag_reduction": P(0.0, "share", "Cut r in construction time; the start probability "
-                                           "per quarter rises to p/(1-r) (服务一体化).", "lit I4: fast-track "
-                                           "rules; estimate", min=0, max=0.9),
+    "unified_services": P(False, "bool", "From the start year the towns' project-approval offices are pooled "
+                          "into one district service (服务一体化, 一网通办): a dossier takes the first free case team "
+                          "of the district instead of its town's (sim/rules/approvals.py).", "plan: 六个一体化 "
+                          "(服务); 要素保障: 项目快建设、快投产", kind="bool"),
     "horse_race_reward_100m_cny": P(0.0, "亿元/yr", "Fiscal reward to each of the 3 towns with the fastest "
                                     "industrial growth (赛马).", "estimate; plan: 赛马 system", min=0, max=100),
     "horse_race_attraction_bonus": P(0.0, "share", "Extra weight in town-level project attraction for the "
@@ -550,6 +549,22 @@ INTEGRATION = {
                                                  min=0, max=10_000),
     "transport_projects": RecordList(_TRANSPORT, "Access improvements (G240, 深江 rail, park ring roads).",
                                      required=("town", "year")),
+}
+
+APPROVALS = {
+    "processing_working_days": P(60.0, "working days", "Mean time a case team works on one project's approvals "
+                                 "before construction (用地, 规划, 环评, 施工许可; exponential).", "lit I4: Chenzhou's "
+                                 "1331 rule, land and start within 3 months (about 60 working days); 国办发〔2019〕11号 "
+                                 "limits all four stages to 120 working days (recalled, verify)",
+                                 min=1, max=1000),
+    "projects_2022": P(68.0, "projects/yr", "Projects of 1亿 and above introduced in 2022: the load the towns' "
+                       "offices are first staffed for (shared by their attraction weights; later years: the "
+                       "dossiers each received the year before).", "facts §11: 68 projects, 561.32亿 (2023 Shenzhen fair)", min=1,
+                       max=10_000),
+    "office_utilisation_2022": P(0.35, "share", "Share of its case teams' time a town office expects its load "
+                                 "to take: it staffs for last year's dossiers at this utilisation.", "calibrated: baseline share of signed projects "
+                                 "started within a year in lit I3's 80-95% (validate: 0.817, 20 replicates)",
+                                 min=0.05, max=1),
 }
 
 _PAIR = {
@@ -828,6 +843,7 @@ SCHEMA = {
     "demand": DEMAND,
     "clustering": CLUSTERING,
     "integration": INTEGRATION,
+    "approvals": APPROVALS,
     "pairing": PAIRING,
     "villages": VILLAGES,
     "fiscal": FISCAL,

@@ -23,13 +23,16 @@ def _location_setup(free_land, n_projects=5, land=4.0):
     from types import SimpleNamespace
     from unittest.mock import patch
 
-    from sim.rules import town_decisions
+    from sim.rules import approvals, town_decisions
 
     params = SimpleNamespace(steering_share=0.0, outside_park_share=0.0, choice_incentive_weight=0.0,
                              outside_location_utility=-1e9, outside_offer_low_share=0.0, outside_offer_high_share=0.0,
                              funds_in_place_share=0.3, other_towns_known_per_project=3)
     model = SimpleNamespace(investment_params=params, projects=investment.ProjectPipeline(), towns=[None],
-                            params=SimpleNamespace(firms=SimpleNamespace(capital_output_ratio=0.667)),
+                            params=SimpleNamespace(firms=SimpleNamespace(capital_output_ratio=0.667),
+                                                   integration=SimpleNamespace(unified_services=False,
+                                                                               unified_attraction_start_year=2023)),
+                            approval_offices=approvals.ApprovalOffices([1], 0, 2023), clock=0, year=2023,
                             parks=[None, None], park_outside=np.zeros(3, dtype=bool),
                             steering_quota=np.zeros(1), focus_sector_mask=np.zeros(1, dtype=bool),
                             year_stats=defaultdict(float),
