@@ -142,7 +142,9 @@ def test_capacity_handed_over_is_blended_in_and_neither_grows_nor_depreciates_in
     planned_end = 10.0 * 1.02 ** 3
     capital.add_capacity(model, np.array([0, 0]), np.array([1.0, 1.0]), np.array([1.2, 1.6]))
     assert firms.capacity[0] == pytest.approx(12.0)
-    assert firms.capital_intensity[0] == pytest.approx((10.0 + 1.2 + 1.6) / 12.0)
+    # κ holds for the year-end capacity: the stock's planned end (planned_end) and the 2 handed over; so the
+    # year-end capital is exactly the stock's plus what was handed over
+    assert firms.capital_intensity[0] == pytest.approx((planned_end + 1.2 + 1.6) / (planned_end + 2.0))
     assert firms.capacity[0] * firms.growth_factor[0] ** 3 == pytest.approx(planned_end + 2.0)
     assert (firms.capacity[1], firms.capital_intensity[1], firms.growth_factor[1]) == (4.0, 1.0, 0.99)
     assert model.year_stats["capital_from_projects_100m_cny"] == pytest.approx(0.5 * (1.2 + 1.6))
