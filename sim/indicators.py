@@ -15,8 +15,18 @@ from sim import kernels
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
-from sim.rules import (approvals, budgets, capital, economy, households, labour, population, prices,
-                       public_finance, services)
+from sim.rules import (
+    approvals,
+    budgets,
+    capital,
+    economy,
+    households,
+    labour,
+    population,
+    prices,
+    public_finance,
+    services,
+)
 
 ABOVE_1M, ABOVE_10M, ABOVE_20M = 100.0, 1000.0, 2000.0  # 万元
 TOWN_FISCAL_TARGET_100M_CNY = 5.0

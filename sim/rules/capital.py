@@ -32,6 +32,8 @@ import math
 
 import numpy as np
 
+from sim.rules import labour
+
 
 def capital_elasticity(p) -> float:
     """a, capital's exponent in Y = E K^a L^(1-a): one less the labour share of value added."""
@@ -144,7 +146,7 @@ def cash_flow(model, rows: np.ndarray) -> np.ndarray:
     """Last year's value added less wages (亿元); for firms without a year of accounts (the base year's, and
     those founded during last year), that of their demand at the base labour share."""
     firms = model.firms
-    sales = np.where(firms.output_last_year[rows] > 0, firms.output_last_year[rows], firms.demand[rows])
+    sales = labour.last_sales(model, rows)
     value_added = sales * model.sector_va_ratio[firms.sector[rows]]
     wages = firms.employment[rows] * model.wage_10k_cny / 1e4
     no_accounts = firms.employment[rows] <= 0

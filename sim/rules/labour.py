@@ -70,12 +70,17 @@ def deepening_index(model, rows: np.ndarray) -> float:
     rows = rows[model.in_district()[rows]]
     if rows.size == 0:
         return 1.0
-    sales = np.where(firms.output_last_year[rows] > 0, firms.output_last_year[rows], firms.demand[rows])
-    weight = sales * model.sector_va_ratio[firms.sector[rows]]
+    weight = last_sales(model, rows) * model.sector_va_ratio[firms.sector[rows]]
     total = float(weight.sum())
     if total <= 0:
         return 1.0
     return total / float((weight / deepening(firms.capital_intensity[rows], model.params.firms)).sum())
+
+
+def last_sales(model, rows: np.ndarray) -> np.ndarray:
+    """Last year's sales of the given firms (亿元); this year's demand for firms without a year of accounts."""
+    firms = model.firms
+    return np.where(firms.output_last_year[rows] > 0, firms.output_last_year[rows], firms.demand[rows])
 
 
 def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
