@@ -11,7 +11,7 @@ import pytest
 
 from sim.accounting import decomposition as dec
 from sim.accounting import snapshot as snap
-from sim.accounting.table import yearly_rows
+from sim.accounting.table import incumbents_mean_growth, yearly_rows
 from sim.validation.growth_checks import growth_accounting_checks
 from tests.helpers import cli, run, scenario
 
@@ -27,6 +27,15 @@ def test_fhk_components_of_hand_made_firms():
     got = dec.fhk(IDS0, P0, W0, IDS1, P1, W1)
     assert got == {"total": 1.25, "within": 0.125, "between": 0.0625, "cross": 0.125, "entry": 0.5625,
                    "exit": 0.375, "net_entry": 0.9375}
+
+
+def test_incumbents_mean_growth_of_hand_made_firms():
+    """F6 reports incumbents' weighted *mean* growth: firms 1 and 2 (half of year 0's value added, weights
+    1 : 1) grow by 0.5 and 0, so 0.25, twice FHK's within term (0.125), which weighs them by shares of all firms."""
+    i0 = dec.match_firms(IDS0, IDS1)[0]
+    within = dec.fhk(IDS0, P0, W0, IDS1, P1, W1)["within"]
+    assert incumbents_mean_growth(within, W0, i0) == pytest.approx(0.25)
+    assert incumbents_mean_growth(0.1, W0, np.zeros(0, np.intp)) == 0.0  # no incumbents: no mean
 
 
 def test_melitz_polanec_components_of_hand_made_firms():
@@ -112,6 +121,9 @@ def test_a_run_has_a_finite_growth_accounting_table_that_adds_up():
         assert (part.capital + part.labour + part.productivity - part.growth).abs().max() < 1e-12
     fhk = wide.xs("productivity_fhk", level="quantity")
     assert (fhk[["within", "between", "cross", "entry", "exit"]].sum(axis=1) - fhk.total).abs().max() < 1e-12
+    # incumbents' mean = within / their share (< 1 where firms exit): larger than the within term, same sign
+    incumbents = wide.xs("incumbents", level="quantity").productivity_growth
+    assert ((incumbents.abs() > fhk.within.abs()) & (np.sign(incumbents) == np.sign(fhk.within))).all()
     district = run("plan", 1)["district"].set_index("year")
     real = district.gdp_real_100m_cny  # nominal GDP over the price index (sim/rules/prices.py)
     gdp = wide.xs("gdp", level="quantity").growth
@@ -139,7 +151,7 @@ def test_a_larger_upgrade_gain_shows_as_productivity_not_as_capital_or_labour():
     assert abs(gain[("industrial_va", "labour")]) < 0.3 * productivity
 
 
-def _accounts(net_entry, total, within, fai, gdp_change, replicates=3):
+def _accounts(net_entry, total, within, fai, gdp_change, replicates=3, incumbents=None):
     rows = []
     for r in range(replicates):
         for year in (2024, 2025):
@@ -150,6 +162,8 @@ def _accounts(net_entry, total, within, fai, gdp_change, replicates=3):
                      ("v", r, year, "productivity_mp", "total", total),
                      ("v", r, year, "investment", "fixed_asset_investment_100m_cny", fai),
                      ("v", r, year, "investment", "gdp_change_100m_cny", gdp_change)]
+            if incumbents is not None:
+                rows.append(("v", r, year, "incumbents", "productivity_growth", incumbents))
     return pd.DataFrame(rows, columns=["variant", "replicate", "year", "quantity", "component", "value"])
 
 
@@ -161,6 +175,19 @@ def test_growth_checks_pass_and_fail_on_known_numbers():
     assert passing["icor"].value == pytest.approx(5.0) and passing["icor"].passed
     failing = {c.id: c for c in growth_accounting_checks(_accounts(0.018, 0.03, 0.02, 30.0, 10.0))}
     assert not any(c.passed for c in failing.values())
+
+
+def test_within_firm_check_reads_the_incumbents_mean_where_the_table_has_it():
+    """F6's 2.85%/yr is a weighted mean over incumbents: the check compares it with the incumbents' mean, not
+    with FHK's within term (that mean times the incumbents' share), and falls back on the within term for
+    tables made before the mean was recorded."""
+    def within_check(**incumbents):
+        checks = {c.id: c for c in growth_accounting_checks(_accounts(0.021, 0.03, 0.028, 50.0, 10.0, **incumbents))}
+        return checks["within_firm_productivity"]
+
+    assert within_check(incumbents=0.0295).value == pytest.approx(2.95) and within_check(incumbents=0.0295).passed
+    assert within_check(incumbents=0.0284).value == pytest.approx(2.84) and not within_check(incumbents=0.0284).passed
+    assert within_check().value == pytest.approx(2.8) and not within_check().passed
 
 
 def test_growth_checks_use_the_period_decomposition_when_given():

@@ -85,7 +85,7 @@ def replicate_values(accounts: pd.DataFrame) -> pd.DataFrame:
     mean = (by.mean() * 100).rename("value").reset_index()
     total = by.sum().unstack(["quantity", "component"])
     frames = [mean[mean.quantity.isin(["gdp", "industrial_va", "productivity_fhk", "productivity_mp", "tertiary",
-                                       "tertiary_share"])]
+                                       "tertiary_share", "incumbents"])]
               .rename(columns={"quantity": "indicator", "component": "scope"})]
     for method in ("fhk", "mp"):
         column = total[f"productivity_{method}"]

@@ -56,6 +56,7 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
     add("productivity_fhk", fhk)
     add("productivity_mp", melitz_polanec)
+    add("incumbents", {"productivity_growth": incumbents_mean_growth(fhk["within"], old[2], kept[0])})
     drivers = tertiary_drivers(before, after)
     share_change = drivers.pop("share_change", None)
     add("tertiary", drivers)
@@ -65,6 +66,16 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     add("investment", {**investment, "gdp_change_100m_cny": float(after["gdp_100m_cny"] - before["gdp_100m_cny"])},
         MONEY_UNIT)
     return rows
+
+
+def incumbents_mean_growth(within: float, weight0: np.ndarray, continuing0: np.ndarray) -> float:
+    """The value-added-weighted mean productivity growth of continuing firms (incumbents), weights of the first
+    year: FHK's within term is the same sum with weights that are shares of *all* firms of that year, so it
+    is this mean times the continuing firms' share. Literature F6 reports the mean ("the weighted average
+    annual productivity growth for incumbents", Brandt, Van Biesebroeck & Zhang 2012, abstract)."""
+    weight0 = np.asarray(weight0, dtype=float)
+    share = float(weight0[continuing0].sum()) / float(weight0.sum()) if weight0.sum() > 0 else 0.0
+    return within / share if share > 0 else 0.0
 
 
 def tertiary_drivers(before: dict, after: dict) -> dict[str, float]:
