@@ -120,3 +120,47 @@ def test_expansions_go_to_live_above_scale_firms_of_the_place_only():
     assert firms.alive[busy_chosen].all() and (firms.place_key[busy_chosen] == busy).all()
     assert firms.above_scale[busy_chosen].all()
     assert (chosen[n // 2:] == -1).all()
+
+
+def test_select_removes_the_uncompetitive_and_the_loss_makers_and_keeps_the_rest():
+    """Selection (issue 11): a firm below the competitiveness floor, or with ``exit_loss_years`` losses in a row,
+    exits at the start of the year; a firm at the floor or one loss year short of the streak stays."""
+    model = _plan_model()
+    p, firms = model.params.firms, model.firms
+    live = firms.live()[:4]
+    firms.loss_years[live] = [0, p.exit_loss_years, p.exit_loss_years - 1, 0]
+    floor = p.competitiveness_floor
+    relative = np.array([floor * 0.99, 1.0, 1.0, floor])
+    stays = fd.select(model, live, relative)
+    np.testing.assert_array_equal(stays, [False, False, True, True])
+    np.testing.assert_array_equal(firms.alive[live], [False, False, True, True])
+    assert model.year_stats["selection_exits"] >= 2
+
+
+def test_entry_weight_follows_the_sectors_profit_rate():
+    """Entry responds to profitability: a sector's weight is its profit rate over the base year's, 0 for a
+    loss-making sector, capped at 3."""
+    weight = fd.entry_attraction(np.array([0.06, 0.03, -0.01, 0.5]), np.full(4, 0.06))
+    np.testing.assert_allclose(weight, [1.0, 0.5, 0.0, 3.0])
+
+
+def test_a_more_profitable_sector_draws_more_organic_entrants():
+    """All else equal (same model, same step's draws), doubling one sector's profit rate over the base year's
+    raises its share of the step's organic entrants; a sector with zero profit gets none."""
+    def entrants_by_sector(rate_of_sector_0):
+        model = _plan_model()
+        model.sector_profit_rate = model.base_profit_rate.copy()
+        model.sector_profit_rate[0] = rate_of_sector_0 * model.base_profit_rate[0]
+        n = model.firms.n
+        for _ in range(4):  # a year of steps: enough entrants to compare shares
+            fd.enter_firms(model)
+            model.clock += 1
+        new = np.arange(n, model.firms.n)
+        return np.bincount(model.firms.sector[new], minlength=len(model.sector_ids)), new.size
+
+    base, total_base = entrants_by_sector(1.0)
+    more, total_more = entrants_by_sector(2.0)
+    none, _ = entrants_by_sector(0.0)
+    assert total_base > 50
+    assert more[0] / total_more > base[0] / total_base + 0.02
+    assert none[0] == 0
