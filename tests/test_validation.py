@@ -87,3 +87,26 @@ def test_period_decomposition_is_of_the_above_scale_firms_alive_at_year_end():
     components = parts["within"] + parts["between"] + parts["cross"] + parts["entry"] + parts["exit"]
     assert abs(components - parts["total"]) < 1e-12
     assert parts["net_entry_share"] == parts["net_entry"] / parts["total"]
+
+
+def test_park_note_shows_relocation_netting_out_at_the_zone_and_district():
+    """A park whose town gains only what a neighbour of its zone loses has a large town effect and none at the
+    zone's or the district's scale: the note beside park_level_effect says so."""
+    from sim.validation import checks
+
+    def towns(gain):
+        rows = []
+        for replicate in (0, 1):
+            for year in range(2023, 2034):
+                moved = gain if year >= 2030 else 0.0
+                rows += [(replicate, year, "park_town", "z1", 50.0 + moved), (replicate, year, "neighbour", "z1", 100.0 - moved),
+                         (replicate, year, "far", "z2", 200.0)]
+        return pd.DataFrame(rows, columns=["replicate", "year", "town", "zone", "industrial_output_100m_cny"])
+
+    level = checks.park_checks(towns(10.0), towns(0.0), "park_town", 2025)[0]
+    assert level.value == pytest.approx(0.2)
+    assert "zone z1 +0.000, district +0.000" in level.note
+    created = checks.park_checks(towns(10.0).assign(industrial_output_100m_cny=lambda t: t.industrial_output_100m_cny
+                                                    + 10.0 * ((t.town == "neighbour") & (t.year >= 2030))),
+                                 towns(0.0), "park_town", 2025)[0]
+    assert "zone z1 +0.067, district +0.029" in created.note
