@@ -224,3 +224,22 @@ def test_the_nearby_demand_does_not_shrink_with_the_models_scale():
     assert ca.nearby_demand_m2(model(0.2), village, asset) == pytest.approx(ca.nearby_demand_m2(model(1.0), village,
                                                                                                    asset))
     assert ca.nearby_demand_m2(model(1.0), village, asset) == pytest.approx(20.0 * 100.0 * 0.1)
+
+
+def test_the_donors_costs_appear_in_the_budgets_table():
+    """What a government gives (the ledger's ``pairing:funds``) is its budget row's ``pairing`` spending, every
+    year (nominal: the ledger's 2022-price amount times the price index); nothing under no_pairing."""
+    from sim.rules import prices
+
+    pairs = [{"donor": "huicheng", "donor_type": "town", "recipient": "yamen", "funds_10k_cny_per_year": 300}]
+    for name, expect_paid in (("plan", True), ("no_pairing", False)):
+        model = RegionModel(name, rng=5, scale=0.2, collect=True, pairing={"pairs": pairs} if expect_paid else {},
+                            **{"horizon.last_year": 2028})
+        model.run()
+        rows = {(r["year"], r["government"]): r["pairing_100m_cny"] for r in model.records.rows["budgets"]}
+        for year, flows in model.ledger.years.items():
+            price = prices.price_index(model.params, year, model.first_year - 1, model.first_year)
+            for account, government in (("district", "district"), ("town:huicheng", "huicheng")):
+                given = sum(a for (payer, _, item), a in flows.items() if payer == account and item == "pairing:funds")
+                assert rows[(year, government)] == pytest.approx(given * price)
+                assert (given > 0) is expect_paid
