@@ -138,12 +138,18 @@ def participation_lines(tables: list[pd.DataFrame]) -> list[str]:
              "is at least its revenue outside it (fragmented), placement held fixed"]
     for table in tables:
         low, high = band(table)
-        draws, hosts = table[table.side == "draws"], table[table.side == "hosts"]
+        # the limits and their setters among the towns some share pays back (a balanced loser's limit means nothing)
+        rest = table[~table.worse_off_at_every_share]
+        rest_low, rest_high = band(rest)
+        draws, hosts = rest[rest.side == "draws"], rest[rest.side == "hosts"]
         setter_low = draws.loc[draws.limit.idxmax(), "town"] if len(draws) else "-"
         setter_high = hosts.loc[hosts.limit.idxmin(), "town"] if len(hosts) else "-"
+        losers = ", ".join(table.town[table.worse_off_at_every_share])
+        limits = f"the other towns' band is {rest_low:.2f}-{rest_high:.2f}" if rest_low <= rest_high else \
+            f"the drawing towns need a share >= {rest_low:.2f}, set by {_setter(table, setter_low)}; the hosts " \
+            f"accept <= {rest_high:.2f}, set by {_setter(table, setter_high)}"
         text = f"{low:.2f}-{high:.2f}" if low <= high else \
-            f"none (the drawing towns need a share >= {low:.2f}, set by {_setter(table, setter_low)}; the hosts " \
-            f"accept <= {high:.2f}, set by {_setter(table, setter_high)})"
+            f"none ({losers + ' worse off at every share; ' if losers else ''}{limits})"
         near = band_within_noise(table)
         noise = f"{near[0]:.2f}-{near[1]:.2f}" if near[0] <= near[1] else "none"
         lines.append(f"  {table.period.iloc[0]}: {text}; shares no town's 95% interval excludes: {noise}")

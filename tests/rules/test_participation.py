@@ -119,3 +119,5 @@ def test_an_empty_band_names_the_towns_no_share_pays_back_apart_from_the_others_
                                               "not meet either (drawing towns need >= 0.32, hosts accept <= 0.30)")
     assert participation.band_text(participation.town_table(_towns(outside_c=(3.0, 3.0)), "plan", "fragmented",
                                                             0.2)) == "0.10-0.30"
+    lines = participation.participation_lines([table])
+    assert "none (c worse off at every share; the other towns' band is 0.10-0.30)" in lines[1]
