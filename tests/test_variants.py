@@ -26,37 +26,31 @@ def test_fragmented_lowers_district_industrial_output():
         assert fragmented < plan, (year, fragmented, plan)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect, open (docs/validation.md §4.0f): in seed 1 the paired villages' "
-                   "mean gain in 2033 is -0.37万元 (with the funds paid from the district's budget room, the budget's "
-                   "other spending and so project placement move; since wages follow output per worker the "
-                   "collective assets' rents no longer outweigh it); seeds 2-3 gain")
-def test_no_pairing_never_raises_paired_villages_income():
-    """All else equal (town-town steering off in both), removing village pairing never raises a paired
-    village's income and leaves every other village almost unchanged (common random numbers)."""
+def test_no_pairing_lowers_the_paired_villages_income_in_every_seed():
+    """All else equal (town-town steering off in both, same seed), removing village pairing lowers the paired
+    villages' income in every seed and leaves every other village almost unchanged (common random numbers).
+    "Never, for every village" does not hold in a model with discrete firm exits: in seed 1 the district's
+    0.075亿 a year of pairing funds (taken from its public services) tip one above-scale firm of 罗坑 out in 2029
+    (-6.4亿 of the town's output), so its paired villages lose leasing income (docs/validation.md §4.0g); with
+    the SOEs paying the district's part that loss disappears."""
+    import pandas as pd
+
     village_pairing_only = scenario("plan", {"pairing": {"strong_weak_town_pairs": 0}})
     no_pairing = scenario("no_pairing")
     for seed in SEEDS[:3]:
-        with_pairs = __import__("pandas").DataFrame(run_tables(village_pairing_only, seed)["villages"])
-        without = __import__("pandas").DataFrame(run_tables(no_pairing, seed)["villages"])
+        with_pairs = pd.DataFrame(run_tables(village_pairing_only, seed)["villages"])
+        without = pd.DataFrame(run_tables(no_pairing, seed)["villages"])
         assert with_pairs.is_paired.sum() == 130 * 11 and not without.is_paired.any()
         gain = with_pairs.collective_operating_income_10k_cny - without.collective_operating_income_10k_cny
-        # since the towns' labour markets (issue 12) a paired village can lose a little leasing income in a tight
-        # year: the services its dividends buy hire workers that industry then lacks (seed 2, 2032: -0.4%); since
-        # the district's pairing funds come out of its budget (public services, transport, land: s4-accounts),
-        # its town's industry can grow a little less (measured: at most -2.9%, 7 of 1,430 village-years below -1%)
         base = without.collective_operating_income_10k_cny[with_pairs.is_paired]
-        # since wages follow output per worker the budget's cost moves projects between towns in some seeds
-        # (seed 1: one paired village-year -13%, 4.6% of them below -1%): the bound is on the distribution
+        # the tail: paired village-years more than 1% worse off with pairing (seed 1: 4.2%, the 罗坑 exit)
         assert (gain[with_pairs.is_paired] < -0.01 * base).mean() < 0.05
         last = gain[with_pairs.is_paired & (with_pairs.year == 2033)]
-        assert last.mean() > 0 and (last > 0).mean() > 0.5  # funds below the smallest block earn nothing yet
-        # other villages move only through the economy: paired villages' dividends raise rural incomes,
-        # consumer services, GDP and so firms' inside demand and leasing income, and the workers services hire (issue 12)
+        # 2033: the rents of the assets (about 10万 a paired village) outweigh the general-equilibrium cost
+        assert last.mean() > 5.0 and (last > 0).mean() > 0.9
+        # other villages move only through the economy (rural dividends, services, the labour market, the
+        # district's budget): seed 1 has 1.7% of their village-years beyond 1%
         relative = gain[~with_pairs.is_paired] / without.collective_operating_income_10k_cny[~with_pairs.is_paired]
-        # with the labour market (issue 12) by up to 0.8% (seed 2, 2033); since the donors' funds come out of the
-        # budgets' public services (up to 8-10% of a town's), whose value added and jobs follow the spending
-        # (s4-accounts), by up to 3.4% (seed 1, 2033: 62 of 1,166 village-years beyond 1%)
-        # (seed 1 since wages follow output per worker: up to 10%, 1.7% of village-years beyond 1%)
         assert (abs(relative) > 0.01).mean() < 0.05
 
 

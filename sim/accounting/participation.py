@@ -87,6 +87,22 @@ def band(table: pd.DataFrame) -> tuple[float, float]:
                                 table.revenue_outside_100m_cny.to_numpy())
 
 
+def band_text(table: pd.DataFrame) -> str:
+    """The band as text; when it is empty, the towns worse off at every share (whose limits are meaningless:
+    no share pays them back) apart from the limits of the others, so each reason for the empty band shows."""
+    low, high = band(table)
+    if low <= high:
+        return f"{low:.2f}-{high:.2f}"
+    losers = table.worse_off_at_every_share
+    if not losers.any():
+        return f"none: drawing towns need >= {low:.2f}, hosts accept <= {high:.2f}"
+    rest_low, rest_high = band(table[~losers])
+    rest = f"the other towns' band is {rest_low:.2f}-{rest_high:.2f}" if rest_low <= rest_high else \
+        f"the other towns' limits do not meet either (drawing towns need >= {rest_low:.2f}, hosts accept <= " \
+        f"{rest_high:.2f})"
+    return f"none: {', '.join(table.town[losers])} worse off inside at every share; {rest}"
+
+
 def band_within_noise(table: pd.DataFrame) -> tuple[float, float]:
     """The shares that no town's paired 95% interval excludes: each drawing town's limit at the low end of its
     interval, each host's at the high end (a town with no shared tax counts only if its whole interval loses)."""
@@ -122,12 +138,18 @@ def participation_lines(tables: list[pd.DataFrame]) -> list[str]:
              "is at least its revenue outside it (fragmented), placement held fixed"]
     for table in tables:
         low, high = band(table)
-        draws, hosts = table[table.side == "draws"], table[table.side == "hosts"]
+        # the limits and their setters among the towns some share pays back (a balanced loser's limit means nothing)
+        rest = table[~table.worse_off_at_every_share]
+        rest_low, rest_high = band(rest)
+        draws, hosts = rest[rest.side == "draws"], rest[rest.side == "hosts"]
         setter_low = draws.loc[draws.limit.idxmax(), "town"] if len(draws) else "-"
         setter_high = hosts.loc[hosts.limit.idxmin(), "town"] if len(hosts) else "-"
+        losers = ", ".join(table.town[table.worse_off_at_every_share])
+        limits = f"the other towns' band is {rest_low:.2f}-{rest_high:.2f}" if rest_low <= rest_high else \
+            f"the drawing towns need a share >= {rest_low:.2f}, set by {_setter(table, setter_low)}; the hosts " \
+            f"accept <= {rest_high:.2f}, set by {_setter(table, setter_high)}"
         text = f"{low:.2f}-{high:.2f}" if low <= high else \
-            f"none (the drawing towns need a share >= {low:.2f}, set by {_setter(table, setter_low)}; the hosts " \
-            f"accept <= {high:.2f}, set by {_setter(table, setter_high)})"
+            f"none ({losers + ' worse off at every share; ' if losers else ''}{limits})"
         near = band_within_noise(table)
         noise = f"{near[0]:.2f}-{near[1]:.2f}" if near[0] <= near[1] else "none"
         lines.append(f"  {table.period.iloc[0]}: {text}; shares no town's 95% interval excludes: {noise}")

@@ -91,9 +91,11 @@ def locate_villages(model) -> None:
 
 def nearby_demand_m2(model, village, asset: AssetType) -> float:
     """Demand for the village's space of this type at the base rent (m²), from its town's current activity
-    (at the start of a year: the last completed year)."""
+    (at the start of a year: the last completed year). Villages are full-size at any ``model.scale``, so the
+    town's output counts at full size too (scale 0.2 had left them a fifth of their market)."""
     town = model.towns[village.town_index]
     driver = town.industrial_output_100m_cny if asset.kind is AssetKind.FACTORY else town.tertiary_100m_cny
+    driver /= model.scale
     if village.catchment_share is None:
         locate_villages(model)
     return asset.demand_m2_per_100m_cny * max(driver, 0.0) * village.catchment_share
@@ -131,10 +133,11 @@ def invest(model) -> None:
         if asset is None:
             continue
         cash, village.pairing_cash_10k_cny = village.pairing_cash_10k_cny, 0.0
-        model.ledger.transfer(f"village:{village.id}", "firms:construction", cash / 1e4, "pairing:assets")
+        model.ledger.transfer(f"village:{village.id}", "firms:construction", cash * model.scale / 1e4,
+                              "pairing:assets")
         village.assets_building.append((asset.kind, cash / asset.cost_10k_cny_per_m2,
                                         model.year + p.asset_build_years))
-        model.year_stats["pairing_assets_100m_cny"] += cash / 1e4
+        model.year_stats["pairing_assets_100m_cny"] += cash * model.scale / 1e4
 
 
 def let_assets(model) -> None:
@@ -170,14 +173,13 @@ def complete_buildings(village, year: int) -> None:
 
 def pay_rent(model, village, kind: AssetKind, rent_10k_cny: float, factory_tenants: list) -> None:
     """The tenants pay: factories' rent by the town's sectors (``factory_tenants``: (account, output share)),
-    shops' by its households."""
-    payee = f"village:{village.id}"
+    shops' by its households (the ledger at the model's scale, the village's rent full-size)."""
+    payee, rent = f"village:{village.id}", rent_10k_cny * model.scale / 1e4
     if kind is AssetKind.SHOP or not factory_tenants:
-        model.ledger.transfer(f"households:{model.town_ids[village.town_index]}", payee, rent_10k_cny / 1e4,
-                              "pairing:rent")
+        model.ledger.transfer(f"households:{model.town_ids[village.town_index]}", payee, rent, "pairing:rent")
         return
     for account, share in factory_tenants:
-        model.ledger.transfer(account, payee, rent_10k_cny * share / 1e4, "pairing:rent")
+        model.ledger.transfer(account, payee, rent * share, "pairing:rent")
 
 
 def factory_tenants(model) -> list[list[tuple[str, float]]]:

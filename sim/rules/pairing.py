@@ -111,19 +111,20 @@ def disburse(model) -> None:
 
 def pay_pair_funds(model, room: DonorRoom, pair, village, wanted_10k_cny: float) -> None:
     """One pair's funds to one village: posted from the donor; transfers saved for assets, capacity funds
-    spent on training and management."""
-    payer = donor_account(pair, village, room)
-    paid = room.pay(payer, wanted_10k_cny / 1e4) * 1e4
+    spent on training and management. Villages are full-size at any ``model.scale`` while the donors' rooms and
+    the ledger are scaled (like households' incomes), so the ledger carries ``scale`` x the village's 万元."""
+    payer, scale = donor_account(pair, village, room), model.scale
+    paid = room.pay(payer, wanted_10k_cny * scale / 1e4) * 1e4 / scale
     if paid <= 0:
         return
-    model.ledger.transfer(payer, f"village:{village.id}", paid / 1e4, "pairing:funds")
+    model.ledger.transfer(payer, f"village:{village.id}", paid * scale / 1e4, "pairing:funds")
     received = village.transfer_funds_by_year if pair.instrument == "transfer" else village.capacity_funds_by_year
     received[model.year] = received.get(model.year, 0.0) + paid
     if pair.instrument == "transfer":
         village.pairing_cash_10k_cny += paid
     else:
         model.ledger.transfer(f"village:{village.id}", f"households:{model.town_ids[village.town_index]}",
-                              paid / 1e4, "pairing:capacity")
+                              paid * scale / 1e4, "pairing:capacity")
     if pair.donor not in village.pairing_donors:
         village.pairing_donors.append(pair.donor)
-    model.year_stats["pairing_funds_100m_cny"] += paid / 1e4
+    model.year_stats["pairing_funds_100m_cny"] += paid * scale / 1e4

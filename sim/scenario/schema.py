@@ -636,11 +636,14 @@ PAIRING = {
                                           "(2025, honghengtai.com/hangye/301.html); a new village workshop "
                                           "13.9元 (白云村 2021, z.hangzhou.com.cn); no Xinhui rent found",
                                           min=0, max=1),
-    "factory_demand_m2_per_100m_cny_output": P(20.0, "m²/亿元", "Demand for village factory space at the base "
-                                               "rent, per 亿元 of the town's industrial output.", "estimate: "
-                                               "55 富民工坊 in 2023 (facts §4b) of ~500 m² on ~1,400亿 of "
-                                               "industrial output; the count is Xinhui's, their size and "
-                                               "that they were let at the base rent are not", min=0,
+    "factory_demand_m2_per_100m_cny_output": P(200.0, "m²/亿元", "Demand for village factory space at the base "
+                                               "rent, per 亿元 of the town's industrial output.", "estimate from "
+                                               "comparable places (prices P13-P14): one town's villages let "
+                                               "~30,000 m² of new collective factory space at 7-10% of its cost "
+                                               "a year (璜泾, 太仓: 30,000 m² planned for +1,000万 rent; 鄞州-衢江 "
+                                               "消薄飞地 2019-23: 34,500 m², 10% a year paid), on Xinhui's mean town "
+                                               "industrial output (~160亿, 2023) ~190 m²/亿; was 20 (the 55 "
+                                               "富民工坊 of 2023 taken as the whole demand, a 0.7% yield)", min=0,
                                                max=1e5),
     "shop_cost_10k_cny_per_m2": P(0.3, "万元/m²", "Cost of building collective shop space (商铺).",
                                   "estimate: no cost of village shop rows found; about 1.5 times the "
@@ -652,10 +655,14 @@ PAIRING = {
                                        "estimate: village-street shop rents ~20元/m²/month, above the "
                                        "factory rents of prices P6 (shops earn more per m²); no shop rent "
                                        "found", min=0, max=1),
-    "shop_demand_m2_per_100m_cny_tertiary": P(20.0, "m²/亿元", "Demand for village shop space at the base "
+    "shop_demand_m2_per_100m_cny_tertiary": P(240.0, "m²/亿元", "Demand for village shop space at the base "
                                               "rent, per 亿元 of the town's tertiary output (households' "
-                                              "spending nearby).", "estimate: as for factories, one block "
-                                              "of 200 m² per 10亿 of tertiary output", min=0, max=1e5),
+                                              "spending nearby).", "estimate from a comparable place (prices "
+                                              "P15): 钟埭 (平湖) villages let 19,000 m² of market, shops and "
+                                              "offices in one subdistrict for 761.5万 a year (2012); on Xinhui's "
+                                              "mean town tertiary output (~40亿) ~480 m²/亿, halved because that "
+                                              "was a commercial core, not village streets; was 20", min=0,
+                                              max=1e5),
     "asset_build_years": P(2, "years", "Years from buying an asset to letting it (collective construction "
                            "land approval and building).", "prices P2, P4, P5: building a village workshop "
                            "takes 5 months (白云村 2021), a village-enterprise standard-factory park two "

@@ -250,14 +250,14 @@ def participation_limits_check(plan_towns: pd.DataFrame, fragmented_towns: pd.Da
     share (its revenue at the plan's share moved by s x its shared tax in - out) against its revenue under
     fragmented attraction (outside), replicate means of the last year (value, low, high) and of the sums over
     the years (in the note), with the towns worse off at every share and why (``explain`` prints the same)."""
-    from sim.accounting.participation import PERIODS, band, reason, town_table
+    from sim.accounting.participation import PERIODS, band, band_text, reason, town_table
 
     towns = pd.concat([plan_towns.assign(variant="inside"), fragmented_towns.assign(variant="outside")])
     notes = []
     for period in PERIODS:
         table = town_table(towns, "inside", "outside", share, period)
         lo, hi = band(table)
-        text = f"{lo:.2f}-{hi:.2f}" if lo <= hi else f"none: drawing towns need >= {lo:.2f}, hosts accept <= {hi:.2f}"
+        text = band_text(table)
         losers = [reason(row) for row in table[table.worse_off_at_every_share].itertuples()]
         notes.append(f"{period} {text}" + (f"; worse off at every share: {'; '.join(losers)}" if losers else ""))
         if period == PERIODS[0]:

@@ -40,7 +40,7 @@ PARAMETERS = {
     "firms.exit_size_elasticity": (0.0, 0.3, "estimate around 0.15"),
     "integration.unified_attraction_intensity": (0.3, 1.0, "estimate around the plan's 0.7"),
     "integration.revenue_share": (0.0, 0.3, "lit §2: 10-25% compensation"),
-    "pairing.factory_demand_m2_per_100m_cny_output": (5, 80, "estimate around 20 m²/亿元 (55 富民工坊)"),
+    "pairing.factory_demand_m2_per_100m_cny_output": (50, 800, "estimate around 200 m²/亿元 (prices P13-P14)"),
     "pairing.factory_rent_10k_cny_per_m2_year": (0.0096, 0.0216, "estimate: 8-18元/m²/month"),
     "pairing.asset_build_years": (1, 3, "estimate: approval and building 1-3 years"),
     "investment.outside_location_utility": (10.0, 12.0, "estimate around 10.75: other counties' pull"),

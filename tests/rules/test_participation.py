@@ -109,3 +109,15 @@ def test_a_drawing_town_that_no_share_can_pay_back_is_named_as_balanced():
     rows = {row.town: row for row in participation.town_table(towns, "plan", "fragmented", 0.2).itertuples()}
     assert rows["b"].worse_off_at_every_share and rows["b"].limit > 10
     assert participation.reason(rows["b"]).endswith("(it draws about as much as it hosts: no share pays that back)")
+
+
+def test_an_empty_band_names_the_towns_no_share_pays_back_apart_from_the_others_limits():
+    table = participation.town_table(_towns(), "plan", "fragmented", 0.2)
+    assert participation.band_text(table) == "none: c worse off inside at every share; the other towns' band is 0.10-0.30"
+    apart = participation.town_table(_towns(outside_b=(3.6, 3.8)), "plan", "fragmented", 0.2)  # b needs 0.32
+    assert participation.band_text(apart) == ("none: c worse off inside at every share; the other towns' limits do "
+                                              "not meet either (drawing towns need >= 0.32, hosts accept <= 0.30)")
+    assert participation.band_text(participation.town_table(_towns(outside_c=(3.0, 3.0)), "plan", "fragmented",
+                                                            0.2)) == "0.10-0.30"
+    lines = participation.participation_lines([table])
+    assert "none (c worse off at every share; the other towns' band is 0.10-0.30)" in lines[1]
