@@ -31,7 +31,7 @@ def test_no_pairing_lowers_the_paired_villages_income_in_every_seed():
     villages' income in every seed and leaves every other village almost unchanged (common random numbers).
     "Never, for every village" does not hold in a model with discrete firm exits: in seed 1 the district's
     0.075亿 a year of pairing funds (taken from its public services) tip one above-scale firm of 罗坑 out in 2029
-    (-6.4亿 of the town's output), so its paired villages lose leasing income (docs/validation.md §4.0g); with
+    (-6.4亿 of the town's output), so its paired villages lose leasing income (docs/validation.md §4.0h); with
     the SOEs paying the district's part that loss disappears."""
     import pandas as pd
 
