@@ -241,3 +241,11 @@ def test_the_2015_model_uses_the_2015_output_per_worker_and_wage():
     # the reference wage is the labour share of it at the district's capital deepening (1 at the start)
     assert model.deepening_index == pytest.approx(1.0, abs=2e-3)
     assert labour.LabourMarket.wage(model.labour_market, model) == pytest.approx(share * 17.06 * model.deepening_index)
+
+
+@pytest.mark.parametrize("spec", [{"value": 7.1, "joins": 3},
+                                  {"value": 7.1, "joins": True}])  # joins without grows_at
+def test_a_bad_joins_is_one_clear_error(spec):
+    key = "people.tertiary_labour_productivity_10k_cny_per_worker"
+    with pytest.raises(ScenarioError, match="joins"):
+        history.check_levels({"levels": {key: spec}}, {}, "overlay.yaml")
