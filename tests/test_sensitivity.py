@@ -130,7 +130,7 @@ def test_the_given_data_index_is_the_share_of_variance_a_parameter_explains():
     x2 = x1 + rng.normal(0, 0.03, size=2000)
     y = x1 + rng.normal(0, np.sqrt(1 / 12), size=2000)
     assert first_order(x1, y) == pytest.approx(0.5, abs=0.06)
-    assert first_order(x2, y) > 0.4 and abs(first_order(x3, y)) < 0.03
+    assert first_order(x2, y) > 0.4 and abs(first_order(x3, y)) < 0.01  # uncorrected: (bins - 1) / n ≈ 0.022
     s1, conf = indices(x1[:300], y[:300], seed=1)
     assert 0 < conf < 0.3 and abs(s1 - 0.5) < 0.2
 
