@@ -128,6 +128,9 @@ def test_the_calibration_writes_what_was_tried_for_a_missed_target(tmp_path):
     assert np.isfinite(row.probe_result) and "structural" in row.verdict
     report = (out / "calibration.md").read_text(encoding="utf-8")
     assert "## What was tried" in report and "`gdp_2023_far`" in report
+    from sim.calibration.install import tried_lines  # what scripts/calibrate.sh prints
+
+    assert any("gdp_2023_far" in line and "structural" in line for line in tried_lines(out))
     import json
     assert json.loads((out / "calibration.json").read_text(encoding="utf-8"))["probe_simulations"] == \
         tried.PROBE_SEEDS * len(frame[frame.probe_parameter != ""])
