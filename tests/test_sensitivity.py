@@ -131,8 +131,25 @@ def test_the_given_data_index_is_the_share_of_variance_a_parameter_explains():
     y = x1 + rng.normal(0, np.sqrt(1 / 12), size=2000)
     assert first_order(x1, y) == pytest.approx(0.5, abs=0.06)
     assert first_order(x2, y) > 0.4 and abs(first_order(x3, y)) < 0.01  # uncorrected: (bins - 1) / n ≈ 0.022
-    s1, conf = indices(x1[:300], y[:300], seed=1)
-    assert 0 < conf < 0.3 and abs(s1 - 0.5) < 0.2
+    s1, conf, floor = indices(x1[:300], y[:300], seed=1)
+    assert 0 < conf < 0.3 and abs(s1 - 0.5) < 0.2 and 0 < floor < 0.1  # x1 is far above its noise floor
+    _, _, floor3 = indices(x3[:300], y[:300], seed=1)
+    assert indices(x3[:300], y[:300], seed=1)[0] < floor3  # x3 is not told apart from 0
+
+
+def test_copies_of_a_particle_raise_the_noise_floor():
+    """40 particles, each run 5 times with its own noise: a parameter that does nothing still lines up with
+    the particles' other effects, so its floor (permuting it among particles) is higher than among 200
+    independent runs."""
+    from sim.validation.given_data import indices
+
+    rng = np.random.default_rng(7)
+    effect, idle = rng.normal(size=40), rng.uniform(size=40)
+    groups = np.repeat(np.arange(40), 5)
+    y = effect[groups] + rng.normal(0, 0.3, size=200)
+    s1, _, floor = indices(idle[groups], y, seed=2, groups=groups)
+    _, _, plain = indices(idle[groups], y, seed=2)  # treating the 200 runs as independent
+    assert floor > plain and s1 < floor
 
 
 def test_sensitivity_over_a_posterior_runs_its_joint_draws_and_keeps_their_correlation(tmp_path):

@@ -215,7 +215,7 @@ def sample_warnings(table: pd.DataFrame, method: str) -> list[str]:
 
 
 KEYS = {"morris": ["mu_star", "mu_star_conf", "sigma"], "sobol": ["S1", "S1_conf", "ST", "ST_conf"],
-        GIVEN_DATA: ["S1", "S1_conf"]}
+        GIVEN_DATA: ["S1", "S1_conf", "S1_null95"]}
 
 
 def _design_text(method: str, n: int, reps: int, dims: int, ranges_from) -> str:
@@ -224,7 +224,9 @@ def _design_text(method: str, n: int, reps: int, dims: int, ranges_from) -> str:
                 "(every posterior parameter varies with its draw, so the correlations are kept) with its own noise "
                 "seed. Ranked by the first-order index S1 (given-data estimator, sim/validation/given_data.py; "
                 "under correlation an index includes what the parameter carries of those correlated with it, so "
-                "they may sum to more than 1). The range column is the marginal 90% interval.")
+                "they may sum to more than 1). S1_conf: bootstrap over the particles; S1_null95: the noise "
+                "floor, the 95% quantile of S1 with the parameter permuted among the particles (below it an "
+                "index is not told apart from 0). The range column is the marginal 90% interval.")
     runs = n * (dims + 1) if method == "morris" else n * (2 * dims + 2)
     source = f" Ranges from `{ranges_from}` (independent marginal intervals)." if ranges_from else ""
     return (f"{dims} parameters, {runs} sweep points x {reps} replicates (outputs averaged over replicates). "
