@@ -121,6 +121,14 @@ def test_2018_gdp_is_near_the_2018_fact(runs):
     assert abs(gdp - 677.03) <= 0.06 * 677.03, gdp  # facts §4a (factpedia mirror)
 
 
+@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): from 2015 the firms' output per "
+                   "worker grows with TFP and capital deepening (~4.6%/yr) against the observed 7.6%/yr (17.06 -> "
+                   "30.58万元), so 2023 industry employs ~20.5万 (seeds 1-3) for 16.72万; its path is the model's own, "
+                   "so it is not joined to the data")
+def test_the_historical_start_agrees_with_2023_secondary_jobs_within_two_observation_errors(runs):
+    assert abs(mean_of(runs["historical"], 2023, "jobs_secondary_10k") - 16.72) <= 2 * 0.6  # xinhui.yaml's error
+
+
 def test_2020_gdp_reaches_800_within_its_observation_error(runs):
     """'突破800亿' (十四五规划纲要) is a lower bound; calibration/xinhui.yaml gives it an error of 10亿. Seeds 1-3:
     803亿 (seeds 1-5: 799亿); before the joined output per worker of services: ~750亿."""
