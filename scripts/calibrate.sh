@@ -4,7 +4,8 @@
 # forecast 2021-2023), then install the posterior as calibration/posterior/xinhui.parquet (what scripts/main.sh
 # reads) with both reports beside it, and print the summary (coverage, identified parameters, the forecast
 # interval of 2023 GDP and its width). Progress of each run goes to stderr, one line per generation
-# (epsilon, acceptance, ESS, simulations, time, what is left).
+# (epsilon, acceptance, ESS, simulations, time, what is left). For every target outside its 90% interval each
+# report has "What was tried" (DIR/tried.parquet), and the summary prints its verdict.
 # Re-running continues an interrupted run and skips a finished one; nothing outside OUT and DEST is written.
 #   CONFIG=...  OUT=runs/calibration  DEST=calibration/posterior  WORKERS=2  HOLDOUT_FROM=2021
 #   HOLDOUT_BUDGET=1200 (simulations of the hold-out run; the full run uses the config's method.budget)

@@ -189,7 +189,8 @@ def _validation_parsers(sub) -> None:
     validate.add_argument("--out", type=Path, default=Path("runs/validation"))
     validate.add_argument("--workers", type=int, default=None)
     sens = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity analysis of key outputs")
-    sens.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    sens.add_argument("--method", choices=("morris", "sobol", "given-data"), default=None,
+                      help="default: given-data with a posterior --ranges-from (its joint draws), else morris")
     sens.add_argument("--n", type=int, default=None, help="Morris trajectories (default 10) or Sobol base "
                       "sample, a power of 2 (default 64)")
     sens.add_argument("--reps", type=int, default=2, help="replicates per sweep point (default 2)")
@@ -414,7 +415,7 @@ def _sensitivity(args) -> int:
         check_sensitivity_size(args, len(choose_ranges(names, args.ranges_from)[0]))
     table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers,
                         parameters=names, ranges_from=args.ranges_from)
-    key = "mu_star" if args.method == "morris" else "ST"
+    key = {"morris": "mu_star", "sobol": "ST"}.get(args.method, "S1")
     for output, label in OUTPUTS.items():
         top = table[table.output == output].head(5)
         print(f"{label}: " + ", ".join(f"{r.parameter} ({getattr(r, key):.3g})" for r in top.itertuples()))

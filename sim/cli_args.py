@@ -47,6 +47,8 @@ def check_arguments(args: argparse.Namespace) -> None:
     remote = getattr(args, "scheduler", None)
     _bounded(args, "workers", 1, None if remote else limits.cores(),
              "" if remote else " (the cores of this machine; give --scheduler for a cluster)")
+    if args.command == "sensitivity":
+        resolve_sensitivity_method(args)
     if args.command == "sensitivity" and args.n is not None:
         check_sensitivity_size(args)
     args.set_values = parse_sets(args.set) if getattr(args, "set", None) else None
@@ -63,6 +65,14 @@ def _bounded(args, name: str, low: int, high: int | None, why: str = "") -> None
         raise ScenarioError(f"{option} must be <= {high}{why}, got {value}", file=CLI, key_path=option)
 
 
+def resolve_sensitivity_method(args) -> None:
+    """No --method: given-data over a posterior (its joint draws keep the correlations), Morris otherwise."""
+    from sim.validation.sensitivity import GIVEN_DATA, is_posterior
+
+    if args.method is None:
+        args.method = GIVEN_DATA if is_posterior(args.ranges_from) else "morris"
+
+
 def check_sensitivity_size(args, dims: int | None = None) -> None:
     """``dims``: the number of parameters analysed (default: the built-in list, or the --parameters given)."""
     from sim.validation.sensitivity import PARAMETERS
@@ -71,7 +81,7 @@ def check_sensitivity_size(args, dims: int | None = None) -> None:
         raise ScenarioError(f"--n must be >= 2, got {args.n}", file=CLI, key_path="--n")
     chosen = [p for p in (getattr(args, "parameters", None) or "").split(",") if p.strip()]
     dims = dims or len(chosen) or len(PARAMETERS)
-    points = args.n * (dims + 1) if args.method == "morris" else args.n * (2 * dims + 2)
+    points = {"morris": args.n * (dims + 1), "sobol": args.n * (2 * dims + 2)}.get(args.method, args.n)
     if points > limits.MAX_SWEEP_POINTS:
         raise ScenarioError(f"--n {args.n} gives {points:,} sweep points, above the limit of "
                             f"{limits.MAX_SWEEP_POINTS:,} (MAX_SWEEP_POINTS)", file=CLI, key_path="--n")

@@ -86,10 +86,13 @@ def check_levels(data: dict, marks: dict, path: str) -> None:
             fail(f"'{name}' must be a mapping", name)
     for dotted, spec in (data.get("levels") or {}).items():
         known(dotted, "levels", dotted)
-        if not isinstance(spec, dict) or not _numeric(spec.get("value")) or set(spec) - {"value", "grows_at"}:
-            fail("a level is {value: number, grows_at: scenario key (optional)}", "levels", dotted)
+        if not isinstance(spec, dict) or not _numeric(spec.get("value")) or set(spec) - {"value", "grows_at", "joins"}:
+            fail("a level is {value: number, grows_at: scenario key (optional), joins: true|false (optional)}",
+                 "levels", dotted)
         if spec.get("grows_at") is not None:
             known(str(spec["grows_at"]), "levels", dotted, "grows_at")
+        if not isinstance(spec.get("joins", False), bool) or (spec.get("joins") and spec.get("grows_at") is None):
+            fail("'joins' is true or false, and true needs 'grows_at'", "levels", dotted, "joins")
     for dotted, value in (data.get("pre_plan") or {}).items():
         known(dotted, "pre_plan", dotted)
         if not _numeric(value):
@@ -172,10 +175,12 @@ def historical_params(scenario: Scenario) -> tuple[Section, Section]:
     overlay = read_overlay(str(overlay_of(scenario)))
     root = _root_data(*scenario.sources[0])
     plan, before = copy.deepcopy(scenario.data), pre_plan_data(scenario)
+    first_year = scenario.data["horizon"]["first_year"]
     for data in (plan, before):
         data["firms"]["first_year_recovery_growth"] = 0.0
-        apply_levels(data, overlay, scenario.data["horizon"]["first_year"])
+        apply_levels(data, overlay, first_year)
     apply_pre_plan(before, root, overlay)
+    join_levels(before, overlay, first_year)
     return Section(before), Section(plan)
 
 
@@ -191,6 +196,8 @@ def apply_levels(data: dict, overlay: dict, first_year: int) -> None:
     """Replace in ``data`` every schema level the overlay's ``levels`` gives ({key: {value, grows_at}})."""
     years = first_year - overlay["first_year"]
     for dotted, spec in (overlay.get("levels") or {}).items():
+        if spec.get("joins"):
+            continue  # the scenario's level is kept; join_levels sets the pre-plan growth that reaches it
         section, _, key = dotted.partition(".")
         growth = 0.0
         if spec.get("grows_at"):
@@ -198,6 +205,27 @@ def apply_levels(data: dict, overlay: dict, first_year: int) -> None:
             growth = float(data[g_section][g_key])
         data[section][key] = level_2015(float(data[section][key]), float(SCHEMA[section][key].default),
                                         float(spec["value"]), growth, years)
+
+
+def joined_growth(default: float, given: float, years: int) -> float:
+    """The constant growth a year that takes a level from ``given`` (the 2015 value) to ``default`` (the schema's
+    level of ``horizon.first_year``) in ``years`` years: ln(default / given) / years."""
+    return math.log(default / given) / years
+
+
+def join_levels(before: dict, overlay: dict, first_year: int) -> None:
+    """For every level the overlay marks ``joins: true``: both ends are data (the 2015 value, and the schema's
+    level of ``horizon.first_year``, the one the default start uses), so the pre-plan settings take the growth
+    (``grows_at``) that joins them and the scenario's own growth runs after ``horizon.first_year``. The rule
+    counts its path back from ``horizon.first_year``, so in 2015 it gives the overlay's value (times an
+    override's ratio to the default, as ``level_2015``). For exogenous trends only (e.g. the output per worker of
+    the sectors without firms): a path the model produces itself must not be joined to its observed end."""
+    years = first_year - overlay["first_year"]
+    for dotted, spec in (overlay.get("levels") or {}).items():
+        if spec.get("joins"):
+            section, _, key = dotted.partition(".")
+            g_section, _, g_key = spec["grows_at"].partition(".")
+            before[g_section][g_key] = joined_growth(float(SCHEMA[section][key].default), float(spec["value"]), years)
 
 
 def apply_pre_plan(before: dict, root: dict, overlay: dict) -> None:

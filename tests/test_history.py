@@ -45,16 +45,17 @@ def test_the_base_year_start_agrees_with_2023_gdp_within_two_observation_errors(
     assert abs(mean_2023_gdp(runs["base_year"]) - GDP_2023) <= 2 * GDP_2023_ERROR
 
 
-@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): from the balanced 2015 labour "
-                   "market, output per worker grows only with TFP (2.85-3%/yr against ~7%/yr real observed: no "
-                   "capital deepening yet), labour binds from 2017 and 2023 GDP comes out ~18% low (seeds 1-3)")
 def test_the_historical_start_agrees_with_2023_gdp_within_two_observation_errors(runs):
+    """Farms' and services' output per worker run from their 2015 values to the 2023 ones the default start uses
+    (the overlay's ``joins``); with the schema's 2015-2023 growth instead, services took ~10万 workers from
+    industry and 2023 GDP came out 13% low (docs/calibration.md §5)."""
     assert abs(mean_2023_gdp(runs["historical"]) - GDP_2023) <= 2 * GDP_2023_ERROR
 
 
-def test_the_historical_start_reaches_2023_gdp_within_fifteen_percent(runs):
-    """The weaker agreement that holds at the schema's values (the misfit above is reported, not hidden)."""
-    assert abs(mean_2023_gdp(runs["historical"]) - GDP_2023) <= 0.15 * GDP_2023
+def test_both_starts_agree_on_2023_gdp_and_services_jobs(runs):
+    assert abs(mean_2023_gdp(runs["historical"]) - mean_2023_gdp(runs["base_year"])) <= 2 * GDP_2023_ERROR
+    for start in ("historical", "base_year"):  # 36.68万 tertiary jobs in 2023 (facts §4a); was 46.5万 from 2015
+        assert mean_of(runs[start], 2023, "jobs_tertiary_10k") == pytest.approx(36.68, rel=0.08), start
 
 
 def test_2015_gdp_is_near_the_2015_fact(runs):
@@ -120,10 +121,18 @@ def test_2018_gdp_is_near_the_2018_fact(runs):
     assert abs(gdp - 677.03) <= 0.06 * 677.03, gdp  # facts §4a (factpedia mirror)
 
 
-@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): 2020 GDP ~726亿 (seeds 1-3) against "
-                   "'突破800亿' (十四五规划纲要): labour binds from 2017 (TFP-only output per worker)")
-def test_2020_gdp_passes_800(runs):
-    assert mean_of(runs["historical"], 2020, "gdp_100m_cny") > 800.0
+@pytest.mark.xfail(strict=True, reason="known misfit (docs/calibration.md §5): from 2015 the firms' output per "
+                   "worker grows with TFP and capital deepening (~4.6%/yr) against the observed 7.6%/yr (17.06 -> "
+                   "30.58万元), so 2023 industry employs ~20.5万 (seeds 1-3) for 16.72万; its path is the model's own, "
+                   "so it is not joined to the data")
+def test_the_historical_start_agrees_with_2023_secondary_jobs_within_two_observation_errors(runs):
+    assert abs(mean_of(runs["historical"], 2023, "jobs_secondary_10k") - 16.72) <= 2 * 0.6  # xinhui.yaml's error
+
+
+def test_2020_gdp_reaches_800_within_its_observation_error(runs):
+    """'突破800亿' (十四五规划纲要) is a lower bound; calibration/xinhui.yaml gives it an error of 10亿. Seeds 1-3:
+    803亿 (seeds 1-5: 799亿); before the joined output per worker of services: ~750亿."""
+    assert mean_of(runs["historical"], 2020, "gdp_100m_cny") >= 800.0 - 10.0
 
 
 def test_2020_residents_are_near_the_census(runs):
@@ -162,6 +171,20 @@ def test_a_2015_level_starts_the_rule_s_path_from_the_overlay_s_value():
         assert params.households.urban_transfers_cny_per_head == pytest.approx(7510.0)
     assert history.level_2015(value=2.0, default=1.0, given=5.0, growth=0.1, years=3) == pytest.approx(
         10.0 * math.exp(0.3))  # an override twice the default doubles the 2015 level
+
+
+def test_a_joined_level_keeps_the_2023_level_and_runs_the_joining_growth_before_it():
+    """Services' output per worker: 7.10万元 in 2015 (the overlay) and 11.67 in 2023 (the schema, facts §4a)."""
+    scenario = load_scenario(SCENARIOS / "plan.yaml", HISTORICAL)
+    before, plan = history.historical_params(scenario)
+    for params in (before, plan):  # the 2023 level of the default start, before and after the switch
+        assert params.people.tertiary_labour_productivity_10k_cny_per_worker == pytest.approx(11.67)
+    growth = before.people.tertiary_labour_productivity_growth_per_year
+    assert growth == pytest.approx(math.log(11.67 / 7.10) / 8)
+    assert 11.67 * math.exp(-8 * growth) == pytest.approx(7.10)  # the rule's 2015 value
+    assert plan.people.tertiary_labour_productivity_growth_per_year == 0.03  # the schema's, after 2023
+    assert before.people.primary_labour_productivity_growth_per_year == pytest.approx(math.log(17.71 / 8.87) / 8)
+    assert history.joined_growth(default=4.0, given=1.0, years=2) == pytest.approx(math.log(2.0))
 
 
 def test_pre_plan_values_apply_before_2023_unless_overridden():
@@ -228,3 +251,11 @@ def test_the_2015_model_uses_the_2015_output_per_worker_and_wage():
     # the reference wage is the labour share of it at the district's capital deepening (1 at the start)
     assert model.deepening_index == pytest.approx(1.0, abs=2e-3)
     assert labour.LabourMarket.wage(model.labour_market, model) == pytest.approx(share * 17.06 * model.deepening_index)
+
+
+@pytest.mark.parametrize("spec", [{"value": 7.1, "joins": 3},
+                                  {"value": 7.1, "joins": True}])  # joins without grows_at
+def test_a_bad_joins_is_one_clear_error(spec):
+    key = "people.tertiary_labour_productivity_10k_cny_per_worker"
+    with pytest.raises(ScenarioError, match="joins"):
+        history.check_levels({"levels": {key: spec}}, {}, "overlay.yaml")

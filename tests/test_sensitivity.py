@@ -118,3 +118,75 @@ def test_morris_over_a_chosen_prior_list_runs_and_says_where_the_ranges_come_fro
     assert "quick.yaml" in (tmp_path / "sensitivity.md").read_text(encoding="utf-8")
     sweep = (tmp_path / "scenarios" / "sensitivity_morris.yaml").read_text(encoding="utf-8")
     assert "productivity_growth_per_year: 0.02851" in sweep  # the other prior's median, not the schema's value
+
+
+def test_the_given_data_index_is_the_share_of_variance_a_parameter_explains():
+    """y = x1 + noise of equal variance: S1(x1) = 0.5; x2, a noisy copy of x1, inherits most of it (correlated
+    inputs: indices are not shares of a sum); x3, independent, gets about 0 (the bias correction)."""
+    from sim.validation.given_data import first_order, indices
+
+    rng = np.random.default_rng(4)
+    x1, x3 = rng.uniform(size=2000), rng.uniform(size=2000)
+    x2 = x1 + rng.normal(0, 0.03, size=2000)
+    y = x1 + rng.normal(0, np.sqrt(1 / 12), size=2000)
+    assert first_order(x1, y) == pytest.approx(0.5, abs=0.06)
+    assert first_order(x2, y) > 0.4 and abs(first_order(x3, y)) < 0.01  # uncorrected: (bins - 1) / n ≈ 0.022
+    s1, conf, floor = indices(x1[:300], y[:300], seed=1)
+    assert 0 < conf < 0.3 and abs(s1 - 0.5) < 0.2 and 0 < floor < 0.1  # x1 is far above its noise floor
+    _, _, floor3 = indices(x3[:300], y[:300], seed=1)
+    assert indices(x3[:300], y[:300], seed=1)[0] < floor3  # x3 is not told apart from 0
+
+
+def test_copies_of_a_particle_raise_the_noise_floor():
+    """40 particles, each run 5 times with its own noise: a parameter that does nothing still lines up with
+    the particles' other effects, so its floor (permuting it among particles) is higher than among 200
+    independent runs."""
+    from sim.validation.given_data import indices
+
+    rng = np.random.default_rng(7)
+    effect, idle = rng.normal(size=40), rng.uniform(size=40)
+    groups = np.repeat(np.arange(40), 5)
+    y = effect[groups] + rng.normal(0, 0.3, size=200)
+    s1, _, floor = indices(idle[groups], y, seed=2, groups=groups)
+    _, _, plain = indices(idle[groups], y, seed=2)  # treating the 200 runs as independent
+    assert floor > plain and s1 < floor
+
+
+def test_sensitivity_over_a_posterior_runs_its_joint_draws_and_keeps_their_correlation(tmp_path):
+    """Two parameters the posterior pins together (inside_share = 0.1 + 5 x (growth - 0.01)): every run uses
+    one particle's pair, so the runs keep the correlation; independent marginals would give r near 0."""
+    from sim.batch.sweep import column_name
+    from sim.results import load
+
+    growth = np.linspace(0.01, 0.05, 9)
+    post = _posterior(tmp_path / "posterior.parquet", {"firms.productivity_growth_per_year": list(growth),
+                                                       "demand.inside_share": list(0.1 + 5 * (growth - 0.01))})
+    table = sensitivity(tmp_path / "s", "given-data", n=12, seed=3, workers=2, progress=False,
+                        parameters=["firms.productivity_growth_per_year"], ranges_from=post)
+    assert set(table.parameter) == {"firms.productivity_growth_per_year"} and set(table.output) == set(OUTPUTS)
+    runs = load(tmp_path / "s" / "ensemble").runs
+    a = runs[column_name("firms.productivity_growth_per_year")].to_numpy()
+    b = runs[column_name("demand.inside_share")].to_numpy()
+    assert len(runs) == 12 and np.allclose(b, 0.1 + 5 * (a - 0.01))  # each run is one joint draw
+    assert len(set(np.round(a, 6))) >= 4 and np.corrcoef(a, b)[0, 1] > 0.99
+    report = (tmp_path / "s" / "sensitivity.md").read_text(encoding="utf-8")
+    assert "joint draw" in report and "demand.inside_share" not in report.split("## ")[1]  # not analysed
+    from sim import plotting as xp  # the notebooks and `report` draw its ranking
+
+    table = pd.read_csv(tmp_path / "s" / "sensitivity.csv")
+    assert xp.sensitivity_method(table) == "given-data"
+    fig = xp.sensitivity_ranking(table)
+    assert fig._suptitle.get_text().startswith("Sensitivity ranking (given-data)")
+    xp.close(fig)
+
+
+def test_a_posterior_refuses_independent_designs_and_given_data_needs_a_posterior(tmp_path, capsys):
+    from sim.cli import main
+
+    post = _posterior(tmp_path / "posterior.parquet", {"firms.productivity_growth_per_year": [0.02, 0.03, 0.04]})
+    assert main(["sensitivity", "--out", str(tmp_path / "s"), "--ranges-from", str(post), "--method", "morris"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--method" in err[0] and "given-data" in err[0]
+    assert main(["sensitivity", "--out", str(tmp_path / "s"), "--method", "given-data"]) == 2
+    assert "needs --ranges-from a posterior" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()

@@ -4,7 +4,7 @@
 FULL_DIR/posterior.parquet to DEST/xinhui.parquet (what the main job's ``batch --posterior`` reads) and the two
 reports to DEST/xinhui.md and DEST/xinhui_holdout.md, each written under a temporary name and renamed, so a
 reader never sees half a file; then prints what a planner asks first: time and simulations, coverage of the
-targets, identified parameters, and the hold-out forecast of 2023 GDP with its width and the coverage of the
+targets, what was tried for the missed ones, identified parameters, and the hold-out forecast of 2023 GDP with its width and the coverage of the
 50% and 90% intervals of every held-out figure.
 """
 
@@ -45,6 +45,7 @@ def summary_lines(full: Path, holdout: Path | None) -> list[str]:
     misfit = pred[pred.role == "unreachable"]
     if len(misfit):
         lines.append("  unreachable from the priors (reported as misfits): " + ", ".join(misfit.target))
+    lines += tried_lines(full)
     post = pd.read_parquet(full / "posterior_summary.parquet")
     for level in ("yes", "partly"):
         names = post.parameter[post.identified == level]
@@ -58,6 +59,15 @@ def summary_lines(full: Path, holdout: Path | None) -> list[str]:
             lines.append(f"  forecast of {row.target}: median {row.q50:.4g}, 90% interval {row.q05:.4g} - "
                          f"{row.q95:.4g} (width {row.q95 - row.q05:.4g}), {inside} the observed {row.observed:.6g}")
     return lines
+
+
+def tried_lines(out: Path) -> list[str]:
+    """One line per missed target: its verdict from ``tried.parquet`` (sim/calibration/tried.py), if written."""
+    path = out / "tried.parquet"
+    if not path.is_file():
+        return []
+    return [f"  outside the 90% interval: {r.target} ({r.year}): observed {r.observed:.4g}, median "
+            f"{r.posterior_q50:.4g}; wider prior: {r.verdict}" for r in pd.read_parquet(path).itertuples()]
 
 
 def _run_line(label: str, out: Path) -> str:

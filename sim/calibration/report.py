@@ -5,6 +5,7 @@
     generations.parquet        per generation: epsilon, particles, accepted moves, simulations, acceptance, ESS
     posterior_summary.parquet  per parameter: prior and posterior mean, sd, 5/50/95% quantiles, sd ratio
     predictive.parquet         per target: observed, error, role (fitted/heldout), predictive quantiles, coverage
+    tried.parquet              per missed target: closest prior draw, movers, a wider prior tried, verdict
     calibration.json           the config, seed, method, command, versions, simulations, time
     marginals.png              prior density and weighted posterior histogram of every parameter
     pairs.png                  scatter plots of the most correlated parameter pairs (if any |r| >= 0.3)
@@ -24,6 +25,7 @@ import pyarrow.parquet as pq
 from sim.batch.tables import markdown as markdown_table
 from sim.calibration.abc import Generation, Result, closest_misfit
 from sim.calibration.config import CalibrationConfig
+from sim.calibration.tried import markdown_section
 
 FORMAT = "xinhui-sim posterior 1"
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -126,12 +128,15 @@ def generations_frame(result: Result) -> pd.DataFrame:
 
 
 def write_outputs(out: Path, config: CalibrationConfig, result: Result, predictive: pd.DataFrame,
-                  manifest: dict) -> dict[str, pd.DataFrame]:
+                  manifest: dict, tried: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Every file of the module docstring; ``tried``: the "what was tried" frame (sim/calibration/tried.py)."""
+    from sim.calibration.tried import tried_columns
+
     out = Path(out)
     write_posterior(out / "posterior.parquet", config, result.final)
     frames = {"particles": pd.concat([particles_frame(config, g) for g in result.generations], ignore_index=True),
               "generations": generations_frame(result), "posterior_summary": summary_frame(config, result.final),
-              "predictive": predictive}
+              "predictive": predictive, "tried": tried_columns(tried)}
     for name, frame in frames.items():
         frame.to_parquet(out / f"{name}.parquet", index=False)
     (out / "calibration.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
@@ -211,7 +216,8 @@ def markdown(config: CalibrationConfig, result: Result, frames: dict, manifest: 
                                         zip(summary.posterior_q05, summary.posterior_q95)])
     lines += [markdown_table(view[["parameter", "prior", "prior_mean", "prior_90", "posterior_mean",
                                  "posterior_90", "sd_ratio", "identified"]]), ""]
-    lines += _predictive_section(pred) + _skipped_section(config) + _correlations(config, final)
+    lines += _predictive_section(pred) + markdown_section(frames.get("tried")) + _skipped_section(config) + \
+        _correlations(config, final)
     return "\n".join(lines) + "\n"
 
 

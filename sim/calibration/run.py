@@ -18,6 +18,7 @@ from sim.calibration.config import CLI, CalibrationConfig, check_columns, load_c
 from sim.calibration.report import predictive_frame, write_outputs
 from sim.calibration.simulate import Simulator, probe_columns, run_seed
 from sim.calibration.state import clear_state, load_generations, save_generation, saved_key, start_state, state_key
+from sim.calibration.tried import probe_design, probes, tried_frame
 from sim.results import package_versions
 from sim.scenario.errors import ScenarioError
 
@@ -61,6 +62,9 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int | None = None, 
         if sim.failures:
             print(f"{sim.failures} simulations failed (never accepted); the first: {sim.first_error}", file=log)
         values = predictive_values(config, result.final, sim) if result.generations else None
+        if result.generations:
+            pred = predictive_frame(config, values, result.used, result.generations[0].values)
+            tried, probe_count = what_was_tried(config, pred, result, sim)
         described = sim.describe()
     if not result.generations:
         print(f"no generation completed: {result.stopped}; nothing written", file=log)
@@ -74,11 +78,11 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int | None = None, 
                 "holdout": [t.name for t in config.targets if t.heldout],
                 "unreachable": unreachable_names(config, result.generations[0].values),
                 "simulations": result.simulations,
-                "predictive_simulations": config.method.predictive, "seconds": round(seconds, 1),
+                "predictive_simulations": config.method.predictive, "probe_simulations": probe_count,
+                "seconds": round(seconds, 1),
                 "stopped": result.stopped, "executor": described, "command": command or [],
                 "versions": package_versions()}
-    write_outputs(out, config, result, predictive_frame(config, values, result.used, result.generations[0].values),
-                  manifest)
+    write_outputs(out, config, result, pred, manifest, tried)
     clear_state(out)
     print(f"{result.simulations} + {config.method.predictive} simulations in {seconds:.0f} s; {result.stopped}; "
           f"report: {out / 'calibration.md'}", file=log)
@@ -96,6 +100,15 @@ def predictive_values(config: CalibrationConfig, final: Generation, sim: Simulat
     noise = rng.normal(size=values.shape) * np.array([t.error for t in config.targets])
     plain = np.array([t.bound == "none" for t in config.targets])
     return values + noise * plain
+
+
+def what_was_tried(config: CalibrationConfig, pred, result: Result, sim: Simulator):
+    """(the "what was tried" frame of the missed targets, the probe simulations run): sim/calibration/tried.py."""
+    found = probes(config, pred, result.generations[0], result.final)
+    design = probe_design(config, found)
+    seeds = [run_seed(config.seed, 4, k) for k in range(len(design))]
+    values = sim.run(design, seeds, "probe") if len(design) else np.zeros((0, len(config.targets)))
+    return tried_frame(config, pred, result.generations[0], found, values), len(design)
 
 
 def unreachable_names(config: CalibrationConfig, prior_values: np.ndarray) -> list[str]:

@@ -132,7 +132,9 @@ def sensitivity_method(table: pd.DataFrame) -> str:
         return "morris"
     if "ST" in table.columns:
         return "sobol"
-    raise ValueError("a sensitivity table needs mu_star (Morris) or ST (Sobol) columns")
+    if "S1" in table.columns:
+        return "given-data"  # first-order indices from a posterior's joint draws (sim/validation/given_data.py)
+    raise ValueError("a sensitivity table needs mu_star (Morris), ST (Sobol) or S1 (given-data) columns")
 
 
 def sensitivity_ranking(table: pd.DataFrame, top: int = 10) -> Figure:
@@ -142,7 +144,7 @@ def sensitivity_ranking(table: pd.DataFrame, top: int = 10) -> Figure:
     fig, axes = _grid(len(outputs), ncols=min(3, len(outputs)), width=5.2, height=0.33 * top + 1.4,
                       sharex=False, sharey=False)
     for ax, output in zip(axes, outputs):
-        key = "mu_star" if method == "morris" else "ST"
+        key = {"morris": "mu_star", "sobol": "ST"}.get(method, "S1")
         part = table[table.output == output].sort_values(key, ascending=False).head(top)
         y = np.arange(len(part))
         if method == "morris":
@@ -151,6 +153,10 @@ def sensitivity_ranking(table: pd.DataFrame, top: int = 10) -> Figure:
                     label="μ* (mean |elementary effect|)")
             ax.scatter(part.sigma, y, marker="o", color="crimson", zorder=5, label="σ (interactions, non-linearity)")
             ax.set_xlabel(f"μ*, σ ({_output_unit(output)})")
+        elif method == "given-data":
+            ax.barh(y, part.S1, xerr=part.get("S1_conf"), color="#f2a541", capsize=2,
+                    label="S1 (first order, posterior's joint draws)")
+            ax.set_xlabel("first-order index (share of variance)")
         else:
             ax.barh(y - 0.2, part.ST, 0.4, xerr=part.get("ST_conf"), color="#386fa4", capsize=2,
                     label="ST (total order)")
@@ -162,7 +168,8 @@ def sensitivity_ranking(table: pd.DataFrame, top: int = 10) -> Figure:
         ax.set_title(output, fontsize=10)
         ax.set_ylabel("parameter")
     bottom_legend(fig, axes[0], ncols=2)
-    fig.suptitle(f"Sensitivity ranking ({'Morris' if method == 'morris' else 'Sobol'}), top {top} parameters "
+    name = {"morris": "Morris", "sobol": "Sobol"}.get(method, "given-data")
+    fig.suptitle(f"Sensitivity ranking ({name}), top {top} parameters "
                  "per output")
     return fig
 

@@ -103,10 +103,12 @@ PEOPLE = {
                                               "estimate: a town 10% above Guangdong's earnings gains 2% "
                                               "residents a year", min=0, max=2),
     "outside_wage_growth_per_year": P(0.05, "1/yr", "Real growth of expected earnings outside the "
-                                      "district (Guangdong), the path migrants compare with.", "data: "
-                                      "Guangdong's per-capita disposable income +5.2%/yr real 2015-2022 (provincial "
-                                      "bulletins, recalled: scenarios/regions/xinhui_2015.yaml) and Jiangmen's +5.2% "
-                                      "in 2023 at ~0.2% inflation (facts §4a, Jiangmen 2024 GWR): 0.05",
+                                      "district (Guangdong), the path migrants compare with.", "data (one "
+                                      "year): Jiangmen's per-capita disposable income +5.2% in 2023, nominal (facts "
+                                      "§4b, Jiangmen 2024 GWR), less China's 2023 CPI inflation of about 0.2% "
+                                      "(recalled, not in the domain files): 0.05. estimate: that the 2023 pace "
+                                      "holds over the horizon; the domain files hold no Guangdong or Jiangmen "
+                                      "income series for other years",
                                       min=-0.1, max=0.2),
 }
 

@@ -10,6 +10,10 @@ chosen list (sim/calibration/ranges.py), the calibration's other parameters fixe
 
 After the analysis ``sample_warnings`` says when the sample is too small for the indices: confidence
 intervals wider than the indices, S1 above ST, negative S1 (Sobol), mu* intervals wider than mu* (Morris).
+
+Over a posterior the method is ``given-data`` (sim/validation/given_data.py): the runs are the posterior's
+weighted joint draws, so its correlations are kept, and first-order indices are estimated from that sample;
+Morris and Sobol designs, which sample each range independently, are refused there.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 # Below this Sobol base sample the indices are mostly noise: Saltelli et al. (2010, Comput. Phys. Commun. 181)
 # use N of 500-1000, SALib's examples 1024; a power of 2 as the Sobol sequence needs.
 SOBOL_MIN_N = 512
+GIVEN_DATA = "given-data"
+GIVEN_DATA_N = 128  # default joint draws: about 11 bins of 11 runs (sim/validation/given_data.py)
 log = logging.getLogger(__name__)
 
 # parameter path: (low, high, why this range)
@@ -117,6 +123,9 @@ def sensitivity(out: Path, method: str = "morris", n: int | None = None, reps: i
     """Run the sweep and the analysis; ``parameters`` (a subset) and ``ranges_from`` (a calibration file or
     posterior) choose what is sampled over which ranges."""
     out = Path(out)
+    check_method(method, ranges_from)
+    if method == GIVEN_DATA:
+        return given_data_sensitivity(out, n or GIVEN_DATA_N, seed, workers, progress, parameters, ranges_from)
     n = n or (10 if method == "morris" else 64)
     ranges, fixed = choose_ranges(parameters, ranges_from)
     if method == "sobol" and n < SOBOL_MIN_N:
@@ -130,6 +139,42 @@ def sensitivity(out: Path, method: str = "morris", n: int | None = None, reps: i
         log.warning("warning: %s", line)
     table.to_csv(out / "sensitivity.csv", index=False)
     write_markdown(out / "sensitivity.md", table, method, n, reps, ranges, warnings, ranges_from)
+    return table
+
+
+def is_posterior(source) -> bool:
+    """A ranges source is a posterior (a directory or parquet file), not a calibration file's priors."""
+    return source is not None and Path(source).suffix not in (".yaml", ".yml")
+
+
+def check_method(method: str, ranges_from) -> None:
+    """Over a posterior only the given-data method keeps its correlations; it needs a posterior."""
+    from sim.scenario.errors import ScenarioError
+
+    if is_posterior(ranges_from) and method != GIVEN_DATA:
+        raise ScenarioError(f"--method {method} samples each parameter independently and would break the "
+                            f"posterior's correlations; use --method {GIVEN_DATA} (the default with a posterior)",
+                            file="<command line>", key_path="--method")
+    if method == GIVEN_DATA and not is_posterior(ranges_from):
+        raise ScenarioError(f"--method {GIVEN_DATA} needs --ranges-from a posterior (a calibration directory or "
+                            "its posterior.parquet): its runs are the posterior's joint draws",
+                            file="<command line>", key_path="--method")
+
+
+def given_data_sensitivity(out: Path, n: int, seed: int, workers: int | None, progress: bool,
+                           parameters: list[str] | None, ranges_from) -> pd.DataFrame:
+    """``n`` runs, each one weighted joint draw of the posterior; first-order indices of the chosen parameters."""
+    from sim.validation import given_data
+
+    ranges, _ = choose_ranges(parameters, ranges_from)  # checks the names; every posterior parameter varies
+    last = given_data.run_draws(out / "ensemble", ranges_from, n, seed, workers, progress)
+    table = given_data.analyse(last, list(ranges), list(OUTPUTS), seed)
+    warnings = given_data.sample_warnings(table, last)
+    for line in warnings:
+        log.warning("warning: %s", line)
+    table.to_csv(out / "sensitivity.csv", index=False)
+    write_markdown(out / "sensitivity.md", table, GIVEN_DATA, n, 1, ranges, warnings, ranges_from,
+                   given_data.draw_correlations(last, list(ranges)))
     return table
 
 
@@ -169,17 +214,38 @@ def sample_warnings(table: pd.DataFrame, method: str) -> list[str]:
     return out
 
 
-def write_markdown(path: Path, table: pd.DataFrame, method: str, n: int, reps: int, ranges: dict | None = None,
-                   warnings: list[str] | None = None, ranges_from=None) -> None:
-    ranges = ranges or PARAMETERS
-    key = ["mu_star", "mu_star_conf", "sigma"] if method == "morris" else ["S1", "S1_conf", "ST", "ST_conf"]
-    runs = n * (len(ranges) + 1) if method == "morris" else n * (2 * len(ranges) + 2)
+KEYS = {"morris": ["mu_star", "mu_star_conf", "sigma"], "sobol": ["S1", "S1_conf", "ST", "ST_conf"],
+        GIVEN_DATA: ["S1", "S1_conf", "S1_null95"]}
+
+
+def _design_text(method: str, n: int, reps: int, dims: int, ranges_from) -> str:
+    if method == GIVEN_DATA:
+        return (f"{dims} parameters, {n} runs, each one weighted joint draw of the posterior `{ranges_from}` "
+                "(every posterior parameter varies with its draw, so the correlations are kept) with its own noise "
+                "seed. Ranked by the first-order index S1 (given-data estimator, sim/validation/given_data.py; "
+                "under correlation an index includes what the parameter carries of those correlated with it, so "
+                "they may sum to more than 1). S1_conf: bootstrap over the particles; S1_null95: the noise "
+                "floor, the 95% quantile of S1 with the parameter permuted among the particles (below it an "
+                "index is not told apart from 0). The range column is the marginal 90% interval.")
+    runs = n * (dims + 1) if method == "morris" else n * (2 * dims + 2)
     source = f" Ranges from `{ranges_from}` (independent marginal intervals)." if ranges_from else ""
-    lines = [f"# Sensitivity analysis ({method})", "",
-             f"{len(ranges)} parameters, {runs} sweep points x {reps} replicates (outputs averaged over "
-             "replicates). Ranked by " + ("mu* (mean absolute elementary effect)" if method == "morris"
-                                          else "the total-order index ST") + "." + source, ""]
+    return (f"{dims} parameters, {runs} sweep points x {reps} replicates (outputs averaged over replicates). "
+            "Ranked by " + ("mu* (mean absolute elementary effect)" if method == "morris"
+                            else "the total-order index ST") + "." + source)
+
+
+def write_markdown(path: Path, table: pd.DataFrame, method: str, n: int, reps: int, ranges: dict | None = None,
+                   warnings: list[str] | None = None, ranges_from=None, correlations: pd.DataFrame | None = None
+                   ) -> None:
+    ranges = ranges or PARAMETERS
+    key = KEYS[method]
+    lines = [f"# Sensitivity analysis ({method})", "", _design_text(method, n, reps, len(ranges), ranges_from), ""]
     lines += [f"**Warning:** {w}." for w in warnings or ()] + ([""] if warnings else [])
+    if correlations is not None:
+        pairs = [f"`{a}` and `{b}`: {correlations.loc[a, b]:+.2f}" for i, a in enumerate(correlations)
+                 for b in list(correlations)[i + 1:] if abs(correlations.loc[a, b]) >= 0.3]
+        lines += ["Correlations of the analysed parameters over the draws (|r| >= 0.3): " +
+                  ("; ".join(pairs) if pairs else "none") + ".", ""]
     for output, label in OUTPUTS.items():
         lines += [f"## {label}", "", "| rank | parameter | " + " | ".join(key) + " | range |",
                   "|---|---|" + "---|" * len(key) + "---|"]
