@@ -191,8 +191,9 @@ def _validation_parsers(sub) -> None:
     sens = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity analysis of key outputs")
     sens.add_argument("--method", choices=("morris", "sobol", "given-data"), default=None,
                       help="default: given-data with a posterior --ranges-from (its joint draws), else morris")
-    sens.add_argument("--n", type=int, default=None, help="Morris trajectories (default 10) or Sobol base "
-                      "sample, a power of 2 (default 64)")
+    sens.add_argument("--n", type=int, default=None, help="Morris trajectories (default 10), Sobol base "
+                      "sample, a power of 2 (default 64), or given-data runs over a posterior (default 128, at "
+                      "least 10)")
     sens.add_argument("--reps", type=int, default=2, help="replicates per sweep point (default 2)")
     sens.add_argument("--seed", type=int, default=2023)
     sens.add_argument("--out", type=Path, default=Path("runs/sensitivity"))

@@ -79,6 +79,12 @@ def check_sensitivity_size(args, dims: int | None = None) -> None:
 
     if args.n < 2:
         raise ScenarioError(f"--n must be >= 2, got {args.n}", file=CLI, key_path="--n")
+    if args.method == "given-data":
+        from sim.validation.given_data import MIN_BIN
+
+        if args.n < 2 * MIN_BIN:  # two bins of MIN_BIN runs at least, or no index can be estimated
+            raise ScenarioError(f"--n must be >= {2 * MIN_BIN} for the given-data method, got {args.n}",
+                                file=CLI, key_path="--n")
     chosen = [p for p in (getattr(args, "parameters", None) or "").split(",") if p.strip()]
     dims = dims or len(chosen) or len(PARAMETERS)
     points = {"morris": args.n * (dims + 1), "sobol": args.n * (2 * dims + 2)}.get(args.method, args.n)

@@ -93,6 +93,8 @@ def check_levels(data: dict, marks: dict, path: str) -> None:
             known(str(spec["grows_at"]), "levels", dotted, "grows_at")
         if not isinstance(spec.get("joins", False), bool) or (spec.get("joins") and spec.get("grows_at") is None):
             fail("'joins' is true or false, and true needs 'grows_at'", "levels", dotted, "joins")
+        if spec.get("joins") and not spec["value"] > 0:  # the joined growth is a log of the two levels' ratio
+            fail("a level that 'joins' must be > 0", "levels", dotted, "value")
     for dotted, value in (data.get("pre_plan") or {}).items():
         known(dotted, "pre_plan", dotted)
         if not _numeric(value):
@@ -195,6 +197,8 @@ def level_2015(value: float, default: float, given: float, growth: float, years:
 def apply_levels(data: dict, overlay: dict, first_year: int) -> None:
     """Replace in ``data`` every schema level the overlay's ``levels`` gives ({key: {value, grows_at}})."""
     years = first_year - overlay["first_year"]
+    if years <= 0:  # no pre-plan years between the two ends: nothing to join over
+        return
     for dotted, spec in (overlay.get("levels") or {}).items():
         if spec.get("joins"):
             continue  # the scenario's level is kept; join_levels sets the pre-plan growth that reaches it
@@ -221,6 +225,8 @@ def join_levels(before: dict, overlay: dict, first_year: int) -> None:
     override's ratio to the default, as ``level_2015``). For exogenous trends only (e.g. the output per worker of
     the sectors without firms): a path the model produces itself must not be joined to its observed end."""
     years = first_year - overlay["first_year"]
+    if years <= 0:  # no pre-plan years between the two ends: nothing to join over
+        return
     for dotted, spec in (overlay.get("levels") or {}).items():
         if spec.get("joins"):
             section, _, key = dotted.partition(".")

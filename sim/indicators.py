@@ -318,7 +318,8 @@ def mobility_and_assets_columns(model, price: float) -> dict:
         "pairing_assets_bought_100m_cny": model.year_stats["pairing_assets_100m_cny"] * price,
         "collective_assets_m2": sum(sum(v.asset_area_m2.values()) for v in villages),
         "collective_assets_let_m2": sum(sum(v.asset_let_m2.values()) for v in villages),
-        "pairing_rent_100m_cny": sum(v.pairing_income_10k_cny for v in villages) * price / 1e4,
+        # villages are full-size at any scale; the money columns follow the ledger, which carries scale x (pairing.py)
+        "pairing_rent_100m_cny": sum(v.pairing_income_10k_cny for v in villages) * price / 1e4 * model.scale,
     }
 
 

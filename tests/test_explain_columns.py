@@ -14,7 +14,17 @@ def plan_run():
     return model
 
 
-def test_asset_purchases_and_rents_are_the_ledgers_flows(plan_run):
+@pytest.fixture(scope="module")
+def small_plan_run():
+    # scale 0.2: firms and money are scaled, villages are full-size; the money columns must follow the ledger
+    model = RegionModel("plan", rng=2, scale=0.2, **{"horizon.last_year": 2029})
+    model.run()
+    return model
+
+
+@pytest.mark.parametrize("run", ["plan_run", "small_plan_run"])
+def test_asset_purchases_and_rents_are_the_ledgers_flows(run, request):
+    plan_run = request.getfixturevalue(run)
     district = pd.DataFrame(plan_run.records.rows["district"]).set_index("year")
     for year, flows in plan_run.ledger.years.items():
         price = district.price_index[year]

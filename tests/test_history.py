@@ -181,7 +181,6 @@ def test_a_joined_level_keeps_the_2023_level_and_runs_the_joining_growth_before_
         assert params.people.tertiary_labour_productivity_10k_cny_per_worker == pytest.approx(11.67)
     growth = before.people.tertiary_labour_productivity_growth_per_year
     assert growth == pytest.approx(math.log(11.67 / 7.10) / 8)
-    assert 11.67 * math.exp(-8 * growth) == pytest.approx(7.10)  # the rule's 2015 value
     assert plan.people.tertiary_labour_productivity_growth_per_year == 0.03  # the schema's, after 2023
     assert before.people.primary_labour_productivity_growth_per_year == pytest.approx(math.log(17.71 / 8.87) / 8)
     assert history.joined_growth(default=4.0, given=1.0, years=2) == pytest.approx(math.log(2.0))
@@ -254,7 +253,9 @@ def test_the_2015_model_uses_the_2015_output_per_worker_and_wage():
 
 
 @pytest.mark.parametrize("spec", [{"value": 7.1, "joins": 3},
-                                  {"value": 7.1, "joins": True}])  # joins without grows_at
+                                  {"value": 7.1, "joins": True},  # joins without grows_at
+                                  {"value": 0, "joins": True,
+                                   "grows_at": "people.tertiary_labour_productivity_growth_per_year"}])
 def test_a_bad_joins_is_one_clear_error(spec):
     key = "people.tertiary_labour_productivity_10k_cny_per_worker"
     with pytest.raises(ScenarioError, match="joins"):

@@ -190,3 +190,8 @@ def test_a_posterior_refuses_independent_designs_and_given_data_needs_a_posterio
     assert main(["sensitivity", "--out", str(tmp_path / "s"), "--method", "given-data"]) == 2
     assert "needs --ranges-from a posterior" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
+    # too few runs for two bins: one line before any run, not a traceback after them
+    assert main(["sensitivity", "--out", str(tmp_path / "s"), "--ranges-from", str(post), "--n", "3"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--n" in err[0] and "given-data" in err[0]
+    assert not (tmp_path / "s").exists()

@@ -193,7 +193,7 @@ def verdict(entry: dict) -> str:
     at_bound = entry["probe_value"] == entry["prior_edge"]
     where = "at the prior's edge, which is the schema's bound," if at_bound else "beyond the prior"
     left, before = entry["probe_misfit"], entry["posterior_misfit"]
-    if abs(left) <= REACHED or np.sign(left) * np.sign(closest) < 0:
+    if abs(left) <= REACHED or np.sign(left) * np.sign(before) < 0:  # overshot: crossed the observed value
         return (f"reached with {entry['probe_parameter']} between {entry['prior_edge']:.4g} and "
                 f"{entry['probe_value']:.4g} ({where}): a wider prior (inside the schema's bounds) would let the "
                 "calibration fit it; check such a value against the parameter's source before widening")

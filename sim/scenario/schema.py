@@ -639,13 +639,15 @@ PAIRING = {
                                           "13.9元 (白云村 2021, z.hangzhou.com.cn); no Xinhui rent found",
                                           min=0, max=1),
     "factory_demand_m2_per_100m_cny_output": P(200.0, "m²/亿元", "Demand for village factory space at the base "
-                                               "rent, per 亿元 of the town's industrial output.", "estimate from "
-                                               "comparable places (prices P13-P14): one town's villages let "
-                                               "~30,000 m² of new collective factory space at 7-10% of its cost "
-                                               "a year (璜泾, 太仓: 30,000 m² planned for +1,000万 rent; 鄞州-衢江 "
-                                               "消薄飞地 2019-23: 34,500 m², 10% a year paid), on Xinhui's mean town "
-                                               "industrial output (~160亿, 2023) ~190 m²/亿; was 20 (the 55 "
-                                               "富民工坊 of 2023 taken as the whole demand, a 0.7% yield)", min=0,
+                                               "rent, per 亿元 of the town's industrial output.", "estimate, order of "
+                                               "magnitude, from other places (prices P13-P14): ~30,000 m² of "
+                                               "collective factory space per project (璜泾, 太仓: 30,000 m² "
+                                               "planned by 13 villages for +1,000万 rent; 鄞州-衢江 消薄飞地: "
+                                               "34,500 m² pooled by 162 villages of a county in a 鄞州 park, 10% "
+                                               "a year guaranteed), set against the model's own 2023 mean town "
+                                               "industrial output (~157亿 gross; no published Xinhui figure, facts "
+                                               "§4b): ~190 m²/亿; was 20 (the 55 富民工坊 of 2023 taken as the "
+                                               "whole demand, a 0.7% yield)", min=0,
                                                max=1e5),
     "shop_cost_10k_cny_per_m2": P(0.3, "万元/m²", "Cost of building collective shop space (商铺).",
                                   "estimate: no cost of village shop rows found; about 1.5 times the "

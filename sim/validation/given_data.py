@@ -105,7 +105,8 @@ def analyse(last: pd.DataFrame, parameters: list[str], outputs: list[str], seed:
             s1, conf, floor = indices(last[column_name(name)].to_numpy(dtype=float), y, seed, groups)
             rows.append({"output": output, "parameter": name, "S1": s1, "S1_conf": conf, "S1_null95": floor})
     table = pd.DataFrame(rows)
-    table["rank"] = table.groupby("output")["S1"].rank(ascending=False, method="first").astype(int)
+    # an index that could not be estimated (too few runs, a constant output) is NaN and ranks last
+    table["rank"] = table.groupby("output")["S1"].rank(ascending=False, method="first", na_option="bottom").astype(int)
     return table.sort_values(["output", "rank"])
 
 

@@ -5,7 +5,8 @@
   measured as F6 measured it, in one decomposition between the first and the last year of above-scale firms
   (``period_productivity``), when those values are given; else the yearly chained sum of the table;
 - ``within_firm_productivity``: incumbents' (within-firm) productivity growth, %/yr, as F6 reports it (the
-  value-added-weighted mean over the firms present in both years of each pair, ``incumbents`` rows; FHK's
+  value-added-weighted mean over the firms present in both years of each pair, ``incumbents`` rows;
+  all firms, below-scale included, where F6's panel is above-scale firms: an approximate comparison; FHK's
   within term is that mean times the incumbents' share of the first year, ~0.96), between F6's two
   measures, 2.85 (gross-output TFP) and 7.96 (value-added TFP): the model's firm productivity multiplies
   gross output at a fixed value-added ratio, so its measured growth is the same on either basis, and the
