@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/table_hashes_year.py > before.txt      # on the branch point
     .venv/bin/python benchmarks/table_hashes_year.py | diff before.txt -   # after a change: no output
+    .venv/bin/python benchmarks/table_hashes_year.py --scale-50     # plan seed 1 at scale 50 only
 
 Runs: ``plan`` seeds 1 and 2 at scale 1, ``plan`` seed 1 at scale 10, ``fragmented`` seed 2 at scale 5 and
 ``strong_pairing`` seed 3 at scale 2 with the firm panel. Each column's bytes are hashed (floats bit for bit),
@@ -48,7 +49,8 @@ def run_hashes(name: str, seed: int, scale: float, panel: bool) -> list[str]:
 
 
 def main() -> None:
-    for run in RUNS:
+    runs = [("plan", 1, 50.0, False)] if sys.argv[1:] == ["--scale-50"] else RUNS
+    for run in runs:
         for line in run_hashes(*run):
             print(line)
 

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import capital, fiscal
+from sim import kernels_year
+from sim.rules import fiscal
 
-TAX_TYPES = ("vat", "cit", "pit", "property", "land", "other")
+TAX_TYPES = kernels_year.TAXES  # ("vat", "cit", "pit", "property", "land", "other")
 LEVELS = ("central", "province", "city", "district", "town")
 SHARED_WITH_PROVINCE = ("vat", "cit", "pit")
 SERVICES = "firms:services"  # the tertiary and construction firms, not modelled one by one
@@ -74,15 +75,21 @@ def local_share(shares: dict[str, dict[str, float]], tax: str) -> float:
 def firm_taxes(model, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Each tax of the given firms this year (亿元, 2022 prices), from this year's accounts (run after
     firm_dynamics.close_year: output_last_year, profit and employment are this year's)."""
-    fp, firms = model.params.fiscal, model.firms
-    value_added = firms.output_last_year[rows] * model.sector_va_ratio[firms.sector[rows]]
-    cit_rate = np.where(firms.high_tech[rows], fp.high_tech_cit_rate, fp.cit_rate) * fp.cit_effective_share
-    vat = fp.vat_rate_on_industrial_va * value_added
-    wages = firms.employment[rows] * model.wage_10k_cny / 1e4
-    return {"vat": vat, "cit": cit_rate * np.maximum(firms.profit[rows], 0.0), "pit": fp.pit_rate_on_wages * wages,
-            "property": fp.property_tax_rate_on_capital * capital.capital_stock(model, rows),
-            "land": fp.land_use_tax_10k_cny_per_mu * firms.land_mu[rows] / 1e4,
-            "other": fp.surcharge_rate_on_vat * vat}
+    return kernels_year.firm_taxes_numpy(rows, firm_columns(model), firm_tax_rates(model))
+
+
+def firm_columns(model) -> dict[str, np.ndarray]:
+    """The firm columns the taxes are computed from (sim.kernels_year), with the VA ratio by sector."""
+    firms = model.firms
+    return {"output": firms.output_last_year, "park": firms.park, "sector": firms.sector, "town": firms.town,
+            "va_ratio": model.sector_va_ratio, "high_tech": firms.high_tech, "profit": firms.profit,
+            "employment": firms.employment, "capital_intensity": firms.capital_intensity,
+            "capacity": firms.capacity, "land_mu": firms.land_mu}
+
+
+def firm_tax_rates(model) -> np.ndarray:
+    return kernels_year.tax_rates(model.params.fiscal, float(model.wage_10k_cny),
+                                  model.params.firms.capital_output_ratio)
 
 
 def market_services_va(model) -> np.ndarray:
@@ -147,19 +154,22 @@ def collect(model, industry: dict) -> None:
     split) for the identity checks."""
     shares = level_shares(model.params.fiscal)
     firms, n = model.firms, len(model.towns)
-    produced = firms.output_last_year[: firms.n] > 0
-    inside = np.flatnonzero(produced & model.in_district()[: firms.n])
-    taxes = firm_taxes(model, inside)
-    cells = firms.sector[inside].astype(np.int64) * n + firms.town[inside]
+    produced = firms.output_last_year > 0
+    # each tax by sector x town in one pass over the firms (compiled at larger scales)
+    by_tax = kernels_year.tax_sums(firm_columns(model), model.park_outside, firm_tax_rates(model), n,
+                                   len(model.sector_ids))
     collected = dict.fromkeys(TAX_TYPES, 0.0)
     local_by_town = np.zeros(n)
-    for tax in TAX_TYPES:
-        by_cell = np.bincount(cells, weights=taxes[tax], minlength=len(model.sector_ids) * n).reshape(-1, n)
+    for tax, sums in zip(TAX_TYPES, by_tax, strict=True):
+        by_cell = sums.reshape(-1, n)
         collected[tax] += post_by_payer(model, tax, by_cell, shares)
         local_by_town += local_share(shares, tax) * by_cell.sum(axis=0)
     local_by_town += collect_services(model, shares, collected)
     local_by_town += collect_non_tax(model, local_by_town, collected)
-    revenue = share_revenue(model, inside, taxes, shares, dict(zip(model.town_ids, local_by_town)))
+    # the firms drawn by one town and hosted by another that produced in the district (few): their taxes
+    handed = np.flatnonzero((firms.origin_town != firms.town) & produced & model.in_district())
+    revenue = share_revenue(model, handed, firm_taxes(model, handed), shares,
+                            dict(zip(model.town_ids, local_by_town)))
     revenue = add_cobuilt_share(model, produced, shares, revenue, industry.get("cobuilt_va", 0.0))
     for town in model.towns:
         town.fiscal_revenue_100m_cny = revenue[town.id]
