@@ -96,3 +96,10 @@ def wage_bills(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector
     if compiled_kernels:
         return compiled_kernels[1](output, park, outside, sector, employment, float(wage_10k_cny), n_sectors)
     return wage_bills_numpy(output, park, outside, sector, employment, wage_10k_cny, n_sectors)
+
+
+def firm_accounts(rows: int):
+    """The compiled firm accounts (sim/kernels_year_numba.py ``account_firms``) for ``rows`` producing firms, or
+    None: then ``firm_dynamics.account_firms`` runs its numpy path, the reference."""
+    compiled_kernels = _use(rows)
+    return compiled_kernels[2] if compiled_kernels else None

@@ -47,6 +47,30 @@ def wage_bills(output, park, outside, sector, employment, wage, n_sectors):
     return bills
 
 
+@jit
+def account_firms(rows, sector, alive, output, productivity, place_cell, multipliers, va_ratio, reference, base_lp,
+                  deep, wage, depreciation_rate, capital_output_ratio, capital_intensity, capacity, employment, profit,
+                  loss_years, n_sectors):
+    """sim.rules.firm_dynamics.account_firms's numpy path in one pass over the producing rows: competitiveness,
+    value added, employment (sim.rules.labour.employment, ``deep`` = κ^b of each row), depreciation, profit and
+    loss streak (kernels.book_profits), the live firms' sales and profits by sector (kernels.two_cell_sums)."""
+    sales, earned = np.zeros(n_sectors), np.zeros(n_sectors)
+    for i in range(rows.size):
+        row, s = rows[i], sector[rows[i]]
+        power = productivity[row] * multipliers[place_cell[row]] if alive[row] else productivity[row]
+        value_added = output[row] * va_ratio[s]
+        employed = value_added * 1e4 / max(base_lp * (power / reference[s]) * deep[i], 1e-9)
+        employment[row] = employed
+        booked = value_added - employed * wage / 1e4 - depreciation_rate * (
+            capital_output_ratio * capital_intensity[row] * capacity[row])
+        profit[row] = booked
+        loss_years[row] = loss_years[row] + 1 if booked < 0 else 0
+        if alive[row]:
+            sales[s] += output[row]
+            earned[s] += booked
+    return sales, earned
+
+
 def warm_up() -> tuple:
     """A first call of each kernel with the firm table's column types: loading (or compiling) happens here."""
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
@@ -54,4 +78,8 @@ def warm_up() -> tuple:
     outside = np.zeros(3, dtype=np.bool_)
     tax_sums(values, small, outside, small, small, values, flags, values, values, values, values, values, rates, 1, 1)
     wage_bills(values, small, outside, small, values, 1.0, 1)
-    return tax_sums, wage_bills
+    rows = np.arange(2, dtype=np.int64)
+    streak = np.zeros(2, dtype=np.int16)
+    account_firms(rows, small, flags, values, values, rows, values, values, values, 1.0, values, 1.0, 0.1, 1.0,
+                  values, values, values.copy(), values.copy(), streak, 1)
+    return tax_sums, wage_bills, account_firms

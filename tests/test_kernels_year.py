@@ -32,7 +32,7 @@ RATES = np.array([0.13, 0.25, 0.15, 0.6, 0.03, 9.1, 0.012, 1.4, 6.0, 0.12])
 @needs_numba
 def test_each_year_kernel_equals_its_numpy_version():
     firms, outside = firm_table(60_000)
-    tax_sums, wage_bills = numba_kernels
+    tax_sums, wage_bills, _ = numba_kernels
     got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["va_ratio"],
                    firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"],
                    firms["capacity"], firms["land_mu"], RATES, 11, 8)
@@ -69,3 +69,31 @@ def test_public_finance_books_the_kernels_taxes(monkeypatch):
     rows = np.flatnonzero((firms.output_last_year > 0) & model.in_district())
     expected = public_finance.firm_taxes(model, rows)["vat"].sum()
     assert posted == pytest.approx(expected, rel=1e-9)
+
+
+@needs_numba
+def test_compiled_firm_accounts_book_what_the_numpy_accounts_book(monkeypatch):
+    from sim.rules import firm_dynamics
+
+    columns, checked = ("employment", "profit", "loss_years"), []
+
+    def both_paths(model):  # each year's accounts: the numpy path, then the compiled one from the same state
+        firms = model.firms
+        rows = np.flatnonzero(firms.output_year > 0)
+        start = {name: getattr(firms, name).copy() for name in columns}
+        expected = firm_dynamics.book_accounts(model, rows)
+        booked = {name: getattr(firms, name).copy() for name in columns}
+        for name in columns:
+            getattr(firms, name)[:] = start[name]
+        got = firm_dynamics.book_accounts_compiled(model, rows, numba_kernels[2])
+        for name in columns:
+            np.testing.assert_array_equal(getattr(firms, name), booked[name])
+        np.testing.assert_array_equal(np.stack(got), np.stack(expected))
+        checked.append(int((booked["loss_years"] > 0).sum()))
+        model.sector_profit_rate = np.where(got[0] > 0, got[1] / np.maximum(got[0], 1e-12), model.base_profit_rate)
+
+    monkeypatch.setattr(firm_dynamics, "account_firms", both_paths)
+    model = RegionModel.from_scenario(scenario("plan", {"scale": 2}), seed=2)
+    for _ in range(3 * model.steps_per_year):
+        model.step()
+    assert len(checked) == 3 and checked[-1] > 0  # some firms are in a loss streak
