@@ -116,9 +116,13 @@ class Ledger:
         return sum(flows[key] for key in self._by_payee.get(account, ()) if key[2].startswith(item_prefix))
 
     def received_except(self, account: str, item_prefix: str) -> float:
-        """What ``account`` received this year in items not starting with ``item_prefix``."""
-        flows = self._flows
-        return sum(flows[key] for key in self._by_payee.get(account, ()) if not key[2].startswith(item_prefix))
+        """What ``account`` received this year in items not starting with ``item_prefix``, added one flow after
+        the other in the order of the year's flows (the sum ``budgets.receipts`` makes; ``sum`` compensates)."""
+        flows, total = self._flows, 0.0
+        for key in self._by_payee.get(account, ()):
+            if not key[2].startswith(item_prefix):
+                total += flows[key]
+        return total
 
     def paid(self, account: str, item_prefix: str = "") -> float:
         """What ``account`` paid this year in items starting with ``item_prefix``."""
