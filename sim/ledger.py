@@ -61,7 +61,7 @@ class Ledger:
     def transfer(self, payer: str, payee: str, amount_100m_cny: float, item: str) -> float:
         """Move ``amount_100m_cny`` (亿元, ≥ 0) from ``payer`` to ``payee``; returns the amount."""
         amount = float(amount_100m_cny)
-        if not math.isfinite(amount) or amount < 0:
+        if not 0.0 <= amount < math.inf:  # negative, infinite or NaN
             raise LedgerError(f"transfer {item!r} from {payer} to {payee}: amount {amount!r} is not a finite, "
                               "non-negative number")
         if payer == payee:
@@ -92,16 +92,16 @@ class Ledger:
                 self._book(payer, payee, amount, item)
 
     def _book(self, payer: str, payee: str, amount: float, item: str) -> None:
-        self.balances[payer] -= amount
-        self.balances[payee] += amount
-        key = (payer, payee, item)
-        flows = self._flows
-        if key in flows:
-            flows[key] += amount
-        else:
+        balances, flows, key = self.balances, self._flows, (payer, payee, item)
+        balances[payer] -= amount
+        balances[payee] += amount
+        before = flows.get(key)
+        if before is None:
             flows[key] = amount
             self._by_payer[payer].append(key)
             self._by_payee[payee].append(key)
+        else:
+            flows[key] = before + amount
 
     def balance(self, account: str) -> float:
         return self.balances.get(account, 0.0)
