@@ -30,6 +30,11 @@ accounts) and ``income:transfers`` (``outside:province``), and pays ``households
 ``firms:services``) and ``households:saving`` (deposits, to ``outside:lenders``). ``infrastructure:transport``
 (district -> ``firms:construction``) pays transport projects. Producers' accounts (``firms:*``,
 ``collectives:*``) run negative: their sales to one another and to the outside are not booked.
+
+A mechanism that posts one item to many accounts at once uses ``transfer_many`` (the same postings, in the same
+order, as one ``transfer`` each: balances and flows are identical bit for bit). The ledger keeps each account's
+flow keys in the order they first appeared, so ``paid``, ``received`` and ``received_except`` read one account's
+flows instead of the whole year's, summing them in the order a pass over all flows would.
 """
 
 from __future__ import annotations
