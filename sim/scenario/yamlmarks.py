@@ -98,7 +98,7 @@ def _compose_fast(text: str, file: str):
         loader = _FastLoader(text)
         loader.name = file
         return loader.get_single_node()
-    except yaml.YAMLError:
+    except Exception:  # noqa: BLE001 -- any refusal (also our nesting bound): PyYAML's parser gives the verdict
         return False
     finally:
         if loader is not None:
