@@ -52,15 +52,24 @@ def deal_to_cells(rng, sizes: np.ndarray, targets: np.ndarray, one_by_one: int =
     missing = flat.copy()
     cells = np.empty(sizes.size, dtype=np.int64)
     order = np.argsort(-sizes, kind="stable")
-    bounds = list(range(min(one_by_one, order.size))) + list(range(min(one_by_one, order.size), order.size, block))
-    bounds.append(order.size)
-    for start, stop in zip(bounds[:-1], bounds[1:]):
-        chunk = order[start:stop]
+    draws = rng.random(order.size)  # the numbers of one draw per firm dealt singly, then one per firm of a block
+    single = min(one_by_one, order.size)
+    weights, cumulative, by_target = np.empty_like(flat), np.empty_like(flat), np.cumsum(flat)
+    # one firm at a time: in-place passes over the few cells, no temporaries (this loop was half the build)
+    for k, row in enumerate(order[:single].tolist()):
+        np.maximum(missing, 0.0, out=weights)
+        np.cumsum(weights, out=cumulative)
+        lacking = cumulative if cumulative[-1] > 0 else by_target  # nothing lacking: by the targets
+        cell = min(int(lacking.searchsorted(draws[k] * lacking[-1], side="right")), flat.size - 1)
+        cells[row] = cell
+        missing[cell] -= sizes[row]
+    for start in range(single, order.size, block):
+        chunk = order[start:start + block]
         weights = np.maximum(missing, 0.0)
         if weights.sum() <= 0:
             weights = flat
         cumulative = np.cumsum(weights)
-        drawn = np.searchsorted(cumulative, rng.random(chunk.size) * cumulative[-1], side="right")
+        drawn = np.searchsorted(cumulative, draws[start:start + chunk.size] * cumulative[-1], side="right")
         cells[chunk] = np.minimum(drawn, flat.size - 1)
         np.subtract.at(missing, cells[chunk], sizes[chunk])
     return cells

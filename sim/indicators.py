@@ -6,6 +6,8 @@ Money is nominal (2022 prices x the price index) in 亿元 (``_100m_cny``); vill
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -348,7 +350,15 @@ TARGETS_FILE = Path(__file__).resolve().parent / "plan_targets.yaml"
 
 
 def load_targets() -> list[dict]:
-    return yaml.safe_load(TARGETS_FILE.read_text(encoding="utf-8"))["targets"]
+    """The plan's targets (sim/plan_targets.yaml), a fresh copy each call of the file parsed once per process
+    and version of the file (parsing it was a tenth of a default run's writing)."""
+    stat = TARGETS_FILE.stat()
+    return copy.deepcopy(_parse_targets(TARGETS_FILE, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _parse_targets(path: Path, mtime_ns: int, size: int) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]
 
 
 # target id -> (district column or None, comparison, note)

@@ -30,12 +30,19 @@ accounts) and ``income:transfers`` (``outside:province``), and pays ``households
 ``firms:services``) and ``households:saving`` (deposits, to ``outside:lenders``). ``infrastructure:transport``
 (district -> ``firms:construction``) pays transport projects. Producers' accounts (``firms:*``,
 ``collectives:*``) run negative: their sales to one another and to the outside are not booked.
+
+A mechanism that posts one item to many accounts at once uses ``transfer_many`` (the same postings, in the same
+order, as one ``transfer`` each: balances and flows are identical bit for bit). The ledger keeps each account's
+flow keys in the order they first appeared, so ``paid``, ``received`` and ``received_except`` read one account's
+flows instead of the whole year's, summing them in the order a pass over all flows would.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+
+import numpy as np
 
 __all__ = ["Ledger", "LedgerError"]
 
@@ -49,23 +56,57 @@ class Ledger:
 
     def __init__(self):
         self.balances: dict[str, float] = defaultdict(float)
-        self._flows: dict[tuple[str, str, str], float] = defaultdict(float)
+        self._flows: dict[tuple[str, str, str], float] = {}
+        # the year's flow keys of each payer and payee, in the order they first appeared: ``paid`` and
+        # ``received`` sum one account's flows in the order a pass over all the year's flows would (same bits)
+        self._by_payer: dict[str, list] = defaultdict(list)
+        self._by_payee: dict[str, list] = defaultdict(list)
         self.years: dict[int, dict[tuple[str, str, str], float]] = {}
 
     def transfer(self, payer: str, payee: str, amount_100m_cny: float, item: str) -> float:
         """Move ``amount_100m_cny`` (亿元, ≥ 0) from ``payer`` to ``payee``; returns the amount."""
         amount = float(amount_100m_cny)
-        if not math.isfinite(amount) or amount < 0:
+        if not 0.0 <= amount < math.inf:  # negative, infinite or NaN
             raise LedgerError(f"transfer {item!r} from {payer} to {payee}: amount {amount!r} is not a finite, "
                               "non-negative number")
         if payer == payee:
             raise LedgerError(f"transfer {item!r}: payer and payee are both {payer}")
         if amount == 0.0:
             return 0.0
-        self.balances[payer] -= amount
-        self.balances[payee] += amount
-        self._flows[(payer, payee, item)] += amount
+        self._book(payer, payee, amount, item)
         return amount
+
+    def transfer_many(self, payers, payees, amounts_100m_cny, item: str) -> None:
+        """``transfer(payers[k], payees[k], amounts[k], item)`` for every k, in that order (the same postings
+        and the same bits as one call each): for mechanisms that post a flow to many accounts at once.
+        ``payers`` may be one account name for all."""
+        amounts = np.asarray(amounts_100m_cny, dtype=np.float64).ravel()
+        payers = [payers] * amounts.size if isinstance(payers, str) else list(payers)
+        payees = list(payees)
+        if not len(payers) == len(payees) == amounts.size:
+            raise LedgerError(f"transfer {item!r}: {len(payers)} payers, {len(payees)} payees and "
+                              f"{amounts.size} amounts")
+        bad = ~np.isfinite(amounts) | (amounts < 0)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            self.transfer(payers[k], payees[k], amounts[k], item)  # raises, naming the posting
+        for payer, payee, amount in zip(payers, payees, amounts.tolist()):
+            if payer == payee:
+                raise LedgerError(f"transfer {item!r}: payer and payee are both {payer}")
+            if amount != 0.0:
+                self._book(payer, payee, amount, item)
+
+    def _book(self, payer: str, payee: str, amount: float, item: str) -> None:
+        balances, flows, key = self.balances, self._flows, (payer, payee, item)
+        balances[payer] -= amount
+        balances[payee] += amount
+        before = flows.get(key)
+        if before is None:
+            flows[key] = amount
+            self._by_payer[payer].append(key)
+            self._by_payee[payee].append(key)
+        else:
+            flows[key] = before + amount
 
     def balance(self, account: str) -> float:
         return self.balances.get(account, 0.0)
@@ -76,16 +117,28 @@ class Ledger:
 
     def received(self, account: str, item_prefix: str = "") -> float:
         """What ``account`` received this year in items starting with ``item_prefix``."""
-        return sum(v for (_, payee, item), v in self._flows.items() if payee == account and item.startswith(item_prefix))
+        flows = self._flows
+        return sum(flows[key] for key in self._by_payee.get(account, ()) if key[2].startswith(item_prefix))
+
+    def received_except(self, account: str, item_prefix: str) -> float:
+        """What ``account`` received this year in items not starting with ``item_prefix``, added one flow after
+        the other in the order of the year's flows (the sum ``budgets.receipts`` makes; ``sum`` compensates)."""
+        flows, total = self._flows, 0.0
+        for key in self._by_payee.get(account, ()):
+            if not key[2].startswith(item_prefix):
+                total += flows[key]
+        return total
 
     def paid(self, account: str, item_prefix: str = "") -> float:
         """What ``account`` paid this year in items starting with ``item_prefix``."""
-        return sum(v for (payer, _, item), v in self._flows.items() if payer == account and item.startswith(item_prefix))
+        flows = self._flows
+        return sum(flows[key] for key in self._by_payer.get(account, ()) if key[2].startswith(item_prefix))
 
     def close_year(self, year: int) -> dict[tuple[str, str, str], float]:
         """Keep the year's flows and start the next year's; returns the closed year's flows."""
-        closed = self.years[year] = dict(self._flows)
-        self._flows = defaultdict(float)
+        closed = self.years[year] = self._flows
+        self._flows = {}
+        self._by_payer, self._by_payee = defaultdict(list), defaultdict(list)
         return closed
 
     def imbalance(self) -> float:

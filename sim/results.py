@@ -37,6 +37,12 @@ class DamagedOutput(ScenarioError):
 
 
 def package_versions() -> dict[str, str]:
+    """Python's and the packages' versions (a fresh dict; looked up once per process)."""
+    return dict(_package_versions())
+
+
+@lru_cache(maxsize=1)
+def _package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:

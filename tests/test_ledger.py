@@ -38,3 +38,86 @@ def test_model_ledger_balances_every_year():
     model.run()
     assert set(model.ledger.years) == set(range(model.first_year, model.last_year + 1))
     assert abs(model.ledger.imbalance()) < 1e-9
+
+
+def _postings(seed: int = 5, count: int = 400):
+    """Random postings among many accounts: many flows per account, so that a change of order changes bits."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    accounts = ["district", "town:A", "town:B", "households:A", "outside:central",
+                *(f"firms:{k}" for k in range(20))]
+    out = []
+    for _ in range(count):
+        payer, payee = rng.choice(len(accounts), 2, replace=False)
+        amount = float(rng.random()) if rng.random() > 0.1 else 0.0
+        out.append((accounts[payer], accounts[payee], amount, ["tax:vat", "tax:pit", "income:wages"][rng.integers(3)]))
+    return out
+
+
+def test_batched_postings_are_the_single_postings_bit_for_bit():
+    one, many = Ledger(), Ledger()
+    postings = _postings()
+    for payer, payee, amount, item in postings:
+        one.transfer(payer, payee, amount, item)
+    for start in range(0, len(postings), 7):  # batches of one item each, in the same order
+        batch = postings[start:start + 7]
+        for payer, payee, amount, item in batch:
+            many.transfer_many([payer], [payee], [amount], item)
+    assert dict(one.balances) == dict(many.balances) and list(one.flows().items()) == list(many.flows().items())
+    mixed = Ledger()
+    for item in ("tax:vat", "tax:pit", "income:wages"):
+        chosen = [p for p in postings if p[3] == item]
+        mixed.transfer_many([p[0] for p in chosen], [p[1] for p in chosen], [p[2] for p in chosen], item)
+    reference = Ledger()
+    for item in ("tax:vat", "tax:pit", "income:wages"):
+        for payer, payee, amount, _ in (p for p in postings if p[3] == item):
+            reference.transfer(payer, payee, amount, item)
+    assert dict(mixed.balances) == dict(reference.balances)
+    assert list(mixed.flows().items()) == list(reference.flows().items())
+
+
+def test_paid_and_received_sum_in_the_order_of_all_flows():
+    ledger = Ledger()
+    postings = _postings(seed=9)
+    for payer, payee, amount, item in postings:
+        ledger.transfer(payer, payee, amount, item)
+    flows = ledger.flows()
+    for account in ("district", "town:A", "households:A"):
+        for prefix in ("", "tax:", "income:"):
+            assert ledger.paid(account, prefix) == sum(
+                v for (payer, _, item), v in flows.items() if payer == account and item.startswith(prefix))
+            assert ledger.received(account, prefix) == sum(
+                v for (_, payee, item), v in flows.items() if payee == account and item.startswith(prefix))
+        from sim.rules.budgets import receipts
+
+        assert ledger.received_except(account, "tax:") == receipts(flows, "tax:").get(account, 0.0)
+    ledger.close_year(2023)
+    assert ledger.paid("district") == 0 and ledger.received("town:A") == 0
+
+
+@pytest.mark.parametrize("amount", [-1.0, float("nan")])
+def test_batched_postings_refuse_bad_amounts_and_self_transfers(amount):
+    with pytest.raises(LedgerError, match="town:B"):
+        Ledger().transfer_many("district", ["town:A", "town:B"], [1.0, amount], "x")
+    with pytest.raises(LedgerError, match="both"):
+        Ledger().transfer_many(["district", "town:A"], ["town:A", "town:A"], [1.0, 2.0], "x")
+    with pytest.raises(LedgerError, match="payees"):
+        Ledger().transfer_many("district", ["town:A"], [1.0, 2.0], "x")
+
+
+def test_receipts_but_an_item_add_up_one_flow_after_the_other():
+    """``received_except`` is ``budgets.receipts`` for one account: a plain running sum in the flows' order,
+    whose last bits differ from Python's compensated ``sum``."""
+    import numpy as np
+
+    from sim.rules.budgets import receipts
+
+    rng, ledger = np.random.default_rng(1), Ledger()
+    for k in range(3000):
+        ledger.transfer(f"firms:{k % 40}", "town:A", float(rng.random() * 10.0 ** rng.integers(-6, 3)), f"tax:{k % 7}")
+    ledger.transfer("outside:province", "town:A", 5.0, "transfer:province")
+    flows = ledger.flows()
+    assert ledger.received_except("town:A", "transfer:") == receipts(flows, "transfer:")["town:A"]
+    assert ledger.received_except("town:A", "transfer:") != sum(v for (_, _, i), v in flows.items()
+                                                                 if not i.startswith("transfer:"))

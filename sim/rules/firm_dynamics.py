@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels, randomness
+from sim import kernels, kernels_year, randomness
 from sim.randomness import bits_below
 from sim.rules import capital, demand, labour, productivity
 from sim.rules.demand import annual_growth, growth_spread  # noqa: F401 (re-exported for the tests)
@@ -226,8 +226,17 @@ def close_year(model) -> None:
 def account_firms(model) -> None:
     """This year's employment, profit (value added - wages - depreciation) and loss streak of every firm that
     produced; each sector's profit rate on sales (entry reads it next year)."""
-    p, firms = model.params.firms, model.firms
+    firms = model.firms
     rows = np.flatnonzero(firms.output_year > 0)
+    compiled = kernels_year.firm_accounts(rows.size)
+    sales, earned = book_accounts(model, rows) if compiled is None else book_accounts_compiled(model, rows, compiled)
+    model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
+
+
+def book_accounts(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``account_firms`` for the given producing rows (the reference); returns the live firms' sales and profits
+    by sector."""
+    p, firms = model.params.firms, model.firms
     # each column gathered once for these rows (a large share of all rows, scattered among the exited)
     sector, alive, output = firms.sector.take(rows), firms.alive.take(rows), firms.output_year.take(rows)
     own = firms.productivity.take(rows)
@@ -243,8 +252,20 @@ def account_firms(model) -> None:
     profit = kernels.book_profits(rows, value_added, employed, model.wage_10k_cny, depreciation, firms.profit,
                                   firms.loss_years)
     # the live firms' sales and profits by sector, in one pass (compiled at larger scales)
-    sales, earned = kernels.two_cell_sums(sector, alive, True, output, profit, False, len(model.sector_ids))
-    model.sector_profit_rate = np.where(sales > 0, earned / np.maximum(sales, 1e-12), model.base_profit_rate)
+    return kernels.two_cell_sums(sector, alive, True, output, profit, False, len(model.sector_ids))
+
+
+def book_accounts_compiled(model, rows: np.ndarray, compiled) -> tuple[np.ndarray, np.ndarray]:
+    """``book_accounts`` in one compiled pass (sim/kernels_year_numba.py): the same numbers."""
+    p, firms = model.params.firms, model.firms
+    firms.employment[: firms.n] = 0.0
+    reference = model.base_competitiveness * model.first_year_productivity_index  # as labour.labour_productivity
+    return compiled(rows, firms.sector, firms.alive, firms.output_year, firms.productivity, firms.place_cell,
+                    model.place_multipliers(), model.sector_va_ratio, reference,
+                    p.labour_productivity_10k_cny_per_worker, labour.deepening(firms.capital_intensity.take(rows), p),
+                    float(model.wage_10k_cny), p.depreciation_rate_per_year, p.capital_output_ratio,
+                    firms.capital_intensity, firms.capacity, firms.employment, firms.profit, firms.loss_years,
+                    len(model.sector_ids))
 
 
 def certify_high_tech(model) -> None:

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels_year
+
 YUAN_PER_100M = 1e8
 SECONDARY_EMPLOYMENT_SHARE = 16.72 / 57.47  # 2023 bulletin: secondary workers of all employed
 
@@ -90,9 +92,9 @@ def wage_payers(model) -> list[tuple[str, float]]:
     from sim.rules.public_finance import market_services_va
 
     firms = model.firms
-    rows = np.flatnonzero((firms.output_last_year[: firms.n] > 0) & model.in_district()[: firms.n])
-    bills = np.bincount(firms.sector[rows], weights=firms.employment[rows] * model.wage_10k_cny / 1e4,
-                        minlength=len(model.sector_ids))
+    # the producing firms' wage bills by sector in one pass (compiled at larger scales)
+    bills = kernels_year.wage_bills(firms.output_last_year, firms.park, model.park_outside, firms.sector,
+                                    firms.employment, model.wage_10k_cny, len(model.sector_ids))
     services = model.params.firms.labour_share_of_value_added * float(market_services_va(model).sum())
     total = float(bills.sum()) + services
     payers = [(f"firms:{s}", float(b) / total) for s, b in zip(model.sector_ids, bills) if b > 0]

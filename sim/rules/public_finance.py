@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import budgets, capital, fiscal
+from sim import kernels_year
+from sim.rules import fiscal
 
-TAX_TYPES = ("vat", "cit", "pit", "property", "land", "other")
+TAX_TYPES = kernels_year.TAXES  # ("vat", "cit", "pit", "property", "land", "other")
 LEVELS = ("central", "province", "city", "district", "town")
 SHARED_WITH_PROVINCE = ("vat", "cit", "pit")
 SERVICES = "firms:services"  # the tertiary and construction firms, not modelled one by one
@@ -74,15 +75,21 @@ def local_share(shares: dict[str, dict[str, float]], tax: str) -> float:
 def firm_taxes(model, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Each tax of the given firms this year (亿元, 2022 prices), from this year's accounts (run after
     firm_dynamics.close_year: output_last_year, profit and employment are this year's)."""
-    fp, firms = model.params.fiscal, model.firms
-    value_added = firms.output_last_year[rows] * model.sector_va_ratio[firms.sector[rows]]
-    cit_rate = np.where(firms.high_tech[rows], fp.high_tech_cit_rate, fp.cit_rate) * fp.cit_effective_share
-    vat = fp.vat_rate_on_industrial_va * value_added
-    wages = firms.employment[rows] * model.wage_10k_cny / 1e4
-    return {"vat": vat, "cit": cit_rate * np.maximum(firms.profit[rows], 0.0), "pit": fp.pit_rate_on_wages * wages,
-            "property": fp.property_tax_rate_on_capital * capital.capital_stock(model, rows),
-            "land": fp.land_use_tax_10k_cny_per_mu * firms.land_mu[rows] / 1e4,
-            "other": fp.surcharge_rate_on_vat * vat}
+    return kernels_year.firm_taxes_numpy(rows, firm_columns(model), firm_tax_rates(model))
+
+
+def firm_columns(model) -> dict[str, np.ndarray]:
+    """The firm columns the taxes are computed from (sim.kernels_year), with the VA ratio by sector."""
+    firms = model.firms
+    return {"output": firms.output_last_year, "park": firms.park, "sector": firms.sector, "town": firms.town,
+            "va_ratio": model.sector_va_ratio, "high_tech": firms.high_tech, "profit": firms.profit,
+            "employment": firms.employment, "capital_intensity": firms.capital_intensity,
+            "capacity": firms.capacity, "land_mu": firms.land_mu}
+
+
+def firm_tax_rates(model) -> np.ndarray:
+    return kernels_year.tax_rates(model.params.fiscal, float(model.wage_10k_cny),
+                                  model.params.firms.capital_output_ratio)
 
 
 def market_services_va(model) -> np.ndarray:
@@ -108,30 +115,37 @@ def services_taxes(model) -> dict[str, np.ndarray]:
             "land_transfer": fp.land_transfer_income_per_construction_va * construction}
 
 
-def post_tax(model, payer: str, tax: str, by_town: np.ndarray, shares) -> float:
-    """One payer's tax raised in each town (亿元 by town index), split among the levels: one transfer to each
-    level above the towns for the total, one to each town for its share. Returns the total."""
-    total = float(by_town.sum())
-    for level, account in LEVEL_ACCOUNTS.items():
-        model.ledger.transfer(payer, account, total * shares[tax][level], f"tax:{tax}")
-    for j in np.flatnonzero(by_town):
-        model.ledger.transfer(payer, f"town:{model.town_ids[j]}", float(by_town[j]) * shares[tax]["town"],
-                              f"tax:{tax}")
-    return total
+def post_tax(model, payers: list[str], tax: str, by_payer_town: np.ndarray, shares) -> float:
+    """Each payer's tax raised in each town (亿元, payer x town index), split among the levels: for each payer in
+    turn one transfer to each level above the towns for its total, then one to each town for its share (one
+    batch of postings). Returns the sum of the payers' totals."""
+    totals = by_payer_town.sum(axis=1)
+    above = totals[:, None] * np.array([shares[tax][level] for level in LEVEL_ACCOUNTS])[None, :]
+    amounts = np.concatenate([above, by_payer_town * shares[tax]["town"]], axis=1)
+    posted = np.concatenate([np.ones_like(above, dtype=bool), by_payer_town != 0], axis=1)
+    rows, columns = np.nonzero(posted)
+    payees = [*LEVEL_ACCOUNTS.values(), *town_accounts(model)]
+    model.ledger.transfer_many([payers[r] for r in rows.tolist()], [payees[c] for c in columns.tolist()],
+                               amounts[rows, columns], f"tax:{tax}")
+    return sum(totals.tolist())
+
+
+def town_accounts(model) -> list[str]:
+    """``town:<id>`` of every town, by town index."""
+    return [f"town:{t}" for t in model.town_ids]
 
 
 def post_by_payer(model, tax: str, by_sector_town: np.ndarray, shares, services: bool = False) -> float:
     """Post a tax given by sector x town (or, with ``services``, by town for ``firms:services``): PIT is paid by
-    each town's households, the other taxes by the firms of each sector. Returns the total."""
+    each town's households, the other taxes by the firms of each sector (those that paid any). Returns the
+    total."""
     if tax == "pit":
         by_town = by_sector_town if services else by_sector_town.sum(axis=0)
-        one_town = np.eye(len(model.towns))
-        return sum(post_tax(model, f"households:{t}", tax, one_town[j] * by_town[j], shares)
-                   for j, t in enumerate(model.town_ids))
+        return post_tax(model, [f"households:{t}" for t in model.town_ids], tax, np.diag(by_town), shares)
     if services:
-        return post_tax(model, SERVICES, tax, by_sector_town, shares)
-    return sum(post_tax(model, f"firms:{sector}", tax, row, shares)
-               for sector, row in zip(model.sector_ids, by_sector_town) if row.any())
+        return post_tax(model, [SERVICES], tax, by_sector_town[None, :], shares)
+    paying = np.flatnonzero(by_sector_town.any(axis=1))
+    return post_tax(model, [f"firms:{model.sector_ids[s]}" for s in paying], tax, by_sector_town[paying], shares)
 
 
 def collect(model, industry: dict) -> None:
@@ -140,19 +154,22 @@ def collect(model, industry: dict) -> None:
     split) for the identity checks."""
     shares = level_shares(model.params.fiscal)
     firms, n = model.firms, len(model.towns)
-    produced = firms.output_last_year[: firms.n] > 0
-    inside = np.flatnonzero(produced & model.in_district()[: firms.n])
-    taxes = firm_taxes(model, inside)
-    cells = firms.sector[inside].astype(np.int64) * n + firms.town[inside]
+    produced = firms.output_last_year > 0
+    # each tax by sector x town in one pass over the firms (compiled at larger scales)
+    by_tax = kernels_year.tax_sums(firm_columns(model), model.park_outside, firm_tax_rates(model), n,
+                                   len(model.sector_ids))
     collected = dict.fromkeys(TAX_TYPES, 0.0)
     local_by_town = np.zeros(n)
-    for tax in TAX_TYPES:
-        by_cell = np.bincount(cells, weights=taxes[tax], minlength=len(model.sector_ids) * n).reshape(-1, n)
+    for tax, sums in zip(TAX_TYPES, by_tax, strict=True):
+        by_cell = sums.reshape(-1, n)
         collected[tax] += post_by_payer(model, tax, by_cell, shares)
         local_by_town += local_share(shares, tax) * by_cell.sum(axis=0)
     local_by_town += collect_services(model, shares, collected)
     local_by_town += collect_non_tax(model, local_by_town, collected)
-    revenue = share_revenue(model, inside, taxes, shares, dict(zip(model.town_ids, local_by_town)))
+    # the firms drawn by one town and hosted by another that produced in the district (few): their taxes
+    handed = np.flatnonzero((firms.origin_town != firms.town) & produced & model.in_district())
+    revenue = share_revenue(model, handed, firm_taxes(model, handed), shares,
+                            dict(zip(model.town_ids, local_by_town)))
     revenue = add_cobuilt_share(model, produced, shares, revenue, industry.get("cobuilt_va", 0.0))
     for town in model.towns:
         town.fiscal_revenue_100m_cny = revenue[town.id]
@@ -172,10 +189,9 @@ def collect_services(model, shares, collected: dict) -> np.ndarray:
     for tax in TAX_TYPES:
         collected[tax] += post_by_payer(model, tax, taxes[tax], shares, services=True)
         local += local_share(shares, tax) * taxes[tax]
-    for i, town in enumerate(model.towns):
-        land = float(taxes["land_transfer"][i])
-        model.ledger.transfer(SERVICES, f"town:{town.id}", land * town_share, "land:transfer_income")
-        model.ledger.transfer(SERVICES, "district", land * (1 - town_share), "land:transfer_income")
+    land = taxes["land_transfer"]  # to each town its share, then to the district the rest, town by town
+    model.ledger.transfer_many(SERVICES, [name for town in town_accounts(model) for name in (town, "district")],
+                               np.column_stack([land * town_share, land * (1 - town_share)]), "land:transfer_income")
     collected["land_transfer"] = collected.get("land_transfer", 0.0) + float(taxes["land_transfer"].sum())
     return local
 
@@ -185,10 +201,10 @@ def collect_non_tax(model, local_tax: np.ndarray, collected: dict) -> np.ndarray
     by its households and split between district and town like the taxes; returns it by town."""
     fp = model.params.fiscal
     non_tax = fp.non_tax_revenue_share_of_tax * local_tax
-    for town, amount in zip(model.towns, non_tax):
-        payer = f"households:{town.id}"
-        model.ledger.transfer(payer, f"town:{town.id}", float(amount) * fp.town_share_of_local, "nontax:other")
-        model.ledger.transfer(payer, "district", float(amount) * (1 - fp.town_share_of_local), "nontax:other")
+    payers = [f"households:{t}" for t in model.town_ids for _ in range(2)]
+    model.ledger.transfer_many(payers, [name for town in town_accounts(model) for name in (town, "district")],
+                               np.column_stack([non_tax * fp.town_share_of_local,
+                                                non_tax * (1 - fp.town_share_of_local)]), "nontax:other")
     collected["non_tax"] = float(non_tax.sum())
     return non_tax
 
@@ -265,8 +281,7 @@ def equalise_towns(model) -> None:
     """The district tops up every town's own revenue per resident to ``town_equalisation_floor`` of the mean
     (own revenue: what the town received this year, transfers excluded)."""
     floor = model.params.fiscal.town_equalisation_floor
-    received = budgets.receipts(model.ledger.flows(), "transfer:")
-    own = np.array([received.get(f"town:{t.id}", 0.0) for t in model.towns])
+    own = np.array([model.ledger.received_except(account, "transfer:") for account in town_accounts(model)])
     residents = np.array([t.population for t in model.towns])
     target = floor * own.sum() / residents.sum()
     for town, revenue, people in zip(model.towns, own, residents):

@@ -1,0 +1,105 @@
+"""Compiled loops (numba) for the year's close: the firms' taxes and wage bills by sector and town, with numpy
+equivalents as the reference.
+
+As in sim/kernels.py: each kernel does in one pass over the firm rows what its numpy version does with masks,
+gathers and bincounts, with the same arithmetic in the same order (sums by cell are added in row order, as
+``np.bincount`` adds them), so the results are identical bit for bit (tests/test_kernels_year.py runs both).
+They are used from ``kernels.MIN_ROWS`` rows; below it, without numba or with ``XINHUI_SIM_NO_NUMBA=1``, the
+numpy versions run. The compiled loops are in sim/kernels_year_numba.py, imported on first use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from sim import kernels
+
+TAXES = ("vat", "cit", "pit", "property", "land", "other")  # public_finance.TAX_TYPES, the rows of tax_sums
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def taxed_rows_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """Rows of the firms that produced (``output`` > 0) in a park slot not ``outside`` the district."""
+    return np.flatnonzero((output > 0) & ~outside.take(park))
+
+
+def firm_taxes_numpy(rows: np.ndarray, firms: dict, rates: np.ndarray) -> dict[str, np.ndarray]:
+    """Each tax of the given firm rows (亿元): ``firms`` holds the columns (output, sector, high_tech, profit,
+    employment, capital_intensity, capacity, land_mu) and ``va_ratio`` by sector; ``rates`` is
+    ``tax_rates(...)``."""
+    (vat_rate, cit_rate, high_tech_cit_rate, cit_effective, pit_rate, wage_10k_cny, property_rate,
+     capital_output_ratio, land_rate, surcharge) = rates.tolist()
+    value_added = firms["output"][rows] * firms["va_ratio"][firms["sector"][rows]]
+    cit = np.where(firms["high_tech"][rows], high_tech_cit_rate, cit_rate) * cit_effective
+    vat = vat_rate * value_added
+    wages = firms["employment"][rows] * wage_10k_cny / 1e4
+    capital = capital_output_ratio * firms["capital_intensity"][rows] * firms["capacity"][rows]
+    return {"vat": vat, "cit": cit * np.maximum(firms["profit"][rows], 0.0), "pit": pit_rate * wages,
+            "property": property_rate * capital, "land": land_rate * firms["land_mu"][rows] / 1e4,
+            "other": surcharge * vat}
+
+
+def tax_sums_numpy(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int,
+                   n_sectors: int) -> np.ndarray:
+    """Each tax (``TAXES``) of the firms that produced in the district, summed by sector x town cell
+    (6 x sectors*towns, cell sector * n_towns + town), in row order."""
+    rows = taxed_rows_numpy(firms["output"], firms["park"], outside)
+    taxes = firm_taxes_numpy(rows, firms, rates)
+    cells = firms["sector"][rows].astype(np.int64) * n_towns + firms["town"][rows]
+    return np.stack([np.bincount(cells, weights=taxes[tax], minlength=n_sectors * n_towns) for tax in TAXES])
+
+
+def wage_bills_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,
+                     employment: np.ndarray, wage_10k_cny: float, n_sectors: int) -> np.ndarray:
+    """The wage bill (亿元: employment x wage / 1e4) of the firms that produced in the district, by sector."""
+    rows = taxed_rows_numpy(output, park, outside)
+    return np.bincount(sector[rows], weights=employment[rows] * wage_10k_cny / 1e4, minlength=n_sectors)
+
+
+# ---- dispatch ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def compiled():
+    """The compiled year-close kernels, loaded on first use (None where sim.kernels has none)."""
+    if kernels.compiled() is None:
+        return None
+    from sim.kernels_year_numba import warm_up
+
+    return warm_up()
+
+
+def _use(rows: int):
+    return compiled() if rows >= kernels.MIN_ROWS else None
+
+
+def tax_rates(fp, wage_10k_cny: float, capital_output_ratio: float) -> np.ndarray:
+    """The rates ``tax_sums`` reads, in its order (scenario ``fiscal``, the wage and the capital-output ratio)."""
+    return np.array([fp.vat_rate_on_industrial_va, fp.cit_rate, fp.high_tech_cit_rate, fp.cit_effective_share,
+                     fp.pit_rate_on_wages, wage_10k_cny, fp.property_tax_rate_on_capital, capital_output_ratio,
+                     fp.land_use_tax_10k_cny_per_mu, fp.surcharge_rate_on_vat], dtype=np.float64)
+
+
+def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int) -> np.ndarray:
+    compiled_kernels = _use(firms["output"].size)
+    if compiled_kernels:
+        return compiled_kernels[0](firms["output"], firms["park"], outside, firms["sector"], firms["town"],
+                                   firms["va_ratio"], firms["high_tech"], firms["profit"], firms["employment"],
+                                   firms["capital_intensity"], firms["capacity"], firms["land_mu"], rates, n_towns,
+                                   n_sectors)
+    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors)
+
+
+def wage_bills(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,
+               employment: np.ndarray, wage_10k_cny: float, n_sectors: int) -> np.ndarray:
+    compiled_kernels = _use(output.size)
+    if compiled_kernels:
+        return compiled_kernels[1](output, park, outside, sector, employment, float(wage_10k_cny), n_sectors)
+    return wage_bills_numpy(output, park, outside, sector, employment, wage_10k_cny, n_sectors)
+
+
+def firm_accounts(rows: int):
+    """The compiled firm accounts (sim/kernels_year_numba.py ``account_firms``) for ``rows`` producing firms, or
+    None: then ``firm_dynamics.account_firms`` runs its numpy path, the reference."""
+    compiled_kernels = _use(rows)
+    return compiled_kernels[2] if compiled_kernels else None

@@ -1,0 +1,85 @@
+"""The numba versions of sim/kernels_year.py's loops (imported only when they are used; see that module).
+
+Module-level functions, so that numba's on-disk cache (``cache=True``) serves every process; each loop does the
+arithmetic of its numpy equivalent in kernels_year.py in the same order.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+jit = numba.njit(cache=True, nogil=True)
+
+
+@jit
+def tax_sums(output, park, outside, sector, town, va_ratio, high_tech, profit, employment, capital_intensity,
+             capacity, land_mu, rates, n_towns, n_sectors):
+    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order."""
+    vat_rate, cit_rate, high_tech_cit_rate, cit_effective = rates[0], rates[1], rates[2], rates[3]
+    pit_rate, wage, property_rate, capital_output_ratio = rates[4], rates[5], rates[6], rates[7]
+    land_rate, surcharge = rates[8], rates[9]
+    sums = np.zeros((6, n_sectors * n_towns))
+    for i in range(output.size):
+        slot = park[i] if park[i] >= 0 else park[i] + outside.size  # park -1: no park (the last flag)
+        if not (output[i] > 0) or outside[slot]:
+            continue
+        cell = np.int64(sector[i]) * n_towns + town[i]
+        vat = vat_rate * (output[i] * va_ratio[sector[i]])
+        cit = (high_tech_cit_rate if high_tech[i] else cit_rate) * cit_effective
+        sums[0, cell] += vat
+        sums[1, cell] += cit * max(profit[i], 0.0)
+        sums[2, cell] += pit_rate * (employment[i] * wage / 1e4)
+        sums[3, cell] += property_rate * (capital_output_ratio * capital_intensity[i] * capacity[i])
+        sums[4, cell] += land_rate * land_mu[i] / 1e4
+        sums[5, cell] += surcharge * vat
+    return sums
+
+
+@jit
+def wage_bills(output, park, outside, sector, employment, wage, n_sectors):
+    """wage_bills_numpy in one pass."""
+    bills = np.zeros(n_sectors)
+    for i in range(output.size):
+        slot = park[i] if park[i] >= 0 else park[i] + outside.size
+        if output[i] > 0 and not outside[slot]:
+            bills[sector[i]] += employment[i] * wage / 1e4
+    return bills
+
+
+@jit
+def account_firms(rows, sector, alive, output, productivity, place_cell, multipliers, va_ratio, reference, base_lp,
+                  deep, wage, depreciation_rate, capital_output_ratio, capital_intensity, capacity, employment, profit,
+                  loss_years, n_sectors):
+    """sim.rules.firm_dynamics.account_firms's numpy path in one pass over the producing rows: competitiveness,
+    value added, employment (sim.rules.labour.employment, ``deep`` = κ^b of each row), depreciation, profit and
+    loss streak (kernels.book_profits), the live firms' sales and profits by sector (kernels.two_cell_sums)."""
+    sales, earned = np.zeros(n_sectors), np.zeros(n_sectors)
+    for i in range(rows.size):
+        row, s = rows[i], sector[rows[i]]
+        power = productivity[row] * multipliers[place_cell[row]] if alive[row] else productivity[row]
+        value_added = output[row] * va_ratio[s]
+        employed = value_added * 1e4 / max(base_lp * (power / reference[s]) * deep[i], 1e-9)
+        employment[row] = employed
+        booked = value_added - employed * wage / 1e4 - depreciation_rate * (
+            capital_output_ratio * capital_intensity[row] * capacity[row])
+        profit[row] = booked
+        loss_years[row] = loss_years[row] + 1 if booked < 0 else 0
+        if alive[row]:
+            sales[s] += output[row]
+            earned[s] += booked
+    return sales, earned
+
+
+def warm_up() -> tuple:
+    """A first call of each kernel with the firm table's column types: loading (or compiling) happens here."""
+    values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
+    small, rates = np.zeros(2, dtype=np.int16), np.ones(10)
+    outside = np.zeros(3, dtype=np.bool_)
+    tax_sums(values, small, outside, small, small, values, flags, values, values, values, values, values, rates, 1, 1)
+    wage_bills(values, small, outside, small, values, 1.0, 1)
+    rows = np.arange(2, dtype=np.int64)
+    streak = np.zeros(2, dtype=np.int16)
+    account_firms(rows, small, flags, values, values, rows, values, values, values, 1.0, values, 1.0, 0.1, 1.0,
+                  values, values, values.copy(), values.copy(), streak, 1)
+    return tax_sums, wage_bills, account_firms

@@ -1,0 +1,99 @@
+"""The year-close kernels (sim/kernels_year.py): compiled loops give exactly the numbers of their numpy versions,
+and the numpy versions are the taxes and wage bills public finance and the households' settlement book."""
+
+import numpy as np
+import pytest
+
+from sim import kernels_year
+from sim.model import RegionModel
+from sim.rules import public_finance
+from tests.helpers import scenario
+
+numba_kernels = kernels_year.compiled()
+needs_numba = pytest.mark.skipif(numba_kernels is None, reason="numba not installed or disabled")
+
+
+def firm_table(n: int, seed: int = 3) -> tuple[dict, np.ndarray]:
+    """Random firm columns: some not producing, some outside parks (-1), some in the one outside park (2)."""
+    rng = np.random.default_rng(seed)
+    firms = {"output": np.where(rng.random(n) < 0.8, rng.lognormal(-3, 1.5, n), 0.0),
+             "park": rng.integers(-1, 4, n).astype(np.int16), "sector": rng.integers(0, 8, n).astype(np.int16),
+             "town": rng.integers(0, 11, n).astype(np.int16), "va_ratio": rng.random(8),
+             "high_tech": rng.random(n) < 0.2, "profit": rng.normal(0.0, 0.05, n),
+             "employment": rng.lognormal(3, 1, n), "capital_intensity": rng.random(n) + 0.5,
+             "capacity": rng.lognormal(-3, 1.5, n), "land_mu": rng.lognormal(2, 1, n)}
+    outside = np.array([False, False, True, False, False])  # by park, and a last False for park -1
+    return firms, outside
+
+
+RATES = np.array([0.13, 0.25, 0.15, 0.6, 0.03, 9.1, 0.012, 1.4, 6.0, 0.12])
+
+
+@needs_numba
+def test_each_year_kernel_equals_its_numpy_version():
+    firms, outside = firm_table(60_000)
+    tax_sums, wage_bills, _ = numba_kernels
+    got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["va_ratio"],
+                   firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"],
+                   firms["capacity"], firms["land_mu"], RATES, 11, 8)
+    np.testing.assert_array_equal(got, kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8))
+    np.testing.assert_array_equal(
+        wage_bills(firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8),
+        kernels_year.wage_bills_numpy(firms["output"], firms["park"], outside, firms["sector"], firms["employment"],
+                                      9.1, 8))
+
+
+def test_tax_sums_count_producing_firms_in_the_district_only():
+    firms, outside = firm_table(2_000)
+    sums = kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8)
+    taxed = (firms["output"] > 0) & (firms["park"] != 2)
+    rows = np.flatnonzero(taxed)
+    vat = RATES[0] * firms["output"][rows] * firms["va_ratio"][firms["sector"][rows]]
+    assert sums[0].sum() == pytest.approx(vat.sum(), rel=1e-12)
+    land = (RATES[8] * firms["land_mu"][rows] / 1e4).sum()
+    assert sums[4].sum() == pytest.approx(land, rel=1e-12)
+    assert (sums[1] >= 0).all()  # CIT on positive profits only
+    cells = firms["sector"][rows].astype(int) * 11 + firms["town"][rows]
+    assert set(np.flatnonzero(sums[4])) == set(cells.tolist())
+
+
+def test_public_finance_books_the_kernels_taxes(monkeypatch):
+    """What collect posts as tax:vat is the VAT of the producing firms in the district plus the services'."""
+    model = RegionModel.from_scenario(scenario("plan"), seed=1)
+    for _ in range(model.steps_per_year):
+        model.step()
+    flows = model.ledger.years[model.year]
+    posted = sum(v for (payer, _, item), v in flows.items() if item == "tax:vat" and payer.startswith("firms:")
+                 and payer != public_finance.SERVICES)
+    firms = model.firms
+    rows = np.flatnonzero((firms.output_last_year > 0) & model.in_district())
+    expected = public_finance.firm_taxes(model, rows)["vat"].sum()
+    assert posted == pytest.approx(expected, rel=1e-9)
+
+
+@needs_numba
+def test_compiled_firm_accounts_book_what_the_numpy_accounts_book(monkeypatch):
+    from sim.rules import firm_dynamics
+
+    columns, checked = ("employment", "profit", "loss_years"), []
+
+    def both_paths(model):  # each year's accounts: the numpy path, then the compiled one from the same state
+        firms = model.firms
+        rows = np.flatnonzero(firms.output_year > 0)
+        start = {name: getattr(firms, name).copy() for name in columns}
+        expected = firm_dynamics.book_accounts(model, rows)
+        booked = {name: getattr(firms, name).copy() for name in columns}
+        for name in columns:
+            getattr(firms, name)[:] = start[name]
+        got = firm_dynamics.book_accounts_compiled(model, rows, numba_kernels[2])
+        for name in columns:
+            np.testing.assert_array_equal(getattr(firms, name), booked[name])
+        np.testing.assert_array_equal(np.stack(got), np.stack(expected))
+        checked.append(int((booked["loss_years"] > 0).sum()))
+        model.sector_profit_rate = np.where(got[0] > 0, got[1] / np.maximum(got[0], 1e-12), model.base_profit_rate)
+
+    monkeypatch.setattr(firm_dynamics, "account_firms", both_paths)
+    model = RegionModel.from_scenario(scenario("plan", {"scale": 2}), seed=2)
+    for _ in range(3 * model.steps_per_year):
+        model.step()
+    assert len(checked) == 3 and checked[-1] > 0  # some firms are in a loss streak
