@@ -78,7 +78,9 @@ def test_with_a_labour_supply_shock_industry_still_grows_more_slowly():
 
     _, full = run({})
     _, short = run({"people": {"labour_force_per_working_age_resident": 0.9}})
-    assert growth(short) < growth(full)
+    # measured 2026-12-01 (seed 1, log growth 2024-2029): 0.061 slower; 0.004 with firms' sales not capped at
+    # their workers (the wage alone), so the bound tells the binding channel from the rest
+    assert growth(short) < growth(full) - 0.02
 
 
 def year_end_states(overrides: dict, seed: int = 1):
