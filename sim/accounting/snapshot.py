@@ -27,7 +27,7 @@ import numpy as np
 
 from sim import agents
 from sim.agents.firm import producing_rows
-from sim.rules import economy, services
+from sim.rules import capital, economy, services
 
 FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons", "capital_100m_cny")
 
@@ -57,12 +57,14 @@ def producing_share(model, rows: np.ndarray) -> np.ndarray:
 
 
 def year_snapshot(model) -> dict[str, np.ndarray]:
-    """The firm snapshot with the year, the district's real GDP (亿元, 2022 prices) and, where the firm model
-    does not provide them, the district's capital stock and employment derived as the module docstring says,
+    """The firm snapshot with the year, the district's real GDP (亿元, 2022 prices), the technology's capital
+    share (``capital_share``: the growth accounting measures TFP with it) and, where the firm model does not
+    provide them, the district's capital stock and employment derived as the module docstring says,
     and the year's district fixed-asset investment of the firm model."""
     snapshot = dict(firm_accounting_snapshot(model))
     snapshot["year"] = np.array(model.year)
     snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
+    snapshot["capital_share"] = np.array(capital.capital_elasticity(model.params.firms))  # the accounting's a
     for part, value in services.district_components(model).items():  # the tertiary drivers (explain)
         snapshot[f"tertiary_{part}_100m_cny"] = np.array(value)
     snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(economy.fixed_asset_investment(model)))
