@@ -115,13 +115,13 @@ def test_a_labour_supply_shock_slows_industrial_growth_because_firms_cannot_hire
     """15% fewer workers per working-age resident from the start. The channel is hiring: a town's employers get
     the workers its market matches, and a firm's sales are capped at what its workers make
     (``labour.start_year``). Measured 2026-12-01, log growth of industrial output 2023-2027, normal minus
-    shocked: 0.063 (seed 1) and 0.068 (seed 2); with the cap removed (``firms.demand[rows] *= fill`` dropped, or
-    ``TownLabourMarket.hire`` granting every worker wanted) only the wage is left to act and the gap is 0.012
-    and 0.017, and the shocked industry employs as many as the normal one. The bound 0.03 lies between."""
+    shocked: 0.087 (seed 1) and 0.083 (seed 2), industrial jobs 80-87% of the normal run's; with the cap
+    removed (``firms.demand[rows] *= fill`` dropped, or ``TownLabourMarket.hire`` granting every worker wanted)
+    only the wage is left to act: the gap is 0.014 and 0.010 and the jobs 96-99.5%. The bounds lie between."""
     normal = industry_2023_2027({}, seed)
     shocked = industry_2023_2027({"people": {"labour_force_per_working_age_resident": 0.85}}, seed)
     growth = {name: float(np.log(t.industrial_output_100m_cny[2027] / t.industrial_output_100m_cny[2023]))
               for name, t in (("normal", normal), ("shocked", shocked))}
     assert growth["shocked"] < growth["normal"] - 0.03
     jobs = shocked.industrial_employment_10k / normal.industrial_employment_10k
-    assert (jobs < 0.95).all()  # industry is short of workers in every year, not only at the start
+    assert (jobs < 0.92).all()  # industry is short of workers in every year, not only at the start
