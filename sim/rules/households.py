@@ -149,13 +149,17 @@ def follow_district_wage(model) -> None:
     """people interface (issue 12): until engineer `people`'s labour market sets each town's wage and employed
     residents, every town pays the district wage path of ``sim.rules.labour`` (万元/yr) and its employed residents
     follow its population, with the secondary part (16.72 of 57.47万 in 2023) following the town's industrial and
-    construction jobs since the base year (firms hire in the district: a stand-in for commuting and migration)."""
+    construction jobs since the base year (firms hire in the district: a stand-in for commuting and migration).
+    Farm jobs are the town's primary value added at the 2023 primary labour productivity, as the labour market
+    counts them (``wage_earners`` pays them no wage)."""
     from sim.agents.town import EMPLOYED_PER_RESIDENT
     from sim.indicators import employment_by_place
 
     jobs = employment_by_place(model)
     secondary = jobs["industry_by_town"] + jobs["construction_by_town"]
+    farm_lp = model.params.people.primary_labour_productivity_10k_cny_per_worker
     for town, job in zip(model.towns, secondary):
+        town.jobs_by_sector = {**town.jobs_by_sector, "primary": town.primary_100m_cny / model.scale * 1e4 / farm_lp}
         town.wage_10k_cny = model.wage_10k_cny
         base = town.population * EMPLOYED_PER_RESIDENT
         if town.base_secondary_jobs == 0.0 and jobs["industry_by_town"].sum() > 0:

@@ -52,10 +52,9 @@ def test_labour_productivity_follows_the_cobb_douglas_identity():
 
 
 def test_higher_wages_deepen_capital_and_raise_output_per_worker(monkeypatch):
-    # a higher wage path: every town's market-clearing wage a quarter higher for the firms, from the first year.
-    # (Until 2026-12-01 a steeper wage curve stood for it, the district's market being tight; since the market
-    # reads the year's tertiary growth when services close, 2024-2025 are slack, a steeper curve lowers wages
-    # there and its wage in 2029 ends 4% below the default's: a lever of the market, not a higher wage path.)
+    # a higher wage path: every town's market-clearing wage a quarter higher for the firms, from the first year
+    # (a steeper wage curve, which stood for it until 2026-12-01, raises wages only while the market is tight
+    # and lowers them in any slack year: a lever of the market, not a higher wage path)
     def pay_more(clear):
         def cleared(self, model, industry_jobs):
             clear(self, model, industry_jobs)
@@ -85,7 +84,7 @@ def test_with_a_labour_supply_shock_industry_still_grows_more_slowly():
 
     _, full = run({})
     _, short = run({"people": {"labour_force_per_working_age_resident": 0.9}})
-    # measured 2026-12-01 (seed 1, log growth 2024-2029): 0.055 slower; -0.003 with firms' sales not capped at
+    # measured 2026-12-01 (seed 1, log growth 2024-2029): 0.057 slower; 0.002 with firms' sales not capped at
     # their workers (the wage alone), so the bound tells the binding channel from the rest
     assert growth(short) < growth(full) - 0.02
 
