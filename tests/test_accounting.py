@@ -115,6 +115,20 @@ def test_the_accounting_measures_no_tfp_in_a_firms_capital_deepening():
     np.testing.assert_allclose(measured_tfp(), before, atol=1e-9)
 
 
+def test_the_accounting_counts_the_labour_markets_workers():
+    """GDP's labour in the growth accounting is the model's employment: the firms' workers, the labour market's
+    farm and services jobs and construction's (within 1% of the district's filled jobs, which count industry
+    at the market's allocation at the start of the year rather than the firms' year-end staff)."""
+    from sim.model import RegionModel
+
+    model = RegionModel(scenario("plan"), seed=1)
+    for _ in range(3):
+        for _ in range(model.steps_per_year):
+            model.step()
+        jobs = pd.DataFrame(model.records.tables()["district"]).jobs_10k.iloc[-1]
+        assert float(snap.year_snapshot(model)["employment_10k"]) == pytest.approx(jobs, rel=0.01), model.year
+
+
 def test_district_columns_of_the_firm_model_are_used_when_present(monkeypatch):
     from sim.model import RegionModel
 
