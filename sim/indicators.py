@@ -23,7 +23,6 @@ from sim.rules import (
     capital,
     economy,
     households,
-    labour,
     population,
     prices,
     public_finance,
@@ -327,14 +326,15 @@ def mobility_and_assets_columns(model, price: float) -> dict:
 
 def employment_by_place(model) -> dict:
     """Persons employed this year: industrial firms in the district by town and by zone x sector (cluster), and
-    construction by town (its value added at the reference labour productivity)."""
+    construction by town (its value added at the reference labour productivity with the district's capital
+    deepening: ``economy.construction_labour_productivity``)."""
     firms = model.firms
     n_sectors = len(model.sector_ids)
     # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
     by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside, firms.park,
                                                 firms.town, firms.zone, firms.sector, len(model.towns),
                                                 len(model.zones), n_sectors)
-    per_worker = labour.reference_labour_productivity(model)
+    per_worker = economy.construction_labour_productivity(model)
     construction = np.array([t.construction_100m_cny * 1e4 / per_worker for t in model.towns])
     return {"industry_by_town": by_town, "industry_by_cluster": by_cluster.reshape(len(model.zones), n_sectors),
             "construction_by_town": construction}

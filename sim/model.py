@@ -403,6 +403,7 @@ class RegionModel(mesa.Model):
         households.update_incomes(self)  # from the towns' wages and employed residents (sim.rules.labour_market)
         services.update(self)
         economy.close_gdp(self)
+        self.town_labour_market.learn_growth(self)  # every sector's output of this year is known from here
         urbanisation.urbanise(self)
 
     def build_people_and_services(self) -> None:

@@ -82,7 +82,7 @@ def _snapshot(year, ids, va, capital, workers, gdp, **district):
     return {"year": np.array(year), "firm_id": np.array(ids), "value_added_100m_cny": np.array(va, float),
             "capital_100m_cny": np.array(capital, float), "employment_persons": np.array(workers, float),
             "gdp_100m_cny": np.array(gdp), "capital_stock_100m_cny": np.array(50.0),
-            "employment_10k": np.array(2.0), **district}
+            "employment_10k": np.array(2.0), "capital_share": np.array(0.55), **district}
 
 
 def test_investment_is_the_reported_fai_or_the_capital_formed():
@@ -96,6 +96,46 @@ def test_investment_is_the_reported_fai_or_the_capital_formed():
     rows = {(r[1], r[2]): r[3] for r in yearly_rows(before, after)}
     assert rows[("investment", "fixed_asset_investment_100m_cny")] == 9.0
     assert ("investment", "industrial_capital_formation_100m_cny") not in rows
+
+
+def test_the_accounting_measures_no_tfp_in_a_firms_capital_deepening():
+    """The accounting's capital share is the model's technology's (a = 1 - labour share), so a firm that builds
+    twice the capital per unit of capacity, and so needs fewer workers for the same value added
+    (sim/rules/labour.py: lp grows with κ^b, b = a/(1-a)), has the same measured TFP. With the 0.40 of the
+    national accounts it would have gained (b - 0.40 (1 + b)) ln 2, about 0.23 log points."""
+    from sim.model import RegionModel
+    from sim.rules import capital, labour
+
+    model = RegionModel(scenario("plan"), seed=1)
+    for _ in range(model.steps_per_year):
+        model.step()
+    a = float(snap.year_snapshot(model)["capital_share"])
+    assert a == pytest.approx(1.0 - model.params.firms.labour_share_of_value_added)
+    rows = np.flatnonzero(model.firms.live())[:50]
+    power = model.firms.productivity[rows] * model.place_multipliers()[model.firms.place_cell[rows]]
+    value_added = model.firms.output_last_year[rows] * model.sector_va_ratio[model.firms.sector[rows]]
+
+    def measured_tfp():
+        workers = value_added * 1e4 / labour.labour_productivity(model, rows, power)
+        return dec.log_tfp(value_added, capital.capital_stock(model, rows), workers, a)
+
+    before = measured_tfp()
+    model.firms.capital_intensity[rows] *= 2.0
+    np.testing.assert_allclose(measured_tfp(), before, atol=1e-9)
+
+
+def test_the_accounting_counts_the_labour_markets_workers():
+    """GDP's labour in the growth accounting is the model's employment: the firms' workers, the labour market's
+    farm and services jobs and construction's (within 1% of the district's filled jobs, which count industry
+    at the market's allocation at the start of the year rather than the firms' year-end staff)."""
+    from sim.model import RegionModel
+
+    model = RegionModel(scenario("plan"), seed=1)
+    for _ in range(3):
+        for _ in range(model.steps_per_year):
+            model.step()
+        jobs = pd.DataFrame(model.records.tables()["district"]).jobs_10k.iloc[-1]
+        assert float(snap.year_snapshot(model)["employment_10k"]) == pytest.approx(jobs, rel=0.01), model.year
 
 
 def test_district_columns_of_the_firm_model_are_used_when_present(monkeypatch):
@@ -201,7 +241,8 @@ def test_growth_checks_use_the_period_decomposition_when_given():
 def _cross_section(**columns):
     base = {"firm_id": np.arange(3), "alive": np.array([True, True, False]),
             "value_added_100m_cny": np.array([1.0, 1.0, 0.5]), "capital_100m_cny": np.array([4.0, 4.0, 4.0]),
-            "employment_persons": np.array([100.0, 100.0, 50.0]), "producing_share": np.array([1.0, 0.5, 1.0])}
+            "employment_persons": np.array([100.0, 100.0, 50.0]), "producing_share": np.array([1.0, 0.5, 1.0]),
+            "capital_share": np.array(0.55)}
     return {**base, **columns}
 
 

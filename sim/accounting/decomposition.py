@@ -2,7 +2,11 @@
 
 Growth accounting (Solow 1957): with a Cobb-Douglas technology Y = A K^a L^(1-a),
     dln Y = a dln K + (1 - a) dln L + dln A,
-the productivity term dln A being the residual. The capital share a is ``CAPITAL_SHARE``.
+the productivity term dln A being the residual. The capital share a is the model's own technology's,
+a = 1 - ``firms.labour_share_of_value_added`` (``sim.rules.capital.capital_elasticity``; the snapshot carries it
+as ``capital_share``): with any other a, a firm's capital deepening (sim/rules/labour.py: output per worker
+grows with κ^(a/(1-a))) is partly measured as its TFP. (Until 2026-12 the accounting used 0.40, Bosworth &
+Collins 2008's share for China's economy, against the model's 0.55.)
 
 Productivity decompositions of the change of aggregate productivity P_t = sum_i s_it p_it (p: log firm TFP,
 s: value-added share) between two years, firms split into continuing (C, in both years), entrants (N, only
@@ -29,14 +33,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# Capital share of value added: 0.40 in the growth accounts of China, each sector (industry included) and the
-# whole economy (Bosworth & Collins 2008, "Accounting for growth: comparing China and India", J. Econ.
-# Perspectives 22(1):45-66, NBER WP 12943: Y = A K^0.4 (LH)^0.6; read in a copy of the authors' slides, [V2]).
-CAPITAL_SHARE = 0.40
-
 
 def growth_accounting(output: tuple[float, float], capital: tuple[float, float], labour: tuple[float, float],
-                      capital_share: float = CAPITAL_SHARE) -> dict[str, float]:
+                      capital_share: float) -> dict[str, float]:
     """Log growth of output from year 0 to year 1 and its capital, labour and productivity (residual) parts.
 
     Each argument is (level in year 0, level in year 1); real values. ``growth`` equals the sum of the parts."""
@@ -46,8 +45,7 @@ def growth_accounting(output: tuple[float, float], capital: tuple[float, float],
     return {"growth": g_y, **parts}
 
 
-def log_tfp(value_added: np.ndarray, capital: np.ndarray, labour: np.ndarray,
-            capital_share: float = CAPITAL_SHARE) -> np.ndarray:
+def log_tfp(value_added: np.ndarray, capital: np.ndarray, labour: np.ndarray, capital_share: float) -> np.ndarray:
     """Log total factor productivity of each firm: ln VA - a ln K - (1 - a) ln L."""
     return np.log(value_added / labour) - capital_share * np.log(capital / labour)  # two logs instead of three
 

@@ -15,10 +15,9 @@ The firm model's own record (``sim.agents.firm_accounting_snapshot``) gives each
 sim/rules/capital.py); this module keeps the firms that produced in the district's accounts. Year-end capital
 makes a firm that entered or grew during the year look less productive than a year average would (a known bias
 of the between and net-entry terms, docs/validation.md §4). The non-industrial economy other than construction
-has no capital or workers in the model: its employment is its value added over the 2023 labour productivity of
-its sector (primary 72.09亿 / 4.07万, construction at the secondary figure, tertiary 427.89亿 / 36.68万), its capital its value added times the capital per unit of value added of a firm
-at productivity 1 in the 2022 sector mix (``rest_capital_per_va``), so its growth shows as factor accumulation,
-none as productivity. District FAI is the firms' and the other investment reaching builders (``sim.rules.economy.fixed_asset_investment``).
+has no capital in the model: its workers are the labour market's (``rest_of_economy_workers``: farm and services
+jobs of the year, construction's value added over its labour productivity), its capital its value added times
+the capital per unit of value added of a firm at productivity 1 in the 2022 sector mix (``rest_capital_per_va``). District FAI is the firms' and the other investment reaching builders (``sim.rules.economy.fixed_asset_investment``).
 """
 
 from __future__ import annotations
@@ -27,12 +26,9 @@ import numpy as np
 
 from sim import agents
 from sim.agents.firm import producing_rows
-from sim.rules import economy, services
+from sim.rules import capital, economy, services
 
 FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons", "capital_100m_cny")
-
-# 2023 value added per worker, 亿元 per 万 persons (2023年新会区统计公报, xinhui_facts.md §4a)
-LABOUR_PRODUCTIVITY_2023 = {"primary": 72.09 / 4.07, "secondary": 511.27 / 16.72, "tertiary": 427.89 / 36.68}
 
 
 def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
@@ -57,12 +53,14 @@ def producing_share(model, rows: np.ndarray) -> np.ndarray:
 
 
 def year_snapshot(model) -> dict[str, np.ndarray]:
-    """The firm snapshot with the year, the district's real GDP (亿元, 2022 prices) and, where the firm model
-    does not provide them, the district's capital stock and employment derived as the module docstring says,
+    """The firm snapshot with the year, the district's real GDP (亿元, 2022 prices), the technology's capital
+    share (``capital_share``: the growth accounting measures TFP with it) and, where the firm model does not
+    provide them, the district's capital stock and employment derived as the module docstring says,
     and the year's district fixed-asset investment of the firm model."""
     snapshot = dict(firm_accounting_snapshot(model))
     snapshot["year"] = np.array(model.year)
     snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
+    snapshot["capital_share"] = np.array(capital.capital_elasticity(model.params.firms))  # the accounting's a
     for part, value in services.district_components(model).items():  # the tertiary drivers (explain)
         snapshot[f"tertiary_{part}_100m_cny"] = np.array(value)
     snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(economy.fixed_asset_investment(model)))
@@ -71,9 +69,20 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
         firm_capital = snapshot["capital_100m_cny"].sum()
         snapshot["capital_stock_100m_cny"] = np.array(firm_capital + rest_capital_per_va(model) * sum(rest.values()))
     if "employment_10k" not in snapshot:
-        rest_workers = sum(va / LABOUR_PRODUCTIVITY_2023[s] for s, va in rest.items())  # 万 persons
-        snapshot["employment_10k"] = np.array(snapshot["employment_persons"].sum() / 1e4 + rest_workers)
+        workers = snapshot["employment_persons"].sum() + rest_of_economy_workers(model)
+        snapshot["employment_10k"] = np.array(workers / 1e4)
     return snapshot
+
+
+def rest_of_economy_workers(model) -> float:
+    """Persons at work outside the modelled industrial firms this year, at the model's scale (as the firms'
+    employment): the labour market's farm and services jobs (``town.jobs_by_sector``, filled at the start of
+    the year, at full scale) and construction's value added over its labour productivity
+    (``economy.construction_labour_productivity``), as the district's employment column counts it."""
+    towns = model.towns
+    jobs = sum(t.jobs_by_sector["primary"] + t.jobs_by_sector["tertiary"] for t in towns) * model.scale
+    building = sum(t.construction_100m_cny for t in towns) * 1e4 / economy.construction_labour_productivity(model)
+    return float(jobs + building)
 
 
 def rest_capital_per_va(model) -> float:

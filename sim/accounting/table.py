@@ -47,9 +47,10 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     def add(quantity, parts, unit=GROWTH_UNIT):
         rows.extend((year, quantity, component, float(value), unit) for component, value in parts.items())
 
+    a = float(after["capital_share"])  # the model's technology (decomposition's docstring)
     add("gdp", dec.growth_accounting(*_pairs(before, after, "gdp_100m_cny", "capital_stock_100m_cny",
-                                                 "employment_10k")))
-    add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after))))
+                                                 "employment_10k"), a))
+    add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after)), a))
     match = dec.match_firms(before["firm_id"], after["firm_id"])
     (*old, complete0), (*new, complete1) = cross_section_productivity(before), cross_section_productivity(after)
     kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
@@ -120,10 +121,11 @@ def cross_section_productivity(snapshot: dict) -> tuple:
         k = snapshot["capital_100m_cny"] * snapshot.get("producing_share", 1.0)
         alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
         ok = alive & (va > 0) & (k > 0) & (n > 0)
+        a = float(snapshot["capital_share"])
         if ok.all():
-            snapshot["_productivity"] = (snapshot["firm_id"], dec.log_tfp(va, k, n), va, True)
+            snapshot["_productivity"] = (snapshot["firm_id"], dec.log_tfp(va, k, n, a), va, True)
         else:
-            snapshot["_productivity"] = (snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok]), va[ok], False)
+            snapshot["_productivity"] = (snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok], a), va[ok], False)
     return snapshot["_productivity"]
 
 

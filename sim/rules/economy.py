@@ -6,7 +6,9 @@ reaches builders: the firms' fixed-asset investment (incumbents, 技改, the cap
 (land development, village building with pairing money, transport projects and other public infrastructure;
 the land a town develops at last year's close is built this year), at the base year's construction value added
 per 亿元 of the firms' FAI (the base year's other investment is not simulated: estimate 0), shared among towns
-as in the base year. District fixed-asset investment (``fixed_asset_investment``) is the sum of the two.
+as in the base year; its workers are its value added over the secondary labour productivity at the district's
+capital deepening (``construction_labour_productivity``). District fixed-asset investment
+(``fixed_asset_investment``) is the sum of the two.
 新会柑 output is the 陈皮 chain's (``sim.rules.chenpi``), tertiary output comes from ``sim.rules.services``,
 residents from ``sim.rules.population``. Parameters (scenario ``economy``; units 1/yr): primary_growth_per_year.
 Sources: xinhui_facts.md §4a (2023 sector growth); estimates are marked in the schema.
@@ -16,9 +18,17 @@ from __future__ import annotations
 
 import math
 
-from sim.rules import capital
+from sim.rules import capital, labour
 
 CONSTRUCTION = "firms:construction"
+
+
+def construction_labour_productivity(model) -> float:
+    """Value added per construction worker (万元/yr): the reference secondary labour productivity at the district's
+    capital deepening, ``model.deepening_index`` (as the firms' output per worker and the wage grow with their
+    capital intensity, sim/rules/labour.py). The index is the one of the start of the year, which the year's wage
+    also uses (lagged: this year's vintage is added after hiring); 1 in the base year."""
+    return labour.reference_labour_productivity(model) * model.deepening_index
 
 
 def construction_orders(model) -> float:

@@ -1,8 +1,9 @@
 """Household incomes: per-capita disposable income of urban and rural residents in each town, by source.
 
-A town's wage income is its employed residents x the town wage x the disposable share of wages, split between
-urban and rural residents at a relative wage income per head; own-business income is a share of the town's
-primary value added (farming, rural residents) and of last year's tertiary value added (个体户, urban residents);
+A town's wage income is its employed residents less its farm jobs (``wage_earners``) x the town wage x the
+disposable share of wages, split between urban and rural residents at a relative wage income per head;
+own-business income is a share of the town's primary value added (farming, rural residents) and of last year's
+tertiary value added (个体户, urban residents);
 rural residents receive the dividends their villages' collectives pay out of operating income; transfers and
 property income per head grow at a trend. Outputs per town: urban and rural income per head, their ratio, the
 share of rural income from collective dividends; at district level the Theil T between towns and zones.
@@ -45,12 +46,20 @@ def split_wage_income(total_cny: float, urban: float, rural: float, rural_relati
     return urban_head, rural_relative * urban_head
 
 
+def wage_earners(town) -> float:
+    """Employed residents paid a wage: all but the town's farm jobs, whose earnings are the farm income
+    (``farm_income_share_of_primary``; farm workers are taken to live where they farm: estimate). Paying them
+    the town wage as well had counted 4.07万 farm jobs twice, at 55亿 a year (77% of primary value added) besides
+    the farm income."""
+    return max(town.employed_residents - town.jobs_by_sector.get("primary", 0.0), 0.0)
+
+
 def town_incomes(town, model) -> dict[str, float]:
     """This year's income per head of the town's urban and rural residents, by source (yuan/yr, 2022 prices)."""
     p = model.params.households
     scale, years = model.scale, model.year - model.region.base_year
     urban, rural = town.population * town.urban_share, town.population * (1 - town.urban_share)
-    wages = town.wage_10k_cny * 1e4 * town.employed_residents * p.wage_disposable_share
+    wages = town.wage_10k_cny * 1e4 * wage_earners(town) * p.wage_disposable_share
     urban_wage, rural_wage = split_wage_income(wages, urban, rural, p.rural_wage_income_relative)
     farm = town.primary_100m_cny / scale * YUAN_PER_100M * p.farm_income_share_of_primary / max(rural, 1.0)
     business = town.tertiary_100m_cny / scale * YUAN_PER_100M * p.business_income_share_of_tertiary / max(urban, 1.0)
@@ -142,13 +151,17 @@ def follow_district_wage(model) -> None:
     """people interface (issue 12): until engineer `people`'s labour market sets each town's wage and employed
     residents, every town pays the district wage path of ``sim.rules.labour`` (万元/yr) and its employed residents
     follow its population, with the secondary part (16.72 of 57.47万 in 2023) following the town's industrial and
-    construction jobs since the base year (firms hire in the district: a stand-in for commuting and migration)."""
+    construction jobs since the base year (firms hire in the district: a stand-in for commuting and migration).
+    Farm jobs are the town's primary value added at the 2023 primary labour productivity, as the labour market
+    counts them (``wage_earners`` pays them no wage)."""
     from sim.agents.town import EMPLOYED_PER_RESIDENT
     from sim.indicators import employment_by_place
 
     jobs = employment_by_place(model)
     secondary = jobs["industry_by_town"] + jobs["construction_by_town"]
+    farm_lp = model.params.people.primary_labour_productivity_10k_cny_per_worker
     for town, job in zip(model.towns, secondary):
+        town.jobs_by_sector = {**town.jobs_by_sector, "primary": town.primary_100m_cny / model.scale * 1e4 / farm_lp}
         town.wage_10k_cny = model.wage_10k_cny
         base = town.population * EMPLOYED_PER_RESIDENT
         if town.base_secondary_jobs == 0.0 and jobs["industry_by_town"].sum() > 0:

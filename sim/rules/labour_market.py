@@ -1,7 +1,8 @@
 """Town labour markets: employers hire from residents and commuters; wages follow local unemployment.
 
-Jobs wanted in a town: its firms' (``sim.rules.labour``), construction's (value added at the reference
-secondary labour productivity), farms' and services' (output at their labour productivity). The labour force of
+Jobs wanted in a town: its firms' (``sim.rules.labour``), construction's (value added at the secondary labour
+productivity with the district's capital deepening, ``economy.construction_labour_productivity``), farms' and
+services' (output at their labour productivity). The labour force of
 each town chooses where to work by a logit over towns, weight D_j (w_j (1 − u_j))^β A_j exp(−κ d_ij / a_ij):
 jobs, wage, the chance of a job, workplace attributes A_j (calibrated once so that the base year balances), and
 a commuting cost that falls with distance d_ij (km) over the mean access a_ij of the two towns (transport
@@ -26,7 +27,7 @@ import math
 import numpy as np
 
 from sim import kernels
-from sim.rules import labour, migration, population
+from sim.rules import economy, labour, migration, population
 
 SECTORS = ("primary", "secondary", "tertiary")
 ITERATIONS = 60   # at most, fixed-point rounds for wages and commuting (from last year's rates)
@@ -156,11 +157,11 @@ class TownLabourMarket(labour.LabourMarket):
             p.primary_labour_productivity_growth_per_year * years)
         tertiary_lp = p.tertiary_labour_productivity_10k_cny_per_worker * math.exp(
             p.tertiary_labour_productivity_growth_per_year * years)
-        secondary_lp = labour.reference_labour_productivity(model)
+        building_lp = economy.construction_labour_productivity(model)
         towns = model.towns
         primary = np.array([t.primary_100m_cny for t in towns]) * math.exp(g["primary"]) * 1e4 / primary_lp
         tertiary = np.array([t.tertiary_100m_cny for t in towns]) * math.exp(g["tertiary"]) * 1e4 / tertiary_lp
-        building = np.array([t.construction_100m_cny for t in towns]) * math.exp(g["secondary"]) * 1e4 / secondary_lp
+        building = np.array([t.construction_100m_cny for t in towns]) * math.exp(g["secondary"]) * 1e4 / building_lp
         return np.vstack([primary / scale, industry_jobs + building / scale, tertiary / scale])
 
     def commuting_cost(self, model) -> np.ndarray:
@@ -206,13 +207,12 @@ class TownLabourMarket(labour.LabourMarket):
             town.commuters_in = float(flows[:, i].sum() - flows[i, i])
 
     def learn_growth(self, model) -> None:
-        """At year end: this year's growth of primary, secondary and tertiary output (next year's demand reads it)."""
+        """At year end, once the 陈皮 chain and services have closed (``RegionModel.close_people_and_services``):
+        this year's growth of primary, secondary and tertiary output, which next year's demand reads. (Read
+        before they closed, citrus and tertiary output were the year before's: primary growth was half stale
+        and tertiary growth a year old, and the first year's was none.)"""
         now, before = sector_output(model), self.last_output
-        # tertiary and citrus output close after this (population.close_year): in the first year they still
-        # hold the base year's value, which is no news of growth; a growth of 0 read from it had cut the
-        # jobs wanted in the second year (unemployment 2.2% -> 4.6% in 2024, and in 2016 from 2015)
-        self.last_growth = {s: (self.last_growth[s] if now[s] == before[s]
-                                else math.log(max(now[s], 1e-9) / max(before[s], 1e-9))) for s in SECTORS}
+        self.last_growth = {s: math.log(max(now[s], 1e-9) / max(before[s], 1e-9)) for s in SECTORS}
         self.last_output = now
 
 

@@ -42,10 +42,10 @@ def natural_change(model, population: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def close_year(model) -> dict[str, np.ndarray]:
-    """At year end, after the year's industrial output: the market learns the year's growth; residents change.
-    Tertiary and citrus output are still the year before's here (services and the 陈皮 chain close later in
-    ``RegionModel.close_year``), so their growth and services per head enter with a year's lag."""
-    model.town_labour_market.learn_growth(model)  # the towns' market, even where a test swapped the hook
+    """At year end, after the year's industrial output: residents change. Services close later in
+    ``RegionModel.close_year``, so the services per head that migration reads are last year's (lagged); the
+    labour market learns the year's growth of every sector after they close
+    (``RegionModel.close_people_and_services``)."""
     return update(model)
 
 

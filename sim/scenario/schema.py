@@ -154,8 +154,8 @@ CHENPI = {
 }
 
 HOUSEHOLDS = {
-    "wage_disposable_share": P(0.39, "share", "Disposable wage income of residents per yuan of the wage path "
-                               "(sim.rules.labour: the secondary labour cost) times employed residents.",
+    "wage_disposable_share": P(0.42, "share", "Disposable wage income of residents per yuan of the wage path "
+                               "(sim.rules.labour: the secondary labour cost) times employed residents not on farms.",
                                "calibrated: gives wage income 68% of residents' disposable income in 2023, Guangdong's "
                                "68.4% (2021, hs §2; no Xinhui or Jiangmen composition found); the wage path is a "
                                "secondary labour cost incl. employer contributions, tertiary and farm wages are lower",

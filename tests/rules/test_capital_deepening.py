@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim.model import RegionModel
-from sim.rules import capital, labour
+from sim.rules import capital, labour, labour_market
 from sim.scenario import Section
 from tests.helpers import scenario
 
@@ -51,14 +51,20 @@ def test_labour_productivity_follows_the_cobb_douglas_identity():
     assert labour.deepening(np.array([1.0, 1.21]), P) == pytest.approx([1.0, 1.21 ** (0.55 / 0.45)])
 
 
-def test_higher_wages_deepen_capital_and_raise_output_per_worker():
-    # wages that respond more to scarcity (a steeper wage curve: the district's labour market is tight, so
-    # wages rise above the reference); a smaller labour force raises wages too, but through the wage curve
-    # only by ~2% while it shrinks the clusters, whose place multipliers lower output per worker more than the
-    # deeper capital raises it
+def test_higher_wages_deepen_capital_and_raise_output_per_worker(monkeypatch):
+    # a higher wage path: every town's market-clearing wage a quarter higher for the firms, from the first year
+    # (a steeper wage curve, which stood for it until 2026-12-01, raises wages only while the market is tight
+    # and lowers them in any slack year: a lever of the market, not a higher wage path)
+    def pay_more(clear):
+        def cleared(self, model, industry_jobs):
+            clear(self, model, industry_jobs)
+            self.wage_by_town = 1.25 * self.wage_by_town
+        return cleared
+
     low, low_tables = run({})
-    high, high_tables = run({"people": {"wage_curve_elasticity": 0.2}})
-    assert last(high_tables, "wage_10k_cny") > last(low_tables, "wage_10k_cny")
+    monkeypatch.setattr(labour_market.TownLabourMarket, "clear", pay_more(labour_market.TownLabourMarket.clear))
+    high, high_tables = run({})
+    assert high.wage_10k_cny > 1.2 * low.wage_10k_cny  # the firms' wage of the last year
     assert mean_intensity(high) > mean_intensity(low)
 
     def per_worker(tables):
@@ -78,7 +84,9 @@ def test_with_a_labour_supply_shock_industry_still_grows_more_slowly():
 
     _, full = run({})
     _, short = run({"people": {"labour_force_per_working_age_resident": 0.9}})
-    assert growth(short) < growth(full)
+    # measured 2026-12-01 (seed 1, log growth 2024-2029): 0.057 slower; 0.002 with firms' sales not capped at
+    # their workers (the wage alone), so the bound tells the binding channel from the rest
+    assert growth(short) < growth(full) - 0.02
 
 
 def year_end_states(overrides: dict, seed: int = 1):

@@ -7,7 +7,7 @@ import pytest
 
 from sim.agents import firm_accounting_snapshot
 from sim.model import RegionModel
-from sim.rules import capital, demand, labour
+from sim.rules import capital, demand, economy, labour
 from sim.scenario import Section
 from tests.helpers import scenario
 
@@ -132,7 +132,7 @@ def test_employment_fixed_investment_and_capital_add_up_from_the_firms():
     per_worker = labour.labour_productivity(model, live_rows, power)  # 万元 per person
     np.testing.assert_allclose(snap["employment_persons"][live_rows] * per_worker / 1e4,
                                snap["value_added_100m_cny"][live_rows])
-    construction = sum(t.construction_100m_cny for t in model.towns) * 1e4 / labour.reference_labour_productivity(model)
+    construction = sum(t.construction_100m_cny for t in model.towns) * 1e4 / economy.construction_labour_productivity(model)
     assert district(tables, "employment_10k")[-1] == pytest.approx(industrial + construction / 1e4)
     assert set(snap) >= {"firm_id", "sector", "town", "alive", "value_added_100m_cny", "employment_persons",
                          "capital_100m_cny"}

@@ -100,6 +100,21 @@ def test_wage_income_split_keeps_the_total():
     assert math.isclose(rural, 0.5 * urban)
 
 
+def test_farm_jobs_earn_the_farm_income_not_the_town_wage_as_well():
+    model = run_years(built(), 1)
+    town = model.towns[4]
+    p = model.params.households
+    parts = households.town_incomes(town, model)
+    urban, rural = town.population * town.urban_share, town.population * (1 - town.urban_share)
+    wage_bill = parts["urban_wage"] * urban + parts["rural_wage"] * rural
+    earners = town.employed_residents - town.jobs_by_sector["primary"]
+    assert town.jobs_by_sector["primary"] > 0
+    assert math.isclose(wage_bill, town.wage_10k_cny * 1e4 * earners * p.wage_disposable_share)
+    town.jobs_by_sector = {**town.jobs_by_sector, "primary": 2 * town.jobs_by_sector["primary"]}
+    moved = households.town_incomes(town, model)
+    assert moved["rural_wage"] < parts["rural_wage"] and moved["rural_business"] == parts["rural_business"]
+
+
 def test_more_collective_income_raises_rural_income_and_its_dividend_share():
     model = built()
     town = model.towns[4]
