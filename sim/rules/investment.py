@@ -25,7 +25,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, randomness
 from sim.randomness import gumbel_from_uniform
 from sim.rules import approvals, capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
@@ -314,7 +314,8 @@ def start_production(model, rows: np.ndarray) -> None:
         first = np.minimum(proj.capacity_per_step[rows[new]], capacity[new])
         firm[new] = model.add_firms(sector=proj.sector[rows[new]], town=proj.town[rows[new]],
                                     park=proj.park[rows[new]], capacity=first, from_project=True,
-                                    origin=proj.origin_town[rows[new]], capital_intensity=kappa[new])
+                                    origin=proj.origin_town[rows[new]], capital_intensity=kappa[new],
+                                    draw_key=randomness.project_firm_keys(rows[new]))
         proj.capacity_left[rows[new]] -= first
         capital.record_handover(model, firm[new], kappa[new] * first)
     np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])
