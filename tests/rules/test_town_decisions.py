@@ -163,3 +163,24 @@ def test_variants_see_the_same_projects_and_other_counties_offers():
     for a, b in zip(seen["fragmented"][:4], seen["plan"][:4]):
         np.testing.assert_array_equal(a, b)
     assert (seen["fragmented"][4] != seen["plan"][4]).any()  # placements (and losses) do differ
+
+
+def test_the_district_does_not_place_a_project_in_the_cobuilt_park():
+    """Under unified attraction the district bids only with parks in the district, as towns do: the co-built
+    park in Taishan (whose output is not Xinhui's) is not one of them, even where it fits a project best."""
+    from sim.model import RegionModel
+
+    model = RegionModel("plan", rng=1, collect=False, **{"horizon.last_year": 2027})
+    model.run()
+    outside = np.flatnonzero(model.park_outside[: len(model.parks)])
+    assert outside.size == 1
+    rows = np.flatnonzero(model.projects.status[: model.projects.n] != 4)[:3]  # any three projects
+    placement = np.full(rows.size, project_market.Placement.UNIFIED, dtype=np.int8)
+    u = np.full((rows.size, project_market.CONTACT_FIRST + project_market.CONTACT_COLUMNS), 0.5)
+    market = project_market.ProjectMarket(model, rows, placement, u, np.zeros(rows.size, dtype=np.int64),
+                                          np.ones(len(model.towns)))
+    fit = np.full((rows.size, len(model.parks)), 1.0)
+    fit[:, outside[0]] = 30.0  # the co-built park fits best, by far
+    market.outside[:] = -50.0  # and other counties offer nothing
+    choice, _ = market.decide(np.arange(rows.size), fit)
+    assert (choice >= 0).all() and not np.isin(choice, outside).any()
