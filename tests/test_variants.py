@@ -1,7 +1,6 @@
 """Scenario variants move outcomes in the direction their mechanisms imply (means over seeds)."""
 
 import numpy as np
-import pytest
 
 from sim.results import run_tables
 from tests.helpers import at, run, scenario

@@ -3,7 +3,8 @@
 Projects arrive as a Poisson stream with Pareto-distributed total investment and a sector mix; a share is
 abandoned, the rest are located: projects steered by pairing (to the town that steers them) or by the district's
 focus (to the parks leading their sector) choose a park by a logit on free land, expected localization gain,
-the share of wanted workers the town's firms got (``labour_fill_gain``), access and sector match; the others go to the project market (sim/rules/project_market.py), where under
+the share of wanted workers the town's firms got (``labour_fill_gain``), access and sector match; the others
+go to the project market (sim/rules/project_market.py), where under
 unified attraction (统一招商) the district bids once with the best-fitting park and under town-by-town attraction
 the towns bid against each other, both against other counties, and a project whose best offer is another
 county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed
