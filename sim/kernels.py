@@ -389,3 +389,16 @@ def move_demand(live: np.ndarray, sectors: np.ndarray, sales: np.ndarray, power:
     if kernels:
         return kernels[17](live, sectors, sales, power, mean, growth, level, float(elasticity), demand)
     return move_demand_numpy(live, sectors, sales, power, mean, growth, level, elasticity, demand)
+
+
+def below_bound_sums_keyed(rows: np.ndarray, keys: np.ndarray, base: np.uint64, bound: np.ndarray,
+                           cells: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``below_bound_sums`` with each row's bits those of its draw key ``keys[row]`` (sim.randomness): positions i
+    where the bits of ``keys[rows[i]]`` are below ``bound[rows[i]]``, and ``sums_by_cell(rows, cells, values, n)``."""
+    if _use(rows.size):
+        from sim import kernels_numba
+
+        return kernels_numba.below_bound_sums_keyed(np.ascontiguousarray(rows, dtype=np.int64), keys,
+                                                    np.uint64(base), bound, cells, values, n)
+    bits = splitmix_bits_numpy(keys.take(rows), base).view(np.int64)
+    return np.flatnonzero(bits < bound.take(rows)), sums_by_cell_numpy(rows, cells, values, n)

@@ -210,3 +210,18 @@ def move_demand(live, sectors, sales, power, mean, growth, level, elasticity, de
         factor = growth[i] * level[sectors[i]] * max(1.0 + elasticity * (relative[i] - 1.0), 0.05)
         demand[live[i]] = sales[i] * factor
     return relative
+
+
+@jit
+def below_bound_sums_keyed(rows, keys, base, bound, cells, values, n):
+    """below_bound_sums with each row's bits those of its draw key, keys[row], in one pass."""
+    positions = np.empty(rows.size, np.int64)
+    sums = np.zeros(n)
+    found = 0
+    for i in range(rows.size):
+        row = rows[i]
+        sums[cells[row]] += values[row]
+        if np.int64(bits_of(keys[row], base)) < bound[row]:
+            positions[found] = i
+            found += 1
+    return positions[:found].copy(), sums

@@ -207,11 +207,11 @@ class RegionModel(mesa.Model):
 
     # ---- firms --------------------------------------------------------------------------------------
     def add_firms(self, sector, town, park, capacity, from_project=False, age=0.0, birth_year=None, origin=None,
-                  productivity=None, demand=None, capital_intensity=1.0):
+                  productivity=None, demand=None, capital_intensity=1.0, draw_key=None):
         """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing).
         Productivity defaults to the national reference (``productivity_index``), demand to the sales the
         capacity was built for (``demand.demand_of_new_capacity``); ``capital_intensity`` (κ, capital.py) to
-        the base year's 1."""
+        the base year's 1; ``draw_key`` (what its keyed draws hash, sim.randomness) to the row."""
         productivity = self.productivity_index if productivity is None else productivity
         if demand is None:
             demand = firm_demand.demand_of_new_capacity(self, np.asarray(capacity), productivity)
@@ -227,6 +227,7 @@ class RegionModel(mesa.Model):
                               productivity=productivity, demand=demand, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
                               exit_year=-1, growth_factor=1.0)  # capacity moves from next year (capital.invest)
+        self.firms.draw_key[rows] = rows if draw_key is None else draw_key
         self.firm_agents.created(rows)
         return rows
 
@@ -250,8 +251,10 @@ class RegionModel(mesa.Model):
         return randomness.step_rng(self.key, mechanism, self.clock if step is None else step)
 
     def keyed_uniform(self, mechanism: str, rows: np.ndarray, step: int | None = None) -> np.ndarray:
-        """One uniform per firm row, fixed by (mechanism, step, row)."""
-        return randomness.keyed_uniform(self.key, mechanism, self.clock if step is None else step, rows)
+        """One uniform per firm row, fixed by (mechanism, step, the firm's draw key): the same firm draws the
+        same number in every variant (sim.randomness)."""
+        return randomness.keyed_uniform(self.key, mechanism, self.clock if step is None else step,
+                                        self.firms.draw_key[rows])
 
     def in_district(self) -> np.ndarray:
         """Whether each firm ever created is in Xinhui's accounts (the co-built park's are simulated outside)."""

@@ -3,8 +3,12 @@
 Variants of one replicate share the model's seed. If every draw came from one sequence, a variant that
 changes one project would shift every later draw and the comparison would drown in noise. Here each step
 and mechanism gets its own generator seeded by (model key, mechanism, step), and per-firm draws are a
-hash of (model key, mechanism, step, firm row): a firm's exit or growth draw is the same in every variant
-as long as the firm has the same row (the initial firms always do; later ones while creation order agrees).
+hash of (model key, mechanism, step, firm draw key). The draw key names the firm by what it is, not by its
+row (``FirmPopulation.draw_key``): a base-year firm by its row, a project's firm by the project's row (projects are
+signed in the same order in every variant), an entrant by its step and rank among the step's entrants. So a
+firm's exit, growth and productivity draws are the same in every variant in which it exists, even when other
+firms were created in a different order (rows were the key before: one project built earlier in one
+variant shifted every later firm's draws, and plan - fragmented's paired spread was mostly that noise).
 """
 
 from __future__ import annotations
@@ -15,9 +19,25 @@ from sim import kernels
 
 MECHANISMS = {"investment": 1, "entry": 2, "growth": 3, "exit": 4, "upgrade": 5, "certify": 6, "decertify": 7,
               "demos": 8, "environment": 9,
-              "productivity": 10, "productivity_angle": 11}
+              "productivity": 10, "productivity_angle": 11, "entry_pick": 12, "entry_size": 13}
+PROJECT_FIRM_KEYS = 1 << 40  # draw keys of firms founded by projects: this + the project's row
+ENTRANT_KEYS = 1 << 41       # of entrants: this + (step + offset) x 2**20 + rank among the step's entrants
+MAX_ENTRANTS_PER_STEP = 1 << 20
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _STEP_OFFSET = 1 << 16  # steps may be negative (warm-up)
+
+
+def project_firm_keys(project_rows: np.ndarray) -> np.ndarray:
+    """Draw keys of the firms founded by these projects (rows of the project pipeline)."""
+    return PROJECT_FIRM_KEYS + np.asarray(project_rows, dtype=np.int64)
+
+
+def entrant_keys(step: int, count: int) -> np.ndarray:
+    """Draw keys of a step's ``count`` entrants, by rank: the k-th entrant of a step has the same key in every
+    variant (ranks beyond 2**20 a step would collide with the next step's; a step has a few hundred)."""
+    if count > MAX_ENTRANTS_PER_STEP:
+        raise ValueError(f"{count} entrants in one step: more than the {MAX_ENTRANTS_PER_STEP} the draw keys hold")
+    return ENTRANT_KEYS + (step + _STEP_OFFSET) * MAX_ENTRANTS_PER_STEP + np.arange(count, dtype=np.int64)
 
 
 def step_rng(key: int, mechanism: str, step: int) -> np.random.Generator:

@@ -135,9 +135,10 @@ def exit_firms(model) -> None:
     live = firms.live()
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
     # with the live firms' sales by sector, for those who take over the leavers' (one pass over the live rows)
-    possible, live_sales = kernels.below_bound_sums(live, randomness.keyed_base(model.key, "exit", model.clock),
-                                                    firms.exit_draw_bound, firms.sector, firms.demand,
-                                                    len(model.sector_ids))
+    possible, live_sales = kernels.below_bound_sums_keyed(live, firms.draw_key,
+                                                          randomness.keyed_base(model.key, "exit", model.clock),
+                                                          firms.exit_draw_bound, firms.sector, firms.demand,
+                                                          len(model.sector_ids))
     rows = live.take(possible)
     u = model.keyed_uniform("exit", rows)
     annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
@@ -164,16 +165,19 @@ def enter_firms(model) -> None:
     count = rng.poisson(p.entry_rate_per_year * total / model.steps_per_year)
     if count == 0 or total <= 0:
         return
-    picks = sorted_search(cumulative, rng.random(count) * total)
+    # the count, the parents and the sizes from streams of their own: the k-th entrant of a step draws the same
+    # numbers in every variant even where the counts differ (common random numbers, sim.randomness)
+    picks = sorted_search(cumulative, model.step_rng("entry_pick").random(count) * total)
     parents = live[np.minimum(picks, live.size - 1)]
-    size = p.entrant_median_output_100m_cny * np.exp(rng.normal(0.0, ENTRANT_LOG_SD, count))
+    size = p.entrant_median_output_100m_cny * np.exp(model.step_rng("entry_size").normal(0.0, ENTRANT_LOG_SD, count))
     premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
     productivity = firms.productivity[parents] / premium  # the certificate is not copied
     town = firms.town[parents]
     entrants = model.add_firms(sector=firms.sector[parents], town=town, park=firms.park[parents],
                                capacity=size / (p.target_utilisation * productivity), productivity=productivity,
                                demand=size, from_project=False,
-                               capital_intensity=capital.new_capital_intensity(model, town))  # built at κ*
+                               capital_intensity=capital.new_capital_intensity(model, town),  # built at κ*
+                               draw_key=randomness.entrant_keys(model.clock, count))
     demand.take_sales(model, entrants, live_sales)
 
 

@@ -3,7 +3,8 @@
 Projects arrive as a Poisson stream with Pareto-distributed total investment and a sector mix; a share is
 abandoned, the rest are located: projects steered by pairing (to the town that steers them) or by the district's
 focus (to the parks leading their sector) choose a park by a logit on free land, expected localization gain,
-access and sector match; the others go to the project market (sim/rules/project_market.py), where under
+the share of wanted workers the town's firms got (``labour_fill_gain``), access and sector match; the others
+go to the project market (sim/rules/project_market.py), where under
 unified attraction (统一招商) the district bids once with the best-fitting park and under town-by-town attraction
 the towns bid against each other, both against other counties, and a project whose best offer is another
 county's is lost; a share of town-by-town projects takes scattered land in the town that drew it. Landed
@@ -25,7 +26,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, randomness
 from sim.randomness import gumbel_from_uniform
 from sim.rules import approvals, capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
@@ -98,7 +99,8 @@ class ParkOptions:
         # investment: the same unit as the bids of the project market
         standing = incentive[:, None] * town_decisions.land_and_tax_share(model, np.arange(len(model.sector_ids)))
         # the parts of the utility that do not change within a step, by park x sector
-        self.fixed = (p.choice_profit_weight * elasticity * np.log1p(model.cluster_capacity[zone, :])
+        self.fixed = (p.choice_profit_weight * (elasticity * np.log1p(model.cluster_capacity[zone, :])
+                                                + labour_fill_gain(model, self.town)[:, None])
                       + p.choice_access_weight * access[:, None] + p.choice_sector_match_weight * self.leads
                       + p.choice_incentive_weight * standing)
         self.land_weight = p.choice_land_weight
@@ -128,6 +130,23 @@ class ParkOptions:
         self.land_taken += reserved
         for park in np.flatnonzero(reserved):
             self.parks[park].land_used_mu += reserved[park]
+
+
+def labour_fill_gain(model, park_towns: np.ndarray) -> np.ndarray:
+    """By park: the log of the share of the workers it wants a firm got in the park's town at the labour market's
+    last clearing (sim/rules/labour_market.py), relative to the district's (jobs-weighted geometric) mean; 0 in
+    the co-built park, which hires outside the district. A firm that gets a share f of its workers sells f of its
+    demand, as if its productivity were f times lower: the unit the localization gain is weighed in
+    (``choice_profit_weight``), so no weight of its own. Relative to the district's mean (estimate: other
+    counties' locations draw on the same Pearl River Delta labour market, so the level does not move the choice
+    against them and ``outside_location_utility``'s calibration stands): it moves projects between towns."""
+    fill = getattr(model.labour_market, "fill", None)
+    if fill is None:
+        return np.zeros(park_towns.size)
+    log_fill = np.log(np.clip(fill, 1e-6, 1.0))
+    jobs = np.array([town.jobs_by_sector.get("secondary", 0.0) for town in model.towns])
+    mean = float(np.average(log_fill, weights=jobs)) if jobs.sum() > 0 else float(log_fill.mean())
+    return np.where(model.park_outside[: park_towns.size], 0.0, log_fill[park_towns] - mean)
 
 
 def sign_projects(model) -> None:
@@ -314,7 +333,8 @@ def start_production(model, rows: np.ndarray) -> None:
         first = np.minimum(proj.capacity_per_step[rows[new]], capacity[new])
         firm[new] = model.add_firms(sector=proj.sector[rows[new]], town=proj.town[rows[new]],
                                     park=proj.park[rows[new]], capacity=first, from_project=True,
-                                    origin=proj.origin_town[rows[new]], capital_intensity=kappa[new])
+                                    origin=proj.origin_town[rows[new]], capital_intensity=kappa[new],
+                                    draw_key=randomness.project_firm_keys(rows[new]))
         proj.capacity_left[rows[new]] -= first
         capital.record_handover(model, firm[new], kappa[new] * first)
     np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])

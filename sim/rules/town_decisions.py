@@ -3,7 +3,9 @@
 Incentives: a government offers at most what the project is worth to it, the tax revenue it keeps from the
 project's value added over ``town_value_horizon_years`` (a leadership's term, undiscounted: bounded
 rationality), as a subsidy, plus a land-price discount on the land it has serviced but not let (a town
-discounts idle land by its park's vacancy: idle land earns nothing); never more than its budget room. A town
+discounts idle land by its park's vacancy: idle land earns nothing); never more than its budget room. In the
+co-built park in Taishan it keeps only ``pairing.cobuilt_park_revenue_share`` of the tax and has no land to
+discount. A town
 bidding alone weighs only its own part of the local tax (``town_share_of_local_tax``: the district's part is
 an externality to it); under unified attraction the district bids for all local governments, weighing all of
 it, and discounts land by the district's vacancy, the same in every park.
@@ -70,10 +72,13 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
         room = np.full(len(parks), model.district_budget_room_100m_cny)
     else:
         rate = vacancy(total, used)
+        rate[model.park_outside[: len(parks)]] = 0.0  # the co-built park's land is Taishan's to price
         room = np.array([model.towns[park.town_index].budget_room_100m_cny for park in parks])
     price = model.investment_params.industrial_land_price_100m_cny_per_mu
     discount = price * land_mu[:, None] * rate[None, :]
-    subsidy = tax_value_share(model, sectors, unified)[:, None] * investment[:, None]
+    # Xinhui keeps only its share of the co-built park's local tax (public_finance.add_cobuilt_share)
+    kept = np.where(model.park_outside[: len(parks)], model.params.pairing.cobuilt_park_revenue_share, 1.0)
+    subsidy = tax_value_share(model, sectors, unified)[:, None] * investment[:, None] * kept[None, :]
     money = np.minimum(subsidy + discount, np.maximum(room, 0.0)[None, :])
     return money / np.maximum(investment, 1e-12)[:, None], np.broadcast_to(rate, money.shape)
 

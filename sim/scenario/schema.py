@@ -394,7 +394,9 @@ INVESTMENT = {
                             "start of the step: a step's projects choose at once).", "estimate",
                             min=0, max=100),
     "choice_profit_weight": P(10.0, "1", "Logit weight of the expected log productivity gain from "
-                              "localization (elasticity x log(1 + same-sector output in the zone)).",
+                              "localization (elasticity x log(1 + same-sector output in the zone)) and of the "
+                              "log share of wanted workers firms got in the park's town, relative to the "
+                              "district's mean (sim.rules.investment.labour_fill_gain).",
                               "estimate: at a 10% margin, 1% more productivity is ~10% more profit; "
                               "lit A8: localization drives location", min=0, max=100),
     "choice_access_weight": P(2.0, "1", "Logit weight of the host town's access index (0-1).", "estimate",

@@ -67,7 +67,7 @@ def test_the_yearly_exit_bound_holds_at_every_step_of_the_year(monkeypatch):
         assert (per_step[known] * 2.0**53 < bound[known]).all()
         u = m.keyed_uniform("exit", live)
         leaving = fd.integer_power(1.0 - u, m.steps_per_year) > 1.0 - annual  # the rule without the bound
-        assert (randomness.keyed_bits(m.key, "exit", m.clock, live)[leaving] < bound[leaving]).all()
+        assert (randomness.keyed_bits(m.key, "exit", m.clock, firms.draw_key[live])[leaving] < bound[leaving]).all()
         checked, exits = checked + int(known.sum()), exits + int(leaving.sum())
         original(m)
 

@@ -67,3 +67,29 @@ def test_projects_without_land_left_are_lost_and_no_park_is_overdrawn():
     assert model.projects.park.tolist() == [0, 0, 1, -1, -1]
     assert model.projects.status.tolist() == [investment.ProjectStatus.SIGNED] * 3 + [investment.ProjectStatus.LOST] * 2
     assert model.year_stats["projects_lost"] == 2 and (options.free >= 0).all()
+
+
+def test_projects_prefer_towns_where_firms_get_the_workers_they_want():
+    """A park's location utility falls by choice_profit_weight x log(fill) of its town's labour market, relative
+    to the district's mean (the co-built park, hiring outside, is left out): moving workers from one town to
+    another moves the utility of their parks, not the others'."""
+    from sim.model import RegionModel
+
+    model = RegionModel("plan", rng=1, collect=False, **{"horizon.last_year": 2027})
+    model.run()
+    market = model.labour_market
+    market.fill = np.ones(len(model.towns))
+    even = investment.ParkOptions(model).fixed.copy()
+    short = 1  # a town with parks
+    market.fill[short] = 0.8
+    tight = investment.ParkOptions(model).fixed
+    weight = model.investment_params.choice_profit_weight
+    gain = investment.labour_fill_gain(model, np.array([p.town_index for p in model.parks]))
+    jobs = np.array([t.jobs_by_sector["secondary"] for t in model.towns])
+    mean = np.log(0.8) * jobs[short] / jobs.sum()
+    in_short = np.array([p.town_index == short and not p.outside_district for p in model.parks])
+    assert in_short.any()
+    np.testing.assert_allclose((tight - even)[in_short], weight * (np.log(0.8) - mean))
+    others = ~in_short & ~model.park_outside[: len(model.parks)]
+    np.testing.assert_allclose((tight - even)[others], -weight * mean)
+    assert (gain[model.park_outside[: len(model.parks)]] == 0).all()

@@ -163,3 +163,35 @@ def test_variants_see_the_same_projects_and_other_counties_offers():
     for a, b in zip(seen["fragmented"][:4], seen["plan"][:4]):
         np.testing.assert_array_equal(a, b)
     assert (seen["fragmented"][4] != seen["plan"][4]).any()  # placements (and losses) do differ
+
+
+def test_the_cobuilt_park_is_bid_for_at_the_tax_share_xinhui_keeps_there():
+    """Towns and the district value a project in the co-built park in Taishan at the share of its tax Xinhui keeps
+    (no land of theirs to discount): where it fits as well as a park of the district, the district places the
+    project in the district; where it fits far better, in the co-built park."""
+    from sim.model import RegionModel
+
+    model = RegionModel("plan", rng=1, collect=False, **{"horizon.last_year": 2027})
+    model.run()
+    outside = np.flatnonzero(model.park_outside[: len(model.parks)])[0]
+    inside = [k for k, park in enumerate(model.parks) if park.land_total_mu > 0 and k != outside]
+    sigma = model.params.pairing.cobuilt_park_revenue_share
+    sectors, investment, land = np.array([0]), np.array([10.0]), np.array([1e-9])  # no land to discount
+    for unified in (False, True):
+        ceiling, rate = town_decisions.incentive_ceilings(model, sectors, investment, land, unified)
+        assert rate[0, outside] == 0.0
+        subsidy = town_decisions.tax_value_share(model, sectors, unified)[0]
+        assert ceiling[0, outside] == pytest.approx(sigma * subsidy)
+        assert ceiling[0, inside[0]] == pytest.approx(subsidy)
+    rows = np.flatnonzero(model.projects.status[: model.projects.n] != 4)[:2]  # any two projects
+    placement = np.full(rows.size, project_market.Placement.UNIFIED, dtype=np.int8)
+    u = np.full((rows.size, project_market.CONTACT_FIRST + project_market.CONTACT_COLUMNS), 0.5)
+    market = project_market.ProjectMarket(model, rows, placement, u, np.zeros(rows.size, dtype=np.int64),
+                                          np.ones(len(model.towns)))
+    market.outside[:] = -50.0  # other counties offer nothing
+    fit = np.full((rows.size, len(model.parks)), NEG)
+    fit[:, inside[0]] = 1.0
+    fit[0, outside] = 1.01  # a hair better in Taishan: the district's larger stake wins
+    fit[1, outside] = 30.0  # far better: the project goes there
+    choice, _ = market.decide(np.arange(rows.size), fit)
+    assert choice.tolist() == [inside[0], outside]
