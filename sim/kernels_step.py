@@ -1,0 +1,96 @@
+"""Compiled loops (numba) for the firm work of the quarterly steps and of the year's start (incumbents'
+investment, hiring's wants), with numpy equivalents as the reference.
+
+As in sim/kernels.py: each kernel does in one pass over the live firm rows what its numpy equivalent does with a
+dozen gathers, temporaries and scatters, with the same arithmetic in the same order, so that the results are
+identical bit for bit (tests/test_kernels_step.py runs both); transcendental functions (powers, logs) stay in
+numpy, whose vectorised versions need not give the bits of the C library's. The compiled versions are used from
+``kernels.MIN_ROWS`` rows, unless numba is missing or ``XINHUI_SIM_NO_NUMBA=1``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+from sim import kernels
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+                      output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+                      wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
+    """``capital.invest``'s arithmetic for the live rows: writes ``capital_intensity`` and ``investment``;
+    returns each firm's capacity at year end over its capacity now, and the in-district firms' investments (in
+    row order, for a numpy sum). ``kappa_rationed``: κ* of the firms where ``rationed`` (fill below 1)."""
+    kappa_new = kappa_by_town[town[live]]
+    kappa_new[rationed] = kappa_rationed[rationed]
+    desired = demand[live] / (utilisation * np.maximum(competitiveness, 1e-9))
+    sales = np.where(output_last_year[live] > 0, output_last_year[live], demand[live])  # labour.last_sales
+    value_added = sales * va_ratio[sector[live]]
+    wages = employment[live] * wage_10k_cny / 1e4
+    wages = np.where(employment[live] <= 0, value_added * labour_share, wages)
+    cash_flow = value_added - wages
+    gap = np.maximum(desired - (1.0 - depreciation) * capacity[live], 0.0)
+    planned = np.minimum(capital_output_ratio * kappa_new * gap, financing_multiple * np.maximum(cash_flow, 0.0))
+    now = np.maximum(capacity[live], 1e-12)
+    kept = (1.0 - depreciation) * now
+    built = planned / (capital_output_ratio * kappa_new)
+    total = kept + built
+    blended = (capital_intensity[live] * kept + kappa_new * built) / np.maximum(total, 1e-300)
+    capital_intensity[live] = np.where(total > 0, blended, kappa_new)
+    investment[live] = planned
+    return (kept + built) / now, planned[in_district[live]]
+
+
+def put_rows_numpy(rows, values, column):
+    column[rows] = values
+
+
+def _compile():
+    from sim.kernels_step_numba import invest_rows, put_rows
+
+    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
+    live = rows.copy()
+    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    flags, sectors = np.zeros(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)  # the firm table's column types
+    for some_rows in (rows, live):
+        invest_rows(some_rows, sectors, values, flags, values, values, values, values, values, sectors, values,
+                    values, flags, values.copy(), values.copy(), 1.0, 0.5, 0.75, 0.1, 2.0, 3.0)
+        put_rows(some_rows, values, values.copy())
+    return invest_rows, put_rows
+
+
+@functools.cache
+def compiled() -> tuple | None:
+    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
+    if os.environ.get("XINHUI_SIM_NO_NUMBA") == "1":
+        return None
+    try:
+        return _compile()
+    except ImportError:
+        return None
+
+
+def _use(rows: int):
+    return compiled() if rows >= kernels.MIN_ROWS else None
+
+
+# ---- dispatch ----------------------------------------------------------------------------------------------
+def invest_rows(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+                output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+                wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
+    compiled_kernels = _use(live.size)
+    run = compiled_kernels[0] if compiled_kernels else invest_rows_numpy
+    return run(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+               output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+               float(wage_10k_cny), float(labour_share), float(utilisation), float(depreciation),
+               float(capital_output_ratio), float(financing_multiple))
+
+
+def put_rows(rows, values, column) -> None:
+    """``column[rows] = values`` (rows distinct)."""
+    compiled_kernels = _use(rows.size)
+    (compiled_kernels[1] if compiled_kernels else put_rows_numpy)(rows, values, column)

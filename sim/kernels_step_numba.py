@@ -1,0 +1,66 @@
+"""The numba versions of sim/kernels_step.py's loops (imported only when they are used; see that module).
+
+Module-level functions, so that numba's on-disk cache (``cache=True``) serves every process; each loop does the
+arithmetic of its numpy equivalent in kernels_step.py in the same order (``maximum`` and ``minimum`` propagate
+a NaN as numpy's do).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+jit = numba.njit(cache=True, nogil=True)
+
+
+@jit
+def maximum(a, b):
+    return a if a >= b or a != a else b
+
+
+@jit
+def minimum(a, b):
+    return a if a <= b or a != a else b
+
+
+@jit
+def invest_rows(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+                output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+                wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
+    n = live.size
+    ratio = np.empty(n)
+    inside = np.empty(n)
+    found = 0
+    for i in range(n):
+        r = live[i]
+        kappa_new = kappa_rationed[i] if rationed[i] else kappa_by_town[town[r]]
+        desired = demand[r] / (utilisation * maximum(competitiveness[i], 1e-9))
+        sales = output_last_year[r] if output_last_year[r] > 0 else demand[r]
+        value_added = sales * va_ratio[sector[r]]
+        if employment[r] <= 0:
+            wages = value_added * labour_share
+        else:
+            wages = employment[r] * wage_10k_cny / 1e4
+        cash_flow = value_added - wages
+        gap = maximum(desired - (1.0 - depreciation) * capacity[r], 0.0)
+        planned = minimum(capital_output_ratio * kappa_new * gap, financing_multiple * maximum(cash_flow, 0.0))
+        now = maximum(capacity[r], 1e-12)
+        kept = (1.0 - depreciation) * now
+        built = planned / (capital_output_ratio * kappa_new)
+        total = kept + built
+        if total > 0:
+            capital_intensity[r] = (capital_intensity[r] * kept + kappa_new * built) / maximum(total, 1e-300)
+        else:
+            capital_intensity[r] = kappa_new
+        investment[r] = planned
+        ratio[i] = (kept + built) / now
+        if in_district[r]:
+            inside[found] = planned
+            found += 1
+    return ratio, inside[:found]
+
+
+@jit
+def put_rows(rows, values, column):
+    for i in range(rows.size):
+        column[rows[i]] = values[i]

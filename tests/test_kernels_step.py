@@ -1,0 +1,65 @@
+"""The compiled kernels of the steps and the year's start (sim/kernels_step.py) give exactly the numbers of their
+numpy versions; the incumbents' investment they compute is the accelerator of sim/rules/capital.py."""
+
+import numpy as np
+import pytest
+
+from sim import kernels_step
+
+compiled = kernels_step.compiled()
+needs_numba = pytest.mark.skipif(compiled is None, reason="numba not installed or disabled")
+
+
+def firm_table(rng, n_rows):
+    """Columns of a firm table with ``n_rows`` rows, as the model's types; some firms without accounts."""
+    employment = rng.lognormal(3, 1, n_rows)
+    employment[rng.random(n_rows) < 0.2] = 0.0
+    output_last_year = rng.lognormal(0, 1, n_rows)
+    output_last_year[rng.random(n_rows) < 0.1] = 0.0
+    return dict(town=rng.integers(0, 11, n_rows).astype(np.int16), sector=rng.integers(0, 4, n_rows).astype(np.int16),
+                demand=rng.lognormal(0, 1, n_rows), capacity=rng.lognormal(0, 1, n_rows),
+                output_last_year=output_last_year, employment=employment, in_district=rng.random(n_rows) < 0.9,
+                capital_intensity=rng.random(n_rows) + 0.5, investment=np.zeros(n_rows))
+
+
+def invest_arguments(rng, live, table):
+    rationed = rng.random(live.size) < 0.3
+    return (live, table["town"], rng.random(11) + 0.8, rationed, np.where(rationed, rng.random(live.size) + 1.0, np.nan),
+            table["demand"], rng.random(live.size) + 0.5, table["capacity"], table["output_last_year"],
+            table["sector"], np.array([0.2, 0.25, 0.3, 0.22]), table["employment"], table["in_district"],
+            table["capital_intensity"], table["investment"], 9.0, 0.45, 0.751, 0.096, 0.9, 3.0)
+
+
+@needs_numba
+def test_each_kernel_equals_its_numpy_version():
+    rng = np.random.default_rng(3)
+    live = np.sort(rng.choice(60_000, 40_000, replace=False)).astype(np.int64)
+    by_numpy, by_numba = firm_table(np.random.default_rng(5), 60_000), firm_table(np.random.default_rng(5), 60_000)
+    ratio, inside = kernels_step.invest_rows_numpy(*invest_arguments(np.random.default_rng(9), live, by_numpy))
+    ratio_c, inside_c = compiled[0](*invest_arguments(np.random.default_rng(9), live, by_numba))
+    np.testing.assert_array_equal(ratio_c, ratio)
+    np.testing.assert_array_equal(inside_c, inside)
+    for name in ("capital_intensity", "investment"):
+        np.testing.assert_array_equal(by_numba[name], by_numpy[name])
+    values, column, column_c = rng.random(live.size), np.zeros(60_000), np.zeros(60_000)
+    kernels_step.put_rows_numpy(live, values, column)
+    compiled[1](live, values, column_c)
+    np.testing.assert_array_equal(column_c, column)
+
+
+def test_investment_fills_the_capacity_gap_within_the_financing_limit():
+    # one firm wanting capacity 2 at utilisation 0.5 and competitiveness 2 (demand 2), capacity 1: gap 2 - 0.9
+    table = dict(town=np.zeros(2, np.int16), sector=np.zeros(2, np.int16), demand=np.array([2.0, 2.0]),
+                 capacity=np.array([1.0, 1.0]), output_last_year=np.array([10.0, 0.01]),
+                 employment=np.array([1.0, 1.0]), in_district=np.array([True, False]),
+                 capital_intensity=np.ones(2), investment=np.zeros(2))
+    live = np.arange(2, dtype=np.int64)
+    ratio, inside = kernels_step.invest_rows_numpy(
+        live, table["town"], np.ones(1), np.zeros(2, bool), np.ones(2), table["demand"], np.full(2, 2.0),
+        table["capacity"], table["output_last_year"], table["sector"], np.array([0.5]), table["employment"],
+        table["in_district"], table["capital_intensity"], table["investment"], 1e4, 0.5, 0.5, 0.1, 2.0, 3.0)
+    gap = 2.0 / (0.5 * 2.0) - 0.9
+    # the first firm's cash flow (10 x 0.5 - 1) allows it all; the second's (0.005 - 1 < 0) nothing
+    np.testing.assert_allclose(table["investment"], [2.0 * gap, 0.0])
+    np.testing.assert_allclose(ratio, [0.9 + gap, 0.9])
+    np.testing.assert_allclose(inside, [2.0 * gap])  # the second firm is outside the district
