@@ -45,12 +45,33 @@ def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, deman
     return (kept + built) / now, planned[in_district[live]]
 
 
+def hiring_wants_numpy(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
+                       in_district, output_last_year):
+    """``labour.start_year``'s wants: the workers each firm wants for its demand (at ``labour_productivity``),
+    and for the in-district firms (in row order, for numpy sums) the deepening index's weights and weights over
+    κ^b (``labour.deepening_index``)."""
+    lp = labour_productivity_base * (competitiveness / reference[sector[rows]]) * kappa_b
+    va_ratio_rows = va_ratio[sector[rows]]
+    wanted = demand[rows] * va_ratio_rows * 1e4 / lp
+    inside = in_district[rows]
+    sales = np.where(output_last_year[rows] > 0, output_last_year[rows], demand[rows])  # labour.last_sales
+    weight = (sales * va_ratio_rows)[inside]
+    return wanted, weight, weight / kappa_b[inside]
+
+
+def ration_numpy(rows, wanted, got, demand):
+    """Each firm's fill (the share of the workers it wanted that it got); its demand is capped by it."""
+    fill = np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+    demand[rows] *= fill
+    return fill
+
+
 def put_rows_numpy(rows, values, column):
     column[rows] = values
 
 
 def _compile():
-    from sim.kernels_step_numba import invest_rows, put_rows
+    from sim.kernels_step_numba import hiring_wants, invest_rows, put_rows, ration
 
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
     live = rows.copy()
@@ -60,7 +81,9 @@ def _compile():
         invest_rows(some_rows, sectors, values, flags, values, values, values, values, values, sectors, values,
                     values, flags, values.copy(), values.copy(), 1.0, 0.5, 0.75, 0.1, 2.0, 3.0)
         put_rows(some_rows, values, values.copy())
-    return invest_rows, put_rows
+        hiring_wants(some_rows, sectors, values, values, values, 1.0, values, values, flags, values)
+        ration(some_rows, values, values, values.copy())
+    return invest_rows, put_rows, hiring_wants, ration
 
 
 @functools.cache
@@ -94,3 +117,16 @@ def put_rows(rows, values, column) -> None:
     """``column[rows] = values`` (rows distinct)."""
     compiled_kernels = _use(rows.size)
     (compiled_kernels[1] if compiled_kernels else put_rows_numpy)(rows, values, column)
+
+
+def hiring_wants(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
+                 in_district, output_last_year):
+    compiled_kernels = _use(rows.size)
+    run = compiled_kernels[2] if compiled_kernels else hiring_wants_numpy
+    return run(rows, sector, demand, competitiveness, reference, float(labour_productivity_base), kappa_b, va_ratio,
+               in_district, output_last_year)
+
+
+def ration(rows, wanted, got, demand) -> np.ndarray:
+    compiled_kernels = _use(rows.size)
+    return (compiled_kernels[3] if compiled_kernels else ration_numpy)(rows, wanted, got, demand)

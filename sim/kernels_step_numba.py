@@ -64,3 +64,35 @@ def invest_rows(live, town, kappa_by_town, rationed, kappa_rationed, demand, com
 def put_rows(rows, values, column):
     for i in range(rows.size):
         column[rows[i]] = values[i]
+
+
+@jit
+def hiring_wants(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
+                 in_district, output_last_year):
+    n = rows.size
+    wanted = np.empty(n)
+    weight = np.empty(n)
+    weighted_inverse = np.empty(n)
+    found = 0
+    for i in range(n):
+        r = rows[i]
+        s = sector[r]
+        lp = labour_productivity_base * (competitiveness[i] / reference[s]) * kappa_b[i]
+        wanted[i] = demand[r] * va_ratio[s] * 1e4 / lp
+        if in_district[r]:
+            sales = output_last_year[r] if output_last_year[r] > 0 else demand[r]
+            w = sales * va_ratio[s]
+            weight[found] = w
+            weighted_inverse[found] = w / kappa_b[i]
+            found += 1
+    return wanted, weight[:found], weighted_inverse[:found]
+
+
+@jit
+def ration(rows, wanted, got, demand):
+    fill = np.empty(rows.size)
+    for i in range(rows.size):
+        f = minimum(got[i] / maximum(wanted[i], 1e-12), 1.0) if wanted[i] > 0 else 1.0
+        fill[i] = f
+        demand[rows[i]] *= f
+    return fill

@@ -41,6 +41,19 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(inside_c, inside)
     for name in ("capital_intensity", "investment"):
         np.testing.assert_array_equal(by_numba[name], by_numpy[name])
+    reference, va_ratio, kappa_b = rng.random(4) + 0.5, np.array([0.2, 0.25, 0.3, 0.22]), rng.random(live.size) + 0.7
+    competitiveness = rng.random(live.size) + 0.5
+    wants = [kernel(live, by_numpy["sector"], by_numpy["demand"], competitiveness, reference, 24.0, kappa_b,
+                    va_ratio, by_numpy["in_district"], by_numpy["output_last_year"])
+             for kernel in (kernels_step.hiring_wants_numpy, compiled[2])]
+    for got, expected in zip(wants[1], wants[0]):
+        np.testing.assert_array_equal(got, expected)
+    wanted = wants[0][0] * (rng.random(live.size) < 0.9)  # some firms want no one
+    got = wanted * np.where(rng.random(live.size) < 0.5, 1.0, rng.random(live.size) * 1.5)
+    fills = [kernel(live, wanted, got, table["demand"]) for kernel, table in
+             ((kernels_step.ration_numpy, by_numpy), (compiled[3], by_numba))]
+    np.testing.assert_array_equal(fills[1], fills[0])
+    np.testing.assert_array_equal(by_numba["demand"], by_numpy["demand"])
     values, column, column_c = rng.random(live.size), np.zeros(60_000), np.zeros(60_000)
     kernels_step.put_rows_numpy(live, values, column)
     compiled[1](live, values, column_c)
@@ -63,3 +76,10 @@ def test_investment_fills_the_capacity_gap_within_the_financing_limit():
     np.testing.assert_allclose(table["investment"], [2.0 * gap, 0.0])
     np.testing.assert_allclose(ratio, [0.9 + gap, 0.9])
     np.testing.assert_allclose(inside, [2.0 * gap])  # the second firm is outside the district
+
+
+def test_a_firm_that_gets_fewer_workers_sells_less_in_proportion():
+    demand = np.array([4.0, 4.0, 4.0])
+    fill = kernels_step.ration_numpy(np.array([0, 2]), np.array([10.0, 0.0]), np.array([5.0, 3.0]), demand)
+    np.testing.assert_array_equal(fill, [0.5, 1.0])  # one that wants no one is not rationed
+    np.testing.assert_array_equal(demand, [2.0, 4.0, 4.0])
