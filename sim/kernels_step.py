@@ -66,12 +66,42 @@ def ration_numpy(rows, wanted, got, demand):
     return fill
 
 
+def scale_rows_numpy(rows, column, factor):
+    column[rows] *= factor
+
+
+def finish_upgrades_numpy(live, upgrading, productivity, gain_factor, place_cell, place):
+    """Firms whose 技改 ends gain ``gain_factor`` of productivity; returns each live firm's competitiveness
+    (own productivity x its place cell's multiplier, ``demand.competitiveness``)."""
+    finished = live[upgrading[live]]
+    productivity[finished] *= gain_factor
+    upgrading[finished] = False
+    return productivity[live] * place[place_cell[live]]
+
+
+def exit_bounds_numpy(rows, age, sales, bounds, first_exponent, out):
+    """``out[rows]``: the exit draws' bound of each firm, looked up in ``bounds`` (ages x binary exponents of
+    sales, ``firm_dynamics.exit_bound_table``) by its age and the binary exponent of its sales."""
+    _, exponent = np.frexp(np.maximum(sales[rows], 1e-6))
+    column = np.minimum(exponent - first_exponent, bounds.shape[1] - 1)
+    row = np.minimum(age[rows].astype(np.intp), bounds.shape[0] - 1)
+    out[rows] = bounds.ravel()[row * bounds.shape[1] + column]
+
+
 def put_rows_numpy(rows, values, column):
     column[rows] = values
 
 
 def _compile():
-    from sim.kernels_step_numba import hiring_wants, invest_rows, put_rows, ration
+    from sim.kernels_step_numba import (
+        exit_bounds,
+        finish_upgrades,
+        hiring_wants,
+        invest_rows,
+        put_rows,
+        ration,
+        scale_rows,
+    )
 
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
     live = rows.copy()
@@ -83,7 +113,10 @@ def _compile():
         put_rows(some_rows, values, values.copy())
         hiring_wants(some_rows, sectors, values, values, values, 1.0, values, values, flags, values)
         ration(some_rows, values, values, values.copy())
-    return invest_rows, put_rows, hiring_wants, ration
+        scale_rows(some_rows, values.copy(), 1.0)
+        finish_upgrades(some_rows, flags.copy(), values.copy(), 1.0, cells, values)
+        exit_bounds(some_rows, values, values, np.zeros((2, 2), dtype=np.int64), -1, cells.copy())
+    return invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds
 
 
 @functools.cache
@@ -130,3 +163,20 @@ def hiring_wants(rows, sector, demand, competitiveness, reference, labour_produc
 def ration(rows, wanted, got, demand) -> np.ndarray:
     compiled_kernels = _use(rows.size)
     return (compiled_kernels[3] if compiled_kernels else ration_numpy)(rows, wanted, got, demand)
+
+
+def scale_rows(rows, column, factor: float) -> None:
+    """``column[rows] *= factor`` (rows distinct)."""
+    compiled_kernels = _use(rows.size)
+    (compiled_kernels[4] if compiled_kernels else scale_rows_numpy)(rows, column, float(factor))
+
+
+def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place) -> np.ndarray:
+    compiled_kernels = _use(live.size)
+    run = compiled_kernels[5] if compiled_kernels else finish_upgrades_numpy
+    return run(live, upgrading, productivity, float(gain_factor), place_cell, place)
+
+
+def exit_bounds(rows, age, sales, bounds, first_exponent: int, out) -> None:
+    compiled_kernels = _use(rows.size)
+    (compiled_kernels[6] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)

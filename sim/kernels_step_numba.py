@@ -7,6 +7,8 @@ a NaN as numpy's do).
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -96,3 +98,30 @@ def ration(rows, wanted, got, demand):
         fill[i] = f
         demand[rows[i]] *= f
     return fill
+
+
+@jit
+def scale_rows(rows, column, factor):
+    for i in range(rows.size):
+        column[rows[i]] *= factor
+
+
+@jit
+def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place):
+    power = np.empty(live.size)
+    for i in range(live.size):
+        r = live[i]
+        if upgrading[r]:
+            productivity[r] *= gain_factor
+            upgrading[r] = False
+        power[i] = productivity[r] * place[place_cell[r]]
+    return power
+
+
+@jit
+def exit_bounds(rows, age, sales, bounds, first_exponent, out):
+    last_age, last_column = bounds.shape[0] - 1, bounds.shape[1] - 1
+    for i in range(rows.size):
+        r = rows[i]
+        exponent = math.frexp(maximum(sales[r], 1e-6))[1]
+        out[r] = bounds[min(np.intp(age[r]), last_age), min(exponent - first_exponent, last_column)]

@@ -54,6 +54,24 @@ def test_each_kernel_equals_its_numpy_version():
              ((kernels_step.ration_numpy, by_numpy), (compiled[3], by_numba))]
     np.testing.assert_array_equal(fills[1], fills[0])
     np.testing.assert_array_equal(by_numba["demand"], by_numpy["demand"])
+    upgrading, productivity = rng.random(60_000) < 0.1, rng.random(60_000) + 0.5
+    cells, place = rng.integers(0, 30, 60_000), rng.random(30)
+    state = [(upgrading.copy(), productivity.copy()) for _ in range(2)]
+    powers = [kernel(live, flags, values, 1.07, cells, place) for kernel, (flags, values) in
+              zip((kernels_step.finish_upgrades_numpy, compiled[5]), state)]
+    np.testing.assert_array_equal(powers[1], powers[0])
+    for got, expected in zip(state[1], state[0]):
+        np.testing.assert_array_equal(got, expected)
+    bounds = rng.integers(0, 1 << 53, (8, 60))
+    age, sales = rng.random(60_000) * 12, rng.lognormal(0, 6, 60_000)  # ages and sales beyond the table's
+    found = [np.zeros(60_000, dtype=np.int64) for _ in range(2)]
+    kernels_step.exit_bounds_numpy(live, age, sales, bounds, -19, found[0])
+    compiled[6](live, age, sales, bounds, -19, found[1])
+    np.testing.assert_array_equal(found[1], found[0])
+    scaled = [productivity.copy() for _ in range(2)]
+    kernels_step.scale_rows_numpy(live, scaled[0], 1.0285)
+    compiled[4](live, scaled[1], 1.0285)
+    np.testing.assert_array_equal(scaled[1], scaled[0])
     values, column, column_c = rng.random(live.size), np.zeros(60_000), np.zeros(60_000)
     kernels_step.put_rows_numpy(live, values, column)
     compiled[1](live, values, column_c)
@@ -83,3 +101,13 @@ def test_a_firm_that_gets_fewer_workers_sells_less_in_proportion():
     fill = kernels_step.ration_numpy(np.array([0, 2]), np.array([10.0, 0.0]), np.array([5.0, 3.0]), demand)
     np.testing.assert_array_equal(fill, [0.5, 1.0])  # one that wants no one is not rationed
     np.testing.assert_array_equal(demand, [2.0, 4.0, 4.0])
+
+
+def test_a_smaller_or_younger_firm_has_a_bound_at_least_as_high():
+    from sim.rules.firm_dynamics import SIZE_EXPONENTS, exit_bound_table
+
+    bounds = exit_bound_table(4, [0.08, 0.06, 0.04, 0.03], 0.15, 1.0)
+    out = np.zeros(4, dtype=np.int64)
+    kernels_step.exit_bounds_numpy(np.arange(4), np.array([0.5, 0.5, 3.5, 9.0]), np.array([0.01, 5.0, 5.0, 5.0]),
+                                   bounds, SIZE_EXPONENTS[0], out)
+    assert out[0] > out[1] > out[2] == out[3]  # an age beyond the table's is its last year's
