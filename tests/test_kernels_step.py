@@ -111,3 +111,19 @@ def test_a_smaller_or_younger_firm_has_a_bound_at_least_as_high():
     kernels_step.exit_bounds_numpy(np.arange(4), np.array([0.5, 0.5, 3.5, 9.0]), np.array([0.01, 5.0, 5.0, 5.0]),
                                    bounds, SIZE_EXPONENTS[0], out)
     assert out[0] > out[1] > out[2] == out[3]  # an age beyond the table's is its last year's
+
+
+def test_the_district_mask_follows_added_firms():
+    from sim.model import RegionModel
+    from tests.helpers import scenario
+
+    model = RegionModel.from_scenario(scenario("plan"), seed=1)
+    outside_park = int(np.flatnonzero(model.park_outside[:-1])[0])  # the co-built park, simulated outside
+    before = model.in_district()
+    assert before.size == model.firms.n and not before.flags.writeable
+    rows = model.add_firms(sector=np.array([0, 0]), town=np.array([0, 0]), park=np.array([outside_park, -1]),
+                           capacity=np.array([1.0, 1.0]))
+    after = model.in_district()
+    assert after.size == model.firms.n
+    np.testing.assert_array_equal(after[: before.size], before)
+    assert not after[rows[0]] and after[rows[1]]
