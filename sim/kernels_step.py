@@ -88,6 +88,13 @@ def exit_bounds_numpy(rows, age, sales, bounds, first_exponent, out):
     out[rows] = bounds.ravel()[row * bounds.shape[1] + column]
 
 
+def still_alive_into_numpy(rows, alive, out):
+    """The rows (in their order) whose ``alive`` flag is set, into the start of ``out``; returns their count."""
+    kept = rows[alive[rows]]
+    out[: kept.size] = kept
+    return kept.size
+
+
 def put_rows_numpy(rows, values, column):
     column[rows] = values
 
@@ -101,6 +108,7 @@ def _compile():
         put_rows,
         ration,
         scale_rows,
+        still_alive_into,
     )
 
     rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
@@ -116,7 +124,8 @@ def _compile():
         scale_rows(some_rows, values.copy(), 1.0)
         finish_upgrades(some_rows, flags.copy(), values.copy(), 1.0, cells, values)
         exit_bounds(some_rows, values, values, np.zeros((2, 2), dtype=np.int64), -1, cells.copy())
-    return invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds
+        still_alive_into(some_rows, flags, cells.copy())
+    return invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into
 
 
 @functools.cache
@@ -180,3 +189,8 @@ def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, plac
 def exit_bounds(rows, age, sales, bounds, first_exponent: int, out) -> None:
     compiled_kernels = _use(rows.size)
     (compiled_kernels[6] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)
+
+
+def still_alive_into(rows, alive, out) -> int:
+    compiled_kernels = _use(rows.size)
+    return int((compiled_kernels[7] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))

@@ -125,3 +125,13 @@ def exit_bounds(rows, age, sales, bounds, first_exponent, out):
         r = rows[i]
         exponent = math.frexp(maximum(sales[r], 1e-6))[1]
         out[r] = bounds[min(np.intp(age[r]), last_age), min(exponent - first_exponent, last_column)]
+
+
+@jit
+def still_alive_into(rows, alive, out):
+    found = 0
+    for i in range(rows.size):
+        if alive[rows[i]]:
+            out[found] = rows[i]
+            found += 1
+    return found

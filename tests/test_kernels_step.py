@@ -72,6 +72,11 @@ def test_each_kernel_equals_its_numpy_version():
     kernels_step.scale_rows_numpy(live, scaled[0], 1.0285)
     compiled[4](live, scaled[1], 1.0285)
     np.testing.assert_array_equal(scaled[1], scaled[0])
+    flags = rng.random(60_000) < 0.8
+    kept = [np.full(live.size + 3, -1, dtype=np.int64) for _ in range(2)]
+    counts = [kernels_step.still_alive_into_numpy(live, flags, kept[0]), compiled[7](live, flags, kept[1])]
+    assert counts[0] == counts[1] == np.count_nonzero(flags[live])
+    np.testing.assert_array_equal(kept[1], kept[0])
     values, column, column_c = rng.random(live.size), np.zeros(60_000), np.zeros(60_000)
     kernels_step.put_rows_numpy(live, values, column)
     compiled[1](live, values, column_c)
