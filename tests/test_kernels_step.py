@@ -132,3 +132,61 @@ def test_the_district_mask_follows_added_firms():
     assert after.size == model.firms.n
     np.testing.assert_array_equal(after[: before.size], before)
     assert not after[rows[0]] and after[rows[1]]
+
+
+def _model_in_second_year():
+    from sim.model import RegionModel
+    from tests.helpers import scenario
+
+    model = RegionModel.from_scenario(scenario("plan"), seed=1)
+    for _ in range(model.steps_per_year + 1):
+        model.step()
+    return model
+
+
+def test_the_investment_pass_is_the_accelerator_of_the_capital_rule():
+    """``capital.invest`` gives, bit for bit, what its documented parts (desired_capacity, cash_flow,
+    planned_investment, vintage_intensity, new_capital_intensity) give: a change to one of them must reach it."""
+    from sim.rules import capital, demand
+
+    model = _model_in_second_year()
+    firms, p = model.firms, model.params.firms
+    live = firms.live()
+    power = demand.competitiveness(model, live, model.place_multipliers())
+    fill = np.where(np.arange(live.size) % 3 == 0, 0.7, 1.0)  # some firms rationed
+    kappa_new = capital.new_capital_intensity(model, firms.town[live], fill)
+    desired = capital.desired_capacity(firms.demand[live], power, p.target_utilisation)
+    investment = capital.planned_investment(firms.capacity[live], desired, capital.cash_flow(model, live), p,
+                                            kappa_new)
+    capacity = np.maximum(firms.capacity[live], 1e-12)
+    kept = (1.0 - p.depreciation_rate_per_year) * capacity
+    built = investment / (p.capital_output_ratio * kappa_new)
+    intensity = capital.vintage_intensity(firms.capital_intensity[live], kept, kappa_new, built)
+    growth = ((kept + built) / capacity) ** (1.0 / model.steps_per_year)
+    capital.invest(model, live, power, fill)
+    np.testing.assert_array_equal(firms.investment[live], investment)
+    np.testing.assert_array_equal(firms.capital_intensity[live], intensity)
+    np.testing.assert_array_equal(firms.growth_factor[live], growth)
+
+
+def test_the_hiring_pass_is_the_labour_rule():
+    """``labour.start_year``'s one pass gives the deepening index and the workers wanted of ``deepening_index``
+    and ``labour_productivity``, bit for bit."""
+    from sim.rules import demand, labour
+
+    model = _model_in_second_year()
+    firms = model.firms
+    live = firms.live()
+    power = demand.competitiveness(model, live, model.place_multipliers())
+    index = labour.deepening_index(model, live)
+    wanted = firms.demand[live] * model.sector_va_ratio[firms.sector[live]] * 1e4 / labour.labour_productivity(
+        model, live, power)
+    got, weight, weighted_inverse = kernels_step.hiring_wants(
+        live, firms.sector, firms.demand, power, model.base_competitiveness * model.first_year_productivity_index,
+        model.params.firms.labour_productivity_10k_cny_per_worker,
+        labour.deepening(firms.capital_intensity[live], model.params.firms), model.sector_va_ratio,
+        model.in_district(), firms.output_last_year)
+    np.testing.assert_array_equal(got, wanted)
+    assert float(weight.sum()) / float(weighted_inverse.sum()) == index
+    labour.start_year(model, live, power)
+    assert model.deepening_index == index

@@ -130,7 +130,8 @@ def invest(model, live: np.ndarray, competitiveness: np.ndarray, fill: np.ndarra
     """At the start of a year: each live firm's investment and the capital intensity of its capacity at year
     end (putty-clay), at its shadow wage given ``fill`` (``labour.start_year``); this year's capacity path
     (``growth_factor``). The arithmetic is ``desired_capacity``, ``cash_flow``, ``planned_investment`` and
-    ``vintage_intensity`` in one pass over the live rows (``kernels_step.invest_rows``)."""
+    ``vintage_intensity`` in one pass over the live rows (``kernels_step.invest_rows``; a change to those
+    must be made there too: tests/test_kernels_step.py holds the two equal)."""
     p, firms = model.params.firms, model.firms
     fill = np.broadcast_to(np.asarray(fill, dtype=np.float64), live.shape)
     rationed = fill < 1.0  # κ* by town where a firm got all it wanted: its shadow wage is the town's wage

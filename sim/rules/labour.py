@@ -90,7 +90,7 @@ def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarr
     set this year's wage (a constrained market sets it while it clears). Returns each firm's fill, the share
     of the workers it wanted that it got (1 where hiring is not constrained). The deepening index and the
     workers wanted (``deepening_index``, ``labour_productivity``) share one κ^b and one pass over the rows
-    (``kernels_step.hiring_wants``)."""
+    (``kernels_step.hiring_wants``; tests/test_kernels_step.py holds it equal to those two)."""
     market, firms = model.labour_market, model.firms
     kappa_b = deepening(firms.capital_intensity.take(rows), model.params.firms)
     wanted, weight, weighted_inverse = kernels_step.hiring_wants(
