@@ -257,11 +257,19 @@ class RegionModel(mesa.Model):
                                         self.firms.draw_key[rows])
 
     def in_district(self) -> np.ndarray:
-        """Whether each firm ever created is in Xinhui's accounts (the co-built park's are simulated outside)."""
+        """Whether each firm ever created is in Xinhui's accounts (the co-built park's are simulated outside).
+        Read-only, kept until firms are added (a firm's park never changes; a dozen rules read it each year)."""
+        cached = getattr(self, "_in_district", None)
+        if cached is not None and cached.size == self.firms.n:
+            return cached
         outside = np.flatnonzero(self.park_outside[:-1])
         if outside.size == 1:  # a comparison instead of a look-up: several times faster
-            return self.firms.park != outside[0]
-        return ~np.isin(self.firms.park, outside)
+            cached = self.firms.park != outside[0]
+        else:
+            cached = ~np.isin(self.firms.park, outside)
+        cached.setflags(write=False)
+        self._in_district = cached
+        return cached
 
     def live_in_district(self) -> np.ndarray:
         """Whether each firm ever created is live and in Xinhui's accounts."""

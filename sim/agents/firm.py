@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import mesa
 import numpy as np
 
-from sim import kernels
+from sim import kernels_step
 from sim.rules import capital
 from sim.table import ColumnTable
 
@@ -105,9 +105,13 @@ class FirmPopulation(ColumnTable):
         self.place_cell[rows] = no_place_cell
         self.cluster_cell[rows] = no_cluster_cell
         if self._live is not None:  # one compiled pass over the live rows (faster than finding them again)
-            self._live = kernels.still_alive(self._live, self.alive)
-            self._live.setflags(write=False)
-        self._live_spare = None  # its first entries are not the live rows any more
+            # into a new array with room for entrants (``_append_live``): no copy at the next entry
+            spare = np.empty(2 * self._live.size + 16, dtype=np.int64)
+            live = spare[: kernels_step.still_alive_into(self._live, self.alive, spare)]
+            live.setflags(write=False)
+            self._live, self._live_spare = live, spare
+        else:
+            self._live_spare = None
 
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""

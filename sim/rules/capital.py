@@ -32,6 +32,7 @@ import math
 
 import numpy as np
 
+from sim import kernels_step
 from sim.rules import labour
 
 
@@ -128,18 +129,27 @@ def planned_investment(capacity: np.ndarray, desired: np.ndarray, cash_flow: np.
 def invest(model, live: np.ndarray, competitiveness: np.ndarray, fill: np.ndarray | float = 1.0) -> None:
     """At the start of a year: each live firm's investment and the capital intensity of its capacity at year
     end (putty-clay), at its shadow wage given ``fill`` (``labour.start_year``); this year's capacity path
-    (``growth_factor``)."""
+    (``growth_factor``). The arithmetic is ``desired_capacity``, ``cash_flow``, ``planned_investment`` and
+    ``vintage_intensity`` in one pass over the live rows (``kernels_step.invest_rows``; a change to those
+    must be made there too: tests/test_kernels_step.py holds the two equal)."""
     p, firms = model.params.firms, model.firms
-    kappa_new = new_capital_intensity(model, firms.town[live], fill)
-    desired = desired_capacity(firms.demand[live], competitiveness, p.target_utilisation)
-    investment = planned_investment(firms.capacity[live], desired, cash_flow(model, live), p, kappa_new)
-    capacity = np.maximum(firms.capacity[live], 1e-12)
-    kept = (1.0 - p.depreciation_rate_per_year) * capacity
-    built = investment / (p.capital_output_ratio * kappa_new)
-    firms.capital_intensity[live] = vintage_intensity(firms.capital_intensity[live], kept, kappa_new, built)
-    firms.investment[live] = investment
-    firms.growth_factor[live] = ((kept + built) / capacity) ** (1.0 / model.steps_per_year)
-    model.year_stats["fai_incumbents_100m_cny"] += float(investment[model.in_district()[live]].sum())
+    fill = np.broadcast_to(np.asarray(fill, dtype=np.float64), live.shape)
+    rationed = fill < 1.0  # κ* by town where a firm got all it wanted: its shadow wage is the town's wage
+    kappa_rationed = np.empty(live.size)
+    kappa_rationed[rationed] = new_capital_intensity(model, firms.town[live[rationed]], fill[rationed])
+    ratio, inside = kernels_step.invest_rows(
+        live, firms.town, town_capital_intensity(model), rationed, kappa_rationed, firms.demand, competitiveness,
+        firms.capacity, firms.output_last_year, firms.sector, model.sector_va_ratio, firms.employment,
+        model.in_district(), firms.capital_intensity, firms.investment, model.wage_10k_cny,
+        p.labour_share_of_value_added, p.target_utilisation, p.depreciation_rate_per_year, p.capital_output_ratio,
+        p.financing_multiple)
+    kernels_step.put_rows(live, ratio ** (1.0 / model.steps_per_year), firms.growth_factor)
+    model.year_stats["fai_incumbents_100m_cny"] += float(inside.sum())
+
+
+def town_capital_intensity(model) -> np.ndarray:
+    """κ* of capacity built this year by a firm that got the workers it wanted, by town."""
+    return new_capital_intensity(model, np.arange(len(model.towns)))
 
 
 def cash_flow(model, rows: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels, kernels_year, randomness
+from sim import kernels, kernels_step, kernels_year, randomness
 from sim.randomness import bits_below
 from sim.rules import capital, demand, labour, productivity
 from sim.rules.demand import annual_growth, growth_spread  # noqa: F401 (re-exported for the tests)
@@ -39,32 +39,28 @@ def exit_hazard(age: np.ndarray, size: np.ndarray, hazard_by_age: list[float], s
 SIZE_EXPONENTS = np.arange(-19, 41)  # binary exponents of firm size in the exit bound's table (2**-20 < 1e-6)
 
 
-def exit_draw_bound(age: np.ndarray, size: np.ndarray, log_growth: np.ndarray | None, steps: int,
-                    hazard_by_age: list[float], size_elasticity: float, median_size: float) -> np.ndarray:
-    """For firms of the given age and size at the start of a year, and log growth over it: a bound on the keyed
-    exit draws (``randomness.keyed_bits``) that can mean an exit in one of the year's ``steps`` steps.
+def exit_bound_table(steps: int, hazard_by_age: list[float], size_elasticity: float,
+                     median_size: float) -> np.ndarray:
+    """For firms at the start of a year, by age (rows) and binary exponent of sales (columns,
+    ``SIZE_EXPONENTS``): a bound on the keyed exit draws (``randomness.keyed_bits``) that can mean an exit in
+    one of the year's ``steps`` steps (looked up by ``kernels_step.exit_bounds``).
 
-    The hazard is at most that of the firm one year older (it ages by at most a year) and as small as its
-    growth can make it (it shrinks at most by its growth factor each step; size_elasticity >= 0, so the
-    smaller the firm, the higher its hazard), rounded down to a power of two (a hazard at most 2^elasticity
-    higher), so that the bound is looked up in a table by age and binary exponent; the exit test compares
-    the draw with the step's probability."""
+    The hazard is at most that of the firm one year older (it ages by at most a year); sales are fixed over
+    the year, and size_elasticity >= 0 (the smaller the firm, the higher its hazard), so the size is rounded
+    down to a power of two (a hazard at most 2^elasticity higher); the exit test compares the draw with the
+    step's probability."""
     table = np.asarray(hazard_by_age, dtype=float)
     worst_by_age = np.maximum(table, np.r_[table[1:], table[-1]])  # this year of life or the next
     # frexp: x = m 2**e with m in [0.5, 1), so x >= 2**(e - 1); sizes below 1e-6 all have the hazard of 1e-6
-    smallest = size if log_growth is None else size * np.exp(np.minimum(log_growth, 0.0))  # None: no growth
-    _, exponent = np.frexp(np.maximum(smallest, 1e-6))
     ages = np.arange(table.size, dtype=float)[:, None]
     floor_sizes = np.ldexp(1.0, SIZE_EXPONENTS - 1)[None, :]
     annual = exit_hazard(ages, floor_sizes, worst_by_age, size_elasticity, median_size)  # ages x exponents
     # the step's probability 1 - (1 - a)^(1/k) = 1 - exp(log(1 - a) / k) is at most -log(1 - a) / k, which is at
     # most a / (1 - a) / k (3% above it at a = 0.05)
     per_step = annual / ((1.0 - annual) * steps)
-    bounds = bits_below(per_step + 1e-9).ravel()  # a margin for rounding: a bound that is not one changes results
-    # exponents above the table's take its last column: a smaller size, a higher bound
-    column = np.minimum(exponent - SIZE_EXPONENTS[0], SIZE_EXPONENTS.size - 1)
-    row = np.minimum(age.astype(np.intp), table.size - 1)
-    return bounds[row * SIZE_EXPONENTS.size + column]
+    # a margin for rounding: a bound that is not one changes results; exponents above the table's take its last
+    # column (a smaller size, a higher bound)
+    return bits_below(per_step + 1e-9)
 
 
 def integer_power(x: np.ndarray, k: int) -> np.ndarray:
@@ -83,22 +79,21 @@ def start_year(model) -> None:
     p, firms = model.params.firms, model.firms
     model.productivity_index = np.exp(p.productivity_growth_per_year * (model.year - model.region.base_year))
     live = firms.live()
-    firms.productivity[live] *= np.exp(p.productivity_growth_per_year)  # F6: incumbents' TFP growth
+    kernels_step.scale_rows(live, firms.productivity, np.exp(p.productivity_growth_per_year))  # F6: incumbents' TFP
     productivity.shock_productivity(model, live)  # firm-specific: exit can select on it
-    finished = live[firms.upgrading[live]]
-    firms.productivity[finished] *= 1.0 + p.tech_upgrade_gain
-    firms.upgrading[finished] = False
-    power = demand.competitiveness(model, live, model.place_multipliers())
+    # last year's 技改 end (a productivity gain); then each firm's competitiveness (demand.competitiveness)
+    power = kernels_step.finish_upgrades(live, firms.upgrading, firms.productivity, 1.0 + p.tech_upgrade_gain,
+                                         firms.place_cell, model.place_multipliers())
     relative = demand.update_demand(model, live, power)
     stays = select(model, live, relative)
     live, power = live[stays], power[stays]  # the survivors (as firms.live()): productivity and place unchanged
     live.setflags(write=False)
     fill = labour.start_year(model, live, power)
     capital.invest(model, live, power, fill)
-    firms.exit_draw_bound[live] = exit_draw_bound(firms.age.take(live), firms.demand.take(live),
-                                                  None, model.steps_per_year,
-                                                  p.exit_hazard_by_age, p.exit_size_elasticity,
-                                                  model.median_firm_size)  # sales are fixed over the year
+    # the bound on the exit draws of the year (sales are fixed over the year)
+    bounds = exit_bound_table(model.steps_per_year, p.exit_hazard_by_age, p.exit_size_elasticity,
+                              model.median_firm_size)
+    kernels_step.exit_bounds(live, firms.age, firms.demand, bounds, SIZE_EXPONENTS[0], firms.exit_draw_bound)
     candidates = np.flatnonzero(firms.alive & firms.above_scale)
     rate = p.tech_upgrade_rate_per_year
     starting = candidates[model.keyed_uniform("upgrade", candidates, model.year) < rate]

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels_step
+
 
 class LabourMarket:
     """Unconstrained hiring at the scenario's wage path (the interface a labour-market rule implements)."""
@@ -86,17 +88,21 @@ def last_sales(model, rows: np.ndarray) -> np.ndarray:
 def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarray:
     """Where hiring is constrained, clear the market and cap each firm's sales at what its workers make; then
     set this year's wage (a constrained market sets it while it clears). Returns each firm's fill, the share
-    of the workers it wanted that it got (1 where hiring is not constrained)."""
-    market = model.labour_market
-    model.deepening_index = deepening_index(model, rows)
+    of the workers it wanted that it got (1 where hiring is not constrained). The deepening index and the
+    workers wanted (``deepening_index``, ``labour_productivity``) share one κ^b and one pass over the rows
+    (``kernels_step.hiring_wants``; tests/test_kernels_step.py holds it equal to those two)."""
+    market, firms = model.labour_market, model.firms
+    kappa_b = deepening(firms.capital_intensity.take(rows), model.params.firms)
+    wanted, weight, weighted_inverse = kernels_step.hiring_wants(
+        rows, firms.sector, firms.demand, competitiveness,
+        model.base_competitiveness * model.first_year_productivity_index,
+        model.params.firms.labour_productivity_10k_cny_per_worker, kappa_b, model.sector_va_ratio,
+        model.in_district(), firms.output_last_year)
+    total = float(weight.sum())
+    model.deepening_index = 1.0 if weight.size == 0 or total <= 0 else total / float(weighted_inverse.sum())
     fill = np.ones(rows.size)
     if type(market) is not LabourMarket:
-        firms = model.firms
-        lp = labour_productivity(model, rows, competitiveness)
-        wanted = firms.demand[rows] * model.sector_va_ratio[firms.sector[rows]] * 1e4 / lp
-        got = market.hire(model, rows, wanted)
-        fill = np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
-        firms.demand[rows] *= fill
+        fill = kernels_step.ration(rows, wanted, market.hire(model, rows, wanted), firms.demand)
     model.wage_10k_cny = float(market.wage(model))
     return fill
 

@@ -37,10 +37,11 @@ def _selected_productivity(model, years, monkeypatch):
         before = np.log(m.firms.productivity[live])
         sector_mean = productivity.sector_mean_log(m.firms.sector[live], before, m.firms.demand[live],
                                                    len(m.sector_ids))[m.firms.sector[live]]
-        original(m, live, relative)
+        stays = original(m, live, relative)
         gone = ~m.firms.alive[live]
         leavers.extend((before - sector_mean)[gone])
         stayers.extend((before - sector_mean)[~gone])
+        return stays
 
     monkeypatch.setattr(fd, "select", recording)
     for _ in range(years * model.steps_per_year):

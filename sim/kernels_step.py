@@ -1,0 +1,196 @@
+"""Compiled loops (numba) for the firm work of the quarterly steps and of the year's start (incumbents'
+investment, hiring's wants), with numpy equivalents as the reference.
+
+As in sim/kernels.py: each kernel does in one pass over the live firm rows what its numpy equivalent does with a
+dozen gathers, temporaries and scatters, with the same arithmetic in the same order, so that the results are
+identical bit for bit (tests/test_kernels_step.py runs both); transcendental functions (powers, logs) stay in
+numpy, whose vectorised versions need not give the bits of the C library's. The compiled versions are used from
+``kernels.MIN_ROWS`` rows, unless numba is missing or ``XINHUI_SIM_NO_NUMBA=1``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+from sim import kernels
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+                      output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+                      wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
+    """``capital.invest``'s arithmetic for the live rows: writes ``capital_intensity`` and ``investment``;
+    returns each firm's capacity at year end over its capacity now, and the in-district firms' investments (in
+    row order, for a numpy sum). ``kappa_rationed``: κ* of the firms where ``rationed`` (fill below 1)."""
+    kappa_new = kappa_by_town[town[live]]
+    kappa_new[rationed] = kappa_rationed[rationed]
+    desired = demand[live] / (utilisation * np.maximum(competitiveness, 1e-9))
+    sales = np.where(output_last_year[live] > 0, output_last_year[live], demand[live])  # labour.last_sales
+    value_added = sales * va_ratio[sector[live]]
+    wages = employment[live] * wage_10k_cny / 1e4
+    wages = np.where(employment[live] <= 0, value_added * labour_share, wages)
+    cash_flow = value_added - wages
+    gap = np.maximum(desired - (1.0 - depreciation) * capacity[live], 0.0)
+    planned = np.minimum(capital_output_ratio * kappa_new * gap, financing_multiple * np.maximum(cash_flow, 0.0))
+    now = np.maximum(capacity[live], 1e-12)
+    kept = (1.0 - depreciation) * now
+    built = planned / (capital_output_ratio * kappa_new)
+    total = kept + built
+    blended = (capital_intensity[live] * kept + kappa_new * built) / np.maximum(total, 1e-300)
+    capital_intensity[live] = np.where(total > 0, blended, kappa_new)
+    investment[live] = planned
+    return (kept + built) / now, planned[in_district[live]]
+
+
+def hiring_wants_numpy(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
+                       in_district, output_last_year):
+    """``labour.start_year``'s wants: the workers each firm wants for its demand (at ``labour_productivity``),
+    and for the in-district firms (in row order, for numpy sums) the deepening index's weights and weights over
+    κ^b (``labour.deepening_index``)."""
+    lp = labour_productivity_base * (competitiveness / reference[sector[rows]]) * kappa_b
+    va_ratio_rows = va_ratio[sector[rows]]
+    wanted = demand[rows] * va_ratio_rows * 1e4 / lp
+    inside = in_district[rows]
+    sales = np.where(output_last_year[rows] > 0, output_last_year[rows], demand[rows])  # labour.last_sales
+    weight = (sales * va_ratio_rows)[inside]
+    return wanted, weight, weight / kappa_b[inside]
+
+
+def ration_numpy(rows, wanted, got, demand):
+    """Each firm's fill (the share of the workers it wanted that it got); its demand is capped by it."""
+    fill = np.where(wanted > 0, np.minimum(got / np.maximum(wanted, 1e-12), 1.0), 1.0)
+    demand[rows] *= fill
+    return fill
+
+
+def scale_rows_numpy(rows, column, factor):
+    column[rows] *= factor
+
+
+def finish_upgrades_numpy(live, upgrading, productivity, gain_factor, place_cell, place):
+    """Firms whose 技改 ends gain ``gain_factor`` of productivity; returns each live firm's competitiveness
+    (own productivity x its place cell's multiplier, ``demand.competitiveness``)."""
+    finished = live[upgrading[live]]
+    productivity[finished] *= gain_factor
+    upgrading[finished] = False
+    return productivity[live] * place[place_cell[live]]
+
+
+def exit_bounds_numpy(rows, age, sales, bounds, first_exponent, out):
+    """``out[rows]``: the exit draws' bound of each firm, looked up in ``bounds`` (ages x binary exponents of
+    sales, ``firm_dynamics.exit_bound_table``) by its age and the binary exponent of its sales."""
+    _, exponent = np.frexp(np.maximum(sales[rows], 1e-6))
+    column = np.minimum(exponent - first_exponent, bounds.shape[1] - 1)
+    row = np.minimum(age[rows].astype(np.intp), bounds.shape[0] - 1)
+    out[rows] = bounds.ravel()[row * bounds.shape[1] + column]
+
+
+def still_alive_into_numpy(rows, alive, out):
+    """The rows (in their order) whose ``alive`` flag is set, into the start of ``out``; returns their count."""
+    kept = rows[alive[rows]]
+    out[: kept.size] = kept
+    return kept.size
+
+
+def put_rows_numpy(rows, values, column):
+    column[rows] = values
+
+
+def _compile():
+    from sim.kernels_step_numba import (
+        exit_bounds,
+        finish_upgrades,
+        hiring_wants,
+        invest_rows,
+        put_rows,
+        ration,
+        scale_rows,
+        still_alive_into,
+    )
+
+    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
+    live = rows.copy()
+    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    flags, sectors = np.zeros(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)  # the firm table's column types
+    for some_rows in (rows, live):
+        invest_rows(some_rows, sectors, values, flags, values, values, values, values, values, sectors, values,
+                    values, flags, values.copy(), values.copy(), 1.0, 0.5, 0.75, 0.1, 2.0, 3.0)
+        put_rows(some_rows, values, values.copy())
+        hiring_wants(some_rows, sectors, values, values, values, 1.0, values, values, flags, values)
+        ration(some_rows, values, values, values.copy())
+        scale_rows(some_rows, values.copy(), 1.0)
+        finish_upgrades(some_rows, flags.copy(), values.copy(), 1.0, cells, values)
+        exit_bounds(some_rows, values, values, np.zeros((2, 2), dtype=np.int64), -1, cells.copy())
+        still_alive_into(some_rows, flags, cells.copy())
+    return invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into
+
+
+@functools.cache
+def compiled() -> tuple | None:
+    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
+    if os.environ.get("XINHUI_SIM_NO_NUMBA") == "1":
+        return None
+    try:
+        return _compile()
+    except ImportError:
+        return None
+
+
+def _use(rows: int):
+    return compiled() if rows >= kernels.MIN_ROWS else None
+
+
+# ---- dispatch ----------------------------------------------------------------------------------------------
+def invest_rows(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+                output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+                wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
+    compiled_kernels = _use(live.size)
+    run = compiled_kernels[0] if compiled_kernels else invest_rows_numpy
+    return run(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+               output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+               float(wage_10k_cny), float(labour_share), float(utilisation), float(depreciation),
+               float(capital_output_ratio), float(financing_multiple))
+
+
+def put_rows(rows, values, column) -> None:
+    """``column[rows] = values`` (rows distinct)."""
+    compiled_kernels = _use(rows.size)
+    (compiled_kernels[1] if compiled_kernels else put_rows_numpy)(rows, values, column)
+
+
+def hiring_wants(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
+                 in_district, output_last_year):
+    compiled_kernels = _use(rows.size)
+    run = compiled_kernels[2] if compiled_kernels else hiring_wants_numpy
+    return run(rows, sector, demand, competitiveness, reference, float(labour_productivity_base), kappa_b, va_ratio,
+               in_district, output_last_year)
+
+
+def ration(rows, wanted, got, demand) -> np.ndarray:
+    compiled_kernels = _use(rows.size)
+    return (compiled_kernels[3] if compiled_kernels else ration_numpy)(rows, wanted, got, demand)
+
+
+def scale_rows(rows, column, factor: float) -> None:
+    """``column[rows] *= factor`` (rows distinct)."""
+    compiled_kernels = _use(rows.size)
+    (compiled_kernels[4] if compiled_kernels else scale_rows_numpy)(rows, column, float(factor))
+
+
+def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place) -> np.ndarray:
+    compiled_kernels = _use(live.size)
+    run = compiled_kernels[5] if compiled_kernels else finish_upgrades_numpy
+    return run(live, upgrading, productivity, float(gain_factor), place_cell, place)
+
+
+def exit_bounds(rows, age, sales, bounds, first_exponent: int, out) -> None:
+    compiled_kernels = _use(rows.size)
+    (compiled_kernels[6] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)
+
+
+def still_alive_into(rows, alive, out) -> int:
+    compiled_kernels = _use(rows.size)
+    return int((compiled_kernels[7] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))

@@ -1,0 +1,137 @@
+"""The numba versions of sim/kernels_step.py's loops (imported only when they are used; see that module).
+
+Module-level functions, so that numba's on-disk cache (``cache=True``) serves every process; each loop does the
+arithmetic of its numpy equivalent in kernels_step.py in the same order (``maximum`` and ``minimum`` propagate
+a NaN as numpy's do).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+jit = numba.njit(cache=True, nogil=True)
+
+
+@jit
+def maximum(a, b):
+    return a if a >= b or a != a else b
+
+
+@jit
+def minimum(a, b):
+    return a if a <= b or a != a else b
+
+
+@jit
+def invest_rows(live, town, kappa_by_town, rationed, kappa_rationed, demand, competitiveness, capacity,
+                output_last_year, sector, va_ratio, employment, in_district, capital_intensity, investment,
+                wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
+    n = live.size
+    ratio = np.empty(n)
+    inside = np.empty(n)
+    found = 0
+    for i in range(n):
+        r = live[i]
+        kappa_new = kappa_rationed[i] if rationed[i] else kappa_by_town[town[r]]
+        desired = demand[r] / (utilisation * maximum(competitiveness[i], 1e-9))
+        sales = output_last_year[r] if output_last_year[r] > 0 else demand[r]
+        value_added = sales * va_ratio[sector[r]]
+        if employment[r] <= 0:
+            wages = value_added * labour_share
+        else:
+            wages = employment[r] * wage_10k_cny / 1e4
+        cash_flow = value_added - wages
+        gap = maximum(desired - (1.0 - depreciation) * capacity[r], 0.0)
+        planned = minimum(capital_output_ratio * kappa_new * gap, financing_multiple * maximum(cash_flow, 0.0))
+        now = maximum(capacity[r], 1e-12)
+        kept = (1.0 - depreciation) * now
+        built = planned / (capital_output_ratio * kappa_new)
+        total = kept + built
+        if total > 0:
+            capital_intensity[r] = (capital_intensity[r] * kept + kappa_new * built) / maximum(total, 1e-300)
+        else:
+            capital_intensity[r] = kappa_new
+        investment[r] = planned
+        ratio[i] = (kept + built) / now
+        if in_district[r]:
+            inside[found] = planned
+            found += 1
+    return ratio, inside[:found]
+
+
+@jit
+def put_rows(rows, values, column):
+    for i in range(rows.size):
+        column[rows[i]] = values[i]
+
+
+@jit
+def hiring_wants(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
+                 in_district, output_last_year):
+    n = rows.size
+    wanted = np.empty(n)
+    weight = np.empty(n)
+    weighted_inverse = np.empty(n)
+    found = 0
+    for i in range(n):
+        r = rows[i]
+        s = sector[r]
+        lp = labour_productivity_base * (competitiveness[i] / reference[s]) * kappa_b[i]
+        wanted[i] = demand[r] * va_ratio[s] * 1e4 / lp
+        if in_district[r]:
+            sales = output_last_year[r] if output_last_year[r] > 0 else demand[r]
+            w = sales * va_ratio[s]
+            weight[found] = w
+            weighted_inverse[found] = w / kappa_b[i]
+            found += 1
+    return wanted, weight[:found], weighted_inverse[:found]
+
+
+@jit
+def ration(rows, wanted, got, demand):
+    fill = np.empty(rows.size)
+    for i in range(rows.size):
+        f = minimum(got[i] / maximum(wanted[i], 1e-12), 1.0) if wanted[i] > 0 else 1.0
+        fill[i] = f
+        demand[rows[i]] *= f
+    return fill
+
+
+@jit
+def scale_rows(rows, column, factor):
+    for i in range(rows.size):
+        column[rows[i]] *= factor
+
+
+@jit
+def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place):
+    power = np.empty(live.size)
+    for i in range(live.size):
+        r = live[i]
+        if upgrading[r]:
+            productivity[r] *= gain_factor
+            upgrading[r] = False
+        power[i] = productivity[r] * place[place_cell[r]]
+    return power
+
+
+@jit
+def exit_bounds(rows, age, sales, bounds, first_exponent, out):
+    last_age, last_column = bounds.shape[0] - 1, bounds.shape[1] - 1
+    for i in range(rows.size):
+        r = rows[i]
+        exponent = math.frexp(maximum(sales[r], 1e-6))[1]
+        out[r] = bounds[min(np.intp(age[r]), last_age), min(exponent - first_exponent, last_column)]
+
+
+@jit
+def still_alive_into(rows, alive, out):
+    found = 0
+    for i in range(rows.size):
+        if alive[rows[i]]:
+            out[found] = rows[i]
+            found += 1
+    return found
