@@ -152,14 +152,17 @@ def follow_district_wage(model) -> None:
     residents, every town pays the district wage path of ``sim.rules.labour`` (万元/yr) and its employed residents
     follow its population, with the secondary part (16.72 of 57.47万 in 2023) following the town's industrial and
     construction jobs since the base year (firms hire in the district: a stand-in for commuting and migration).
-    Farm jobs are the town's primary value added at the 2023 primary labour productivity, as the labour market
-    counts them (``wage_earners`` pays them no wage)."""
+    Farm jobs are the town's primary value added at the primary labour productivity of the first simulated year,
+    as the labour market counts them then (``wage_earners`` pays them no wage): 2023's in the default start,
+    2015's in the historical one (8.87万元; it had been 2023's 17.71 there, 2.39万 farm jobs in 2014 against the
+    market's 4.9万 in 2015, so the base-year wage bill services are calibrated on paid ~2.4万 farm workers a wage)."""
     from sim.agents.town import EMPLOYED_PER_RESIDENT
     from sim.indicators import employment_by_place
+    from sim.rules.labour_market import sector_labour_productivity
 
     jobs = employment_by_place(model)
     secondary = jobs["industry_by_town"] + jobs["construction_by_town"]
-    farm_lp = model.params.people.primary_labour_productivity_10k_cny_per_worker
+    farm_lp = sector_labour_productivity(model, "primary", model.start_year)
     for town, job in zip(model.towns, secondary):
         town.jobs_by_sector = {**town.jobs_by_sector, "primary": town.primary_100m_cny / model.scale * 1e4 / farm_lp}
         town.wage_10k_cny = model.wage_10k_cny

@@ -152,11 +152,8 @@ class TownLabourMarket(labour.LabourMarket):
     def demand(self, model, industry_jobs: np.ndarray) -> np.ndarray:
         """Jobs wanted this year by sector x town (persons at full scale)."""
         p, scale, g = model.params.people, model.scale, self.last_growth
-        years = model.year - model.first_year
-        primary_lp = p.primary_labour_productivity_10k_cny_per_worker * math.exp(
-            p.primary_labour_productivity_growth_per_year * years)
-        tertiary_lp = p.tertiary_labour_productivity_10k_cny_per_worker * math.exp(
-            p.tertiary_labour_productivity_growth_per_year * years)
+        primary_lp = sector_labour_productivity(model, "primary", model.year)
+        tertiary_lp = sector_labour_productivity(model, "tertiary", model.year)
         building_lp = economy.construction_labour_productivity(model)
         towns = model.towns
         primary = np.array([t.primary_100m_cny for t in towns]) * math.exp(g["primary"]) * 1e4 / primary_lp
@@ -214,6 +211,15 @@ class TownLabourMarket(labour.LabourMarket):
         now, before = sector_output(model), self.last_output
         self.last_growth = {s: math.log(max(now[s], 1e-9) / max(before[s], 1e-9)) for s in SECTORS}
         self.last_output = now
+
+
+def sector_labour_productivity(model, sector: str, year: int) -> float:
+    """Output per worker of farms or services (万元/yr, 2022 prices) in ``year``: an exogenous trend, the schema's
+    level of ``horizon.first_year`` times exp(growth x years from it) (in the historical mode the pre-plan growth
+    joins it to the 2015 level before, sim/history.py)."""
+    p = model.params.people
+    level = getattr(p, f"{sector}_labour_productivity_10k_cny_per_worker")
+    return level * math.exp(getattr(p, f"{sector}_labour_productivity_growth_per_year") * (year - model.first_year))
 
 
 def sector_output(model) -> dict[str, float]:
