@@ -156,6 +156,7 @@ def follow_district_wage(model) -> None:
     as the labour market counts them then (``wage_earners`` pays them no wage): 2023's in the default start,
     2015's in the historical one (8.87万元; it had been 2023's 17.71 there, 2.39万 farm jobs in 2014 against the
     market's 4.9万 in 2015, so the base-year wage bill services are calibrated on paid ~2.4万 farm workers a wage)."""
+    from sim import history
     from sim.agents.town import EMPLOYED_PER_RESIDENT
     from sim.indicators import employment_by_place
     from sim.rules.labour_market import sector_labour_productivity
@@ -163,10 +164,12 @@ def follow_district_wage(model) -> None:
     jobs = employment_by_place(model)
     secondary = jobs["industry_by_town"] + jobs["construction_by_town"]
     farm_lp = sector_labour_productivity(model, "primary", model.start_year)
+    working_age_factor = history.initial_factor(model, "working_age_share")  # 1.047 in 2015, 1 in the default start
     for town, job in zip(model.towns, secondary):
         town.jobs_by_sector = {**town.jobs_by_sector, "primary": town.primary_100m_cny / model.scale * 1e4 / farm_lp}
         town.wage_10k_cny = model.wage_10k_cny
-        base = town.population * EMPLOYED_PER_RESIDENT
+        # the base year's employed per resident is 2023's; the historical start's working-age share is 2015's
+        base = town.population * EMPLOYED_PER_RESIDENT * working_age_factor
         if town.base_secondary_jobs == 0.0 and jobs["industry_by_town"].sum() > 0:
             town.base_secondary_jobs = float(job)  # the first year firms report jobs (2023: none in the build)
         ratio = job / town.base_secondary_jobs if town.base_secondary_jobs > 0 else 1.0

@@ -151,7 +151,7 @@ class TownLabourMarket(labour.LabourMarket):
     # ---- the market -----------------------------------------------------------------------------------
     def demand(self, model, industry_jobs: np.ndarray) -> np.ndarray:
         """Jobs wanted this year by sector x town (persons at full scale)."""
-        p, scale, g = model.params.people, model.scale, self.last_growth
+        scale, g = model.scale, self.last_growth
         primary_lp = sector_labour_productivity(model, "primary", model.year)
         tertiary_lp = sector_labour_productivity(model, "tertiary", model.year)
         building_lp = economy.construction_labour_productivity(model)
