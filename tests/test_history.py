@@ -19,9 +19,10 @@ from sim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-# the three misfits of the 2015 start's slow first year (strict xfails below; docs/calibration.md §5, the historical start after the people merge)
-SLOW_FIRST_YEAR = ("known misfit (docs/calibration.md §5, the historical start after the people merge): with the base year counted consistently (2015 farm jobs "
-                   "at 2015 output per worker, 2015 working-age share) the 2015 start's first year grows slowly (the "
+# the three misfits of the 2015 start's slow first year (strict xfails below; docs/calibration.md §5,
+# "The historical start after the people branch's merge")
+SLOW_FIRST_YEAR = ("known misfit (calibration.md §5): with the base year counted consistently (2015 farm jobs at "
+                   "2015 output per worker, 2015 working-age share) the 2015 start's first year grows slowly (the "
                    "wage +0.6%, household income +1.7% in 2015 against ~5-6% real in the data), and since the labour "
                    "market learns each sector's growth after it closes (s5-people) 2016 services want ~7% fewer "
                    "workers: ")
