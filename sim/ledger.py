@@ -34,7 +34,8 @@ accounts) and ``income:transfers`` (``outside:province``), and pays ``households
 A mechanism that posts one item to many accounts at once uses ``transfer_many`` (the same postings, in the same
 order, as one ``transfer`` each: balances and flows are identical bit for bit). The ledger keeps each account's
 flow keys in the order they first appeared, so ``paid``, ``received`` and ``received_except`` read one account's
-flows instead of the whole year's, summing them in the order a pass over all flows would.
+flows instead of the whole year's, summing them in the order a pass over all flows would; ``received_running``,
+``flows_received`` and ``flows_paid`` serve the budgets' receipts and table rows the same way (budgets.py).
 """
 
 from __future__ import annotations
