@@ -58,6 +58,15 @@ def wage_bills_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray, 
     return np.bincount(sector[rows], weights=employment[rows] * wage_10k_cny / 1e4, minlength=n_sectors)
 
 
+def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: float, in_district: np.ndarray,
+                        n_cells: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The year's industrial output by place cell (``place_key``) of all firm rows and of those at or above
+    ``threshold`` (亿元, added in row order), and the number of firms in the district with 10亿元 or more."""
+    by_place = kernels.cell_sums_numpy(place_key, output, n_cells)
+    above_rows = np.flatnonzero(output >= threshold)
+    above = kernels.cell_sums_numpy(place_key[above_rows], output[above_rows], n_cells)
+    return by_place, above, int(np.count_nonzero((output >= 10.0) & in_district))
+
 # ---- dispatch ---------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def compiled():
@@ -103,3 +112,15 @@ def firm_accounts(rows: int):
     None: then ``firm_dynamics.account_firms`` runs its numpy path, the reference."""
     compiled_kernels = _use(rows)
     return compiled_kernels[2] if compiled_kernels else None
+
+
+def industry_sums(place_key: np.ndarray, output: np.ndarray, threshold: float, in_district: np.ndarray,
+                  n_cells: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """``industry_sums_numpy`` in one compiled pass over the firm rows from ``kernels.MIN_ROWS`` rows
+    (``RegionModel.account_industry``)."""
+    compiled_kernels = _use(output.size)
+    if compiled_kernels:
+        by_place, above, over = compiled_kernels[3](np.ascontiguousarray(place_key, dtype=np.int64), output,
+                                                    float(threshold), in_district, n_cells)
+        return by_place, above, int(over)
+    return industry_sums_numpy(place_key, output, threshold, in_district, n_cells)

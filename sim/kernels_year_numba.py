@@ -71,6 +71,21 @@ def account_firms(rows, sector, alive, output, productivity, place_cell, multipl
     return sales, earned
 
 
+@jit
+def industry_sums(place_key, output, threshold, in_district, n_cells):
+    """industry_sums_numpy in one pass: output by place cell, the same at or above ``threshold``, and the
+    count of firms in the district with 10亿元 or more, added in row order."""
+    by_place, above, over = np.zeros(n_cells), np.zeros(n_cells), 0
+    for row in range(output.size):
+        value, cell = output[row], place_key[row]
+        by_place[cell] += value
+        if value >= threshold:
+            above[cell] += value
+        if value >= 10.0 and in_district[row]:
+            over += 1
+    return by_place, above, over
+
+
 def warm_up() -> tuple:
     """A first call of each kernel with the firm table's column types: loading (or compiling) happens here."""
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
@@ -82,4 +97,5 @@ def warm_up() -> tuple:
     streak = np.zeros(2, dtype=np.int16)
     account_firms(rows, small, flags, values, values, rows, values, values, values, 1.0, values, 1.0, 0.1, 1.0,
                   values, values, values.copy(), values.copy(), streak, 1)
-    return tax_sums, wage_bills, account_firms
+    industry_sums(rows, values, 1.0, flags, 2)
+    return tax_sums, wage_bills, account_firms, industry_sums

@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from sim import allocator, build, history, indicators, kernels, randomness
+from sim import allocator, build, history, indicators, kernels, kernels_year, randomness
 from sim.agents import FirmAgents, FirmPopulation, Park, Town, Village
 from sim.collect import HEADLINE, make_collector
 from sim.ledger import Ledger
@@ -435,16 +435,19 @@ class RegionModel(mesa.Model):
         firms = self.firms
         output = firms.output_year  # every firm ever created: 0 for those that did not produce this year
         threshold = self.params.firms.above_scale_threshold_100m_cny
-        by_place = self.place_table(None, output)  # the co-built park's firms included
+        shape = (len(self.sector_ids), len(self.parks) + 1, len(self.towns))  # as place_table
+        in_district = self.in_district()
+        # one pass over the firm rows: all output (the co-built park's firms included), the above-scale output
+        by_place, above, over_1bn = kernels_year.industry_sums(firms.place_key, output, threshold, in_district,
+                                                               shape[0] * shape[1] * shape[2])
+        by_place = by_place.reshape(shape)
         outside = self.outside_slots[None, :, None]  # the co-built park is outside Xinhui's accounts
         inside = np.where(outside, 0.0, by_place)
-        above_rows = np.flatnonzero(output >= threshold)
-        above = np.where(outside, 0.0, self.place_table(above_rows, output[above_rows]))
+        above = np.where(outside, 0.0, above.reshape(shape))
         cobuilt_va = float((by_place[:, self.outside_slots, :].sum(axis=(1, 2)) * self.sector_va_ratio).sum())
         out_by_town = inside.sum(axis=(0, 1))
         va_by_town = (inside.sum(axis=1) * self.sector_va_ratio[:, None]).sum(axis=0)
-        in_district = self.in_district()
-        over_1bn = int(np.count_nonzero((output >= 10.0) & in_district))  # 10亿元 of output a year
+        # over_1bn: firms with 10亿元 of output a year
         # firms drawn by one town and hosted by another (few), of those that produced in Xinhui this year
         handed = np.flatnonzero(firms.origin_town != firms.town)
         handed = handed[(output[handed] > 0) & in_district[handed]]

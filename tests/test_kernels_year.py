@@ -32,7 +32,7 @@ RATES = np.array([0.13, 0.25, 0.15, 0.6, 0.03, 9.1, 0.012, 1.4, 6.0, 0.12])
 @needs_numba
 def test_each_year_kernel_equals_its_numpy_version():
     firms, outside = firm_table(60_000)
-    tax_sums, wage_bills, _ = numba_kernels
+    tax_sums, wage_bills = numba_kernels[:2]
     got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["va_ratio"],
                    firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"],
                    firms["capacity"], firms["land_mu"], RATES, 11, 8)
@@ -97,3 +97,45 @@ def test_compiled_firm_accounts_book_what_the_numpy_accounts_book(monkeypatch):
     for _ in range(3 * model.steps_per_year):
         model.step()
     assert len(checked) == 3 and checked[-1] > 0  # some firms are in a loss streak
+
+
+def industry_table(n: int, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Place keys, output (some zero, some over 10亿元) and the in-district mask of ``n`` random firm rows."""
+    rng = np.random.default_rng(seed)
+    output = np.where(rng.random(n) < 0.8, rng.lognormal(-2, 2.5, n), 0.0)
+    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9
+
+
+@needs_numba
+def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
+    keys, output, inside = industry_table(60_000)
+    by_place, above, over = numba_kernels[3](keys, output, 0.2, inside, 300)
+    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300)
+    np.testing.assert_array_equal(by_place, expected[0])
+    np.testing.assert_array_equal(above, expected[1])
+    assert over == expected[2] > 0
+
+
+def test_industry_sums_split_output_by_place_and_size():
+    keys, output, inside = industry_table(3_000)
+    by_place, above, over = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300)
+    assert by_place.sum() == pytest.approx(output.sum(), rel=1e-12)
+    assert above.sum() == pytest.approx(output[output >= 0.2].sum(), rel=1e-12)
+    assert (above <= by_place).all() and above[keys[0]] <= by_place[keys[0]]
+    assert over == np.count_nonzero((output >= 10.0) & inside)
+    assert by_place[keys[0]] == pytest.approx(output[keys == keys[0]].sum(), rel=1e-12)
+
+
+def test_account_industry_books_the_place_tables_of_all_and_above_scale_firms():
+    """The one-pass industry sums are what the place tables of all firms and of the above-scale firms give."""
+    model = RegionModel.from_scenario(scenario("plan"), seed=1)
+    for _ in range(model.steps_per_year - 1):
+        model.step()
+    output = model.firms.output_year
+    industry = model.account_industry()
+    outside = model.outside_slots[None, :, None]
+    rows = np.flatnonzero(output >= model.params.firms.above_scale_threshold_100m_cny)
+    np.testing.assert_array_equal(industry["above_scale_by_place"],
+                                  np.where(outside, 0.0, model.place_table(rows, output[rows])))
+    np.testing.assert_array_equal(industry["output_by_place"], np.where(outside, 0.0, model.place_table(None, output)))
+    assert industry["firms_over_1bn_cny_output"] == np.count_nonzero((output >= 10.0) & model.in_district())

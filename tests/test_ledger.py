@@ -121,3 +121,39 @@ def test_receipts_but_an_item_add_up_one_flow_after_the_other():
     assert ledger.received_except("town:A", "transfer:") == receipts(flows, "transfer:")["town:A"]
     assert ledger.received_except("town:A", "transfer:") != sum(v for (_, _, i), v in flows.items()
                                                                  if not i.startswith("transfer:"))
+
+
+def _many_small_flows(seed: int = 1) -> Ledger:
+    """3,000 flows of widely spread sizes, so that a compensated sum or another order changes the last bits."""
+    import numpy as np
+
+    rng, ledger = np.random.default_rng(seed), Ledger()
+    items = ("tax:vat", "tax:cit", "transfer:district", "services:public", "services:public:town_centre",
+             "debt:borrow", "debt:repay", "pairing:funds", "revenue_sharing", "horse_race:reward", "misc")
+    accounts = ("district", "town:A", "town:B", "public:A", "firms:1", "outside:lenders")
+    for k in range(3000):
+        payer, payee = rng.choice(len(accounts), size=2, replace=False)
+        ledger.transfer(accounts[payer], accounts[payee], float(rng.random() * 10.0 ** rng.integers(-6, 3)),
+                        items[k % len(items)])
+    return ledger
+
+
+def test_running_receipts_of_an_item_are_a_pass_over_all_flows():
+    """``received_running`` is the running sum of ``budgets.public_services_received`` (same bits)."""
+    from sim.rules.budgets import public_services_received
+
+    ledger = _many_small_flows()
+    spent = public_services_received(ledger.flows())
+    for account in ("public:A", "town:A", "district"):
+        assert ledger.received_running(account, "services:public") == spent.get(account, 0.0)
+
+
+def test_budget_rows_from_each_accounts_flows_are_the_pass_over_all_flows():
+    """``classify_accounts`` (each account's own flows) fills every column with the bits of ``classify``."""
+    from sim.rules.budgets import classify, classify_accounts
+
+    ledger = _many_small_flows(seed=2)
+    accounts = ("district", "town:A", "town:B")
+    by_account, by_pass = classify_accounts(ledger, accounts), classify(ledger.flows(), accounts)
+    assert by_account == by_pass and all(list(by_account[a]) == list(by_pass[a]) for a in accounts)
+    assert by_account["town:A"]["tax_vat"] > 0 and by_account["town:A"]["debt_repayment"] > 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 LENDERS = "outside:lenders"
 HORSE_RACE_FUND = "fund:horse_race"
@@ -138,15 +139,16 @@ def close_year(model) -> None:
     budgets = model.budgets
     residents = [t.population for t in model.towns]
     total = sum(residents)
-    income = receipts(model.ledger.flows())  # closing a town adds nothing to another's or the district's receipts
+    # closing a town adds nothing to another's or the district's receipts; one account's running sum is the
+    # sum a pass over all flows makes (same bits)
+    income = {account: model.ledger.received_except(account, "debt:") for account in budgets}
     for town in model.towns:
         account = f"town:{town.id}"
         close_budget(model, budgets[account], [(f"public:{town.id}", 1.0)], income.get(account, 0.0))
     district_payees = [(f"public:{t.id}", people / total) for t, people in zip(model.towns, residents)]
     close_budget(model, budgets["district"], district_payees, income.get("district", 0.0))
-    spent = public_services_received(model.ledger.flows())
     for town in model.towns:
-        town.public_services_100m_cny = spent.get(f"public:{town.id}", 0.0)
+        town.public_services_100m_cny = model.ledger.received_running(f"public:{town.id}", "services:public")
         town.budget_room_100m_cny = budgets[f"town:{town.id}"].room_100m_cny
     model.district_budget_room_100m_cny = budgets["district"].room_100m_cny
     model.public_services_100m_cny = sum(t.public_services_100m_cny for t in model.towns)
@@ -172,10 +174,13 @@ SPENDING = (("public_services", "services:public"), ("land_development", "land:d
             ("revenue_sharing_paid", "revenue_sharing"), ("debt_interest", "debt:interest"))
 
 
+_COLUMNS = (*(k for k, _ in REVENUE), "other_revenue", "borrowing", *(k for k, _ in SPENDING), "other_spending",
+            "debt_repayment")
+
+
 def classify(flows: dict, accounts) -> dict[str, dict[str, float]]:
     """Each account's revenue by source and spending by item this year (亿元), from the ledger's flows."""
-    out = {a: dict.fromkeys([*(k for k, _ in REVENUE), "other_revenue", "borrowing", *(k for k, _ in SPENDING),
-                             "other_spending", "debt_repayment"], 0.0) for a in accounts}
+    out = {a: dict.fromkeys(_COLUMNS, 0.0) for a in accounts}
     columns: dict[tuple[str, bool], str] = {}  # (item, received) -> column, memoised: few items, many flows
     for (payer, payee, item), amount in flows.items():
         for account, received in ((payee, True), (payer, False)):
@@ -183,6 +188,24 @@ def classify(flows: dict, accounts) -> dict[str, dict[str, float]]:
                 key = columns.get((item, received)) or columns.setdefault((item, received), _column(item, received))
                 out[account][key] += amount
     return out
+
+
+def classify_accounts(ledger, accounts) -> dict[str, dict[str, float]]:
+    """``classify(ledger.flows(), accounts)`` from each account's own flows (same bits: revenue and spending
+    columns are distinct, so each column adds its flows in the order of the year's flows either way)."""
+    out = {}
+    for account in accounts:
+        row = out[account] = dict.fromkeys(_COLUMNS, 0.0)
+        for flows, received in ((ledger.flows_received(account), True), (ledger.flows_paid(account), False)):
+            for item, amount in flows:
+                key = _column_of(item, received)
+                row[key] += amount
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _column_of(item: str, received: bool) -> str:
+    return _column(item, received)
 
 
 def _column(item: str, received: bool) -> str:
@@ -200,7 +223,7 @@ def district_fiscal_revenue(model) -> float:
 def rows(model) -> list[dict]:
     """One row per government of the year being closed, in 2022 prices (the recorder converts money)."""
     out = []
-    classified = classify(model.ledger.flows(), model.budgets)
+    classified = classify_accounts(model.ledger, model.budgets)
     for account, budget in model.budgets.items():
         row = classified[account]
         revenue_total = sum(row[k] for k, _ in REVENUE) + row["other_revenue"]

@@ -144,7 +144,7 @@ def let_assets(model) -> None:
     """At year end: finished buildings join the village's space, tenants are found, rents are paid."""
     p = model.params.pairing
     types = {t.kind: t for t in asset_types(p)}
-    tenants = None
+    tenants, rents = None, ([], [], [])  # the year's rent postings, posted in one batch in the same order
     for village in model.villages:
         complete_buildings(village, model.year)
         if not any(village.asset_area_m2.values()):
@@ -156,9 +156,10 @@ def let_assets(model) -> None:
             village.asset_let_m2[kind] = lease_up(village.asset_let_m2[kind], area, p.lease_up_share_per_year)
             rent = rent_income(asset.rent_10k_cny_per_m2_year, nearby_demand_m2(model, village, asset), area,
                                village.asset_let_m2[kind], p.space_demand_elasticity)
-            pay_rent(model, village, kind, rent, tenants[village.town_index])
+            pay_rent(model, village, kind, rent, tenants[village.town_index], rents)
             income += rent
         village.pairing_income_10k_cny = income
+    model.ledger.transfer_many(*rents, "pairing:rent")
 
 
 def complete_buildings(village, year: int) -> None:
@@ -171,15 +172,21 @@ def complete_buildings(village, year: int) -> None:
     village.assets_building = [b for b in village.assets_building if b[2] > year]
 
 
-def pay_rent(model, village, kind: AssetKind, rent_10k_cny: float, factory_tenants: list) -> None:
+def pay_rent(model, village, kind: AssetKind, rent_10k_cny: float, factory_tenants: list, postings) -> None:
     """The tenants pay: factories' rent by the town's sectors (``factory_tenants``: (account, output share)),
-    shops' by its households (the ledger at the model's scale, the village's rent full-size)."""
+    shops' by its households (the ledger at the model's scale, the village's rent full-size). Appends the
+    postings to ``postings`` (payers, payees, amounts) for one ``transfer_many``."""
     payee, rent = f"village:{village.id}", rent_10k_cny * model.scale / 1e4
+    payers, payees, amounts = postings
     if kind is AssetKind.SHOP or not factory_tenants:
-        model.ledger.transfer(f"households:{model.town_ids[village.town_index]}", payee, rent, "pairing:rent")
+        payers.append(f"households:{model.town_ids[village.town_index]}")
+        payees.append(payee)
+        amounts.append(rent)
         return
     for account, share in factory_tenants:
-        model.ledger.transfer(account, payee, rent * share, "pairing:rent")
+        payers.append(account)
+        payees.append(payee)
+        amounts.append(rent * share)
 
 
 def factory_tenants(model) -> list[list[tuple[str, float]]]:
