@@ -1,11 +1,14 @@
 """The growth accounting's and the approval queue's kernels (sim/kernels_acct.py): compiled loops give exactly
 what their references give (the position-table match, the numpy cross-section, the heapq loop)."""
 
+import heapq
+
 import numpy as np
 import pytest
 
 from sim import kernels, kernels_acct
 from sim.accounting import decomposition as dec
+from sim.rules.approvals import ApprovalOffices
 
 numba_kernels = kernels_acct.compiled()
 needs_numba = pytest.mark.skipif(numba_kernels is None, reason="numba not installed or disabled")
@@ -97,3 +100,36 @@ def test_cross_section_log_tfp_is_the_decomposition_s():
     ok = alive & (va > 0) & (capital * share > 0) & (labour > 0)
     np.testing.assert_array_equal(dec.log_tfp_of_ratios(va_per_worker, k_per_worker, 0.55),
                                   dec.log_tfp(va[ok], (capital * share)[ok], labour[ok], 0.55))
+
+
+def offices(pooled: bool, seed: int) -> ApprovalOffices:
+    """Offices of 11 towns with work in hand (heaps of different sizes, one of a single team)."""
+    rng = np.random.default_rng(seed)
+    teams = rng.integers(1, 30, 11)
+    teams[3] = 1
+    result = ApprovalOffices(teams, 40.0, 2030)
+    for heap in result.free_at:
+        heap[:] = (40.0 + rng.exponential(1.5, len(heap)) * (rng.random(len(heap)) < 0.7)).tolist()
+        heapq.heapify(heap)
+    if pooled:
+        result.pool()
+    return result
+
+
+@needs_numba
+@pytest.mark.parametrize("pooled", [False, True])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_compiled_queue_leaves_heapq_s_heaps_and_waits(pooled, seed):
+    rng = np.random.default_rng(seed + 10)
+    mine, reference = offices(pooled, seed), offices(pooled, seed)
+    for arrival in (41.0, 42.0, 43.0):
+        towns = rng.integers(0, 11, 300)
+        towns[:5] = 3  # the single team's office, popped and pushed in a row
+        work = rng.exponential(2.0, towns.size)
+        np.testing.assert_array_equal(mine.file_many(towns, arrival, work, numba_kernels[2]),
+                                      reference.file_many(towns, arrival, work))
+        assert mine.free_at == reference.free_at and mine.pooled == reference.pooled
+        np.testing.assert_array_equal(mine.filed, reference.filed)
+    mine.restaff(np.full(11, 3), 44.0, 2031)  # the read-back lists are still heaps for heapq
+    reference.restaff(np.full(11, 3), 44.0, 2031)
+    assert mine.free_at == reference.free_at and mine.pooled == reference.pooled
