@@ -23,6 +23,7 @@ projects start within a year: ρ is calibrated to it); plan (要素保障: 项�
 from __future__ import annotations
 
 import heapq
+import itertools
 
 import numpy as np
 
@@ -86,7 +87,7 @@ class ApprovalOffices:
         heaps = [self.pooled] if self.pooled is not None else self.free_at
         offsets = np.zeros(len(heaps) + 1, dtype=np.int64)
         np.cumsum([len(heap) for heap in heaps], out=offsets[1:])
-        flat = np.fromiter((t for heap in heaps for t in heap), dtype=np.float64, count=int(offsets[-1]))
+        flat = np.fromiter(itertools.chain.from_iterable(heaps), dtype=np.float64, count=int(offsets[-1]))
         waits = queue(flat, offsets, np.asarray(towns, dtype=np.int64), self.pooled is not None, float(arrival),
                       np.asarray(processing, dtype=np.float64))
         values = flat.tolist()
