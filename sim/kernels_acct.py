@@ -12,6 +12,8 @@ imported on first use.
   and its masks keep the order); ids not strictly ascending fall back to ``match_firms``.
 - ``cross_section``: the mask, compress and the two ratios of the cross-section's log TFP
   (``table.cross_section_productivity``); the two logs stay numpy's (its vectorised log is not the C library's).
+- ``firm_snapshot``: the snapshot's rows, gathers, positive-value-added mask and producing share in two
+  passes over the firm table instead of a mask, nine gathers and a compress.
 - ``file_queue``: ``approvals.ApprovalOffices.file_many``'s heap loop, on the heaps laid end to end in one
   array, with heapq's own pop and push (the same layout of every heap afterwards, not only the same waits).
 """
@@ -74,6 +76,13 @@ def cross_section(ids, va, capital, share, labour, alive):
     if count == va.size:
         return ids, va, va_per_worker, k_per_worker, True
     return ids_ok[:count], va_ok[:count], va_per_worker[:count], k_per_worker[:count], False
+
+
+def snapshot_kernel(rows: int):
+    """The compiled firm snapshot (sim/kernels_acct_numba.py ``firm_snapshot``) for a firm table of ``rows``
+    rows, or None: then ``snapshot.firm_accounting_snapshot`` gathers with numpy, the reference."""
+    compiled_kernels = _use(rows)
+    return compiled_kernels[3] if compiled_kernels else None
 
 
 def queue_kernel(rows: int):

@@ -133,3 +133,27 @@ def test_compiled_queue_leaves_heapq_s_heaps_and_waits(pooled, seed):
     mine.restaff(np.full(11, 3), 44.0, 2031)  # the read-back lists are still heaps for heapq
     reference.restaff(np.full(11, 3), 44.0, 2031)
     assert mine.free_at == reference.free_at and mine.pooled == reference.pooled
+
+
+@needs_numba
+def test_compiled_snapshot_is_the_numpy_snapshot(monkeypatch):
+    """After two years of a run (entrants of the year, exiters, the co-built park's firms outside): the compiled
+    snapshot's columns are the numpy path's, value for value and dtype for dtype."""
+    from sim.accounting import snapshot
+    from sim.model import RegionModel
+    from tests.helpers import scenario
+
+    model = RegionModel.from_scenario(scenario("plan"), seed=3)
+    for _ in range(2 * model.steps_per_year):
+        model.step()
+    outside = model.in_district() & (np.random.default_rng(1).random(model.firms.n) < 0.9)  # some rows outside
+    monkeypatch.setattr(model, "in_district", lambda: outside)
+    monkeypatch.setattr(kernels_acct, "snapshot_kernel", lambda rows: numba_kernels[3])
+    mine = snapshot.firm_accounting_snapshot(model)
+    monkeypatch.setattr(kernels_acct, "snapshot_kernel", lambda rows: None)
+    reference = snapshot.firm_accounting_snapshot(model)
+    assert set(mine) == set(reference) and 0 < (~reference["alive"]).sum() < reference["alive"].sum()
+    assert (reference["producing_share"] < 1).any()
+    for key, values in reference.items():
+        np.testing.assert_array_equal(mine[key], values)
+        assert mine[key].dtype == values.dtype, key
