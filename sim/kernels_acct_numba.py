@@ -60,35 +60,28 @@ def cross_section(ids, va, capital, share, labour, alive):
 
 
 @jit
-def _in_snapshot(output_last_year, in_district, va_ratio, sector, i):
-    """Row i produced in the district (producing_rows) with positive value added."""
-    return output_last_year[i] > 0 and in_district[i] and output_last_year[i] * va_ratio[sector[i]] > 0
-
-
-@jit
 def firm_snapshot(output_last_year, in_district, sector, town, alive, va_ratio, employment, capital_intensity,
                   capacity, capital_output_ratio, birth_year, age, year, step_share):
-    """snapshot.firm_accounting_snapshot's record in two passes (count, then fill): the rows that produced in
-    the district with positive value added, and their columns (sim.agents.firm_accounting_snapshot's
-    arithmetic, snapshot.producing_share's)."""
+    """snapshot.firm_accounting_snapshot's record in two passes (the rows, then their columns): the rows that
+    produced in the district (producing_rows) with positive value added, and their columns
+    (sim.agents.firm_accounting_snapshot's arithmetic, snapshot.producing_share's)."""
+    kept = np.empty(output_last_year.size, np.intp)
     count = 0
     for i in range(output_last_year.size):
-        if _in_snapshot(output_last_year, in_district, va_ratio, sector, i):
+        if output_last_year[i] > 0 and in_district[i] and output_last_year[i] * va_ratio[sector[i]] > 0:
+            kept[count] = i
             count += 1
-    rows, sectors, towns = np.empty(count, np.intp), np.empty(count, np.int64), np.empty(count, np.int64)
+    rows = kept[:count].copy()
+    sectors, towns = np.empty(count, np.int64), np.empty(count, np.int64)
     alive_at_end, value_added, employed = np.empty(count, np.bool_), np.empty(count), np.empty(count)
     capital, share = np.empty(count), np.empty(count)
-    j = 0
-    for i in range(output_last_year.size):
-        if not _in_snapshot(output_last_year, in_district, va_ratio, sector, i):  # the count's test: j < count
-            continue
-        va = output_last_year[i] * va_ratio[sector[i]]
-        rows[j], sectors[j], towns[j], alive_at_end[j] = i, sector[i], town[i], alive[i]
-        value_added[j], employed[j] = va, employment[i]
+    for j in range(count):
+        i = rows[j]
+        sectors[j], towns[j], alive_at_end[j] = sector[i], town[i], alive[i]
+        value_added[j], employed[j] = output_last_year[i] * va_ratio[sector[i]], employment[i]
         capital[j] = capital_output_ratio * capital_intensity[i] * capacity[i]
         produced = age[i] + step_share
         share[j] = (produced if not produced > 1.0 else 1.0) if birth_year[i] == year else 1.0
-        j += 1
     return rows, sectors, towns, alive_at_end, value_added, employed, capital, share
 
 
@@ -151,6 +144,7 @@ def warm_up() -> tuple:
     cross_section(ids, values, values, values, values, flags)
     file_queue(np.zeros(3), np.array([0, 1, 3], dtype=np.int64), np.array([1, 0], dtype=np.int64), False, 0.0,
                np.ones(2))
-    small, flags2 = np.zeros(3, dtype=np.int16), np.ones(3, dtype=np.bool_)
-    firm_snapshot(values, flags2, small, small, flags2, values, values, values, values, 1.0, small, values, 2023, 0.25)
+    small, district = np.zeros(3, dtype=np.int16), np.ones(3, dtype=np.bool_)
+    district.setflags(write=False)  # RegionModel.in_district() is read-only
+    firm_snapshot(values, district, small, small, flags, values, values, values, values, 1.0, small, values, 2023, 0.25)
     return match_sorted, cross_section, file_queue, firm_snapshot
