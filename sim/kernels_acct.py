@@ -12,8 +12,8 @@ imported on first use.
   and its masks keep the order); ids not strictly ascending fall back to ``match_firms``.
 - ``cross_section``: the mask, compress and the two ratios of the cross-section's log TFP
   (``table.cross_section_productivity``); the two logs stay numpy's (its vectorised log is not the C library's).
-- ``firm_snapshot``: the snapshot's rows, gathers, positive-value-added mask and producing share in two
-  passes over the firm table instead of a mask, nine gathers and a compress.
+- ``firm_snapshot``: the snapshot's rows, gathers, positive-value-added mask and producing share in one pass
+  over the firm table and one over the rows kept, instead of two masks, nine gathers and a compress.
 - ``file_queue``: ``approvals.ApprovalOffices.file_many``'s heap loop, on the heaps laid end to end in one
   array, with heapq's own pop and push (the same layout of every heap afterwards, not only the same waits).
 """
