@@ -69,7 +69,7 @@ def match_sorted(ids0: np.ndarray, ids1: np.ndarray):
 
 def cross_section(ids, va, capital, share, labour, alive):
     """``cross_section_numpy``, compiled from ``kernels.MIN_ROWS`` rows."""
-    compiled_kernels = _use(va.size)
+    compiled_kernels = _use(va.size) if np.asarray(ids).dtype.kind in "iu" else None  # firm rows, not labels
     if compiled_kernels is None:
         return cross_section_numpy(ids, va, capital, share, labour, alive)
     count, ids_ok, va_ok, va_per_worker, k_per_worker = compiled_kernels[1](ids, va, capital, share, labour, alive)

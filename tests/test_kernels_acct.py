@@ -157,3 +157,12 @@ def test_compiled_snapshot_is_the_numpy_snapshot(monkeypatch):
     for key, values in reference.items():
         np.testing.assert_array_equal(mine[key], values)
         assert mine[key].dtype == values.dtype, key
+
+
+def test_labelled_firms_take_the_reference_paths():
+    """Ids that are not firm rows (labels) never reach the compiled cross-section, at any size."""
+    n = 2 * kernels.MIN_ROWS
+    labels = np.array([f"f{i:06d}" for i in range(n)])
+    ones = np.ones(n)
+    ids, *_, complete = kernels_acct.cross_section(labels, ones, ones, ones, ones, np.ones(n, dtype=bool))
+    assert complete and ids is labels

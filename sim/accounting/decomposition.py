@@ -64,7 +64,7 @@ def match_firms(ids0: np.ndarray, ids1: np.ndarray) -> tuple[np.ndarray, np.ndar
     merged in one compiled pass from ``kernels.MIN_ROWS`` ids (``kernels_acct.match_sorted``); otherwise small
     non-negative ids are looked up in a position table, in linear time, and others are sorted and searched."""
     ids0, ids1 = np.asarray(ids0), np.asarray(ids1)
-    merged = kernels_acct.match_sorted(ids0, ids1) if ids0.dtype.kind in "iu" and ids1.dtype.kind in "iu" else None
+    merged = kernels_acct.match_sorted(ids0, ids1) if ids0.dtype.kind == ids1.dtype.kind == "i" else None
     if merged is not None:
         return merged
     if ids0.size == 0 or ids1.size == 0:
