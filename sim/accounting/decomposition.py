@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels_acct
+
 
 def growth_accounting(output: tuple[float, float], capital: tuple[float, float], labour: tuple[float, float],
                       capital_share: float) -> dict[str, float]:
@@ -47,15 +49,24 @@ def growth_accounting(output: tuple[float, float], capital: tuple[float, float],
 
 def log_tfp(value_added: np.ndarray, capital: np.ndarray, labour: np.ndarray, capital_share: float) -> np.ndarray:
     """Log total factor productivity of each firm: ln VA - a ln K - (1 - a) ln L."""
-    return np.log(value_added / labour) - capital_share * np.log(capital / labour)  # two logs instead of three
+    return log_tfp_of_ratios(value_added / labour, capital / labour, capital_share)  # two logs instead of three
+
+
+def log_tfp_of_ratios(va_per_worker: np.ndarray, capital_per_worker: np.ndarray, capital_share: float) -> np.ndarray:
+    """``log_tfp`` from value added and capital per worker: ln(VA/L) - a ln(K/L)."""
+    return np.log(va_per_worker) - capital_share * np.log(capital_per_worker)
 
 
 def match_firms(ids0: np.ndarray, ids1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Indices of continuing firms in year 0 and year 1 (same order), of exiters in 0 and of entrants in 1.
 
-    Ids are unique within a year. Small non-negative ids (the firm table's rows) are looked up in a position
-    table, in linear time; others are sorted and searched."""
+    Ids are unique within a year. Strictly ascending ids (the firm table's rows, as the snapshots give them) are
+    merged in one compiled pass from ``kernels.MIN_ROWS`` ids (``kernels_acct.match_sorted``); otherwise small
+    non-negative ids are looked up in a position table, in linear time, and others are sorted and searched."""
     ids0, ids1 = np.asarray(ids0), np.asarray(ids1)
+    merged = kernels_acct.match_sorted(ids0, ids1) if ids0.dtype.kind == ids1.dtype.kind == "i" else None
+    if merged is not None:
+        return merged
     if ids0.size == 0 or ids1.size == 0:
         return (np.zeros(0, np.intp),) * 2 + (np.arange(ids0.size), np.arange(ids1.size))
     low, high = min(ids0.min(), ids1.min()), max(ids0.max(), ids1.max())

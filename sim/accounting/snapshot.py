@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import agents
+from sim import agents, kernels_acct
 from sim.agents.firm import producing_rows
 from sim.rules import capital, economy, services
 
@@ -34,6 +34,14 @@ FIRM_COLUMNS = ("firm_id", "sector", "town", "alive", "value_added_100m_cny", "e
 def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
     """Firms that produced this year in the district's accounts (the co-built park's are outside), from the
     firm model's record of every firm, with the share of the year each produced (``producing_share``)."""
+    firms = model.firms
+    kernel = kernels_acct.snapshot_kernel(firms.n)
+    if kernel is not None:  # the numpy path below in two compiled passes (tests/test_kernels_acct.py)
+        columns = kernel(firms.output_last_year, model.in_district(), firms.sector, firms.town, firms.alive,
+                         model.sector_va_ratio, firms.employment, firms.capital_intensity, firms.capacity,
+                         float(model.params.firms.capital_output_ratio), firms.birth_year, firms.age, int(model.year),
+                         1.0 / model.steps_per_year)
+        return dict(zip(FIRM_COLUMNS + ("producing_share",), columns))
     # the record of the producing firms only (a year's entrants and exiters are a fraction of all rows ever made)
     rows = producing_rows(model)
     record = agents.firm_accounting_snapshot(model, rows, FIRM_COLUMNS)

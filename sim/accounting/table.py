@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels_acct
 from sim.accounting import decomposition as dec
 from sim.accounting.snapshot import year_snapshot
 
@@ -117,15 +118,13 @@ def cross_section_productivity(snapshot: dict) -> tuple:
     year a firm produced (``producing_share``: entrants' year-end stock would make them look unproductive);
     and whether that is every firm of the snapshot (kept in it: each snapshot serves two years)."""
     if "_productivity" not in snapshot:
-        va, n = snapshot["value_added_100m_cny"], snapshot["employment_persons"]
-        k = snapshot["capital_100m_cny"] * snapshot.get("producing_share", 1.0)
+        va = snapshot["value_added_100m_cny"]
+        share = snapshot.get("producing_share", np.ones(va.size))
         alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
-        ok = alive & (va > 0) & (k > 0) & (n > 0)
-        a = float(snapshot["capital_share"])
-        if ok.all():
-            snapshot["_productivity"] = (snapshot["firm_id"], dec.log_tfp(va, k, n, a), va, True)
-        else:
-            snapshot["_productivity"] = (snapshot["firm_id"][ok], dec.log_tfp(va[ok], k[ok], n[ok], a), va[ok], False)
+        ids, va, va_per_worker, k_per_worker, complete = kernels_acct.cross_section(
+            snapshot["firm_id"], va, snapshot["capital_100m_cny"], share, snapshot["employment_persons"], alive)
+        tfp = dec.log_tfp_of_ratios(va_per_worker, k_per_worker, float(snapshot["capital_share"]))
+        snapshot["_productivity"] = (ids, tfp, va, complete)  # one mask and compress, two logs (kernels_acct)
     return snapshot["_productivity"]
 
 
