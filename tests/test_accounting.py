@@ -111,7 +111,8 @@ def test_the_accounting_measures_no_tfp_in_a_firms_capital_deepening():
         model.step()
     a = float(snap.year_snapshot(model)["capital_share"])
     assert a == pytest.approx(1.0 - model.params.firms.labour_share_of_value_added)
-    rows = np.flatnonzero(model.firms.live())[:50]
+    # firms that produced last year (an entrant's 0/0 would compare NaN with NaN)
+    rows = np.flatnonzero(model.firms.live() & (model.firms.output_last_year > 0))[:50]
     power = model.firms.productivity[rows] * model.place_multipliers()[model.firms.place_cell[rows]]
     value_added = model.firms.output_last_year[rows] * model.sector_va_ratio[model.firms.sector[rows]]
 
