@@ -112,7 +112,8 @@ def test_the_accounting_measures_no_tfp_in_a_firms_capital_deepening():
     a = float(snap.year_snapshot(model)["capital_share"])
     assert a == pytest.approx(1.0 - model.params.firms.labour_share_of_value_added)
     # firms that produced last year (an entrant's 0/0 would compare NaN with NaN)
-    rows = np.flatnonzero(model.firms.live() & (model.firms.output_last_year > 0))[:50]
+    rows = np.flatnonzero(model.firms.live())
+    rows = rows[model.firms.output_last_year[rows] > 0][:50]
     power = model.firms.productivity[rows] * model.place_multipliers()[model.firms.place_cell[rows]]
     value_added = model.firms.output_last_year[rows] * model.sector_va_ratio[model.firms.sector[rows]]
 
@@ -121,6 +122,7 @@ def test_the_accounting_measures_no_tfp_in_a_firms_capital_deepening():
         return dec.log_tfp(value_added, capital.capital_stock(model, rows), workers, a)
 
     before = measured_tfp()
+    assert len(rows) == 50 and np.isfinite(before).all()
     model.firms.capital_intensity[rows] *= 2.0
     np.testing.assert_allclose(measured_tfp(), before, atol=1e-9)
 
