@@ -174,7 +174,7 @@ def _compile():
     from sim.kernels_numba import (
         add_output,
         below_bound,
-        below_bound_sums,
+        below_bound_sums_keyed,
         book_profits,
         cell_sums,
         district_sums,
@@ -209,7 +209,7 @@ def _compile():
         scale_by_cell(some_rows, sectors, values.copy(), values)
         running_cell_weight(some_rows, sectors, values)
         still_alive(some_rows, np.ones(2, dtype=np.bool_))
-        below_bound_sums(some_rows, np.uint64(1), cells, sectors, values, 1)
+        below_bound_sums_keyed(some_rows, rows, np.uint64(1), cells, sectors, values, 1)
         running_cell_weight_sums(some_rows, sectors, values, values, 1)
         outside = np.zeros(2, dtype=np.bool_)
         inside = hiring_totals(some_rows, outside, sectors, sectors, values, values, 1)[0]
@@ -221,7 +221,7 @@ def _compile():
     for some_rows in (rows, live):
         move_demand(some_rows, sectors, values, values, values, values, values, 1.0, values.copy())
     return (splitmix_bits, below_bound, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell,
-            running_cell_weight, still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals,
+            running_cell_weight, still_alive, below_bound_sums_keyed, running_cell_weight_sums, hiring_totals,
             share_out_rows, district_sums, two_cell_sums, book_profits,
             move_demand)
 
@@ -323,15 +323,6 @@ def still_alive(rows: np.ndarray, alive: np.ndarray) -> np.ndarray:
     return still_alive_numpy(rows, alive)
 
 
-def below_bound_sums(rows: np.ndarray, base: np.uint64, bound: np.ndarray, cells: np.ndarray, values: np.ndarray,
-                     n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``below_bound(rows, base, bound)`` and ``sums_by_cell(rows, cells, values, n)``, in one pass if compiled."""
-    kernels = _use(rows.size)
-    if kernels:
-        return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), np.uint64(base), bound, cells, values, n)
-    return below_bound_numpy(rows, base, bound), sums_by_cell_numpy(rows, cells, values, n)
-
-
 def running_cell_weight_sums(rows: np.ndarray, cells: np.ndarray, weight: np.ndarray, values: np.ndarray,
                              n: int) -> tuple[np.ndarray, np.ndarray]:
     """``running_cell_weight(rows, cells, weight)`` and ``sums_by_cell(rows, cells, values, n)``, in one pass if
@@ -393,12 +384,10 @@ def move_demand(live: np.ndarray, sectors: np.ndarray, sales: np.ndarray, power:
 
 def below_bound_sums_keyed(rows: np.ndarray, keys: np.ndarray, base: np.uint64, bound: np.ndarray,
                            cells: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``below_bound_sums`` with each row's bits those of its draw key ``keys[row]`` (sim.randomness): positions i
-    where the bits of ``keys[rows[i]]`` are below ``bound[rows[i]]``, and ``sums_by_cell(rows, cells, values, n)``."""
-    if _use(rows.size):
-        from sim import kernels_numba
-
-        return kernels_numba.below_bound_sums_keyed(np.ascontiguousarray(rows, dtype=np.int64), keys,
-                                                    np.uint64(base), bound, cells, values, n)
+    """Positions i where the bits of each row's draw key ``keys[rows[i]]`` (sim.randomness) are below
+    ``bound[rows[i]]``, and ``sums_by_cell(rows, cells, values, n)``, in one pass if compiled."""
+    kernels = _use(rows.size)
+    if kernels:
+        return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), keys, np.uint64(base), bound, cells, values, n)
     bits = splitmix_bits_numpy(keys.take(rows), base).view(np.int64)
     return np.flatnonzero(bits < bound.take(rows)), sums_by_cell_numpy(rows, cells, values, n)

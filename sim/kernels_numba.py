@@ -109,21 +109,6 @@ def still_alive(rows, alive):
 
 
 @jit
-def below_bound_sums(rows, base, bound, cells, values, n):
-    """below_bound and sums_by_cell(rows, cells, values, n) in one pass."""
-    positions = np.empty(rows.size, np.int64)
-    sums = np.zeros(n)
-    found = 0
-    for i in range(rows.size):
-        row = rows[i]
-        sums[cells[row]] += values[row]
-        if np.int64(bits_of(row, base)) < bound[row]:
-            positions[found] = i
-            found += 1
-    return positions[:found].copy(), sums
-
-
-@jit
 def running_cell_weight_sums(rows, cells, weight, values, n):
     """running_cell_weight and sums_by_cell(rows, cells, values, n) in one pass."""
     running = np.empty(rows.size + 1)
@@ -214,7 +199,7 @@ def move_demand(live, sectors, sales, power, mean, growth, level, elasticity, de
 
 @jit
 def below_bound_sums_keyed(rows, keys, base, bound, cells, values, n):
-    """below_bound_sums with each row's bits those of its draw key, keys[row], in one pass."""
+    """Positions i where the bits of keys[rows[i]] are below bound[rows[i]], and sums_by_cell(rows, cells, values, n), in one pass."""
     positions = np.empty(rows.size, np.int64)
     sums = np.zeros(n)
     found = 0

@@ -21,7 +21,7 @@ def test_each_kernel_equals_its_numpy_version():
     rows = np.sort(rng.choice(3 * n, n, replace=False)).astype(np.int64)
     base = np.uint64(0x1234_5678_9ABC_DEF0)
     (splitmix, below, add_output, cell_sums, running_weight, grow, sums_by_cell, scale_by_cell, running_cell_weight,
-     still_alive, below_bound_sums, running_cell_weight_sums, hiring_totals, share_out_rows,
+     still_alive, below_bound_sums_keyed, running_cell_weight_sums, hiring_totals, share_out_rows,
      district_sums, two_cell_sums, book_profits, move_demand) = numba_kernels
     np.testing.assert_array_equal(splitmix(rows, base), kernels.splitmix_bits_numpy(rows, base))
     bound = rng.integers(0, 1 << 53, 3 * n)
@@ -54,7 +54,8 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(running_cell_weight(rows, sectors, by_sector),
                                   kernels.running_cell_weight_numpy(rows, sectors, by_sector))
     np.testing.assert_array_equal(still_alive(rows, alive), kernels.still_alive_numpy(rows, alive))
-    for got, expected in zip(below_bound_sums(rows, base, bound, sectors, big, 12),
+    identity = np.arange(3 * n, dtype=np.int64)  # each row its own draw key: the bits of the row
+    for got, expected in zip(below_bound_sums_keyed(rows, identity, base, bound, sectors, big, 12),
                              (kernels.below_bound_numpy(rows, base, bound), np.bincount(sectors[rows], big[rows], 12))):
         np.testing.assert_array_equal(got, expected)
     for got, expected in zip(running_cell_weight_sums(rows, sectors, by_sector, big, 12),
