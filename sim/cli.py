@@ -439,10 +439,14 @@ def _explain(args) -> int:
 
     table = explain(args.directory, args.baseline)
     path = write_explain(args.directory, table)
-    print(explain_text(table))
     from sim.accounting.explain import CHANNELS_FILE, PARTICIPATION_FILE, integration_report
+    from sim.accounting.explain_headline import headline_text
 
     channels = integration_report(args.directory, args.baseline)
+    headline = headline_text(channels[0], channels[0].attrs["baseline"]) if channels else ""
+    if headline:  # the answer first: each variant's difference with its interval and its largest channels
+        print(headline + "\n")
+    print(explain_text(table))
     if channels:
         print(channels[1])
         print(f"written: {write_explain(args.directory, channels[0], CHANNELS_FILE)}")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from sim.accounting.explain_capital import in_place_by_run, variant_times
 from sim.accounting.fiscal_share import FLOWS_INDICATOR, fiscal_share_values, fiscal_text
 from sim.accounting.fiscal_share import INDICATOR as FISCAL_SHARE
 from sim.accounting.table import INVESTMENT_COMPONENTS
@@ -224,6 +225,7 @@ CHANNELS = (  # (indicator, district column, how summed over years, unit)
 OUTPUT_SPLIT = ("industrial_output", "from_lost_projects", "from_other_capital", "from_output_per_capital")
 LABOUR_SPLIT = ("from_industrial_jobs", "from_output_per_job")  # the same difference, seen from labour
 RELATIVE_OUTPUT = "industrial_output_relative"  # last year's industrial output over the baseline's, minus 1
+LOST_IN_PLACE = "lost_capital_in_place"  # what the lost projects' capital would have in place in the last year
 
 
 def _read_table(directory: Path, table: str) -> pd.DataFrame:
@@ -233,16 +235,20 @@ def _read_table(directory: Path, table: str) -> pd.DataFrame:
     return frame.assign(variant=_run_name(directory) or directory.name, replicate=0)
 
 
-def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def channel_values(district: pd.DataFrame, baseline: str, times: dict | None = None) -> pd.DataFrame:
     """Per variant and replicate, each channel's value over the horizon and the split of its last-year
-    industrial output against ``baseline`` (``summarize`` input)."""
+    industrial output against ``baseline`` (``summarize`` input); ``times``: each variant's pipeline keys
+    (``explain_capital.variant_times``; the schema's defaults without)."""
     frames = []
     by = district.sort_values("year").groupby(["variant", "replicate"])
     for indicator, column, how, _ in CHANNELS:
         if column in district:
             value = {"sum": by[column].sum, "mean": by[column].mean, "last": by[column].last}[how]()
             frames.append(value.rename("value").reset_index().assign(indicator=indicator))
-    frames.append(output_split(district, baseline))
+    in_place = in_place_by_run(district, times)
+    frames.append(in_place.rename_axis(["variant", "replicate"]).rename("value").reset_index()
+                  .assign(indicator=LOST_IN_PLACE))
+    frames.append(output_split(district, baseline, in_place))
     frames.append(relative_output(district, baseline))
     if "industrial_employment_10k" in district:
         frames.append(labour_split(district, baseline))
@@ -250,14 +256,18 @@ def channel_values(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).assign(scope="district", year=period)
 
 
-def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def output_split(district: pd.DataFrame, baseline: str, in_place: pd.Series | None = None) -> pd.DataFrame:
     """Last-year industrial output Y = rho K (rho: output per unit of capital) split exactly, per replicate,
-    into the baseline's value plus: the capital that the difference in projects lost to other counties
-    accounts for (valued at the mean rho; capital lost over the horizon, depreciation ignored), the rest of the
-    capital difference (land, lags, incumbents' investment), and the difference in output per unit of capital
-    (matching, utilisation), at the mean K. The baseline's contributions are 0."""
+    into the baseline's value plus: the capital that the difference in projects lost to other counties would
+    have had in place and producing at the end of the last year (``in_place``: per variant and replicate, the
+    lost projects' capital times its in-place share, ``sim.accounting.explain_capital``; kept = the baseline's
+    minus the variant's), valued at the mean rho; the rest of the capital difference (the residual of the
+    capital: land, lags, incumbents' investment, what the kept projects' firms reinvest); and the difference in
+    output per unit of capital (matching, utilisation, the labour constraint), at the mean K. The baseline's
+    contributions are 0."""
     last = district[district.year == district.year.max()].set_index(["variant", "replicate"])
-    lost = district.groupby(["variant", "replicate"]).project_capital_lost_100m_cny.sum()
+    if in_place is None:
+        in_place = in_place_by_run(district)
     output, capital = last.industrial_output_100m_cny, last.capital_stock_100m_cny
     base = last.xs(baseline, level="variant")
     rows = []
@@ -266,7 +276,7 @@ def output_split(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
             continue
         y0, k, k0 = base.industrial_output_100m_cny[replicate], capital[(variant, replicate)], base.capital_stock_100m_cny[replicate]
         rho, rho0 = y / k, y0 / k0
-        kept = -(lost[(variant, replicate)] - lost[(baseline, replicate)])
+        kept = in_place[(baseline, replicate)] - in_place[(variant, replicate)]
         parts = (y, (rho + rho0) / 2 * kept, (rho + rho0) / 2 * (k - k0 - kept), (k + k0) / 2 * (rho - rho0))
         rows += [{"variant": variant, "replicate": replicate, "indicator": name, "value": value}
                  for name, value in zip(OUTPUT_SPLIT, parts)]
@@ -309,11 +319,14 @@ def town_participation(towns: pd.DataFrame, inside: str, outside: str, share_now
     return limits(towns, inside, outside, share_now)
 
 
-def channels(district: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def channels(district: pd.DataFrame, baseline: str, times: dict | None = None) -> pd.DataFrame:
     """Each variant's integration channels with the paired difference to ``baseline`` (``summarize``)."""
-    table = summarize(channel_values(district, baseline), baseline)
+    table = summarize(channel_values(district, baseline, times), baseline)
     unit = {indicator: u for indicator, _, _, u in CHANNELS} | {name: "亿元" for name in (*OUTPUT_SPLIT, *LABOUR_SPLIT)}
-    return table.assign(unit=table.indicator.map(unit | {RELATIVE_OUTPUT: "share"}))
+    unit |= {RELATIVE_OUTPUT: "share", LOST_IN_PLACE: "亿元 of capital in place, last year"}
+    table = table.assign(unit=table.indicator.map(unit))
+    table.attrs["baseline"] = baseline  # for the headline (sim.accounting.explain_headline)
+    return table
 
 
 def channels_text(table: pd.DataFrame, baseline: str, participation: list[str] | None = None) -> str:
@@ -323,12 +336,15 @@ def channels_text(table: pd.DataFrame, baseline: str, participation: list[str] |
     others = [v for v in dict.fromkeys(table.variant) if v != baseline]
     cells = {(r.variant, r.indicator): (r.diff_mean, r.diff_lo, r.diff_hi, r.n_pairs) for r in table.itertuples()}
     units = dict(zip(table.indicator, table.unit))
-    names = [indicator for indicator, *_ in CHANNELS if indicator in units] + \
-        [n for n in (*OUTPUT_SPLIT, *LABOUR_SPLIT) if n in units]
+    names = [indicator for indicator, *_ in CHANNELS if indicator in units]
+    if LOST_IN_PLACE in units:  # beside the capital lost, what of it would be in place in the last year
+        names.insert(names.index("lost_capital") + 1 if "lost_capital" in names else 0, LOST_IN_PLACE)
+    names += [n for n in (*OUTPUT_SPLIT, *LABOUR_SPLIT) if n in units]
     rows = [(f"{name} ({units[name]})", [cells.get((v, name)) for v in others]) for name in names]
     lines = [f"Integration channels: paired difference to {baseline} [95% interval]; industrial output (last "
-             "year) = lost projects + other capital + output per capital = industrial jobs + output per job; "
-             "labour_*: labour mobility, pairing_*: "
+             "year) = lost projects (their capital that would be in place and producing then) + other capital "
+             "(the rest of the capital difference: a residual) + output per capital = industrial jobs + output "
+             "per job; labour_*: labour mobility, pairing_*: "
              "pairing funds, the collective assets they buy and their rent", *_block(["", *others], rows)]
     return "\n".join([*lines, *(participation or [])])
 
@@ -386,5 +402,5 @@ def integration_report(directory: str | Path, baseline: str | None = None
         tables = [town_table(frame, "plan", "fragmented", share, period) for period in PERIODS]
         towns = pd.concat(tables, ignore_index=True)
         lines = [integration_size(district), *participation_lines(tables)]
-    table = channels(district, baseline)
+    table = channels(district, baseline, variant_times(directory, variants))
     return table, channels_text(table, baseline, lines), towns

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sim.accounting import explain
+from sim.accounting import explain, explain_capital
 from sim.validation.checks import ahrend_size_check
 
 
@@ -25,8 +25,11 @@ def test_the_output_split_adds_up_to_the_difference_and_names_lost_projects():
     for replicate, (y0, y) in enumerate(((100.0, 120.0), (90.0, 95.0))):
         parts = sum(split[("plan", replicate, name)] for name in explain.OUTPUT_SPLIT[1:])
         assert parts == pytest.approx(y - y0)
-    # replicate 0: the plan lost 4 of capital less, valued at the mean output per capital (2 and 120/55)
-    assert split[("plan", 0, "from_lost_projects")] == pytest.approx(4.0 * (2.0 + 120 / 55) / 2)
+    # replicate 0: the plan lost 2 of capital less in 2032 and 2 less in 2033, valued at the mean output per
+    # capital (2 and 120/55) for the share that would be producing at the end of 2033 (none of 2033's)
+    w = explain_capital.in_place_share(2032, 2033, 0.0, explain_capital.PipelineTimes.defaults())
+    assert 0 < w < 0.1
+    assert split[("plan", 0, "from_lost_projects")] == pytest.approx(2.0 * w * (2.0 + 120 / 55) / 2)
     assert split[("plan", 1, "from_lost_projects")] == 0.0
     assert split[("plan", 1, "from_other_capital")] == 0.0  # same capital: all from output per capital
     table = explain.channels(district, "fragmented")
@@ -105,11 +108,19 @@ def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
     proc = cli("explain", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "paired difference to fragmented" in proc.stdout and "Participation band" in proc.stdout
+    first = proc.stdout.splitlines()[:4]  # the answer first: the difference, its interval, the channels
+    assert first[0].startswith("Industrial output 2027, paired difference to fragmented [95% interval]")
+    assert first[1].startswith("  plan − fragmented: ") and "lost projects" in first[2] and "jobs" in first[3]
     table = pd.read_csv(out / "explain_channels.csv")
     plan = table[table.variant == "plan"].set_index("indicator")
     parts = sum(plan.diff_mean[name] for name in explain.OUTPUT_SPLIT[1:])
     assert parts == pytest.approx(plan.diff_mean["industrial_output"])
-    assert set(explain.OUTPUT_SPLIT) | {"lost_projects", "incentives_subsidy", "land_developed"} <= set(plan.index)
+    assert set(explain.OUTPUT_SPLIT) | {"lost_projects", "incentives_subsidy", "land_developed",
+                                        explain.LOST_IN_PLACE} <= set(plan.index)
+    # what the lost projects would have in place in 2027 is a part of the capital they would have brought
+    both = table[table.indicator.isin(["lost_capital", explain.LOST_IN_PLACE])].pivot(index="variant",
+                                                                                     columns="indicator")["mean"]
+    assert ((both[explain.LOST_IN_PLACE] >= 0) & (both[explain.LOST_IN_PLACE] < both.lost_capital)).all()
     labour_and_pairing = {"labour_net_migration", "labour_moved_between_towns", "labour_commuters",
                           "labour_industrial_jobs", "pairing_funds", "pairing_assets_bought", "pairing_assets_space",
                           "pairing_rent", explain.RELATIVE_OUTPUT}
