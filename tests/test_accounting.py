@@ -307,8 +307,8 @@ def test_explain_prints_and_writes_the_split_of_each_variant(tiny_batch):
     lines = proc.stdout.splitlines()
     assert len(lines) < 60  # the answer, growth, tertiary drivers, fiscal share by tax base, the channels
     # the first screen says the answer: the variant's difference with its interval and its largest channels
-    assert lines[0].startswith("Industrial output 2027, paired difference to short_")
-    assert " − short_" in lines[1] and "亿 [" in lines[1] and "lost projects" in lines[2] + lines[3]
+    assert lines[0].startswith("Industrial output 2027 (亿元): paired difference to short_")
+    assert " − short_" in lines[1] and " [" in lines[1] and "lost projects" in lines[2] + lines[3]
     growth = next(line for line in lines if line.startswith("Growth"))
     assert lines.index(growth) < 8 and "Growth 2023-2027" in growth and "2 replicate(s)" in growth
     for text in ("short_plan GDP", "short_baseline industry VA", "+ net entry", "net entry share", "ICOR ="):

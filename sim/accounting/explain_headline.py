@@ -11,7 +11,7 @@ CAPITAL_NAMES = {"from_lost_projects": "lost projects", "from_other_capital": "o
 LABOUR_NAMES = {"from_industrial_jobs": "industrial jobs", "from_output_per_job": "output per job"}
 
 
-def _interval(row, unit: str = "亿", scale: float = 1.0, digits: int = 1) -> str:
+def _interval(row, unit: str = "", scale: float = 1.0, digits: int = 1) -> str:
     value = f"{row.diff_mean * scale:+.{digits}f}{unit}"
     if row.n_pairs > 1:
         value += f" [{row.diff_lo * scale:+.{digits}f}, {row.diff_hi * scale:+.{digits}f}]"
@@ -30,8 +30,8 @@ def headline_text(table: pd.DataFrame, baseline: str) -> str:
     period = str(table.period.iloc[0]) if "period" in table and len(table) else str(table.year.iloc[0])
     last_year = period.split("-")[-1]
     n = int(table.n_pairs.max()) if len(table) else 0
-    lines = [f"Industrial output {last_year}, paired difference to {baseline} [95% interval] across {n} "
-             "replicate pair(s), and where it comes from (largest first):"]
+    lines = [f"Industrial output {last_year} (亿元): paired difference to {baseline} [95% interval], {n} replicate "
+             "pair(s); its channels, largest first"]
     for variant in [v for v in dict.fromkeys(table.variant) if v != baseline]:
         rows = table[table.variant == variant]
         total = rows[rows.indicator == "industrial_output"]

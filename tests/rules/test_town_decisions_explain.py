@@ -109,7 +109,7 @@ def test_explain_splits_plan_against_fragmented_by_channel_end_to_end(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "paired difference to fragmented" in proc.stdout and "Participation band" in proc.stdout
     first = proc.stdout.splitlines()[:4]  # the answer first: the difference, its interval, the channels
-    assert first[0].startswith("Industrial output 2027, paired difference to fragmented [95% interval]")
+    assert first[0].startswith("Industrial output 2027 (亿元): paired difference to fragmented [95% interval]")
     assert first[1].startswith("  plan − fragmented: ") and "lost projects" in first[2] and "jobs" in first[3]
     table = pd.read_csv(out / "explain_channels.csv")
     plan = table[table.variant == "plan"].set_index("indicator")
