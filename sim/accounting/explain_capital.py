@@ -6,7 +6,7 @@ depreciated with that firm, if the firm survived. So the capital it would have h
 year T is its capital I φ_f (the ``project_capital_lost_100m_cny`` of year t, at year t's prices, moved to T's)
 times the in-place share w(t, T) of the pipeline of docs/ODD.md §7.1 (section 2.6 for the steps):
 
-    w(t, T) = E[ Σ_k (1/R) 1[x_k ≤ end of T] (1 − δ)^(T − year(x_k)) ] · S(p, T)
+    w(t, T) = E[ S(p, T) Σ_k (1/R) 1[x_k ≤ end of T] (1 − δ)^(T − year(x_k)) ]
 
 over the signing quarter (uniform in year t), the approval delay A and the construction time D ~ U{D_min..D_max}
 quarters: production starts in quarter p = signing + A + D; the capacity comes in R slices (R =
@@ -202,8 +202,7 @@ def _resolved(directory: Path, variant: str) -> dict | None:
 def in_place_by_run(district: pd.DataFrame, times: dict[str, PipelineTimes] | None = None) -> pd.Series:
     """Per (variant, replicate): ``lost_capital_in_place`` of that run, with its variant's keys updated by its
     posterior columns."""
-    times = times or {}
-    default = PipelineTimes.defaults() if len(times) < district.variant.nunique() else None
-    values = {key: lost_capital_in_place(run, run_times(run, times.get(key[0]) or default))
+    times, default = times or {}, PipelineTimes.defaults()
+    values = {key: lost_capital_in_place(run, run_times(run, times.get(key[0], default)))
               for key, run in district.groupby(["variant", "replicate"], sort=False)}
     return pd.Series(values, dtype=float)
