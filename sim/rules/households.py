@@ -159,15 +159,16 @@ def follow_district_wage(model) -> None:
     from sim import history
     from sim.agents.town import EMPLOYED_PER_RESIDENT
     from sim.indicators import employment_by_place
-    from sim.rules.labour_market import sector_labour_productivity
+    from sim.rules.labour_market import base_year_wage, sector_labour_productivity
 
     jobs = employment_by_place(model)
     secondary = jobs["industry_by_town"] + jobs["construction_by_town"]
     farm_lp = sector_labour_productivity(model, "primary", model.start_year)
     working_age_factor = history.initial_factor(model, "working_age_share")  # 1.047 in 2015, 1 in the default start
+    wage = base_year_wage(model)  # at the base year's capital deepening, one year of the balanced path below 1
     for town, job in zip(model.towns, secondary):
         town.jobs_by_sector = {**town.jobs_by_sector, "primary": town.primary_100m_cny / model.scale * 1e4 / farm_lp}
-        town.wage_10k_cny = model.wage_10k_cny
+        town.wage_10k_cny = wage
         # the base year's employed per resident is 2023's; the historical start's working-age share is 2015's
         base = town.population * EMPLOYED_PER_RESIDENT * working_age_factor
         if town.base_secondary_jobs == 0.0 and jobs["industry_by_town"].sum() > 0:

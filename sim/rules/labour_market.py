@@ -213,6 +213,23 @@ class TownLabourMarket(labour.LabourMarket):
         self.last_output = now
 
 
+def base_year_wage(model) -> float:
+    """The wage of the base year (万元/yr, 2022 prices), which its household incomes, and so the services calibrated
+    on them, are paid at (``households.follow_district_wage``): the reference wage of the base year
+    (``labour.LabourMarket.wage``, ``model.wage_10k_cny`` when the base year is built) at the base year's capital
+    deepening. The firms' capital intensity κ = 1 is that of the start of the first simulated year
+    (``capital.start_wage``), and the base year's own vintage is not simulated, so at κ = 1 the base year's wage had
+    the year's TFP growth below the first year's but none of its capital deepening: the first simulated year's wage
+    then grew by g alone (2.85%, less the wage curve) against g / (1 − a) on the balanced path of sim/rules/labour.py,
+    which is the path the base year is read on (its κ is one year of it below 1: κ* = (w / w_base)^(1 − a) grows at
+    g where w grows at g / (1 − a), sim/rules/capital.py). Measured before (plan, seed 1): +0.6% in 2015 from the
+    2015 start and +2.2% in 2023 from the default start, against ≈5% real in the data (Guangdong's per-capita
+    disposable income 2015-2022, the overlay's outside path; Jiangmen +5.2% in 2023, facts §4b)."""
+    p = model.params.firms
+    kappa_base_year = math.exp(-p.productivity_growth_per_year)  # one year of the balanced path before κ = 1
+    return float(model.wage_10k_cny * labour.deepening(np.array(kappa_base_year), p))
+
+
 def sector_labour_productivity(model, sector: str, year: int) -> float:
     """Output per worker of farms or services (万元/yr, 2022 prices) in ``year``: an exogenous trend, the schema's
     level of ``horizon.first_year`` times exp(growth x years from it) (in the historical mode the pre-plan growth
