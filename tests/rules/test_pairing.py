@@ -116,33 +116,41 @@ def _a_district_village(model):
 
 
 def test_more_pairing_funds_never_lower_the_recipients_income():
-    """All else equal (same seed, common random numbers): twice the funds never lower a recipient's income."""
+    """All else equal (same seed, common random numbers): twice the funds never lower a recipient's pairing
+    income (the rent of the assets the funds buy), raise it from the first rents on, and raise the recipients'
+    income every year from then on. A single village's whole income is not held equal: the funds cost the
+    district's public services and the economy answers (a firm that leaves the village's town a year earlier,
+    less land leased), which lowered one recipient's income by up to 1.0% in some year (seeds 1-5, scale 0.2:
+    docs/validation.md 4.1-s6-hist): bounded here at 2%, so a channel that made funds cost recipients fails."""
 
-    def incomes(factor):
+    def incomes(factor, seed):
         p = {"district_funds_10k_cny_per_village_year": 50 * factor,
              "enterprise_funds_10k_cny_per_village_year": 20 * factor, "strong_weak_town_pairs": 0}
-        model = RegionModel("plan", rng=5, scale=0.2, collect=False, pairing=p)
-        rows = {}
+        model = RegionModel("plan", rng=seed, scale=0.2, collect=False, pairing=p)
+        total, pairing = {}, {}
         while model.running:
             model.step()
             if model.step_in_year == 0:
-                rows[model.year] = {v.id: v.operating_income_10k_cny for v in model.villages if v.is_paired}
+                paired = [v for v in model.villages if v.is_paired]
+                total[model.year] = {v.id: v.operating_income_10k_cny for v in paired}
+                pairing[model.year] = {v.id: v.pairing_income_10k_cny for v in paired}
         rent = sum(a for (payer, payee, item), a in model.ledger.years[2033].items()
                    if item == "pairing:rent" and payee.startswith("village:"))
-        return rows, rent
+        return total, pairing, rent
 
-    (low, low_rent), (high, high_rent) = incomes(1.0), incomes(2.0)
-    assert high_rent > low_rent  # the direct channel: more funds, more assets let, more rent
-    assert low.keys() == high.keys()
     first_rent_year = 2026  # measured: the first rents of the extra assets show in the incomes then
-    for year in low:
-        assert low[year].keys() == high[year].keys()
-        # before any asset lets, the extra funds only cost: the district pays them from its public services,
-        # which the towns' jobs and so leasing follow (measured: at most -0.006% of a village's income, rng 5)
-        assert all(high[year][v] >= low[year][v] * (1 - 1e-4) for v in low[year])
-        if year >= first_rent_year:  # from then on every recipient has more (measured: at least +0.17%)
-            assert all(high[year][v] > low[year][v] for v in low[year]), year
-    assert sum(high[2033].values()) > sum(low[2033].values()) * 1.005
+    for seed in (1, 5):
+        (low, low_pairing, low_rent), (high, high_pairing, high_rent) = incomes(1.0, seed), incomes(2.0, seed)
+        assert high_rent > low_rent  # the direct channel: more funds, more assets let, more rent
+        assert low.keys() == high.keys()
+        for year in low:
+            assert low[year].keys() == high[year].keys()
+            assert all(high_pairing[year][v] >= low_pairing[year][v] for v in low[year]), (seed, year)
+            assert all(high[year][v] >= low[year][v] * 0.98 for v in low[year]), (seed, year)
+            if year >= first_rent_year:  # measured: every recipient's rent is higher, their income +0.6% or more
+                assert all(high_pairing[year][v] > low_pairing[year][v] for v in low[year]), (seed, year)
+                assert sum(high[year].values()) > sum(low[year].values()) * 1.003, (seed, year)
+        assert sum(high[2033].values()) > sum(low[2033].values()) * 1.005
 
 
 def test_income_arrives_only_after_saving_building_and_letting():
