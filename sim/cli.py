@@ -10,13 +10,14 @@ import argparse
 import contextlib
 import io
 import logging
+import os
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
-from sim.cli_args import OneLineParser, add_set_option, check_arguments, escape
+from sim.cli_args import OneLineParser, add_set_option, check_analysis_out, check_arguments, escape
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -233,7 +234,11 @@ def _batch_parsers(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     with _logging(getattr(args, "log_level", logging.INFO)):
-        return _dispatch(args, argv)
+        try:
+            return _dispatch(args, argv)
+        except KeyboardInterrupt as stop:  # Ctrl-C (or SIGTERM in run) anywhere: one line, no traceback
+            name = getattr(stop, "signal_name", "SIGINT")
+            return _interrupted(name, escape(str(stop)) or f"interrupted by {name} ({args.command})")
 
 
 def _dispatch(args, argv: list[str] | None) -> int:
@@ -270,11 +275,31 @@ def _dispatch(args, argv: list[str] | None) -> int:
         # one line, even when a key or value in the file holds a line break
         print(f"error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `xinhui-sim schema | head`: the reader has all it wanted; say nothing
+        _silence_stdout()
+        return 128 + signal.SIGPIPE.value
     except OSError as exc:  # e.g. the disk filled up or the output became read-only while writing
         where = f": {exc.filename}" if exc.filename else ""
         print(f"error: cannot write the outputs: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into the closed pipe stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # stdout replaced (tests, notebooks)
+        pass
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM while ``run`` works: unwinds like Ctrl-C, so a half-built output is removed."""
+
+    def __init__(self, signal_name: str):
+        super().__init__(f"interrupted by {signal_name}; --out was left as it was")
+        self.signal_name = signal_name
 
 
 def _explore(args) -> int:
@@ -300,7 +325,13 @@ def _run(args) -> int:
               file=sys.stderr)
     check_run_out(args.out)  # fail now, not after the run: a file in the way, user files, no write access
     start = time.perf_counter()
-    tables = run_and_write(scenario, args.seed, args.out)
+    previous = _on_sigterm(_raise_interrupted(Stopped))
+    try:
+        tables = run_and_write(scenario, args.seed, args.out)
+    except KeyboardInterrupt as stop:
+        raise Stopped(getattr(stop, "signal_name", "SIGINT")) from None
+    finally:
+        _on_sigterm(previous)
     _print_summary(scenario.name, args.seed, tables, time.perf_counter() - start, args.out)
     return 0
 
@@ -395,6 +426,7 @@ def _validate(args) -> int:
 
     if args.reps < 2:
         raise ScenarioError(f"--reps must be >= 2, got {args.reps}", file="<command line>", key_path="--reps")
+    check_analysis_out("validate", args.out)
     table = validate(args.out, reps=args.reps, seed=args.seed, workers=args.workers, firm_reps=args.firm_reps)
     failed = table[table.passed == False].id.tolist()  # noqa: E712 (None: reported only)
     print(f"{int((table.passed == True).sum())} of {len(table)} checks pass; failing: "  # noqa: E712
@@ -414,6 +446,7 @@ def _sensitivity(args) -> int:
         from sim.validation.sensitivity import choose_ranges
 
         check_sensitivity_size(args, len(choose_ranges(names, args.ranges_from)[0]))
+    check_analysis_out("sensitivity", args.out)
     table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers,
                         parameters=names, ranges_from=args.ranges_from)
     key = {"morris": "mu_star", "sobol": "ST"}.get(args.method, "S1")

@@ -99,6 +99,8 @@ def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callab
     old one. ``out_dir`` may be missing, empty, or an earlier output (``owned(out_dir)``); anything else is
     refused with a ScenarioError before ``fill`` runs. A failure or kill leaves the old directory intact."""
     out_dir = Path(out_dir)
+    if out_dir.is_symlink():  # the user's link stays a link: the output it points to is the one replaced
+        out_dir = Path(os.path.realpath(out_dir))
     check_replaceable(out_dir, owned, kind)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
