@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import io
 import logging
 import os
@@ -307,8 +308,25 @@ def _explore(args) -> int:
 
     if not 0 < args.port < 65536:
         raise ScenarioError(f"--port must be 1-65535, got {args.port}", file="<command line>", key_path="--port")
+    _check_address(args.host, args.port)
     serve(args.host, args.port, args.open)  # replaces this process with the server
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Bind ``host:port`` once before the server starts: an unknown host, an address of another machine or a
+    port in use is one line here, not the server's log after "explorer: http://..." was printed."""
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind(address)
+    except (OSError, UnicodeError) as exc:
+        key = "--port" if getattr(exc, "errno", None) in (errno.EADDRINUSE, errno.EACCES) else "--host"
+        raise ScenarioError(f"cannot serve on {host}:{port}: {getattr(exc, 'strerror', None) or exc}",
+                            file="<command line>", key_path=key) from None
 
 
 def _run(args) -> int:

@@ -182,3 +182,49 @@ def test_a_batch_of_this_version_still_resumes(one_run_batch):
     proc = cli(*argv)
     assert proc.returncode == 0, proc.stderr
     assert "1 already done" in proc.stdout
+
+
+@pytest.mark.parametrize("command, name_bytes", [("run", 250), ("run", 300), ("batch", 300)])
+def test_an_out_name_too_long_for_the_file_system_is_refused_before_the_run(tmp_path, command, name_bytes):
+    """A 250-byte --out name ran the whole run, then failed on the staging folder's longer name ("error:
+    cannot write the outputs: File name too long", exit 1); 300 bytes (run or batch) failed with the same
+    exit-1 line. A batch writes no staging folder: its --out may be 255 bytes."""
+    proc = cli(command, str(PLAN), "--out", str(tmp_path / ("a" * name_bytes)))
+    assert proc.returncode == 2
+    assert "[--out] the name 'aaaa" in one_line(proc.stderr) and "NAME_MAX" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_out_name_just_within_the_limit_runs(tmp_path):
+    from sim.outputs import STAGING_EXTRA_BYTES, check_name_lengths
+
+    check_name_lengths(tmp_path / ("a" * (255 - STAGING_EXTRA_BYTES)), extra_bytes=STAGING_EXTRA_BYTES)
+    check_name_lengths(tmp_path / ("a" * 255))  # a batch's --out: no staging folder
+    with pytest.raises(Exception, match="NAME_MAX"):
+        check_name_lengths(tmp_path / ("a" * (256 - STAGING_EXTRA_BYTES)), extra_bytes=STAGING_EXTRA_BYTES)
+    with pytest.raises(Exception, match="PATH_MAX"):
+        check_name_lengths(tmp_path.joinpath(*["b" * 200] * 25))
+
+
+def test_explore_refuses_an_unknown_host_and_a_port_in_use_in_one_line():
+    """An unknown host printed "explorer: http://..." and then the server's "ERROR: [Errno -2] ...", exit 3;
+    a port in use ended in the server's traceback."""
+    import socket
+
+    proc = cli("explore", "--host", "999.999.1.1")
+    assert proc.returncode == 2 and one_line(proc.stderr).startswith("error: <command line>: [--host] cannot serve")
+    assert proc.stdout == ""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        proc = cli("explore", "--port", str(busy.getsockname()[1]))
+    assert proc.returncode == 2 and "[--port]" in one_line(proc.stderr) and "in use" in proc.stderr
+
+
+def test_the_explorer_server_ignores_module_files_in_the_current_folder():
+    """``explore`` run from a folder holding a comm.py (or json.py ...) crashed: ``python -m solara`` put the
+    current folder first on sys.path, and ipywidgets imported the user's comm.py. ``-P`` leaves it off."""
+    from sim.explore import solara_command
+
+    command = solara_command("127.0.0.1", 8765)
+    assert command[1] == "-P" and command[2:4] == ["-m", "solara"]
