@@ -70,6 +70,18 @@ def check_name_lengths(out: Path, key: str = "--out", extra_bytes: int = 0) -> N
                       f"holds it would pass the file system's PATH_MAX of {path_max}", key)
 
 
+def check_links(out: Path, key: str = "--out") -> None:
+    """Refuse a symlink loop or a symlink to nothing on the way to ``out`` (making the folder would fail only
+    after the run, with "File exists" or "Too many levels of symbolic links")."""
+    from sim.scenario.files import resolve
+
+    resolve(out, file=CLI, key_path=key)  # a loop: "cannot resolve path: symlink loop"
+    for path in (out, *out.parents):
+        if path.is_symlink() and not _exists(path):
+            raise _refuse(f"{path} is a symlink to {os.readlink(path)}, which does not exist; create it or "
+                          "choose another directory", key)
+
+
 def _exists(path: Path) -> bool:
     try:
         os.stat(path)
@@ -90,6 +102,7 @@ def check_out(out: Path, key: str = "--out", extra_bytes: int = 0) -> None:
     name too long (``extra_bytes``: the name is also written that much longer)."""
     out = Path(out)
     check_name_lengths(out, key, extra_bytes)
+    check_links(out, key)
     reason = protected(out)
     if reason is not None:
         raise _refuse(f"{out} is {reason}; outputs go into a directory of their own (e.g. runs/NAME)", key)
