@@ -105,6 +105,9 @@ def parse_sets(items: list[str]) -> dict:
         if not sep or not _KEY.match(key):
             raise ScenarioError(f"expected KEY=VALUE with a dotted key like investment.projects_per_year, got "
                                 f"{short(item)!r}", file=SET_SOURCE)
+        if key.count(".") >= limits.MAX_NESTING_DEPTH:  # 2,000 levels were a RecursionError traceback
+            raise ScenarioError(f"the key is nested deeper than {limits.MAX_NESTING_DEPTH} levels "
+                                "(MAX_NESTING_DEPTH)", file=SET_SOURCE, key_path=short(key))
         value = _value(key, text)
         *sections, last = key.split(".")
         node = out

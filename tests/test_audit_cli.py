@@ -247,3 +247,13 @@ def test_a_symlink_loop_or_a_link_to_nothing_as_out_is_refused_before_the_work(t
     assert line.startswith("error: <command line>: [--out] ")
     assert ("symlink loop" if out.startswith("loop") else "which does not exist") in line
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["run", "batch"])
+def test_a_set_key_nested_thousands_of_levels_is_one_line(tmp_path, command):
+    """``--set a.a.a...=1`` with 2,000 levels was a 3,000-line RecursionError traceback (exit 1): the nesting
+    limit held for YAML values, not for the dotted key."""
+    proc = cli(command, str(PLAN), "--out", str(tmp_path / "out"), "--set", ".".join(["a"] * 2000) + "=1")
+    assert proc.returncode == 2
+    assert one_line(proc.stderr).endswith("the key is nested deeper than 32 levels (MAX_NESTING_DEPTH)")
+    assert list(tmp_path.iterdir()) == []
