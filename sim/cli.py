@@ -233,6 +233,7 @@ def _batch_parsers(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _printable_streams()
     args = _parser().parse_args(argv)
     with _logging(getattr(args, "log_level", logging.INFO)):
         try:
@@ -284,6 +285,16 @@ def _dispatch(args, argv: list[str] | None) -> int:
         print(f"error: cannot write the outputs: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     return 1
+
+
+def _printable_streams() -> None:
+    """A terminal or pipe that cannot encode 亿元 (``PYTHONIOENCODING=ascii``, a Latin-1 console) gets escapes
+    instead of a UnicodeEncodeError traceback after the outputs were written."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, io.UnsupportedOperation):  # not a text stream of its own (tests)
+            pass
 
 
 def _silence_stdout() -> None:

@@ -257,3 +257,12 @@ def test_a_set_key_nested_thousands_of_levels_is_one_line(tmp_path, command):
     assert proc.returncode == 2
     assert one_line(proc.stderr).endswith("the key is nested deeper than 32 levels (MAX_NESTING_DEPTH)")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_terminal_that_cannot_encode_chinese_gets_escapes_not_a_traceback():
+    """With ``PYTHONIOENCODING=ascii`` (or a Latin-1 console) every command printing 亿元 ended in a
+    UnicodeEncodeError traceback, exit 1 (``run``: after its outputs were written)."""
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "schema"], capture_output=True, cwd=ROOT,
+                          timeout=TIMEOUT_S, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 0 and proc.stderr == b""
+    assert b"\\u4ebf\\u5143" in proc.stdout  # 亿元, escaped
