@@ -500,6 +500,7 @@ def _explain(args) -> int:
     from sim.accounting.explain import explain, explain_text, write_explain
 
     table = explain(args.directory, args.baseline)
+    _note_health(args.directory)  # the damaged or missing runs left out, as compare and report say
     path = write_explain(args.directory, table)
     from sim.accounting.explain import CHANNELS_FILE, PARTICIPATION_FILE, integration_report
     from sim.accounting.explain_headline import headline_text

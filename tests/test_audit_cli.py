@@ -266,3 +266,16 @@ def test_a_terminal_that_cannot_encode_chinese_gets_escapes_not_a_traceback():
                           timeout=TIMEOUT_S, env={**os.environ, "PYTHONIOENCODING": "ascii"})
     assert proc.returncode == 0 and proc.stderr == b""
     assert b"\\u4ebf\\u5143" in proc.stdout  # 亿元, escaped
+
+
+def test_explain_names_the_damaged_runs_it_leaves_out(tmp_path_factory):
+    """``explain`` on a batch with a damaged run reported "across 1 replicate(s)" with no word of the run it
+    left out (``compare`` and ``report`` name them)."""
+    folder = tmp_path_factory.mktemp("audit_explain")
+    out = folder / "b"
+    assert cli("batch", str(short_variant(folder, "short_plan")), "--reps", "2", "--workers", "1", "--no-progress",
+               "--out", str(out)).returncode == 0
+    next((out / "parts" / "growth_accounting").glob("*__r000.parquet")).unlink()
+    proc = cli("explain", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert one_line(proc.stderr).startswith("note: 1 damaged (short_plan__r000) runs left out, 1 done runs used")
