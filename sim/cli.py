@@ -234,7 +234,14 @@ def _batch_parsers(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _printable_streams()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):  # a bare `xinhui-sim`: the commands, not one error line
+        try:
+            print(parser.format_help())
+        except BrokenPipeError:
+            _silence_stdout()
+        return EXIT_BAD_INPUT
+    args = parser.parse_args(argv)
     with _logging(getattr(args, "log_level", logging.INFO)):
         try:
             return _dispatch(args, argv)

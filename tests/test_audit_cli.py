@@ -279,3 +279,11 @@ def test_explain_names_the_damaged_runs_it_leaves_out(tmp_path_factory):
     proc = cli("explain", str(out))
     assert proc.returncode == 0, proc.stderr
     assert one_line(proc.stderr).startswith("note: 1 damaged (short_plan__r000) runs left out, 1 done runs used")
+
+
+def test_a_bare_command_shows_the_commands():
+    """``xinhui-sim`` alone printed one line, "the following arguments are required: command", and no list of
+    what the commands are."""
+    proc = cli()
+    assert proc.returncode == 2 and proc.stderr == ""
+    assert proc.stdout.startswith("usage: xinhui-sim") and "run one scenario with one seed" in proc.stdout
