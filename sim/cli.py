@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import io
 import logging
+import os
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
-from sim.cli_args import OneLineParser, add_set_option, check_arguments, escape
+from sim.cli_args import OneLineParser, add_set_option, check_analysis_out, check_arguments, escape
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -231,9 +233,21 @@ def _batch_parsers(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    _printable_streams()
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):  # a bare `xinhui-sim`: the commands, not one error line
+        try:
+            print(parser.format_help())
+        except BrokenPipeError:
+            _silence_stdout()
+        return EXIT_BAD_INPUT
+    args = parser.parse_args(argv)
     with _logging(getattr(args, "log_level", logging.INFO)):
-        return _dispatch(args, argv)
+        try:
+            return _dispatch(args, argv)
+        except KeyboardInterrupt as stop:  # Ctrl-C (or SIGTERM in run) anywhere: one line, no traceback
+            name = getattr(stop, "signal_name", "SIGINT")
+            return _interrupted(name, escape(str(stop)) or f"interrupted by {name} ({args.command})")
 
 
 def _dispatch(args, argv: list[str] | None) -> int:
@@ -270,6 +284,9 @@ def _dispatch(args, argv: list[str] | None) -> int:
         # one line, even when a key or value in the file holds a line break
         print(f"error: {escape(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `xinhui-sim schema | head`: the reader has all it wanted; say nothing
+        _silence_stdout()
+        return 128 + signal.SIGPIPE.value
     except OSError as exc:  # e.g. the disk filled up or the output became read-only while writing
         where = f": {exc.filename}" if exc.filename else ""
         print(f"error: cannot write the outputs: {exc.strerror or exc}{where}", file=sys.stderr)
@@ -277,13 +294,57 @@ def _dispatch(args, argv: list[str] | None) -> int:
     return 1
 
 
+def _printable_streams() -> None:
+    """A terminal or pipe that cannot encode 亿元 (``PYTHONIOENCODING=ascii``, a Latin-1 console) gets escapes
+    instead of a UnicodeEncodeError traceback after the outputs were written."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, io.UnsupportedOperation):  # not a text stream of its own (tests)
+            pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into the closed pipe stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # stdout replaced (tests, notebooks)
+        pass
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM while ``run`` works: unwinds like Ctrl-C, so a half-built output is removed."""
+
+    def __init__(self, signal_name: str):
+        super().__init__(f"interrupted by {signal_name}; --out was left as it was")
+        self.signal_name = signal_name
+
+
 def _explore(args) -> int:
     from sim.explore import serve
 
     if not 0 < args.port < 65536:
         raise ScenarioError(f"--port must be 1-65535, got {args.port}", file="<command line>", key_path="--port")
+    _check_address(args.host, args.port)
     serve(args.host, args.port, args.open)  # replaces this process with the server
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Bind ``host:port`` once before the server starts: an unknown host, an address of another machine or a
+    port in use is one line here, not the server's log after "explorer: http://..." was printed."""
+    import socket
+
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind(address)
+    except (OSError, UnicodeError) as exc:
+        key = "--port" if getattr(exc, "errno", None) in (errno.EADDRINUSE, errno.EACCES) else "--host"
+        raise ScenarioError(f"cannot serve on {host}:{port}: {getattr(exc, 'strerror', None) or exc}",
+                            file="<command line>", key_path=key) from None
 
 
 def _run(args) -> int:
@@ -300,7 +361,13 @@ def _run(args) -> int:
               file=sys.stderr)
     check_run_out(args.out)  # fail now, not after the run: a file in the way, user files, no write access
     start = time.perf_counter()
-    tables = run_and_write(scenario, args.seed, args.out)
+    previous = _on_sigterm(_raise_interrupted(Stopped))
+    try:
+        tables = run_and_write(scenario, args.seed, args.out)
+    except KeyboardInterrupt as stop:
+        raise Stopped(getattr(stop, "signal_name", "SIGINT")) from None
+    finally:
+        _on_sigterm(previous)
     _print_summary(scenario.name, args.seed, tables, time.perf_counter() - start, args.out)
     return 0
 
@@ -395,6 +462,7 @@ def _validate(args) -> int:
 
     if args.reps < 2:
         raise ScenarioError(f"--reps must be >= 2, got {args.reps}", file="<command line>", key_path="--reps")
+    check_analysis_out("validate", args.out)
     table = validate(args.out, reps=args.reps, seed=args.seed, workers=args.workers, firm_reps=args.firm_reps)
     failed = table[table.passed == False].id.tolist()  # noqa: E712 (None: reported only)
     print(f"{int((table.passed == True).sum())} of {len(table)} checks pass; failing: "  # noqa: E712
@@ -414,6 +482,7 @@ def _sensitivity(args) -> int:
         from sim.validation.sensitivity import choose_ranges
 
         check_sensitivity_size(args, len(choose_ranges(names, args.ranges_from)[0]))
+    check_analysis_out("sensitivity", args.out)
     table = sensitivity(args.out, args.method, args.n, args.reps, args.seed, args.workers,
                         parameters=names, ranges_from=args.ranges_from)
     key = {"morris": "mu_star", "sobol": "ST"}.get(args.method, "S1")
@@ -438,6 +507,7 @@ def _explain(args) -> int:
     from sim.accounting.explain import explain, explain_text, write_explain
 
     table = explain(args.directory, args.baseline)
+    _note_health(args.directory)  # the damaged or missing runs left out, as compare and report say
     path = write_explain(args.directory, table)
     from sim.accounting.explain import CHANNELS_FILE, PARTICIPATION_FILE, integration_report
     from sim.accounting.explain_headline import headline_text

@@ -105,6 +105,9 @@ def parse_sets(items: list[str]) -> dict:
         if not sep or not _KEY.match(key):
             raise ScenarioError(f"expected KEY=VALUE with a dotted key like investment.projects_per_year, got "
                                 f"{short(item)!r}", file=SET_SOURCE)
+        if key.count(".") >= limits.MAX_NESTING_DEPTH:  # 2,000 levels were a RecursionError traceback
+            raise ScenarioError(f"the key is nested deeper than {limits.MAX_NESTING_DEPTH} levels "
+                                "(MAX_NESTING_DEPTH)", file=SET_SOURCE, key_path=short(key))
         value = _value(key, text)
         *sections, last = key.split(".")
         node = out
@@ -135,3 +138,35 @@ def _value(key: str, text: str):
         # a region given on the command line is relative to the current folder, wherever the workers run
         value = str(Path(value).absolute())
     return value
+
+
+# what ``validate`` and ``sensitivity`` write into their --out (sim/validation/suite.py, report.py, sensitivity.py)
+ANALYSIS_FILES = {
+    "validate": frozenset({"scenarios", "ensemble", "figures", "validation.md", "checks.csv", "checks.json"}),
+    "sensitivity": frozenset({"scenarios", "ensemble", "sensitivity.csv", "sensitivity.md"}),
+}
+
+
+def check_analysis_out(command: str, out: Path) -> None:
+    """Refuse, before anything is written, an --out of ``validate`` or ``sensitivity`` that is protected (the
+    current, home or root directory), not writable, or holds anything but an earlier output of the command:
+    they write fixed names (validation.md, scenarios/, ...) that would overwrite a user's own files. Their
+    ensemble folder must be new, empty or an earlier batch (``batch``'s own rule, checked here rather than
+    after the scenario files were written)."""
+    from sim.batch import store
+    from sim.outputs import check_out
+
+    out = Path(out)
+    check_out(out)
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in ANALYSIS_FILES[command]) if out.is_dir() else []
+    if foreign:
+        raise ScenarioError(f"{out} holds files that are not an earlier {command} output ({short(foreign[0])}"
+                            f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}); they are left as they "
+                            "are: choose another --out", file=CLI, key_path="--out")
+    ensemble = out / "ensemble"
+    if ensemble.is_dir() and any(ensemble.iterdir()) and not store.is_batch_dir(ensemble):
+        raise ScenarioError(f"{ensemble} is not empty and holds no batch; choose another --out", file=CLI,
+                            key_path="--out")
+    if ensemble.exists() and not ensemble.is_dir():
+        raise ScenarioError(f"{ensemble} exists and is not a directory; choose another --out", file=CLI,
+                            key_path="--out")

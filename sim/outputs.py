@@ -49,9 +49,60 @@ def protected(path: Path) -> str | None:
     return None
 
 
-def check_out(out: Path, key: str = "--out") -> None:
-    """Refuse ``out`` now, before any work: a protected directory, a file in the way, or no write access."""
+STAGING_EXTRA_BYTES = 14  # ".NAME.new-" and mkdtemp's 8 characters: the staging folder's name is this much longer
+INSIDE_BYTES = 256  # room for the longest path an output holds inside (parts/growth_accounting/.RUN.parquet.PID.tmp)
+
+
+def check_name_lengths(out: Path, key: str = "--out", extra_bytes: int = 0) -> None:
+    """Refuse a path the file system would refuse only when the outputs are written (after the run): a name
+    longer than NAME_MAX (255 bytes on Linux) less ``extra_bytes`` (a staging folder's longer name), or a path
+    near PATH_MAX."""
+    folder = next((p for p in Path(os.path.abspath(out)).parents if _exists(p)), Path("/"))
+    name_max, path_max = _limit(folder, "PC_NAME_MAX", 255), _limit(folder, "PC_PATH_MAX", 4096)
+    parts = Path(out).parts
+    for i, part in enumerate(parts):
+        room = name_max - (extra_bytes if i == len(parts) - 1 else 0)
+        if len(os.fsencode(part)) > room:
+            raise _refuse(f"the name {part[:40]!r}... is {len(os.fsencode(part))} bytes; the file system allows "
+                          f"{room} here (NAME_MAX {name_max}" + (", less the temporary folder's suffix)" if extra_bytes else ")"), key)
+    if len(os.fsencode(os.path.abspath(out))) + INSIDE_BYTES > path_max:
+        raise _refuse(f"the path is {len(os.fsencode(os.path.abspath(out)))} bytes; with the files an output "
+                      f"holds it would pass the file system's PATH_MAX of {path_max}", key)
+
+
+def check_links(out: Path, key: str = "--out") -> None:
+    """Refuse a symlink loop or a symlink to nothing on the way to ``out`` (making the folder would fail only
+    after the run, with "File exists" or "Too many levels of symbolic links")."""
+    from sim.scenario.files import resolve
+
+    resolve(out, file=CLI, key_path=key)  # a loop: "cannot resolve path: symlink loop"
+    for path in (out, *out.parents):
+        if path.is_symlink() and not _exists(path):
+            raise _refuse(f"{path} is a symlink to {os.readlink(path)}, which does not exist; create it or "
+                          "choose another directory", key)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        os.stat(path)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _limit(folder: Path, name: str, default: int) -> int:
+    try:
+        return os.pathconf(folder, name)
+    except (OSError, ValueError):
+        return default
+
+
+def check_out(out: Path, key: str = "--out", extra_bytes: int = 0) -> None:
+    """Refuse ``out`` now, before any work: a protected directory, a file in the way, no write access, or a
+    name too long (``extra_bytes``: the name is also written that much longer)."""
     out = Path(out)
+    check_name_lengths(out, key, extra_bytes)
+    check_links(out, key)
     reason = protected(out)
     if reason is not None:
         raise _refuse(f"{out} is {reason}; outputs go into a directory of their own (e.g. runs/NAME)", key)
@@ -75,7 +126,7 @@ def probe_writable(out: Path, key: str = "--out") -> None:
 
 def check_replaceable(out: Path, owned: Callable[[Path], bool], kind: str) -> None:
     """``check_out``, and refuse a non-empty ``out`` that ``owned`` does not recognise as ``kind``."""
-    check_out(out)
+    check_out(out, extra_bytes=STAGING_EXTRA_BYTES)  # replace_directory stages beside it
     if Path(out).is_dir() and any(Path(out).iterdir()) and not owned(Path(out)):
         raise _refuse(f"{out} is not empty and is not {kind}; it is left as it is: choose another directory or "
                       "empty it yourself")
@@ -99,6 +150,8 @@ def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callab
     old one. ``out_dir`` may be missing, empty, or an earlier output (``owned(out_dir)``); anything else is
     refused with a ScenarioError before ``fill`` runs. A failure or kill leaves the old directory intact."""
     out_dir = Path(out_dir)
+    if out_dir.is_symlink():  # the user's link stays a link: the output it points to is the one replaced
+        out_dir = Path(os.path.realpath(out_dir))
     check_replaceable(out_dir, owned, kind)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))

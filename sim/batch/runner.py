@@ -92,7 +92,17 @@ def run_batch(scenarios: list, reps: int, seed: int, out: Path, workers: int | N
               progress: bool = True, run_timeout: float = DEFAULT_RUN_TIMEOUT) -> BatchSummary:
     """Run every variant x replicate into ``out`` (resuming what is there); return the summary."""
     plan = plan_batch(scenarios, reps, seed, out, command)
-    return execute_plan(plan, workers, executor, scheduler, progress, run_timeout)
+    return check_finished(execute_plan(plan, workers, executor, scheduler, progress, run_timeout))
+
+
+def check_finished(summary: BatchSummary) -> BatchSummary:
+    """``summary``, or KeyboardInterrupt (its line) if Ctrl-C stopped the batch: a caller analysing the batch
+    (validate, sensitivity) must not report on the runs that happened to finish."""
+    if summary.interrupted:
+        stop = KeyboardInterrupt(summary.line())
+        stop.signal_name = summary.interrupted
+        raise stop
+    return summary
 
 
 class Interrupted(Exception):
@@ -110,8 +120,10 @@ def execute_plan(plan: BatchPlan, workers: int | None = None, executor: str = "p
     stops the workers and returns a summary with ``interrupted`` set; a re-run resumes."""
     start = time.perf_counter()
     with store.locked(plan.out):  # before batch.json is read: a second batch cannot interleave
-        manifest = _manifest(store.read_manifest(plan.out), plan)
+        existing = store.read_manifest(plan.out)
         done = store.done_runs(plan.out)
+        check_same_code(existing, done, plan.out)
+        manifest = _manifest(existing, plan)
         todo = [spec.as_dict() for spec in plan.specs if spec.run_id not in done]
         summary = BatchSummary(plan.out, len(plan.specs), skipped=len(plan.specs) - len(todo))
         # the executor starts (or a scheduler is reached) before anything is written, and only if there is work
@@ -158,6 +170,29 @@ def _check_out(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not store.is_batch_dir(out):
         raise ScenarioError(f"{out} is not empty and holds no batch (no {store.MANIFEST}); choose another --out",
                             file=CLI, key_path="--out")
+
+
+def check_same_code(existing: dict | None, done: set, out: Path) -> None:
+    """A batch with finished runs resumes only with the code that ran them (same manifest format, package
+    version and git commit where both are known): runs of two versions of the model in one table would be
+    compared as if they were one."""
+    if not existing or not done:
+        return
+    if existing.get("format", FORMAT) != FORMAT:
+        raise ScenarioError(f"the batch in this directory has format {existing.get('format')!r}, this "
+                            f"xinhui-sim writes {FORMAT!r}; run into a new --out", file=CLI, key_path="--out")
+    old, new = existing.get("code") or {}, code_version()
+    changed = [key for key in ("version", "git_commit") if old.get(key) and new.get(key) and old[key] != new[key]]
+    if changed:
+        raise ScenarioError(f"its {len(done)} finished runs were made by xinhui-sim {_code_label(old)}, this is "
+                            f"{_code_label(new)}: resuming would mix two versions of the model; run into a new "
+                            f"--out, or `xinhui-sim clean {out}` first",
+                            file=CLI, key_path="--out")
+
+
+def _code_label(code: dict) -> str:
+    commit = code.get("git_commit")
+    return f"{code.get('version')}" + (f" at commit {str(commit)[:12]}" if commit else "")
 
 
 def _manifest(existing: dict | None, plan: BatchPlan) -> dict:

@@ -26,10 +26,10 @@ from sim.scenario.errors import ScenarioError
 def prepare(config_path: Path, out: Path, budget: int | None = None, holdout_from: int | None = None
             ) -> CalibrationConfig:
     """The validated config; raises ScenarioError (nothing written) on any bad input."""
+    from sim.outputs import check_out
+
     config = load_config(config_path, budget, holdout_from)
-    for path in (out, *out.parents):
-        if path.exists() and not path.is_dir():
-            raise ScenarioError(f"{path} exists and is not a directory", file=CLI, key_path="--out")
+    check_out(out)  # a file in the way, the current/home/root directory, a symlink loop, no write access
     if out.is_dir() and any(out.iterdir()):
         saved = saved_key(out)
         if saved is None or (out / "calibration.json").exists():

@@ -98,10 +98,11 @@ OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_CDN":
 
 
 def solara_command(host: str, port: int, open_browser: bool = False) -> list[str]:
-    """The ``solara run`` command line of the explorer."""
+    """The ``solara run`` command line of the explorer; ``-P``: a module file in the current folder (a user's
+    comm.py, json.py) does not shadow what the server imports."""
     import sys
 
-    return [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port), "--production",
+    return [sys.executable, "-P", "-m", "solara", "run", APP, "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--open" if open_browser else "--no-open"]
 
 

@@ -81,14 +81,14 @@ def indices(x: np.ndarray, y: np.ndarray, seed: int, groups: np.ndarray | None =
 
 def run_draws(out: Path, source, n: int, seed: int, workers: int | None, progress: bool) -> pd.DataFrame:
     """``n`` runs of plan.yaml, run r with the posterior's joint draw r; the district table of the last year."""
-    from sim.batch.runner import execute_plan, plan_batch
+    from sim.batch.runner import check_finished, execute_plan, plan_batch
     from sim.calibration.posterior import attach_posterior
     from sim.results import load
     from sim.validation.sensitivity import SCENARIOS
 
     plan = plan_batch([str(SCENARIOS / "plan.yaml")], n, seed, out)
     attach_posterior(plan, source, seed)
-    execute_plan(plan, workers, progress=progress)
+    check_finished(execute_plan(plan, workers, progress=progress))  # Ctrl-C: no analysis of a part
     district = load(out).district
     return district[district.year == district.year.max()].reset_index(drop=True)
 
