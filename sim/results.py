@@ -7,6 +7,7 @@ DataFrames (attributes named after the tables), for one run or for a batch direc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import subprocess
@@ -71,7 +72,21 @@ def code_version() -> dict:
         version = metadata.version("xinhui-sim")
     except metadata.PackageNotFoundError:
         version = None
-    return {"version": version, "git_commit": commit, "git_dirty": dirty}
+    return {"version": version, "git_commit": commit, "git_dirty": dirty, "model_digest": model_digest()}
+
+
+@lru_cache(maxsize=1)
+def model_digest() -> str:
+    """SHA-256 of the model's own code and data (every .py and .yaml file of the ``sim`` package, by relative
+    path): what decides a run's numbers, so a batch resumes across commits that touched only docs or tests, and
+    not across a local edit of the model at the same commit. About 1 MB of files: a few milliseconds."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml") and p.is_file()
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def manifest(scenario, seed: int, seconds: float) -> dict:

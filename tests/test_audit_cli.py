@@ -159,6 +159,8 @@ def one_run_batch(tmp_path_factory) -> tuple[list[str], Path]:
 
 @pytest.mark.parametrize("field, value, message", [
     ("code", {"version": "0.0.1", "git_commit": "0" * 40, "git_dirty": False}, "mix two versions of the model"),
+    ("code", {"version": "0.0.1", "git_commit": "0" * 40, "git_dirty": False, "model_digest": "f" * 64},
+     "mix two versions of the model"),
     ("format", "xinhui-sim batch 0", "has format 'xinhui-sim batch 0'"),
 ])
 def test_a_batch_of_another_version_is_not_resumed_into(one_run_batch, field, value, message):
@@ -175,6 +177,23 @@ def test_a_batch_of_another_version_is_not_resumed_into(one_run_batch, field, va
         line = one_line(proc.stderr)
         assert line.startswith("error: <command line>: [--out] ") and message in line
         assert tree(out) == before
+    finally:
+        (out / "batch.json").write_text(original)
+
+
+def test_a_batch_of_the_same_model_at_another_commit_resumes(one_run_batch):
+    """The model's code digest decides, not the commit: a commit that touched only docs or tests must not stop a
+    resume (it did while the check compared git commits)."""
+    argv, out = one_run_batch
+    original = (out / "batch.json").read_text()
+    manifest = json.loads(original)
+    assert len(manifest["code"]["model_digest"]) == 64
+    (out / "batch.json").write_text(json.dumps({**manifest, "code": {**manifest["code"], "git_commit": "0" * 40,
+                                                                       "version": "0.0.1"}}))
+    try:
+        proc = cli(*argv)
+        assert proc.returncode == 0, proc.stderr
+        assert "1 already done" in proc.stdout
     finally:
         (out / "batch.json").write_text(original)
 

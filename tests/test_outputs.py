@@ -138,7 +138,7 @@ def test_a_run_replaces_its_own_earlier_output_and_records_the_code_version(tmp_
     assert cli.main(["run", str(scenario), "--seed", "2", "--out", str(out)]) == 0
     loaded = results.load(out)
     assert loaded.manifest["seed"] == 2
-    assert set(loaded.manifest["code"]) == {"version", "git_commit", "git_dirty"}
+    assert set(loaded.manifest["code"]) == {"version", "git_commit", "git_dirty", "model_digest"}
     assert loaded.manifest["code"]["version"] == results.metadata.version("xinhui-sim")
     assert stat.S_IMODE(out.stat().st_mode) & 0o055, "readable by group or others"
 

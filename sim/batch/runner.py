@@ -174,15 +174,18 @@ def _check_out(out: Path) -> None:
 
 def check_same_code(existing: dict | None, done: set, out: Path) -> None:
     """A batch with finished runs resumes only with the code that ran them (same manifest format, package
-    version and git commit where both are known): runs of two versions of the model in one table would be
-    compared as if they were one."""
+    model digest, or for older batches the package version and git commit, where both are known): runs of two
+    versions of the model in one table would be compared as if they were one."""
     if not existing or not done:
         return
     if existing.get("format", FORMAT) != FORMAT:
         raise ScenarioError(f"the batch in this directory has format {existing.get('format')!r}, this "
                             f"xinhui-sim writes {FORMAT!r}; run into a new --out", file=CLI, key_path="--out")
     old, new = existing.get("code") or {}, code_version()
-    changed = [key for key in ("version", "git_commit") if old.get(key) and new.get(key) and old[key] != new[key]]
+    # the model's code digest decides where both batches have it (a docs-only commit resumes; a local edit of
+    # the model does not); batches written before it existed fall back on the version and git commit
+    keys = ("model_digest",) if old.get("model_digest") and new.get("model_digest") else ("version", "git_commit")
+    changed = [key for key in keys if old.get(key) and new.get(key) and old[key] != new[key]]
     if changed:
         raise ScenarioError(f"its {len(done)} finished runs were made by xinhui-sim {_code_label(old)}, this is "
                             f"{_code_label(new)}: resuming would mix two versions of the model; run into a new "
@@ -191,8 +194,9 @@ def check_same_code(existing: dict | None, done: set, out: Path) -> None:
 
 
 def _code_label(code: dict) -> str:
-    commit = code.get("git_commit")
-    return f"{code.get('version')}" + (f" at commit {str(commit)[:12]}" if commit else "")
+    commit, digest = code.get("git_commit"), code.get("model_digest")
+    return (f"{code.get('version')}" + (f" at commit {str(commit)[:12]}" if commit else "")
+            + (f" (model {str(digest)[:12]})" if digest else ""))
 
 
 def _manifest(existing: dict | None, plan: BatchPlan) -> dict:
