@@ -146,7 +146,11 @@ class ProjectMarket:
         self.sectors, self.land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
         self.investment = proj.investment[rows]
         self.outside = outside_net_offers(p, u[:, 5], u[:, 6])
-        self.known = known_towns(home, town_weights, u[:, CONTACT_FIRST:], p.other_towns_known_per_project)
+        # which towns a project knows matters only when the towns bid (Placement.TOWNS)
+        self.known = np.zeros((rows.size, len(model.towns)), dtype=bool)
+        bidding = np.flatnonzero(placement == Placement.TOWNS)
+        self.known[bidding] = known_towns(home[bidding], town_weights, u[bidding, CONTACT_FIRST:],
+                                          p.other_towns_known_per_project)
         self.weight = p.choice_incentive_weight
         self.ceiling = np.zeros((rows.size, len(model.parks)))
         self.rate = np.zeros((rows.size, len(model.parks)))  # land-discount rate on offer (vacancy), by park
