@@ -1,0 +1,137 @@
+"""Compiled loops (numba) for the investment project pipeline (the project market's bids, which towns a project
+knows), with numpy equivalents as the reference.
+
+As in sim/kernels_step.py: each kernel does per project, in one pass over its row of parks or towns, what its
+numpy equivalent does with a dozen temporaries (projects x parks) and a loop over the towns, with the same
+arithmetic in the same order, so that the results are identical bit for bit (tests/test_kernels_pipe.py runs
+both); logs stay in numpy. The compiled versions are used when the model's firm table has ``kernels.MIN_ROWS``
+rows (larger scales: a few hundred projects or more a step), unless numba is missing or
+``XINHUI_SIM_NO_NUMBA=1``; a caller passes ``kernels_for(model)`` (None: the numpy versions).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from sim import kernels
+
+OUTSIDE = -2  # as sim/rules/project_market.py: the project went to another county
+NO_PARK = -1
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def pick_known_numpy(keys: np.ndarray, home: np.ndarray, others: int) -> np.ndarray:
+    """Projects x towns: the drawing town (``home``) and the ``others`` towns of smallest finite keys (ties to
+    the lower index: a stable sort), ``keys`` having inf at the drawing town."""
+    known = np.zeros(keys.shape, dtype=bool)
+    if others > 0:
+        picked = np.argsort(keys, axis=1, kind="stable")[:, : min(others, keys.shape[1] - 1)]
+        np.put_along_axis(known, picked, True, axis=1)
+        known &= np.isfinite(keys)  # a town of weight 0 is never contacted
+    known[np.arange(home.size), home] = True
+    return known
+
+
+def runner_up(values: np.ndarray, winner: np.ndarray) -> np.ndarray:
+    """Per row, the largest value among the columns other than ``winner``."""
+    others = values.copy()
+    others[np.arange(values.shape[0]), winner] = -np.inf
+    return others.max(axis=1)
+
+
+def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_beat: np.ndarray,
+                   weight: float) -> np.ndarray:
+    """What the winner pays (share of the investment): just enough that its net offer reaches ``to_beat``,
+    at least 0 and at most its ceiling; 0 for projects lost."""
+    rows = np.arange(fit.shape[0])
+    won = park >= 0
+    at = np.maximum(park, 0)
+    with np.errstate(invalid="ignore"):  # lost projects may compare -inf with -inf; they pay nothing
+        needed = (to_beat - fit[rows, at]) / weight if weight > 0 else np.zeros(rows.size)
+        return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
+
+
+def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
+    """``project_market.town_by_town``: each known town's best park and net offer, the best offer against
+    other counties', what the winner pays. ``known``: projects x towns (None: every town)."""
+    best_net = fit + weight * ceiling
+    n = fit.shape[0]
+    town_net = np.full((n, n_towns), -np.inf)
+    town_park = np.full((n, n_towns), NO_PARK)
+    for t in range(n_towns):
+        mine = np.flatnonzero(park_town == t)
+        if mine.size:
+            pick = np.argmax(best_net[:, mine], axis=1)
+            town_park[:, t] = mine[pick]
+            town_net[:, t] = best_net[np.arange(n), mine[pick]]
+    if known is not None:
+        town_net[~known] = -np.inf
+    bids = np.column_stack([town_net, outside])  # the last column: other counties
+    winner = np.argmax(bids, axis=1)
+    second = runner_up(bids, winner)
+    won = winner < n_towns
+    park = np.where(won, town_park[np.arange(n), np.minimum(winner, n_towns - 1)], OUTSIDE)
+    return park, paid_incentive(fit, ceiling, park, second, weight)
+
+
+def unified_bids_numpy(fit, ceiling, outside, weight):
+    """``project_market.unified``: the district's best park and one bid against other counties."""
+    n = fit.shape[0]
+    best = np.argmax(fit + weight * ceiling, axis=1)
+    can = np.isfinite(fit[np.arange(n), best])
+    district_net = np.where(can, fit[np.arange(n), best] + weight * ceiling[np.arange(n), best], -np.inf)
+    park = np.where(district_net >= outside, best, OUTSIDE)
+    return park, paid_incentive(fit, ceiling, park, outside, weight)
+
+
+def _compile():
+    from sim.kernels_pipe_numba import pick_known, town_bids, unified_bids
+
+    fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
+    towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
+    known = np.ones((2, 2), dtype=np.bool_)
+    town_bids(fit, ceiling, towns, 2, outside, 1.0, known, True)
+    unified_bids(fit, ceiling, outside, 1.0)
+    pick_known(np.zeros((2, 2)), np.zeros(2, dtype=np.int64), 1)
+    return pick_known, town_bids, unified_bids
+
+
+@functools.cache
+def compiled() -> tuple | None:
+    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
+    return kernels.load_compiled(_compile)
+
+
+def kernels_for(model) -> tuple | None:
+    """The compiled kernels for a model whose firm table has ``kernels.MIN_ROWS`` rows or more, else None."""
+    firms = getattr(model, "firms", None)
+    return compiled() if firms is not None and firms.n >= kernels.MIN_ROWS else None
+
+
+# ---- dispatch ----------------------------------------------------------------------------------------------
+def pick_known(keys: np.ndarray, home: np.ndarray, others: int, compiled_kernels=None) -> np.ndarray:
+    if compiled_kernels is None:
+        return pick_known_numpy(keys, home, others)
+    return compiled_kernels[0](np.ascontiguousarray(keys, dtype=np.float64), np.asarray(home, dtype=np.int64),
+                               int(others))
+
+
+def town_bids(fit, ceiling, park_town, n_towns, outside, weight, known, compiled_kernels=None):
+    if compiled_kernels is None:
+        return town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known)
+    every = known is None
+    known = np.ones((1, 1), dtype=np.bool_) if every else np.ascontiguousarray(known, dtype=np.bool_)
+    return compiled_kernels[1](np.ascontiguousarray(fit, dtype=np.float64),
+                               np.ascontiguousarray(ceiling, dtype=np.float64),
+                               np.asarray(park_town, dtype=np.int64), int(n_towns),
+                               np.ascontiguousarray(outside, dtype=np.float64), float(weight), known, every)
+
+
+def unified_bids(fit, ceiling, outside, weight, compiled_kernels=None):
+    if compiled_kernels is None:
+        return unified_bids_numpy(fit, ceiling, outside, weight)
+    return compiled_kernels[2](np.ascontiguousarray(fit, dtype=np.float64),
+                               np.ascontiguousarray(ceiling, dtype=np.float64),
+                               np.ascontiguousarray(outside, dtype=np.float64), float(weight))
