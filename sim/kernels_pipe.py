@@ -86,8 +86,16 @@ def unified_bids_numpy(fit, ceiling, outside, weight):
     return park, paid_incentive(fit, ceiling, park, outside, weight)
 
 
+def park_fit_numpy(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
+    """``investment.ParkOptions.fit`` of the rows ``waiting``, ``land_term`` its land weight x log1p(free)."""
+    ok = eligible[waiting] & (free[None, :] >= land[waiting, None])
+    utility = land_term[None, :] + fixed[:, sectors[waiting]].T + gumbel[waiting]
+    utility[~ok] = -np.inf  # (np.where is several times slower here)
+    return utility
+
+
 def _compile():
-    from sim.kernels_pipe_numba import pick_known, town_bids, unified_bids
+    from sim.kernels_pipe_numba import park_fit, pick_known, town_bids, unified_bids
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -95,7 +103,10 @@ def _compile():
     town_bids(fit, ceiling, towns, 2, outside, 1.0, known, True)
     unified_bids(fit, ceiling, outside, 1.0)
     pick_known(np.zeros((2, 2)), np.zeros(2, dtype=np.int64), 1)
-    return pick_known, town_bids, unified_bids
+    waiting, sectors = np.arange(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
+    park_fit(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)), sectors,
+             np.zeros((2, 3)))
+    return pick_known, town_bids, unified_bids, park_fit
 
 
 @functools.cache

@@ -123,3 +123,19 @@ def unified_bids(fit, ceiling, outside, weight):
         park[i] = best if district_net >= outside[i] else OUTSIDE
         paid[i] = _paid(fit, ceiling, i, park[i], outside[i], weight)
     return park, paid
+
+
+@jit
+def park_fit(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
+    """ParkOptions.fit of the rows ``waiting``: land term + fixed part of the park and sector + Gumbel noise
+    where the park is eligible and has the land, else -inf."""
+    parks = free.size
+    utility = np.empty((waiting.size, parks))
+    for j in range(waiting.size):
+        i = waiting[j]
+        for k in range(parks):
+            if eligible[i, k] and free[k] >= land[i]:
+                utility[j, k] = land_term[k] + fixed[k, sectors[i]] + gumbel[i, k]
+            else:
+                utility[j, k] = -np.inf
+    return utility

@@ -72,3 +72,20 @@ def test_the_dispatch_runs_numpy_below_the_kernels_size():
             n = 10
     assert kernels_pipe.kernels_for(Small) is None
     assert kernels_pipe.kernels_for(object()) is None  # a model without firms
+
+
+@needs_numba
+def test_the_parks_fit_equals_its_numpy_version():
+    rng = np.random.default_rng(8)
+    n, parks = 3000, 13
+    eligible = rng.random((n, parks)) < 0.8
+    free = np.round(rng.exponential(100.0, parks), 0)
+    free[2] = 0.0  # a park without land
+    land = np.round(rng.exponential(60.0, n), 0)  # some need just the land a park has
+    land_term, fixed = 0.4 * np.log1p(free), rng.normal(0.0, 1.0, (parks, 6))
+    sectors, gumbel = rng.integers(0, 6, n), rng.gumbel(0.0, 1.0, (n, parks))
+    for waiting in (np.arange(n), np.sort(rng.choice(n, 700, replace=False))):
+        np.testing.assert_array_equal(compiled[3](waiting, eligible, free, land, land_term, fixed, sectors, gumbel),
+                                      kernels_pipe.park_fit_numpy(waiting, eligible, free, land, land_term, fixed,
+                                                                  sectors, gumbel))
+

@@ -147,6 +147,7 @@ class ProjectMarket:
         money = paid_share[won] * self.investment[won]
         discount, subsidy = town_decisions.split_incentive(self.model, money, self.land[won],
                                                            self.rate[won, park[won]])
-        payers = [town_decisions.DISTRICT if self.placement[i] == Placement.UNIFIED
-                  else f"town:{self.model.town_ids[host[i]]}" for i in won]
+        towns = [f"town:{town}" for town in self.model.town_ids]
+        payers = [town_decisions.DISTRICT if placement == Placement.UNIFIED else towns[town]
+                  for placement, town in zip(self.placement[won].tolist(), host[won].tolist())]
         town_decisions.pay_incentives(self.model, payers, self.sectors[won], discount, subsidy)

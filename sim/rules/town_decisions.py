@@ -89,12 +89,13 @@ def pay_incentives(model, payers: list[str], sectors: np.ndarray, land_discount:
     from the payer's budget room. The pre-plan warm-up years are not in the accounts."""
     if model.year < model.first_year:
         return
-    stats = model.year_stats
-    for payer, sector, discount, grant in zip(payers, sectors, land_discount, subsidy):
-        firms = f"firms:{model.sector_ids[sector]}"
-        model.ledger.transfer(payer, firms, float(discount), "incentive:land_discount")
-        model.ledger.transfer(payer, firms, float(grant), "incentive:subsidy")
-        spend(model, payer, float(discount + grant))
+    stats, transfer = model.year_stats, model.ledger.transfer
+    accounts = [f"firms:{sector}" for sector in model.sector_ids]
+    for payer, sector, discount, grant in zip(payers, np.asarray(sectors).tolist(), np.asarray(land_discount).tolist(),
+                                              np.asarray(subsidy).tolist()):
+        transfer(payer, accounts[sector], discount, "incentive:land_discount")
+        transfer(payer, accounts[sector], grant, "incentive:subsidy")
+        spend(model, payer, discount + grant)
     stats["incentive_land_discount_100m_cny"] += float(np.sum(land_discount))
     stats["incentive_subsidy_100m_cny"] += float(np.sum(subsidy))
 
