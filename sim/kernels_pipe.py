@@ -94,8 +94,17 @@ def park_fit_numpy(waiting, eligible, free, land, land_term, fixed, sectors, gum
     return utility
 
 
+def ceilings_numpy(price_land, tax_investment, investment_floor, rate, kept, room):
+    """``town_decisions.incentive_ceilings``' projects x parks matrix: the land discount (price x land x rate)
+    plus the subsidy (tax value x investment x kept), at most the room, per unit of investment."""
+    discount = price_land[:, None] * rate[None, :]
+    subsidy = tax_investment[:, None] * kept[None, :]
+    money = np.minimum(subsidy + discount, room[None, :])
+    return money / investment_floor[:, None]
+
+
 def _compile():
-    from sim.kernels_pipe_numba import park_fit, pick_known, town_bids, unified_bids
+    from sim.kernels_pipe_numba import ceilings, park_fit, pick_known, town_bids, unified_bids
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -106,7 +115,9 @@ def _compile():
     waiting, sectors = np.arange(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
     park_fit(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)), sectors,
              np.zeros((2, 3)))
-    return pick_known, town_bids, unified_bids, park_fit
+    ones = np.ones(2)
+    ceilings(ones, ones, ones, np.ones(3), np.ones(3), np.ones(3))
+    return pick_known, town_bids, unified_bids, park_fit, ceilings
 
 
 @functools.cache
@@ -146,3 +157,10 @@ def unified_bids(fit, ceiling, outside, weight, compiled_kernels=None):
     return compiled_kernels[2](np.ascontiguousarray(fit, dtype=np.float64),
                                np.ascontiguousarray(ceiling, dtype=np.float64),
                                np.ascontiguousarray(outside, dtype=np.float64), float(weight))
+
+
+def ceilings(price_land, tax_investment, investment_floor, rate, kept, room, compiled_kernels=None):
+    run = ceilings_numpy if compiled_kernels is None else compiled_kernels[4]
+    return run(np.asarray(price_land, dtype=np.float64), np.asarray(tax_investment, dtype=np.float64),
+               np.asarray(investment_floor, dtype=np.float64), np.asarray(rate, dtype=np.float64),
+               np.asarray(kept, dtype=np.float64), np.asarray(room, dtype=np.float64))

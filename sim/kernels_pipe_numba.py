@@ -139,3 +139,16 @@ def park_fit(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
             else:
                 utility[j, k] = -np.inf
     return utility
+
+
+@jit
+def ceilings(price_land, tax_investment, investment_floor, rate, kept, room):
+    n, parks = price_land.size, rate.size
+    ceiling = np.empty((n, parks))
+    for i in range(n):
+        for k in range(parks):
+            money = tax_investment[i] * kept[k] + price_land[i] * rate[k]
+            if not (money <= room[k] or money != money):  # numpy's minimum: a NaN of either side
+                money = room[k]
+            ceiling[i, k] = money / investment_floor[i]
+    return ceiling

@@ -89,3 +89,16 @@ def test_the_parks_fit_equals_its_numpy_version():
                                       kernels_pipe.park_fit_numpy(waiting, eligible, free, land, land_term, fixed,
                                                                   sectors, gumbel))
 
+
+@needs_numba
+def test_the_incentive_ceilings_equal_their_numpy_version():
+    rng = np.random.default_rng(2)
+    n, parks = 2000, 13
+    price_land, tax_investment = rng.exponential(0.3, n), rng.exponential(0.5, n)
+    investment = np.maximum(rng.exponential(2.0, n), 1e-12)
+    rate, kept = rng.random(parks), np.where(np.arange(parks) == 12, 0.5, 1.0)
+    room = np.maximum(rng.normal(1.0, 1.0, parks), 0.0)
+    room[3], room[5], rate[7] = np.inf, 0.0, np.nan  # room unbounded (before public finance), none, a NaN
+    with np.errstate(invalid="ignore"):
+        expected = kernels_pipe.ceilings_numpy(price_land, tax_investment, investment, rate, kept, room)
+    np.testing.assert_array_equal(compiled[4](price_land, tax_investment, investment, rate, kept, room), expected)

@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 
+from sim import kernels_pipe
 from sim.rules import capital, public_finance
 
 DISTRICT = "district"
@@ -75,12 +76,13 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
         rate[model.park_outside[: len(parks)]] = 0.0  # the co-built park's land is Taishan's to price
         room = np.array([model.towns[park.town_index].budget_room_100m_cny for park in parks])
     price = model.investment_params.industrial_land_price_100m_cny_per_mu
-    discount = price * land_mu[:, None] * rate[None, :]
     # Xinhui keeps only its share of the co-built park's local tax (public_finance.add_cobuilt_share)
     kept = np.where(model.park_outside[: len(parks)], model.params.pairing.cobuilt_park_revenue_share, 1.0)
-    subsidy = tax_value_share(model, sectors, unified)[:, None] * investment[:, None] * kept[None, :]
-    money = np.minimum(subsidy + discount, np.maximum(room, 0.0)[None, :])
-    return money / np.maximum(investment, 1e-12)[:, None], np.broadcast_to(rate, money.shape)
+    # discount: price x land x rate; subsidy: tax value x investment x kept; at most the room, per unit invested
+    ceiling = kernels_pipe.ceilings(price * land_mu, tax_value_share(model, sectors, unified) * investment,
+                                    np.maximum(investment, 1e-12), rate, kept, np.maximum(room, 0.0),
+                                    kernels_pipe.kernels_for(model))
+    return ceiling, np.broadcast_to(rate, ceiling.shape)
 
 
 def pay_incentives(model, payers: list[str], sectors: np.ndarray, land_discount: np.ndarray,
