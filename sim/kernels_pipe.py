@@ -53,19 +53,27 @@ def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_be
         return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
 
 
+def parks_by_town(park_town: np.ndarray, n_towns: int) -> np.ndarray:
+    """Towns x (most parks a town has): each town's parks in index order, padded with NO_PARK."""
+    mine = [np.flatnonzero(park_town == t) for t in range(n_towns)]
+    table = np.full((n_towns, max(max(len(parks) for parks in mine), 1)), NO_PARK)
+    for t, parks in enumerate(mine):
+        table[t, : parks.size] = parks
+    return table
+
+
 def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
-    """``project_market.town_by_town``: each known town's best park and net offer, the best offer against
-    other counties', what the winner pays. ``known``: projects x towns (None: every town)."""
+    """``project_market.town_by_town``: each known town's best park (the first of highest net offer) and its
+    net offer, the best offer against other counties', what the winner pays. ``known``: projects x towns
+    (None: every town)."""
     best_net = fit + weight * ceiling
     n = fit.shape[0]
-    town_net = np.full((n, n_towns), -np.inf)
-    town_park = np.full((n, n_towns), NO_PARK)
-    for t in range(n_towns):
-        mine = np.flatnonzero(park_town == t)
-        if mine.size:
-            pick = np.argmax(best_net[:, mine], axis=1)
-            town_park[:, t] = mine[pick]
-            town_net[:, t] = best_net[np.arange(n), mine[pick]]
+    table = parks_by_town(park_town, n_towns)
+    by_town = best_net[:, table]  # projects x towns x parks of the town; the padding made -inf: never first
+    by_town[:, table < 0] = -np.inf
+    pick = np.argmax(by_town, axis=2)
+    town_net = np.take_along_axis(by_town, pick[:, :, None], axis=2)[:, :, 0]
+    town_park = table[np.arange(n_towns)[None, :], pick]  # NO_PARK for a town without parks (its net -inf)
     if known is not None:
         town_net[~known] = -np.inf
     bids = np.column_stack([town_net, outside])  # the last column: other counties

@@ -144,7 +144,9 @@ def labour_fill_gain(model, park_towns: np.ndarray) -> np.ndarray:
         return np.zeros(park_towns.size)
     log_fill = np.log(np.clip(fill, 1e-6, 1.0))
     jobs = np.array([town.jobs_by_sector.get("secondary", 0.0) for town in model.towns])
-    mean = float(np.average(log_fill, weights=jobs)) if jobs.sum() > 0 else float(log_fill.mean())
+    total = jobs.sum()
+    # np.average's operations (product, sum, quotient), without its checks
+    mean = float((log_fill * jobs).sum() / total) if total > 0 else float(log_fill.mean())
     return np.where(model.park_outside[: park_towns.size], 0.0, log_fill[park_towns] - mean)
 
 
