@@ -54,11 +54,18 @@ def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_be
 
 
 def parks_by_town(park_town: np.ndarray, n_towns: int) -> np.ndarray:
-    """Towns x (most parks a town has): each town's parks in index order, padded with NO_PARK."""
+    """Towns x (most parks a town has): each town's parks in index order, padded with NO_PARK (read-only)."""
+    return _parks_by_town(np.asarray(park_town, dtype=np.int64).tobytes(), n_towns)
+
+
+@functools.lru_cache(maxsize=16)  # a run's parks keep their towns: one table a run, not one a step
+def _parks_by_town(park_town_bytes: bytes, n_towns: int) -> np.ndarray:
+    park_town = np.frombuffer(park_town_bytes, dtype=np.int64)
     mine = [np.flatnonzero(park_town == t) for t in range(n_towns)]
     table = np.full((n_towns, max(max(len(parks) for parks in mine), 1)), NO_PARK)
     for t, parks in enumerate(mine):
         table[t, : parks.size] = parks
+    table.setflags(write=False)
     return table
 
 
@@ -71,13 +78,13 @@ def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
     table = parks_by_town(park_town, n_towns)
     by_town = best_net[:, table]  # projects x towns x parks of the town; the padding made -inf: never first
     by_town[:, table < 0] = -np.inf
-    pick = np.argmax(by_town, axis=2)
+    pick = by_town.argmax(axis=2)
     town_net = np.take_along_axis(by_town, pick[:, :, None], axis=2)[:, :, 0]
     town_park = table[np.arange(n_towns)[None, :], pick]  # NO_PARK for a town without parks (its net -inf)
     if known is not None:
         town_net[~known] = -np.inf
     bids = np.column_stack([town_net, outside])  # the last column: other counties
-    winner = np.argmax(bids, axis=1)
+    winner = bids.argmax(axis=1)
     second = runner_up(bids, winner)
     won = winner < n_towns
     park = np.where(won, town_park[np.arange(n), np.minimum(winner, n_towns - 1)], OUTSIDE)
@@ -87,7 +94,7 @@ def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
 def unified_bids_numpy(fit, ceiling, outside, weight):
     """``project_market.unified``: the district's best park and one bid against other counties."""
     n = fit.shape[0]
-    best = np.argmax(fit + weight * ceiling, axis=1)
+    best = (fit + weight * ceiling).argmax(axis=1)
     can = np.isfinite(fit[np.arange(n), best])
     district_net = np.where(can, fit[np.arange(n), best] + weight * ceiling[np.arange(n), best], -np.inf)
     park = np.where(district_net >= outside, best, OUTSIDE)
