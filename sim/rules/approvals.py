@@ -73,7 +73,8 @@ class ApprovalOffices:
 
     def pool(self) -> None:
         """Unified services: the towns' teams, with the work they have in hand, become one district service."""
-        if self.pooled is None:
+        if self._pooled is None:  # (not the property: once pooled, the heap stays laid out for the kernel)
+            self._read_back()
             self._pooled = sorted(t for heap in self._free_at for t in heap)  # a sorted list is a heap
             self._free_at = []
 
