@@ -28,7 +28,7 @@ def pick_known_numpy(keys: np.ndarray, home: np.ndarray, others: int) -> np.ndar
     known = np.zeros(keys.shape, dtype=bool)
     if others > 0:
         picked = np.argsort(keys, axis=1, kind="stable")[:, : min(others, keys.shape[1] - 1)]
-        np.put_along_axis(known, picked, True, axis=1)
+        known[np.arange(keys.shape[0])[:, None], picked] = True  # (what np.put_along_axis does, directly)
         known &= np.isfinite(keys)  # a town of weight 0 is never contacted
     known[np.arange(home.size), home] = True
     return known

@@ -57,6 +57,12 @@ def vacancy(land_total: np.ndarray, land_used: np.ndarray) -> np.ndarray:
     return np.where(land_total > 0, 1.0 - np.minimum(land_used / np.maximum(land_total, 1e-12), 1.0), 0.0)
 
 
+def vacancy_of(land_total: float, land_used: float) -> float:
+    """``vacancy`` of one total (the same operations on numbers: numpy's minimum and maximum keep a NaN as these
+    do here)."""
+    return float(1.0 - min(land_used / max(land_total, 1e-12), 1.0)) if land_total > 0 else 0.0
+
+
 def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_mu: np.ndarray,
                        unified: bool) -> tuple[np.ndarray, np.ndarray]:
     """The most each park's bidder would offer each project (projects x parks, share of the investment), and
@@ -68,7 +74,7 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
     used = np.array([park.land_used_mu for park in parks])
     if unified:
         open_in = (total > 0) & ~model.park_outside[: len(parks)]
-        rate = np.full(len(parks), float(vacancy(total[open_in].sum(keepdims=True), used[open_in].sum(keepdims=True))[0]))
+        rate = np.full(len(parks), vacancy_of(total[open_in].sum(), used[open_in].sum()))
         rate[~open_in] = 0.0
         room = np.full(len(parks), model.district_budget_room_100m_cny)
     else:
