@@ -79,8 +79,9 @@ def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
     by_town = best_net[:, table]  # projects x towns x parks of the town; the padding made -inf: never first
     by_town[:, table < 0] = -np.inf
     pick = by_town.argmax(axis=2)
-    town_net = np.take_along_axis(by_town, pick[:, :, None], axis=2)[:, :, 0]
-    town_park = table[np.arange(n_towns)[None, :], pick]  # NO_PARK for a town without parks (its net -inf)
+    towns = np.arange(n_towns)[None, :]
+    town_net = by_town[np.arange(n)[:, None], towns, pick]  # the value at the pick (np.take_along_axis's)
+    town_park = table[towns, pick]  # NO_PARK for a town without parks (its net -inf)
     if known is not None:
         town_net[~known] = -np.inf
     bids = np.column_stack([town_net, outside])  # the last column: other counties
@@ -93,10 +94,10 @@ def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
 
 def unified_bids_numpy(fit, ceiling, outside, weight):
     """``project_market.unified``: the district's best park and one bid against other counties."""
-    n = fit.shape[0]
+    rows = np.arange(fit.shape[0])
     best = (fit + weight * ceiling).argmax(axis=1)
-    can = np.isfinite(fit[np.arange(n), best])
-    district_net = np.where(can, fit[np.arange(n), best] + weight * ceiling[np.arange(n), best], -np.inf)
+    fit_best = fit[rows, best]
+    district_net = np.where(np.isfinite(fit_best), fit_best + weight * ceiling[rows, best], -np.inf)
     park = np.where(district_net >= outside, best, OUTSIDE)
     return park, paid_incentive(fit, ceiling, park, outside, weight)
 
