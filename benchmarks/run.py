@@ -70,7 +70,7 @@ def vm_hwm_mib() -> float:
 # ---- 2. one scale in a fresh process -----------------------------------------------------------------
 def child(scale: float, seed: int) -> None:
     rss_start = maxrss_mib()
-    from sim import kernels, kernels_step
+    from sim import kernels, kernels_pipe, kernels_step
     from sim.model import RegionModel
     from sim.scenario import load_scenario
 
@@ -82,6 +82,7 @@ def child(scale: float, seed: int) -> None:
         tk = time.perf_counter()
         kernels.compiled()
         kernels_step.compiled()  # the steps' and the year start's (sim/kernels_step.py)
+        kernels_pipe.compiled()  # the project pipeline's (sim/kernels_pipe.py)
         kernels_s = time.perf_counter() - tk
     t0 = time.perf_counter()
     model = RegionModel.from_scenario(scenario, seed)

@@ -391,3 +391,14 @@ def below_bound_sums_keyed(rows: np.ndarray, keys: np.ndarray, base: np.uint64, 
         return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), keys, np.uint64(base), bound, cells, values, n)
     bits = splitmix_bits_numpy(keys.take(rows), base).view(np.int64)
     return np.flatnonzero(bits < bound.take(rows)), sums_by_cell_numpy(rows, cells, values, n)
+
+
+def load_compiled(compile_kernels):
+    """``compile_kernels()`` (a module's loader of its numba kernels), or None without numba or with
+    XINHUI_SIM_NO_NUMBA=1: the rule a kernel module's cached ``compiled()`` follows."""
+    if os.environ.get("XINHUI_SIM_NO_NUMBA") == "1":
+        return None
+    try:
+        return compile_kernels()
+    except ImportError:
+        return None

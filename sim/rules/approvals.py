@@ -38,22 +38,52 @@ class ApprovalOffices:
 
     def __init__(self, teams_by_town, clock: float, year: int):
         self.teams_by_town = np.asarray(teams_by_town, dtype=np.int64)
-        self.free_at = [[float(clock)] * int(c) for c in self.teams_by_town]
-        self.pooled: list[float] | None = None  # one district service after pooling
+        self._free_at = [[float(clock)] * int(c) for c in self.teams_by_town]
+        self._pooled: list[float] | None = None  # one district service after pooling
         self.year = year  # the year the teams were staffed for
         self.filed = np.zeros(self.teams_by_town.size)  # dossiers received by each town since then
+        # the heaps laid end to end (values, offsets) while the compiled queue works on them; the lists are
+        # then out of date until read back (``_read_back``): one round trip a restaffing, not one a step
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def free_at(self) -> list[list[float]]:
+        """Each town's heap of the times its teams are free (empty after pooling)."""
+        self._read_back()
+        return self._free_at
+
+    @property
+    def pooled(self) -> list[float] | None:
+        """The district service's heap after pooling, else None."""
+        self._read_back()
+        return self._pooled
+
+    def _heaps(self) -> list[list[float]]:
+        return [self._pooled] if self._pooled is not None else self._free_at
+
+    def _read_back(self) -> None:
+        """The compiled queue's heaps back into the lists (the same heaps: heapq's order)."""
+        if self._flat is None:
+            return
+        flat, offsets = self._flat
+        values = flat.tolist()
+        for heap, begin, end in zip(self._heaps(), offsets[:-1].tolist(), offsets[1:].tolist()):
+            heap[:] = values[begin:end]
+        self._flat = None
 
     def pool(self) -> None:
         """Unified services: the towns' teams, with the work they have in hand, become one district service."""
-        if self.pooled is None:
-            self.pooled = sorted(t for heap in self.free_at for t in heap)  # a sorted list is a heap
-            self.free_at = []
+        if self._pooled is None:  # (not the property: once pooled, the heap stays laid out for the kernel)
+            self._read_back()
+            self._pooled = sorted(t for heap in self._free_at for t in heap)  # a sorted list is a heap
+            self._free_at = []
 
     def restaff(self, teams_by_town: np.ndarray, clock: float, year: int) -> None:
         """New numbers of teams: teams are added idle; the ones removed are those free soonest (work in hand
         is finished: its dossiers' times are set)."""
-        heaps = [self.pooled] if self.pooled is not None else self.free_at
-        wanted = [int(teams_by_town.sum())] if self.pooled is not None else [int(c) for c in teams_by_town]
+        self._read_back()
+        heaps = self._heaps()
+        wanted = [int(teams_by_town.sum())] if self._pooled is not None else [int(c) for c in teams_by_town]
         for heap, count in zip(heaps, wanted):
             while len(heap) > count:
                 heapq.heappop(heap)
@@ -73,7 +103,8 @@ class ApprovalOffices:
             waits = self._file_compiled(queue, towns, arrival, processing)
         else:
             waits = np.empty(len(towns))
-            pooled, free_at = self.pooled, self.free_at
+            self._read_back()
+            pooled, free_at = self._pooled, self._free_at
             for i, (town, work) in enumerate(zip(towns.tolist(), processing.tolist())):
                 heap = pooled if pooled is not None else free_at[town]
                 start = max(arrival, heapq.heappop(heap))
@@ -83,17 +114,16 @@ class ApprovalOffices:
         return waits
 
     def _file_compiled(self, queue, towns: np.ndarray, arrival: float, processing: np.ndarray) -> np.ndarray:
-        """file_many's loop compiled: the heaps laid end to end in one array, and read back."""
-        heaps = [self.pooled] if self.pooled is not None else self.free_at
-        offsets = np.zeros(len(heaps) + 1, dtype=np.int64)
-        np.cumsum([len(heap) for heap in heaps], out=offsets[1:])
-        flat = np.fromiter(itertools.chain.from_iterable(heaps), dtype=np.float64, count=int(offsets[-1]))
-        waits = queue(flat, offsets, np.asarray(towns, dtype=np.int64), self.pooled is not None, float(arrival),
-                      np.asarray(processing, dtype=np.float64))
-        values = flat.tolist()
-        for heap, begin, end in zip(heaps, offsets[:-1].tolist(), offsets[1:].tolist()):
-            heap[:] = values[begin:end]
-        return waits
+        """file_many's loop compiled, on the heaps laid end to end in one array (kept there until read back)."""
+        if self._flat is None:
+            heaps = self._heaps()
+            offsets = np.zeros(len(heaps) + 1, dtype=np.int64)
+            np.cumsum([len(heap) for heap in heaps], out=offsets[1:])
+            flat = np.fromiter(itertools.chain.from_iterable(heaps), dtype=np.float64, count=int(offsets[-1]))
+            self._flat = (flat, offsets)
+        flat, offsets = self._flat
+        return queue(flat, offsets, np.asarray(towns, dtype=np.int64), self._pooled is not None, float(arrival),
+                     np.asarray(processing, dtype=np.float64))
 
 
 def teams_by_town(dossiers_per_year: np.ndarray, processing_years: float, utilisation: float) -> np.ndarray:

@@ -26,7 +26,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim import kernels, randomness
+from sim import kernels, kernels_pipe, randomness
 from sim.randomness import gumbel_from_uniform
 from sim.rules import approvals, capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
@@ -85,8 +85,11 @@ def logit_pick(utility: np.ndarray, gumbel: np.ndarray) -> int:
 class ParkOptions:
     """One step's view of the parks as arrays for location choice."""
 
+    kernels = None  # the compiled kernels (kernels_pipe.kernels_for), None: numpy
+
     def __init__(self, model):
         p = model.investment_params
+        self.kernels = kernels_pipe.kernels_for(model)
         elasticity = model.params.clustering.localization_elasticity
         self.parks = model.parks
         self.free = np.array([park.land_free_mu for park in self.parks])
@@ -112,17 +115,13 @@ class ParkOptions:
         towns = np.searchsorted(self.town_cumulative, u * self.town_cumulative[-1], side="right")
         return np.minimum(towns, self.town_cumulative.size - 1)
 
-    def fit(self, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray, gumbel: np.ndarray) -> np.ndarray:
-        """Each project's utility of each park without incentives (projects x parks; -inf where the park is
-        not eligible or has not the land)."""
-        ok = eligible & (self.free[None, :] >= land[:, None])
-        utility = self.land_weight * np.log1p(self.free)[None, :] + self.fixed[:, sectors].T + gumbel
-        utility[~ok] = -np.inf  # (np.where is several times slower here)
-        return utility
-
-    def choose(self, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray, gumbel: np.ndarray) -> np.ndarray:
-        """Each project's logit choice among the eligible parks with enough free land (-1: none has)."""
-        return best_park(self.fit(eligible, sectors, land, gumbel))
+    def fit(self, waiting: np.ndarray, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
+            gumbel: np.ndarray) -> np.ndarray:
+        """The utility of each park to each project ``waiting`` (indices into the other arguments' rows)
+        without incentives (projects x parks; -inf where the park is not eligible or has not the land)."""
+        run = kernels_pipe.park_fit_numpy if self.kernels is None else self.kernels[3]
+        return run(waiting, eligible, self.free, land, self.land_weight * np.log1p(self.free), self.fixed, sectors,
+                   gumbel)
 
     def reserve(self, parks: np.ndarray, land: np.ndarray) -> None:
         reserved = np.bincount(parks, weights=land, minlength=len(self.parks))
@@ -145,7 +144,9 @@ def labour_fill_gain(model, park_towns: np.ndarray) -> np.ndarray:
         return np.zeros(park_towns.size)
     log_fill = np.log(np.clip(fill, 1e-6, 1.0))
     jobs = np.array([town.jobs_by_sector.get("secondary", 0.0) for town in model.towns])
-    mean = float(np.average(log_fill, weights=jobs)) if jobs.sum() > 0 else float(log_fill.mean())
+    total = jobs.sum()
+    # np.average's operations (product, sum, quotient), without its checks
+    mean = float((log_fill * jobs).sum() / total) if total > 0 else float(log_fill.mean())
     return np.where(model.park_outside[: park_towns.size], 0.0, log_fill[park_towns] - mean)
 
 
@@ -263,7 +264,7 @@ def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray
     paid = np.zeros(sectors.size)
     waiting = np.arange(sectors.size)
     while waiting.size:
-        fit = options.fit(eligible[waiting], sectors[waiting], land[waiting], gumbel[waiting])
+        fit = options.fit(waiting, eligible, sectors, land, gumbel)
         choice, share = (best_park(fit), np.zeros(waiting.size)) if decide is None else decide(waiting, fit)
         park[waiting[choice == OUTSIDE]] = OUTSIDE
         chose = choice >= 0

@@ -28,10 +28,11 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim import kernels_pipe
 from sim.rules import town_decisions
 
-OUTSIDE = -2     # the project went to another county
-NO_PARK = -1     # no eligible park had the land
+OUTSIDE = kernels_pipe.OUTSIDE  # -2: the project went to another county
+NO_PARK = kernels_pipe.NO_PARK  # -1: no eligible park had the land
 CONTACT_FIRST = 7     # the project's uniforms from this column on: one per town, which towns it knows
 CONTACT_COLUMNS = 16  # a fixed number, so that adding a town leaves the others' draws unchanged
 
@@ -57,32 +58,21 @@ def outside_net_offers(params, gumbel_u: np.ndarray, offer_u: np.ndarray) -> np.
     return params.outside_location_utility + gumbel + params.choice_incentive_weight * offer
 
 
-def runner_up(values: np.ndarray, winner: np.ndarray) -> np.ndarray:
-    """Per row, the largest value among the columns other than ``winner``."""
-    others = values.copy()
-    others[np.arange(values.shape[0]), winner] = -np.inf
-    return others.max(axis=1)
-
-
-def known_towns(home: np.ndarray, weights: np.ndarray, contact_u: np.ndarray, others: int) -> np.ndarray:
+def known_towns(home: np.ndarray, weights: np.ndarray, contact_u: np.ndarray, others: int,
+                compiled_kernels=None) -> np.ndarray:
     """Which towns each project knows under town-by-town attraction (projects x towns): the one that drew it
     and ``others`` more, drawn without replacement in proportion to ``weights`` (the towns' draw weights), by
-    the smallest keys -log(u)/w (Efraimidis & Spirakis 2006), one uniform per town and project."""
+    the smallest keys -log(u)/w (Efraimidis & Spirakis 2006), one uniform per town and project.
+    ``compiled_kernels``: ``kernels_pipe.kernels_for(model)`` (None: numpy)."""
     n_towns = weights.size
     with np.errstate(divide="ignore"):
         keys = -np.log(np.maximum(contact_u[:, :n_towns], 1e-300)) / weights[None, :]
     keys[np.arange(home.size), home] = np.inf  # the drawing town is known anyway
-    known = np.zeros((home.size, n_towns), dtype=bool)
-    if others > 0:
-        picked = np.argsort(keys, axis=1, kind="stable")[:, : min(others, n_towns - 1)]
-        np.put_along_axis(known, picked, True, axis=1)
-        known &= np.isfinite(keys)  # a town of weight 0 is never contacted
-    known[np.arange(home.size), home] = True
-    return known
+    return kernels_pipe.pick_known(keys, home, others, compiled_kernels)
 
 
 def town_by_town(fit: np.ndarray, ceiling: np.ndarray, park_town: np.ndarray, n_towns: int,
-                 outside: np.ndarray, weight: float, known: np.ndarray | None = None
+                 outside: np.ndarray, weight: float, known: np.ndarray | None = None, compiled_kernels=None
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Each town the project knows bids with its best park, up to its ceiling; the project takes the best net
     offer.
@@ -91,49 +81,15 @@ def town_by_town(fit: np.ndarray, ceiling: np.ndarray, park_town: np.ndarray, n_
     parks, the most each park's town would offer (share of the investment); ``known``: projects x towns (None:
     every town). Returns the park (OUTSIDE: lost to another county, also when no known town has the land) and
     the incentive paid (share of the investment)."""
-    best_net = fit + weight * ceiling
-    n = fit.shape[0]
-    town_net = np.full((n, n_towns), -np.inf)
-    town_park = np.full((n, n_towns), NO_PARK)
-    for t in range(n_towns):
-        mine = np.flatnonzero(park_town == t)
-        if mine.size:
-            pick = np.argmax(best_net[:, mine], axis=1)
-            town_park[:, t] = mine[pick]
-            town_net[:, t] = best_net[np.arange(n), mine[pick]]
-    if known is not None:
-        town_net[~known] = -np.inf
-    bids = np.column_stack([town_net, outside])  # the last column: other counties
-    winner = np.argmax(bids, axis=1)
-    second = runner_up(bids, winner)
-    won = winner < n_towns
-    park = np.where(won, town_park[np.arange(n), np.minimum(winner, n_towns - 1)], OUTSIDE)
-    return park, paid_incentive(fit, ceiling, park, second, weight)
+    return kernels_pipe.town_bids(fit, ceiling, park_town, n_towns, outside, weight, known, compiled_kernels)
 
 
-def unified(fit: np.ndarray, ceiling: np.ndarray, outside: np.ndarray, weight: float
+def unified(fit: np.ndarray, ceiling: np.ndarray, outside: np.ndarray, weight: float, compiled_kernels=None
             ) -> tuple[np.ndarray, np.ndarray]:
     """The district places the project where its best net offer is, fit plus the incentive it would go up to
     (in the district's parks, whose ceilings are all the same, where it fits best), and bids once, against
     other counties only."""
-    n = fit.shape[0]
-    best = np.argmax(fit + weight * ceiling, axis=1)
-    can = np.isfinite(fit[np.arange(n), best])
-    district_net = np.where(can, fit[np.arange(n), best] + weight * ceiling[np.arange(n), best], -np.inf)
-    park = np.where(district_net >= outside, best, OUTSIDE)
-    return park, paid_incentive(fit, ceiling, park, outside, weight)
-
-
-def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_beat: np.ndarray,
-                   weight: float) -> np.ndarray:
-    """What the winner pays (share of the investment): just enough that its net offer reaches ``to_beat``,
-    at least 0 and at most its ceiling; 0 for projects lost."""
-    rows = np.arange(fit.shape[0])
-    won = park >= 0
-    at = np.maximum(park, 0)
-    with np.errstate(invalid="ignore"):  # lost projects may compare -inf with -inf; they pay nothing
-        needed = (to_beat - fit[rows, at]) / weight if weight > 0 else np.zeros(rows.size)
-        return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
+    return kernels_pipe.unified_bids(fit, ceiling, outside, weight, compiled_kernels)
 
 
 class ProjectMarket:
@@ -143,10 +99,15 @@ class ProjectMarket:
                  town_weights: np.ndarray):
         p, proj = model.investment_params, model.projects
         self.model, self.rows, self.placement = model, rows, placement
+        self.kernels = kernels_pipe.kernels_for(model)
         self.sectors, self.land = proj.sector[rows].astype(np.int64), proj.land_mu[rows]
         self.investment = proj.investment[rows]
         self.outside = outside_net_offers(p, u[:, 5], u[:, 6])
-        self.known = known_towns(home, town_weights, u[:, CONTACT_FIRST:], p.other_towns_known_per_project)
+        # which towns a project knows matters only when the towns bid (Placement.TOWNS)
+        self.known = np.zeros((rows.size, len(model.towns)), dtype=bool)
+        bidding = np.flatnonzero(placement == Placement.TOWNS)
+        self.known[bidding] = known_towns(home[bidding], town_weights, u[bidding, CONTACT_FIRST:],
+                                          p.other_towns_known_per_project, self.kernels)
         self.weight = p.choice_incentive_weight
         self.ceiling = np.zeros((rows.size, len(model.parks)))
         self.rate = np.zeros((rows.size, len(model.parks)))  # land-discount rate on offer (vacancy), by park
@@ -170,11 +131,12 @@ class ProjectMarket:
                 continue
             rows = waiting[mine]
             if kind == Placement.UNIFIED:
-                choice[mine], paid[mine] = unified(fit[mine], self.ceiling[rows], self.outside[rows], self.weight)
+                choice[mine], paid[mine] = unified(fit[mine], self.ceiling[rows], self.outside[rows], self.weight,
+                                                   self.kernels)
             else:
                 choice[mine], paid[mine] = town_by_town(
                     fit[mine], self.ceiling[rows], self.park_town, len(self.model.towns), self.outside[rows],
-                    self.weight, self.known[rows])
+                    self.weight, self.known[rows], self.kernels)
         return choice, paid
 
     def pay(self, paid_share: np.ndarray, park: np.ndarray, host: np.ndarray) -> None:
@@ -185,6 +147,7 @@ class ProjectMarket:
         money = paid_share[won] * self.investment[won]
         discount, subsidy = town_decisions.split_incentive(self.model, money, self.land[won],
                                                            self.rate[won, park[won]])
-        payers = [town_decisions.DISTRICT if self.placement[i] == Placement.UNIFIED
-                  else f"town:{self.model.town_ids[host[i]]}" for i in won]
+        towns = [f"town:{town}" for town in self.model.town_ids]
+        payers = [town_decisions.DISTRICT if placement == Placement.UNIFIED else towns[town]
+                  for placement, town in zip(self.placement[won].tolist(), host[won].tolist())]
         town_decisions.pay_incentives(self.model, payers, self.sectors[won], discount, subsidy)

@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 
+from sim import kernels_pipe
 from sim.rules import capital, public_finance
 
 DISTRICT = "district"
@@ -56,6 +57,12 @@ def vacancy(land_total: np.ndarray, land_used: np.ndarray) -> np.ndarray:
     return np.where(land_total > 0, 1.0 - np.minimum(land_used / np.maximum(land_total, 1e-12), 1.0), 0.0)
 
 
+def vacancy_of(land_total: float, land_used: float) -> float:
+    """``vacancy`` of one total (the same operations on numbers: numpy's minimum and maximum keep a NaN as these
+    do here)."""
+    return float(1.0 - min(land_used / max(land_total, 1e-12), 1.0)) if land_total > 0 else 0.0
+
+
 def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_mu: np.ndarray,
                        unified: bool) -> tuple[np.ndarray, np.ndarray]:
     """The most each park's bidder would offer each project (projects x parks, share of the investment), and
@@ -67,7 +74,7 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
     used = np.array([park.land_used_mu for park in parks])
     if unified:
         open_in = (total > 0) & ~model.park_outside[: len(parks)]
-        rate = np.full(len(parks), float(vacancy(total[open_in].sum(keepdims=True), used[open_in].sum(keepdims=True))[0]))
+        rate = np.full(len(parks), vacancy_of(total[open_in].sum(), used[open_in].sum()))
         rate[~open_in] = 0.0
         room = np.full(len(parks), model.district_budget_room_100m_cny)
     else:
@@ -75,12 +82,13 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
         rate[model.park_outside[: len(parks)]] = 0.0  # the co-built park's land is Taishan's to price
         room = np.array([model.towns[park.town_index].budget_room_100m_cny for park in parks])
     price = model.investment_params.industrial_land_price_100m_cny_per_mu
-    discount = price * land_mu[:, None] * rate[None, :]
     # Xinhui keeps only its share of the co-built park's local tax (public_finance.add_cobuilt_share)
     kept = np.where(model.park_outside[: len(parks)], model.params.pairing.cobuilt_park_revenue_share, 1.0)
-    subsidy = tax_value_share(model, sectors, unified)[:, None] * investment[:, None] * kept[None, :]
-    money = np.minimum(subsidy + discount, np.maximum(room, 0.0)[None, :])
-    return money / np.maximum(investment, 1e-12)[:, None], np.broadcast_to(rate, money.shape)
+    # discount: price x land x rate; subsidy: tax value x investment x kept; at most the room, per unit invested
+    ceiling = kernels_pipe.ceilings(price * land_mu, tax_value_share(model, sectors, unified) * investment,
+                                    np.maximum(investment, 1e-12), rate, kept, np.maximum(room, 0.0),
+                                    kernels_pipe.kernels_for(model))
+    return ceiling, np.broadcast_to(rate, ceiling.shape)
 
 
 def pay_incentives(model, payers: list[str], sectors: np.ndarray, land_discount: np.ndarray,
@@ -89,12 +97,13 @@ def pay_incentives(model, payers: list[str], sectors: np.ndarray, land_discount:
     from the payer's budget room. The pre-plan warm-up years are not in the accounts."""
     if model.year < model.first_year:
         return
-    stats = model.year_stats
-    for payer, sector, discount, grant in zip(payers, sectors, land_discount, subsidy):
-        firms = f"firms:{model.sector_ids[sector]}"
-        model.ledger.transfer(payer, firms, float(discount), "incentive:land_discount")
-        model.ledger.transfer(payer, firms, float(grant), "incentive:subsidy")
-        spend(model, payer, float(discount + grant))
+    stats, transfer = model.year_stats, model.ledger.transfer
+    accounts = [f"firms:{sector}" for sector in model.sector_ids]
+    for payer, sector, discount, grant in zip(payers, np.asarray(sectors).tolist(), np.asarray(land_discount).tolist(),
+                                              np.asarray(subsidy).tolist()):
+        transfer(payer, accounts[sector], discount, "incentive:land_discount")
+        transfer(payer, accounts[sector], grant, "incentive:subsidy")
+        spend(model, payer, discount + grant)
     stats["incentive_land_discount_100m_cny"] += float(np.sum(land_discount))
     stats["incentive_subsidy_100m_cny"] += float(np.sum(subsidy))
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim import kernels_acct
 from sim.rules import approvals, investment
 from sim.scenario.schema import SCHEMA
 
@@ -96,3 +97,23 @@ def test_more_case_teams_never_lengthen_the_waits():
         office = approvals.ApprovalOffices([teams], clock=0.0, year=2023)
         waits.append(sum(office.file(0, t, w) for t, w in zip(arrivals, work)))
     assert waits == sorted(waits, reverse=True) and waits[-1] < waits[0]
+
+
+@pytest.mark.skipif(kernels_acct.compiled() is None, reason="numba not installed or disabled")
+def test_the_compiled_queue_keeps_its_heaps_between_steps_as_the_heapq_loop_would():
+    """Several steps of filings through the compiled queue with no reader in between (the heaps stay laid out
+    for it), then pooling and restaffing (which read them back): the same waits and heaps as the heapq loop."""
+    queue = kernels_acct.compiled()[2]
+    rng = np.random.default_rng(7)
+    mine, reference = (approvals.ApprovalOffices([3, 1, 4, 2], 0.0, 2023) for _ in range(2))
+    for step in range(12):
+        if step == 6:
+            mine.pool()
+            reference.pool()
+        towns, work = rng.integers(0, 4, 30), rng.exponential(3.0, 30)
+        np.testing.assert_array_equal(mine.file_many(towns, float(step), work, queue),
+                                      reference.file_many(towns, float(step), work))
+    assert mine._flat is not None  # still laid out: not read back at each step
+    mine.restaff(np.array([2, 2, 2, 2]), 12.0, 2024)
+    reference.restaff(np.array([2, 2, 2, 2]), 12.0, 2024)
+    assert mine.pooled == reference.pooled and mine.free_at == reference.free_at

@@ -1,0 +1,182 @@
+"""Compiled loops (numba) for the investment project pipeline (the project market's bids, which towns a project
+knows), with numpy equivalents as the reference.
+
+As in sim/kernels_step.py: each kernel does per project, in one pass over its row of parks or towns, what its
+numpy equivalent does with a dozen temporaries (projects x parks) and a loop over the towns, with the same
+arithmetic in the same order, so that the results are identical bit for bit (tests/test_kernels_pipe.py runs
+both); logs stay in numpy. The compiled versions are used when the model's firm table has ``kernels.MIN_ROWS``
+rows (larger scales: a few hundred projects or more a step), unless numba is missing or
+``XINHUI_SIM_NO_NUMBA=1``; a caller passes ``kernels_for(model)`` (None: the numpy versions).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from sim import kernels
+
+OUTSIDE = -2  # as sim/rules/project_market.py: the project went to another county
+NO_PARK = -1
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def pick_known_numpy(keys: np.ndarray, home: np.ndarray, others: int) -> np.ndarray:
+    """Projects x towns: the drawing town (``home``) and the ``others`` towns of smallest finite keys (ties to
+    the lower index: a stable sort), ``keys`` having inf at the drawing town."""
+    known = np.zeros(keys.shape, dtype=bool)
+    if others > 0:
+        picked = np.argsort(keys, axis=1, kind="stable")[:, : min(others, keys.shape[1] - 1)]
+        known[np.arange(keys.shape[0])[:, None], picked] = True  # (what np.put_along_axis does, directly)
+        known &= np.isfinite(keys)  # a town of weight 0 is never contacted
+    known[np.arange(home.size), home] = True
+    return known
+
+
+def runner_up(values: np.ndarray, winner: np.ndarray) -> np.ndarray:
+    """Per row, the largest value among the columns other than ``winner``."""
+    others = values.copy()
+    others[np.arange(values.shape[0]), winner] = -np.inf
+    return others.max(axis=1)
+
+
+def paid_incentive(fit: np.ndarray, ceiling: np.ndarray, park: np.ndarray, to_beat: np.ndarray,
+                   weight: float) -> np.ndarray:
+    """What the winner pays (share of the investment): just enough that its net offer reaches ``to_beat``,
+    at least 0 and at most its ceiling; 0 for projects lost."""
+    rows = np.arange(fit.shape[0])
+    won = park >= 0
+    at = np.maximum(park, 0)
+    with np.errstate(invalid="ignore"):  # lost projects may compare -inf with -inf; they pay nothing
+        needed = (to_beat - fit[rows, at]) / weight if weight > 0 else np.zeros(rows.size)
+        return np.where(won, np.clip(needed, 0.0, ceiling[rows, at]), 0.0)
+
+
+def parks_by_town(park_town: np.ndarray, n_towns: int) -> np.ndarray:
+    """Towns x (most parks a town has): each town's parks in index order, padded with NO_PARK (read-only)."""
+    return _parks_by_town(np.asarray(park_town, dtype=np.int64).tobytes(), n_towns)
+
+
+@functools.lru_cache(maxsize=16)  # a run's parks keep their towns: one table a run, not one a step
+def _parks_by_town(park_town_bytes: bytes, n_towns: int) -> np.ndarray:
+    park_town = np.frombuffer(park_town_bytes, dtype=np.int64)
+    mine = [np.flatnonzero(park_town == t) for t in range(n_towns)]
+    table = np.full((n_towns, max(max(len(parks) for parks in mine), 1)), NO_PARK)
+    for t, parks in enumerate(mine):
+        table[t, : parks.size] = parks
+    table.setflags(write=False)
+    return table
+
+
+def town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known):
+    """``project_market.town_by_town``: each known town's best park (the first of highest net offer) and its
+    net offer, the best offer against other counties', what the winner pays. ``known``: projects x towns
+    (None: every town)."""
+    best_net = fit + weight * ceiling
+    n = fit.shape[0]
+    table = parks_by_town(park_town, n_towns)
+    by_town = best_net[:, table]  # projects x towns x parks of the town; the padding made -inf: never first
+    by_town[:, table < 0] = -np.inf
+    pick = by_town.argmax(axis=2)
+    towns = np.arange(n_towns)[None, :]
+    town_net = by_town[np.arange(n)[:, None], towns, pick]  # the value at the pick (np.take_along_axis's)
+    town_park = table[towns, pick]  # NO_PARK for a town without parks (its net -inf)
+    if known is not None:
+        town_net[~known] = -np.inf
+    bids = np.column_stack([town_net, outside])  # the last column: other counties
+    winner = bids.argmax(axis=1)
+    second = runner_up(bids, winner)
+    won = winner < n_towns
+    park = np.where(won, town_park[np.arange(n), np.minimum(winner, n_towns - 1)], OUTSIDE)
+    return park, paid_incentive(fit, ceiling, park, second, weight)
+
+
+def unified_bids_numpy(fit, ceiling, outside, weight):
+    """``project_market.unified``: the district's best park and one bid against other counties."""
+    rows = np.arange(fit.shape[0])
+    best = (fit + weight * ceiling).argmax(axis=1)
+    fit_best = fit[rows, best]
+    district_net = np.where(np.isfinite(fit_best), fit_best + weight * ceiling[rows, best], -np.inf)
+    park = np.where(district_net >= outside, best, OUTSIDE)
+    return park, paid_incentive(fit, ceiling, park, outside, weight)
+
+
+def park_fit_numpy(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
+    """``investment.ParkOptions.fit`` of the rows ``waiting``, ``land_term`` its land weight x log1p(free)."""
+    ok = eligible[waiting] & (free[None, :] >= land[waiting, None])
+    utility = land_term[None, :] + fixed[:, sectors[waiting]].T + gumbel[waiting]
+    utility[~ok] = -np.inf  # (np.where is several times slower here)
+    return utility
+
+
+def ceilings_numpy(price_land, tax_investment, investment_floor, rate, kept, room):
+    """``town_decisions.incentive_ceilings``' projects x parks matrix: the land discount (price x land x rate)
+    plus the subsidy (tax value x investment x kept), at most the room, per unit of investment."""
+    discount = price_land[:, None] * rate[None, :]
+    subsidy = tax_investment[:, None] * kept[None, :]
+    money = np.minimum(subsidy + discount, room[None, :])
+    return money / investment_floor[:, None]
+
+
+def _compile():
+    from sim.kernels_pipe_numba import ceilings, park_fit, pick_known, town_bids, unified_bids
+
+    fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
+    towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
+    known = np.ones((2, 2), dtype=np.bool_)
+    town_bids(fit, ceiling, towns, 2, outside, 1.0, known, True)
+    unified_bids(fit, ceiling, outside, 1.0)
+    pick_known(np.zeros((2, 2)), np.zeros(2, dtype=np.int64), 1)
+    waiting, sectors = np.arange(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
+    park_fit(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)), sectors,
+             np.zeros((2, 3)))
+    ones = np.ones(2)
+    ceilings(ones, ones, ones, np.ones(3), np.ones(3), np.ones(3))
+    return pick_known, town_bids, unified_bids, park_fit, ceilings
+
+
+@functools.cache
+def compiled() -> tuple | None:
+    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
+    return kernels.load_compiled(_compile)
+
+
+def kernels_for(model) -> tuple | None:
+    """The compiled kernels for a model whose firm table has ``kernels.MIN_ROWS`` rows or more, else None."""
+    firms = getattr(model, "firms", None)
+    return compiled() if firms is not None and firms.n >= kernels.MIN_ROWS else None
+
+
+# ---- dispatch ----------------------------------------------------------------------------------------------
+def pick_known(keys: np.ndarray, home: np.ndarray, others: int, compiled_kernels=None) -> np.ndarray:
+    if compiled_kernels is None:
+        return pick_known_numpy(keys, home, others)
+    return compiled_kernels[0](np.ascontiguousarray(keys, dtype=np.float64), np.asarray(home, dtype=np.int64),
+                               int(others))
+
+
+def town_bids(fit, ceiling, park_town, n_towns, outside, weight, known, compiled_kernels=None):
+    if compiled_kernels is None:
+        return town_bids_numpy(fit, ceiling, park_town, n_towns, outside, weight, known)
+    every = known is None
+    known = np.ones((1, 1), dtype=np.bool_) if every else np.ascontiguousarray(known, dtype=np.bool_)
+    return compiled_kernels[1](np.ascontiguousarray(fit, dtype=np.float64),
+                               np.ascontiguousarray(ceiling, dtype=np.float64),
+                               np.asarray(park_town, dtype=np.int64), int(n_towns),
+                               np.ascontiguousarray(outside, dtype=np.float64), float(weight), known, every)
+
+
+def unified_bids(fit, ceiling, outside, weight, compiled_kernels=None):
+    if compiled_kernels is None:
+        return unified_bids_numpy(fit, ceiling, outside, weight)
+    return compiled_kernels[2](np.ascontiguousarray(fit, dtype=np.float64),
+                               np.ascontiguousarray(ceiling, dtype=np.float64),
+                               np.ascontiguousarray(outside, dtype=np.float64), float(weight))
+
+
+def ceilings(price_land, tax_investment, investment_floor, rate, kept, room, compiled_kernels=None):
+    run = ceilings_numpy if compiled_kernels is None else compiled_kernels[4]
+    return run(np.asarray(price_land, dtype=np.float64), np.asarray(tax_investment, dtype=np.float64),
+               np.asarray(investment_floor, dtype=np.float64), np.asarray(rate, dtype=np.float64),
+               np.asarray(kept, dtype=np.float64), np.asarray(room, dtype=np.float64))

@@ -1,0 +1,154 @@
+"""The numba versions of sim/kernels_pipe.py's loops (imported only when they are used; see that module).
+
+Module-level functions, so that numba's on-disk cache (``cache=True``) serves every process. Each does the
+arithmetic of its numpy equivalent in the same order; ``argmax`` keeps numpy's rule (the first maximum, a NaN
+before any number), ``max`` and ``clip`` propagate a NaN as numpy's do.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+jit = numba.njit(cache=True, nogil=True)
+
+OUTSIDE = -2
+NO_PARK = -1
+
+
+@jit
+def _beats(value, best):
+    """Whether ``value`` replaces ``best`` in numpy's argmax scan (the first maximum; the first NaN)."""
+    return best == best and (value > best or value != value)
+
+
+@jit
+def _clip(value, low, high):
+    """numpy's clip for floats: max(value, low), then min with high, a NaN kept."""
+    if not (value != value or value > low):
+        value = low
+    if not (value != value or value < high):
+        value = high
+    return value
+
+
+@jit
+def _paid(fit, ceiling, i, park, to_beat, weight):
+    if park < 0:
+        return 0.0
+    needed = (to_beat - fit[i, park]) / weight if weight > 0 else 0.0
+    return _clip(needed, 0.0, ceiling[i, park])
+
+
+@jit
+def pick_known(keys, home, others):
+    n, towns = keys.shape
+    known = np.zeros((n, towns), dtype=np.bool_)
+    picks = min(others, towns - 1) if others > 0 else 0
+    picked = np.zeros(towns, dtype=np.bool_)
+    for i in range(n):
+        if picks > 0:
+            picked[:] = False
+            for _ in range(picks):  # the smallest key not yet picked, the lower index first (a stable sort)
+                best = -1
+                for t in range(towns):
+                    if picked[t]:
+                        continue
+                    if best < 0 or keys[i, t] < keys[i, best] or (keys[i, best] != keys[i, best]
+                                                                  and keys[i, t] == keys[i, t]):
+                        best = t
+                picked[best] = True
+            for t in range(towns):
+                known[i, t] = picked[t] and math.isfinite(keys[i, t])
+        known[i, home[i]] = True
+    return known
+
+
+@jit
+def town_bids(fit, ceiling, park_town, n_towns, outside, weight, known, every):
+    n, parks = fit.shape
+    park = np.empty(n, dtype=np.int64)
+    paid = np.empty(n)
+    town_net = np.empty(n_towns)
+    town_park = np.empty(n_towns, dtype=np.int64)
+    have = np.empty(n_towns, dtype=np.bool_)
+    for i in range(n):
+        town_net[:] = -np.inf
+        town_park[:] = NO_PARK
+        have[:] = False
+        for k in range(parks):  # each town's best park: the first of highest fit plus incentive
+            t = park_town[k]
+            if t < 0 or t >= n_towns:
+                continue
+            value = fit[i, k] + weight * ceiling[i, k]
+            if not have[t] or _beats(value, town_net[t]):
+                have[t], town_net[t], town_park[t] = True, value, k
+        if not every:
+            for t in range(n_towns):
+                if not known[i, t]:
+                    town_net[t] = -np.inf
+        winner, best = 0, town_net[0] if n_towns > 0 else outside[i]
+        for j in range(1, n_towns + 1):
+            value = town_net[j] if j < n_towns else outside[i]
+            if _beats(value, best):
+                winner, best = j, value
+        second = -np.inf
+        for j in range(n_towns + 1):
+            if j == winner:
+                continue
+            value = town_net[j] if j < n_towns else outside[i]
+            if value != value:
+                second = value
+            elif second == second and value > second:
+                second = value
+        park[i] = town_park[winner] if winner < n_towns else OUTSIDE
+        paid[i] = _paid(fit, ceiling, i, park[i], second, weight)
+    return park, paid
+
+
+@jit
+def unified_bids(fit, ceiling, outside, weight):
+    n, parks = fit.shape
+    park = np.empty(n, dtype=np.int64)
+    paid = np.empty(n)
+    for i in range(n):
+        best, best_net = 0, fit[i, 0] + weight * ceiling[i, 0]
+        for k in range(1, parks):
+            value = fit[i, k] + weight * ceiling[i, k]
+            if _beats(value, best_net):
+                best, best_net = k, value
+        district_net = fit[i, best] + weight * ceiling[i, best] if math.isfinite(fit[i, best]) else -np.inf
+        park[i] = best if district_net >= outside[i] else OUTSIDE
+        paid[i] = _paid(fit, ceiling, i, park[i], outside[i], weight)
+    return park, paid
+
+
+@jit
+def park_fit(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
+    """ParkOptions.fit of the rows ``waiting``: land term + fixed part of the park and sector + Gumbel noise
+    where the park is eligible and has the land, else -inf."""
+    parks = free.size
+    utility = np.empty((waiting.size, parks))
+    for j in range(waiting.size):
+        i = waiting[j]
+        for k in range(parks):
+            if eligible[i, k] and free[k] >= land[i]:
+                utility[j, k] = land_term[k] + fixed[k, sectors[i]] + gumbel[i, k]
+            else:
+                utility[j, k] = -np.inf
+    return utility
+
+
+@jit
+def ceilings(price_land, tax_investment, investment_floor, rate, kept, room):
+    n, parks = price_land.size, rate.size
+    ceiling = np.empty((n, parks))
+    for i in range(n):
+        for k in range(parks):
+            money = tax_investment[i] * kept[k] + price_land[i] * rate[k]
+            if not (money <= room[k] or money != money):  # numpy's minimum: a NaN of either side
+                money = room[k]
+            ceiling[i, k] = money / investment_floor[i]
+    return ceiling

@@ -1,0 +1,104 @@
+"""The compiled kernels of the project pipeline (sim/kernels_pipe.py) give exactly the numbers of their numpy
+versions, on bids with ties, parks without land (-inf), towns without parks and projects lost."""
+
+import numpy as np
+import pytest
+
+from sim import kernels_pipe
+
+compiled = kernels_pipe.compiled()
+needs_numba = pytest.mark.skipif(compiled is None, reason="numba not installed or disabled")
+
+
+def bids(rng, n, parks):
+    """Fit and ceilings of ``n`` projects x ``parks`` parks: some parks closed (-inf), some values tied."""
+    fit = np.round(rng.normal(0.0, 1.0, (n, parks)), 1)  # rounded: ties between parks and with the outside
+    fit[rng.random((n, parks)) < 0.3] = -np.inf
+    fit[rng.random(n) < 0.05] = -np.inf  # projects no park can take
+    ceiling = np.round(rng.random((n, parks)) * 0.3, 2)
+    ceiling[rng.random((n, parks)) < 0.2] = 0.0
+    outside = np.round(rng.normal(0.5, 1.0, n), 1)
+    return fit, ceiling, outside
+
+
+def assert_same(got, expected):
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@needs_numba
+@pytest.mark.parametrize("weight", [3.0, 0.0])
+def test_the_bids_equal_their_numpy_versions(weight):
+    rng = np.random.default_rng(11)
+    fit, ceiling, outside = bids(rng, 4000, 13)
+    park_town = np.array([0, 0, 1, 2, 2, 2, 3, 5, 6, 7, 8, 9, 1])  # town 4 and 10 have no park
+    known = rng.random((4000, 11)) < 0.4
+    for towns_known in (known, None):
+        assert_same(compiled[1](fit, ceiling, park_town, 11, outside, weight,
+                                np.ones((1, 1), dtype=bool) if towns_known is None else towns_known,
+                                towns_known is None),
+                    kernels_pipe.town_bids_numpy(fit, ceiling, park_town, 11, outside, weight, towns_known))
+    assert_same(compiled[2](fit, ceiling, outside, weight),
+                kernels_pipe.unified_bids_numpy(fit, ceiling, outside, weight))
+
+
+@needs_numba
+def test_the_bids_keep_numpy_s_nan_rules():
+    fit = np.array([[np.nan, 1.0, 2.0], [1.0, np.nan, 0.5], [-np.inf, -np.inf, -np.inf]])
+    ceiling, outside = np.zeros((3, 3)), np.array([0.0, np.nan, 0.0])
+    with np.errstate(invalid="ignore"):
+        expected = kernels_pipe.town_bids_numpy(fit, ceiling, np.array([0, 1, 1]), 2, outside, 2.0, None)
+        unified = kernels_pipe.unified_bids_numpy(fit, ceiling, outside, 2.0)
+    assert_same(compiled[1](fit, ceiling, np.array([0, 1, 1]), 2, outside, 2.0, np.ones((1, 1), dtype=bool), True),
+                expected)
+    assert_same(compiled[2](fit, ceiling, outside, 2.0), unified)
+
+
+@needs_numba
+@pytest.mark.parametrize("others", [0, 1, 3, 12])
+def test_the_towns_known_equal_their_numpy_version(others):
+    rng = np.random.default_rng(4)
+    keys = np.round(rng.exponential(1.0, (3000, 11)), 1)  # ties: the lower index first, as a stable sort
+    keys[:, 3] = np.inf  # a town of weight 0
+    home = rng.integers(0, 11, 3000)
+    keys[np.arange(3000), home] = np.inf
+    assert_same([compiled[0](keys, home, others)], [kernels_pipe.pick_known_numpy(keys, home, others)])
+
+
+def test_the_dispatch_runs_numpy_below_the_kernels_size():
+    class Small:
+        class firms:
+            n = 10
+    assert kernels_pipe.kernels_for(Small) is None
+    assert kernels_pipe.kernels_for(object()) is None  # a model without firms
+
+
+@needs_numba
+def test_the_parks_fit_equals_its_numpy_version():
+    rng = np.random.default_rng(8)
+    n, parks = 3000, 13
+    eligible = rng.random((n, parks)) < 0.8
+    free = np.round(rng.exponential(100.0, parks), 0)
+    free[2] = 0.0  # a park without land
+    land = np.round(rng.exponential(60.0, n), 0)  # some need just the land a park has
+    land_term, fixed = 0.4 * np.log1p(free), rng.normal(0.0, 1.0, (parks, 6))
+    sectors, gumbel = rng.integers(0, 6, n), rng.gumbel(0.0, 1.0, (n, parks))
+    for waiting in (np.arange(n), np.sort(rng.choice(n, 700, replace=False))):
+        np.testing.assert_array_equal(compiled[3](waiting, eligible, free, land, land_term, fixed, sectors, gumbel),
+                                      kernels_pipe.park_fit_numpy(waiting, eligible, free, land, land_term, fixed,
+                                                                  sectors, gumbel))
+
+
+@needs_numba
+def test_the_incentive_ceilings_equal_their_numpy_version():
+    rng = np.random.default_rng(2)
+    n, parks = 2000, 13
+    price_land, tax_investment = rng.exponential(0.3, n), rng.exponential(0.5, n)
+    investment = np.maximum(rng.exponential(2.0, n), 1e-12)
+    rate, kept = rng.random(parks), np.where(np.arange(parks) == 12, 0.5, 1.0)
+    room = np.maximum(rng.normal(1.0, 1.0, parks), 0.0)
+    room[3], room[5], rate[7] = np.inf, 0.0, np.nan  # room unbounded (before public finance), none, a NaN
+    with np.errstate(invalid="ignore"):
+        expected = kernels_pipe.ceilings_numpy(price_land, tax_investment, investment, rate, kept, room)
+    np.testing.assert_array_equal(compiled[4](price_land, tax_investment, investment, rate, kept, room), expected)
