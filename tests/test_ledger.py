@@ -96,6 +96,20 @@ def test_paid_and_received_sum_in_the_order_of_all_flows():
     assert ledger.paid("district") == 0 and ledger.received("town:A") == 0
 
 
+def test_paid_and_received_add_the_flows_in_their_order():
+    """Amounts whose sum by Python's compensated ``sum`` (3.12) depends on the order: 128 + 2^-46 is a tie
+    that rounds to 128 and the three 2^-100 that follow are lost with it, while in the reverse order they
+    tip the tie. ``paid`` and ``received`` must add an account's flows in the order they first appeared."""
+    amounts = [128.0, 2.0 ** -46, 2.0 ** -100, 2.0 ** -100, 2.0 ** -100]
+    assert sum(amounts) == 128.0 != sum(reversed(amounts))  # the data tell the two orders apart
+    ledger = Ledger()
+    for k, amount in enumerate(amounts):
+        ledger.transfer("district", f"town:{k}", amount, "pairing:funds")
+        ledger.transfer(f"firms:{k}", "households:A", amount, "income:wages")
+    assert ledger.paid("district") == ledger.paid("district", "pairing") == 128.0
+    assert ledger.received("households:A") == ledger.received("households:A", "income") == 128.0
+
+
 @pytest.mark.parametrize("amount", [-1.0, float("nan")])
 def test_batched_postings_refuse_bad_amounts_and_self_transfers(amount):
     with pytest.raises(LedgerError, match="town:B"):
