@@ -21,3 +21,20 @@ def test_initial_environment_share_meeting_standard():
     rng = np.random.default_rng(4)
     scores = villages.initial_environment_scores(rng, 100_000, 0.8, 0.55)
     assert abs((scores >= 0.8).mean() - 0.55) < 0.01
+
+
+def test_rounded_scores_are_round_of_each_score_bit_for_bit():
+    """The sort keys' rounding in one array pass is ``round(score, 6)`` of each score, Python and numpy floats
+    alike, halves included (where Python's and numpy's rounding differ)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sim.rules.villages import rounded_scores
+
+    rng = np.random.default_rng(4)
+    values = [*rng.random(2000), *((np.floor(rng.random(2000) * 1e6) + 0.5) / 1e6), 0.0, 1.0, 0.8]
+    villages = [SimpleNamespace(environment_score=np.float64(x) if k % 3 else float(x))
+                for k, x in enumerate(values)]
+    got = rounded_scores(villages)
+    assert [float(x).hex() for x in got] == [float(round(v.environment_score, 6)).hex() for v in villages]
