@@ -16,6 +16,8 @@ class DemoStatus(Enum):
     BUILDING = 1
     DONE = 2
 
+    __hash__ = object.__hash__  # as collective_assets.AssetKind: Enum's own hash is Python code (the tables' names)
+
 
 class Village(mesa.Agent):
     """An administrative village or a community with its collective economy (万元/yr)."""

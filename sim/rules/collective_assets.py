@@ -227,8 +227,9 @@ def complete_buildings(village, year: int) -> None:
 
 def factory_tenants(model) -> list[list[tuple[str, float]]]:
     """By town: the accounts of its sectors with output this year and their shares of its output."""
-    return [[(f"firms:{model.sector_ids[s]}", float(row[s])) for s in np.flatnonzero(row)]
-            for row in sector_output_shares(model)]
+    accounts = [f"firms:{sector}" for sector in model.sector_ids]
+    return [[(account, share) for account, share in zip(accounts, row) if share]
+            for row in sector_output_shares(model).tolist()]
 
 
 def sector_output_shares(model) -> np.ndarray:
