@@ -74,7 +74,17 @@ class Ledger:
             raise LedgerError(f"transfer {item!r}: payer and payee are both {payer}")
         if amount == 0.0:
             return 0.0
-        self._book(payer, payee, amount, item)
+        # booked inline: a call to a booking method was a fifth of a posting's time
+        balances, flows, key = self.balances, self._flows, (payer, payee, item)
+        balances[payer] -= amount
+        balances[payee] += amount
+        before = flows.get(key)
+        if before is None:
+            flows[key] = amount
+            self._by_payer[payer].append(key)
+            self._by_payee[payee].append(key)
+        else:
+            flows[key] = before + amount
         return amount
 
     def transfer_many(self, payers, payees, amounts_100m_cny, item: str) -> None:
@@ -91,7 +101,7 @@ class Ledger:
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             self.transfer(payers[k], payees[k], amounts[k], item)  # raises, naming the posting
-        # ``_book`` inlined (the same operations in the same order): most of a batch's time was the call
+        # booked inline, as in ``transfer`` (the same operations in the same order): most of a batch's time was a call
         balances, flows, by_payer, by_payee = self.balances, self._flows, self._by_payer, self._by_payee
         for payer, payee, amount in zip(payers, payees, amounts.tolist()):
             if payer == payee:
@@ -107,18 +117,6 @@ class Ledger:
                     by_payee[payee].append(key)
                 else:
                     flows[key] = before + amount
-
-    def _book(self, payer: str, payee: str, amount: float, item: str) -> None:
-        balances, flows, key = self.balances, self._flows, (payer, payee, item)
-        balances[payer] -= amount
-        balances[payee] += amount
-        before = flows.get(key)
-        if before is None:
-            flows[key] = amount
-            self._by_payer[payer].append(key)
-            self._by_payee[payee].append(key)
-        else:
-            flows[key] = before + amount
 
     def balance(self, account: str) -> float:
         return self.balances.get(account, 0.0)
