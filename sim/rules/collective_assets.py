@@ -169,7 +169,8 @@ def let_assets(model) -> None:
             let = lets[kind] = lease_up(lets[kind], area, share)
             rent = rent_income(asset.rent_10k_cny_per_m2_year, demand[kind][town] * catchment, area, let,
                                elasticity)
-            post_rent(model, village, payers[kind][town], rent, postings)
+            if rent:  # space of this kind (most villages own one kind): a rent of 0 posts nothing
+                post_rent(model, village, payers[kind][town], rent, postings)
             income += rent
         village.pairing_income_10k_cny = income
     model.ledger.transfer_many(*postings, "pairing:rent")
