@@ -49,8 +49,9 @@ def protected(path: Path) -> str | None:
     return None
 
 
-def check_out(out: Path, key: str = "--out") -> None:
-    """Refuse ``out`` now, before any work: a protected directory, a file in the way, or no write access."""
+def check_out(out: Path, key: str = "--out", probe: bool = True) -> None:
+    """Refuse ``out`` now, before any work: a protected directory, a file in the way, or (``probe``) no write
+    access."""
     out = Path(out)
     reason = protected(out)
     if reason is not None:
@@ -58,7 +59,8 @@ def check_out(out: Path, key: str = "--out") -> None:
     for path in (out, *out.parents):
         if path.exists() and not path.is_dir():
             raise _refuse(f"{path} exists and is not a directory", key)
-    probe_writable(out, key)
+    if probe:
+        probe_writable(out, key)
 
 
 def probe_writable(out: Path, key: str = "--out") -> None:
@@ -73,9 +75,9 @@ def probe_writable(out: Path, key: str = "--out") -> None:
         raise _refuse(f"cannot write into {folder}: {os.strerror(exc.errno) if exc.errno else exc}", key) from None
 
 
-def check_replaceable(out: Path, owned: Callable[[Path], bool], kind: str) -> None:
+def check_replaceable(out: Path, owned: Callable[[Path], bool], kind: str, probe: bool = True) -> None:
     """``check_out``, and refuse a non-empty ``out`` that ``owned`` does not recognise as ``kind``."""
-    check_out(out)
+    check_out(out, probe=probe)
     if Path(out).is_dir() and any(Path(out).iterdir()) and not owned(Path(out)):
         raise _refuse(f"{out} is not empty and is not {kind}; it is left as it is: choose another directory or "
                       "empty it yourself")
@@ -99,9 +101,15 @@ def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callab
     old one. ``out_dir`` may be missing, empty, or an earlier output (``owned(out_dir)``); anything else is
     refused with a ScenarioError before ``fill`` runs. A failure or kill leaves the old directory intact."""
     out_dir = Path(out_dir)
-    check_replaceable(out_dir, owned, kind)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
+    # the staging folder made beside ``out_dir`` is the write probe here (``probe_writable``'s 64 KiB and fsync
+    # cost a default run's writing several milliseconds): a folder that cannot be written is refused alike
+    check_replaceable(out_dir, owned, kind, probe=False)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
+    except OSError as exc:
+        folder = next(p for p in (out_dir.parent, *out_dir.parent.parents) if p.exists())
+        raise _refuse(f"cannot write into {folder}: {os.strerror(exc.errno) if exc.errno else exc}") from None
     old = None
     try:
         fill(staging)
