@@ -123,13 +123,15 @@ def best_by_environment(villages: list, sort_keys: dict) -> list:
 
 def progress_demonstrations(model) -> None:
     """At year end: ongoing demonstration projects complete with a yearly probability."""
-    p = model.params.villages
+    chance = model.params.villages.demo_completion_probability_per_year
     draws = model.step_rng("demos", model.year).random((len(model.villages), 2)).tolist()  # Python floats: faster
-    for village, draw in zip(model.villages, draws):
-        for attr, u in zip(("featured_demo", "beautiful_demo"), draw):
-            if getattr(village, attr) is DemoStatus.BUILDING and u < p.demo_completion_probability_per_year:
-                setattr(village, attr, DemoStatus.DONE)
-                village.demo_completed_years.add(model.year)
+    for village, (featured, beautiful) in zip(model.villages, draws):
+        if village.featured_demo is DemoStatus.BUILDING and featured < chance:
+            village.featured_demo = DemoStatus.DONE
+            village.demo_completed_years.add(model.year)
+        if village.beautiful_demo is DemoStatus.BUILDING and beautiful < chance:
+            village.beautiful_demo = DemoStatus.DONE
+            village.demo_completed_years.add(model.year)
 
 
 def improve_environment(model) -> None:
