@@ -135,12 +135,21 @@ def progress_demonstrations(model) -> None:
 
 
 def improve_environment(model) -> None:
-    """At year end: environment spending raises the score; demonstration villages reach the standard."""
+    """At year end: environment spending raises the score; demonstration villages reach the standard.
+    Scores moved by the year's noise are numpy floats and those held at the standard or a bound Python floats,
+    as they always were (``rounded_scores`` rounds the two kinds as ``round`` does): the arithmetic runs on Python
+    floats, the same additions, and the moved scores are made numpy floats at the end."""
     p = model.params.villages
-    gain = p.environment_funds_10k_cny_per_village_year * p.environment_score_gain_per_10k_cny
-    noise = model.step_rng("environment", model.year).normal(0.0, 0.02, len(model.villages))
+    gain, standard = p.environment_funds_10k_cny_per_village_year * p.environment_score_gain_per_10k_cny, \
+        p.beautiful_standard_score
+    noise = model.step_rng("environment", model.year).normal(0.0, 0.02, len(model.villages)).tolist()
     for village, shock in zip(model.villages, noise):
         score = village.environment_score + gain - ENVIRONMENT_DECAY_PER_YEAR + shock
-        if DemoStatus.DONE in (village.featured_demo, village.beautiful_demo):
-            score = max(score, p.beautiful_standard_score)
-        village.environment_score = min(max(score, 0.0), 1.0)
+        held = False  # max(score, standard), then min(max(score, 0), 1): a bound replaces the score
+        if DemoStatus.DONE in (village.featured_demo, village.beautiful_demo) and standard > score:
+            score, held = standard, True
+        if 0.0 > score:
+            score, held = 0.0, True
+        elif 1.0 < score:
+            score, held = 1.0, True
+        village.environment_score = score if held else np.float64(score)
