@@ -38,6 +38,9 @@ class AssetKind(Enum):
     __hash__ = object.__hash__
 
 
+ASSET_KINDS = tuple(AssetKind)  # iterating the Enum class runs Python code each time
+
+
 @dataclass(frozen=True)
 class AssetType:
     kind: AssetKind
@@ -131,7 +134,7 @@ def invest(model) -> None:
         if village.pairing_cash_10k_cny < threshold:
             continue
         owned = {k: village.asset_area_m2[k] + sum(a for kind, a, _ in village.assets_building if kind is k)
-                 for k in AssetKind}
+                 for k in ASSET_KINDS}
         by_town = town_demand_m2(model, types) if by_town is None else by_town  # nearby_demand_m2 by town
         catchment = village_catchment(model, village)
         demand = {t.kind: by_town[t.kind][village.town_index] * catchment for t in types}
