@@ -63,6 +63,7 @@ class Ledger:
         self._by_payer: dict[str, list] = defaultdict(list)
         self._by_payee: dict[str, list] = defaultdict(list)
         self.years: dict[int, dict[tuple[str, str, str], float]] = {}
+        self._years_by_payee: dict[int, dict[str, list]] = {}  # the closed years' flow keys of each payee
 
     def transfer(self, payer: str, payee: str, amount_100m_cny: float, item: str) -> float:
         """Move ``amount_100m_cny`` (亿元, ≥ 0) from ``payer`` to ``payee``; returns the amount."""
@@ -164,9 +165,18 @@ class Ledger:
         flows = self._flows
         return sum(flows[key] for key in self._by_payer.get(account, ()) if key[2].startswith(item_prefix))
 
+    def received_in(self, year: int, account: str) -> float:
+        """What ``account`` received in the closed ``year``: ``sum`` over that year's flows to it, in their order
+        (the sum a pass over all of that year's flows makes; 0 if none)."""
+        flows, keys = self.years.get(year, {}), self._years_by_payee.get(year)
+        if keys is None:  # a year set from outside: the pass itself
+            return sum(v for (_, payee, _), v in flows.items() if payee == account)
+        return sum(flows[key] for key in keys.get(account, ()))
+
     def close_year(self, year: int) -> dict[tuple[str, str, str], float]:
         """Keep the year's flows and start the next year's; returns the closed year's flows."""
         closed = self.years[year] = self._flows
+        self._years_by_payee[year] = self._by_payee
         self._flows = {}
         self._by_payer, self._by_payee = defaultdict(list), defaultdict(list)
         return closed

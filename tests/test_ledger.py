@@ -171,3 +171,17 @@ def test_budget_rows_from_each_accounts_flows_are_the_pass_over_all_flows():
     by_account, by_pass = classify_accounts(ledger, accounts), classify(ledger.flows(), accounts)
     assert by_account == by_pass and all(list(by_account[a]) == list(by_pass[a]) for a in accounts)
     assert by_account["town:A"]["tax_vat"] > 0 and by_account["town:A"]["debt_repayment"] > 0
+
+
+def test_receipts_of_a_closed_year_are_the_pass_over_its_flows():
+    """``received_in`` (each account's keys of the closed year) sums what a pass over all that year's flows sums,
+    in the same order (amounts whose compensated sum depends on the order)."""
+    ledger = _many_small_flows(seed=3)
+    for k, amount in enumerate([128.0, 2.0 ** -46, 2.0 ** -100, 2.0 ** -100, 2.0 ** -100]):
+        ledger.transfer(f"firms:x{k}", "firms:construction", amount, "infrastructure:transport")
+    ledger.close_year(2030)
+    ledger.transfer("district", "firms:construction", 1.0, "land:development")  # the next year's: not counted
+    for account in ("firms:construction", "town:A", "public:A", "outside:lenders", "nobody"):
+        expected = sum(v for (_, payee, _), v in ledger.years[2030].items() if payee == account)
+        assert ledger.received_in(2030, account) == expected
+    assert ledger.received_in(2029, "town:A") == 0
