@@ -140,8 +140,8 @@ def improve_environment(model) -> None:
     as they always were (``rounded_scores`` rounds the two kinds as ``round`` does): the arithmetic runs on Python
     floats, the same additions, and the moved scores are made numpy floats at the end."""
     p = model.params.villages
-    gain, standard = p.environment_funds_10k_cny_per_village_year * p.environment_score_gain_per_10k_cny, \
-        p.beautiful_standard_score
+    gain = p.environment_funds_10k_cny_per_village_year * p.environment_score_gain_per_10k_cny
+    standard = p.beautiful_standard_score
     noise = model.step_rng("environment", model.year).normal(0.0, 0.02, len(model.villages)).tolist()
     for village, shock in zip(model.villages, noise):
         score = village.environment_score + gain - ENVIRONMENT_DECAY_PER_YEAR + shock
