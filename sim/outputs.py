@@ -97,9 +97,9 @@ def _limit(folder: Path, name: str, default: int) -> int:
         return default
 
 
-def check_out(out: Path, key: str = "--out", extra_bytes: int = 0) -> None:
-    """Refuse ``out`` now, before any work: a protected directory, a file in the way, no write access, or a
-    name too long (``extra_bytes``: the name is also written that much longer)."""
+def check_out(out: Path, key: str = "--out", extra_bytes: int = 0, probe: bool = True) -> None:
+    """Refuse ``out`` now, before any work: a protected directory, a file in the way, (``probe``) no write
+    access, or a name too long (``extra_bytes``: the name is also written that much longer)."""
     out = Path(out)
     check_name_lengths(out, key, extra_bytes)
     check_links(out, key)
@@ -109,7 +109,8 @@ def check_out(out: Path, key: str = "--out", extra_bytes: int = 0) -> None:
     for path in (out, *out.parents):
         if path.exists() and not path.is_dir():
             raise _refuse(f"{path} exists and is not a directory", key)
-    probe_writable(out, key)
+    if probe:
+        probe_writable(out, key)
 
 
 def probe_writable(out: Path, key: str = "--out") -> None:
@@ -124,9 +125,9 @@ def probe_writable(out: Path, key: str = "--out") -> None:
         raise _refuse(f"cannot write into {folder}: {os.strerror(exc.errno) if exc.errno else exc}", key) from None
 
 
-def check_replaceable(out: Path, owned: Callable[[Path], bool], kind: str) -> None:
+def check_replaceable(out: Path, owned: Callable[[Path], bool], kind: str, probe: bool = True) -> None:
     """``check_out``, and refuse a non-empty ``out`` that ``owned`` does not recognise as ``kind``."""
-    check_out(out, extra_bytes=STAGING_EXTRA_BYTES)  # replace_directory stages beside it
+    check_out(out, extra_bytes=STAGING_EXTRA_BYTES, probe=probe)  # replace_directory stages beside it
     if Path(out).is_dir() and any(Path(out).iterdir()) and not owned(Path(out)):
         raise _refuse(f"{out} is not empty and is not {kind}; it is left as it is: choose another directory or "
                       "empty it yourself")
@@ -152,9 +153,15 @@ def replace_directory(out_dir: Path, fill: Callable[[Path], None], owned: Callab
     out_dir = Path(out_dir)
     if out_dir.is_symlink():  # the user's link stays a link: the output it points to is the one replaced
         out_dir = Path(os.path.realpath(out_dir))
-    check_replaceable(out_dir, owned, kind)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
+    # the staging folder made beside ``out_dir`` is the write probe here (``probe_writable``'s 64 KiB and fsync
+    # cost a default run's writing several milliseconds): a folder that cannot be written is refused alike
+    check_replaceable(out_dir, owned, kind, probe=False)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = make_dir(Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent)))
+    except OSError as exc:
+        folder = next(p for p in (out_dir.parent, *out_dir.parent.parents) if p.exists())
+        raise _refuse(f"cannot write into {folder}: {os.strerror(exc.errno) if exc.errno else exc}") from None
     old = None
     try:
         fill(staging)

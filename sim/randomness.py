@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, seeding
 
 MECHANISMS = {"investment": 1, "entry": 2, "growth": 3, "exit": 4, "upgrade": 5, "certify": 6, "decertify": 7,
               "demos": 8, "environment": 9,
@@ -41,8 +41,9 @@ def entrant_keys(step: int, count: int) -> np.ndarray:
 
 
 def step_rng(key: int, mechanism: str, step: int) -> np.random.Generator:
-    """A generator for one mechanism in one step (or year)."""
-    return np.random.default_rng([key, MECHANISMS[mechanism], step + _STEP_OFFSET])
+    """A generator for one mechanism in one step (or year): ``np.random.default_rng([key, mechanism's number,
+    step + offset])``, its seed hashed with the steps around it in one array pass (sim/seeding.py)."""
+    return seeding.generator(key, MECHANISMS[mechanism], step + _STEP_OFFSET)
 
 
 def keyed_base(key: int, mechanism: str, step: int) -> np.uint64:

@@ -118,10 +118,17 @@ def write_run(out_dir: Path, tables: dict[str, dict], meta: dict) -> None:
 
     def fill(staging: Path) -> None:
         for name in TABLES:
-            pq.write_table(pa.Table.from_pydict(tables[name]), staging / f"{name}.parquet")
+            write_table(pa.Table.from_pydict(tables[name]), staging / f"{name}.parquet")
         (staging / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
     replace_directory(out_dir, fill, is_run_dir, RUN_KIND)
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """One table as a Parquet file, dictionary-encoded in its text columns only (ids and names repeat; the
+    numbers of these short tables hardly do: plain, they make smaller files, written ~20% faster)."""
+    text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    pq.write_table(table, path, use_dictionary=text)
 
 
 def check_run_out(out: Path) -> None:

@@ -96,6 +96,20 @@ def test_paid_and_received_sum_in_the_order_of_all_flows():
     assert ledger.paid("district") == 0 and ledger.received("town:A") == 0
 
 
+def test_paid_and_received_add_the_flows_in_their_order():
+    """Amounts whose sum by Python's compensated ``sum`` (3.12) depends on the order: 128 + 2^-46 is a tie
+    that rounds to 128 and the three 2^-100 that follow are lost with it, while in the reverse order they
+    tip the tie. ``paid`` and ``received`` must add an account's flows in the order they first appeared."""
+    amounts = [128.0, 2.0 ** -46, 2.0 ** -100, 2.0 ** -100, 2.0 ** -100]
+    assert sum(amounts) == 128.0 != sum(reversed(amounts))  # the data tell the two orders apart
+    ledger = Ledger()
+    for k, amount in enumerate(amounts):
+        ledger.transfer("district", f"town:{k}", amount, "pairing:funds")
+        ledger.transfer(f"firms:{k}", "households:A", amount, "income:wages")
+    assert ledger.paid("district") == ledger.paid("district", "pairing") == 128.0
+    assert ledger.received("households:A") == ledger.received("households:A", "income") == 128.0
+
+
 @pytest.mark.parametrize("amount", [-1.0, float("nan")])
 def test_batched_postings_refuse_bad_amounts_and_self_transfers(amount):
     with pytest.raises(LedgerError, match="town:B"):
@@ -157,3 +171,17 @@ def test_budget_rows_from_each_accounts_flows_are_the_pass_over_all_flows():
     by_account, by_pass = classify_accounts(ledger, accounts), classify(ledger.flows(), accounts)
     assert by_account == by_pass and all(list(by_account[a]) == list(by_pass[a]) for a in accounts)
     assert by_account["town:A"]["tax_vat"] > 0 and by_account["town:A"]["debt_repayment"] > 0
+
+
+def test_receipts_of_a_closed_year_are_the_pass_over_its_flows():
+    """``received_in`` (each account's keys of the closed year) sums what a pass over all that year's flows sums,
+    in the same order (amounts whose compensated sum depends on the order)."""
+    ledger = _many_small_flows(seed=3)
+    for k, amount in enumerate([128.0, 2.0 ** -46, 2.0 ** -100, 2.0 ** -100, 2.0 ** -100]):
+        ledger.transfer(f"firms:x{k}", "firms:construction", amount, "infrastructure:transport")
+    ledger.close_year(2030)
+    ledger.transfer("district", "firms:construction", 1.0, "land:development")  # the next year's: not counted
+    for account in ("firms:construction", "town:A", "public:A", "outside:lenders", "nobody"):
+        expected = sum(v for (_, payee, _), v in ledger.years[2030].items() if payee == account)
+        assert ledger.received_in(2030, account) == expected
+    assert ledger.received_in(2029, "town:A") == 0

@@ -159,14 +159,19 @@ def test_a_full_disk_during_the_run_is_one_line_and_keeps_the_old_output(tmp_pat
     assert snapshot(out) == before
 
 
-def test_an_unwritable_out_is_found_before_the_work_starts(tmp_path, capsys):
-    target = Path("/sys/xinhui-out")  # sysfs refuses new files, even to root
+def skip_if_sys_is_writable() -> None:
+    """The unwritable-folder tests write into /sys, which refuses new files even to root (skip where not)."""
     try:
         Path("/sys/.xinhui-probe").touch()
         Path("/sys/.xinhui-probe").unlink()
         pytest.skip("/sys is writable here")
     except OSError:
         pass
+
+
+def test_an_unwritable_out_is_found_before_the_work_starts(tmp_path, capsys):
+    target = Path("/sys/xinhui-out")  # sysfs refuses new files, even to root
+    skip_if_sys_is_writable()
     for command in ("run", "batch"):
         line = main_fails(capsys, command, str(short_run(tmp_path)), "--out", str(target))
         assert "[--out] cannot write into /sys" in line
@@ -221,3 +226,15 @@ def test_an_impossible_run_timeout_is_refused_before_anything_is_written(tmp_pat
     out = tmp_path / "batch"
     message = main_fails(capsys, "batch", str(short_run(tmp_path)), "--out", str(out), "--run-timeout", timeout)
     assert "--run-timeout" in message and not out.exists()
+
+
+def test_replacing_into_an_unwritable_folder_is_refused_in_one_line():
+    """``replace_directory`` probes by making its staging folder (no 64 KiB write and fsync): a folder that
+    cannot be written is still a ScenarioError naming it, and nothing is made."""
+    from sim.scenario.errors import ScenarioError
+
+    target = Path("/sys/xinhui-out")  # sysfs refuses new files, even to root
+    skip_if_sys_is_writable()
+    with pytest.raises(ScenarioError, match="cannot write into /sys"):
+        results.replace_directory(target, lambda staging: None, results.is_run_dir, results.RUN_KIND)
+    assert not target.exists()

@@ -8,13 +8,15 @@ from enum import Enum
 import mesa
 
 from sim.region import INCOME_SOURCES, VillageSpec
-from sim.rules.collective_assets import AssetKind
+from sim.rules.collective_assets import ASSET_KINDS, AssetKind
 
 
 class DemoStatus(Enum):
     NONE = 0
     BUILDING = 1
     DONE = 2
+
+    __hash__ = object.__hash__  # as collective_assets.AssetKind: Enum's own hash is Python code (the tables' names)
 
 
 class Village(mesa.Agent):
@@ -32,8 +34,8 @@ class Village(mesa.Agent):
         self.capacity_funds_by_year: dict[int, float] = {}
         self.pairing_cash_10k_cny = 0.0         # transfer funds saved, not yet spent on assets (万元)
         # collective assets (sim/rules/collective_assets.py), m² by kind: ready, let, and being built
-        self.asset_area_m2 = {kind: 0.0 for kind in AssetKind}
-        self.asset_let_m2 = {kind: 0.0 for kind in AssetKind}
+        self.asset_area_m2 = dict.fromkeys(ASSET_KINDS, 0.0)
+        self.asset_let_m2 = dict.fromkeys(ASSET_KINDS, 0.0)
         self.assets_building: list[tuple[AssetKind, float, int]] = []  # (kind, m², year ready)
         self.catchment_share: float | None = None  # share of its town's demand for collective space
         self.pairing_donors: list[str] = []

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 LENDERS = "outside:lenders"
 HORSE_RACE_FUND = "fund:horse_race"
@@ -196,16 +195,19 @@ def classify_accounts(ledger, accounts) -> dict[str, dict[str, float]]:
     out = {}
     for account in accounts:
         row = out[account] = dict.fromkeys(_COLUMNS, 0.0)
-        for flows, received in ((ledger.flows_received(account), True), (ledger.flows_paid(account), False)):
+        for flows, columns, received in ((ledger.flows_received(account), _RECEIVED_COLUMN, True),
+                                         (ledger.flows_paid(account), _PAID_COLUMN, False)):
             for item, amount in flows:
-                key = _column_of(item, received)
+                key = columns.get(item)
+                if key is None:
+                    key = columns[item] = _column(item, received)
                 row[key] += amount
     return out
 
 
-@lru_cache(maxsize=1024)
-def _column_of(item: str, received: bool) -> str:
-    return _column(item, received)
+# item -> column of a flow received or paid, memoised (a few dozen items in all)
+_RECEIVED_COLUMN: dict[str, str] = {}
+_PAID_COLUMN: dict[str, str] = {}
 
 
 def _column(item: str, received: bool) -> str:

@@ -37,7 +37,7 @@ def construction_orders(model) -> float:
     counted."""
     received = model.ledger.received(CONSTRUCTION)
     last = model.ledger.years.get(model.year - 1, {})
-    last_year = sum(v for (_, payee, _), v in last.items() if payee == CONSTRUCTION)
+    last_year = model.ledger.received_in(model.year - 1, CONSTRUCTION)  # a pass over last year's flows
     carried = max(last_year - model.construction_received_at_accounts_100m_cny, 0.0) if last else 0.0
     model.construction_received_at_accounts_100m_cny = received
     return received + carried

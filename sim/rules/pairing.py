@@ -63,7 +63,7 @@ class DonorRoom:
 
     def pay(self, account: str, wanted_100m_cny: float) -> float:
         """The part of ``wanted_100m_cny`` the donor can pay, taken from its room."""
-        model, kind, _, name = self.model, *account.partition(":")
+        model, (kind, _, name) = self.model, account.partition(":")
         if kind == "district":
             paid = min(wanted_100m_cny, model.district_budget_room_100m_cny)
             model.district_budget_room_100m_cny -= paid
@@ -117,14 +117,15 @@ def pay_pair_funds(model, room: DonorRoom, pair, village, wanted_10k_cny: float)
     paid = room.pay(payer, wanted_10k_cny * scale / 1e4) * 1e4 / scale
     if paid <= 0:
         return
-    model.ledger.transfer(payer, f"village:{village.id}", paid * scale / 1e4, "pairing:funds")
-    received = village.transfer_funds_by_year if pair.instrument == "transfer" else village.capacity_funds_by_year
-    received[model.year] = received.get(model.year, 0.0) + paid
-    if pair.instrument == "transfer":
+    amount, year, transfer = paid * scale / 1e4, model.year, pair.instrument == "transfer"
+    model.ledger.transfer(payer, f"village:{village.id}", amount, "pairing:funds")
+    received = village.transfer_funds_by_year if transfer else village.capacity_funds_by_year
+    received[year] = received.get(year, 0.0) + paid
+    if transfer:
         village.pairing_cash_10k_cny += paid
     else:
-        model.ledger.transfer(f"village:{village.id}", f"households:{model.town_ids[village.town_index]}",
-                              paid * scale / 1e4, "pairing:capacity")
+        model.ledger.transfer(f"village:{village.id}", f"households:{model.town_ids[village.town_index]}", amount,
+                              "pairing:capacity")
     if pair.donor not in village.pairing_donors:
         village.pairing_donors.append(pair.donor)
-    model.year_stats["pairing_funds_100m_cny"] += paid * scale / 1e4
+    model.year_stats["pairing_funds_100m_cny"] += amount

@@ -21,3 +21,56 @@ def test_initial_environment_share_meeting_standard():
     rng = np.random.default_rng(4)
     scores = villages.initial_environment_scores(rng, 100_000, 0.8, 0.55)
     assert abs((scores >= 0.8).mean() - 0.55) < 0.01
+
+
+def test_rounded_scores_are_round_of_each_score_bit_for_bit():
+    """The sort keys' rounding in one array pass is ``round(score, 6)`` of each score, Python and numpy floats
+    alike, halves included (where Python's and numpy's rounding differ)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sim.rules.villages import rounded_scores
+
+    rng = np.random.default_rng(4)
+    values = [*rng.random(2000), *((np.floor(rng.random(2000) * 1e6) + 0.5) / 1e6), 0.0, 1.0, 0.8]
+    villages = [SimpleNamespace(environment_score=np.float64(x) if k % 3 else float(x))
+                for k, x in enumerate(values)]
+    got = rounded_scores(villages)
+    assert [float(x).hex() for x in got] == [float(round(v.environment_score, 6)).hex() for v in villages]
+
+
+def test_environment_scores_keep_their_values_and_kinds():
+    """``improve_environment`` on Python floats gives the scores of the numpy arithmetic it replaced: the same
+    bits, numpy floats where the noise moved a score and Python floats where the standard or a bound holds it
+    (``rounded_scores`` rounds the two kinds differently near halves)."""
+    from types import SimpleNamespace
+
+    from sim.agents.village import DemoStatus
+
+    params = SimpleNamespace(villages=SimpleNamespace(environment_funds_10k_cny_per_village_year=10.0,
+                                                      environment_score_gain_per_10k_cny=0.002,
+                                                      beautiful_standard_score=0.8))
+
+    def make(seed):
+        rng = np.random.default_rng(seed)
+        return [SimpleNamespace(environment_score=float(s) if k % 2 else np.float64(s),
+                                featured_demo=DemoStatus.DONE if k % 5 == 0 else DemoStatus.NONE,
+                                beautiful_demo=DemoStatus.BUILDING)
+                for k, s in enumerate(np.clip(rng.normal(0.8, 0.3, 400), -0.1, 1.1))]
+
+    def model(found):
+        return SimpleNamespace(params=params, villages=found, year=2030,
+                               step_rng=lambda name, step: np.random.default_rng([7, step]))
+
+    found, expected = make(1), make(1)
+    villages.improve_environment(model(found))
+    gain = 10.0 * 0.002
+    for village, shock in zip(expected, np.random.default_rng([7, 2030]).normal(0.0, 0.02, 400)):
+        score = village.environment_score + gain - villages.ENVIRONMENT_DECAY_PER_YEAR + shock
+        if DemoStatus.DONE in (village.featured_demo, village.beautiful_demo):
+            score = max(score, 0.8)
+        village.environment_score = min(max(score, 0.0), 1.0)
+    assert [(type(v.environment_score), float(v.environment_score).hex()) for v in found] == \
+        [(type(v.environment_score), float(v.environment_score).hex()) for v in expected]
+    assert {type(v.environment_score) for v in found} == {float, np.float64}

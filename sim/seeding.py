@@ -1,0 +1,113 @@
+"""The step generators' seeds in array passes: ``np.random.default_rng([key, mechanism, step])`` for many steps.
+
+Making one such generator costs ~25 µs, nearly all of it numpy's ``SeedSequence`` hashing its entropy and
+generating the four PCG64 seed words one call at a time; a default run makes ~220 (5 ms of its ~200). This
+module runs the same hash (numpy's ``SeedSequence``: its ``mix_entropy`` and ``generate_state``, 32-bit
+arithmetic) over a block of steps at once and hands each generator its words, so the generators are numpy's own
+bit for bit (tests/test_seeding.py compares their states). The hash's multipliers evolve independently of the
+data, so they are constants of each position; the data are uint32 arrays, whose products wrap as C's do.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+from numpy.random.bit_generator import ISeedSequence
+
+INIT_A, MULT_A, INIT_B, MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED  # numpy's SeedSequence
+MIX_MULT_L, MIX_MULT_R, XSHIFT, POOL_SIZE, MASK32 = 0xCA01F9DD, 0x4973F715, 16, 4, 0xFFFFFFFF
+BLOCK = 64  # steps whose seeds are derived at once
+_CACHE_LIMIT = 64  # blocks kept per process (32 KB each)
+_seeds: dict[tuple[int, int, int], np.ndarray] = {}  # (key, mechanisms, block) -> block_words
+
+
+class SeedWords(ISeedSequence):
+    """A seed sequence whose PCG64 state words are already known (what ``SeedSequence.generate_state(4,
+    np.uint64)`` returns)."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words, dtype=np.uint32):
+        if n_words != 4 or np.dtype(dtype) != np.uint64:
+            raise ValueError("SeedWords holds the four uint64 words of a PCG64 seed only")
+        return self.words
+
+
+def int_words(value: int) -> list[int]:
+    """A non-negative int as numpy's SeedSequence reads it: 32-bit words, least significant first."""
+    if value == 0:
+        return [0]
+    out = []
+    while value > 0:
+        out.append(value & MASK32)
+        value >>= 32
+    return out
+
+
+def _hashmix(value: np.ndarray, hash_const: int) -> tuple[np.ndarray, int]:
+    value = value ^ np.uint32(hash_const)
+    hash_const = hash_const * MULT_A & MASK32
+    value = value * np.uint32(hash_const)
+    return value ^ (value >> np.uint32(XSHIFT)), hash_const
+
+
+def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    result = np.uint32(MIX_MULT_L) * x - np.uint32(MIX_MULT_R) * y
+    return result ^ (result >> np.uint32(XSHIFT))
+
+
+def pcg64_words(entropy: list[np.ndarray]) -> np.ndarray:
+    """``SeedSequence(entropy words of column j).generate_state(4, np.uint64)`` for every column j: ``entropy``
+    holds at most the pool's four rows of 32-bit words (uint32 arrays of one length; a seed's ints as
+    ``int_words`` splits them), the result is one row of four uint64 words per column."""
+    if len(entropy) > POOL_SIZE:
+        raise ValueError("pcg64_words: more entropy words than the pool holds")
+    size = entropy[0].size
+    hash_const, mixer = INIT_A, []
+    for i in range(POOL_SIZE):  # mix_entropy
+        word, hash_const = _hashmix(entropy[i] if i < len(entropy) else np.zeros(size, np.uint32), hash_const)
+        mixer.append(word)
+    for i_src in range(POOL_SIZE):
+        for i_dst in range(POOL_SIZE):
+            if i_src != i_dst:
+                word, hash_const = _hashmix(mixer[i_src], hash_const)
+                mixer[i_dst] = _mix(mixer[i_dst], word)
+    hash_const, state = INIT_B, np.empty((size, 2 * POOL_SIZE), dtype=np.uint32)
+    for i_dst in range(2 * POOL_SIZE):  # generate_state(4, uint64): eight 32-bit words from the pool in turn
+        word = mixer[i_dst % POOL_SIZE] ^ np.uint32(hash_const)
+        hash_const = hash_const * MULT_B & MASK32
+        word = word * np.uint32(hash_const)
+        state[:, i_dst] = word ^ (word >> np.uint32(XSHIFT))
+    if sys.byteorder == "big":
+        state = state.byteswap()
+    return state.view(np.uint64)
+
+
+def block_words(key: int, mechanisms: int, block: int) -> np.ndarray:
+    """The PCG64 seed words of ``[key, m, step]`` for every mechanism m below ``mechanisms`` and every step of
+    the block: (mechanisms, BLOCK, 4) uint64."""
+    m, steps = np.meshgrid(np.arange(mechanisms, dtype=np.uint32),
+                           np.arange(block * BLOCK, (block + 1) * BLOCK, dtype=np.uint64).astype(np.uint32),
+                           indexing="ij")
+    entropy = [np.full(m.size, w, dtype=np.uint32) for w in int_words(key)] + [m.ravel(), steps.ravel()]
+    return pcg64_words(entropy).reshape(mechanisms, BLOCK, 4)
+
+
+def generator(key: int, mechanism: int, step: int, mechanisms: int = 16) -> np.random.Generator:
+    """``np.random.default_rng([key, mechanism, step])``, its seed derived with those of its block of steps for
+    every mechanism below ``mechanisms`` (one array pass serves a year's or a run's generators)."""
+    if not (0 <= key < 1 << 64 and 0 <= mechanism < mechanisms and 0 <= step <= MASK32):
+        return np.random.default_rng([key, mechanism, step])  # what the array pass does not cover
+    block, k = divmod(step, BLOCK)
+    if (block + 1) * BLOCK - 1 > MASK32:
+        return np.random.default_rng([key, mechanism, step])
+    words = _seeds.get((key, mechanisms, block))
+    if words is None:
+        if len(_seeds) >= _CACHE_LIMIT:
+            _seeds.clear()
+        words = _seeds[(key, mechanisms, block)] = block_words(key, mechanisms, block)
+    return np.random.Generator(np.random.PCG64(SeedWords(words[mechanism, k])))
