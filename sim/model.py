@@ -191,6 +191,9 @@ class RegionModel(mesa.Model):
         # rows for 4 x the base firms: a run creates ~2.3 x (entrants); rows not used yet are never touched
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 4))
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
+        # when exited firms leave the table (compact_firms): "year" at each year's start, "step" at every
+        # step's (the tests' check that it changes nothing), "never"
+        self.firm_compaction = "year"
         self.projects = investment.ProjectPipeline()
         self.pairs: list[Section] = list(self.params.pairing.pairs)
         self.steering_quota = np.zeros(len(self.towns))
@@ -211,7 +214,7 @@ class RegionModel(mesa.Model):
         """New firms (arrays); ``origin``: the town that drew each one, if not its host (revenue sharing).
         Productivity defaults to the national reference (``productivity_index``), demand to the sales the
         capacity was built for (``demand.demand_of_new_capacity``); ``capital_intensity`` (κ, capital.py) to
-        the base year's 1; ``draw_key`` (what its keyed draws hash, sim.randomness) to the row."""
+        the base year's 1; ``draw_key`` (what its keyed draws hash, sim.randomness) to the firm's ``firm_id``."""
         productivity = self.productivity_index if productivity is None else productivity
         if demand is None:
             demand = firm_demand.demand_of_new_capacity(self, np.asarray(capacity), productivity)
@@ -227,7 +230,7 @@ class RegionModel(mesa.Model):
                               productivity=productivity, demand=demand, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
                               exit_year=-1, growth_factor=1.0)  # capacity moves from next year (capital.invest)
-        self.firms.draw_key[rows] = rows if draw_key is None else draw_key
+        self.firms.draw_key[rows] = self.firms.firm_id[rows] if draw_key is None else draw_key
         self.firm_agents.created(rows)
         return rows
 
@@ -246,6 +249,20 @@ class RegionModel(mesa.Model):
         self.year_stats["above_scale_exits"] += int(firms.above_scale[rows].sum())
         self.firm_agents.exited(rows)
 
+    def compact_firms(self) -> None:
+        """Exited firms whose year is closed leave the firm table (``FirmPopulation.drop_exited``), so that the
+        rules that pass over all rows every step pass over the live firms only; then every structure holding
+        firm rows follows its firms: the projects' ``firm_row`` (-1 where its firm left), the Mesa agents, the
+        in-district flags. A firm keeps its ``firm_id``, ``agent_id`` and ``draw_key``."""
+        new_row = self.firms.drop_exited()
+        if new_row is None:
+            return
+        self._in_district = None
+        firm_row = self.projects.firm_row
+        linked = np.flatnonzero(firm_row >= 0)
+        firm_row[linked] = new_row.take(firm_row[linked])
+        self.firm_agents.moved(new_row)
+
     def step_rng(self, mechanism: str, step: int | None = None) -> np.random.Generator:
         """This step's generator for ``mechanism`` (``step`` defaults to the current step)."""
         return randomness.step_rng(self.key, mechanism, self.clock if step is None else step)
@@ -257,8 +274,8 @@ class RegionModel(mesa.Model):
                                         self.firms.draw_key[rows])
 
     def in_district(self) -> np.ndarray:
-        """Whether each firm ever created is in Xinhui's accounts (the co-built park's are simulated outside).
-        Read-only, kept until firms are added (a firm's park never changes; a dozen rules read it each year)."""
+        """Whether each firm of the table is in Xinhui's accounts (the co-built park's are simulated outside).
+        Read-only, kept until firms are added or dropped (a firm's park never changes; a dozen rules read it)."""
         cached = getattr(self, "_in_district", None)
         if cached is not None and cached.size == self.firms.n:
             return cached
@@ -365,6 +382,8 @@ class RegionModel(mesa.Model):
     def step(self) -> None:
         # the year this step belongs to; between steps, the year last simulated (2033 after the last step)
         self.year = self.first_year + self.clock // self.steps_per_year
+        if self.firm_compaction == "step" or (self.firm_compaction == "year" and self.step_in_year == 0):
+            self.compact_firms()  # at a year's start: the last year's exiters stay until then (records, tests)
         if self.step_in_year == 0:
             self.year_stats = defaultdict(float)
             self.cluster_capacity_year = np.zeros((len(self.zones), len(self.sector_ids)))
