@@ -49,6 +49,11 @@ EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investme
               firm_dynamics.grow, firm_dynamics.exit_firms, firm_dynamics.enter_firms, firm_dynamics.produce)
 
 
+# the share of the firm table's rows that exited firms must reach for the table to be compacted at a year's
+# start (compact_firms): moving every column of every row costs about what a year of passes over a fifth of
+# the rows costs, so compacting every year (~10% exited) was slower than never; 0.3-0.5 were fastest, 0.4
+# best (measured at scale 50: benchmarks/README.md, "Compacted firm table")
+FIRM_COMPACTION_SHARE = 0.4
 STREAMS = ("build",)  # the initial state; the dynamics draw through sim.randomness
 
 
@@ -249,12 +254,12 @@ class RegionModel(mesa.Model):
         self.year_stats["above_scale_exits"] += int(firms.above_scale[rows].sum())
         self.firm_agents.exited(rows)
 
-    def compact_firms(self) -> None:
+    def compact_firms(self, min_share: float = 0.0) -> None:
         """Exited firms whose year is closed leave the firm table (``FirmPopulation.drop_exited``), so that the
         rules that pass over all rows every step pass over the live firms only; then every structure holding
         firm rows follows its firms: the projects' ``firm_row`` (-1 where its firm left), the Mesa agents, the
         in-district flags. A firm keeps its ``firm_id``, ``agent_id`` and ``draw_key``."""
-        new_row = self.firms.drop_exited()
+        new_row = self.firms.drop_exited(min_share)
         if new_row is None:
             return
         self._in_district = None
@@ -383,7 +388,8 @@ class RegionModel(mesa.Model):
         # the year this step belongs to; between steps, the year last simulated (2033 after the last step)
         self.year = self.first_year + self.clock // self.steps_per_year
         if self.firm_compaction == "step" or (self.firm_compaction == "year" and self.step_in_year == 0):
-            self.compact_firms()  # at a year's start: the last year's exiters stay until then (records, tests)
+            # at a year's start (the last year's exiters stay for its close and records)
+            self.compact_firms(FIRM_COMPACTION_SHARE if self.firm_compaction == "year" else 0.0)
         if self.step_in_year == 0:
             self.year_stats = defaultdict(float)
             self.cluster_capacity_year = np.zeros((len(self.zones), len(self.sector_ids)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
+
 
 class ColumnTable:
     """Columns of equal length grown by doubling; ``n`` rows are in use. ``compact`` drops rows, moving the
@@ -55,13 +57,17 @@ class ColumnTable:
     def compact(self, keep: np.ndarray) -> np.ndarray | None:
         """Keep only the rows where ``keep`` (one flag per row in use) is set, in their order; return the new
         row of each old row (-1 where dropped), or None when every row is kept (nothing moves)."""
-        kept = np.flatnonzero(keep)
-        if kept.size == self.n:
+        keep = np.asarray(keep, dtype=np.bool_)
+        run_from, run_to, run_length = kernels.kept_runs(keep)
+        kept = int(run_length.sum())
+        if kept == self.n:
             return None
+        if run_from.size and run_from[0] == 0:  # the rows before the first dropped one stay where they are
+            run_from, run_to, run_length = run_from[1:], run_to[1:], run_length[1:]
         for col in self.cols.values():
-            col[: kept.size] = col.take(kept)  # kept rows only move forwards: a gather, then one copy
+            kernels.compact_column(col[: self.n], run_from, run_to, run_length)
         new_row = np.full(self.n, -1, dtype=np.int64)
-        new_row[kept] = np.arange(kept.size)
-        self.n = kept.size
+        new_row[keep] = np.arange(kept)
+        self.n = kept
         self._refresh_views()
         return new_row

@@ -119,13 +119,16 @@ class FirmPopulation(ColumnTable):
         else:
             self._live_spare = None
 
-    def drop_exited(self) -> np.ndarray | None:
+    def drop_exited(self, min_share: float = 0.0) -> np.ndarray | None:
         """Drop the rows of exited firms that produced nothing this year (at a year's start: every exited
         firm; the last year's exiters were kept for its close and records), the others moving to the front in their order; return each old row's new row (-1:
-        dropped), or None when none is dropped. Every structure holding firm rows must then be remapped
+        dropped), or None when none is dropped (or fewer than ``min_share`` of the rows). Every structure holding firm rows must then be remapped
         (``RegionModel.compact_firms``). An exited firm's row takes part in no sum once its year is closed (its
         output is 0 and its place and cluster cells count nothing), so dropping it changes no result."""
-        new_row = self.compact(self.alive | (self.output_year != 0))
+        keep = self.alive | (self.output_year != 0)
+        if self.n - np.count_nonzero(keep) < min_share * self.n:  # too few to be worth moving every column
+            return None
+        new_row = self.compact(keep)
         if new_row is None:
             return None
         if self._live is not None:
