@@ -53,6 +53,11 @@ def test_compaction_keeps_every_live_firm_with_its_columns_and_identity():
     assert np.all(np.diff(firms.firm_id) > 0)  # rows still in creation order
     assert np.array_equal(firms.live(), np.flatnonzero(firms.alive))
     assert firms.created == firms.firm_id.max() + 1
+    some = firms.firm_id[[0, 7, firms.n - 1]]
+    assert firms.rows_of(some).tolist() == [0, 7, firms.n - 1]
+    dropped = sorted(set(range(firms.created)) - set(firms.firm_id.tolist()))[:1]
+    with pytest.raises(KeyError):
+        firms.rows_of(np.array(dropped))
 
 
 def test_a_projects_firm_row_still_points_at_its_firm_after_a_compaction():

@@ -142,6 +142,14 @@ class FirmPopulation(ColumnTable):
             self._above_scale_by_place = (moved[kept], keys[kept])
         return new_row
 
+    def rows_of(self, firm_ids: np.ndarray) -> np.ndarray:
+        """The rows of the firms with these ``firm_id``s, which must be in the table (rows keep the order of
+        creation, so ``firm_id`` ascends with the row)."""
+        rows = np.searchsorted(self.firm_id, firm_ids)
+        if rows.size and not np.array_equal(self.firm_id.take(np.minimum(rows, self.n - 1)), firm_ids):
+            raise KeyError("firm ids not in the firm table (exited firms leave it at a year's start)")
+        return rows
+
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
         self.above_scale[rows] = flags
