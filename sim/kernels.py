@@ -391,32 +391,3 @@ def below_bound_sums_keyed(rows: np.ndarray, keys: np.ndarray, base: np.uint64, 
         return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), keys, np.uint64(base), bound, cells, values, n)
     bits = splitmix_bits_numpy(keys.take(rows), base).view(np.int64)
     return np.flatnonzero(bits < bound.take(rows)), sums_by_cell_numpy(rows, cells, values, n)
-
-
-def compact_column_numpy(column: np.ndarray, run_from: np.ndarray, run_to: np.ndarray, run_length: np.ndarray) -> None:
-    """Move the runs of kept rows (``kept_runs``) of ``column`` forwards, in their order, in place."""
-    if run_from.size == 0:
-        return
-    start, total = int(run_to[0]), int(run_length.sum())  # the runs' targets follow each other from start
-    sources = np.repeat(run_from - run_to, run_length) + np.arange(start, start + total)
-    column[start: start + total] = column.take(sources)
-
-
-def kept_runs(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The runs of consecutive kept rows of a table: each one's first row, its row once the table is
-    compacted, and its length (int64)."""
-    edges = np.diff(keep.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    length = ends - starts
-    return starts, np.cumsum(length) - length, length
-
-
-def compact_column(column: np.ndarray, run_from: np.ndarray, run_to: np.ndarray, run_length: np.ndarray) -> None:
-    """Move the runs of kept rows (``kept_runs``) of ``column`` to its front, in their order: compiled from
-    MIN_ROWS rows, one pass that copies each run (no gathered copy, no row index read per value)."""
-    if _use(column.size):
-        from sim import kernels_numba
-
-        kernels_numba.compact_column(column, run_from, run_to, run_length)
-    else:
-        compact_column_numpy(column, run_from, run_to, run_length)

@@ -210,12 +210,3 @@ def below_bound_sums_keyed(rows, keys, base, bound, cells, values, n):
             positions[found] = i
             found += 1
     return positions[:found].copy(), sums
-
-
-@jit
-def compact_column(column, run_from, run_to, run_length):
-    """compact_column_numpy in place: each run of kept rows moves forwards (run_to <= run_from), in order."""
-    for r in range(run_from.size):
-        source, target = run_from[r], run_to[r]
-        for j in range(run_length[r]):
-            column[target + j] = column[source + j]

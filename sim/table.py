@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels
-
 
 class ColumnTable:
     """Columns of equal length grown by doubling; ``n`` rows are in use. ``compact`` drops rows, moving the
@@ -57,17 +55,15 @@ class ColumnTable:
     def compact(self, keep: np.ndarray) -> np.ndarray | None:
         """Keep only the rows where ``keep`` (one flag per row in use) is set, in their order; return the new
         row of each old row (-1 where dropped), or None when every row is kept (nothing moves)."""
-        keep = np.asarray(keep, dtype=np.bool_)
-        run_from, run_to, run_length = kernels.kept_runs(keep)
-        kept = int(run_length.sum())
-        if kept == self.n:
+        kept = np.flatnonzero(keep)
+        if kept.size == self.n:
             return None
-        if run_from.size and run_from[0] == 0:  # the rows before the first dropped one stay where they are
-            run_from, run_to, run_length = run_from[1:], run_to[1:], run_length[1:]
+        first = int(np.argmin(keep))  # the rows before the first dropped one stay where they are
         for col in self.cols.values():
-            kernels.compact_column(col[: self.n], run_from, run_to, run_length)
+            # a gather, then one copy: measured as fast as a compiled in-place move, without loading one
+            col[first: kept.size] = col.take(kept[first:])
         new_row = np.full(self.n, -1, dtype=np.int64)
-        new_row[keep] = np.arange(kept)
-        self.n = kept
+        new_row[kept] = np.arange(kept.size)
+        self.n = kept.size
         self._refresh_views()
         return new_row

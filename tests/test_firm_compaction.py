@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import kernels
 from sim.model import RegionModel
 from sim.table import ColumnTable
 from tests.helpers import scenario
@@ -120,21 +119,3 @@ def test_column_table_compact_keeps_the_kept_rows_in_order_and_maps_old_rows():
     rows = table.add(2, a=7.0, b=70)
     assert rows.tolist() == [4, 5] and table.a.tolist() == [0.0, 2.0, 3.0, 5.0, 7.0, 7.0]
 
-
-@pytest.mark.skipif(kernels.compiled() is None, reason="numba not installed or disabled")
-@pytest.mark.parametrize("dropped", [0.0, 0.1, 0.6, 1.0])
-def test_compiled_compaction_moves_the_rows_numpy_moves(dropped):
-    from sim import kernels_numba
-
-    rng = np.random.default_rng(7)
-    keep = rng.random(50_000) >= dropped
-    keep[:3] = True  # leading kept rows stay where they are (the table skips that run)
-    runs = kernels.kept_runs(keep)
-    runs = tuple(part[1:] for part in runs)
-    for dtype in (np.float64, np.int64, np.int16, np.bool_):
-        column = (rng.random(keep.size) * 1000).astype(dtype)
-        compiled, reference = column.copy(), column.copy()
-        kernels_numba.compact_column(compiled, *runs)
-        kernels.compact_column_numpy(reference, *runs)
-        assert np.array_equal(compiled, reference)
-        assert np.array_equal(reference[: keep.sum()], column[keep])
