@@ -231,6 +231,7 @@ class RegionModel(mesa.Model):
                               cluster_cell=np.where(self.park_outside[park], cells, zone_sector),
                               place_key=self.place_key(np.asarray(sector), np.asarray(park), np.asarray(town)),
                               origin_town=town if origin is None else origin,
+                              in_district=~self.park_outside[park],  # park -1 (none): the last entry, False
                               capacity=capacity, capital_intensity=capital_intensity,
                               productivity=productivity, demand=demand, age=age, alive=True,
                               from_project=from_project, birth_year=self.year if birth_year is None else birth_year,
@@ -262,7 +263,6 @@ class RegionModel(mesa.Model):
         new_row = self.firms.drop_exited(min_share)
         if new_row is None:
             return
-        self._in_district = None
         firm_row = self.projects.firm_row
         linked = np.flatnonzero(firm_row >= 0)
         firm_row[linked] = new_row.take(firm_row[linked])
@@ -279,19 +279,12 @@ class RegionModel(mesa.Model):
                                         self.firms.draw_key[rows])
 
     def in_district(self) -> np.ndarray:
-        """Whether each firm of the table is in Xinhui's accounts (the co-built park's are simulated outside).
-        Read-only, kept until firms are added or dropped (a firm's park never changes; a dozen rules read it)."""
-        cached = getattr(self, "_in_district", None)
-        if cached is not None and cached.size == self.firms.n:
-            return cached
-        outside = np.flatnonzero(self.park_outside[:-1])
-        if outside.size == 1:  # a comparison instead of a look-up: several times faster
-            cached = self.firms.park != outside[0]
-        else:
-            cached = ~np.isin(self.firms.park, outside)
-        cached.setflags(write=False)
-        self._in_district = cached
-        return cached
+        """Whether each firm of the table is in Xinhui's accounts (the co-built park's are simulated outside):
+        a read-only view of the firms' ``in_district`` column, set when they are added (a firm's park never
+        changes; a dozen rules read it)."""
+        flags = self.firms.in_district.view()
+        flags.setflags(write=False)
+        return flags
 
     def live_in_district(self) -> np.ndarray:
         """Whether each firm ever created is live and in Xinhui's accounts."""

@@ -30,6 +30,7 @@ COLUMNS = {
                                  # after exit, the last entry of the place-multiplier table, which is 0
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
+    "in_district": np.bool_,     # in Xinhui's accounts: not in the co-built park outside (model.in_district)
     "capacity": np.float64,      # full-capacity output at productivity 1, 亿元/yr; capital = ratio x κ x capacity
     "capital_intensity": np.float64,  # κ: capital per unit of capacity over the base year's (putty-clay vintages)
     "investment": np.float64,    # the incumbent's accelerator investment this year, 亿元 (sim/rules/capital.py)
