@@ -287,7 +287,7 @@ class RegionModel(mesa.Model):
         return flags
 
     def live_in_district(self) -> np.ndarray:
-        """Whether each firm ever created is live and in Xinhui's accounts."""
+        """Whether each firm of the table is live and in Xinhui's accounts."""
         return self.firms.alive & self.in_district()
 
     def place_multipliers(self) -> np.ndarray:
@@ -451,7 +451,7 @@ class RegionModel(mesa.Model):
     def account_industry(self) -> dict:
         """This year's industrial output by place (sector x park x town) and value added by town; growth."""
         firms = self.firms
-        output = firms.output_year  # every firm ever created: 0 for those that did not produce this year
+        output = firms.output_year  # every firm of the table: 0 for those that did not produce this year
         threshold = self.params.firms.above_scale_threshold_100m_cny
         shape = (len(self.sector_ids), len(self.parks) + 1, len(self.towns))  # as place_table
         in_district = self.in_district()

@@ -57,7 +57,7 @@ COLUMNS = {
     "exit_year": np.int16,
     "agent_id": np.int64,        # the unique_id of the firm's Mesa agent
     # what the firm's keyed draws hash (sim.randomness): the same firm in every variant whatever its row (a base
-    # firm's row, its project's row, its step and rank of entry: project_firm_keys, entrant_keys)
+    # firm's firm_id, its project's row, its step and rank of entry: project_firm_keys, entrant_keys)
     "draw_key": np.int64,
 }
 
