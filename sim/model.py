@@ -50,9 +50,9 @@ EVERY_STEP = (clustering.update_productivity, investment.sign_projects, investme
 
 
 # the share of the firm table's rows that exited firms must reach for the table to be compacted at a year's
-# start (compact_firms): moving every column of every row costs about what a year of passes over a fifth of
-# the rows costs, so compacting every year (~10% exited) was slower than never; 0.3-0.5 were fastest, 0.4
-# best (measured at scale 50: benchmarks/README.md, "Compacted firm table")
+# start (compact_firms): moving every column of every row (~15 ms at scale 50) costs about what a year of
+# passes over a fifth of the rows costs, so compacting every year (~10% exited) gained little; 0.2-0.4 were
+# fastest, within noise of each other (measured at scale 50: benchmarks/README.md, "Compacted firm table")
 FIRM_COMPACTION_SHARE = 0.4
 STREAMS = ("build",)  # the initial state; the dynamics draw through sim.randomness
 
