@@ -119,3 +119,15 @@ def test_column_table_compact_keeps_the_kept_rows_in_order_and_maps_old_rows():
     rows = table.add(2, a=7.0, b=70)
     assert rows.tolist() == [4, 5] and table.a.tolist() == [0.0, 2.0, 3.0, 5.0, 7.0, 7.0]
 
+
+
+def test_a_default_run_compacts_at_year_starts_and_gives_the_tables_of_one_never_compacted():
+    def run(mode):
+        model = RegionModel.from_scenario(scenario("plan"), seed=5)
+        model.firm_compaction = mode
+        return {key: _bytes(columns) for key, columns in model.run().tables().items()}, model.firms
+
+    never, _ = run("never")
+    default, firms = run(RegionModel.from_scenario(scenario("plan"), seed=5).firm_compaction)
+    assert default == never
+    assert firms.n < firms.created and firms.n - firms.live().size < 0.4 * firms.n  # compacted at least once
