@@ -194,7 +194,8 @@ class RegionModel(mesa.Model):
         self.villages = [Village(self, v, self.town_index[v.town]) for v in r.villages]
         self.village_by_id = {v.id: v for v in self.villages}
         self._villages_by_town = [tuple(v for v in self.villages if v.town_index == t) for t in range(len(self.towns))]
-        # rows for 4 x the base firms: a run creates ~2.3 x (entrants); rows not used yet are never touched
+        # rows for 4 x the base firms: a run creates ~2.3 x (entrants), the compacted table holds at most ~1.4 x
+        # (compact_firms); rows not used yet are never touched
         self.firms = FirmPopulation(int(r.district["industrial_firms_2022"] * self.scale * 4))
         self.firm_agents = FirmAgents(self)  # each live firm's Mesa agent, created when looked at
         # when exited firms leave the table (compact_firms): "year" at each year's start, "step" at every
@@ -260,7 +261,7 @@ class RegionModel(mesa.Model):
         """Exited firms whose year is closed leave the firm table (``FirmPopulation.drop_exited``), so that the
         rules that pass over all rows every step pass over the live firms only; then every structure holding
         firm rows follows its firms: the projects' ``firm_row`` (-1 where its firm left), the Mesa agents, the
-        in-district flags. A firm keeps its ``firm_id``, ``agent_id`` and ``draw_key``."""
+        cached row lists (``drop_exited``). A firm keeps its ``firm_id``, ``agent_id`` and ``draw_key``."""
         new_row = self.firms.drop_exited(min_share)
         if new_row is None:
             return

@@ -122,8 +122,9 @@ class FirmPopulation(ColumnTable):
 
     def drop_exited(self, min_share: float = 0.0) -> np.ndarray | None:
         """Drop the rows of exited firms that produced nothing this year (at a year's start: every exited
-        firm; the last year's exiters were kept for its close and records), the others moving to the front in their order; return each old row's new row (-1:
-        dropped), or None when none is dropped (or fewer than ``min_share`` of the rows). Every structure holding firm rows must then be remapped
+        firm; the last year's exiters were kept for its close and records), the others moving to the front in
+        their order; return each old row's new row (-1: dropped), or None when none is dropped (or fewer than
+        ``min_share`` of the rows). Every structure holding firm rows must then be remapped
         (``RegionModel.compact_firms``). An exited firm's row takes part in no sum once its year is closed (its
         output is 0 and its place and cluster cells count nothing), so dropping it changes no result."""
         keep = self.alive | (self.output_year != 0)
