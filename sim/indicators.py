@@ -83,7 +83,7 @@ class Recorder:
         zone, sector = firms.zone[rows], firms.sector[rows]
         park_ids = np.array([*m.park_ids, ""], dtype=object)
         self.firm_panel.append({
-            "year": np.full(rows.size, m.year, dtype=np.int16), "firm": rows.astype(np.int64),
+            "year": np.full(rows.size, m.year, dtype=np.int16), "firm": firms.firm_id[rows],
             "sector": np.array(m.sector_ids, dtype=object)[sector], "town": np.array(m.town_ids, dtype=object)[firms.town[rows]],
             "zone": np.array([z.id for z in m.zones], dtype=object)[zone], "park": park_ids[firms.park[rows]],
             "output_100m_cny": firms.output_last_year[rows] * price,

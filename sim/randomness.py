@@ -4,7 +4,7 @@ Variants of one replicate share the model's seed. If every draw came from one se
 changes one project would shift every later draw and the comparison would drown in noise. Here each step
 and mechanism gets its own generator seeded by (model key, mechanism, step), and per-firm draws are a
 hash of (model key, mechanism, step, firm draw key). The draw key names the firm by what it is, not by its
-row (``FirmPopulation.draw_key``): a base-year firm by its row, a project's firm by the project's row (projects are
+row (``FirmPopulation.draw_key``): a base-year firm by its ``firm_id`` (its rank of creation), a project's firm by the project's row (projects are
 signed in the same order in every variant), an entrant by its step and rank among the step's entrants. So a
 firm's exit, growth and productivity draws are the same in every variant in which it exists, even when other
 firms were created in a different order (rows were the key before: one project built earlier in one

@@ -91,11 +91,11 @@ def test_with_capital_held_industry_grows_no_faster_than_productivity_and_not_at
 
 
 def exited_initial_firms(name: str, seed: int, overrides: dict | None = None) -> set[int]:
-    """Rows of the firms alive at the start that have left by the end of 2027."""
+    """Ids (``firm_id``) of the firms alive at the start that have left by the end of 2027."""
     model = RegionModel(scenario(name, {"horizon": {"last_year": 2027}, **(overrides or {})}), seed=seed)
-    initial = model.firms.live().size
+    initial = set(model.firms.firm_id[model.firms.live()].tolist())
     model.run()
-    return set(np.flatnonzero(~model.firms.alive[:initial]).tolist())
+    return initial - set(model.firms.firm_id[model.firms.live()].tolist())
 
 
 def jaccard(a: set, b: set) -> float:

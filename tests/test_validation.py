@@ -80,7 +80,8 @@ def test_period_decomposition_is_of_the_above_scale_firms_alive_at_year_end():
     parts = run_with_period_decomposition(model)
     firms = model.firms
     ids, tfp, weight = above_scale_cross_section(model)
-    assert firms.alive[ids].all() and (firms.output_last_year[ids] >= 0.2).all()
+    rows = firms.rows_of(ids)  # ids are firm_ids
+    assert firms.alive[rows].all() and (firms.output_last_year[rows] >= 0.2).all()
     assert ids.size < np.count_nonzero(firms.alive) and np.isfinite(tfp).all() and (weight > 0).all()
     components = parts["within"] + parts["between"] + parts["cross"] + parts["entry"] + parts["exit"]
     assert abs(components - parts["total"]) < 1e-12

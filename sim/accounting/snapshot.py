@@ -6,7 +6,7 @@
 ``employment_10k`` and ``fixed_asset_investment_100m_cny`` (0-d arrays, whole economy). ``year_snapshot``
 adds the year and the district's real GDP, and derives the district columns the firm model leaves out.
 What the accounting needs of the firm model's version: real values (2022 prices); ``firm_id`` unique within a
-year and the same firm's id in every year (rows of the firm table are); capital and employment as year
+year and the same firm's id in every year (``firm_id``: rows move when exited firms leave the table); capital and employment as year
 averages, or over the part of the year the firm produced (year-end stocks make entrants, exiters and growing
 firms look unproductive and invent between-firm and net-entry terms: docs/validation.md §4).
 
@@ -41,7 +41,9 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
                          model.sector_va_ratio, firms.employment, firms.capital_intensity, firms.capacity,
                          float(model.params.firms.capital_output_ratio), firms.birth_year, firms.age, int(model.year),
                          1.0 / model.steps_per_year)
-        return dict(zip(FIRM_COLUMNS + ("producing_share",), columns))
+        record = dict(zip(FIRM_COLUMNS + ("producing_share",), columns))
+        record["firm_id"] = firms.firm_id.take(record["firm_id"])  # the kernel gives rows
+        return record
     # the record of the producing firms only (a year's entrants and exiters are a fraction of all rows ever made)
     rows = producing_rows(model)
     record = agents.firm_accounting_snapshot(model, rows, FIRM_COLUMNS)

@@ -18,8 +18,10 @@ from sim import kernels_step
 from sim.rules import capital
 from sim.table import ColumnTable
 
-# column name -> dtype; every column has one value per firm ever created (rows are never reused)
+# column name -> dtype; one value per firm in the table: the live firms and those that exited but are still
+# needed (``FirmPopulation.drop_exited`` removes the others at each year's start, so a firm's row can change)
 COLUMNS = {
+    "firm_id": np.int64,         # the firm's identity: its rank of creation (0, 1, ...), whatever its row
     "sector": np.int16, "town": np.int16, "zone": np.int16, "park": np.int16,  # park -1: outside parks
     # zone x n_sectors + sector is the firm's cell in zone-by-sector matrices (its cluster); two lookups use it,
     # over all rows at once: a firm that exits moves to a cell that counts nothing (``retire``)
@@ -28,6 +30,7 @@ COLUMNS = {
                                  # after exit, the last entry of the place-multiplier table, which is 0
     "place_key": np.int64,       # sector, park and town in one number (model.place_key): firms of one place
     "origin_town": np.int16,     # the town that drew the firm's project (= town for other firms)
+    "in_district": np.bool_,     # in Xinhui's accounts: not in the co-built park outside (model.in_district)
     "capacity": np.float64,      # full-capacity output at productivity 1, 亿元/yr; capital = ratio x κ x capacity
     "capital_intensity": np.float64,  # κ: capital per unit of capacity over the base year's (putty-clay vintages)
     "investment": np.float64,    # the incumbent's accelerator investment this year, 亿元 (sim/rules/capital.py)
@@ -54,23 +57,27 @@ COLUMNS = {
     "exit_year": np.int16,
     "agent_id": np.int64,        # the unique_id of the firm's Mesa agent
     # what the firm's keyed draws hash (sim.randomness): the same firm in every variant whatever its row (a base
-    # firm's row, its project's row, its step and rank of entry: project_firm_keys, entrant_keys)
+    # firm's firm_id, its project's row, its step and rank of entry: project_firm_keys, entrant_keys)
     "draw_key": np.int64,
 }
 
 
 class FirmPopulation(ColumnTable):
-    """Column arrays for all firms ever created; ``alive`` marks the live ones."""
+    """Column arrays of the firms: the live ones (``alive``) and those that exited but whose year is not
+    closed yet; ``firm_id`` is a firm's identity (its row moves when exited firms are dropped)."""
 
     def __init__(self, capacity_rows: int = 1024):
         super().__init__(COLUMNS, capacity_rows, fill={"park": -1, "exit_year": -1, "agent_id": -1,
                                                        "exit_draw_bound": 1 << 53, "capital_intensity": 1.0})
+        self.created = 0  # firms ever created: the next firm's ``firm_id``
         self._live = None  # rows of live firms, kept until firms enter or exit
         self._live_spare = None  # an array whose first entries are ``_live``, with room to append entrants
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
     def add(self, count: int, **values) -> np.ndarray:
         rows = super().add(count, **values)
+        self.firm_id[rows] = np.arange(self.created, self.created + count)
+        self.created += count
         if self._live is not None and values.get("alive") is True:  # new rows come last: live rows stay sorted
             self._live = self._append_live(rows)
         else:
@@ -113,6 +120,38 @@ class FirmPopulation(ColumnTable):
         else:
             self._live_spare = None
 
+    def drop_exited(self, min_share: float = 0.0) -> np.ndarray | None:
+        """Drop the rows of exited firms that produced nothing this year (at a year's start: every exited
+        firm; the last year's exiters were kept for its close and records), the others moving to the front in
+        their order; return each old row's new row (-1: dropped), or None when none is dropped (or fewer than
+        ``min_share`` of the rows). Every structure holding firm rows must then be remapped
+        (``RegionModel.compact_firms``). An exited firm's row takes part in no sum once its year is closed (its
+        output is 0 and its place and cluster cells count nothing), so dropping it changes no result."""
+        keep = self.alive | (self.output_year != 0)
+        if self.n - np.count_nonzero(keep) < min_share * self.n:  # too few to be worth moving every column
+            return None
+        new_row = self.compact(keep)
+        if new_row is None:
+            return None
+        if self._live is not None:
+            live = new_row.take(self._live)  # the live firms keep their order
+            live.setflags(write=False)
+            self._live, self._live_spare = live, None
+        if self._above_scale_by_place is not None:  # the same firms in the same order, less the dropped ones
+            rows, keys = self._above_scale_by_place
+            moved = new_row.take(rows)
+            kept = moved >= 0
+            self._above_scale_by_place = (moved[kept], keys[kept])
+        return new_row
+
+    def rows_of(self, firm_ids: np.ndarray) -> np.ndarray:
+        """The rows of the firms with these ``firm_id``s, which must be in the table (rows keep the order of
+        creation, so ``firm_id`` ascends with the row)."""
+        rows = np.searchsorted(self.firm_id, firm_ids)
+        if rows.size and not np.array_equal(self.firm_id.take(np.minimum(rows, self.n - 1)), firm_ids):
+            raise KeyError("firm ids not in the firm table (exited firms leave it at a year's start)")
+        return rows
+
     def set_above_scale(self, rows: np.ndarray | slice, flags) -> None:
         """规模以上 status: ``above_scale`` must only change here (new firms start below scale)."""
         self.above_scale[rows] = flags
@@ -144,7 +183,7 @@ SNAPSHOT_COLUMNS = ("firm_id", "sector", "town", "alive", "in_district", "value_
 
 def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
                              columns: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-    """This year's record of every firm ever created (one row each, by ``firm_id`` = row), for growth
+    """This year's record of every firm in the table (one row each, by ``firm_id``), for growth
     accounting: after the year's accounts are closed (``RegionModel.close_year``) value added, employment and
     capital are the completed year's; firms that exited during the year keep the output they made before
     exiting (``alive`` is False for them). Money in 亿元 at 2022 prices; the co-built park's firms included
@@ -155,7 +194,7 @@ def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
     sector = firms.sector.take(rows)
     columns = SNAPSHOT_COLUMNS if columns is None else columns
     record = {
-        "firm_id": lambda: rows, "sector": lambda: sector.astype(np.int64),
+        "firm_id": lambda: firms.firm_id.take(rows), "sector": lambda: sector.astype(np.int64),
         "town": lambda: firms.town.take(rows).astype(np.int64), "alive": lambda: firms.alive.take(rows),
         "in_district": lambda: model.in_district().take(rows),
         "value_added_100m_cny": lambda: firms.output_last_year.take(rows) * model.sector_va_ratio.take(sector),
@@ -271,6 +310,15 @@ class FirmAgents:
                 agent = self.by_row.pop(row, None)
                 if agent is not None:
                     agent.remove()
+
+    def moved(self, new_row: np.ndarray) -> None:
+        """The firm table dropped exited firms (``FirmPopulation.drop_exited``): each agent, and each row not
+        synced yet, follows its firm to its new row (exited firms have no agent; pending ones are skipped)."""
+        for agent in self.by_row.values():
+            agent.row = int(new_row[agent.row])
+        self.by_row = {agent.row: agent for agent in self.by_row.values()}
+        moved = [new_row.take(rows) for rows in self.pending]
+        self.pending = [rows[rows >= 0] for rows in moved]
 
     def sync(self) -> None:
         """Create the agents of live firms created since the last sync, in creation order, with their ids."""

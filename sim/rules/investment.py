@@ -60,7 +60,7 @@ PROJECT_COLUMNS = {
     "capacity_left": np.float64,     # capacity (亿元/yr output) not yet transferred to the firm
     "capacity_per_step": np.float64,
     "capital_intensity": np.float64,  # κ* of the capacity it built (sim/rules/capital.py), set at production start
-    "firm_row": np.int64,
+    "firm_row": np.int64,            # its firm's row in the firm table (follows it: RegionModel.compact_firms; -1: none)
 }
 
 
@@ -372,7 +372,8 @@ def ramp_capacity(model) -> None:
     if rows.size == 0:
         return
     firm_rows = proj.firm_row[rows]
-    alive = firms.alive[firm_rows]
+    alive = firm_rows >= 0  # -1: its firm exited and left the firm table (RegionModel.compact_firms)
+    alive[alive] = firms.alive[firm_rows[alive]]
     step = np.minimum(proj.capacity_per_step[rows], proj.capacity_left[rows])
     capital.add_capacity(model, firm_rows[alive], step[alive], proj.capital_intensity[rows[alive]])
     # the new capacity comes with the sales it was built for (at the firm's own productivity)

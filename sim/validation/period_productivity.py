@@ -23,7 +23,8 @@ def above_scale_cross_section(model) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """Ids, log TFP and value added of the firms in this year's survey: alive, producing, above scale."""
     snapshot = year_snapshot(model)
     ids, tfp, weight, _ = cross_section_productivity(snapshot)
-    above = model.firms.output_last_year[ids] >= model.params.firms.above_scale_threshold_100m_cny
+    rows = model.firms.rows_of(ids)  # ids are firm_ids
+    above = model.firms.output_last_year[rows] >= model.params.firms.above_scale_threshold_100m_cny
     return ids[above], tfp[above], weight[above]
 
 

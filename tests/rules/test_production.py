@@ -73,16 +73,25 @@ def test_a_sector_output_rises_with_its_outside_demand_path():
 def test_a_negative_demand_shock_lowers_output_and_employment_and_raises_exits():
     shock = {"demand": {"shocks": [{"sector": "light_textile", "first_year": 2025, "last_year": 2027,
                                     "growth_change_per_year": -0.3}]}}
-    base_model, base = run({})
-    shocked_model, shocked = run(shock)
+    base_exits, base = exits_by_year({}, "light_textile")
+    shocked_exits, shocked = exits_by_year(shock, "light_textile")
     assert sector_output(shocked, "light_textile", 2027) < 0.8 * sector_output(base, "light_textile", 2027)
     assert sector_employment(shocked, "light_textile", 2027) < 0.8 * sector_employment(base, "light_textile", 2027)
+    years = range(2025, 2029)
+    assert sum(shocked_exits[y] for y in years) > sum(base_exits[y] for y in years)
 
-    def exits(model):
+
+def exits_by_year(overrides: dict, sector: str, seed: int = 1) -> tuple[dict[int, int], dict]:
+    """Exits of ``sector``'s firms by year, counted at each year's end (exited firms leave the firm table at
+    the next year's start: RegionModel.compact_firms), and the tables."""
+    model = RegionModel(scenario("plan", {**SHORT, **overrides}), seed=seed)
+    index, exits = model.sector_ids.index(sector), {}
+    while model.running:
+        for _ in range(model.steps_per_year):
+            model.step()
         f = model.firms
-        return int(np.count_nonzero((f.sector == model.sector_ids.index("light_textile"))
-                                    & (f.exit_year >= 2025) & (f.exit_year <= 2028)))
-    assert exits(shocked_model) > exits(base_model)
+        exits[model.year] = int(np.count_nonzero((f.sector == index) & ~f.alive & (f.exit_year == model.year)))
+    return exits, model.records.tables()
 
 
 def led_cluster_output(model, tables, sectors: tuple[str, ...], year: int) -> float:
