@@ -193,9 +193,8 @@ def _compile():
     )
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
-    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
-    live = rows.copy()
-    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    rows, live = warm_up_rows()
+    values, cells = np.ones(2), np.zeros(2, dtype=np.int64)
     for some_rows in (rows, live):
         splitmix_bits(some_rows, np.uint64(1))
         below_bound(some_rows, np.uint64(1), cells)
@@ -391,3 +390,12 @@ def below_bound_sums_keyed(rows: np.ndarray, keys: np.ndarray, base: np.uint64, 
         return kernels[10](np.ascontiguousarray(rows, dtype=np.int64), keys, np.uint64(base), bound, cells, values, n)
     bits = splitmix_bits_numpy(keys.take(rows), base).view(np.int64)
     return np.flatnonzero(bits < bound.take(rows)), sums_by_cell_numpy(rows, cells, values, n)
+
+
+def warm_up_rows() -> tuple[np.ndarray, np.ndarray]:
+    """Rows for a kernel's first call (which loads or compiles it), as the model passes them: writable, and
+    read-only as ``FirmPopulation.live()`` is (numba compiles read-only arrays apart)."""
+    rows = np.arange(2, dtype=np.int64)
+    live = rows.copy()
+    live.setflags(write=False)
+    return rows, live

@@ -11,11 +11,10 @@ numpy, whose vectorised versions need not give the bits of the C library's. The 
 from __future__ import annotations
 
 import functools
-import os
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, randomness
 
 
 # ---- numpy versions (the reference) ----------------------------------------------------------------------
@@ -99,23 +98,37 @@ def put_rows_numpy(rows, values, column):
     column[rows] = values
 
 
+def open_year_rows_numpy(live, productivity, tfp_factor, upgrading, gain_factor, place_cell, place, sector, demand,
+                         draw_key, growth_base, loss_years, exit_loss_years, n):
+    """The year's first pass over the live rows (``firm_dynamics.start_year``): own productivity x ``tfp_factor``
+    (F6) and the 技改 that end, then each firm's competitiveness (``finish_upgrades_numpy``); its sector, its sales,
+    its keyed growth uniform (``randomness.keyed_uniform`` with the base ``growth_base``) and whether its loss
+    streak reached ``exit_loss_years``; by sector (0 .. n-1, in row order) the sums of sales and of sales x
+    competitiveness (``demand.sector_means``)."""
+    scale_rows_numpy(live, productivity, tfp_factor)
+    power = finish_upgrades_numpy(live, upgrading, productivity, gain_factor, place_cell, place)
+    sectors, sales = sector.take(live), demand.take(live)
+    weight, weighted = kernels.two_cell_sums_numpy(sectors, kernels.NO_MASK, False, sales, power, True, n)
+    uniform = randomness.uniform_from_bits(kernels.splitmix_bits_numpy(draw_key.take(live), growth_base))
+    return power, sectors, sales, uniform, weight, weighted, loss_years.take(live) >= exit_loss_years
+
+
 def _compile():
     from sim.kernels_step_numba import (
         exit_bounds,
         finish_upgrades,
         hiring_wants,
         invest_rows,
+        open_year_rows,
         put_rows,
         ration,
         scale_rows,
         still_alive_into,
     )
 
-    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
-    live = rows.copy()
-    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    values, cells = np.ones(2), np.zeros(2, dtype=np.int64)
     flags, sectors = np.zeros(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)  # the firm table's column types
-    for some_rows in (rows, live):
+    for some_rows in kernels.warm_up_rows():
         invest_rows(some_rows, sectors, values, flags, values, values, values, values, values, sectors, values,
                     values, flags, values.copy(), values.copy(), 1.0, 0.5, 0.75, 0.1, 2.0, 3.0)
         put_rows(some_rows, values, values.copy())
@@ -125,18 +138,17 @@ def _compile():
         finish_upgrades(some_rows, flags.copy(), values.copy(), 1.0, cells, values)
         exit_bounds(some_rows, values, values, np.zeros((2, 2), dtype=np.int64), -1, cells.copy())
         still_alive_into(some_rows, flags, cells.copy())
-    return invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into
+        open_year_rows(some_rows, values.copy(), 1.0, flags.copy(), 1.0, cells, values, sectors, values, cells,
+                       np.uint64(1), sectors, 3.0, 1)
+    return (invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into,
+            open_year_rows)
 
 
 @functools.cache
 def compiled() -> tuple | None:
-    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
-    if os.environ.get("XINHUI_SIM_NO_NUMBA") == "1":
-        return None
-    try:
-        return _compile()
-    except ImportError:
-        return None
+    """The compiled kernels, loaded on first use (None where sim.kernels has none: without numba or with
+    XINHUI_SIM_NO_NUMBA=1)."""
+    return None if kernels.compiled() is None else _compile()
 
 
 def _use(rows: int):
@@ -194,3 +206,11 @@ def exit_bounds(rows, age, sales, bounds, first_exponent: int, out) -> None:
 def still_alive_into(rows, alive, out) -> int:
     compiled_kernels = _use(rows.size)
     return int((compiled_kernels[7] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))
+
+
+def open_year_rows(live, productivity, tfp_factor: float, upgrading, gain_factor: float, place_cell, place, sector,
+                   demand, draw_key, growth_base: np.uint64, loss_years, exit_loss_years: float, n: int) -> tuple:
+    compiled_kernels = _use(live.size)
+    run = compiled_kernels[8] if compiled_kernels else open_year_rows_numpy
+    return run(live, productivity, float(tfp_factor), upgrading, float(gain_factor), place_cell, place, sector, demand,
+               draw_key, np.uint64(growth_base), loss_years, float(exit_loss_years), int(n))

@@ -12,6 +12,8 @@ import math
 import numba
 import numpy as np
 
+from sim.kernels_numba import bits_of
+
 jit = numba.njit(cache=True, nogil=True)
 
 
@@ -135,3 +137,28 @@ def still_alive_into(rows, alive, out):
             out[found] = rows[i]
             found += 1
     return found
+
+
+@jit
+def open_year_rows(live, productivity, tfp_factor, upgrading, gain_factor, place_cell, place, sector, demand, draw_key,
+                   growth_base, loss_years, exit_loss_years, n):
+    size = live.size
+    power, sales, uniform = np.empty(size), np.empty(size), np.empty(size)
+    sectors, losing = np.empty(size, sector.dtype), np.empty(size, np.bool_)
+    weight, weighted = np.zeros(n), np.zeros(n)
+    for i in range(size):
+        r = live[i]
+        own = productivity[r] * tfp_factor
+        if upgrading[r]:
+            own *= gain_factor
+            upgrading[r] = False
+        productivity[r] = own
+        e = own * place[place_cell[r]]
+        s, d = sector[r], demand[r]
+        power[i], sectors[i], sales[i] = e, s, d
+        weight[s] += d
+        weighted[s] += d * e
+        # randomness.uniform_from_bits: (bits + 0.5) / 2**53, the bits below 2**53 read as int64
+        uniform[i] = (np.float64(np.int64(bits_of(draw_key[r], growth_base))) + 0.5) / 9007199254740992.0
+        losing[i] = loss_years[r] >= exit_loss_years
+    return power, sectors, sales, uniform, weight, weighted, losing

@@ -190,3 +190,56 @@ def test_the_hiring_pass_is_the_labour_rule():
     assert float(weight.sum()) / float(weighted_inverse.sum()) == index
     labour.start_year(model, live, power)
     assert model.deepening_index == index
+
+
+def open_year_arguments(rng, n_rows, live):
+    """A firm table's columns as ``open_year_rows`` reads them, as the model's types; the last two entries the
+    columns it writes (productivity, upgrading)."""
+    return (live, rng.random(n_rows) + 0.5, 1.0285, rng.random(n_rows) < 0.1, 1.07, rng.integers(0, 30, n_rows),
+            rng.random(30), rng.integers(0, 4, n_rows).astype(np.int16), rng.lognormal(0, 1, n_rows),
+            rng.integers(0, 1 << 42, n_rows), np.uint64(0x1234_5678_9ABC_DEF0),
+            rng.integers(0, 5, n_rows).astype(np.int16), 3.0, 4)
+
+
+@needs_numba
+def test_the_year_opening_kernel_equals_its_numpy_version():
+    live = np.sort(np.random.default_rng(3).choice(60_000, 40_000, replace=False)).astype(np.int64)
+    live.setflags(write=False)
+    by_numpy = open_year_arguments(np.random.default_rng(5), 60_000, live)
+    by_numba = open_year_arguments(np.random.default_rng(5), 60_000, live)
+    results = [kernels_step.open_year_rows_numpy(*by_numpy), compiled[8](*by_numba)]
+    for got, expected in zip(results[1], results[0]):
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+    for written in (1, 3):  # productivity and the upgrades that ended
+        np.testing.assert_array_equal(by_numba[written], by_numpy[written])
+
+
+def test_the_year_opening_pass_is_the_rules_parts():
+    """``firm_dynamics.open_year`` gives, bit for bit, what its documented parts give: the F6 growth and the
+    upgrades' gain (``finish_upgrades``), ``demand.competitiveness``, ``demand.sector_means``, the keyed growth
+    uniforms (``model.keyed_uniform``) and the loss streak test of ``select``: a change to one must reach it."""
+    from sim.rules import demand, firm_dynamics
+
+    model = _model_in_second_year()
+    firms, p = model.firms, model.params.firms
+    live = firms.live()
+    firms.upgrading[live[::7]] = True
+    firms.loss_years[live[::5]] = p.exit_loss_years  # streaks at and one short of the exit's
+    firms.loss_years[live[1::5]] = p.exit_loss_years - 1
+    productivity = firms.productivity.copy()
+    gain = np.where(firms.upgrading, 1.0 + p.tech_upgrade_gain, 1.0)
+    expected_productivity = productivity.copy()
+    expected_productivity[live] = productivity[live] * np.exp(p.productivity_growth_per_year) * gain[live]
+    uniform = model.keyed_uniform("growth", live, model.year)
+    rows = firm_dynamics.open_year(model, live)
+    np.testing.assert_array_equal(firms.productivity, expected_productivity)
+    assert not firms.upgrading[live].any()
+    power = demand.competitiveness(model, live, model.place_multipliers())
+    np.testing.assert_array_equal(rows.power, power)
+    np.testing.assert_array_equal(demand.mean_of_sums(model, rows.sales_by_sector, rows.weighted_by_sector),
+                                  demand.sector_means(model, live, power))
+    np.testing.assert_array_equal(rows.uniform, uniform)
+    np.testing.assert_array_equal(rows.sales, firms.demand[live])
+    np.testing.assert_array_equal(rows.sectors, firms.sector[live])
+    np.testing.assert_array_equal(rows.losing, firms.loss_years[live] >= p.exit_loss_years)
