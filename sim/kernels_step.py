@@ -23,9 +23,10 @@ def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, deman
                       wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
     """``capital.invest``'s arithmetic for the live rows: writes ``capital_intensity`` and ``investment``;
     returns each firm's capacity at year end over its capacity now, and the in-district firms' investments (in
-    row order, for a numpy sum). ``kappa_rationed``: κ* of the firms where ``rationed`` (fill below 1)."""
+    row order, for a numpy sum). ``kappa_rationed``: κ* of the firms at the positions ``rationed`` (ascending
+    positions in ``live`` of the firms whose fill is below 1); the others' is their town's, ``kappa_by_town``."""
     kappa_new = kappa_by_town[town[live]]
-    kappa_new[rationed] = kappa_rationed[rationed]
+    kappa_new[rationed] = kappa_rationed
     desired = demand[live] / (utilisation * np.maximum(competitiveness, 1e-9))
     sales = np.where(output_last_year[live] > 0, output_last_year[live], demand[live])  # labour.last_sales
     value_added = sales * va_ratio[sector[live]]
@@ -42,6 +43,13 @@ def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, deman
     capital_intensity[live] = np.where(total > 0, blended, kappa_new)
     investment[live] = planned
     return (kept + built) / now, planned[in_district[live]]
+
+
+def rationed_rows_numpy(live, fill, town):
+    """The positions in ``live`` (ascending) of the firms whose ``fill`` (by position) is below 1, their towns and
+    their fills."""
+    positions = np.flatnonzero(fill < 1.0)
+    return positions, town[live[positions]], fill[positions]
 
 
 def hiring_wants_numpy(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
@@ -122,6 +130,7 @@ def _compile():
         open_year_rows,
         put_rows,
         ration,
+        rationed_rows,
         scale_rows,
         still_alive_into,
     )
@@ -129,7 +138,7 @@ def _compile():
     values, cells = np.ones(2), np.zeros(2, dtype=np.int64)
     flags, sectors = np.zeros(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)  # the firm table's column types
     for some_rows in kernels.warm_up_rows():
-        invest_rows(some_rows, sectors, values, flags, values, values, values, values, values, sectors, values,
+        invest_rows(some_rows, sectors, values, cells, values, values, values, values, values, sectors, values,
                     values, flags, values.copy(), values.copy(), 1.0, 0.5, 0.75, 0.1, 2.0, 3.0)
         put_rows(some_rows, values, values.copy())
         hiring_wants(some_rows, sectors, values, values, values, 1.0, values, values, flags, values)
@@ -140,8 +149,9 @@ def _compile():
         still_alive_into(some_rows, flags, cells.copy())
         open_year_rows(some_rows, values.copy(), 1.0, flags.copy(), 1.0, cells, values, sectors, values, cells,
                        np.uint64(1), sectors, 3.0, 1)
+        rationed_rows(some_rows, values, sectors)
     return (invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into,
-            open_year_rows)
+            open_year_rows, rationed_rows)
 
 
 @functools.cache
@@ -214,3 +224,8 @@ def open_year_rows(live, productivity, tfp_factor: float, upgrading, gain_factor
     run = compiled_kernels[8] if compiled_kernels else open_year_rows_numpy
     return run(live, productivity, float(tfp_factor), upgrading, float(gain_factor), place_cell, place, sector, demand,
                draw_key, np.uint64(growth_base), loss_years, float(exit_loss_years), int(n))
+
+
+def rationed_rows(live, fill, town) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    compiled_kernels = _use(live.size)
+    return (compiled_kernels[9] if compiled_kernels else rationed_rows_numpy)(live, fill, town)

@@ -35,9 +35,14 @@ def invest_rows(live, town, kappa_by_town, rationed, kappa_rationed, demand, com
     ratio = np.empty(n)
     inside = np.empty(n)
     found = 0
+    next_rationed = 0  # in rationed (ascending positions), the next to come
     for i in range(n):
         r = live[i]
-        kappa_new = kappa_rationed[i] if rationed[i] else kappa_by_town[town[r]]
+        if next_rationed < rationed.size and rationed[next_rationed] == i:
+            kappa_new = kappa_rationed[next_rationed]
+            next_rationed += 1
+        else:
+            kappa_new = kappa_by_town[town[r]]
         desired = demand[r] / (utilisation * maximum(competitiveness[i], 1e-9))
         sales = output_last_year[r] if output_last_year[r] > 0 else demand[r]
         value_added = sales * va_ratio[sector[r]]
@@ -162,3 +167,16 @@ def open_year_rows(live, productivity, tfp_factor, upgrading, gain_factor, place
         uniform[i] = (np.float64(np.int64(bits_of(draw_key[r], growth_base))) + 0.5) / 9007199254740992.0
         losing[i] = loss_years[r] >= exit_loss_years
     return power, sectors, sales, uniform, weight, weighted, losing
+
+
+@jit
+def rationed_rows(live, fill, town):
+    positions = np.empty(live.size, np.int64)
+    towns = np.empty(live.size, town.dtype)
+    fills = np.empty(live.size)
+    found = 0
+    for i in range(live.size):
+        if fill[i] < 1.0:
+            positions[found], towns[found], fills[found] = i, town[live[i]], fill[i]
+            found += 1
+    return positions[:found].copy(), towns[:found].copy(), fills[:found].copy()

@@ -23,8 +23,8 @@ def firm_table(rng, n_rows):
 
 
 def invest_arguments(rng, live, table):
-    rationed = rng.random(live.size) < 0.3
-    return (live, table["town"], rng.random(11) + 0.8, rationed, np.where(rationed, rng.random(live.size) + 1.0, np.nan),
+    rationed = np.flatnonzero(rng.random(live.size) < 0.3)  # positions in live
+    return (live, table["town"], rng.random(11) + 0.8, rationed, rng.random(rationed.size) + 1.0,
             table["demand"], rng.random(live.size) + 0.5, table["capacity"], table["output_last_year"],
             table["sector"], np.array([0.2, 0.25, 0.3, 0.22]), table["employment"], table["in_district"],
             table["capital_intensity"], table["investment"], 9.0, 0.45, 0.751, 0.096, 0.9, 3.0)
@@ -91,7 +91,7 @@ def test_investment_fills_the_capacity_gap_within_the_financing_limit():
                  capital_intensity=np.ones(2), investment=np.zeros(2))
     live = np.arange(2, dtype=np.int64)
     ratio, inside = kernels_step.invest_rows_numpy(
-        live, table["town"], np.ones(1), np.zeros(2, bool), np.ones(2), table["demand"], np.full(2, 2.0),
+        live, table["town"], np.ones(1), np.zeros(0, np.int64), np.ones(0), table["demand"], np.full(2, 2.0),
         table["capacity"], table["output_last_year"], table["sector"], np.array([0.5]), table["employment"],
         table["in_district"], table["capital_intensity"], table["investment"], 1e4, 0.5, 0.5, 0.1, 2.0, 3.0)
     gap = 2.0 / (0.5 * 2.0) - 0.9
@@ -243,3 +243,16 @@ def test_the_year_opening_pass_is_the_rules_parts():
     np.testing.assert_array_equal(rows.sales, firms.demand[live])
     np.testing.assert_array_equal(rows.sectors, firms.sector[live])
     np.testing.assert_array_equal(rows.losing, firms.loss_years[live] >= p.exit_loss_years)
+
+
+@needs_numba
+def test_the_rationed_rows_kernel_equals_its_numpy_version():
+    rng = np.random.default_rng(4)
+    live = np.sort(rng.choice(60_000, 40_000, replace=False)).astype(np.int64)
+    fill = np.where(rng.random(live.size) < 0.4, rng.random(live.size), 1.0)
+    town = rng.integers(0, 11, 60_000).astype(np.int16)
+    found = [kernels_step.rationed_rows_numpy(live, fill, town), compiled[9](live, fill, town)]
+    assert found[0][0].size == np.count_nonzero(fill < 1.0)
+    for got, expected in zip(found[1], found[0]):
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
