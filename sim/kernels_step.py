@@ -125,12 +125,15 @@ def _compile():
     from sim.kernels_step_numba import (
         exit_bounds,
         finish_upgrades,
+        growth_exponents,
         hiring_wants,
         invest_rows,
+        laplace_parts,
         open_year_rows,
         put_rows,
         ration,
         rationed_rows,
+        relative_sizes,
         scale_rows,
         still_alive_into,
     )
@@ -150,8 +153,11 @@ def _compile():
         open_year_rows(some_rows, values.copy(), 1.0, flags.copy(), 1.0, cells, values, sectors, values, cells,
                        np.uint64(1), sectors, 3.0, 1)
         rationed_rows(some_rows, values, sectors)
+    relative_sizes(values, 1.0)
+    spread, magnitude, variance_term = laplace_parts(values, values, 0.2)
+    growth_exponents(magnitude, spread, values, variance_term, sectors, values)
     return (invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into,
-            open_year_rows, rationed_rows)
+            open_year_rows, rationed_rows, (relative_sizes, laplace_parts, growth_exponents))
 
 
 @functools.cache
@@ -229,3 +235,20 @@ def open_year_rows(live, productivity, tfp_factor: float, upgrading, gain_factor
 def rationed_rows(live, fill, town) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     compiled_kernels = _use(live.size)
     return (compiled_kernels[9] if compiled_kernels else rationed_rows_numpy)(live, fill, town)
+
+
+def demand_growth_factors(sectors, sales, uniform, market_growth, spread_at_reference: float, size_exponent: float,
+                          reference_size: float) -> np.ndarray | None:
+    """exp(market_growth[sector] + the firm's mean-preserving Laplace shock): the arithmetic of
+    ``demand.growth_spread``, ``demand.annual_growth`` (drift 0) and ``randomness.laplace_from_uniform`` in three
+    compiled passes, their powers and logs numpy's between them; None where not compiled (then they run)."""
+    compiled_kernels = _use(sales.size)
+    if not compiled_kernels:
+        return None
+    relative_sizes, laplace_parts, growth_exponents = compiled_kernels[10]
+    scaled = relative_sizes(sales, float(reference_size)) ** (-size_exponent)  # numpy's power, as growth_spread's
+    spread, magnitude, variance_term = laplace_parts(scaled, uniform, float(spread_at_reference))
+    np.log1p(magnitude, out=magnitude)
+    np.log1p(variance_term, out=variance_term)
+    exponent = growth_exponents(magnitude, spread, uniform, variance_term, sectors, market_growth)
+    return np.exp(exponent, out=exponent)

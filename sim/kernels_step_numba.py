@@ -180,3 +180,32 @@ def rationed_rows(live, fill, town):
             positions[found], towns[found], fills[found] = i, town[live[i]], fill[i]
             found += 1
     return positions[:found].copy(), towns[:found].copy(), fills[:found].copy()
+
+
+@jit
+def relative_sizes(sales, reference_size):
+    relative = np.empty(sales.size)
+    for i in range(sales.size):
+        relative[i] = maximum(sales[i], 1e-6) / reference_size
+    return relative
+
+
+@jit
+def laplace_parts(scaled, uniform, spread_at_reference):
+    n = scaled.size
+    spread, magnitude, variance_term = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        s = minimum(spread_at_reference * scaled[i], 0.9)
+        spread[i] = s
+        magnitude[i] = abs(uniform[i] - 0.5) * -2.0
+        variance_term[i] = -(s * s)
+    return spread, magnitude, variance_term
+
+
+@jit
+def growth_exponents(log_magnitude, spread, uniform, log_variance_term, sectors, market_growth):
+    exponent = np.empty(spread.size)
+    for i in range(spread.size):
+        shock = math.copysign(log_magnitude[i] * spread[i], uniform[i] - 0.5)
+        exponent[i] = market_growth[sectors[i]] + ((0.0 + shock) + log_variance_term[i])
+    return exponent

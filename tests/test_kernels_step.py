@@ -256,3 +256,23 @@ def test_the_rationed_rows_kernel_equals_its_numpy_version():
     for got, expected in zip(found[1], found[0]):
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
+
+
+@needs_numba
+def test_the_compiled_demand_growth_is_the_demand_rules_arithmetic():
+    """``demand.growth_factors`` compiled (``kernels_step.demand_growth_factors``) gives, bit for bit, what
+    ``growth_spread`` and ``annual_growth`` give: tiny firms (spread capped), a uniform of exactly 1/2."""
+    from types import SimpleNamespace
+
+    from sim.rules import demand
+
+    rng = np.random.default_rng(8)
+    n = 50_000
+    sales, uniform = rng.lognormal(-2, 3, n), rng.random(n)
+    sales[:10], uniform[10:20] = 1e-9, 0.5
+    sectors, growth = rng.integers(0, 6, n).astype(np.int16), rng.normal(0.03, 0.05, 6)
+    p = SimpleNamespace(growth_spread_at_reference=0.17, growth_spread_size_exponent=0.2, reference_size_100m_cny=0.8)
+    compiled_factors = demand.growth_factors(p, growth, sectors, sales, uniform)
+    spread = demand.growth_spread(sales, 0.17, 0.2, 0.8)
+    assert (spread == 0.9).any()
+    np.testing.assert_array_equal(compiled_factors, np.exp(growth[sectors] + demand.annual_growth(uniform, 0.0, spread)))

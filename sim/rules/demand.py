@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, kernels_step
 from sim.randomness import laplace_from_uniform
 
 
@@ -102,14 +102,24 @@ def update_demand(model, live: np.ndarray, power: np.ndarray, gathered=None) -> 
     relative_to_nation = mean / reference_competitiveness(model)
     level = (relative_to_nation / model.sector_relative_competitiveness) ** p.replicator_elasticity
     model.sector_relative_competitiveness = relative_to_nation
-    spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
-                           p.reference_size_100m_cny)
-    shocks = annual_growth(uniform, 0.0, spread)
-    growth = market_growth(model, model.district_gdp_growth)
+    factors = growth_factors(p, market_growth(model, model.district_gdp_growth), sectors, sales, uniform)
     # the replicator factor (``replicator_factor`` of each firm's relative competitiveness) has a sales-weighted
     # mean of exactly 1 within each sector: shares only move; the products in one pass (compiled at larger scales)
-    return kernels.move_demand(live, sectors, sales, power, mean, np.exp(growth[sectors] + shocks), level,
-                               p.replicator_elasticity, firms.demand)
+    return kernels.move_demand(live, sectors, sales, power, mean, factors, level, p.replicator_elasticity,
+                               firms.demand)
+
+
+def growth_factors(p, growth: np.ndarray, sectors: np.ndarray, sales: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Each firm's growth factor of sales this year: its sector's market growth ``growth`` (log) and its own
+    Laplace shock (``annual_growth`` of its ``growth_spread``, from ``uniform``); compiled at larger scales
+    (``kernels_step.demand_growth_factors``: the same numbers)."""
+    factors = kernels_step.demand_growth_factors(sectors, sales, uniform, growth, p.growth_spread_at_reference,
+                                                 p.growth_spread_size_exponent, p.reference_size_100m_cny)
+    if factors is not None:
+        return factors
+    spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
+                           p.reference_size_100m_cny)
+    return np.exp(growth[sectors] + annual_growth(uniform, 0.0, spread))
 
 
 def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = None) -> None:
