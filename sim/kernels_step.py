@@ -124,6 +124,8 @@ def open_year_rows_numpy(live, productivity, tfp_factor, upgrading, gain_factor,
 def _compile():
     from sim.kernels_step_numba import (
         exit_bounds,
+        exit_candidates,
+        exit_leavers,
         finish_upgrades,
         growth_exponents,
         hiring_wants,
@@ -153,11 +155,14 @@ def _compile():
         open_year_rows(some_rows, values.copy(), 1.0, flags.copy(), 1.0, cells, values, sectors, values, cells,
                        np.uint64(1), sectors, 3.0, 1)
         rationed_rows(some_rows, values, sectors)
+        candidates = exit_candidates(some_rows, cells, cells, np.uint64(1), values, values, values, 1.0)
+    exit_leavers(candidates[0], values, values, values, 4)
     relative_sizes(values, 1.0)
     spread, magnitude, variance_term = laplace_parts(values, values, 0.2)
     growth_exponents(magnitude, spread, values, variance_term, sectors, values)
     return (invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into,
-            open_year_rows, rationed_rows, (relative_sizes, laplace_parts, growth_exponents))
+            open_year_rows, rationed_rows, (relative_sizes, laplace_parts, growth_exponents),
+            (exit_candidates, exit_leavers))
 
 
 @functools.cache
@@ -252,3 +257,18 @@ def demand_growth_factors(sectors, sales, uniform, market_growth, spread_at_refe
     np.log1p(variance_term, out=variance_term)
     exponent = growth_exponents(magnitude, spread, uniform, variance_term, sectors, market_growth)
     return np.exp(exponent, out=exponent)
+
+
+def exit_leavers(live, possible, draw_key, exit_base: np.uint64, age, sales, hazard_by_age, size_elasticity: float,
+                 median_size: float, steps: int) -> np.ndarray | None:
+    """The firms at the positions ``possible`` of ``live`` whose keyed exit draw this step (base ``exit_base``)
+    means an exit: ``firm_dynamics.exit_firms``'s arithmetic (``exit_hazard``, ``integer_power``) in two
+    compiled passes, the size's power numpy's between them; None where not compiled (then those run)."""
+    compiled_kernels = _use(live.size)
+    if not compiled_kernels or steps > 8:  # integer_power multiplies up to 8 times
+        return None
+    exit_candidates, leavers = compiled_kernels[11]
+    rows, uniform, base_hazard, relative = exit_candidates(live, possible, draw_key, np.uint64(exit_base), age, sales,
+                                                           np.asarray(hazard_by_age, dtype=np.float64),
+                                                           float(median_size))
+    return leavers(rows, uniform, base_hazard, relative ** (-size_elasticity), int(steps))

@@ -276,3 +276,27 @@ def test_the_compiled_demand_growth_is_the_demand_rules_arithmetic():
     spread = demand.growth_spread(sales, 0.17, 0.2, 0.8)
     assert (spread == 0.9).any()
     np.testing.assert_array_equal(compiled_factors, np.exp(growth[sectors] + demand.annual_growth(uniform, 0.0, spread)))
+
+
+@needs_numba
+def test_the_compiled_exit_draws_are_the_exit_rules_arithmetic():
+    """``firm_dynamics.leavers`` compiled (``kernels_step.exit_leavers``) picks, bit for bit, the firms its
+    numpy arithmetic (``keyed_uniform``, ``exit_hazard``, ``integer_power``) picks: ages beyond the hazard table,
+    firms below the size floor, hazards capped at 0.95."""
+    from sim import randomness
+    from sim.rules import firm_dynamics
+
+    rng = np.random.default_rng(11)
+    n_rows = 60_000
+    live = np.sort(rng.choice(n_rows, 40_000, replace=False)).astype(np.int64)
+    live.setflags(write=False)
+    possible = np.flatnonzero(rng.random(live.size) < 0.2)
+    draw_key, age, sales = rng.integers(0, 1 << 42, n_rows), rng.random(n_rows) * 15, rng.lognormal(-1, 3, n_rows)
+    sales[live[possible[:50]]] = 1e-9
+    hazard, elasticity, median, base = [0.3, 0.2, 0.12, 0.08, 0.05], 0.15, 0.7, np.uint64(0xABCDEF0123)
+    found = kernels_step.exit_leavers(live, possible, draw_key, base, age, sales, hazard, elasticity, median, 4)
+    rows = live.take(possible)
+    u = randomness.uniform_from_bits(kernels_step.kernels.splitmix_bits_numpy(draw_key[rows], base))
+    annual = firm_dynamics.exit_hazard(age[rows], sales[rows], hazard, elasticity, median)
+    assert (annual == 0.95).any() and 100 < found.size < rows.size
+    np.testing.assert_array_equal(found, rows[firm_dynamics.integer_power(1.0 - u, 4) > 1.0 - annual])

@@ -156,7 +156,7 @@ def grow(model) -> None:
 
 def exit_firms(model) -> None:
     """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
-    p, firms = model.params.firms, model.firms
+    firms = model.firms
     live = firms.live()
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
     # with the live firms' sales by sector, for those who take over the leavers' (one pass over the live rows)
@@ -164,14 +164,27 @@ def exit_firms(model) -> None:
                                                           randomness.keyed_base(model.key, "exit", model.clock),
                                                           firms.exit_draw_bound, firms.sector, firms.demand,
                                                           len(model.sector_ids))
+    leaving = leavers(model, live, possible)
+    demand.pass_on_sales(model, leaving, live_sales)
+    model.remove_firms(leaving)
+
+
+def leavers(model, live: np.ndarray, possible: np.ndarray) -> np.ndarray:
+    """The firms at the positions ``possible`` of ``live`` that exit this step: their keyed draw is below the
+    step's share of their annual hazard (compiled at larger scales: ``kernels_step.exit_leavers``, the same)."""
+    p, firms = model.params.firms, model.firms
+    leaving = kernels_step.exit_leavers(live, possible, firms.draw_key,
+                                        randomness.keyed_base(model.key, "exit", model.clock), firms.age, firms.demand,
+                                        p.exit_hazard_by_age, p.exit_size_elasticity, model.median_firm_size,
+                                        model.steps_per_year)
+    if leaving is not None:
+        return leaving
     rows = live.take(possible)
     u = model.keyed_uniform("exit", rows)
     annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
-    leaving = rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
-    demand.pass_on_sales(model, leaving, live_sales)
-    model.remove_firms(leaving)
+    return rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
 
 
 def enter_firms(model) -> None:
