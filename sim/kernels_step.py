@@ -126,7 +126,6 @@ def _compile():
         exit_bounds,
         exit_candidates,
         exit_leavers,
-        finish_upgrades,
         growth_exponents,
         hiring_wants,
         invest_rows,
@@ -149,7 +148,6 @@ def _compile():
         hiring_wants(some_rows, sectors, values, values, values, 1.0, values, values, flags, values)
         ration(some_rows, values, values, values.copy())
         scale_rows(some_rows, values.copy(), 1.0)
-        finish_upgrades(some_rows, flags.copy(), values.copy(), 1.0, cells, values)
         exit_bounds(some_rows, values, values, np.zeros((2, 2), dtype=np.int64), -1, cells.copy())
         still_alive_into(some_rows, flags, cells.copy())
         open_year_rows(some_rows, values.copy(), 1.0, flags.copy(), 1.0, cells, values, sectors, values, cells,
@@ -160,7 +158,7 @@ def _compile():
     relative_sizes(values, 1.0)
     spread, magnitude, variance_term = laplace_parts(values, values, 0.2)
     growth_exponents(magnitude, spread, values, variance_term, sectors, values)
-    return (invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into,
+    return (invest_rows, put_rows, hiring_wants, ration, scale_rows, exit_bounds, still_alive_into,
             open_year_rows, rationed_rows, (relative_sizes, laplace_parts, growth_exponents),
             (exit_candidates, exit_leavers))
 
@@ -213,33 +211,27 @@ def scale_rows(rows, column, factor: float) -> None:
     (compiled_kernels[4] if compiled_kernels else scale_rows_numpy)(rows, column, float(factor))
 
 
-def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place) -> np.ndarray:
-    compiled_kernels = _use(live.size)
-    run = compiled_kernels[5] if compiled_kernels else finish_upgrades_numpy
-    return run(live, upgrading, productivity, float(gain_factor), place_cell, place)
-
-
 def exit_bounds(rows, age, sales, bounds, first_exponent: int, out) -> None:
     compiled_kernels = _use(rows.size)
-    (compiled_kernels[6] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)
+    (compiled_kernels[5] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)
 
 
 def still_alive_into(rows, alive, out) -> int:
     compiled_kernels = _use(rows.size)
-    return int((compiled_kernels[7] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))
+    return int((compiled_kernels[6] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))
 
 
 def open_year_rows(live, productivity, tfp_factor: float, upgrading, gain_factor: float, place_cell, place, sector,
                    demand, draw_key, growth_base: np.uint64, loss_years, exit_loss_years: float, n: int) -> tuple:
     compiled_kernels = _use(live.size)
-    run = compiled_kernels[8] if compiled_kernels else open_year_rows_numpy
+    run = compiled_kernels[7] if compiled_kernels else open_year_rows_numpy
     return run(live, productivity, float(tfp_factor), upgrading, float(gain_factor), place_cell, place, sector, demand,
                draw_key, np.uint64(growth_base), loss_years, float(exit_loss_years), int(n))
 
 
 def rationed_rows(live, fill, town) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     compiled_kernels = _use(live.size)
-    return (compiled_kernels[9] if compiled_kernels else rationed_rows_numpy)(live, fill, town)
+    return (compiled_kernels[8] if compiled_kernels else rationed_rows_numpy)(live, fill, town)
 
 
 def demand_growth_factors(sectors, sales, uniform, market_growth, spread_at_reference: float, size_exponent: float,
@@ -250,7 +242,7 @@ def demand_growth_factors(sectors, sales, uniform, market_growth, spread_at_refe
     compiled_kernels = _use(sales.size)
     if not compiled_kernels:
         return None
-    relative_sizes, laplace_parts, growth_exponents = compiled_kernels[10]
+    relative_sizes, laplace_parts, growth_exponents = compiled_kernels[9]
     scaled = relative_sizes(sales, float(reference_size)) ** (-size_exponent)  # numpy's power, as growth_spread's
     spread, magnitude, variance_term = laplace_parts(scaled, uniform, float(spread_at_reference))
     np.log1p(magnitude, out=magnitude)
@@ -267,7 +259,7 @@ def exit_leavers(live, possible, draw_key, exit_base: np.uint64, age, sales, haz
     compiled_kernels = _use(live.size)
     if not compiled_kernels or steps > 8:  # integer_power multiplies up to 8 times
         return None
-    exit_candidates, leavers = compiled_kernels[11]
+    exit_candidates, leavers = compiled_kernels[10]
     rows, uniform, base_hazard, relative = exit_candidates(live, possible, draw_key, np.uint64(exit_base), age, sales,
                                                            np.asarray(hazard_by_age, dtype=np.float64),
                                                            float(median_size))

@@ -113,18 +113,6 @@ def scale_rows(rows, column, factor):
 
 
 @jit
-def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place):
-    power = np.empty(live.size)
-    for i in range(live.size):
-        r = live[i]
-        if upgrading[r]:
-            productivity[r] *= gain_factor
-            upgrading[r] = False
-        power[i] = productivity[r] * place[place_cell[r]]
-    return power
-
-
-@jit
 def exit_bounds(rows, age, sales, bounds, first_exponent, out):
     last_age, last_column = bounds.shape[0] - 1, bounds.shape[1] - 1
     for i in range(rows.size):

@@ -54,19 +54,12 @@ def test_each_kernel_equals_its_numpy_version():
              ((kernels_step.ration_numpy, by_numpy), (compiled[3], by_numba))]
     np.testing.assert_array_equal(fills[1], fills[0])
     np.testing.assert_array_equal(by_numba["demand"], by_numpy["demand"])
-    upgrading, productivity = rng.random(60_000) < 0.1, rng.random(60_000) + 0.5
-    cells, place = rng.integers(0, 30, 60_000), rng.random(30)
-    state = [(upgrading.copy(), productivity.copy()) for _ in range(2)]
-    powers = [kernel(live, flags, values, 1.07, cells, place) for kernel, (flags, values) in
-              zip((kernels_step.finish_upgrades_numpy, compiled[5]), state)]
-    np.testing.assert_array_equal(powers[1], powers[0])
-    for got, expected in zip(state[1], state[0]):
-        np.testing.assert_array_equal(got, expected)
+    productivity = rng.random(60_000) + 0.5  # (the upgrades' end: test_the_year_opening_kernel_equals_its_numpy_version)
     bounds = rng.integers(0, 1 << 53, (8, 60))
     age, sales = rng.random(60_000) * 12, rng.lognormal(0, 6, 60_000)  # ages and sales beyond the table's
     found = [np.zeros(60_000, dtype=np.int64) for _ in range(2)]
     kernels_step.exit_bounds_numpy(live, age, sales, bounds, -19, found[0])
-    compiled[6](live, age, sales, bounds, -19, found[1])
+    compiled[5](live, age, sales, bounds, -19, found[1])
     np.testing.assert_array_equal(found[1], found[0])
     scaled = [productivity.copy() for _ in range(2)]
     kernels_step.scale_rows_numpy(live, scaled[0], 1.0285)
@@ -74,7 +67,7 @@ def test_each_kernel_equals_its_numpy_version():
     np.testing.assert_array_equal(scaled[1], scaled[0])
     flags = rng.random(60_000) < 0.8
     kept = [np.full(live.size + 3, -1, dtype=np.int64) for _ in range(2)]
-    counts = [kernels_step.still_alive_into_numpy(live, flags, kept[0]), compiled[7](live, flags, kept[1])]
+    counts = [kernels_step.still_alive_into_numpy(live, flags, kept[0]), compiled[6](live, flags, kept[1])]
     assert counts[0] == counts[1] == np.count_nonzero(flags[live])
     np.testing.assert_array_equal(kept[1], kept[0])
     values, column, column_c = rng.random(live.size), np.zeros(60_000), np.zeros(60_000)
@@ -207,7 +200,7 @@ def test_the_year_opening_kernel_equals_its_numpy_version():
     live.setflags(write=False)
     by_numpy = open_year_arguments(np.random.default_rng(5), 60_000, live)
     by_numba = open_year_arguments(np.random.default_rng(5), 60_000, live)
-    results = [kernels_step.open_year_rows_numpy(*by_numpy), compiled[8](*by_numba)]
+    results = [kernels_step.open_year_rows_numpy(*by_numpy), compiled[7](*by_numba)]
     for got, expected in zip(results[1], results[0]):
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
@@ -251,7 +244,7 @@ def test_the_rationed_rows_kernel_equals_its_numpy_version():
     live = np.sort(rng.choice(60_000, 40_000, replace=False)).astype(np.int64)
     fill = np.where(rng.random(live.size) < 0.4, rng.random(live.size), 1.0)
     town = rng.integers(0, 11, 60_000).astype(np.int16)
-    found = [kernels_step.rationed_rows_numpy(live, fill, town), compiled[9](live, fill, town)]
+    found = [kernels_step.rationed_rows_numpy(live, fill, town), compiled[8](live, fill, town)]
     assert found[0][0].size == np.count_nonzero(fill < 1.0)
     for got, expected in zip(found[1], found[0]):
         assert got.dtype == expected.dtype
