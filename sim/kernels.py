@@ -193,9 +193,8 @@ def _compile():
     )
 
     # a first call of each with the model's argument types: loading (or compiling) them happens here, at first use
-    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
-    live = rows.copy()
-    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    rows, live = warm_up_rows()
+    values, cells = np.ones(2), np.zeros(2, dtype=np.int64)
     for some_rows in (rows, live):
         splitmix_bits(some_rows, np.uint64(1))
         below_bound(some_rows, np.uint64(1), cells)
@@ -402,3 +401,12 @@ def load_compiled(compile_kernels):
         return compile_kernels()
     except ImportError:
         return None
+
+
+def warm_up_rows() -> tuple[np.ndarray, np.ndarray]:
+    """Rows for a kernel's first call (which loads or compiles it), as the model passes them: writable, and
+    read-only as ``FirmPopulation.live()`` is (numba compiles read-only arrays apart)."""
+    rows = np.arange(2, dtype=np.int64)
+    live = rows.copy()
+    live.setflags(write=False)
+    return rows, live

@@ -11,11 +11,10 @@ numpy, whose vectorised versions need not give the bits of the C library's. The 
 from __future__ import annotations
 
 import functools
-import os
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, randomness
 
 
 # ---- numpy versions (the reference) ----------------------------------------------------------------------
@@ -24,9 +23,10 @@ def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, deman
                       wage_10k_cny, labour_share, utilisation, depreciation, capital_output_ratio, financing_multiple):
     """``capital.invest``'s arithmetic for the live rows: writes ``capital_intensity`` and ``investment``;
     returns each firm's capacity at year end over its capacity now, and the in-district firms' investments (in
-    row order, for a numpy sum). ``kappa_rationed``: κ* of the firms where ``rationed`` (fill below 1)."""
+    row order, for a numpy sum). ``kappa_rationed``: κ* of the firms at the positions ``rationed`` (ascending
+    positions in ``live`` of the firms whose fill is below 1); the others' is their town's, ``kappa_by_town``."""
     kappa_new = kappa_by_town[town[live]]
-    kappa_new[rationed] = kappa_rationed[rationed]
+    kappa_new[rationed] = kappa_rationed
     desired = demand[live] / (utilisation * np.maximum(competitiveness, 1e-9))
     sales = np.where(output_last_year[live] > 0, output_last_year[live], demand[live])  # labour.last_sales
     value_added = sales * va_ratio[sector[live]]
@@ -43,6 +43,13 @@ def invest_rows_numpy(live, town, kappa_by_town, rationed, kappa_rationed, deman
     capital_intensity[live] = np.where(total > 0, blended, kappa_new)
     investment[live] = planned
     return (kept + built) / now, planned[in_district[live]]
+
+
+def rationed_rows_numpy(live, fill, town):
+    """The positions in ``live`` (ascending) of the firms whose ``fill`` (by position) is below 1, their towns and
+    their fills."""
+    positions = np.flatnonzero(fill < 1.0)
+    return positions, town[live[positions]], fill[positions]
 
 
 def hiring_wants_numpy(rows, sector, demand, competitiveness, reference, labour_productivity_base, kappa_b, va_ratio,
@@ -99,44 +106,68 @@ def put_rows_numpy(rows, values, column):
     column[rows] = values
 
 
+def open_year_rows_numpy(live, productivity, tfp_factor, upgrading, gain_factor, place_cell, place, sector, demand,
+                         draw_key, growth_base, loss_years, exit_loss_years, n):
+    """The year's first pass over the live rows (``firm_dynamics.start_year``): own productivity x ``tfp_factor``
+    (F6) and the 技改 that end, then each firm's competitiveness (``finish_upgrades_numpy``); its sector, its sales,
+    its keyed growth uniform (``randomness.keyed_uniform`` with the base ``growth_base``) and whether its loss
+    streak reached ``exit_loss_years``; by sector (0 .. n-1, in row order) the sums of sales and of sales x
+    competitiveness (``demand.sector_means``)."""
+    scale_rows_numpy(live, productivity, tfp_factor)
+    power = finish_upgrades_numpy(live, upgrading, productivity, gain_factor, place_cell, place)
+    sectors, sales = sector.take(live), demand.take(live)
+    weight, weighted = kernels.two_cell_sums_numpy(sectors, kernels.NO_MASK, False, sales, power, True, n)
+    uniform = randomness.uniform_from_bits(kernels.splitmix_bits_numpy(draw_key.take(live), growth_base))
+    return power, sectors, sales, uniform, weight, weighted, loss_years.take(live) >= exit_loss_years
+
+
 def _compile():
     from sim.kernels_step_numba import (
         exit_bounds,
-        finish_upgrades,
+        exit_candidates,
+        exit_leavers,
+        growth_exponents,
         hiring_wants,
         invest_rows,
+        laplace_parts,
+        open_year_rows,
         put_rows,
         ration,
+        rationed_rows,
+        relative_sizes,
         scale_rows,
         still_alive_into,
     )
 
-    rows, values, cells = np.arange(2, dtype=np.int64), np.ones(2), np.zeros(2, dtype=np.int64)
-    live = rows.copy()
-    live.setflags(write=False)  # numba compiles read-only arrays (``FirmPopulation.live()``) apart
+    values, cells = np.ones(2), np.zeros(2, dtype=np.int64)
     flags, sectors = np.zeros(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)  # the firm table's column types
-    for some_rows in (rows, live):
-        invest_rows(some_rows, sectors, values, flags, values, values, values, values, values, sectors, values,
+    for some_rows in kernels.warm_up_rows():
+        invest_rows(some_rows, sectors, values, cells, values, values, values, values, values, sectors, values,
                     values, flags, values.copy(), values.copy(), 1.0, 0.5, 0.75, 0.1, 2.0, 3.0)
         put_rows(some_rows, values, values.copy())
         hiring_wants(some_rows, sectors, values, values, values, 1.0, values, values, flags, values)
         ration(some_rows, values, values, values.copy())
         scale_rows(some_rows, values.copy(), 1.0)
-        finish_upgrades(some_rows, flags.copy(), values.copy(), 1.0, cells, values)
         exit_bounds(some_rows, values, values, np.zeros((2, 2), dtype=np.int64), -1, cells.copy())
         still_alive_into(some_rows, flags, cells.copy())
-    return invest_rows, put_rows, hiring_wants, ration, scale_rows, finish_upgrades, exit_bounds, still_alive_into
+        open_year_rows(some_rows, values.copy(), 1.0, flags.copy(), 1.0, cells, values, sectors, values, cells,
+                       np.uint64(1), sectors, 3.0, 1)
+        rationed_rows(some_rows, values, sectors)
+        candidates = exit_candidates(some_rows, cells, cells, np.uint64(1), values, values, values, 1.0)
+    exit_leavers(candidates[0], values, values, values, 4)
+    relative_sizes(values, 1.0)
+    spread, magnitude, variance_term = laplace_parts(values, values, 0.2)
+    growth_exponents(magnitude, spread, values, variance_term, sectors, values)
+    return (invest_rows, put_rows, hiring_wants, ration, scale_rows, exit_bounds, still_alive_into,
+            open_year_rows, rationed_rows, (relative_sizes, laplace_parts, growth_exponents),
+            (exit_candidates, exit_leavers))
 
 
 @functools.cache
 def compiled() -> tuple | None:
-    """The compiled kernels, loaded on first use (None without numba or with XINHUI_SIM_NO_NUMBA=1)."""
-    if os.environ.get("XINHUI_SIM_NO_NUMBA") == "1":
-        return None
-    try:
-        return _compile()
-    except ImportError:
-        return None
+    """The compiled kernels, loaded on first use (None where sim.kernels has none: without numba or with
+    XINHUI_SIM_NO_NUMBA=1)."""
+    return None if kernels.compiled() is None else _compile()
 
 
 def _use(rows: int):
@@ -180,17 +211,56 @@ def scale_rows(rows, column, factor: float) -> None:
     (compiled_kernels[4] if compiled_kernels else scale_rows_numpy)(rows, column, float(factor))
 
 
-def finish_upgrades(live, upgrading, productivity, gain_factor, place_cell, place) -> np.ndarray:
-    compiled_kernels = _use(live.size)
-    run = compiled_kernels[5] if compiled_kernels else finish_upgrades_numpy
-    return run(live, upgrading, productivity, float(gain_factor), place_cell, place)
-
-
 def exit_bounds(rows, age, sales, bounds, first_exponent: int, out) -> None:
     compiled_kernels = _use(rows.size)
-    (compiled_kernels[6] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)
+    (compiled_kernels[5] if compiled_kernels else exit_bounds_numpy)(rows, age, sales, bounds, int(first_exponent), out)
 
 
 def still_alive_into(rows, alive, out) -> int:
     compiled_kernels = _use(rows.size)
-    return int((compiled_kernels[7] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))
+    return int((compiled_kernels[6] if compiled_kernels else still_alive_into_numpy)(rows, alive, out))
+
+
+def open_year_rows(live, productivity, tfp_factor: float, upgrading, gain_factor: float, place_cell, place, sector,
+                   demand, draw_key, growth_base: np.uint64, loss_years, exit_loss_years: float, n: int) -> tuple:
+    compiled_kernels = _use(live.size)
+    run = compiled_kernels[7] if compiled_kernels else open_year_rows_numpy
+    return run(live, productivity, float(tfp_factor), upgrading, float(gain_factor), place_cell, place, sector, demand,
+               draw_key, np.uint64(growth_base), loss_years, float(exit_loss_years), int(n))
+
+
+def rationed_rows(live, fill, town) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    compiled_kernels = _use(live.size)
+    return (compiled_kernels[8] if compiled_kernels else rationed_rows_numpy)(live, fill, town)
+
+
+def demand_growth_factors(sectors, sales, uniform, market_growth, spread_at_reference: float, size_exponent: float,
+                          reference_size: float) -> np.ndarray | None:
+    """exp(market_growth[sector] + the firm's mean-preserving Laplace shock): the arithmetic of
+    ``demand.growth_spread``, ``demand.annual_growth`` (drift 0) and ``randomness.laplace_from_uniform`` in three
+    compiled passes, their powers and logs numpy's between them; None where not compiled (then they run)."""
+    compiled_kernels = _use(sales.size)
+    if not compiled_kernels:
+        return None
+    relative_sizes, laplace_parts, growth_exponents = compiled_kernels[9]
+    scaled = relative_sizes(sales, float(reference_size)) ** (-size_exponent)  # numpy's power, as growth_spread's
+    spread, magnitude, variance_term = laplace_parts(scaled, uniform, float(spread_at_reference))
+    np.log1p(magnitude, out=magnitude)
+    np.log1p(variance_term, out=variance_term)
+    exponent = growth_exponents(magnitude, spread, uniform, variance_term, sectors, market_growth)
+    return np.exp(exponent, out=exponent)
+
+
+def exit_leavers(live, possible, draw_key, exit_base: np.uint64, age, sales, hazard_by_age, size_elasticity: float,
+                 median_size: float, steps: int) -> np.ndarray | None:
+    """The firms at the positions ``possible`` of ``live`` whose keyed exit draw this step (base ``exit_base``)
+    means an exit: ``firm_dynamics.exit_firms``'s arithmetic (``exit_hazard``, ``integer_power``) in two
+    compiled passes, the size's power numpy's between them; None where not compiled (then those run)."""
+    compiled_kernels = _use(live.size)
+    if not compiled_kernels or steps > 8:  # integer_power multiplies up to 8 times
+        return None
+    exit_candidates, leavers = compiled_kernels[10]
+    rows, uniform, base_hazard, relative = exit_candidates(live, possible, draw_key, np.uint64(exit_base), age, sales,
+                                                           np.asarray(hazard_by_age, dtype=np.float64),
+                                                           float(median_size))
+    return leavers(rows, uniform, base_hazard, relative ** (-size_elasticity), int(steps))

@@ -133,10 +133,9 @@ def invest(model, live: np.ndarray, competitiveness: np.ndarray, fill: np.ndarra
     ``vintage_intensity`` in one pass over the live rows (``kernels_step.invest_rows``; a change to those
     must be made there too: tests/test_kernels_step.py holds the two equal)."""
     p, firms = model.params.firms, model.firms
-    fill = np.broadcast_to(np.asarray(fill, dtype=np.float64), live.shape)
-    rationed = fill < 1.0  # κ* by town where a firm got all it wanted: its shadow wage is the town's wage
-    kappa_rationed = np.empty(live.size)
-    kappa_rationed[rationed] = new_capital_intensity(model, firms.town[live[rationed]], fill[rationed])
+    # κ* by town where a firm got all it wanted (its shadow wage is the town's wage); by firm for the rationed
+    rationed, towns, fills = rationed_rows(live, fill, firms.town)
+    kappa_rationed = new_capital_intensity(model, towns, fills)
     ratio, inside = kernels_step.invest_rows(
         live, firms.town, town_capital_intensity(model), rationed, kappa_rationed, firms.demand, competitiveness,
         firms.capacity, firms.output_last_year, firms.sector, model.sector_va_ratio, firms.employment,
@@ -145,6 +144,13 @@ def invest(model, live: np.ndarray, competitiveness: np.ndarray, fill: np.ndarra
         p.financing_multiple)
     kernels_step.put_rows(live, ratio ** (1.0 / model.steps_per_year), firms.growth_factor)
     model.year_stats["fai_incumbents_100m_cny"] += float(inside.sum())
+
+
+def rationed_rows(live: np.ndarray, fill: np.ndarray | float, town: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The positions in ``live`` of the firms whose fill is below 1 (ascending), their towns and fills."""
+    if np.ndim(fill) == 0:
+        fill = np.full(live.size, float(fill))
+    return kernels_step.rationed_rows(live, np.asarray(fill, dtype=np.float64), town)
 
 
 def town_capital_intensity(model) -> np.ndarray:

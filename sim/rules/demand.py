@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, kernels_step
 from sim.randomness import laplace_from_uniform
 
 
@@ -73,32 +73,53 @@ def sector_means(model, rows: np.ndarray, power: np.ndarray, sectors: np.ndarray
     sectors = firms.sector[rows] if sectors is None else sectors
     sales = firms.demand[rows] if sales is None else sales
     weight, weighted = kernels.two_cell_sums(sectors, kernels.NO_MASK, False, sales, power, True, n)  # one pass
+    return mean_of_sums(model, weight, weighted)
+
+
+def mean_of_sums(model, weight: np.ndarray, weighted: np.ndarray) -> np.ndarray:
+    """``sector_means`` from the sums by sector of sales (``weight``) and of sales x competitiveness."""
     mean = weighted / np.maximum(weight, 1e-300)
     return np.where(weight > 0, mean, model.base_competitiveness * model.productivity_index)
 
 
-def update_demand(model, live: np.ndarray, power: np.ndarray) -> np.ndarray:
+def update_demand(model, live: np.ndarray, power: np.ndarray, gathered=None) -> np.ndarray:
     """At the start of a year: each live firm's sales potential for the year (``firms.demand``).
 
     Within a sector, shares move by the replicator against the sector's mean competitiveness (they add up to
     the same total); the sector's sales move with its markets and with the change of its mean
     competitiveness relative to the national reference, to the power chi (a level effect: a district whose
     firms became 1% more competitive sells chi % more). Returns each firm's competitiveness relative to its
-    sector's mean (selection reads it)."""
+    sector's mean (selection reads it). ``gathered``: the live firms' sectors, sales, growth uniforms and the
+    sums by sector of ``mean_of_sums``, if known (``firm_dynamics.YearStart``: one pass gives them)."""
     p, firms = model.params.firms, model.firms
-    sectors, sales = firms.sector.take(live), firms.demand.take(live)  # gathered once
-    mean = sector_means(model, live, power, sectors, sales)
+    if gathered is None:
+        sectors, sales = firms.sector.take(live), firms.demand.take(live)  # gathered once
+        mean = sector_means(model, live, power, sectors, sales)
+        uniform = model.keyed_uniform("growth", live, model.year)
+    else:
+        sectors, sales, uniform = gathered.sectors, gathered.sales, gathered.uniform
+        mean = mean_of_sums(model, gathered.sales_by_sector, gathered.weighted_by_sector)
     relative_to_nation = mean / reference_competitiveness(model)
     level = (relative_to_nation / model.sector_relative_competitiveness) ** p.replicator_elasticity
     model.sector_relative_competitiveness = relative_to_nation
-    spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
-                           p.reference_size_100m_cny)
-    shocks = annual_growth(model.keyed_uniform("growth", live, model.year), 0.0, spread)
-    growth = market_growth(model, model.district_gdp_growth)
+    factors = growth_factors(p, market_growth(model, model.district_gdp_growth), sectors, sales, uniform)
     # the replicator factor (``replicator_factor`` of each firm's relative competitiveness) has a sales-weighted
     # mean of exactly 1 within each sector: shares only move; the products in one pass (compiled at larger scales)
-    return kernels.move_demand(live, sectors, sales, power, mean, np.exp(growth[sectors] + shocks), level,
-                               p.replicator_elasticity, firms.demand)
+    return kernels.move_demand(live, sectors, sales, power, mean, factors, level, p.replicator_elasticity,
+                               firms.demand)
+
+
+def growth_factors(p, growth: np.ndarray, sectors: np.ndarray, sales: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Each firm's growth factor of sales this year: its sector's market growth ``growth`` (log) and its own
+    Laplace shock (``annual_growth`` of its ``growth_spread``, from ``uniform``); compiled at larger scales
+    (``kernels_step.demand_growth_factors``: the same numbers)."""
+    factors = kernels_step.demand_growth_factors(sectors, sales, uniform, growth, p.growth_spread_at_reference,
+                                                 p.growth_spread_size_exponent, p.reference_size_100m_cny)
+    if factors is not None:
+        return factors
+    spread = growth_spread(sales, p.growth_spread_at_reference, p.growth_spread_size_exponent,
+                           p.reference_size_100m_cny)
+    return np.exp(growth[sectors] + annual_growth(uniform, 0.0, spread))
 
 
 def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = None) -> None:

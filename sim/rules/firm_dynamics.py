@@ -16,6 +16,8 @@ Sources: literature.md F6 (2.85%/yr), E1 (K+S selection), F5 (SAIC hazard by age
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sim import kernels, kernels_step, kernels_year, randomness
@@ -79,14 +81,10 @@ def start_year(model) -> None:
     p, firms = model.params.firms, model.firms
     model.productivity_index = np.exp(p.productivity_growth_per_year * (model.year - model.region.base_year))
     live = firms.live()
-    kernels_step.scale_rows(live, firms.productivity, np.exp(p.productivity_growth_per_year))  # F6: incumbents' TFP
-    productivity.shock_productivity(model, live)  # firm-specific: exit can select on it
-    # last year's 技改 end (a productivity gain); then each firm's competitiveness (demand.competitiveness)
-    power = kernels_step.finish_upgrades(live, firms.upgrading, firms.productivity, 1.0 + p.tech_upgrade_gain,
-                                         firms.place_cell, model.place_multipliers())
-    relative = demand.update_demand(model, live, power)
-    stays = select(model, live, relative)
-    live, power = live[stays], power[stays]  # the survivors (as firms.live()): productivity and place unchanged
+    rows = open_year(model, live)
+    relative = demand.update_demand(model, live, rows.power, rows)
+    stays = select(model, live, relative, rows.losing)
+    live, power = (live, rows.power) if stays is None else (live[stays], rows.power[stays])  # as firms.live() now
     live.setflags(write=False)
     fill = labour.start_year(model, live, power)
     capital.invest(model, live, power, fill)
@@ -102,18 +100,50 @@ def start_year(model) -> None:
     model.year_stats["tech_upgrades_started"] = int(starting.size)
 
 
-def select(model, live: np.ndarray, relative: np.ndarray) -> np.ndarray:
-    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit.
-    Returns whether each of ``live`` stays."""
+class YearStart(NamedTuple):
+    """What the year's first pass over the live firms gives (``open_year``), by live firm: competitiveness,
+    sector, sales and growth uniform (``demand.update_demand``), whether the loss streak calls for exit
+    (``select``); by sector, the sums of sales and of sales x competitiveness (``demand.sector_means``)."""
+
+    power: np.ndarray
+    sectors: np.ndarray
+    sales: np.ndarray
+    uniform: np.ndarray
+    sales_by_sector: np.ndarray
+    weighted_by_sector: np.ndarray
+    losing: np.ndarray
+
+
+def open_year(model, live: np.ndarray) -> YearStart:
+    """Incumbents' own productivity grows at the F6 rate (and takes its firm-specific shock, if any); last
+    year's 技改 end (a productivity gain); each firm's competitiveness (``demand.competitiveness``) and what
+    demand and selection read of it, in one pass over the live rows (``kernels_step.open_year_rows``)."""
     p, firms = model.params.firms, model.firms
-    losing = firms.loss_years[live] >= p.exit_loss_years
+    tfp_factor = np.exp(p.productivity_growth_per_year)  # F6: incumbents' TFP
+    if p.productivity_shock_sd != 0.0:  # the shock comes between the growth and the upgrades' gain
+        kernels_step.scale_rows(live, firms.productivity, tfp_factor)
+        productivity.shock_productivity(model, live)  # firm-specific: exit can select on it
+        tfp_factor = 1.0
+    return YearStart(*kernels_step.open_year_rows(
+        live, firms.productivity, tfp_factor, firms.upgrading, 1.0 + p.tech_upgrade_gain, firms.place_cell,
+        model.place_multipliers(), firms.sector, firms.demand, firms.draw_key,
+        randomness.keyed_base(model.key, "growth", model.year), firms.loss_years, p.exit_loss_years,
+        len(model.sector_ids)))
+
+
+def select(model, live: np.ndarray, relative: np.ndarray, losing: np.ndarray | None = None) -> np.ndarray | None:
+    """Firms below the competitiveness floor, or with losses for ``exit_loss_years`` years in a row, exit.
+    Returns whether each of ``live`` stays (None: all do); ``losing``: the loss test of each, if known."""
+    p, firms = model.params.firms, model.firms
+    losing = firms.loss_years[live] >= p.exit_loss_years if losing is None else losing
     weak = relative < p.competitiveness_floor
     exits = losing | weak
     leaving = live[exits]
     model.year_stats["selection_exits"] += int(leaving.size)
-    if leaving.size:
-        demand.pass_on_sales(model, leaving)
-        model.remove_firms(leaving)
+    if leaving.size == 0:
+        return None
+    demand.pass_on_sales(model, leaving)
+    model.remove_firms(leaving)
     return ~exits
 
 
@@ -126,7 +156,7 @@ def grow(model) -> None:
 
 def exit_firms(model) -> None:
     """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
-    p, firms = model.params.firms, model.firms
+    firms = model.firms
     live = firms.live()
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
     # with the live firms' sales by sector, for those who take over the leavers' (one pass over the live rows)
@@ -134,14 +164,27 @@ def exit_firms(model) -> None:
                                                           randomness.keyed_base(model.key, "exit", model.clock),
                                                           firms.exit_draw_bound, firms.sector, firms.demand,
                                                           len(model.sector_ids))
+    leaving = leavers(model, live, possible)
+    demand.pass_on_sales(model, leaving, live_sales)
+    model.remove_firms(leaving)
+
+
+def leavers(model, live: np.ndarray, possible: np.ndarray) -> np.ndarray:
+    """The firms at the positions ``possible`` of ``live`` that exit this step: their keyed draw is below the
+    step's share of their annual hazard (compiled at larger scales: ``kernels_step.exit_leavers``, the same)."""
+    p, firms = model.params.firms, model.firms
+    leaving = kernels_step.exit_leavers(live, possible, firms.draw_key,
+                                        randomness.keyed_base(model.key, "exit", model.clock), firms.age, firms.demand,
+                                        p.exit_hazard_by_age, p.exit_size_elasticity, model.median_firm_size,
+                                        model.steps_per_year)
+    if leaving is not None:
+        return leaving
     rows = live.take(possible)
     u = model.keyed_uniform("exit", rows)
     annual = exit_hazard(firms.age[rows], firms.demand[rows], p.exit_hazard_by_age,
                          p.exit_size_elasticity, model.median_firm_size)
     # exit this step with probability 1 - (1 - annual)^(1/k): u below it means (1 - u)^k above 1 - annual
-    leaving = rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
-    demand.pass_on_sales(model, leaving, live_sales)
-    model.remove_firms(leaving)
+    return rows[integer_power(1.0 - u, model.steps_per_year) > 1.0 - annual]
 
 
 def enter_firms(model) -> None:

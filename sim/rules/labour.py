@@ -100,8 +100,9 @@ def start_year(model, rows: np.ndarray, competitiveness: np.ndarray) -> np.ndarr
         model.in_district(), firms.output_last_year)
     total = float(weight.sum())
     model.deepening_index = 1.0 if weight.size == 0 or total <= 0 else total / float(weighted_inverse.sum())
-    fill = np.ones(rows.size)
-    if type(market) is not LabourMarket:
+    if type(market) is LabourMarket:
+        fill = np.ones(rows.size)
+    else:
         fill = kernels_step.ration(rows, wanted, market.hire(model, rows, wanted), firms.demand)
     model.wage_10k_cny = float(market.wage(model))
     return fill

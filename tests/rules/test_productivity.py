@@ -33,11 +33,11 @@ def _selected_productivity(model, years, monkeypatch):
     leavers, stayers = [], []
     original = fd.select
 
-    def recording(m, live, relative):
+    def recording(m, live, relative, *known):
         before = np.log(m.firms.productivity[live])
         sector_mean = productivity.sector_mean_log(m.firms.sector[live], before, m.firms.demand[live],
                                                    len(m.sector_ids))[m.firms.sector[live]]
-        stays = original(m, live, relative)
+        stays = original(m, live, relative, *known)
         gone = ~m.firms.alive[live]
         leavers.extend((before - sector_mean)[gone])
         stayers.extend((before - sector_mean)[~gone])
