@@ -52,8 +52,12 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     add("gdp", dec.growth_accounting(*_pairs(before, after, "gdp_100m_cny", "capital_stock_100m_cny",
                                                  "employment_10k"), a))
     add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after)), a))
-    match = dec.match_firms(before["firm_id"], after["firm_id"])
     (*old, complete0), (*new, complete1) = cross_section_productivity(before), cross_section_productivity(after)
+    # the match of all the snapshots' firms only where it serves: the cross-sections are every firm of both
+    # snapshots (then it is theirs), or the investment is the stand-in's (an exiter in a year leaves the
+    # cross-section, so at scale the first is rare, and the firm model reports its investment)
+    stand_in = INVESTMENT_COMPONENTS[0] not in after
+    match = dec.match_firms(before["firm_id"], after["firm_id"]) if complete0 and complete1 or stand_in else None
     kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
     fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
     add("productivity_fhk", fhk)
