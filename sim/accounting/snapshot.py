@@ -41,7 +41,11 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
                          model.sector_va_ratio, firms.employment, firms.capital_intensity, firms.capacity,
                          float(model.params.firms.capital_output_ratio), firms.birth_year, firms.age, int(model.year),
                          1.0 / model.steps_per_year)
-        return dict(zip(FIRM_COLUMNS + ("producing_share",), columns))
+        record = dict(zip(FIRM_COLUMNS + ("producing_share",), columns[:8]))
+        # the cross-section of these columns, from the same pass (table.cross_section_productivity reads it)
+        record["_cross_section"] = kernels_acct.cross_section_of(record["firm_id"], record["value_added_100m_cny"],
+                                                                 *columns[8:])
+        return record
     # the record of the producing firms only (a year's entrants and exiters are a fraction of all rows ever made)
     rows = producing_rows(model)
     record = agents.firm_accounting_snapshot(model, rows, FIRM_COLUMNS)

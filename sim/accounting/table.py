@@ -125,7 +125,8 @@ def cross_section_productivity(snapshot: dict) -> tuple:
         va = snapshot["value_added_100m_cny"]
         share = snapshot.get("producing_share", np.ones(va.size))
         alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
-        ids, va, va_per_worker, k_per_worker, complete = kernels_acct.cross_section(
+        # the compiled snapshot gives it (snapshot.firm_accounting_snapshot): the same numbers, from its pass
+        ids, va, va_per_worker, k_per_worker, complete = snapshot.get("_cross_section") or kernels_acct.cross_section(
             snapshot["firm_id"], va, snapshot["capital_100m_cny"], share, snapshot["employment_persons"], alive)
         tfp = dec.log_tfp_of_ratios(va_per_worker, k_per_worker, float(snapshot["capital_share"]))
         snapshot["_productivity"] = (ids, tfp, va, complete)  # one mask and compress, two logs (kernels_acct)
