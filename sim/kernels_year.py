@@ -1,5 +1,5 @@
 """Compiled loops (numba) for the year's close: the firms' taxes and wage bills by sector and town, with numpy
-equivalents as the reference.
+equivalents as the reference; and the live firms' year-end counts and capital for the tables.
 
 As in sim/kernels.py: each kernel does in one pass over the firm rows what its numpy version does with masks,
 gathers and bincounts, with the same arithmetic in the same order (sums by cell are added in row order, as
@@ -67,6 +67,19 @@ def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: fl
     above = kernels.cell_sums_numpy(place_key[above_rows], output[above_rows], n_cells)
     return by_place, above, int(np.count_nonzero((output >= 10.0) & in_district))
 
+def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
+                         place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
+                         capital_output_ratio: float, n_cells: int) -> tuple:
+    """The year-end tables of the live firms (``live``: their rows, ascending): their count by place cell
+    (``place_key``, the co-built park's included); the counts of those in the district, above scale and
+    high-tech among them; and the capital (ratio x κ x capacity, 亿元) of each in the district, in row order
+    (the caller sums it with numpy, as ``capital.capital_stock(...).sum()``)."""
+    by_place = np.bincount(place_key[live], minlength=n_cells)
+    inside = live[in_district[live]]
+    capital = capital_output_ratio * capital_intensity[inside] * capacity[inside]
+    return (by_place, inside.size, int(np.count_nonzero(above_scale[inside])),
+            int(np.count_nonzero(high_tech[inside])), capital)
+
 # ---- dispatch ---------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def compiled():
@@ -124,3 +137,18 @@ def industry_sums(place_key: np.ndarray, output: np.ndarray, threshold: float, i
                                                     float(threshold), in_district, n_cells)
         return by_place, above, int(over)
     return industry_sums_numpy(place_key, output, threshold, in_district, n_cells)
+
+
+def live_firm_sums(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
+                   place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
+                   capital_output_ratio: float, n_cells: int) -> tuple:
+    """``live_firm_sums_numpy`` in one compiled pass over the live rows from ``kernels.MIN_ROWS`` rows (the
+    tables' live-firm columns: ``indicators.Recorder.record_year``)."""
+    compiled_kernels = _use(in_district.size)
+    if compiled_kernels:
+        by_place, inside, above, tech, capital = compiled_kernels[4](live, in_district, above_scale, high_tech,
+                                                                     place_key, capital_intensity, capacity,
+                                                                     float(capital_output_ratio), n_cells)
+        return by_place, int(inside), int(above), int(tech), capital
+    return live_firm_sums_numpy(live, in_district, above_scale, high_tech, place_key, capital_intensity, capacity,
+                                capital_output_ratio, n_cells)

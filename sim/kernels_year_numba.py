@@ -86,6 +86,23 @@ def industry_sums(place_key, output, threshold, in_district, n_cells):
     return by_place, above, over
 
 
+@jit
+def live_firm_sums(live, in_district, above_scale, high_tech, place_key, capital_intensity, capacity,
+                   capital_output_ratio, n_cells):
+    """kernels_year.live_firm_sums_numpy in one pass over the live rows."""
+    by_place = np.zeros(n_cells, np.int64)
+    capital = np.empty(live.size)
+    inside = above = tech = 0
+    for row in live:
+        by_place[place_key[row]] += 1
+        if in_district[row]:
+            capital[inside] = capital_output_ratio * capital_intensity[row] * capacity[row]
+            inside += 1
+            above += above_scale[row]
+            tech += high_tech[row]
+    return by_place, inside, above, tech, capital[:inside]
+
+
 def warm_up() -> tuple:
     """A first call of each kernel with the firm table's column types: loading (or compiling) happens here."""
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
@@ -98,4 +115,9 @@ def warm_up() -> tuple:
     account_firms(rows, small, flags, values, values, rows, values, values, values, 1.0, values, 1.0, 0.1, 1.0,
                   values, values, values.copy(), values.copy(), streak, 1)
     industry_sums(rows, values, 1.0, flags, 2)
-    return tax_sums, wage_bills, account_firms, industry_sums
+    live = rows.copy()
+    live.setflags(write=False)  # FirmPopulation.live() is read-only
+    district = flags.copy()
+    district.setflags(write=False)  # as RegionModel.in_district()
+    live_firm_sums(live, district, flags, flags, rows, values, values, 1.0, 2)
+    return tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums

@@ -139,3 +139,41 @@ def test_account_industry_books_the_place_tables_of_all_and_above_scale_firms():
                                   np.where(outside, 0.0, model.place_table(rows, output[rows])))
     np.testing.assert_array_equal(industry["output_by_place"], np.where(outside, 0.0, model.place_table(None, output)))
     assert industry["firms_over_1bn_cny_output"] == np.count_nonzero((output >= 10.0) & model.in_district())
+
+
+def live_table(n: int, seed: int = 8) -> tuple:
+    """Random live rows (ascending, read-only), district flags, statuses, place keys and capital columns."""
+    rng = np.random.default_rng(seed)
+    live = np.flatnonzero(rng.random(n) < 0.45)
+    live.setflags(write=False)
+    return (live, rng.random(n) < 0.95, rng.random(n) < 0.15, rng.random(n) < 0.1, rng.integers(0, 300, n),
+            rng.random(n) + 0.5, rng.lognormal(-3, 1.5, n), 1.4, 300)
+
+
+@needs_numba
+def test_compiled_live_firm_sums_equal_the_numpy_version_bit_for_bit():
+    table = live_table(60_000)
+    got = kernels_year.live_firm_sums(*table)
+    expected = kernels_year.live_firm_sums_numpy(*table)
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert got[0].dtype == expected[0].dtype and got[1:4] == expected[1:4] and expected[2] > 0
+    np.testing.assert_array_equal(got[4], expected[4])
+    assert float(got[4].sum()) == float(expected[4].sum())
+
+
+def test_live_firm_columns_are_the_live_firms_place_table_counts_and_capital():
+    """The district row's live-firm columns and the place table of live firms, as the masks over all rows give
+    them (after a year and a half: firms have entered, exited and the co-built park produces)."""
+    from sim import indicators
+    from sim.rules import capital
+
+    model = RegionModel.from_scenario(scenario("plan"), seed=2)
+    for _ in range(model.steps_per_year + 2):
+        model.step()
+    firms, live = model.firms, model.live_in_district()
+    columns = indicators.live_firm_columns(model)
+    np.testing.assert_array_equal(columns["by_place"], model.place_table(np.flatnonzero(firms.alive)))
+    assert columns["firms"] == np.count_nonzero(live) < firms.n
+    assert columns["firms_above_scale"] == np.count_nonzero(live & firms.above_scale) > 0
+    assert columns["high_tech_firms"] == np.count_nonzero(live & firms.high_tech) > 0
+    assert columns["capital_stock_100m_cny"] == float(capital.capital_stock(model, np.flatnonzero(live)).sum())
