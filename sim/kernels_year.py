@@ -59,13 +59,17 @@ def wage_bills_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray, 
 
 
 def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: float, in_district: np.ndarray,
-                        n_cells: int) -> tuple[np.ndarray, np.ndarray, int]:
+                        n_cells: int, origin_town: np.ndarray, town: np.ndarray) -> tuple:
     """The year's industrial output by place cell (``place_key``) of all firm rows and of those at or above
-    ``threshold`` (亿元, added in row order), and the number of firms in the district with 10亿元 or more."""
+    ``threshold`` (亿元, added in row order), the number of firms in the district with 10亿元 or more, and the
+    rows (ascending) of the firms that produced in the district drawn by another town than their host
+    (``origin_town``: revenue sharing) and of those that produced outside it (the co-built park's)."""
     by_place = kernels.cell_sums_numpy(place_key, output, n_cells)
     above_rows = np.flatnonzero(output >= threshold)
     above = kernels.cell_sums_numpy(place_key[above_rows], output[above_rows], n_cells)
-    return by_place, above, int(np.count_nonzero((output >= 10.0) & in_district))
+    produced = output > 0
+    return (by_place, above, int(np.count_nonzero((output >= 10.0) & in_district)),
+            np.flatnonzero((origin_town != town) & produced & in_district), np.flatnonzero(produced & ~in_district))
 
 def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
                          place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
@@ -128,15 +132,16 @@ def firm_accounts(rows: int):
 
 
 def industry_sums(place_key: np.ndarray, output: np.ndarray, threshold: float, in_district: np.ndarray,
-                  n_cells: int) -> tuple[np.ndarray, np.ndarray, int]:
+                  n_cells: int, origin_town: np.ndarray, town: np.ndarray) -> tuple:
     """``industry_sums_numpy`` in one compiled pass over the firm rows from ``kernels.MIN_ROWS`` rows
     (``RegionModel.account_industry``)."""
     compiled_kernels = _use(output.size)
     if compiled_kernels:
-        by_place, above, over = compiled_kernels[3](np.ascontiguousarray(place_key, dtype=np.int64), output,
-                                                    float(threshold), in_district, n_cells)
-        return by_place, above, int(over)
-    return industry_sums_numpy(place_key, output, threshold, in_district, n_cells)
+        by_place, above, over, handed, outside = compiled_kernels[3](
+            np.ascontiguousarray(place_key, dtype=np.int64), output, float(threshold), in_district, n_cells,
+            origin_town, town)
+        return by_place, above, int(over), handed, outside
+    return industry_sums_numpy(place_key, output, threshold, in_district, n_cells, origin_town, town)
 
 
 def live_firm_sums(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,

@@ -72,10 +72,13 @@ def account_firms(rows, sector, alive, output, productivity, place_cell, multipl
 
 
 @jit
-def industry_sums(place_key, output, threshold, in_district, n_cells):
+def industry_sums(place_key, output, threshold, in_district, n_cells, origin_town, town):
     """industry_sums_numpy in one pass: output by place cell, the same at or above ``threshold``, and the
-    count of firms in the district with 10亿元 or more, added in row order."""
+    count of firms in the district with 10亿元 or more, added in row order; the rows of the handed-on firms and
+    of those outside the district that produced (few: written at each row, counted without a branch)."""
     by_place, above, over = np.zeros(n_cells), np.zeros(n_cells), 0
+    handed, outside = np.empty(output.size, np.int64), np.empty(output.size, np.int64)
+    n_handed = n_outside = 0
     for row in range(output.size):
         value, cell = output[row], place_key[row]
         by_place[cell] += value
@@ -83,7 +86,11 @@ def industry_sums(place_key, output, threshold, in_district, n_cells):
             above[cell] += value
         if value >= 10.0 and in_district[row]:
             over += 1
-    return by_place, above, over
+        handed[n_handed], outside[n_outside] = row, row
+        produced = value > 0
+        n_handed += produced & in_district[row] & (origin_town[row] != town[row])
+        n_outside += produced & (not in_district[row])
+    return by_place, above, over, handed[:n_handed].copy(), outside[:n_outside].copy()
 
 
 @jit
@@ -114,10 +121,10 @@ def warm_up() -> tuple:
     streak = np.zeros(2, dtype=np.int16)
     account_firms(rows, small, flags, values, values, rows, values, values, values, 1.0, values, 1.0, 0.1, 1.0,
                   values, values, values.copy(), values.copy(), streak, 1)
-    industry_sums(rows, values, 1.0, flags, 2)
-    live = rows.copy()
-    live.setflags(write=False)  # FirmPopulation.live() is read-only
     district = flags.copy()
     district.setflags(write=False)  # as RegionModel.in_district()
+    industry_sums(rows, values, 1.0, district, 2, small, small)
+    live = rows.copy()
+    live.setflags(write=False)  # FirmPopulation.live() is read-only
     live_firm_sums(live, district, flags, flags, rows, values, values, 1.0, 2)
     return tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums

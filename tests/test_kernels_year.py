@@ -99,26 +99,40 @@ def test_compiled_firm_accounts_book_what_the_numpy_accounts_book(monkeypatch):
     assert len(checked) == 3 and checked[-1] > 0  # some firms are in a loss streak
 
 
-def industry_table(n: int, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Place keys, output (some zero, some over 10亿元) and the in-district mask of ``n`` random firm rows."""
+def industry_table(n: int, seed: int = 5) -> tuple:
+    """Place keys, output (some zero, some over 10亿元), the in-district mask, origin and host towns (a few
+    drawn by another town) of ``n`` random firm rows."""
     rng = np.random.default_rng(seed)
     output = np.where(rng.random(n) < 0.8, rng.lognormal(-2, 2.5, n), 0.0)
-    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9
+    town = rng.integers(0, 11, n).astype(np.int16)
+    origin = np.where(rng.random(n) < 0.05, rng.integers(0, 11, n), town).astype(np.int16)
+    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9, origin, town
 
 
 @needs_numba
 def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
-    keys, output, inside = industry_table(60_000)
-    by_place, above, over = numba_kernels[3](keys, output, 0.2, inside, 300)
-    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300)
+    keys, output, inside, origin, town = industry_table(60_000)
+    by_place, above, over, handed, outside = kernels_year.industry_sums(keys, output, 0.2, inside, 300, origin, town)
+    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town)
     np.testing.assert_array_equal(by_place, expected[0])
     np.testing.assert_array_equal(above, expected[1])
     assert over == expected[2] > 0
+    for mine, reference in ((handed, expected[3]), (outside, expected[4])):
+        np.testing.assert_array_equal(mine, reference)
+        assert mine.dtype == reference.dtype and reference.size > 0
+
+
+def test_industry_sums_find_the_handed_on_and_outside_producers():
+    keys, output, inside, origin, town = industry_table(3_000)
+    *_, handed, outside = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town)
+    produced = output > 0
+    assert set(handed) == {i for i in range(3_000) if produced[i] and inside[i] and origin[i] != town[i]} != set()
+    assert set(outside) == {i for i in range(3_000) if produced[i] and not inside[i]} != set()
 
 
 def test_industry_sums_split_output_by_place_and_size():
-    keys, output, inside = industry_table(3_000)
-    by_place, above, over = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300)
+    keys, output, inside, origin, town = industry_table(3_000)
+    by_place, above, over, *_ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town)
     assert by_place.sum() == pytest.approx(output.sum(), rel=1e-12)
     assert above.sum() == pytest.approx(output[output >= 0.2].sum(), rel=1e-12)
     assert (above <= by_place).all() and above[keys[0]] <= by_place[keys[0]]
@@ -139,6 +153,10 @@ def test_account_industry_books_the_place_tables_of_all_and_above_scale_firms():
                                   np.where(outside, 0.0, model.place_table(rows, output[rows])))
     np.testing.assert_array_equal(industry["output_by_place"], np.where(outside, 0.0, model.place_table(None, output)))
     assert industry["firms_over_1bn_cny_output"] == np.count_nonzero((output >= 10.0) & model.in_district())
+    firms = model.firms
+    np.testing.assert_array_equal(industry["handed_rows"], np.flatnonzero(
+        (firms.origin_town != firms.town) & (output > 0) & model.in_district()))
+    np.testing.assert_array_equal(industry["outside_rows"], np.flatnonzero((output > 0) & ~model.in_district()))
 
 
 def live_table(n: int, seed: int = 8) -> tuple:

@@ -153,8 +153,7 @@ def collect(model, industry: dict) -> None:
     sets each town's 一般公共预算收入. Keeps ``model.taxes_collected[year]`` (type -> 亿元 collected, before the
     split) for the identity checks."""
     shares = level_shares(model.params.fiscal)
-    firms, n = model.firms, len(model.towns)
-    produced = firms.output_last_year > 0
+    n = len(model.towns)
     # each tax by sector x town in one pass over the firms (compiled at larger scales)
     by_tax = kernels_year.tax_sums(firm_columns(model), model.park_outside, firm_tax_rates(model), n,
                                    len(model.sector_ids))
@@ -166,11 +165,12 @@ def collect(model, industry: dict) -> None:
         local_by_town += local_share(shares, tax) * by_cell.sum(axis=0)
     local_by_town += collect_services(model, shares, collected)
     local_by_town += collect_non_tax(model, local_by_town, collected)
-    # the firms drawn by one town and hosted by another that produced in the district (few): their taxes
-    handed = np.flatnonzero((firms.origin_town != firms.town) & produced & model.in_district())
+    # the firms drawn by one town and hosted by another that produced in the district (few: found by
+    # RegionModel.account_industry's pass over the firms, whose output of the year this is): their taxes
+    handed = industry["handed_rows"]
     revenue = share_revenue(model, handed, firm_taxes(model, handed), shares,
                             dict(zip(model.town_ids, local_by_town)))
-    revenue = add_cobuilt_share(model, produced, shares, revenue, industry.get("cobuilt_va", 0.0))
+    revenue = add_cobuilt_share(model, industry["outside_rows"], shares, revenue, industry.get("cobuilt_va", 0.0))
     for town in model.towns:
         town.fiscal_revenue_100m_cny = revenue[town.id]
     nonprimary_va = sum(t.industrial_va_100m_cny + t.tertiary_100m_cny + t.construction_100m_cny for t in model.towns)
@@ -248,14 +248,13 @@ def share_revenue(model, rows: np.ndarray, taxes: dict, shares, revenue: dict[st
     return revenue
 
 
-def add_cobuilt_share(model, produced: np.ndarray, shares, revenue: dict[str, float], cobuilt_va: float):
-    """Xinhui's share of the local taxes of the co-built park's firms (in Taishan), paid in from
-    ``outside:counties`` to the district and the partner town; it counts in the partner's 一般公共预算收入."""
+def add_cobuilt_share(model, rows: np.ndarray, shares, revenue: dict[str, float], cobuilt_va: float):
+    """Xinhui's share of the local taxes of the co-built park's firms (in Taishan; ``rows``: those that produced
+    this year outside the district), paid in from ``outside:counties`` to the district and the partner town; it
+    counts in the partner's 一般公共预算收入."""
     model.year_stats["cobuilt_park_va_100m_cny"] = cobuilt_va
-    outside = np.flatnonzero(model.park_outside[:-1])
-    if cobuilt_va <= 0 or outside.size == 0:
+    if cobuilt_va <= 0 or not model.park_outside[:-1].any():
         return revenue
-    rows = np.flatnonzero(produced & np.isin(model.firms.park[: model.firms.n], outside))
     taxes = firm_taxes(model, rows)
     sigma = model.params.pairing.cobuilt_park_revenue_share
     partner = model.params.pairing.cobuilt_park_partner_town
