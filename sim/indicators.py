@@ -343,10 +343,13 @@ def employment_by_place(model) -> dict:
     deepening: ``economy.construction_labour_productivity``)."""
     firms = model.firms
     n_sectors = len(model.sector_ids)
-    # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
-    by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside, firms.park,
-                                                firms.town, firms.zone, firms.sector, len(model.towns),
-                                                len(model.zones), n_sectors)
+    summed = public_finance.producing_firm_sums(model)  # after this year's taxes: from their pass (compiled)
+    if summed is not None:
+        by_town, by_cluster = summed["jobs_by_town"].copy(), summed["jobs_by_cluster"].copy()
+    else:  # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
+        by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside,
+                                                    firms.park, firms.town, firms.zone, firms.sector,
+                                                    len(model.towns), len(model.zones), n_sectors)
     per_worker = economy.construction_labour_productivity(model)
     construction = np.array([t.construction_100m_cny * 1e4 / per_worker for t in model.towns])
     return {"industry_by_town": by_town, "industry_by_cluster": by_cluster.reshape(len(model.zones), n_sectors),

@@ -106,14 +106,20 @@ def tax_rates(fp, wage_10k_cny: float, capital_output_ratio: float) -> np.ndarra
                      fp.land_use_tax_10k_cny_per_mu, fp.surcharge_rate_on_vat], dtype=np.float64)
 
 
-def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int) -> np.ndarray:
+def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int,
+             n_zones: int) -> tuple[np.ndarray, dict | None]:
+    """``tax_sums_numpy``, and from ``kernels.MIN_ROWS`` rows, from the same compiled pass over the producing
+    firms in the district, what two later passes would add up over them in the same order (``None`` below it):
+    ``wage_bills`` (``wage_bills_numpy`` at the wage of ``rates``), ``jobs_by_town`` and ``jobs_by_cluster``
+    (zone x n_sectors + sector: ``kernels.district_sums`` of the employment; ``firms["zone"]`` gives the zone)."""
     compiled_kernels = _use(firms["output"].size)
     if compiled_kernels:
-        return compiled_kernels[0](firms["output"], firms["park"], outside, firms["sector"], firms["town"],
-                                   firms["va_ratio"], firms["high_tech"], firms["profit"], firms["employment"],
-                                   firms["capital_intensity"], firms["capacity"], firms["land_mu"], rates, n_towns,
-                                   n_sectors)
-    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors)
+        sums, bills, by_town, by_cluster = compiled_kernels[0](
+            firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
+            firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
+            firms["land_mu"], rates, n_towns, n_zones, n_sectors)
+        return sums, {"wage_bills": bills, "jobs_by_town": by_town, "jobs_by_cluster": by_cluster}
+    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors), None
 
 
 def wage_bills(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,

@@ -13,13 +13,16 @@ jit = numba.njit(cache=True, nogil=True)
 
 
 @jit
-def tax_sums(output, park, outside, sector, town, va_ratio, high_tech, profit, employment, capital_intensity,
-             capacity, land_mu, rates, n_towns, n_sectors):
-    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order."""
+def tax_sums(output, park, outside, sector, town, zone, va_ratio, high_tech, profit, employment, capital_intensity,
+             capacity, land_mu, rates, n_towns, n_zones, n_sectors):
+    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order; and, over
+    the same rows in the same order, the wage bills by sector (wage_bills_numpy) and the employment by town and
+    by zone x sector (kernels.district_sums_numpy of the employment: the rows with a positive one)."""
     vat_rate, cit_rate, high_tech_cit_rate, cit_effective = rates[0], rates[1], rates[2], rates[3]
     pit_rate, wage, property_rate, capital_output_ratio = rates[4], rates[5], rates[6], rates[7]
     land_rate, surcharge = rates[8], rates[9]
     sums = np.zeros((6, n_sectors * n_towns))
+    bills, jobs_by_town, jobs_by_cluster = np.zeros(n_sectors), np.zeros(n_towns), np.zeros(n_zones * n_sectors)
     for i in range(output.size):
         slot = park[i] if park[i] >= 0 else park[i] + outside.size  # park -1: no park (the last flag)
         if not (output[i] > 0) or outside[slot]:
@@ -27,13 +30,18 @@ def tax_sums(output, park, outside, sector, town, va_ratio, high_tech, profit, e
         cell = np.int64(sector[i]) * n_towns + town[i]
         vat = vat_rate * (output[i] * va_ratio[sector[i]])
         cit = (high_tech_cit_rate if high_tech[i] else cit_rate) * cit_effective
+        wages = employment[i] * wage / 1e4
         sums[0, cell] += vat
         sums[1, cell] += cit * max(profit[i], 0.0)
-        sums[2, cell] += pit_rate * (employment[i] * wage / 1e4)
+        sums[2, cell] += pit_rate * wages
         sums[3, cell] += property_rate * (capital_output_ratio * capital_intensity[i] * capacity[i])
         sums[4, cell] += land_rate * land_mu[i] / 1e4
         sums[5, cell] += surcharge * vat
-    return sums
+        bills[sector[i]] += wages
+        if employment[i] > 0:
+            jobs_by_town[town[i]] += employment[i]
+            jobs_by_cluster[np.int64(zone[i]) * n_sectors + sector[i]] += employment[i]
+    return sums, bills, jobs_by_town, jobs_by_cluster
 
 
 @jit
@@ -115,7 +123,8 @@ def warm_up() -> tuple:
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
     small, rates = np.zeros(2, dtype=np.int16), np.ones(10)
     outside = np.zeros(3, dtype=np.bool_)
-    tax_sums(values, small, outside, small, small, values, flags, values, values, values, values, values, rates, 1, 1)
+    tax_sums(values, small, outside, small, small, small, values, flags, values, values, values, values, values, rates, 1,
+             1, 1)
     wage_bills(values, small, outside, small, values, 1.0, 1)
     rows = np.arange(2, dtype=np.int64)
     streak = np.zeros(2, dtype=np.int16)

@@ -4,7 +4,7 @@ and the numpy versions are the taxes and wage bills public finance and the house
 import numpy as np
 import pytest
 
-from sim import kernels_year
+from sim import kernels, kernels_year
 from sim.model import RegionModel
 from sim.rules import public_finance
 from tests.helpers import scenario
@@ -18,7 +18,8 @@ def firm_table(n: int, seed: int = 3) -> tuple[dict, np.ndarray]:
     rng = np.random.default_rng(seed)
     firms = {"output": np.where(rng.random(n) < 0.8, rng.lognormal(-3, 1.5, n), 0.0),
              "park": rng.integers(-1, 4, n).astype(np.int16), "sector": rng.integers(0, 8, n).astype(np.int16),
-             "town": rng.integers(0, 11, n).astype(np.int16), "va_ratio": rng.random(8),
+             "town": rng.integers(0, 11, n).astype(np.int16), "zone": rng.integers(0, 3, n).astype(np.int16),
+             "va_ratio": rng.random(8),
              "high_tech": rng.random(n) < 0.2, "profit": rng.normal(0.0, 0.05, n),
              "employment": rng.lognormal(3, 1, n), "capital_intensity": rng.random(n) + 0.5,
              "capacity": rng.lognormal(-3, 1.5, n), "land_mu": rng.lognormal(2, 1, n)}
@@ -33,10 +34,22 @@ RATES = np.array([0.13, 0.25, 0.15, 0.6, 0.03, 9.1, 0.012, 1.4, 6.0, 0.12])
 def test_each_year_kernel_equals_its_numpy_version():
     firms, outside = firm_table(60_000)
     tax_sums, wage_bills = numba_kernels[:2]
-    got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["va_ratio"],
-                   firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"],
-                   firms["capacity"], firms["land_mu"], RATES, 11, 8)
+    got, bills, by_town, by_cluster = tax_sums(
+        firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
+        firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
+        firms["land_mu"], RATES, 11, 3, 8)
     np.testing.assert_array_equal(got, kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8))
+    # the by-products: the wage bills (at the rates' wage, 9.1) and the employment by town and by zone x sector
+    np.testing.assert_array_equal(bills, kernels_year.wage_bills_numpy(
+        firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8))
+    employment = np.where(firms["output"] > 0, firms["employment"], 0.0)  # as the firm accounts leave it
+    got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"],
+                   firms["va_ratio"], firms["high_tech"], firms["profit"], employment, firms["capital_intensity"],
+                   firms["capacity"], firms["land_mu"], RATES, 11, 3, 8)
+    expected = kernels.district_sums_numpy(employment, np.ones(employment.size, dtype=bool), False, outside,
+                                           firms["park"], firms["town"], firms["zone"], firms["sector"], 11, 3, 8)
+    np.testing.assert_array_equal(got[2], expected[0])
+    np.testing.assert_array_equal(got[3], expected[1])
     np.testing.assert_array_equal(
         wage_bills(firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8),
         kernels_year.wage_bills_numpy(firms["output"], firms["park"], outside, firms["sector"], firms["employment"],
@@ -195,3 +208,25 @@ def test_live_firm_columns_are_the_live_firms_place_table_counts_and_capital():
     assert columns["firms_above_scale"] == np.count_nonzero(live & firms.above_scale) > 0
     assert columns["high_tech_firms"] == np.count_nonzero(live & firms.high_tech) > 0
     assert columns["capital_stock_100m_cny"] == float(capital.capital_stock(model, np.flatnonzero(live)).sum())
+
+
+@needs_numba
+def test_the_tax_pass_gives_the_wage_bills_and_employment_of_the_year(monkeypatch):
+    """At compiled scales (here every size) the tax pass's by-products are what the households' wage bills and
+    the tables' employment passes add up after the year's accounts; in the next year they are not read."""
+    monkeypatch.setattr(kernels, "MIN_ROWS", 1)
+    model = RegionModel.from_scenario(scenario("plan"), seed=2)
+    for _ in range(model.steps_per_year):
+        model.step()
+    firms, summed = model.firms, public_finance.producing_firm_sums(model)
+    np.testing.assert_array_equal(summed["wage_bills"], kernels_year.wage_bills_numpy(
+        firms.output_last_year, firms.park, model.park_outside, firms.sector, firms.employment, model.wage_10k_cny,
+        len(model.sector_ids)))
+    by_town, by_cluster = kernels.district_sums_numpy(
+        firms.employment, firms.alive, False, model.park_outside, firms.park, firms.town, firms.zone, firms.sector,
+        len(model.towns), len(model.zones), len(model.sector_ids))
+    np.testing.assert_array_equal(summed["jobs_by_town"], by_town)
+    np.testing.assert_array_equal(summed["jobs_by_cluster"], by_cluster)
+    assert by_town.sum() > 0 and summed["wage_10k_cny"] == model.wage_10k_cny
+    model.step()  # the next year's first step: last year's sums are not this year's
+    assert public_finance.producing_firm_sums(model) is None

@@ -82,6 +82,7 @@ def firm_columns(model) -> dict[str, np.ndarray]:
     """The firm columns the taxes are computed from (sim.kernels_year), with the VA ratio by sector."""
     firms = model.firms
     return {"output": firms.output_last_year, "park": firms.park, "sector": firms.sector, "town": firms.town,
+            "zone": firms.zone,
             "va_ratio": model.sector_va_ratio, "high_tech": firms.high_tech, "profit": firms.profit,
             "employment": firms.employment, "capital_intensity": firms.capital_intensity,
             "capacity": firms.capacity, "land_mu": firms.land_mu}
@@ -155,8 +156,10 @@ def collect(model, industry: dict) -> None:
     shares = level_shares(model.params.fiscal)
     n = len(model.towns)
     # each tax by sector x town in one pass over the firms (compiled at larger scales)
-    by_tax = kernels_year.tax_sums(firm_columns(model), model.park_outside, firm_tax_rates(model), n,
-                                   len(model.sector_ids))
+    by_tax, by_products = kernels_year.tax_sums(firm_columns(model), model.park_outside, firm_tax_rates(model), n,
+                                                len(model.sector_ids), len(model.zones))
+    model.producing_firm_sums = None if by_products is None else {
+        "year": model.year, "wage_10k_cny": float(model.wage_10k_cny), **by_products}
     collected = dict.fromkeys(TAX_TYPES, 0.0)
     local_by_town = np.zeros(n)
     for tax, sums in zip(TAX_TYPES, by_tax, strict=True):
@@ -179,6 +182,16 @@ def collect(model, industry: dict) -> None:
     model.taxes_collected[model.year] = collected
     transfer_from_province(model)
     equalise_towns(model)
+
+
+def producing_firm_sums(model) -> dict | None:
+    """What this year's tax pass over the producing firms in the district also added up (compiled scales only,
+    else None): ``wage_bills`` by sector at the wage ``wage_10k_cny``, ``jobs_by_town`` and ``jobs_by_cluster``
+    (persons; zone x n_sectors + sector). Set by ``collect``, after the firms' accounts, which nothing changes
+    before the next year's start: the households' settlement and the tables read them instead of passes of
+    their own (the same sums in the same order: sim/kernels_year_numba.py ``tax_sums``)."""
+    sums = getattr(model, "producing_firm_sums", None)
+    return sums if sums is not None and sums["year"] == model.year else None
 
 
 def collect_services(model, shares, collected: dict) -> np.ndarray:
