@@ -80,11 +80,13 @@ def account_firms(rows, sector, alive, output, productivity, place_cell, multipl
 
 
 @jit
-def industry_sums(place_key, output, threshold, in_district, n_cells, origin_town, town):
+def industry_sums(place_key, output, threshold, in_district, n_cells, origin_town, town, sector, n_towns, n_sectors):
     """industry_sums_numpy in one pass: output by place cell, the same at or above ``threshold``, and the
     count of firms in the district with 10亿元 or more, added in row order; the rows of the handed-on firms and
-    of those outside the district that produced (few: written at each row, counted without a branch)."""
+    of those outside the district that produced (few: written at each row, counted without a branch); the
+    output in the district by town x sector, in row order."""
     by_place, above, over = np.zeros(n_cells), np.zeros(n_cells), 0
+    by_town_sector = np.zeros(n_towns * n_sectors)
     handed, outside = np.empty(output.size, np.int64), np.empty(output.size, np.int64)
     n_handed = n_outside = 0
     for row in range(output.size):
@@ -96,9 +98,11 @@ def industry_sums(place_key, output, threshold, in_district, n_cells, origin_tow
             over += 1
         handed[n_handed], outside[n_outside] = row, row
         produced = value > 0
+        if produced and in_district[row]:
+            by_town_sector[np.int64(town[row]) * n_sectors + sector[row]] += value
         n_handed += produced & in_district[row] & (origin_town[row] != town[row])
         n_outside += produced & (not in_district[row])
-    return by_place, above, over, handed[:n_handed].copy(), outside[:n_outside].copy()
+    return by_place, above, over, handed[:n_handed].copy(), outside[:n_outside].copy(), by_town_sector
 
 
 @jit
@@ -132,7 +136,7 @@ def warm_up() -> tuple:
                   values, values, values.copy(), values.copy(), streak, 1)
     district = flags.copy()
     district.setflags(write=False)  # as RegionModel.in_district()
-    industry_sums(rows, values, 1.0, district, 2, small, small)
+    industry_sums(rows, values, 1.0, district, 2, small, small, small, 1, 1)
     live = rows.copy()
     live.setflags(write=False)  # FirmPopulation.live() is read-only
     live_firm_sums(live, district, flags, flags, rows, values, values, 1.0, 2)

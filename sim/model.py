@@ -386,7 +386,7 @@ class RegionModel(mesa.Model):
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
         population.close_year(self)
-        collective_assets.let_assets(self)  # rents from this year's demand nearby
+        collective_assets.let_assets(self, industry["output_by_town_sector"])  # rents from this year's demand nearby
         chenpi.plant(self)
         citrus = chenpi.grow(self)
         villages.progress_demonstrations(self)  # before incomes: a completion lifts tourism that year
@@ -439,9 +439,9 @@ class RegionModel(mesa.Model):
         in_district = self.in_district()
         # one pass over the firm rows: all output (the co-built park's firms included), the above-scale output,
         # the firms drawn by one town and hosted by another (few) and those outside Xinhui's accounts that produced
-        by_place, above, over_1bn, handed, outside_rows = kernels_year.industry_sums(
+        by_place, above, over_1bn, handed, outside_rows, by_town_sector = kernels_year.industry_sums(
             firms.place_key, output, threshold, in_district, shape[0] * shape[1] * shape[2], firms.origin_town,
-            firms.town)
+            firms.town, firms.sector, shape[2], shape[0])
         by_place = by_place.reshape(shape)
         outside = self.outside_slots[None, :, None]  # the co-built park is outside Xinhui's accounts
         inside = np.where(outside, 0.0, by_place)
@@ -464,6 +464,7 @@ class RegionModel(mesa.Model):
                 "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
                 "handed_rows": handed, "outside_rows": outside_rows,  # that produced this year (public finance)
+                "output_by_town_sector": by_town_sector.reshape(shape[2], shape[0]),  # in Xinhui (village rents)
                 "secondary_growth": growth, "district_growth": district}
 
     def place_table(self, rows: np.ndarray | None, values: np.ndarray | None = None) -> np.ndarray:

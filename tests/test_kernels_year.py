@@ -114,19 +114,21 @@ def test_compiled_firm_accounts_book_what_the_numpy_accounts_book(monkeypatch):
 
 def industry_table(n: int, seed: int = 5) -> tuple:
     """Place keys, output (some zero, some over 10亿元), the in-district mask, origin and host towns (a few
-    drawn by another town) of ``n`` random firm rows."""
+    drawn by another town) and sectors of ``n`` random firm rows, and the numbers of towns and sectors."""
     rng = np.random.default_rng(seed)
     output = np.where(rng.random(n) < 0.8, rng.lognormal(-2, 2.5, n), 0.0)
-    town = rng.integers(0, 11, n).astype(np.int16)
+    town, sector = rng.integers(0, 11, n).astype(np.int16), rng.integers(0, 8, n).astype(np.int16)
     origin = np.where(rng.random(n) < 0.05, rng.integers(0, 11, n), town).astype(np.int16)
-    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9, origin, town
+    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9, origin, town, sector, 11, 8
 
 
 @needs_numba
 def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
-    keys, output, inside, origin, town = industry_table(60_000)
-    by_place, above, over, handed, outside = kernels_year.industry_sums(keys, output, 0.2, inside, 300, origin, town)
-    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town)
+    keys, output, inside, *places = industry_table(60_000)
+    by_place, above, over, handed, outside, by_town_sector = kernels_year.industry_sums(keys, output, 0.2, inside,
+                                                                                        300, *places)
+    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, *places)
+    np.testing.assert_array_equal(by_town_sector, expected[5])
     np.testing.assert_array_equal(by_place, expected[0])
     np.testing.assert_array_equal(above, expected[1])
     assert over == expected[2] > 0
@@ -136,16 +138,16 @@ def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
 
 
 def test_industry_sums_find_the_handed_on_and_outside_producers():
-    keys, output, inside, origin, town = industry_table(3_000)
-    *_, handed, outside = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town)
+    keys, output, inside, origin, town, *sectors = industry_table(3_000)
+    *_, handed, outside, _ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town, *sectors)
     produced = output > 0
     assert set(handed) == {i for i in range(3_000) if produced[i] and inside[i] and origin[i] != town[i]} != set()
     assert set(outside) == {i for i in range(3_000) if produced[i] and not inside[i]} != set()
 
 
 def test_industry_sums_split_output_by_place_and_size():
-    keys, output, inside, origin, town = industry_table(3_000)
-    by_place, above, over, *_ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town)
+    keys, output, inside, *places = industry_table(3_000)
+    by_place, above, over, *_ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, *places)
     assert by_place.sum() == pytest.approx(output.sum(), rel=1e-12)
     assert above.sum() == pytest.approx(output[output >= 0.2].sum(), rel=1e-12)
     assert (above <= by_place).all() and above[keys[0]] <= by_place[keys[0]]
@@ -170,6 +172,12 @@ def test_account_industry_books_the_place_tables_of_all_and_above_scale_firms():
     np.testing.assert_array_equal(industry["handed_rows"], np.flatnonzero(
         (firms.origin_town != firms.town) & (output > 0) & model.in_district()))
     np.testing.assert_array_equal(industry["outside_rows"], np.flatnonzero((output > 0) & ~model.in_district()))
+    n_sectors = len(model.sector_ids)  # the village rents' output by town x sector (collective_assets)
+    _, by_town_sector = kernels.district_sums_numpy(output, firms.alive, False, model.park_outside, firms.park,
+                                                    firms.sector, firms.town, firms.sector, n_sectors,
+                                                    len(model.towns), n_sectors)
+    np.testing.assert_array_equal(industry["output_by_town_sector"].ravel(), by_town_sector)
+    assert by_town_sector.sum() > 0
 
 
 def live_table(n: int, seed: int = 8) -> tuple:

@@ -140,8 +140,9 @@ def invest(model) -> None:
         model.year_stats["pairing_assets_100m_cny"] += cash * model.scale / 1e4
 
 
-def let_assets(model) -> None:
-    """At year end: finished buildings join the village's space, tenants are found, rents are paid."""
+def let_assets(model, output_by_town_sector: np.ndarray | None = None) -> None:
+    """At year end: finished buildings join the village's space, tenants are found, rents are paid
+    (``output_by_town_sector``: ``sector_output_shares``'s output, if known: ``RegionModel.account_industry``)."""
     p = model.params.pairing
     types = {t.kind: t for t in asset_types(p)}
     tenants, rents = None, ([], [], [])  # the year's rent postings, posted in one batch in the same order
@@ -149,7 +150,7 @@ def let_assets(model) -> None:
         complete_buildings(village, model.year)
         if not any(village.asset_area_m2.values()):
             continue
-        tenants = factory_tenants(model) if tenants is None else tenants
+        tenants = factory_tenants(model, output_by_town_sector) if tenants is None else tenants
         income = 0.0
         for kind, asset in types.items():
             area = village.asset_area_m2[kind]
@@ -189,17 +190,20 @@ def pay_rent(model, village, kind: AssetKind, rent_10k_cny: float, factory_tenan
         amounts.append(rent * share)
 
 
-def factory_tenants(model) -> list[list[tuple[str, float]]]:
+def factory_tenants(model, output: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
     """By town: the accounts of its sectors with output this year and their shares of its output."""
     return [[(f"firms:{model.sector_ids[s]}", float(row[s])) for s in np.flatnonzero(row)]
-            for row in sector_output_shares(model)]
+            for row in sector_output_shares(model, output)]
 
 
-def sector_output_shares(model) -> np.ndarray:
-    """Towns x sectors: each sector's share of the town's industrial output this year (in Xinhui)."""
+def sector_output_shares(model, output: np.ndarray | None = None) -> np.ndarray:
+    """Towns x sectors: each sector's share of the town's industrial output this year (in Xinhui; ``output``:
+    that output by town x sector, if known)."""
     firms, n_sectors = model.firms, len(model.sector_ids)
-    _, output = kernels.district_sums(firms.output_year, firms.alive, False, model.park_outside, firms.park,
-                                      firms.sector, firms.town, firms.sector, n_sectors, len(model.towns), n_sectors)
+    if output is None:
+        _, output = kernels.district_sums(firms.output_year, firms.alive, False, model.park_outside, firms.park,
+                                          firms.sector, firms.town, firms.sector, n_sectors, len(model.towns),
+                                          n_sectors)
     output = output.reshape(len(model.towns), n_sectors)
     totals = output.sum(axis=1, keepdims=True)
     return np.divide(output, totals, out=np.zeros_like(output), where=totals > 0)
