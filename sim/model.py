@@ -463,7 +463,8 @@ class RegionModel(mesa.Model):
         return {"firms_over_1bn_cny_output": over_1bn, "output_by_place": inside, "above_scale_by_place": above,
                 "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
-                "handed_rows": handed, "outside_rows": outside_rows,  # that produced this year (public finance)
+                # rows that produced this year (public finance), of the table of ``firm_rows`` rows
+                "handed_rows": handed, "outside_rows": outside_rows, "firm_rows": firms.n,
                 "output_by_town_sector": by_town_sector.reshape(shape[2], shape[0]),  # in Xinhui (village rents)
                 "secondary_growth": growth, "district_growth": district}
 

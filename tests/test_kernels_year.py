@@ -238,3 +238,20 @@ def test_the_tax_pass_gives_the_wage_bills_and_employment_of_the_year(monkeypatc
     assert by_town.sum() > 0 and summed["wage_10k_cny"] == model.wage_10k_cny
     model.step()  # the next year's first step: last year's sums are not this year's
     assert public_finance.producing_firm_sums(model) is None
+
+
+def test_public_finance_reads_the_rows_account_industry_found(monkeypatch):
+    """The handed-on and outside firms public finance taxes are those account_industry's pass found, and the
+    same when the firm table has changed since (then they are found again)."""
+    model = RegionModel.from_scenario(scenario("plan"), seed=1)
+    seen, collect = [], public_finance.collect
+    monkeypatch.setattr(public_finance, "collect", lambda m, industry: (seen.append(industry), collect(m, industry)))
+    for _ in range(3 * model.steps_per_year):
+        model.step()
+    industry = seen[-1]
+    found = public_finance.handed_and_outside_rows(model, industry)
+    again = public_finance.handed_and_outside_rows(model, {**industry, "firm_rows": -1})
+    assert found[0] is industry["handed_rows"] and again[0] is not found[0]
+    for mine, reference in zip(found, again, strict=True):
+        np.testing.assert_array_equal(mine, reference)
+    assert found[0].size > 0  # the co-built park's firms produce from later years

@@ -168,12 +168,11 @@ def collect(model, industry: dict) -> None:
         local_by_town += local_share(shares, tax) * by_cell.sum(axis=0)
     local_by_town += collect_services(model, shares, collected)
     local_by_town += collect_non_tax(model, local_by_town, collected)
-    # the firms drawn by one town and hosted by another that produced in the district (few: found by
-    # RegionModel.account_industry's pass over the firms, whose output of the year this is): their taxes
-    handed = industry["handed_rows"]
+    # the firms drawn by one town and hosted by another that produced in the district (few): their taxes
+    handed, outside = handed_and_outside_rows(model, industry)
     revenue = share_revenue(model, handed, firm_taxes(model, handed), shares,
                             dict(zip(model.town_ids, local_by_town)))
-    revenue = add_cobuilt_share(model, industry["outside_rows"], shares, revenue, industry.get("cobuilt_va", 0.0))
+    revenue = add_cobuilt_share(model, outside, shares, revenue, industry.get("cobuilt_va", 0.0))
     for town in model.towns:
         town.fiscal_revenue_100m_cny = revenue[town.id]
     nonprimary_va = sum(t.industrial_va_100m_cny + t.tertiary_100m_cny + t.construction_100m_cny for t in model.towns)
@@ -182,6 +181,17 @@ def collect(model, industry: dict) -> None:
     model.taxes_collected[model.year] = collected
     transfer_from_province(model)
     equalise_towns(model)
+
+
+def handed_and_outside_rows(model, industry: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (ascending) of the firms that produced this year in the district drawn by another town than their
+    host, and of those that produced outside it: as ``RegionModel.account_industry``'s pass over the firms found
+    them, while the firm table has the rows it had then (else found again)."""
+    firms = model.firms
+    if industry.get("firm_rows") == firms.n:
+        return industry["handed_rows"], industry["outside_rows"]
+    produced, inside = firms.output_last_year > 0, model.in_district()
+    return np.flatnonzero((firms.origin_town != firms.town) & produced & inside), np.flatnonzero(produced & ~inside)
 
 
 def producing_firm_sums(model) -> dict | None:
