@@ -77,11 +77,13 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
         snapshot[f"tertiary_{part}_100m_cny"] = np.array(value)
     snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(economy.fixed_asset_investment(model)))
     rest = _rest_of_economy(model)
+    # the firms' value added, capital and employment, summed once (the growth accounting reads them: _totals)
+    totals = snapshot["_totals"] = tuple(float(snapshot[k].sum()) for k in
+                                         ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))
     if "capital_stock_100m_cny" not in snapshot:
-        firm_capital = snapshot["capital_100m_cny"].sum()
-        snapshot["capital_stock_100m_cny"] = np.array(firm_capital + rest_capital_per_va(model) * sum(rest.values()))
+        snapshot["capital_stock_100m_cny"] = np.array(totals[1] + rest_capital_per_va(model) * sum(rest.values()))
     if "employment_10k" not in snapshot:
-        workers = snapshot["employment_persons"].sum() + rest_of_economy_workers(model)
+        workers = totals[2] + rest_of_economy_workers(model)
         snapshot["employment_10k"] = np.array(workers / 1e4)
     return snapshot
 

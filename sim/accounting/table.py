@@ -108,7 +108,8 @@ def _pairs(before: dict, after: dict, *keys: str) -> list[tuple[float, float]]:
 
 
 def _firm_totals(snapshot: dict) -> tuple[float, float, float]:
-    """Value added, capital and employment summed over the snapshot's firms (kept: it serves two years)."""
+    """Value added, capital and employment summed over the snapshot's firms (kept: it serves two years;
+    ``snapshot.year_snapshot`` sums them already)."""
     if "_totals" not in snapshot:
         snapshot["_totals"] = tuple(float(snapshot[k].sum()) for k in
                                     ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))
