@@ -13,14 +13,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from sim import kernels
+from sim import kernels, kernels_year
 from sim.accounting.table import GrowthAccounting
 from sim.agents.village import DemoStatus
 from sim.region import INCOME_SOURCES
 from sim.rules import (
     approvals,
     budgets,
-    capital,
     economy,
     households,
     population,
@@ -61,7 +60,8 @@ class Recorder:
         m = self.model
         # money is in 2022 prices (the ledger's), also from the historical start, whose region base year is 2014
         price = prices.price_index(m.params, m.year, m.first_year - 1, m.first_year)
-        live_by_place = m.place_table(m.firms.live())  # live firms, the co-built park's included
+        live = live_firm_columns(m)
+        live_by_place = live.pop("by_place")  # live firms, the co-built park's included
         incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
         jobs = employment_by_place(m)
         self._towns(price, jobs, industry)
@@ -69,7 +69,7 @@ class Recorder:
         self._parks(price, industry, live_by_place.sum(axis=(0, 2))[1:])
         self._villages(price, incomes)
         self._zones(price, industry)
-        self._district(price, industry, incomes, jobs)
+        self._district(price, industry, incomes, jobs, live)
         self._budgets(price)
         if self.firm_panel is not None:
             self._firms(price)
@@ -203,9 +203,9 @@ class Recorder:
                 **population.group_columns(members, price),
             })
 
-    def _district(self, price: float, industry: dict, incomes: list[float], jobs: dict) -> None:
+    def _district(self, price: float, industry: dict, incomes: list[float], jobs: dict, live: dict) -> None:
         m = self.model
-        firms, by_place = m.firms, industry["output_by_place"]
+        by_place = industry["output_by_place"]
         gdp = np.array([t.gdp_100m_cny for t in m.towns])
         pop = np.array([t.population for t in m.towns])
         total, between, within = theil_t(gdp, pop, np.array([t.zone_index for t in m.towns]))
@@ -214,7 +214,6 @@ class Recorder:
         admin_income = np.array([income for income, v in zip(incomes, m.villages) if not v.is_community]) * price
         all_total = sum(incomes) * price + \
             m.params.villages.non_operating_income_10k_cny * price * len(m.villages)
-        live = m.live_in_district()  # a mask over all firms: the co-built park's are outside the district
         s = m.year_stats
         scale = m.scale
         self.rows["district"].append({
@@ -232,13 +231,13 @@ class Recorder:
             "new_energy_output_100m_cny": sector_output[m.sector_ids.index("new_energy")] * price,
             "population": pop.sum(),
             "gdp_per_capita_10k_cny": gdp.sum() * price * 1e4 / pop.sum(),
-            "firms": int(np.count_nonzero(live)),
-            "firms_above_scale": int(np.count_nonzero(live & firms.above_scale)),
+            "firms": live["firms"],
+            "firms_above_scale": live["firms_above_scale"],
             "firms_newly_above_scale": int(s["newly_above_scale"]),
             "firm_exits": int(s["firm_exits"]),
             "above_scale_exits": int(s["above_scale_exits"]),
             "firms_over_1bn_cny_output": industry["firms_over_1bn_cny_output"],
-            "high_tech_firms": int(np.count_nonzero(live & firms.high_tech)),
+            "high_tech_firms": live["high_tech_firms"],
             "tech_upgrades_started": int(s["tech_upgrades_started"]),
             "projects_signed": int(s["projects_signed"]),
             "investment_signed_100m_cny": s["investment_signed_100m_cny"] * price,
@@ -271,7 +270,7 @@ class Recorder:
             "theil_within_zones": within,
             "employment_10k": float(jobs["industry_by_town"].sum() + jobs["construction_by_town"].sum()) / 1e4,
             "industrial_employment_10k": float(jobs["industry_by_town"].sum()) / 1e4,
-            "capital_stock_100m_cny": float(capital.capital_stock(m, np.flatnonzero(live)).sum()) * price,
+            "capital_stock_100m_cny": live["capital_stock_100m_cny"] * price,
             "fixed_asset_investment_100m_cny": economy.fixed_asset_investment(m) * price,
             **services_columns(m.towns, price),
             **dict(zip(("theil_town_income_per_head", "theil_income_between_zones", "theil_income_within_zones"),
@@ -324,16 +323,33 @@ def mobility_and_assets_columns(model, price: float) -> dict:
     }
 
 
+def live_firm_columns(model) -> dict:
+    """The live firms' year-end columns, in one pass over their rows (compiled at larger scales): their count by
+    place (``by_place``, sector x park slot x town as ``RegionModel.place_table``, the co-built park's included)
+    and, of those in the district, the count, the above-scale and high-tech counts and the capital stock
+    (``capital.capital_stock`` summed, 亿元, 2022 prices)."""
+    firms = model.firms
+    shape = (len(model.sector_ids), len(model.parks) + 1, len(model.towns))
+    by_place, inside, above, tech, capital_of_each = kernels_year.live_firm_sums(
+        firms.live(), model.in_district(), firms.above_scale, firms.high_tech, firms.place_key,
+        firms.capital_intensity, firms.capacity, model.params.firms.capital_output_ratio, shape[0] * shape[1] * shape[2])
+    return {"by_place": by_place.reshape(shape), "firms": inside, "firms_above_scale": above, "high_tech_firms": tech,
+            "capital_stock_100m_cny": float(capital_of_each.sum())}
+
+
 def employment_by_place(model) -> dict:
     """Persons employed this year: industrial firms in the district by town and by zone x sector (cluster), and
     construction by town (its value added at the reference labour productivity with the district's capital
     deepening: ``economy.construction_labour_productivity``)."""
     firms = model.firms
     n_sectors = len(model.sector_ids)
-    # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
-    by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside, firms.park,
-                                                firms.town, firms.zone, firms.sector, len(model.towns),
-                                                len(model.zones), n_sectors)
+    summed = public_finance.producing_firm_sums(model)  # after this year's taxes: from their pass (compiled)
+    if summed is not None:
+        by_town, by_cluster = summed["jobs_by_town"].copy(), summed["jobs_by_cluster"].copy()
+    else:  # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing
+        by_town, by_cluster = kernels.district_sums(firms.employment, firms.alive, False, model.park_outside,
+                                                    firms.park, firms.town, firms.zone, firms.sector,
+                                                    len(model.towns), len(model.zones), n_sectors)
     per_worker = economy.construction_labour_productivity(model)
     construction = np.array([t.construction_100m_cny * 1e4 / per_worker for t in model.towns])
     return {"industry_by_town": by_town, "industry_by_cluster": by_cluster.reshape(len(model.zones), n_sectors),

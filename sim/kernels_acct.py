@@ -13,7 +13,8 @@ imported on first use.
 - ``cross_section``: the mask, compress and the two ratios of the cross-section's log TFP
   (``table.cross_section_productivity``); the two logs stay numpy's (its vectorised log is not the C library's).
 - ``firm_snapshot``: the snapshot's rows, gathers, positive-value-added mask and producing share in one pass
-  over the firm table and one over the rows kept, instead of two masks, nine gathers and a compress.
+  over the firm table and one over the rows kept, instead of two masks, nine gathers and a compress; the
+  second pass also gives the cross-section (``cross_section`` of the record), kept in the snapshot.
 - ``file_queue``: ``approvals.ApprovalOffices.file_many``'s heap loop, on the heaps laid end to end in one
   array, with heapq's own pop and push (the same layout of every heap afterwards, not only the same waits).
 """
@@ -72,15 +73,20 @@ def cross_section(ids, va, capital, share, labour, alive):
     compiled_kernels = _use(va.size) if np.asarray(ids).dtype.kind in "iu" else None  # firm rows, not labels
     if compiled_kernels is None:
         return cross_section_numpy(ids, va, capital, share, labour, alive)
-    count, ids_ok, va_ok, va_per_worker, k_per_worker = compiled_kernels[1](ids, va, capital, share, labour, alive)
+    return cross_section_of(ids, va, *compiled_kernels[1](ids, va, capital, share, labour, alive))
+
+
+def cross_section_of(ids, va, count, ids_ok, va_ok, va_per_worker, k_per_worker):
+    """``cross_section``'s result from the compiled loop's (``count`` kept firms at the front of its arrays)."""
     if count == va.size:
         return ids, va, va_per_worker, k_per_worker, True
     return ids_ok[:count], va_ok[:count], va_per_worker[:count], k_per_worker[:count], False
 
 
 def snapshot_kernel(rows: int):
-    """The compiled firm snapshot (sim/kernels_acct_numba.py ``firm_snapshot``) for a firm table of ``rows``
-    rows, or None: then ``snapshot.firm_accounting_snapshot`` gathers with numpy, the reference."""
+    """The compiled firm snapshot (sim/kernels_acct_numba.py ``firm_snapshot``: the record's eight columns, then
+    its cross-section as the compiled ``cross_section`` gives it) for a firm table of ``rows`` rows, or None:
+    then ``snapshot.firm_accounting_snapshot`` gathers with numpy, the reference."""
     compiled_kernels = _use(rows)
     return compiled_kernels[3] if compiled_kernels else None
 

@@ -1,5 +1,5 @@
 """Compiled loops (numba) for the year's close: the firms' taxes and wage bills by sector and town, with numpy
-equivalents as the reference.
+equivalents as the reference; and the live firms' year-end counts and capital for the tables.
 
 As in sim/kernels.py: each kernel does in one pass over the firm rows what its numpy version does with masks,
 gathers and bincounts, with the same arithmetic in the same order (sums by cell are added in row order, as
@@ -59,13 +59,36 @@ def wage_bills_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray, 
 
 
 def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: float, in_district: np.ndarray,
-                        n_cells: int) -> tuple[np.ndarray, np.ndarray, int]:
+                        n_cells: int, origin_town: np.ndarray, town: np.ndarray, sector: np.ndarray,
+                        n_towns: int, n_sectors: int) -> tuple:
     """The year's industrial output by place cell (``place_key``) of all firm rows and of those at or above
-    ``threshold`` (亿元, added in row order), and the number of firms in the district with 10亿元 or more."""
+    ``threshold`` (亿元, added in row order), the number of firms in the district with 10亿元 or more, the
+    rows (ascending) of the firms that produced in the district drawn by another town than their host
+    (``origin_town``: revenue sharing) and of those that produced outside it (the co-built park's), and the
+    output in the district by town x n_sectors + sector (row order: ``kernels.district_sums_numpy``'s)."""
     by_place = kernels.cell_sums_numpy(place_key, output, n_cells)
     above_rows = np.flatnonzero(output >= threshold)
     above = kernels.cell_sums_numpy(place_key[above_rows], output[above_rows], n_cells)
-    return by_place, above, int(np.count_nonzero((output >= 10.0) & in_district))
+    produced = output > 0
+    inside = np.flatnonzero(produced & in_district)
+    by_town_sector = np.bincount(town[inside].astype(np.int64) * n_sectors + sector[inside], weights=output[inside],
+                                 minlength=n_towns * n_sectors)
+    return (by_place, above, int(np.count_nonzero((output >= 10.0) & in_district)),
+            np.flatnonzero((origin_town != town) & produced & in_district), np.flatnonzero(produced & ~in_district),
+            by_town_sector)
+
+def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
+                         place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
+                         capital_output_ratio: float, n_cells: int) -> tuple:
+    """The year-end tables of the live firms (``live``: their rows, ascending): their count by place cell
+    (``place_key``, the co-built park's included); the counts of those in the district, above scale and
+    high-tech among them; and the capital (ratio x κ x capacity, 亿元) of each in the district, in row order
+    (the caller sums it with numpy, as ``capital.capital_stock(...).sum()``)."""
+    by_place = np.bincount(place_key[live], minlength=n_cells)
+    inside = live[in_district[live]]
+    capital = capital_output_ratio * capital_intensity[inside] * capacity[inside]
+    return (by_place, inside.size, int(np.count_nonzero(above_scale[inside])),
+            int(np.count_nonzero(high_tech[inside])), capital)
 
 # ---- dispatch ---------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
@@ -89,14 +112,20 @@ def tax_rates(fp, wage_10k_cny: float, capital_output_ratio: float) -> np.ndarra
                      fp.land_use_tax_10k_cny_per_mu, fp.surcharge_rate_on_vat], dtype=np.float64)
 
 
-def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int) -> np.ndarray:
+def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int,
+             n_zones: int) -> tuple[np.ndarray, dict | None]:
+    """``tax_sums_numpy``, and from ``kernels.MIN_ROWS`` rows, from the same compiled pass over the producing
+    firms in the district, what two later passes would add up over them in the same order (``None`` below it):
+    ``wage_bills`` (``wage_bills_numpy`` at the wage of ``rates``), ``jobs_by_town`` and ``jobs_by_cluster``
+    (zone x n_sectors + sector: ``kernels.district_sums`` of the employment; ``firms["zone"]`` gives the zone)."""
     compiled_kernels = _use(firms["output"].size)
     if compiled_kernels:
-        return compiled_kernels[0](firms["output"], firms["park"], outside, firms["sector"], firms["town"],
-                                   firms["va_ratio"], firms["high_tech"], firms["profit"], firms["employment"],
-                                   firms["capital_intensity"], firms["capacity"], firms["land_mu"], rates, n_towns,
-                                   n_sectors)
-    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors)
+        sums, bills, by_town, by_cluster = compiled_kernels[0](
+            firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
+            firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
+            firms["land_mu"], rates, n_towns, n_zones, n_sectors)
+        return sums, {"wage_bills": bills, "jobs_by_town": by_town, "jobs_by_cluster": by_cluster}
+    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors), None
 
 
 def wage_bills(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,
@@ -115,12 +144,30 @@ def firm_accounts(rows: int):
 
 
 def industry_sums(place_key: np.ndarray, output: np.ndarray, threshold: float, in_district: np.ndarray,
-                  n_cells: int) -> tuple[np.ndarray, np.ndarray, int]:
+                  n_cells: int, origin_town: np.ndarray, town: np.ndarray, sector: np.ndarray, n_towns: int,
+                  n_sectors: int) -> tuple:
     """``industry_sums_numpy`` in one compiled pass over the firm rows from ``kernels.MIN_ROWS`` rows
     (``RegionModel.account_industry``)."""
     compiled_kernels = _use(output.size)
     if compiled_kernels:
-        by_place, above, over = compiled_kernels[3](np.ascontiguousarray(place_key, dtype=np.int64), output,
-                                                    float(threshold), in_district, n_cells)
-        return by_place, above, int(over)
-    return industry_sums_numpy(place_key, output, threshold, in_district, n_cells)
+        by_place, above, over, handed, outside, by_town_sector = compiled_kernels[3](
+            np.ascontiguousarray(place_key, dtype=np.int64), output, float(threshold), in_district, n_cells,
+            origin_town, town, sector, n_towns, n_sectors)
+        return by_place, above, int(over), handed, outside, by_town_sector
+    return industry_sums_numpy(place_key, output, threshold, in_district, n_cells, origin_town, town, sector, n_towns,
+                               n_sectors)
+
+
+def live_firm_sums(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
+                   place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
+                   capital_output_ratio: float, n_cells: int) -> tuple:
+    """``live_firm_sums_numpy`` in one compiled pass over the live rows from ``kernels.MIN_ROWS`` rows (the
+    tables' live-firm columns: ``indicators.Recorder.record_year``)."""
+    compiled_kernels = _use(in_district.size)
+    if compiled_kernels:
+        by_place, inside, above, tech, capital = compiled_kernels[4](live, in_district, above_scale, high_tech,
+                                                                     place_key, capital_intensity, capacity,
+                                                                     float(capital_output_ratio), n_cells)
+        return by_place, int(inside), int(above), int(tech), capital
+    return live_firm_sums_numpy(live, in_district, above_scale, high_tech, place_key, capital_intensity, capacity,
+                                capital_output_ratio, n_cells)

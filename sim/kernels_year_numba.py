@@ -13,13 +13,16 @@ jit = numba.njit(cache=True, nogil=True)
 
 
 @jit
-def tax_sums(output, park, outside, sector, town, va_ratio, high_tech, profit, employment, capital_intensity,
-             capacity, land_mu, rates, n_towns, n_sectors):
-    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order."""
+def tax_sums(output, park, outside, sector, town, zone, va_ratio, high_tech, profit, employment, capital_intensity,
+             capacity, land_mu, rates, n_towns, n_zones, n_sectors):
+    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order; and, over
+    the same rows in the same order, the wage bills by sector (wage_bills_numpy) and the employment by town and
+    by zone x sector (kernels.district_sums_numpy of the employment: the rows with a positive one)."""
     vat_rate, cit_rate, high_tech_cit_rate, cit_effective = rates[0], rates[1], rates[2], rates[3]
     pit_rate, wage, property_rate, capital_output_ratio = rates[4], rates[5], rates[6], rates[7]
     land_rate, surcharge = rates[8], rates[9]
     sums = np.zeros((6, n_sectors * n_towns))
+    bills, jobs_by_town, jobs_by_cluster = np.zeros(n_sectors), np.zeros(n_towns), np.zeros(n_zones * n_sectors)
     for i in range(output.size):
         slot = park[i] if park[i] >= 0 else park[i] + outside.size  # park -1: no park (the last flag)
         if not (output[i] > 0) or outside[slot]:
@@ -27,13 +30,18 @@ def tax_sums(output, park, outside, sector, town, va_ratio, high_tech, profit, e
         cell = np.int64(sector[i]) * n_towns + town[i]
         vat = vat_rate * (output[i] * va_ratio[sector[i]])
         cit = (high_tech_cit_rate if high_tech[i] else cit_rate) * cit_effective
+        wages = employment[i] * wage / 1e4
         sums[0, cell] += vat
         sums[1, cell] += cit * max(profit[i], 0.0)
-        sums[2, cell] += pit_rate * (employment[i] * wage / 1e4)
+        sums[2, cell] += pit_rate * wages
         sums[3, cell] += property_rate * (capital_output_ratio * capital_intensity[i] * capacity[i])
         sums[4, cell] += land_rate * land_mu[i] / 1e4
         sums[5, cell] += surcharge * vat
-    return sums
+        bills[sector[i]] += wages
+        if employment[i] > 0:
+            jobs_by_town[town[i]] += employment[i]
+            jobs_by_cluster[np.int64(zone[i]) * n_sectors + sector[i]] += employment[i]
+    return sums, bills, jobs_by_town, jobs_by_cluster
 
 
 @jit
@@ -72,10 +80,15 @@ def account_firms(rows, sector, alive, output, productivity, place_cell, multipl
 
 
 @jit
-def industry_sums(place_key, output, threshold, in_district, n_cells):
+def industry_sums(place_key, output, threshold, in_district, n_cells, origin_town, town, sector, n_towns, n_sectors):
     """industry_sums_numpy in one pass: output by place cell, the same at or above ``threshold``, and the
-    count of firms in the district with 10亿元 or more, added in row order."""
+    count of firms in the district with 10亿元 or more, added in row order; the rows of the handed-on firms and
+    of those outside the district that produced (few: written at each row, counted without a branch); the
+    output in the district by town x sector, in row order."""
     by_place, above, over = np.zeros(n_cells), np.zeros(n_cells), 0
+    by_town_sector = np.zeros(n_towns * n_sectors)
+    handed, outside = np.empty(output.size, np.int64), np.empty(output.size, np.int64)
+    n_handed = n_outside = 0
     for row in range(output.size):
         value, cell = output[row], place_key[row]
         by_place[cell] += value
@@ -83,7 +96,30 @@ def industry_sums(place_key, output, threshold, in_district, n_cells):
             above[cell] += value
         if value >= 10.0 and in_district[row]:
             over += 1
-    return by_place, above, over
+        handed[n_handed], outside[n_outside] = row, row
+        produced = value > 0
+        if produced and in_district[row]:
+            by_town_sector[np.int64(town[row]) * n_sectors + sector[row]] += value
+        n_handed += produced & in_district[row] & (origin_town[row] != town[row])
+        n_outside += produced & (not in_district[row])
+    return by_place, above, over, handed[:n_handed].copy(), outside[:n_outside].copy(), by_town_sector
+
+
+@jit
+def live_firm_sums(live, in_district, above_scale, high_tech, place_key, capital_intensity, capacity,
+                   capital_output_ratio, n_cells):
+    """kernels_year.live_firm_sums_numpy in one pass over the live rows."""
+    by_place = np.zeros(n_cells, np.int64)
+    capital = np.empty(live.size)
+    inside = above = tech = 0
+    for row in live:
+        by_place[place_key[row]] += 1
+        if in_district[row]:
+            capital[inside] = capital_output_ratio * capital_intensity[row] * capacity[row]
+            inside += 1
+            above += above_scale[row]
+            tech += high_tech[row]
+    return by_place, inside, above, tech, capital[:inside]
 
 
 def warm_up() -> tuple:
@@ -91,11 +127,17 @@ def warm_up() -> tuple:
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
     small, rates = np.zeros(2, dtype=np.int16), np.ones(10)
     outside = np.zeros(3, dtype=np.bool_)
-    tax_sums(values, small, outside, small, small, values, flags, values, values, values, values, values, rates, 1, 1)
+    tax_sums(values, small, outside, small, small, small, values, flags, values, values, values, values, values, rates, 1,
+             1, 1)
     wage_bills(values, small, outside, small, values, 1.0, 1)
     rows = np.arange(2, dtype=np.int64)
     streak = np.zeros(2, dtype=np.int16)
     account_firms(rows, small, flags, values, values, rows, values, values, values, 1.0, values, 1.0, 0.1, 1.0,
                   values, values, values.copy(), values.copy(), streak, 1)
-    industry_sums(rows, values, 1.0, flags, 2)
-    return tax_sums, wage_bills, account_firms, industry_sums
+    district = flags.copy()
+    district.setflags(write=False)  # as RegionModel.in_district()
+    industry_sums(rows, values, 1.0, district, 2, small, small, small, 1, 1)
+    live = rows.copy()
+    live.setflags(write=False)  # FirmPopulation.live() is read-only
+    live_firm_sums(live, district, flags, flags, rows, values, values, 1.0, 2)
+    return tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums

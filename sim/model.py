@@ -406,7 +406,7 @@ class RegionModel(mesa.Model):
         industry = self.account_industry()
         economy.grow_rest_of_economy(self, industry["secondary_growth"], industry["district_growth"])
         population.close_year(self)
-        collective_assets.let_assets(self)  # rents from this year's demand nearby
+        collective_assets.let_assets(self, industry["output_by_town_sector"])  # rents from this year's demand nearby
         chenpi.plant(self)
         citrus = chenpi.grow(self)
         villages.progress_demonstrations(self)  # before incomes: a completion lifts tourism that year
@@ -457,9 +457,11 @@ class RegionModel(mesa.Model):
         threshold = self.params.firms.above_scale_threshold_100m_cny
         shape = (len(self.sector_ids), len(self.parks) + 1, len(self.towns))  # as place_table
         in_district = self.in_district()
-        # one pass over the firm rows: all output (the co-built park's firms included), the above-scale output
-        by_place, above, over_1bn = kernels_year.industry_sums(firms.place_key, output, threshold, in_district,
-                                                               shape[0] * shape[1] * shape[2])
+        # one pass over the firm rows: all output (the co-built park's firms included), the above-scale output,
+        # the firms drawn by one town and hosted by another (few) and those outside Xinhui's accounts that produced
+        by_place, above, over_1bn, handed, outside_rows, by_town_sector = kernels_year.industry_sums(
+            firms.place_key, output, threshold, in_district, shape[0] * shape[1] * shape[2], firms.origin_town,
+            firms.town, firms.sector, shape[2], shape[0])
         by_place = by_place.reshape(shape)
         outside = self.outside_slots[None, :, None]  # the co-built park is outside Xinhui's accounts
         inside = np.where(outside, 0.0, by_place)
@@ -468,9 +470,6 @@ class RegionModel(mesa.Model):
         out_by_town = inside.sum(axis=(0, 1))
         va_by_town = (inside.sum(axis=1) * self.sector_va_ratio[:, None]).sum(axis=0)
         # over_1bn: firms with 10亿元 of output a year
-        # firms drawn by one town and hosted by another (few), of those that produced in Xinhui this year
-        handed = np.flatnonzero(firms.origin_town != firms.town)
-        handed = handed[(output[handed] > 0) & in_district[handed]]
         handed_on = self.handed_on_va(handed, output[handed])
         old_va = np.array([t.industrial_va_100m_cny for t in self.towns])
         ratio, growth = {}, {}
@@ -484,6 +483,9 @@ class RegionModel(mesa.Model):
         return {"firms_over_1bn_cny_output": over_1bn, "output_by_place": inside, "above_scale_by_place": above,
                 "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
+                # rows that produced this year (public finance), of the table of ``firm_rows`` rows
+                "handed_rows": handed, "outside_rows": outside_rows, "firm_rows": firms.n,
+                "output_by_town_sector": by_town_sector.reshape(shape[2], shape[0]),  # in Xinhui (village rents)
                 "secondary_growth": growth, "district_growth": district}
 
     def place_table(self, rows: np.ndarray | None, values: np.ndarray | None = None) -> np.ndarray:

@@ -152,11 +152,18 @@ def test_compiled_snapshot_is_the_numpy_snapshot(monkeypatch):
     mine = snapshot.firm_accounting_snapshot(model)
     monkeypatch.setattr(kernels_acct, "snapshot_kernel", lambda rows: None)
     reference = snapshot.firm_accounting_snapshot(model)
+    cross_section = mine.pop("_cross_section")  # from the same pass: the reference's cross-section of its columns
     assert set(mine) == set(reference) and 0 < (~reference["alive"]).sum() < reference["alive"].sum()
     assert (reference["producing_share"] < 1).any()
     for key, values in reference.items():
         np.testing.assert_array_equal(mine[key], values)
         assert mine[key].dtype == values.dtype, key
+    expected = kernels_acct.cross_section_numpy(*(reference[key] for key in (
+        "firm_id", "value_added_100m_cny", "capital_100m_cny", "producing_share", "employment_persons", "alive")))
+    assert not expected[-1] and cross_section[-1] is False  # exiters of the year leave the cross-section
+    for got, want in zip(cross_section[:-1], expected[:-1]):
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype
 
 
 def test_labelled_firms_take_the_reference_paths():

@@ -4,7 +4,7 @@ and the numpy versions are the taxes and wage bills public finance and the house
 import numpy as np
 import pytest
 
-from sim import kernels_year
+from sim import kernels, kernels_year
 from sim.model import RegionModel
 from sim.rules import public_finance
 from tests.helpers import scenario
@@ -18,7 +18,8 @@ def firm_table(n: int, seed: int = 3) -> tuple[dict, np.ndarray]:
     rng = np.random.default_rng(seed)
     firms = {"output": np.where(rng.random(n) < 0.8, rng.lognormal(-3, 1.5, n), 0.0),
              "park": rng.integers(-1, 4, n).astype(np.int16), "sector": rng.integers(0, 8, n).astype(np.int16),
-             "town": rng.integers(0, 11, n).astype(np.int16), "va_ratio": rng.random(8),
+             "town": rng.integers(0, 11, n).astype(np.int16), "zone": rng.integers(0, 3, n).astype(np.int16),
+             "va_ratio": rng.random(8),
              "high_tech": rng.random(n) < 0.2, "profit": rng.normal(0.0, 0.05, n),
              "employment": rng.lognormal(3, 1, n), "capital_intensity": rng.random(n) + 0.5,
              "capacity": rng.lognormal(-3, 1.5, n), "land_mu": rng.lognormal(2, 1, n)}
@@ -33,10 +34,22 @@ RATES = np.array([0.13, 0.25, 0.15, 0.6, 0.03, 9.1, 0.012, 1.4, 6.0, 0.12])
 def test_each_year_kernel_equals_its_numpy_version():
     firms, outside = firm_table(60_000)
     tax_sums, wage_bills = numba_kernels[:2]
-    got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["va_ratio"],
-                   firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"],
-                   firms["capacity"], firms["land_mu"], RATES, 11, 8)
+    got, bills, by_town, by_cluster = tax_sums(
+        firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
+        firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
+        firms["land_mu"], RATES, 11, 3, 8)
     np.testing.assert_array_equal(got, kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8))
+    # the by-products: the wage bills (at the rates' wage, 9.1) and the employment by town and by zone x sector
+    np.testing.assert_array_equal(bills, kernels_year.wage_bills_numpy(
+        firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8))
+    employment = np.where(firms["output"] > 0, firms["employment"], 0.0)  # as the firm accounts leave it
+    got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"],
+                   firms["va_ratio"], firms["high_tech"], firms["profit"], employment, firms["capital_intensity"],
+                   firms["capacity"], firms["land_mu"], RATES, 11, 3, 8)
+    expected = kernels.district_sums_numpy(employment, np.ones(employment.size, dtype=bool), False, outside,
+                                           firms["park"], firms["town"], firms["zone"], firms["sector"], 11, 3, 8)
+    np.testing.assert_array_equal(got[2], expected[0])
+    np.testing.assert_array_equal(got[3], expected[1])
     np.testing.assert_array_equal(
         wage_bills(firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8),
         kernels_year.wage_bills_numpy(firms["output"], firms["park"], outside, firms["sector"], firms["employment"],
@@ -99,26 +112,42 @@ def test_compiled_firm_accounts_book_what_the_numpy_accounts_book(monkeypatch):
     assert len(checked) == 3 and checked[-1] > 0  # some firms are in a loss streak
 
 
-def industry_table(n: int, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Place keys, output (some zero, some over 10亿元) and the in-district mask of ``n`` random firm rows."""
+def industry_table(n: int, seed: int = 5) -> tuple:
+    """Place keys, output (some zero, some over 10亿元), the in-district mask, origin and host towns (a few
+    drawn by another town) and sectors of ``n`` random firm rows, and the numbers of towns and sectors."""
     rng = np.random.default_rng(seed)
     output = np.where(rng.random(n) < 0.8, rng.lognormal(-2, 2.5, n), 0.0)
-    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9
+    town, sector = rng.integers(0, 11, n).astype(np.int16), rng.integers(0, 8, n).astype(np.int16)
+    origin = np.where(rng.random(n) < 0.05, rng.integers(0, 11, n), town).astype(np.int16)
+    return rng.integers(0, 300, n).astype(np.int64), output, rng.random(n) < 0.9, origin, town, sector, 11, 8
 
 
 @needs_numba
 def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
-    keys, output, inside = industry_table(60_000)
-    by_place, above, over = numba_kernels[3](keys, output, 0.2, inside, 300)
-    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300)
+    keys, output, inside, *places = industry_table(60_000)
+    by_place, above, over, handed, outside, by_town_sector = kernels_year.industry_sums(keys, output, 0.2, inside,
+                                                                                        300, *places)
+    expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, *places)
+    np.testing.assert_array_equal(by_town_sector, expected[5])
     np.testing.assert_array_equal(by_place, expected[0])
     np.testing.assert_array_equal(above, expected[1])
     assert over == expected[2] > 0
+    for mine, reference in ((handed, expected[3]), (outside, expected[4])):
+        np.testing.assert_array_equal(mine, reference)
+        assert mine.dtype == reference.dtype and reference.size > 0
+
+
+def test_industry_sums_find_the_handed_on_and_outside_producers():
+    keys, output, inside, origin, town, *sectors = industry_table(3_000)
+    *_, handed, outside, _ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town, *sectors)
+    produced = output > 0
+    assert set(handed) == {i for i in range(3_000) if produced[i] and inside[i] and origin[i] != town[i]} != set()
+    assert set(outside) == {i for i in range(3_000) if produced[i] and not inside[i]} != set()
 
 
 def test_industry_sums_split_output_by_place_and_size():
-    keys, output, inside = industry_table(3_000)
-    by_place, above, over = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300)
+    keys, output, inside, *places = industry_table(3_000)
+    by_place, above, over, *_ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, *places)
     assert by_place.sum() == pytest.approx(output.sum(), rel=1e-12)
     assert above.sum() == pytest.approx(output[output >= 0.2].sum(), rel=1e-12)
     assert (above <= by_place).all() and above[keys[0]] <= by_place[keys[0]]
@@ -139,3 +168,90 @@ def test_account_industry_books_the_place_tables_of_all_and_above_scale_firms():
                                   np.where(outside, 0.0, model.place_table(rows, output[rows])))
     np.testing.assert_array_equal(industry["output_by_place"], np.where(outside, 0.0, model.place_table(None, output)))
     assert industry["firms_over_1bn_cny_output"] == np.count_nonzero((output >= 10.0) & model.in_district())
+    firms = model.firms
+    np.testing.assert_array_equal(industry["handed_rows"], np.flatnonzero(
+        (firms.origin_town != firms.town) & (output > 0) & model.in_district()))
+    np.testing.assert_array_equal(industry["outside_rows"], np.flatnonzero((output > 0) & ~model.in_district()))
+    n_sectors = len(model.sector_ids)  # the village rents' output by town x sector (collective_assets)
+    _, by_town_sector = kernels.district_sums_numpy(output, firms.alive, False, model.park_outside, firms.park,
+                                                    firms.sector, firms.town, firms.sector, n_sectors,
+                                                    len(model.towns), n_sectors)
+    np.testing.assert_array_equal(industry["output_by_town_sector"].ravel(), by_town_sector)
+    assert by_town_sector.sum() > 0
+
+
+def live_table(n: int, seed: int = 8) -> tuple:
+    """Random live rows (ascending, read-only), district flags, statuses, place keys and capital columns."""
+    rng = np.random.default_rng(seed)
+    live = np.flatnonzero(rng.random(n) < 0.45)
+    live.setflags(write=False)
+    return (live, rng.random(n) < 0.95, rng.random(n) < 0.15, rng.random(n) < 0.1, rng.integers(0, 300, n),
+            rng.random(n) + 0.5, rng.lognormal(-3, 1.5, n), 1.4, 300)
+
+
+@needs_numba
+def test_compiled_live_firm_sums_equal_the_numpy_version_bit_for_bit():
+    table = live_table(60_000)
+    got = kernels_year.live_firm_sums(*table)
+    expected = kernels_year.live_firm_sums_numpy(*table)
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert got[0].dtype == expected[0].dtype and got[1:4] == expected[1:4] and expected[2] > 0
+    np.testing.assert_array_equal(got[4], expected[4])
+    assert float(got[4].sum()) == float(expected[4].sum())
+
+
+def test_live_firm_columns_are_the_live_firms_place_table_counts_and_capital():
+    """The district row's live-firm columns and the place table of live firms, as the masks over all rows give
+    them (after a year and a half: firms have entered, exited and the co-built park produces)."""
+    from sim import indicators
+    from sim.rules import capital
+
+    model = RegionModel.from_scenario(scenario("plan"), seed=2)
+    for _ in range(model.steps_per_year + 2):
+        model.step()
+    firms, live = model.firms, model.live_in_district()
+    columns = indicators.live_firm_columns(model)
+    np.testing.assert_array_equal(columns["by_place"], model.place_table(np.flatnonzero(firms.alive)))
+    assert columns["firms"] == np.count_nonzero(live) < firms.n
+    assert columns["firms_above_scale"] == np.count_nonzero(live & firms.above_scale) > 0
+    assert columns["high_tech_firms"] == np.count_nonzero(live & firms.high_tech) > 0
+    assert columns["capital_stock_100m_cny"] == float(capital.capital_stock(model, np.flatnonzero(live)).sum())
+
+
+@needs_numba
+def test_the_tax_pass_gives_the_wage_bills_and_employment_of_the_year(monkeypatch):
+    """At compiled scales (here every size) the tax pass's by-products are what the households' wage bills and
+    the tables' employment passes add up after the year's accounts; in the next year they are not read."""
+    monkeypatch.setattr(kernels, "MIN_ROWS", 1)
+    model = RegionModel.from_scenario(scenario("plan"), seed=2)
+    for _ in range(model.steps_per_year):
+        model.step()
+    firms, summed = model.firms, public_finance.producing_firm_sums(model)
+    np.testing.assert_array_equal(summed["wage_bills"], kernels_year.wage_bills_numpy(
+        firms.output_last_year, firms.park, model.park_outside, firms.sector, firms.employment, model.wage_10k_cny,
+        len(model.sector_ids)))
+    by_town, by_cluster = kernels.district_sums_numpy(
+        firms.employment, firms.alive, False, model.park_outside, firms.park, firms.town, firms.zone, firms.sector,
+        len(model.towns), len(model.zones), len(model.sector_ids))
+    np.testing.assert_array_equal(summed["jobs_by_town"], by_town)
+    np.testing.assert_array_equal(summed["jobs_by_cluster"], by_cluster)
+    assert by_town.sum() > 0 and summed["wage_10k_cny"] == model.wage_10k_cny
+    model.step()  # the next year's first step: last year's sums are not this year's
+    assert public_finance.producing_firm_sums(model) is None
+
+
+def test_public_finance_reads_the_rows_account_industry_found(monkeypatch):
+    """The handed-on and outside firms public finance taxes are those account_industry's pass found, and the
+    same when the firm table has changed since (then they are found again)."""
+    model = RegionModel.from_scenario(scenario("plan"), seed=1)
+    seen, collect = [], public_finance.collect
+    monkeypatch.setattr(public_finance, "collect", lambda m, industry: (seen.append(industry), collect(m, industry)))
+    for _ in range(3 * model.steps_per_year):
+        model.step()
+    industry = seen[-1]
+    found = public_finance.handed_and_outside_rows(model, industry)
+    again = public_finance.handed_and_outside_rows(model, {**industry, "firm_rows": -1})
+    assert found[0] is industry["handed_rows"] and again[0] is not found[0]
+    for mine, reference in zip(found, again, strict=True):
+        np.testing.assert_array_equal(mine, reference)
+    assert found[0].size > 0  # the co-built park's firms produce from later years

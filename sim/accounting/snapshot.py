@@ -41,8 +41,13 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
                          model.sector_va_ratio, firms.employment, firms.capital_intensity, firms.capacity,
                          float(model.params.firms.capital_output_ratio), firms.birth_year, firms.age, int(model.year),
                          1.0 / model.steps_per_year)
-        record = dict(zip(FIRM_COLUMNS + ("producing_share",), columns))
+        record = dict(zip(FIRM_COLUMNS + ("producing_share",), columns[:8]))
         record["firm_id"] = firms.firm_id.take(record["firm_id"])  # the kernel gives rows
+        count, rows_ok, *per_worker = columns[8:]
+        # the cross-section of these columns, from the same pass (table.cross_section_productivity reads it)
+        record["_cross_section"] = kernels_acct.cross_section_of(
+            record["firm_id"], record["value_added_100m_cny"], count, firms.firm_id.take(rows_ok[:count]),
+            *per_worker)
         return record
     # the record of the producing firms only (a year's entrants and exiters are a fraction of all rows ever made)
     rows = producing_rows(model)
@@ -75,11 +80,13 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
         snapshot[f"tertiary_{part}_100m_cny"] = np.array(value)
     snapshot.setdefault("fixed_asset_investment_100m_cny", np.array(economy.fixed_asset_investment(model)))
     rest = _rest_of_economy(model)
+    # the firms' value added, capital and employment, summed once (the growth accounting reads them: _totals)
+    totals = snapshot["_totals"] = tuple(float(snapshot[k].sum()) for k in
+                                         ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))
     if "capital_stock_100m_cny" not in snapshot:
-        firm_capital = snapshot["capital_100m_cny"].sum()
-        snapshot["capital_stock_100m_cny"] = np.array(firm_capital + rest_capital_per_va(model) * sum(rest.values()))
+        snapshot["capital_stock_100m_cny"] = np.array(totals[1] + rest_capital_per_va(model) * sum(rest.values()))
     if "employment_10k" not in snapshot:
-        workers = snapshot["employment_persons"].sum() + rest_of_economy_workers(model)
+        workers = totals[2] + rest_of_economy_workers(model)
         snapshot["employment_10k"] = np.array(workers / 1e4)
     return snapshot
 

@@ -52,8 +52,12 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     add("gdp", dec.growth_accounting(*_pairs(before, after, "gdp_100m_cny", "capital_stock_100m_cny",
                                                  "employment_10k"), a))
     add("industrial_va", dec.growth_accounting(*zip(_firm_totals(before), _firm_totals(after)), a))
-    match = dec.match_firms(before["firm_id"], after["firm_id"])
     (*old, complete0), (*new, complete1) = cross_section_productivity(before), cross_section_productivity(after)
+    # the match of all the snapshots' firms only where it serves: the cross-sections are every firm of both
+    # snapshots (then it is theirs), or the investment is the stand-in's (an exiter in a year leaves the
+    # cross-section, so at scale the first is rare, and the firm model reports its investment)
+    stand_in = INVESTMENT_COMPONENTS[0] not in after
+    match = dec.match_firms(before["firm_id"], after["firm_id"]) if complete0 and complete1 or stand_in else None
     kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
     fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
     add("productivity_fhk", fhk)
@@ -104,7 +108,8 @@ def _pairs(before: dict, after: dict, *keys: str) -> list[tuple[float, float]]:
 
 
 def _firm_totals(snapshot: dict) -> tuple[float, float, float]:
-    """Value added, capital and employment summed over the snapshot's firms (kept: it serves two years)."""
+    """Value added, capital and employment summed over the snapshot's firms (kept: it serves two years;
+    ``snapshot.year_snapshot`` sums them already)."""
     if "_totals" not in snapshot:
         snapshot["_totals"] = tuple(float(snapshot[k].sum()) for k in
                                     ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))
@@ -121,7 +126,8 @@ def cross_section_productivity(snapshot: dict) -> tuple:
         va = snapshot["value_added_100m_cny"]
         share = snapshot.get("producing_share", np.ones(va.size))
         alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
-        ids, va, va_per_worker, k_per_worker, complete = kernels_acct.cross_section(
+        # the compiled snapshot gives it (snapshot.firm_accounting_snapshot): the same numbers, from its pass
+        ids, va, va_per_worker, k_per_worker, complete = snapshot.get("_cross_section") or kernels_acct.cross_section(
             snapshot["firm_id"], va, snapshot["capital_100m_cny"], share, snapshot["employment_persons"], alive)
         tfp = dec.log_tfp_of_ratios(va_per_worker, k_per_worker, float(snapshot["capital_share"]))
         snapshot["_productivity"] = (ids, tfp, va, complete)  # one mask and compress, two logs (kernels_acct)

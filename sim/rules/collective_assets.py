@@ -149,9 +149,10 @@ def invest(model) -> None:
         model.year_stats["pairing_assets_100m_cny"] += cash * model.scale / 1e4
 
 
-def let_assets(model) -> None:
+def let_assets(model, output_by_town_sector: np.ndarray | None = None) -> None:
     """At year end: finished buildings join the village's space, tenants are found, rents are paid (posted in
-    one batch, in the order of one posting each)."""
+    one batch, in the order of one posting each; ``output_by_town_sector``: ``sector_output_shares``'s output,
+    if known: ``RegionModel.account_industry``)."""
     p = model.params.pairing
     types, year = asset_types(p), model.year
     share, elasticity = p.lease_up_share_per_year, p.space_demand_elasticity
@@ -164,7 +165,7 @@ def let_assets(model) -> None:
         if not any(areas.values()):
             continue
         if demand is None:
-            demand, payers = town_demand_m2(model, types), rent_payers(model)
+            demand, payers = town_demand_m2(model, types), rent_payers(model, output_by_town_sector)
         catchment = village_catchment(model, village)
         lets, town, income = village.asset_let_m2, village.town_index, 0.0
         for asset in types:
@@ -194,13 +195,13 @@ def village_catchment(model, village) -> float:
     return village.catchment_share
 
 
-def rent_payers(model) -> dict:
+def rent_payers(model, output: np.ndarray | None = None) -> dict:
     """By kind and town, who pays a village's rent: (accounts, shares of the rent), or (account, None) for one
     payer of all of it: factories' rent by the town's sectors with output this year (by their shares of the
     town's output; by its households where none produced), shops' by its households."""
     households = [(f"households:{town_id}", None) for town_id in model.town_ids]
     factories = [(tuple(a for a, _ in tenants), tuple(s for _, s in tenants)) if tenants else households[t]
-                 for t, tenants in enumerate(factory_tenants(model))]
+                 for t, tenants in enumerate(factory_tenants(model, output))]
     return {AssetKind.FACTORY: factories, AssetKind.SHOP: households}
 
 
@@ -229,18 +230,22 @@ def complete_buildings(village, year: int) -> None:
     village.assets_building = [b for b in village.assets_building if b[2] > year]
 
 
-def factory_tenants(model) -> list[list[tuple[str, float]]]:
-    """By town: the accounts of its sectors with output this year and their shares of its output."""
+def factory_tenants(model, output: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
+    """By town: the accounts of its sectors with output this year and their shares of its output (``output``:
+    that output by town x sector, if known)."""
     accounts = [f"firms:{sector}" for sector in model.sector_ids]
     return [[(account, share) for account, share in zip(accounts, row) if share]
-            for row in sector_output_shares(model).tolist()]
+            for row in sector_output_shares(model, output).tolist()]
 
 
-def sector_output_shares(model) -> np.ndarray:
-    """Towns x sectors: each sector's share of the town's industrial output this year (in Xinhui)."""
+def sector_output_shares(model, output: np.ndarray | None = None) -> np.ndarray:
+    """Towns x sectors: each sector's share of the town's industrial output this year (in Xinhui; ``output``:
+    that output by town x sector, if known)."""
     firms, n_sectors = model.firms, len(model.sector_ids)
-    _, output = kernels.district_sums(firms.output_year, firms.alive, False, model.park_outside, firms.park,
-                                      firms.sector, firms.town, firms.sector, n_sectors, len(model.towns), n_sectors)
+    if output is None:
+        _, output = kernels.district_sums(firms.output_year, firms.alive, False, model.park_outside, firms.park,
+                                          firms.sector, firms.town, firms.sector, n_sectors, len(model.towns),
+                                          n_sectors)
     output = output.reshape(len(model.towns), n_sectors)
     totals = output.sum(axis=1, keepdims=True)
     return np.divide(output, totals, out=np.zeros_like(output), where=totals > 0)

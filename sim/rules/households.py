@@ -98,12 +98,14 @@ def income_totals(town, parts: dict[str, float], scale: float) -> dict[str, floa
 def wage_payers(model) -> list[tuple[str, float]]:
     """Who pays the firms' part of wages, with shares: each industrial sector by its firms' wage bill this year,
     ``firms:services`` by the labour share of the market tertiary and construction value added."""
-    from sim.rules.public_finance import market_services_va
+    from sim.rules.public_finance import market_services_va, producing_firm_sums
 
-    firms = model.firms
-    # the producing firms' wage bills by sector in one pass (compiled at larger scales)
-    bills = kernels_year.wage_bills(firms.output_last_year, firms.park, model.park_outside, firms.sector,
-                                    firms.employment, model.wage_10k_cny, len(model.sector_ids))
+    firms, summed = model.firms, producing_firm_sums(model)
+    if summed is not None and summed["wage_10k_cny"] == model.wage_10k_cny:
+        bills = summed["wage_bills"]  # from the tax pass over the same firms (compiled scales)
+    else:  # the producing firms' wage bills by sector in one pass (compiled at larger scales)
+        bills = kernels_year.wage_bills(firms.output_last_year, firms.park, model.park_outside, firms.sector,
+                                        firms.employment, model.wage_10k_cny, len(model.sector_ids))
     services = model.params.firms.labour_share_of_value_added * float(market_services_va(model).sum())
     total = float(bills.sum()) + services
     payers = [(f"firms:{s}", float(b) / total) for s, b in zip(model.sector_ids, bills) if b > 0]
