@@ -337,7 +337,9 @@ def _check_address(host: str, port: int) -> None:
     import socket
 
     try:
-        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        # the server binds a name IPv4 unless it is an IPv6 literal (uvicorn's rule): probe that family
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        family, kind, _, _, address = socket.getaddrinfo(host, port, family=family, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
             probe.bind(address)

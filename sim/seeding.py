@@ -10,8 +10,6 @@ data, so they are constants of each position; the data are uint32 arrays, whose 
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
@@ -82,9 +80,9 @@ def pcg64_words(entropy: list[np.ndarray]) -> np.ndarray:
         hash_const = hash_const * MULT_B & MASK32
         word = word * np.uint32(hash_const)
         state[:, i_dst] = word ^ (word >> np.uint32(XSHIFT))
-    if sys.byteorder == "big":
-        state = state.byteswap()
-    return state.view(np.uint64)
+    # numpy reads the words little-endian in pairs (``astype('<u4').view('<u8')``): word 2k is the low half of
+    # uint64 k whatever the machine's byte order
+    return state[:, 0::2].astype(np.uint64) | (state[:, 1::2].astype(np.uint64) << np.uint64(32))
 
 
 def block_words(key: int, mechanisms: int, block: int) -> np.ndarray:

@@ -183,7 +183,8 @@ SNAPSHOT_COLUMNS = ("firm_id", "sector", "town", "alive", "in_district", "value_
 
 def firm_accounting_snapshot(model, rows: np.ndarray | None = None,
                              columns: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-    """This year's record of every firm in the table (one row each, by ``firm_id``), for growth
+    """This year's record of every firm in the table (the live firms and exited firms not yet dropped by a
+    compaction; one row each, by ``firm_id``), for growth
     accounting: after the year's accounts are closed (``RegionModel.close_year``) value added, employment and
     capital are the completed year's; firms that exited during the year keep the output they made before
     exiting (``alive`` is False for them). Money in 亿元 at 2022 prices; the co-built park's firms included
