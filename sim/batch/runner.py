@@ -136,6 +136,9 @@ def execute_plan(plan: BatchPlan, workers: int | None = None, executor: str = "p
             store.write_manifest(plan.out, manifest)
             log.debug("%s: %d runs to do, %d already done (%s)", plan.out, len(todo), summary.skipped, summary.executor)
             _run(pool, todo, plan.out, summary, progress)
+        # the workers have stopped: a worker killed while writing a part left its temporary file (its run was
+        # run again elsewhere), which is the batch's own name
+        store.remove_temporary(plan.out)
     summary.seconds = time.perf_counter() - start
     return summary
 
