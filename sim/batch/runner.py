@@ -127,18 +127,21 @@ def execute_plan(plan: BatchPlan, workers: int | None = None, executor: str = "p
         todo = [spec.as_dict() for spec in plan.specs if spec.run_id not in done]
         summary = BatchSummary(plan.out, len(plan.specs), skipped=len(plan.specs) - len(todo))
         # the executor starts (or a scheduler is reached) before anything is written, and only if there is work
-        with Idle() if not todo else open_executor(executor, workers, scheduler, run_timeout) as pool:
-            store.remove_temporary(plan.out)
-            manifest["executor"] = summary.executor = pool.describe()
-            store.write_snapshot(plan.out, {k: s.record() for k, s in plan.snapshots.items()},
-                                 {s.region_digest: s.region_bytes for s in plan.snapshots.values()})
-            store.write_scenario_texts(plan.out, plan.texts)
-            store.write_manifest(plan.out, manifest)
-            log.debug("%s: %d runs to do, %d already done (%s)", plan.out, len(todo), summary.skipped, summary.executor)
-            _run(pool, todo, plan.out, summary, progress)
-        # the workers have stopped: a worker killed while writing a part left its temporary file (its run was
-        # run again elsewhere), which is the batch's own name
-        store.remove_temporary(plan.out)
+        try:
+            with Idle() if not todo else open_executor(executor, workers, scheduler, run_timeout) as pool:
+                store.remove_temporary(plan.out, manifest)
+                manifest["executor"] = summary.executor = pool.describe()
+                store.write_snapshot(plan.out, {k: s.record() for k, s in plan.snapshots.items()},
+                                     {s.region_digest: s.region_bytes for s in plan.snapshots.values()})
+                store.write_scenario_texts(plan.out, plan.texts)
+                store.write_manifest(plan.out, manifest)
+                log.debug("%s: %d runs to do, %d already done (%s)", plan.out, len(todo), summary.skipped,
+                          summary.executor)
+                _run(pool, todo, plan.out, summary, progress)
+        finally:
+            # the workers have stopped: a worker killed while writing a part left its temporary file (its run
+            # was run again elsewhere), named after a file of this batch (a user's file of another name stays)
+            store.remove_temporary(plan.out, manifest)
     summary.seconds = time.perf_counter() - start
     return summary
 

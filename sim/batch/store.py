@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,12 +92,29 @@ def part_ids(out: Path, table: str) -> set[str]:
     return {n[: -len(SUFFIX)] for n in os.listdir(folder) if n.endswith(SUFFIX) and not n.startswith(".")}
 
 
-def remove_temporary(out: Path) -> int:
-    """Delete temporary files left by a killed batch (only the batch's own names); returns how many."""
+_TEMPORARY = re.compile(r"\.(?P<name>.+?)(?:\.\d+)?\.tmp")  # .<file name>.<pid>.tmp, as the writers here name them
+
+
+def is_own_temporary(name: str, owned: set[str]) -> bool:
+    """Whether ``name`` is the temporary of a file the batch writes (``owned``: file names, see _owned_stems):
+    ``.<owned name>.<pid>.tmp``, never a user's hidden file of a similar name."""
+    match = _TEMPORARY.fullmatch(name)
+    return match is not None and match["name"] in owned
+
+
+def remove_temporary(out: Path, manifest: dict | None) -> int:
+    """Delete temporary files left by a killed batch or worker: only the temporaries of the files ``manifest``
+    (batch.json) names, in the folders the batch writes; returns how many."""
+    out, owned = Path(out), _owned_stems(manifest or {}) | {MANIFEST}
+    folders = [out, *(out / PARTS).glob("*/"), out / SNAPSHOT, out / SNAPSHOT / "regions", out / "scenarios"]
     removed = 0
-    for path in [*(Path(out) / PARTS).glob("*/.*.parquet.*.tmp"), *(Path(out) / SNAPSHOT).glob("**/.*.tmp")]:
-        path.unlink(missing_ok=True)
-        removed += 1
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False) and is_own_temporary(entry.name, owned):
+                os.unlink(entry.path)
+                removed += 1
     return removed
 
 
@@ -233,7 +251,7 @@ def write_scenario_texts(out: Path, texts: dict[str, str]) -> None:
     folder = Path(out) / "scenarios"
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        tmp = folder / f".{name}.yaml.tmp"
+        tmp = folder / f".{name}.yaml.{os.getpid()}.tmp"
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, folder / f"{name}.yaml")
 
@@ -300,8 +318,7 @@ def _clear_tree(folder: Path, owned: set[str] | None) -> None:
     if not folder.is_dir() or folder.is_symlink():
         return
     for path in sorted(folder.rglob("*"), reverse=True):
-        mine = owned is None or path.name in owned or (
-            path.name.startswith(".") and path.name.endswith(".tmp"))
+        mine = owned is None or path.name in owned or is_own_temporary(path.name, owned)
         if path.is_file() and not path.is_symlink() and mine:
             path.unlink()
         elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
