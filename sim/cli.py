@@ -536,7 +536,8 @@ def _compare(args) -> int:
 
     indicators, targets = compare(args.directory, args.baseline)
     _note_health(args.directory)
-    paths = write_compare(args.directory, indicators, targets)
+    unwritten: list[OSError] = []  # a batch on a read-only share or a full disk: the answer still comes
+    paths = _written(lambda: write_compare(args.directory, indicators, targets), unwritten) or []
     baseline = indicators.baseline.iloc[0] if len(indicators) else ""
     if args.full:
         print(f"Headline indicators: mean and 90% interval across replicates; diff = paired difference to "
@@ -547,14 +548,31 @@ def _compare(args) -> int:
     order = list(dict.fromkeys(indicators.variant)) if len(indicators) else None
     summary = executive.summary_of_batch(args.directory, baseline, order)
     names = region_names()
-    paths.append(executive.write_summary(args.directory, summary, names))
+    if not unwritten:
+        paths.append(_written(lambda: executive.write_summary(args.directory, summary, names), unwritten))
     print(executive.console(summary, names))
     print(executive.uncertainty_note(args.directory))
     report = args.directory / "report" / "report.html"
     print(f"\nP(met) moves in steps of 1/{summary.replicates}. Full tables: "
-          f"{', '.join(str(p) for p in paths)}{'' if args.full else ' (or --full)'}"
+          f"{', '.join(str(p) for p in paths if p) or 'not written (below)'}{'' if args.full else ' (or --full)'}"
           + (f"; report: {report}" if report.is_file() else ""))
+    if unwritten:
+        exc = unwritten[0]
+        print(f"error: the comparison above is complete, but its files were not written: {exc.strerror or exc}"
+              + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        return 1
     return 0
+
+
+def _written(write, errors: list[OSError]):
+    """What ``write()`` returns, or None with its OSError added to ``errors`` (the disk full or read-only)."""
+    try:
+        return write()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        errors.append(exc)
+        return None
 
 
 def _clean(args) -> int:

@@ -145,8 +145,10 @@ def explain(directory: str | Path, baseline: str | None = None) -> pd.DataFrame:
 
 def write_explain(directory: str | Path, table: pd.DataFrame, name: str = FILE) -> Path:
     path = Path(directory) / name
+    from sim.batch.store import write_atomic
+
     try:
-        table.to_csv(path, index=False)
+        write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))  # a full disk leaves the earlier file whole
     except OSError as exc:
         raise ScenarioError(f"cannot write {path}: {exc.strerror}", file="<command line>") from None
     return path

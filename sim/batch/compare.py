@@ -159,12 +159,13 @@ def write_compare(out: str | Path, indicators: pd.DataFrame, targets: pd.DataFra
 
     out = Path(out)
     paths = [out / name for name in FILES]
-    indicators.to_csv(paths[0], index=False)
-    targets.to_csv(paths[1], index=False)
+    # each file whole or as it was (a full disk): written beside, then renamed into place
+    store.write_atomic(paths[0], lambda tmp: indicators.to_csv(tmp, index=False))
+    store.write_atomic(paths[1], lambda tmp: targets.to_csv(tmp, index=False))
     baseline = indicators.baseline.iloc[0] if len(indicators) else ""
     text = (f"# Comparison of {out.name} (baseline: {baseline})\n\n"
             "mean, p05, p95: across replicates; diff: paired difference to the baseline with its 95% interval.\n\n"
             f"{markdown(indicators[SHOWN])}\n\n## Probability of meeting each plan target\n\n"
             f"{markdown(target_view(targets))}\n")
-    paths[2].write_text(text, encoding="utf-8")
+    store.write_atomic(paths[2], lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return paths

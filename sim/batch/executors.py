@@ -25,6 +25,7 @@ EXECUTORS = ("process", "dask")
 
 
 DEFAULT_RUN_TIMEOUT = 600.0  # seconds; a run of the shipped scenarios at scale 1 takes a few seconds
+SCHEDULER_TIMEOUT = 10.0  # seconds to reach a Dask scheduler and hear it answer as one
 
 
 def default_workers() -> int:
@@ -82,7 +83,8 @@ class DaskExecutor:
                 self.client = Client(self.cluster)
                 self.client.register_plugin(_parent_watch(os.getpid()))
             else:
-                self.client = Client(self.scheduler, timeout="10s")
+                check_scheduler(self.scheduler)
+                self.client = Client(self.scheduler, timeout=f"{SCHEDULER_TIMEOUT:g}s")
         except (OSError, TimeoutError, ValueError) as exc:
             self.__exit__()
             raise ScenarioError(f"cannot reach the Dask scheduler: {exc}", file="<command line>",
@@ -149,6 +151,51 @@ class DaskExecutor:
             future.cancel()
         if stuck:
             self.client.restart_workers(stuck, timeout=60, raise_for_error=False)
+
+
+def check_scheduler(address: str, timeout: float | None = None) -> None:
+    """Ask ``address`` who it is (the scheduler's ``identity``), all within ``timeout`` seconds, before a Client
+    is made: Dask's handshake waits without end on a server that accepts the connection and never answers (an
+    HTTP server, the dashboard's port), and a server that answers with something else raised from its reader
+    (a MemoryError for a frame of exabytes). One line (ScenarioError) instead."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    timeout = SCHEDULER_TIMEOUT if timeout is None else timeout
+
+    async def identity():
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    answer: dict = {}
+
+    def probe() -> None:  # in a thread of its own: its event loop is not the caller's, and it cannot hang the caller
+        try:
+            answer["reply"] = asyncio.run(asyncio.wait_for(identity(), timeout + 2.0))  # connect says why first
+        except BaseException as exc:  # noqa: BLE001 - whatever the reply did, it is reported as one line below
+            answer["error"] = exc
+
+    thread = threading.Thread(target=probe, name="xinhui-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 5.0)
+    error, reply = answer.get("error"), answer.get("reply")
+    if thread.is_alive() or isinstance(error, (TimeoutError, asyncio.TimeoutError)):
+        why = f"no answer as a Dask scheduler within {timeout:g} s (is it a scheduler's address, tcp://HOST:8786?)"
+    elif isinstance(error, (OSError, ValueError)):
+        why = str(error)
+    elif error is not None:
+        why = f"it did not answer as a Dask scheduler ({type(error).__name__})"
+    elif not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        why = "it answered, but not as a Dask scheduler"
+    else:
+        return
+    raise ScenarioError(f"cannot reach the Dask scheduler at {address}: {why}", file="<command line>",
+                        key_path="--scheduler")
 
 
 @contextlib.contextmanager

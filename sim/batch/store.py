@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,17 +49,33 @@ def part_path(out: Path, table: str, run_id: str) -> Path:
     return Path(out) / PARTS / table / f"{run_id}{SUFFIX}"
 
 
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """Have ``write`` fill a hidden temporary beside ``path`` (``.<name>.<pid>.tmp``), then rename it into
+    place: a full disk or a kill leaves the earlier file whole (and no temporary, unless killed)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:  # name the file the user knows, not its temporary
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    finally:
+        with contextlib.suppress(OSError):  # a read-only folder refuses even to unlink what is not there
+            tmp.unlink(missing_ok=True)
+    return path
+
+
 def write_part(path: Path, table: pa.Table) -> dict:
     """Write ``table`` under a temporary hidden name in the same folder, then rename it into place; return
     what a later check compares with: rows, bytes and SHA-256 of the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    check = {"rows": table.num_rows}
+
+    def write(tmp: Path) -> None:
         pq.write_table(table, tmp)
-        check = {"rows": table.num_rows, **_fingerprint(tmp)}
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        check.update(_fingerprint(tmp))
+
+    write_atomic(path, write)
     return check
 
 
@@ -105,14 +122,24 @@ def is_own_temporary(name: str, owned: set[str]) -> bool:
 def remove_temporary(out: Path, manifest: dict | None) -> int:
     """Delete temporary files left by a killed batch or worker: only the temporaries of the files ``manifest``
     (batch.json) names, in the folders the batch writes; returns how many."""
-    out, owned = Path(out), _owned_stems(manifest or {}) | {MANIFEST}
-    folders = [out, *(out / PARTS).glob("*/"), out / SNAPSHOT, out / SNAPSHOT / "regions", out / "scenarios"]
+    owned = _owned_stems(manifest or {}) | set(OWN_FILES)
+    return _remove_owned([Path(out), *_own_folders(Path(out))], owned, lambda name: is_own_temporary(name, owned))
+
+
+def _own_folders(out: Path) -> list[Path]:
+    """The folders a batch writes its files into, deepest first (a user's subfolder of them is not one)."""
+    return [*(out / PARTS / t for t in (*TABLES, RUNS)), out / PARTS, out / SNAPSHOT / "regions", out / SNAPSHOT,
+            out / "scenarios"]
+
+
+def _remove_owned(folders: list[Path], owned: set[str], mine: Callable[[str], bool]) -> int:
+    """Delete the regular files directly in ``folders`` whose name ``mine`` accepts; returns how many."""
     removed = 0
     for folder in folders:
         if not folder.is_dir() or folder.is_symlink():
             continue
         for entry in os.scandir(folder):
-            if entry.is_file(follow_symlinks=False) and is_own_temporary(entry.name, owned):
+            if entry.is_file(follow_symlinks=False) and mine(entry.name):
                 os.unlink(entry.path)
                 removed += 1
     return removed
@@ -241,19 +268,15 @@ def read_manifest(out: Path) -> dict | None:
 
 
 def write_manifest(out: Path, manifest: dict) -> None:
-    path = Path(out) / MANIFEST
-    tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    write_atomic(Path(out) / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_scenario_texts(out: Path, texts: dict[str, str]) -> None:
     folder = Path(out) / "scenarios"
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        tmp = folder / f".{name}.yaml.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, folder / f"{name}.yaml")
+        write_atomic(folder / f"{name}.yaml", lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_snapshot(out: Path, snapshots: dict[str, dict], regions: dict[str, bytes]) -> None:
@@ -267,22 +290,21 @@ def write_snapshot(out: Path, snapshots: dict[str, dict], regions: dict[str, byt
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
 
 
 OWN_FILES = (MANIFEST, LOCK, "compare_indicators.csv", "compare_targets.csv", "compare.md",
-             "summary.md", "explain.csv")  # written by compare (sim/batch/summary.py) and explain (sim/accounting)
-OWN_TREES = (PARTS, SNAPSHOT, "scenarios")
+             "summary.md", "explain.csv", "explain_channels.csv", "explain_participation.csv")
+# written by compare (sim/batch/summary.py) and explain (sim/accounting/explain.py)
 
 
 def clear_batch(out: Path) -> list[Path]:
     """Remove what a batch wrote into ``out`` (manifest, the parts of its runs, its snapshot files, resolved
     scenarios, compare files, an earlier report), so the next batch starts afresh. Only files that batch.json
-    names are removed (a run's parts by run id, snapshots by digest, scenarios by name), so a user's file kept
-    in one of these folders stays; so does the lock file, which keeps ``out`` a batch directory a new batch may
-    write into. Returns what stayed besides the lock."""
+    names are removed (a run's parts by run id, snapshots by digest, scenarios by name, each in its own
+    folder), so a user's file kept in one of these folders, or in a folder of the user's inside them, stays; so
+    does the lock file, which keeps ``out`` a batch directory a new batch may write into. Returns what stayed
+    besides the lock."""
     from sim.report.write import REPORT_DIR, is_report_dir
 
     out = Path(out)
@@ -295,10 +317,15 @@ def clear_batch(out: Path) -> list[Path]:
         for name in OWN_FILES:
             if name != LOCK:
                 (out / name).unlink(missing_ok=True)
-        for tree in OWN_TREES:
-            _clear_tree(out / tree, owned)
-        if (out / REPORT_DIR).is_dir() and is_report_dir(out / REPORT_DIR):
-            _clear_tree(out / REPORT_DIR, None)
+        folders = _own_folders(out)
+        _remove_owned(folders, owned, lambda name: name in owned or is_own_temporary(name, owned))
+        report = out / REPORT_DIR
+        if report.is_dir() and not report.is_symlink() and is_report_dir(report):
+            _remove_owned([report], set(), lambda name: True)
+            folders.append(report)
+        for folder in folders:  # deepest first: parts/<table>, then parts
+            if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
     return sorted(p for p in out.rglob("*") if p != out / LOCK)
 
 
@@ -310,21 +337,6 @@ def _owned_stems(manifest: dict) -> set[str]:
     stems |= {v.get("name", "") for v in variants} | {Path(v.get("file", "")).stem for v in variants}
     stems.discard("")
     return {stem + suffix for stem in stems for suffix in (SUFFIX, ".json", ".yaml", ".sweep.yaml")}
-
-
-def _clear_tree(folder: Path, owned: set[str] | None) -> None:
-    """Delete the files under ``folder`` the batch wrote (named in ``owned``, or its hidden temporaries; every
-    file when ``owned`` is None), then the folders left empty."""
-    if not folder.is_dir() or folder.is_symlink():
-        return
-    for path in sorted(folder.rglob("*"), reverse=True):
-        mine = owned is None or path.name in owned or is_own_temporary(path.name, owned)
-        if path.is_file() and not path.is_symlink() and mine:
-            path.unlink()
-        elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-            path.rmdir()
-    if not any(folder.iterdir()):
-        folder.rmdir()
 
 
 @contextlib.contextmanager

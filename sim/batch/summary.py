@@ -257,7 +257,7 @@ def legend(summary: Summary) -> str:
 def write_summary(out: str | Path, summary: Summary, names: dict | None = None) -> Path:
     path = Path(out) / SUMMARY_FILE
     text = summary_markdown(summary, Path(out).name, "en", names) + f"\n{uncertainty_note(out)}\n"
-    path.write_text(text, encoding="utf-8")
+    store.write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return path
 
 
