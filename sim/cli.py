@@ -510,8 +510,7 @@ def _explain(args) -> int:
 
     table = explain(args.directory, args.baseline)
     _note_health(args.directory)  # the damaged or missing runs left out, as compare and report say
-    path = write_explain(args.directory, table)
-    from sim.accounting.explain import CHANNELS_FILE, PARTICIPATION_FILE, integration_report
+    from sim.accounting.explain import CHANNELS_FILE, FILE, PARTICIPATION_FILE, integration_report
     from sim.accounting.explain_headline import headline_text
 
     channels = integration_report(args.directory, args.baseline)
@@ -519,12 +518,12 @@ def _explain(args) -> int:
     if headline:  # the answer first: each variant's difference with its interval and its largest channels
         print(headline + "\n")
     print(explain_text(table))
+    files = [(table, FILE)]
     if channels:
         print(channels[1])
-        print(f"written: {write_explain(args.directory, channels[0], CHANNELS_FILE)}")
-        if channels[2] is not None:
-            print(f"written: {write_explain(args.directory, channels[2], PARTICIPATION_FILE)}")
-    print(f"written: {path}")
+        files += [(channels[0], CHANNELS_FILE)] + ([(channels[2], PARTICIPATION_FILE)] if channels[2] is not None else [])
+    for frame, name in files:  # after the answer: a read-only batch still gets it, then the error
+        print(f"written: {write_explain(args.directory, frame, name)}")
     return 0
 
 
