@@ -13,18 +13,18 @@ def slow_on_r1(spec: dict, out: str) -> dict:
     return {"run_id": spec["run_id"], "status": "ok"}
 
 
-STOPPED_WRITER_PID = 999_999  # the pid in the name of a temporary part left by a worker stopped mid-write
-
-
 def leaves_a_half_written_part(spec: dict, out: str) -> dict:
     """The run, after a worker stopped while writing its district part: half a Parquet file under the name the
-    batch's writer gives its temporaries (``.<run id>.parquet.<pid>.tmp``), as a Dask worker killed mid-write
-    leaves it when its run is run again elsewhere."""
+    batch's writer gives its temporaries (``.<run id>.parquet.<pid>.tmp``, the pid of a process that has ended),
+    as a Dask worker killed mid-write leaves it when its run is run again elsewhere."""
+    import subprocess
     from pathlib import Path
 
     from sim.batch.worker import execute_run
 
+    stopped = subprocess.Popen(["true"])
+    stopped.wait()
     folder = Path(out) / "parts" / "district"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f".{spec['run_id']}.parquet.{STOPPED_WRITER_PID}.tmp").write_bytes(b"PAR1" + b"\0" * 500)
+    (folder / f".{spec['run_id']}.parquet.{stopped.pid}.tmp").write_bytes(b"PAR1" + b"\0" * 500)
     return execute_run(spec, out)

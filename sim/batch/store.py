@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from sim.batch import lifeline
 from sim.results import TABLES, DamagedOutput
 from sim.scenario.errors import ScenarioError
 
@@ -109,14 +110,18 @@ def part_ids(out: Path, table: str) -> set[str]:
     return {n[: -len(SUFFIX)] for n in os.listdir(folder) if n.endswith(SUFFIX) and not n.startswith(".")}
 
 
-_TEMPORARY = re.compile(r"\.(?P<name>.+?)(?:\.\d+)?\.tmp")  # .<file name>.<pid>.tmp, as the writers here name them
+_TEMPORARY = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>\d+))?\.tmp")  # .<file name>.<pid>.tmp (write_atomic)
 
 
 def is_own_temporary(name: str, owned: set[str]) -> bool:
-    """Whether ``name`` is the temporary of a file the batch writes (``owned``: file names, see _owned_stems):
-    ``.<owned name>.<pid>.tmp``, never a user's hidden file of a similar name."""
+    """Whether ``name`` is the left-over temporary of a file the batch writes (``owned``: file names, see
+    _owned_stems): ``.<owned name>.<pid>.tmp``, never a user's hidden file of a similar name, nor the temporary
+    of a live process other than this one (a ``compare`` writing its files while a batch starts)."""
     match = _TEMPORARY.fullmatch(name)
-    return match is not None and match["name"] in owned
+    if match is None or match["name"] not in owned:
+        return False
+    pid = int(match["pid"]) if match["pid"] else None
+    return pid is None or pid == os.getpid() or os.name != "posix" or not lifeline.alive(pid)
 
 
 def remove_temporary(out: Path, manifest: dict | None) -> int:
