@@ -119,8 +119,33 @@ def ceilings_numpy(price_land, tax_investment, investment_floor, rate, kept, roo
     return money / investment_floor[:, None]
 
 
+def producing_rows_numpy(status, produce_step, clock, firm_row, firm_alive, capacity_per_step, capacity_left,
+                         start, producing):
+    """``investment.ramp_capacity``'s projects: the rows from ``start`` on with status ``producing`` since before
+    step ``clock``, their firm rows, whether that firm is in the table and live, and this step's capacity."""
+    rows = start + np.flatnonzero((status[start:] == producing) & (produce_step[start:] < clock))
+    firm_rows = firm_row[rows]
+    alive = firm_rows >= 0  # -1: its firm exited and left the firm table
+    alive[alive] = firm_alive[firm_rows[alive]]
+    return rows, firm_rows, alive, np.minimum(capacity_per_step[rows], capacity_left[rows])
+
+
+def sums_by_row_numpy(rows, first, second, slots):
+    """The distinct ``rows`` (ascending) and the sums of ``first`` and ``second`` over each one's entries, added
+    in the order given (``np.bincount``'s). ``slots`` is the compiled version's scratch (unused here)."""
+    touched, of = np.unique(rows, return_inverse=True)
+    return (touched, np.bincount(of, weights=first, minlength=touched.size),
+            np.bincount(of, weights=second, minlength=touched.size))
+
+
+def add_at_numpy(target, rows, values):
+    """``np.add.at``: ``values`` added to ``target`` at ``rows`` (which may repeat), in their order."""
+    np.add.at(target, rows, values)
+
+
 def _compile():
-    from sim.kernels_pipe_numba import ceilings, park_fit, pick_known, town_bids, unified_bids
+    from sim.kernels_pipe_numba import (add_at, ceilings, park_fit, pick_known, producing_rows, sums_by_row,
+                                        town_bids, unified_bids)
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -133,7 +158,11 @@ def _compile():
              np.zeros((2, 3)))
     ones = np.ones(2)
     ceilings(ones, ones, ones, np.ones(3), np.ones(3), np.ones(3))
-    return pick_known, town_bids, unified_bids, park_fit, ceilings
+    status, steps = np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int32)
+    producing_rows(status, steps, 1, np.zeros(2, dtype=np.int64), np.ones(2, dtype=np.bool_), ones, ones, 0, 0)
+    sums_by_row(np.zeros(2, dtype=np.int64), ones, ones, np.full(2, -1, dtype=np.int64))
+    add_at(np.zeros(2), np.zeros(2, dtype=np.int64), ones)
+    return pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at
 
 
 @functools.cache
@@ -180,3 +209,27 @@ def ceilings(price_land, tax_investment, investment_floor, rate, kept, room, com
     return run(np.asarray(price_land, dtype=np.float64), np.asarray(tax_investment, dtype=np.float64),
                np.asarray(investment_floor, dtype=np.float64), np.asarray(rate, dtype=np.float64),
                np.asarray(kept, dtype=np.float64), np.asarray(room, dtype=np.float64))
+
+
+def producing_rows(status, produce_step, clock, firm_row, firm_alive, capacity_per_step, capacity_left, start,
+                   producing, compiled_kernels=None):
+    run = producing_rows_numpy if compiled_kernels is None else compiled_kernels[5]
+    return run(status, produce_step, int(clock), firm_row, firm_alive, capacity_per_step, capacity_left, int(start),
+               int(producing))
+
+
+def sums_by_row(rows, first, second, slots=None, compiled_kernels=None):
+    """``sums_by_row_numpy``; the compiled version gives the distinct rows in the order of their first entry
+    (the sums the same, bit for bit) and needs ``slots``, -1 at every row (left so)."""
+    if compiled_kernels is None or slots is None:
+        return sums_by_row_numpy(rows, first, second, slots)
+    return compiled_kernels[6](np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(first, dtype=np.float64),
+                               np.ascontiguousarray(second, dtype=np.float64), slots)
+
+
+def add_at(target, rows, values, compiled_kernels=None):
+    if compiled_kernels is None:
+        add_at_numpy(target, rows, values)
+    else:
+        compiled_kernels[7](target, np.ascontiguousarray(rows, dtype=np.int64),
+                            np.ascontiguousarray(values, dtype=np.float64))

@@ -152,3 +152,55 @@ def ceilings(price_land, tax_investment, investment_floor, rate, kept, room):
                 money = room[k]
             ceiling[i, k] = money / investment_floor[i]
     return ceiling
+
+
+@jit
+def producing_rows(status, produce_step, clock, firm_row, firm_alive, capacity_per_step, capacity_left, start,
+                   producing):
+    # written without branches on the status (mixed: they were mispredicted), then cut to the rows found
+    rows = np.empty(max(status.size - start, 0), dtype=np.int64)
+    count = 0
+    for i in range(start, status.size):
+        rows[count] = i
+        count += (status[i] == producing) & (produce_step[i] < clock)
+    rows = rows[:count]
+    firm_rows = np.empty(count, dtype=np.int64)
+    alive = np.empty(count, dtype=np.bool_)
+    step = np.empty(count)
+    for j in range(count):
+        i = rows[j]
+        firm = firm_row[i]
+        firm_rows[j] = firm
+        alive[j] = firm >= 0 and firm_alive[firm]
+        a, b = capacity_per_step[i], capacity_left[i]
+        step[j] = a if (a <= b or a != a) and b == b else b  # numpy's minimum: a NaN of either side
+    return rows, firm_rows, alive, step
+
+
+@jit
+def add_at(target, rows, values):
+    for i in range(rows.size):
+        target[rows[i]] += values[i]
+
+
+@jit
+def sums_by_row(rows, first, second, slots):
+    """The distinct rows in the order of their first entry, with the sums of ``first`` and ``second`` added in
+    the order given; ``slots`` (one entry per possible row, -1) holds each row's place while summing, reset after."""
+    touched = np.empty(rows.size, dtype=np.int64)
+    sum_first = np.zeros(rows.size)
+    sum_second = np.zeros(rows.size)
+    count = 0
+    for i in range(rows.size):
+        row = rows[i]
+        slot = slots[row]
+        if slot < 0:
+            slot = count
+            slots[row] = slot
+            touched[slot] = row
+            count += 1
+        sum_first[slot] += first[i]
+        sum_second[slot] += second[i]
+    for j in range(count):
+        slots[touched[j]] = -1
+    return touched[:count], sum_first[:count], sum_second[:count]

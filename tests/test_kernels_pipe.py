@@ -102,3 +102,36 @@ def test_the_incentive_ceilings_equal_their_numpy_version():
     with np.errstate(invalid="ignore"):
         expected = kernels_pipe.ceilings_numpy(price_land, tax_investment, investment, rate, kept, room)
     np.testing.assert_array_equal(compiled[4](price_land, tax_investment, investment, rate, kept, room), expected)
+
+
+@needs_numba
+def test_the_producing_projects_equal_their_numpy_version():
+    rng = np.random.default_rng(5)
+    n, firms = 5000, 800
+    status = rng.integers(0, 6, n).astype(np.int8)
+    produce_step = rng.integers(-1, 12, n).astype(np.int32)
+    firm_row = np.where(rng.random(n) < 0.1, -1, rng.integers(0, firms, n))  # -1: its firm left the table
+    firm_alive = rng.random(firms) < 0.9
+    per_step, left = np.round(rng.exponential(1.0, n), 1), np.round(rng.exponential(1.0, n), 1)  # ties
+    left[7], per_step[9] = np.nan, np.nan
+    for start in (0, 1234, n):
+        args = (status, produce_step, 8, firm_row, firm_alive, per_step, left, start, 2)
+        assert_same(compiled[5](*args), kernels_pipe.producing_rows_numpy(*args))
+
+
+@needs_numba
+def test_the_sums_by_firm_and_the_adds_equal_their_numpy_versions():
+    rng = np.random.default_rng(6)
+    rows = rng.integers(0, 300, 4000)  # repeated rows, in no order
+    first, second = rng.exponential(1.0, 4000), rng.normal(0.0, 1.0, 4000)
+    slots = np.full(300, -1, dtype=np.int64)
+    touched, sum_first, sum_second = compiled[6](rows, first, second, slots)
+    expected = kernels_pipe.sums_by_row_numpy(rows, first, second, None)
+    order = np.argsort(touched)  # the compiled version gives them in the order of their first entry
+    assert_same((touched[order], sum_first[order], sum_second[order]), expected)
+    assert (slots == -1).all()  # the scratch is left as it was found
+    target, reference = rng.normal(0.0, 1.0, 300), None
+    reference = target.copy()
+    compiled[7](target, rows, first)
+    kernels_pipe.add_at_numpy(reference, rows, first)
+    np.testing.assert_array_equal(target, reference)

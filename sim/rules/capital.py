@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from sim import kernels_step
+from sim import kernels_pipe, kernels_step
 from sim.rules import labour
 
 
@@ -92,9 +92,11 @@ def add_capacity(model, rows: np.ndarray, added: np.ndarray, kappa_new: np.ndarr
     in its first year: the firm's growth factor is reset so that its year-end capacity is what it was to be
     plus ``added`` (capital end = (1 - δ) capital start + investment + capital handed over, exactly)."""
     firms = model.firms
-    touched, firm_of = np.unique(rows, return_inverse=True)  # sums by firm over the few rows handed over
-    extra = np.bincount(firm_of, weights=added, minlength=touched.size)
-    capital = np.bincount(firm_of, weights=kappa_new * added, minlength=touched.size)
+    handed = kappa_new * added  # the capital handed over, over the capital-output ratio
+    compiled = kernels_pipe.kernels_for(model)
+    slots = model.projects.firm_slots(firms.n) if compiled is not None and hasattr(model, "projects") else None
+    # sums by firm over the rows handed over (in the compiled version without sorting them)
+    touched, extra, capital = kernels_pipe.sums_by_row(rows, added, handed, slots, compiled)
     before = firms.capacity[touched]
     remaining = model.steps_per_year - model.step_in_year  # growth steps left this year, this one included
     path = firms.growth_factor[touched] ** remaining
@@ -103,7 +105,7 @@ def add_capacity(model, rows: np.ndarray, added: np.ndarray, kappa_new: np.ndarr
     firms.capital_intensity[touched] = vintage_intensity(firms.capital_intensity[touched], before * path,
                                                          capital / np.maximum(extra, 1e-300), extra)
     firms.capacity[touched] += extra
-    record_handover(model, rows, kappa_new * added)
+    record_handover(model, rows, handed)
 
 
 def record_handover(model, rows: np.ndarray, capital: np.ndarray) -> None:

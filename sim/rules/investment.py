@@ -68,6 +68,23 @@ class ProjectPipeline(ColumnTable):
     def __init__(self):
         super().__init__(PROJECT_COLUMNS, 256, fill={"park": -1, "firm_row": -1, "start_step": -1,
                                                      "produce_step": -1})
+        # rows before it are done, abandoned or lost, statuses no step changes again: the steps pass over the
+        # projects from there on (``first_open``)
+        self.open_from = 0
+        self._firm_slots = np.empty(0, dtype=np.int64)
+
+    def first_open(self) -> int:
+        """The first row whose project is still signed, building or producing, moved on from the last one."""
+        start = self.open_from
+        still_open = self.status[start:] < ProjectStatus.DONE
+        self.open_from = start + (int(still_open.argmax()) if still_open.any() else still_open.size)
+        return self.open_from
+
+    def firm_slots(self, firm_rows: int) -> np.ndarray:
+        """Scratch for ``kernels_pipe.sums_by_row`` over firm rows: -1 at each of at least ``firm_rows`` rows."""
+        if self._firm_slots.size < firm_rows:
+            self._firm_slots = np.full(2 * firm_rows, -1, dtype=np.int64)
+        return self._firm_slots
 
 
 def draw_project_sizes(rng, count: int, minimum: float, tail_exponent: float, maximum: float):
@@ -287,9 +304,10 @@ def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
     proj = model.projects
-    status = proj.status
-    building = np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
-    signed = np.flatnonzero(status == ProjectStatus.SIGNED)
+    start = proj.first_open()  # the rows before it are closed
+    status = proj.status[start:]
+    building = start + np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
+    signed = start + np.flatnonzero(status == ProjectStatus.SIGNED)
     starting = signed[model.clock - proj.sign_step[signed] >= proj.start_delay[signed]]
     if starting.size:
         quarters = proj.construction_quarters[starting]
@@ -338,7 +356,7 @@ def start_production(model, rows: np.ndarray) -> None:
                                     draw_key=randomness.project_firm_keys(rows[new]))
         proj.capacity_left[rows[new]] -= first
         capital.record_handover(model, firm[new], kappa[new] * first)
-    np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])
+    kernels_pipe.add_at(model.firms.land_mu, firm, proj.land_mu[rows], kernels_pipe.kernels_for(model))
     proj.firm_row[rows] = firm
 
 
@@ -367,18 +385,18 @@ def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarr
 def ramp_capacity(model) -> None:
     """Producing projects hand their remaining capacity to their firm, one step's share at a time."""
     proj, firms = model.projects, model.firms
-    # projects that started producing this step already handed over their first step's capacity
-    rows = np.flatnonzero((proj.status == ProjectStatus.PRODUCING) & (proj.produce_step < model.clock))
+    compiled = kernels_pipe.kernels_for(model)
+    # projects that started producing this step already handed over their first step's capacity; a firm row
+    # -1: its firm exited and left the firm table (RegionModel.compact_firms)
+    rows, firm_rows, alive, step = kernels_pipe.producing_rows(
+        proj.status, proj.produce_step, model.clock, proj.firm_row, firms.alive, proj.capacity_per_step,
+        proj.capacity_left, proj.open_from, ProjectStatus.PRODUCING, compiled)
     if rows.size == 0:
         return
-    firm_rows = proj.firm_row[rows]
-    alive = firm_rows >= 0  # -1: its firm exited and left the firm table (RegionModel.compact_firms)
-    alive[alive] = firms.alive[firm_rows[alive]]
-    step = np.minimum(proj.capacity_per_step[rows], proj.capacity_left[rows])
     capital.add_capacity(model, firm_rows[alive], step[alive], proj.capital_intensity[rows[alive]])
     # the new capacity comes with the sales it was built for (at the firm's own productivity)
     added = demand_of_new_capacity(model, step[alive], firms.productivity[firm_rows[alive]])
-    np.add.at(firms.demand, firm_rows[alive], added)
+    kernels_pipe.add_at(firms.demand, firm_rows[alive], added, compiled)
     proj.capacity_left[rows] -= step
     done = rows[(proj.capacity_left[rows] <= 1e-12) | ~alive]
     proj.status[done] = ProjectStatus.DONE
