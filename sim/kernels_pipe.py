@@ -143,9 +143,19 @@ def add_at_numpy(target, rows, values):
     np.add.at(target, rows, values)
 
 
+def hand_over_numpy(touched, extra, capital, before, path, growth, growth_factor, capital_intensity, capacity):
+    """``capital.add_capacity`` after its sums and powers: growth factors, κ's vintage blend, capacity."""
+    from sim.rules.capital import vintage_intensity
+
+    growth_factor[touched] = growth
+    capital_intensity[touched] = vintage_intensity(capital_intensity[touched], before * path,
+                                                   capital / np.maximum(extra, 1e-300), extra)
+    capacity[touched] += extra
+
+
 def _compile():
-    from sim.kernels_pipe_numba import (add_at, ceilings, park_fit, pick_known, producing_rows, sums_by_row,
-                                        town_bids, unified_bids)
+    from sim.kernels_pipe_numba import (add_at, ceilings, hand_over, park_fit, pick_known, producing_rows,
+                                        sums_by_row, town_bids, unified_bids)
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -162,7 +172,8 @@ def _compile():
     producing_rows(status, steps, 1, np.zeros(2, dtype=np.int64), np.ones(2, dtype=np.bool_), ones, ones, 0, 0)
     sums_by_row(np.zeros(2, dtype=np.int64), ones, ones, np.full(2, -1, dtype=np.int64))
     add_at(np.zeros(2), np.zeros(2, dtype=np.int64), ones)
-    return pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at
+    hand_over(np.zeros(2, dtype=np.int64), ones, ones, ones, ones, ones, np.ones(2), np.ones(2), np.ones(2))
+    return pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at, hand_over
 
 
 @functools.cache
@@ -233,3 +244,9 @@ def add_at(target, rows, values, compiled_kernels=None):
     else:
         compiled_kernels[7](target, np.ascontiguousarray(rows, dtype=np.int64),
                             np.ascontiguousarray(values, dtype=np.float64))
+
+
+def hand_over(touched, extra, capital, before, path, growth, growth_factor, capital_intensity, capacity,
+              compiled_kernels=None):
+    run = hand_over_numpy if compiled_kernels is None else compiled_kernels[8]
+    run(touched, extra, capital, before, path, growth, growth_factor, capital_intensity, capacity)

@@ -204,3 +204,23 @@ def sums_by_row(rows, first, second, slots):
     for j in range(count):
         slots[touched[j]] = -1
     return touched[:count], sum_first[:count], sum_second[:count]
+
+
+@jit
+def hand_over(touched, extra, capital, before, path, growth, growth_factor, capital_intensity, capacity):
+    """``capital.add_capacity`` after its sums and powers: the growth factors, the vintage blend of κ and the
+    capacity of the firms ``touched`` (``capital.vintage_intensity``'s arithmetic in its order)."""
+    for j in range(touched.size):
+        row = touched[j]
+        growth_factor[row] = growth[j]
+        added = extra[j]
+        floor = added if added >= 1e-300 or added != added else 1e-300  # np.maximum(extra, 1e-300)
+        kappa_new = capital[j] / floor
+        kept = before[j] * path[j]
+        total = kept + added
+        if total > 0:
+            floor = total if total >= 1e-300 else 1e-300
+            capital_intensity[row] = (capital_intensity[row] * kept + kappa_new * added) / floor
+        else:
+            capital_intensity[row] = kappa_new
+        capacity[row] += added

@@ -135,3 +135,20 @@ def test_the_sums_by_firm_and_the_adds_equal_their_numpy_versions():
     compiled[7](target, rows, first)
     kernels_pipe.add_at_numpy(reference, rows, first)
     np.testing.assert_array_equal(target, reference)
+
+
+@needs_numba
+def test_the_capacity_handed_over_is_written_as_by_its_numpy_version():
+    rng = np.random.default_rng(9)
+    touched = rng.choice(500, 200, replace=False)
+    extra, capital = rng.exponential(1.0, 200), rng.exponential(1.2, 200)
+    before, path, growth = rng.exponential(1.0, 200), rng.uniform(0.9, 1.1, 200), rng.uniform(0.9, 1.2, 200)
+    extra[:3], before[3], path[4], capital[5] = 0.0, 0.0, np.nan, np.nan  # nothing added; nothing kept; NaNs
+    before[:2] = 0.0  # nothing at all: κ of the new capacity
+    columns = [rng.uniform(0.5, 2.0, 500) for _ in range(3)]
+    expected = [column.copy() for column in columns]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kernels_pipe.hand_over_numpy(touched, extra, capital, before, path, growth, *expected)
+    compiled[8](touched, extra, capital, before, path, growth, *columns)
+    for got, want in zip(columns, expected):
+        np.testing.assert_array_equal(got, want)

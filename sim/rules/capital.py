@@ -100,11 +100,11 @@ def add_capacity(model, rows: np.ndarray, added: np.ndarray, kappa_new: np.ndarr
     before = firms.capacity[touched]
     remaining = model.steps_per_year - model.step_in_year  # growth steps left this year, this one included
     path = firms.growth_factor[touched] ** remaining
-    firms.growth_factor[touched] = ((before * path + extra) / np.maximum(before + extra, 1e-300)) ** (1.0 / remaining)
-    # κ holds for the capacity planned for year end (capital.invest), so the blend weighs that, before x path
-    firms.capital_intensity[touched] = vintage_intensity(firms.capital_intensity[touched], before * path,
-                                                         capital / np.maximum(extra, 1e-300), extra)
-    firms.capacity[touched] += extra
+    growth = ((before * path + extra) / np.maximum(before + extra, 1e-300)) ** (1.0 / remaining)
+    # κ holds for the capacity planned for year end (capital.invest), so the blend weighs that, before x path;
+    # then the firms' growth factors, κ and capacity written (kernels_pipe.hand_over_numpy)
+    kernels_pipe.hand_over(touched, extra, capital, before, path, growth, firms.growth_factor,
+                           firms.capital_intensity, firms.capacity, compiled)
     record_handover(model, rows, handed)
 
 
