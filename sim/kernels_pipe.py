@@ -19,6 +19,7 @@ from sim import kernels
 
 OUTSIDE = -2  # as sim/rules/project_market.py: the project went to another county
 NO_PARK = -1
+SIGNED, BUILDING, DONE = 0, 1, 3  # as investment.ProjectStatus (statuses from DONE on are closed)
 
 
 # ---- numpy versions (the reference) ----------------------------------------------------------------------
@@ -153,9 +154,25 @@ def hand_over_numpy(touched, extra, capital, before, path, growth, growth_factor
     capacity[touched] += extra
 
 
+def advance_rows_numpy(status, sign_step, start_delay, quarters_left, investment, build_steps, park, park_outside,
+                       clock, start, share):
+    """``investment.advance_pipeline``'s pass over the projects from ``start`` on (the first open one, status
+    below DONE): the signed whose approval is through (starting), the building's funds put in place this
+    step where their park is in the district (in row order), their quarters left counted down and those that
+    finish; and the first open row (status as it was: the step changes none to closed before its end)."""
+    open_rows = np.flatnonzero(status[start:] < DONE)
+    first_open = start + int(open_rows[0]) if open_rows.size else status.size
+    rows = first_open + np.flatnonzero(status[first_open:] == BUILDING)
+    signed = first_open + np.flatnonzero(status[first_open:] == SIGNED)
+    starting = signed[clock - sign_step[signed] >= start_delay[signed]]
+    spent = investment[rows] * share / build_steps[rows]
+    quarters_left[rows] -= 1
+    return starting, rows[quarters_left[rows] <= 0], spent[~park_outside[park[rows]]], first_open
+
+
 def _compile():
-    from sim.kernels_pipe_numba import (add_at, ceilings, hand_over, park_fit, pick_known, producing_rows,
-                                        sums_by_row, town_bids, unified_bids)
+    from sim.kernels_pipe_numba import (add_at, advance_rows, ceilings, hand_over, park_fit, pick_known,
+                                        producing_rows, sums_by_row, town_bids, unified_bids)
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -173,7 +190,10 @@ def _compile():
     sums_by_row(np.zeros(2, dtype=np.int64), ones, ones, np.full(2, -1, dtype=np.int64))
     add_at(np.zeros(2), np.zeros(2, dtype=np.int64), ones)
     hand_over(np.zeros(2, dtype=np.int64), ones, ones, ones, ones, ones, np.ones(2), np.ones(2), np.ones(2))
-    return pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at, hand_over
+    advance_rows(status, steps, steps, np.ones(2, dtype=np.int16), ones, np.ones(2, dtype=np.int16),
+                 np.zeros(2, dtype=np.int16), np.zeros(3, dtype=np.bool_), 1, 0, 0.5)
+    return (pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at, hand_over,
+            advance_rows)
 
 
 @functools.cache
@@ -250,3 +270,10 @@ def hand_over(touched, extra, capital, before, path, growth, growth_factor, capi
               compiled_kernels=None):
     run = hand_over_numpy if compiled_kernels is None else compiled_kernels[8]
     run(touched, extra, capital, before, path, growth, growth_factor, capital_intensity, capacity)
+
+
+def advance_rows(status, sign_step, start_delay, quarters_left, investment, build_steps, park, park_outside, clock,
+                 start, share, compiled_kernels=None):
+    run = advance_rows_numpy if compiled_kernels is None else compiled_kernels[9]
+    return run(status, sign_step, start_delay, quarters_left, investment, build_steps, park, park_outside, int(clock),
+               int(start), float(share))

@@ -16,6 +16,7 @@ jit = numba.njit(cache=True, nogil=True)
 
 OUTSIDE = -2
 NO_PARK = -1
+SIGNED, BUILDING, DONE = 0, 1, 3
 
 
 @jit
@@ -224,3 +225,30 @@ def hand_over(touched, extra, capital, before, path, growth, growth_factor, capi
         else:
             capital_intensity[row] = kappa_new
         capacity[row] += added
+
+
+@jit
+def advance_rows(status, sign_step, start_delay, quarters_left, investment, build_steps, park, park_outside, clock,
+                 start, share):
+    size = max(status.size - start, 0)
+    starting, finishing = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    spent = np.empty(size)
+    started = finished = inside = 0
+    first_open = status.size
+    for i in range(start, status.size):
+        state = status[i]
+        if state < DONE and first_open == status.size:
+            first_open = i
+        if state == BUILDING:
+            if not park_outside[park[i]]:  # park -1 (none): the last entry, False
+                spent[inside] = investment[i] * share / build_steps[i]
+                inside += 1
+            left = quarters_left[i] - 1
+            quarters_left[i] = left
+            if left <= 0:
+                finishing[finished] = i
+                finished += 1
+        elif state == SIGNED and clock - sign_step[i] >= start_delay[i]:
+            starting[started] = i
+            started += 1
+    return starting[:started], finishing[:finished], spent[:inside], first_open

@@ -152,3 +152,26 @@ def test_the_capacity_handed_over_is_written_as_by_its_numpy_version():
     compiled[8](touched, extra, capital, before, path, growth, *columns)
     for got, want in zip(columns, expected):
         np.testing.assert_array_equal(got, want)
+
+
+@needs_numba
+def test_the_pipeline_pass_equals_its_numpy_version():
+    rng = np.random.default_rng(12)
+    n = 6000
+    status = rng.integers(0, 6, n).astype(np.int8)
+    status[:700] = rng.integers(3, 6, 700)  # closed projects first
+    sign_step, start_delay = rng.integers(-8, 20, n).astype(np.int32), rng.integers(0, 12, n).astype(np.int32)
+    quarters_left, build_steps = rng.integers(-1, 4, n).astype(np.int16), rng.integers(1, 8, n).astype(np.int16)
+    investment, park = rng.exponential(2.0, n), rng.integers(-1, 13, n).astype(np.int16)  # -1: no park
+    park_outside = np.zeros(14, dtype=bool)
+    park_outside[12] = True  # the co-built park; the last entry (no park) False
+    for start in (0, 300, 700, n):
+        got_left, want_left = quarters_left.copy(), quarters_left.copy()
+        got = compiled[9](status, sign_step, start_delay, got_left, investment, build_steps, park, park_outside,
+                          15, start, 0.7)
+        want = kernels_pipe.advance_rows_numpy(status, sign_step, start_delay, want_left, investment, build_steps,
+                                               park, park_outside, 15, start, 0.7)
+        assert_same(got[:3], want[:3])
+        still_open = np.flatnonzero(status[start:] < 3)
+        assert got[3] == want[3] == (start + still_open[0] if still_open.size else n) >= 700
+        np.testing.assert_array_equal(got_left, want_left)

@@ -69,16 +69,9 @@ class ProjectPipeline(ColumnTable):
         super().__init__(PROJECT_COLUMNS, 256, fill={"park": -1, "firm_row": -1, "start_step": -1,
                                                      "produce_step": -1})
         # rows before it are done, abandoned or lost, statuses no step changes again: the steps pass over the
-        # projects from there on (``first_open``)
+        # projects from there on (kernels_pipe.advance_rows moves it on)
         self.open_from = 0
         self._firm_slots = np.empty(0, dtype=np.int64)
-
-    def first_open(self) -> int:
-        """The first row whose project is still signed, building or producing, moved on from the last one."""
-        start = self.open_from
-        still_open = self.status[start:] < ProjectStatus.DONE
-        self.open_from = start + (int(still_open.argmax()) if still_open.any() else still_open.size)
-        return self.open_from
 
     def firm_slots(self, firm_rows: int) -> np.ndarray:
         """Scratch for ``kernels_pipe.sums_by_row`` over firm rows: -1 at each of at least ``firm_rows`` rows."""
@@ -304,33 +297,31 @@ def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
     proj = model.projects
-    start = proj.first_open()  # the rows before it are closed
-    status = proj.status[start:]
-    building = start + np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
-    signed = start + np.flatnonzero(status == ProjectStatus.SIGNED)
-    starting = signed[model.clock - proj.sign_step[signed] >= proj.start_delay[signed]]
-    if starting.size:
-        quarters = proj.construction_quarters[starting]
-        steps = quarters * model.steps_per_year / 4.0  # durations are in quarters
-        proj.quarters_left[starting] = proj.build_steps[starting] = np.maximum(np.round(steps), 1)
-        proj.status[starting] = ProjectStatus.BUILDING
-        proj.start_step[starting] = model.clock
-        model.year_stats["projects_started"] += int(starting.size)
-        model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
-    put_capital_in_place(model, building)
-    proj.quarters_left[building] -= 1
-    finishing = building[proj.quarters_left[building] <= 0]
+    # one pass over the open projects: the approved start, the building put their funds in place and count
+    # down, some finish (their rows, in row order); the first open row moves on
+    starting, finishing, spent_inside, proj.open_from = kernels_pipe.advance_rows(
+        proj.status, proj.sign_step, proj.start_delay, proj.quarters_left, proj.investment, proj.build_steps,
+        proj.park, model.park_outside, model.clock, proj.open_from, model.investment_params.funds_in_place_share,
+        kernels_pipe.kernels_for(model))
+    start_construction(model, starting)
+    model.year_stats["fai_projects_100m_cny"] += float(spent_inside.sum())  # FAI: funds spent evenly over the build
     if finishing.size:
         start_production(model, finishing)
     ramp_capacity(model)
 
 
-def put_capital_in_place(model, building: np.ndarray) -> None:
-    """Projects under construction spend their funds in place evenly over the construction steps (FAI)."""
-    proj, p = model.projects, model.investment_params
-    spent = proj.investment[building] * p.funds_in_place_share / proj.build_steps[building]
-    inside = ~model.park_outside[proj.park[building]]
-    model.year_stats["fai_projects_100m_cny"] += float(spent[inside].sum())
+def start_construction(model, starting: np.ndarray) -> None:
+    """Approved projects start building: their construction steps set, funds put in place from this step."""
+    if starting.size == 0:
+        return
+    proj = model.projects
+    quarters = proj.construction_quarters[starting]
+    steps = quarters * model.steps_per_year / 4.0  # durations are in quarters
+    proj.quarters_left[starting] = proj.build_steps[starting] = np.maximum(np.round(steps), 1)
+    proj.status[starting] = ProjectStatus.BUILDING
+    proj.start_step[starting] = model.clock
+    model.year_stats["projects_started"] += int(starting.size)
+    model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
 
 
 def start_production(model, rows: np.ndarray) -> None:
