@@ -171,8 +171,8 @@ def advance_rows_numpy(status, sign_step, start_delay, quarters_left, investment
 
 
 def _compile():
-    from sim.kernels_pipe_numba import (add_at, advance_rows, ceilings, hand_over, park_fit, pick_known,
-                                        producing_rows, sums_by_row, town_bids, unified_bids)
+    from sim.kernels_pipe_numba import (add_at, advance_rows, ceilings, fit_and_decide, hand_over, park_fit,
+                                        pick_known, producing_rows, sums_by_row, town_bids, unified_bids)
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -192,8 +192,10 @@ def _compile():
     hand_over(np.zeros(2, dtype=np.int64), ones, ones, ones, ones, ones, np.ones(2), np.ones(2), np.ones(2))
     advance_rows(status, steps, steps, np.ones(2, dtype=np.int16), ones, np.ones(2, dtype=np.int16),
                  np.zeros(2, dtype=np.int16), np.zeros(3, dtype=np.bool_), 1, 0, 0.5)
+    fit_and_decide(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)),
+                   sectors, np.zeros((2, 3)), np.array([1, 2], dtype=np.int8), ceiling, outside, known, towns, 2, 1.0)
     return (pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at, hand_over,
-            advance_rows)
+            advance_rows, fit_and_decide)
 
 
 @functools.cache

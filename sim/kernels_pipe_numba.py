@@ -36,11 +36,12 @@ def _clip(value, low, high):
 
 
 @jit
-def _paid(fit, ceiling, i, park, to_beat, weight):
+def _paid(fit, ceiling, park, to_beat, weight):
+    """What the winner pays, from one project's row of fit and ceilings."""
     if park < 0:
         return 0.0
-    needed = (to_beat - fit[i, park]) / weight if weight > 0 else 0.0
-    return _clip(needed, 0.0, ceiling[i, park])
+    needed = (to_beat - fit[park]) / weight if weight > 0 else 0.0
+    return _clip(needed, 0.0, ceiling[park])
 
 
 @jit
@@ -68,77 +69,129 @@ def pick_known(keys, home, others):
 
 
 @jit
+def _town_bid(fit, ceiling, park_town, n_towns, outside, weight, known, every, town_net, town_park, have):
+    """One project's row of ``town_bids``: its park (OUTSIDE: lost) and what it is paid; ``known``: its row of
+    the towns it knows (read unless ``every``); the last three: scratch of n_towns entries."""
+    town_net[:] = -np.inf
+    town_park[:] = NO_PARK
+    have[:] = False
+    for k in range(fit.size):  # each town's best park: the first of highest fit plus incentive
+        t = park_town[k]
+        if t < 0 or t >= n_towns:
+            continue
+        value = fit[k] + weight * ceiling[k]
+        if not have[t] or _beats(value, town_net[t]):
+            have[t], town_net[t], town_park[t] = True, value, k
+    if not every:
+        for t in range(n_towns):
+            if not known[t]:
+                town_net[t] = -np.inf
+    winner, best = 0, town_net[0] if n_towns > 0 else outside
+    for j in range(1, n_towns + 1):
+        value = town_net[j] if j < n_towns else outside
+        if _beats(value, best):
+            winner, best = j, value
+    second = -np.inf
+    for j in range(n_towns + 1):
+        if j == winner:
+            continue
+        value = town_net[j] if j < n_towns else outside
+        if value != value:
+            second = value
+        elif second == second and value > second:
+            second = value
+    park = town_park[winner] if winner < n_towns else OUTSIDE
+    return park, _paid(fit, ceiling, park, second, weight)
+
+
+@jit
 def town_bids(fit, ceiling, park_town, n_towns, outside, weight, known, every):
-    n, parks = fit.shape
+    n = fit.shape[0]
     park = np.empty(n, dtype=np.int64)
     paid = np.empty(n)
     town_net = np.empty(n_towns)
     town_park = np.empty(n_towns, dtype=np.int64)
     have = np.empty(n_towns, dtype=np.bool_)
     for i in range(n):
-        town_net[:] = -np.inf
-        town_park[:] = NO_PARK
-        have[:] = False
-        for k in range(parks):  # each town's best park: the first of highest fit plus incentive
-            t = park_town[k]
-            if t < 0 or t >= n_towns:
-                continue
-            value = fit[i, k] + weight * ceiling[i, k]
-            if not have[t] or _beats(value, town_net[t]):
-                have[t], town_net[t], town_park[t] = True, value, k
-        if not every:
-            for t in range(n_towns):
-                if not known[i, t]:
-                    town_net[t] = -np.inf
-        winner, best = 0, town_net[0] if n_towns > 0 else outside[i]
-        for j in range(1, n_towns + 1):
-            value = town_net[j] if j < n_towns else outside[i]
-            if _beats(value, best):
-                winner, best = j, value
-        second = -np.inf
-        for j in range(n_towns + 1):
-            if j == winner:
-                continue
-            value = town_net[j] if j < n_towns else outside[i]
-            if value != value:
-                second = value
-            elif second == second and value > second:
-                second = value
-        park[i] = town_park[winner] if winner < n_towns else OUTSIDE
-        paid[i] = _paid(fit, ceiling, i, park[i], second, weight)
+        park[i], paid[i] = _town_bid(fit[i], ceiling[i], park_town, n_towns, outside[i], weight,
+                                     known[0] if every else known[i], every, town_net, town_park, have)
     return park, paid
 
 
 @jit
+def _unified_bid(fit, ceiling, outside, weight):
+    """One project's row of ``unified_bids``."""
+    best, best_net = 0, fit[0] + weight * ceiling[0]
+    for k in range(1, fit.size):
+        value = fit[k] + weight * ceiling[k]
+        if _beats(value, best_net):
+            best, best_net = k, value
+    district_net = fit[best] + weight * ceiling[best] if math.isfinite(fit[best]) else -np.inf
+    park = best if district_net >= outside else OUTSIDE
+    return park, _paid(fit, ceiling, park, outside, weight)
+
+
+@jit
 def unified_bids(fit, ceiling, outside, weight):
-    n, parks = fit.shape
+    n = fit.shape[0]
     park = np.empty(n, dtype=np.int64)
     paid = np.empty(n)
     for i in range(n):
-        best, best_net = 0, fit[i, 0] + weight * ceiling[i, 0]
-        for k in range(1, parks):
-            value = fit[i, k] + weight * ceiling[i, k]
-            if _beats(value, best_net):
-                best, best_net = k, value
-        district_net = fit[i, best] + weight * ceiling[i, best] if math.isfinite(fit[i, best]) else -np.inf
-        park[i] = best if district_net >= outside[i] else OUTSIDE
-        paid[i] = _paid(fit, ceiling, i, park[i], outside[i], weight)
+        park[i], paid[i] = _unified_bid(fit[i], ceiling[i], outside[i], weight)
     return park, paid
+
+
+@jit
+def _best_park(fit):
+    """``project_market.best_park`` of one row: numpy's argmax, NO_PARK where its value is not finite."""
+    best = 0
+    for k in range(1, fit.size):
+        if _beats(fit[k], fit[best]):
+            best = k
+    return best if math.isfinite(fit[best]) else NO_PARK
+
+
+@jit
+def _fit_row(i, eligible, free, land, land_term, fixed, sectors, gumbel, out):
+    for k in range(free.size):
+        if eligible[i, k] and free[k] >= land[i]:
+            out[k] = land_term[k] + fixed[k, sectors[i]] + gumbel[i, k]
+        else:
+            out[k] = -np.inf
+
+
+@jit
+def fit_and_decide(waiting, eligible, free, land, land_term, fixed, sectors, gumbel, placement, ceiling, outside,
+                   known, park_town, n_towns, weight):
+    """``ParkOptions.fit`` and ``ProjectMarket.decide`` of the rows ``waiting`` in one pass: each one's fit row,
+    then its choice by its placement (0 logit, 1 unified, 2 towns) and the incentive it is paid."""
+    choice = np.empty(waiting.size, dtype=np.int64)
+    paid = np.zeros(waiting.size)
+    row = np.empty(free.size)
+    town_net = np.empty(n_towns)
+    town_park = np.empty(n_towns, dtype=np.int64)
+    have = np.empty(n_towns, dtype=np.bool_)
+    for j in range(waiting.size):
+        i = waiting[j]
+        _fit_row(i, eligible, free, land, land_term, fixed, sectors, gumbel, row)
+        mode = placement[i]
+        if mode == 0:
+            choice[j] = _best_park(row)
+        elif mode == 1:
+            choice[j], paid[j] = _unified_bid(row, ceiling[i], outside[i], weight)
+        else:
+            choice[j], paid[j] = _town_bid(row, ceiling[i], park_town, n_towns, outside[i], weight, known[i], False,
+                                           town_net, town_park, have)
+    return choice, paid
 
 
 @jit
 def park_fit(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
     """ParkOptions.fit of the rows ``waiting``: land term + fixed part of the park and sector + Gumbel noise
     where the park is eligible and has the land, else -inf."""
-    parks = free.size
-    utility = np.empty((waiting.size, parks))
+    utility = np.empty((waiting.size, free.size))
     for j in range(waiting.size):
-        i = waiting[j]
-        for k in range(parks):
-            if eligible[i, k] and free[k] >= land[i]:
-                utility[j, k] = land_term[k] + fixed[k, sectors[i]] + gumbel[i, k]
-            else:
-                utility[j, k] = -np.inf
+        _fit_row(waiting[j], eligible, free, land, land_term, fixed, sectors, gumbel, utility[j])
     return utility
 
 

@@ -175,3 +175,34 @@ def test_the_pipeline_pass_equals_its_numpy_version():
         still_open = np.flatnonzero(status[start:] < 3)
         assert got[3] == want[3] == (start + still_open[0] if still_open.size else n) >= 700
         np.testing.assert_array_equal(got_left, want_left)
+
+
+@needs_numba
+def test_the_fused_fit_and_decision_equal_the_parks_fit_and_the_bids():
+    from sim.rules.project_market import best_park
+
+    rng = np.random.default_rng(13)
+    n, parks, towns = 3000, 13, 11
+    eligible = rng.random((n, parks)) < 0.8
+    free = np.round(rng.exponential(100.0, parks), 0)
+    free[2] = 0.0
+    land = np.round(rng.exponential(60.0, n), 0)
+    land_term, fixed = 0.4 * np.log1p(free), np.round(rng.normal(0.0, 1.0, (parks, 6)), 1)  # ties
+    sectors, gumbel = rng.integers(0, 6, n), np.round(rng.gumbel(0.0, 1.0, (n, parks)), 1)
+    _, ceiling, outside = bids(rng, n, parks)
+    placement = rng.integers(0, 3, n).astype(np.int8)
+    known = rng.random((n, towns)) < 0.4
+    park_town = np.array([0, 0, 1, 2, 2, 2, 3, 5, 6, 7, 8, 9, 1])
+    for waiting in (np.arange(n), np.sort(rng.choice(n, 700, replace=False))):
+        fit = kernels_pipe.park_fit_numpy(waiting, eligible, free, land, land_term, fixed, sectors, gumbel)
+        choice, paid = np.full(waiting.size, -1, dtype=np.int64), np.zeros(waiting.size)
+        mode = placement[waiting]
+        choice[mode == 0] = best_park(fit[mode == 0])
+        unified, towns_bid = mode == 1, mode == 2
+        choice[unified], paid[unified] = kernels_pipe.unified_bids_numpy(
+            fit[unified], ceiling[waiting[unified]], outside[waiting[unified]], 3.0)
+        choice[towns_bid], paid[towns_bid] = kernels_pipe.town_bids_numpy(
+            fit[towns_bid], ceiling[waiting[towns_bid]], park_town, towns, outside[waiting[towns_bid]], 3.0,
+            known[waiting[towns_bid]])
+        assert_same(compiled[10](waiting, eligible, free, land, land_term, fixed, sectors, gumbel, placement, ceiling,
+                                 outside, known, park_town, towns, 3.0), (choice, paid))

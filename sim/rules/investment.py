@@ -224,7 +224,8 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     home = np.where(steered >= 0, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
     eligible, placement = candidate_parks(model, options, sectors, u, home, steered >= 0)
     market = ProjectMarket(model, rows, placement, u, home, np.diff(options.town_cumulative, prepend=0.0))
-    park, paid = assign_parks(options, eligible, sectors, land, gumbel, market.decide)
+    park, paid = assign_parks(options, eligible, sectors, land, gumbel, market.decide,
+                              market.fit_and_decide(options, eligible, sectors, land, gumbel))
     lost = park == OUTSIDE
     proj.status[rows[lost]] = ProjectStatus.LOST
     model.year_stats["projects_lost"] += int(lost.sum())
@@ -264,18 +265,22 @@ def candidate_parks(model, options: ParkOptions, sectors: np.ndarray, u: np.ndar
 
 
 def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
-                 gumbel: np.ndarray, decide=None) -> tuple[np.ndarray, np.ndarray]:
+                 gumbel: np.ndarray, decide=None, choose=None) -> tuple[np.ndarray, np.ndarray]:
     """Each project's park (NO_PARK: none had the land; OUTSIDE: lost to another county) and the incentive it
     was paid (share of its investment), its land reserved. ``decide(waiting, fit)`` gives the choice and the
     incentive (default: the logit choice, no incentive). Where the projects choosing a park need more land
     than it has left, they are served in signing order while it lasts (the first always fits) and the others
-    choose again, with the same Gumbel shocks, among the parks with land left."""
+    choose again, with the same Gumbel shocks, among the parks with land left. ``choose(waiting)``, when
+    given, does the fit and ``decide`` at once (``ProjectMarket.fit_and_decide``)."""
     park = np.full(sectors.size, NO_PARK, dtype=np.int64)
     paid = np.zeros(sectors.size)
     waiting = np.arange(sectors.size)
     while waiting.size:
-        fit = options.fit(waiting, eligible, sectors, land, gumbel)
-        choice, share = (best_park(fit), np.zeros(waiting.size)) if decide is None else decide(waiting, fit)
+        if choose is not None:
+            choice, share = choose(waiting)
+        else:
+            fit = options.fit(waiting, eligible, sectors, land, gumbel)
+            choice, share = (best_park(fit), np.zeros(waiting.size)) if decide is None else decide(waiting, fit)
         park[waiting[choice == OUTSIDE]] = OUTSIDE
         chose = choice >= 0
         choosing, parks, share = waiting[chose], choice[chose], share[chose]

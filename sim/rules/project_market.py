@@ -117,7 +117,7 @@ class ProjectMarket:
                 self.ceiling[mine], self.rate[mine] = town_decisions.incentive_ceilings(
                     model, self.sectors[mine], self.investment[mine], self.land[mine], mode == Placement.UNIFIED)
         # the co-built park is its partner town's to bid with, at the tax share Xinhui keeps there (its ceiling)
-        self.park_town = np.array([park.town_index for park in model.parks])
+        self.park_town = np.array([park.town_index for park in model.parks], dtype=np.int64)
 
     def decide(self, waiting: np.ndarray, fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The park (or NO_PARK, OUTSIDE) and incentive share of each waiting project."""
@@ -138,6 +138,21 @@ class ProjectMarket:
                     fit[mine], self.ceiling[rows], self.park_town, len(self.model.towns), self.outside[rows],
                     self.weight, self.known[rows], self.kernels)
         return choice, paid
+
+    def fit_and_decide(self, options, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
+                       gumbel: np.ndarray):
+        """``options.fit`` and ``decide`` in one compiled pass over the waiting projects (the same choices and
+        payments): a function of the waiting rows for ``investment.assign_parks``, or None without the kernels."""
+        if self.kernels is None:
+            return None
+        n_towns, known = len(self.model.towns), np.ascontiguousarray(self.known)
+        placement = np.ascontiguousarray(self.placement, dtype=np.int8)
+
+        def choose(waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return self.kernels[10](waiting, eligible, options.free, land, options.land_weight * np.log1p(options.free),
+                                    options.fixed, sectors, gumbel, placement, self.ceiling, self.outside, known,
+                                    self.park_town, n_towns, self.weight)
+        return choose
 
     def pay(self, paid_share: np.ndarray, park: np.ndarray, host: np.ndarray) -> None:
         """Post the incentives of the projects placed by bidding: the district's or the winning town's."""
