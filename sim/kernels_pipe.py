@@ -170,9 +170,20 @@ def advance_rows_numpy(status, sign_step, start_delay, quarters_left, investment
     return starting, rows[quarters_left[rows] <= 0], spent[~park_outside[park[rows]]], first_open
 
 
+def ceilings_by_mode_numpy(placement, price_land, tax_investment, investment_floor, rate, kept, room):
+    """``ceilings_numpy`` of each project with the rates and rooms of its placement (rows of ``rate`` and
+    ``room``), 0 for the projects placed without bidding (placement 0)."""
+    ceiling = np.zeros((placement.size, rate.shape[1]))
+    for mode in range(1, rate.shape[0]):
+        mine = placement == mode
+        ceiling[mine] = ceilings_numpy(price_land[mine], tax_investment[mine], investment_floor[mine], rate[mode],
+                                       kept, room[mode])
+    return ceiling
+
+
 def _compile():
-    from sim.kernels_pipe_numba import (add_at, advance_rows, ceilings, fit_and_decide, hand_over, park_fit,
-                                        pick_known, producing_rows, sums_by_row, town_bids, unified_bids)
+    from sim.kernels_pipe_numba import (add_at, advance_rows, ceilings, ceilings_by_mode, fit_and_decide, hand_over,
+                                        park_fit, pick_known, producing_rows, sums_by_row, town_bids, unified_bids)
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -194,8 +205,9 @@ def _compile():
                  np.zeros(2, dtype=np.int16), np.zeros(3, dtype=np.bool_), 1, 0, 0.5)
     fit_and_decide(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)),
                    sectors, np.zeros((2, 3)), np.array([1, 2], dtype=np.int8), ceiling, outside, known, towns, 2, 1.0)
+    ceilings_by_mode(np.array([0, 1], dtype=np.int8), ones, ones, ones, np.ones((2, 3)), np.ones(3), np.ones((2, 3)))
     return (pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at, hand_over,
-            advance_rows, fit_and_decide)
+            advance_rows, fit_and_decide, ceilings_by_mode)
 
 
 @functools.cache
@@ -279,3 +291,11 @@ def advance_rows(status, sign_step, start_delay, quarters_left, investment, buil
     run = advance_rows_numpy if compiled_kernels is None else compiled_kernels[9]
     return run(status, sign_step, start_delay, quarters_left, investment, build_steps, park, park_outside, int(clock),
                int(start), float(share))
+
+
+def ceilings_by_mode(placement, price_land, tax_investment, investment_floor, rate, kept, room, compiled_kernels=None):
+    run = ceilings_by_mode_numpy if compiled_kernels is None else compiled_kernels[11]
+    return run(np.asarray(placement, dtype=np.int8), np.asarray(price_land, dtype=np.float64),
+               np.asarray(tax_investment, dtype=np.float64), np.asarray(investment_floor, dtype=np.float64),
+               np.ascontiguousarray(rate, dtype=np.float64), np.asarray(kept, dtype=np.float64),
+               np.ascontiguousarray(room, dtype=np.float64))

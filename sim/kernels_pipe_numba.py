@@ -196,15 +196,29 @@ def park_fit(waiting, eligible, free, land, land_term, fixed, sectors, gumbel):
 
 
 @jit
+def _ceilings_row(i, price_land, tax_investment, investment_floor, rate, kept, room, out):
+    for k in range(rate.size):
+        money = tax_investment[i] * kept[k] + price_land[i] * rate[k]
+        if not (money <= room[k] or money != money):  # numpy's minimum: a NaN of either side
+            money = room[k]
+        out[k] = money / investment_floor[i]
+
+
+@jit
 def ceilings(price_land, tax_investment, investment_floor, rate, kept, room):
-    n, parks = price_land.size, rate.size
-    ceiling = np.empty((n, parks))
-    for i in range(n):
-        for k in range(parks):
-            money = tax_investment[i] * kept[k] + price_land[i] * rate[k]
-            if not (money <= room[k] or money != money):  # numpy's minimum: a NaN of either side
-                money = room[k]
-            ceiling[i, k] = money / investment_floor[i]
+    ceiling = np.empty((price_land.size, rate.size))
+    for i in range(price_land.size):
+        _ceilings_row(i, price_land, tax_investment, investment_floor, rate, kept, room, ceiling[i])
+    return ceiling
+
+
+@jit
+def ceilings_by_mode(placement, price_land, tax_investment, investment_floor, rate, kept, room):
+    ceiling = np.zeros((placement.size, rate.shape[1]))
+    for i in range(placement.size):
+        mode = placement[i]
+        if mode > 0:
+            _ceilings_row(i, price_land, tax_investment, investment_floor, rate[mode], kept, room[mode], ceiling[i])
     return ceiling
 
 

@@ -206,3 +206,21 @@ def test_the_fused_fit_and_decision_equal_the_parks_fit_and_the_bids():
             known[waiting[towns_bid]])
         assert_same(compiled[10](waiting, eligible, free, land, land_term, fixed, sectors, gumbel, placement, ceiling,
                                  outside, known, park_town, towns, 3.0), (choice, paid))
+
+
+@needs_numba
+def test_the_ceilings_by_placement_equal_their_numpy_version():
+    rng = np.random.default_rng(14)
+    n, parks = 2000, 13
+    placement = rng.integers(0, 3, n).astype(np.int8)
+    price_land, tax_investment = rng.exponential(0.3, n), rng.exponential(0.5, n)
+    investment = np.maximum(rng.exponential(2.0, n), 1e-12)
+    rate, room = rng.random((3, parks)), np.maximum(rng.normal(1.0, 1.0, (3, parks)), 0.0)
+    kept = np.where(np.arange(parks) == 12, 0.5, 1.0)
+    room[1, 3], room[2, 5], rate[2, 7] = np.inf, 0.0, np.nan
+    with np.errstate(invalid="ignore"):
+        expected = kernels_pipe.ceilings_by_mode_numpy(placement, price_land, tax_investment, investment, rate, kept,
+                                                       room)
+    assert (expected[placement == 0] == 0).all()
+    np.testing.assert_array_equal(compiled[11](placement, price_land, tax_investment, investment, rate, kept, room),
+                                  expected)

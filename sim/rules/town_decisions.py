@@ -69,6 +69,17 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
     the land-discount rate on offer by park (vacancy: the park's, or the district's under unified attraction).
     The budget room is the one at the start of the step: projects won in the same step may together spend
     more than it (by less than one project's ceiling each)."""
+    rate, kept, room = bidder_terms(model, unified)
+    price = model.investment_params.industrial_land_price_100m_cny_per_mu
+    # discount: price x land x rate; subsidy: tax value x investment x kept; at most the room, per unit invested
+    ceiling = kernels_pipe.ceilings(price * land_mu, tax_value_share(model, sectors, unified) * investment,
+                                    np.maximum(investment, 1e-12), rate, kept, room, kernels_pipe.kernels_for(model))
+    return ceiling, np.broadcast_to(rate, ceiling.shape)
+
+
+def bidder_terms(model, unified: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """By park, what its bidder's ceiling is made of: the land-discount rate on offer, the share of the local
+    tax Xinhui keeps, the budget room (at least 0)."""
     parks = model.parks
     total = np.array([park.land_total_mu for park in parks])
     used = np.array([park.land_used_mu for park in parks])
@@ -81,14 +92,9 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
         rate = vacancy(total, used)
         rate[model.park_outside[: len(parks)]] = 0.0  # the co-built park's land is Taishan's to price
         room = np.array([model.towns[park.town_index].budget_room_100m_cny for park in parks])
-    price = model.investment_params.industrial_land_price_100m_cny_per_mu
     # Xinhui keeps only its share of the co-built park's local tax (public_finance.add_cobuilt_share)
     kept = np.where(model.park_outside[: len(parks)], model.params.pairing.cobuilt_park_revenue_share, 1.0)
-    # discount: price x land x rate; subsidy: tax value x investment x kept; at most the room, per unit invested
-    ceiling = kernels_pipe.ceilings(price * land_mu, tax_value_share(model, sectors, unified) * investment,
-                                    np.maximum(investment, 1e-12), rate, kept, np.maximum(room, 0.0),
-                                    kernels_pipe.kernels_for(model))
-    return ceiling, np.broadcast_to(rate, ceiling.shape)
+    return rate, kept, np.maximum(room, 0.0)
 
 
 def pay_incentives(model, payers: list[str], sectors: np.ndarray, land_discount: np.ndarray,
