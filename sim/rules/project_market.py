@@ -130,8 +130,7 @@ class ProjectMarket:
         room, tax = np.zeros((len(Placement), parks)), np.zeros((len(Placement), len(model.sector_ids)))
         for mode in modes:
             rate[mode], kept, room[mode] = town_decisions.bidder_terms(model, mode == Placement.UNIFIED)
-            tax[mode] = town_decisions.tax_value_share(model, np.arange(len(model.sector_ids)),
-                                                       mode == Placement.UNIFIED)
+            tax[mode] = town_decisions.tax_value_by_sector(model, mode == Placement.UNIFIED)
         price = model.investment_params.industrial_land_price_100m_cny_per_mu
         ceiling = kernels_pipe.ceilings_by_mode(self.placement, price * self.land,
                                                 tax[self.placement, self.sectors] * self.investment,

@@ -35,13 +35,32 @@ DISTRICT = "district"
 def tax_value_share(model, sectors: np.ndarray, unified: bool) -> np.ndarray:
     """Tax a bidder keeps over its horizon per 亿元 of signed investment, by project sector: the local share
     for the district (unified attraction), the town's part of it for a town bidding alone."""
+    return tax_value_by_sector(model, unified)[sectors]
+
+
+_tax_values: dict = {}  # the last inputs of tax_value_by_sector and its table: a function of them alone
+
+
+def tax_value_by_sector(model, unified: bool) -> np.ndarray:
+    """``tax_value_share`` of every sector (read-only), made again only when one of its inputs changes (they
+    change once a year: the wage, last year's revenue per value added)."""
     p, firms = model.investment_params, model.params.firms
-    # capacity is built at this year's capital intensity (the district's firms' wage: sim/rules/capital.py)
-    kappa = float(capital.intensity_for_wage(model.wage_10k_cny, firms, model.base_wage_10k_cny))
-    output_per_investment = p.funds_in_place_share / (firms.capital_output_ratio * kappa)
-    yearly = output_per_investment * model.sector_va_ratio[sectors] * public_finance.local_revenue_per_va(model)
-    kept = 1.0 if unified else p.town_share_of_local_tax
-    return yearly * kept * p.town_value_horizon_years
+    va = np.asarray(model.sector_va_ratio, dtype=np.float64)
+    key = (float(model.wage_10k_cny), float(model.base_wage_10k_cny), firms.labour_share_of_value_added,
+           firms.capital_output_ratio, p.funds_in_place_share, p.town_share_of_local_tax, p.town_value_horizon_years,
+           float(public_finance.local_revenue_per_va(model)), bool(unified), va.tobytes())
+    table = _tax_values.get(key)
+    if table is None:
+        # capacity is built at this year's capital intensity (the district's firms' wage: sim/rules/capital.py)
+        kappa = float(capital.intensity_for_wage(model.wage_10k_cny, firms, model.base_wage_10k_cny))
+        output_per_investment = p.funds_in_place_share / (firms.capital_output_ratio * kappa)
+        yearly = output_per_investment * va * public_finance.local_revenue_per_va(model)
+        table = yearly * (1.0 if unified else p.town_share_of_local_tax) * p.town_value_horizon_years
+        table.setflags(write=False)
+        if len(_tax_values) >= 8:
+            _tax_values.clear()
+        _tax_values[key] = table
+    return table
 
 
 def land_and_tax_share(model, sectors: np.ndarray) -> np.ndarray:
