@@ -181,9 +181,40 @@ def ceilings_by_mode_numpy(placement, price_land, tax_investment, investment_flo
     return ceiling
 
 
+def expansion_draws_numpy(members, sorted_keys, capacity, alive, wanted, expands, pick):
+    """``investment.expanding_firms``' draws: for each project that expands (``expands``), a live member of
+    its place's group (``members`` sorted by their keys ``sorted_keys``; ``wanted``: its key), weighted by
+    capacity, from its uniform ``pick``; -1 where the group has no live firm or it does not expand."""
+    firm = np.full(wanted.size, -1, dtype=np.int64)
+    low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
+    # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
+    # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
+    running = kernels.running_weight_numpy(capacity, alive, members)
+    chosen = np.flatnonzero(expands & (running[high] > running[low]))
+    first, last = low[chosen], high[chosen]
+    target = running[first] + pick[chosen] * (running[last] - running[first])
+    # below the group's end even where rounding reaches it, so that the draw is a live firm of the group
+    target = np.minimum(target, np.nextafter(running[last], -np.inf))
+    firm[chosen] = members[np.clip(np.searchsorted(running, target, "right") - 1, first, last - 1)]
+    return firm
+
+
 def _compile():
-    from sim.kernels_pipe_numba import (add_at, advance_rows, ceilings, ceilings_by_mode, fit_and_decide, hand_over,
-                                        park_fit, pick_known, producing_rows, sums_by_row, town_bids, unified_bids)
+    from sim.kernels_pipe_numba import (
+        add_at,
+        advance_rows,
+        ceilings,
+        ceilings_by_mode,
+        expansion_draws,
+        fit_and_decide,
+        hand_over,
+        park_fit,
+        pick_known,
+        producing_rows,
+        sums_by_row,
+        town_bids,
+        unified_bids,
+    )
 
     fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
@@ -206,8 +237,10 @@ def _compile():
     fit_and_decide(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)),
                    sectors, np.zeros((2, 3)), np.array([1, 2], dtype=np.int8), ceiling, outside, known, towns, 2, 1.0)
     ceilings_by_mode(np.array([0, 1], dtype=np.int8), ones, ones, ones, np.ones((2, 3)), np.ones(3), np.ones((2, 3)))
+    keys = np.zeros(2, dtype=np.int64)
+    expansion_draws(keys, keys, ones, np.ones(2, dtype=np.bool_), keys, np.ones(2, dtype=np.bool_), ones)
     return (pick_known, town_bids, unified_bids, park_fit, ceilings, producing_rows, sums_by_row, add_at, hand_over,
-            advance_rows, fit_and_decide, ceilings_by_mode)
+            advance_rows, fit_and_decide, ceilings_by_mode, expansion_draws)
 
 
 @functools.cache
@@ -299,3 +332,12 @@ def ceilings_by_mode(placement, price_land, tax_investment, investment_floor, ra
                np.asarray(tax_investment, dtype=np.float64), np.asarray(investment_floor, dtype=np.float64),
                np.ascontiguousarray(rate, dtype=np.float64), np.asarray(kept, dtype=np.float64),
                np.ascontiguousarray(room, dtype=np.float64))
+
+
+def expansion_draws(members, sorted_keys, capacity, alive, wanted, expands, pick, compiled_kernels=None):
+    if compiled_kernels is None:
+        return expansion_draws_numpy(members, sorted_keys, capacity, alive, wanted, expands, pick)
+    return compiled_kernels[12](np.ascontiguousarray(members, dtype=np.int64),
+                                np.ascontiguousarray(sorted_keys, dtype=np.int64), capacity, alive,
+                                np.ascontiguousarray(wanted, dtype=np.int64), np.asarray(expands, dtype=np.bool_),
+                                np.asarray(pick, dtype=np.float64))

@@ -319,3 +319,57 @@ def advance_rows(status, sign_step, start_delay, quarters_left, investment, buil
             starting[started] = i
             started += 1
     return starting[:started], finishing[:finished], spent[:inside], first_open
+
+
+@jit
+def _less(a, b):
+    """numpy's sort order: NaN after every number."""
+    return a < b or (b != b and a == a)
+
+
+@jit
+def _search_right(values, target):
+    """``np.searchsorted(values, target, "right")``: the first index whose value sorts after ``target``."""
+    low, high = 0, values.size
+    while low < high:
+        mid = (low + high) // 2
+        if _less(target, values[mid]):
+            high = mid
+        else:
+            low = mid + 1
+    return low
+
+
+@jit
+def _search_left(values, target):
+    low, high = 0, values.size
+    while low < high:
+        mid = (low + high) // 2
+        if _less(values[mid], target):
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
+@jit
+def expansion_draws(members, sorted_keys, capacity, alive, wanted, expands, pick):
+    running = np.empty(members.size + 1)
+    running[0] = 0.0
+    for i in range(members.size):
+        row = members[i]
+        running[i + 1] = running[i] + capacity[row] * alive[row]
+    firm = np.full(wanted.size, -1, dtype=np.int64)
+    for j in range(wanted.size):
+        if not expands[j]:
+            continue
+        first, last = _search_left(sorted_keys, wanted[j]), _search_right(sorted_keys, wanted[j])
+        if not running[last] > running[first]:
+            continue
+        target = running[first] + pick[j] * (running[last] - running[first])
+        below = np.nextafter(running[last], -np.inf)
+        if not (target <= below or target != target):  # numpy's minimum
+            target = below
+        at = min(max(_search_right(running, target) - 1, first), last - 1)
+        firm[j] = members[at]
+    return firm

@@ -224,3 +224,21 @@ def test_the_ceilings_by_placement_equal_their_numpy_version():
     assert (expected[placement == 0] == 0).all()
     np.testing.assert_array_equal(compiled[11](placement, price_land, tax_investment, investment, rate, kept, room),
                                   expected)
+
+
+@needs_numba
+def test_the_expansion_draws_equal_their_numpy_version():
+    rng = np.random.default_rng(15)
+    firms, groups = 4000, 60
+    capacity, alive = np.round(rng.exponential(1.0, firms), 1), rng.random(firms) < 0.8
+    capacity[:50] = 0.0  # firms of no weight
+    members = rng.choice(firms, 2500, replace=False)
+    keys = np.sort(rng.integers(0, groups, members.size))
+    members[keys == 7] = np.flatnonzero(~alive)[: int((keys == 7).sum())]  # a group of exited firms only
+    wanted = rng.integers(-2, groups + 3, 900)  # some keys without any member
+    expands, pick = rng.random(900) < 0.6, rng.random(900)
+    pick[:150] = 0.0  # the ends of the group's range: where a group starts with firms of no weight, past them
+    pick[150:200] = np.nextafter(1.0, 0.0)
+    expected = kernels_pipe.expansion_draws_numpy(members, keys, capacity, alive, wanted, expands, pick)
+    assert (expected >= 0).sum() > 300 and (expected[~expands] == -1).all()
+    np.testing.assert_array_equal(compiled[12](members, keys, capacity, alive, wanted, expands, pick), expected)

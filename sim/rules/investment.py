@@ -26,7 +26,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim import kernels, kernels_pipe, randomness
+from sim import kernels_pipe, randomness
 from sim.randomness import gumbel_from_uniform
 from sim.rules import approvals, capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
@@ -359,23 +359,13 @@ def start_production(model, rows: np.ndarray) -> None:
 def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarray) -> np.ndarray:
     """For each project that expands, a live above-scale firm of the same sector, park and town (weighted
     by capacity; 增资扩产 is done by established firms), or -1 when there is none or it founds a firm."""
-    firm = np.full(rows.size, -1, dtype=np.int64)
     if not expands.any():
-        return firm
+        return np.full(rows.size, -1, dtype=np.int64)
     firms, proj = model.firms, model.projects
     wanted = model.place_key(proj.sector[rows], proj.park[rows], proj.town[rows])
     members, sorted_keys = firms.above_scale_by_place()  # may include firms that exited since
-    low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
-    # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
-    # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
-    running = kernels.running_weight(firms.capacity, firms.alive, members)
-    chosen = np.flatnonzero(expands & (running[high] > running[low]))
-    first, last = low[chosen], high[chosen]
-    target = running[first] + pick[chosen] * (running[last] - running[first])
-    # below the group's end even where rounding reaches it, so that the draw is a live firm of the group
-    target = np.minimum(target, np.nextafter(running[last], -np.inf))
-    firm[chosen] = members[np.clip(np.searchsorted(running, target, "right") - 1, first, last - 1)]
-    return firm
+    return kernels_pipe.expansion_draws(members, sorted_keys, firms.capacity, firms.alive, wanted, expands, pick,
+                                        kernels_pipe.kernels_for(model))
 
 
 def ramp_capacity(model) -> None:
