@@ -1,10 +1,11 @@
 """Compiled loops (numba) for the investment project pipeline (the project market's bids, which towns a project
-knows), with numpy equivalents as the reference.
+knows, the incentive ceilings, the parks' fit and the decision in one pass; the step's pass over the open
+projects, the capacity handover and the expansion draws), with numpy equivalents as the reference.
 
 As in sim/kernels_step.py: each kernel does per project, in one pass over its row of parks or towns, what its
 numpy equivalent does with a dozen temporaries (projects x parks) and a loop over the towns, with the same
 arithmetic in the same order, so that the results are identical bit for bit (tests/test_kernels_pipe.py runs
-both); logs stay in numpy. The compiled versions are used when the model's firm table has ``kernels.MIN_ROWS``
+both); logs and powers stay in numpy. The compiled versions are used when the model's firm table has ``kernels.MIN_ROWS``
 rows (larger scales: a few hundred projects or more a step), unless numba is missing or
 ``XINHUI_SIM_NO_NUMBA=1``; a caller passes ``kernels_for(model)`` (None: the numpy versions).
 """
@@ -216,17 +217,14 @@ def _compile():
         unified_bids,
     )
 
-    fit, ceiling = np.zeros((2, 3)), np.zeros((2, 3))
+    # loaded now (from numba's cache: a few ms each): the kernels a model calls; the bids, the parks' fit and
+    # the ceilings of one placement on their own (the model calls fit_and_decide and ceilings_by_mode instead)
+    # load at their first call
+    ceiling, known = np.zeros((2, 3)), np.ones((2, 2), dtype=np.bool_)
     towns, outside = np.array([0, 0, 1], dtype=np.int64), np.zeros(2)
-    known = np.ones((2, 2), dtype=np.bool_)
-    town_bids(fit, ceiling, towns, 2, outside, 1.0, known, True)
-    unified_bids(fit, ceiling, outside, 1.0)
     pick_known(np.zeros((2, 2)), np.zeros(2, dtype=np.int64), 1)
     waiting, sectors = np.arange(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
-    park_fit(waiting, np.ones((2, 3), dtype=np.bool_), np.ones(3), np.ones(2), np.ones(3), np.ones((3, 1)), sectors,
-             np.zeros((2, 3)))
     ones = np.ones(2)
-    ceilings(ones, ones, ones, np.ones(3), np.ones(3), np.ones(3))
     status, steps = np.zeros(2, dtype=np.int8), np.zeros(2, dtype=np.int32)
     producing_rows(status, steps, 1, np.zeros(2, dtype=np.int64), np.ones(2, dtype=np.bool_), ones, ones, 0, 0)
     sums_by_row(np.zeros(2, dtype=np.int64), ones, ones, np.full(2, -1, dtype=np.int64))
