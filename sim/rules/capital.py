@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from sim import kernels_step
+from sim import kernels_pipe, kernels_step
 from sim.rules import labour
 
 
@@ -92,18 +92,20 @@ def add_capacity(model, rows: np.ndarray, added: np.ndarray, kappa_new: np.ndarr
     in its first year: the firm's growth factor is reset so that its year-end capacity is what it was to be
     plus ``added`` (capital end = (1 - δ) capital start + investment + capital handed over, exactly)."""
     firms = model.firms
-    touched, firm_of = np.unique(rows, return_inverse=True)  # sums by firm over the few rows handed over
-    extra = np.bincount(firm_of, weights=added, minlength=touched.size)
-    capital = np.bincount(firm_of, weights=kappa_new * added, minlength=touched.size)
+    handed = kappa_new * added  # the capital handed over, over the capital-output ratio
+    compiled = kernels_pipe.kernels_for(model)
+    slots = model.projects.firm_slots(firms.n) if compiled is not None and hasattr(model, "projects") else None
+    # sums by firm over the rows handed over (in the compiled version without sorting them)
+    touched, extra, capital = kernels_pipe.sums_by_row(rows, added, handed, slots, compiled)
     before = firms.capacity[touched]
     remaining = model.steps_per_year - model.step_in_year  # growth steps left this year, this one included
     path = firms.growth_factor[touched] ** remaining
-    firms.growth_factor[touched] = ((before * path + extra) / np.maximum(before + extra, 1e-300)) ** (1.0 / remaining)
-    # κ holds for the capacity planned for year end (capital.invest), so the blend weighs that, before x path
-    firms.capital_intensity[touched] = vintage_intensity(firms.capital_intensity[touched], before * path,
-                                                         capital / np.maximum(extra, 1e-300), extra)
-    firms.capacity[touched] += extra
-    record_handover(model, rows, kappa_new * added)
+    growth = ((before * path + extra) / np.maximum(before + extra, 1e-300)) ** (1.0 / remaining)
+    # κ holds for the capacity planned for year end (capital.invest), so the blend weighs that, before x path;
+    # then the firms' growth factors, κ and capacity written (kernels_pipe.hand_over_numpy)
+    kernels_pipe.hand_over(touched, extra, capital, before, path, growth, firms.growth_factor,
+                           firms.capital_intensity, firms.capacity, compiled)
+    record_handover(model, rows, handed)
 
 
 def record_handover(model, rows: np.ndarray, capital: np.ndarray) -> None:

@@ -26,7 +26,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim import kernels, kernels_pipe, randomness
+from sim import kernels_pipe, randomness
 from sim.randomness import gumbel_from_uniform
 from sim.rules import approvals, capital, town_decisions
 from sim.rules.demand import demand_of_new_capacity
@@ -68,6 +68,16 @@ class ProjectPipeline(ColumnTable):
     def __init__(self):
         super().__init__(PROJECT_COLUMNS, 256, fill={"park": -1, "firm_row": -1, "start_step": -1,
                                                      "produce_step": -1})
+        # rows before it are done, abandoned or lost, statuses no step changes again: the steps pass over the
+        # projects from there on (kernels_pipe.advance_rows moves it on)
+        self.open_from = 0
+        self._firm_slots = np.empty(0, dtype=np.int64)
+
+    def firm_slots(self, firm_rows: int) -> np.ndarray:
+        """Scratch for ``kernels_pipe.sums_by_row`` over firm rows: -1 at each of at least ``firm_rows`` rows."""
+        if self._firm_slots.size < firm_rows:
+            self._firm_slots = np.full(2 * firm_rows, -1, dtype=np.int64)
+        return self._firm_slots
 
 
 def draw_project_sizes(rng, count: int, minimum: float, tail_exponent: float, maximum: float):
@@ -214,7 +224,8 @@ def locate_projects(model, rows: np.ndarray, options: ParkOptions, u: np.ndarray
     home = np.where(steered >= 0, steered, options.attracting_towns(u[:, 4]))  # the town that drew the project
     eligible, placement = candidate_parks(model, options, sectors, u, home, steered >= 0)
     market = ProjectMarket(model, rows, placement, u, home, np.diff(options.town_cumulative, prepend=0.0))
-    park, paid = assign_parks(options, eligible, sectors, land, gumbel, market.decide)
+    park, paid = assign_parks(options, eligible, sectors, land, gumbel, market.decide,
+                              market.fit_and_decide(options, eligible, sectors, land, gumbel))
     lost = park == OUTSIDE
     proj.status[rows[lost]] = ProjectStatus.LOST
     model.year_stats["projects_lost"] += int(lost.sum())
@@ -254,18 +265,22 @@ def candidate_parks(model, options: ParkOptions, sectors: np.ndarray, u: np.ndar
 
 
 def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
-                 gumbel: np.ndarray, decide=None) -> tuple[np.ndarray, np.ndarray]:
+                 gumbel: np.ndarray, decide=None, choose=None) -> tuple[np.ndarray, np.ndarray]:
     """Each project's park (NO_PARK: none had the land; OUTSIDE: lost to another county) and the incentive it
     was paid (share of its investment), its land reserved. ``decide(waiting, fit)`` gives the choice and the
     incentive (default: the logit choice, no incentive). Where the projects choosing a park need more land
     than it has left, they are served in signing order while it lasts (the first always fits) and the others
-    choose again, with the same Gumbel shocks, among the parks with land left."""
+    choose again, with the same Gumbel shocks, among the parks with land left. ``choose(waiting)``, when
+    given, does the fit and ``decide`` at once (``ProjectMarket.fit_and_decide``)."""
     park = np.full(sectors.size, NO_PARK, dtype=np.int64)
     paid = np.zeros(sectors.size)
     waiting = np.arange(sectors.size)
     while waiting.size:
-        fit = options.fit(waiting, eligible, sectors, land, gumbel)
-        choice, share = (best_park(fit), np.zeros(waiting.size)) if decide is None else decide(waiting, fit)
+        if choose is not None:
+            choice, share = choose(waiting)
+        else:
+            fit = options.fit(waiting, eligible, sectors, land, gumbel)
+            choice, share = (best_park(fit), np.zeros(waiting.size)) if decide is None else decide(waiting, fit)
         park[waiting[choice == OUTSIDE]] = OUTSIDE
         chose = choice >= 0
         choosing, parks, share = waiting[chose], choice[chose], share[chose]
@@ -287,32 +302,31 @@ def assign_parks(options: ParkOptions, eligible: np.ndarray, sectors: np.ndarray
 def advance_pipeline(model) -> None:
     """Each step: signed projects start, building ones progress, producing ones ramp capacity up."""
     proj = model.projects
-    status = proj.status
-    building = np.flatnonzero(status == ProjectStatus.BUILDING)  # before this step's starts
-    signed = np.flatnonzero(status == ProjectStatus.SIGNED)
-    starting = signed[model.clock - proj.sign_step[signed] >= proj.start_delay[signed]]
-    if starting.size:
-        quarters = proj.construction_quarters[starting]
-        steps = quarters * model.steps_per_year / 4.0  # durations are in quarters
-        proj.quarters_left[starting] = proj.build_steps[starting] = np.maximum(np.round(steps), 1)
-        proj.status[starting] = ProjectStatus.BUILDING
-        proj.start_step[starting] = model.clock
-        model.year_stats["projects_started"] += int(starting.size)
-        model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
-    put_capital_in_place(model, building)
-    proj.quarters_left[building] -= 1
-    finishing = building[proj.quarters_left[building] <= 0]
+    # one pass over the open projects: the approved start, the building put their funds in place and count
+    # down, some finish (their rows, in row order); the first open row moves on
+    starting, finishing, spent_inside, proj.open_from = kernels_pipe.advance_rows(
+        proj.status, proj.sign_step, proj.start_delay, proj.quarters_left, proj.investment, proj.build_steps,
+        proj.park, model.park_outside, model.clock, proj.open_from, model.investment_params.funds_in_place_share,
+        kernels_pipe.kernels_for(model))
+    start_construction(model, starting)
+    model.year_stats["fai_projects_100m_cny"] += float(spent_inside.sum())  # FAI: funds spent evenly over the build
     if finishing.size:
         start_production(model, finishing)
     ramp_capacity(model)
 
 
-def put_capital_in_place(model, building: np.ndarray) -> None:
-    """Projects under construction spend their funds in place evenly over the construction steps (FAI)."""
-    proj, p = model.projects, model.investment_params
-    spent = proj.investment[building] * p.funds_in_place_share / proj.build_steps[building]
-    inside = ~model.park_outside[proj.park[building]]
-    model.year_stats["fai_projects_100m_cny"] += float(spent[inside].sum())
+def start_construction(model, starting: np.ndarray) -> None:
+    """Approved projects start building: their construction steps set, funds put in place from this step."""
+    if starting.size == 0:
+        return
+    proj = model.projects
+    quarters = proj.construction_quarters[starting]
+    steps = quarters * model.steps_per_year / 4.0  # durations are in quarters
+    proj.quarters_left[starting] = proj.build_steps[starting] = np.maximum(np.round(steps), 1)
+    proj.status[starting] = ProjectStatus.BUILDING
+    proj.start_step[starting] = model.clock
+    model.year_stats["projects_started"] += int(starting.size)
+    model.year_stats["investment_landed_100m_cny"] += float(proj.investment[starting].sum())
 
 
 def start_production(model, rows: np.ndarray) -> None:
@@ -338,47 +352,37 @@ def start_production(model, rows: np.ndarray) -> None:
                                     draw_key=randomness.project_firm_keys(rows[new]))
         proj.capacity_left[rows[new]] -= first
         capital.record_handover(model, firm[new], kappa[new] * first)
-    np.add.at(model.firms.land_mu, firm, proj.land_mu[rows])
+    kernels_pipe.add_at(model.firms.land_mu, firm, proj.land_mu[rows], kernels_pipe.kernels_for(model))
     proj.firm_row[rows] = firm
 
 
 def expanding_firms(model, rows: np.ndarray, expands: np.ndarray, pick: np.ndarray) -> np.ndarray:
     """For each project that expands, a live above-scale firm of the same sector, park and town (weighted
     by capacity; 增资扩产 is done by established firms), or -1 when there is none or it founds a firm."""
-    firm = np.full(rows.size, -1, dtype=np.int64)
     if not expands.any():
-        return firm
+        return np.full(rows.size, -1, dtype=np.int64)
     firms, proj = model.firms, model.projects
     wanted = model.place_key(proj.sector[rows], proj.park[rows], proj.town[rows])
     members, sorted_keys = firms.above_scale_by_place()  # may include firms that exited since
-    low, high = np.searchsorted(sorted_keys, wanted, "left"), np.searchsorted(sorted_keys, wanted, "right")
-    # a capacity-weighted draw within each project's group of firms, on one running sum over all groups;
-    # firms that exited weigh 0, so they are never drawn and a group of exited firms only has no weight
-    running = kernels.running_weight(firms.capacity, firms.alive, members)
-    chosen = np.flatnonzero(expands & (running[high] > running[low]))
-    first, last = low[chosen], high[chosen]
-    target = running[first] + pick[chosen] * (running[last] - running[first])
-    # below the group's end even where rounding reaches it, so that the draw is a live firm of the group
-    target = np.minimum(target, np.nextafter(running[last], -np.inf))
-    firm[chosen] = members[np.clip(np.searchsorted(running, target, "right") - 1, first, last - 1)]
-    return firm
+    return kernels_pipe.expansion_draws(members, sorted_keys, firms.capacity, firms.alive, wanted, expands, pick,
+                                        kernels_pipe.kernels_for(model))
 
 
 def ramp_capacity(model) -> None:
     """Producing projects hand their remaining capacity to their firm, one step's share at a time."""
     proj, firms = model.projects, model.firms
-    # projects that started producing this step already handed over their first step's capacity
-    rows = np.flatnonzero((proj.status == ProjectStatus.PRODUCING) & (proj.produce_step < model.clock))
+    compiled = kernels_pipe.kernels_for(model)
+    # projects that started producing this step already handed over their first step's capacity; a firm row
+    # -1: its firm exited and left the firm table (RegionModel.compact_firms)
+    rows, firm_rows, alive, step = kernels_pipe.producing_rows(
+        proj.status, proj.produce_step, model.clock, proj.firm_row, firms.alive, proj.capacity_per_step,
+        proj.capacity_left, proj.open_from, ProjectStatus.PRODUCING, compiled)
     if rows.size == 0:
         return
-    firm_rows = proj.firm_row[rows]
-    alive = firm_rows >= 0  # -1: its firm exited and left the firm table (RegionModel.compact_firms)
-    alive[alive] = firms.alive[firm_rows[alive]]
-    step = np.minimum(proj.capacity_per_step[rows], proj.capacity_left[rows])
     capital.add_capacity(model, firm_rows[alive], step[alive], proj.capital_intensity[rows[alive]])
     # the new capacity comes with the sales it was built for (at the firm's own productivity)
     added = demand_of_new_capacity(model, step[alive], firms.productivity[firm_rows[alive]])
-    np.add.at(firms.demand, firm_rows[alive], added)
+    kernels_pipe.add_at(firms.demand, firm_rows[alive], added, compiled)
     proj.capacity_left[rows] -= step
     done = rows[(proj.capacity_left[rows] <= 1e-12) | ~alive]
     proj.status[done] = ProjectStatus.DONE

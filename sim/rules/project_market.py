@@ -109,15 +109,33 @@ class ProjectMarket:
         self.known[bidding] = known_towns(home[bidding], town_weights, u[bidding, CONTACT_FIRST:],
                                           p.other_towns_known_per_project, self.kernels)
         self.weight = p.choice_incentive_weight
-        self.ceiling = np.zeros((rows.size, len(model.parks)))
-        self.rate = np.zeros((rows.size, len(model.parks)))  # land-discount rate on offer (vacancy), by park
-        for mode in (Placement.UNIFIED, Placement.TOWNS):
-            mine = placement == mode
-            if mine.any():
-                self.ceiling[mine], self.rate[mine] = town_decisions.incentive_ceilings(
-                    model, self.sectors[mine], self.investment[mine], self.land[mine], mode == Placement.UNIFIED)
+        # the most each park's bidder would offer, by project; the land-discount rate on offer by placement x park
+        self.ceiling, self.rate = self._ceilings(model)
         # the co-built park is its partner town's to bid with, at the tax share Xinhui keeps there (its ceiling)
-        self.park_town = np.array([park.town_index for park in model.parks])
+        self.park_town = np.array([park.town_index for park in model.parks], dtype=np.int64)
+
+    def _ceilings(self, model) -> tuple[np.ndarray, np.ndarray]:
+        """``town_decisions.incentive_ceilings`` of each bidding project, by its placement (0 without bidding),
+        and the rates on offer by placement x park; with the kernels, all projects in one compiled pass."""
+        parks = len(model.parks)
+        ceiling, rate = np.zeros((self.rows.size, parks)), np.zeros((len(Placement), parks))
+        modes = [mode for mode in (Placement.UNIFIED, Placement.TOWNS) if (self.placement == mode).any()]
+        if self.kernels is None or not modes:
+            for mode in modes:
+                mine = self.placement == mode
+                ceiling[mine], rates = town_decisions.incentive_ceilings(
+                    model, self.sectors[mine], self.investment[mine], self.land[mine], mode == Placement.UNIFIED)
+                rate[mode] = rates[0]
+            return ceiling, rate
+        room, tax = np.zeros((len(Placement), parks)), np.zeros((len(Placement), len(model.sector_ids)))
+        for mode in modes:
+            rate[mode], kept, room[mode] = town_decisions.bidder_terms(model, mode == Placement.UNIFIED)
+            tax[mode] = town_decisions.tax_value_by_sector(model, mode == Placement.UNIFIED)
+        price = model.investment_params.industrial_land_price_100m_cny_per_mu
+        ceiling = kernels_pipe.ceilings_by_mode(self.placement, price * self.land,
+                                                tax[self.placement, self.sectors] * self.investment,
+                                                np.maximum(self.investment, 1e-12), rate, kept, room, self.kernels)
+        return ceiling, rate
 
     def decide(self, waiting: np.ndarray, fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The park (or NO_PARK, OUTSIDE) and incentive share of each waiting project."""
@@ -139,6 +157,21 @@ class ProjectMarket:
                     self.weight, self.known[rows], self.kernels)
         return choice, paid
 
+    def fit_and_decide(self, options, eligible: np.ndarray, sectors: np.ndarray, land: np.ndarray,
+                       gumbel: np.ndarray):
+        """``options.fit`` and ``decide`` in one compiled pass over the waiting projects (the same choices and
+        payments): a function of the waiting rows for ``investment.assign_parks``, or None without the kernels."""
+        if self.kernels is None:
+            return None
+        n_towns, known = len(self.model.towns), np.ascontiguousarray(self.known)
+        placement = np.ascontiguousarray(self.placement, dtype=np.int8)
+
+        def choose(waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return self.kernels[10](waiting, eligible, options.free, land, options.land_weight * np.log1p(options.free),
+                                    options.fixed, sectors, gumbel, placement, self.ceiling, self.outside, known,
+                                    self.park_town, n_towns, self.weight)
+        return choose
+
     def pay(self, paid_share: np.ndarray, park: np.ndarray, host: np.ndarray) -> None:
         """Post the incentives of the projects placed by bidding: the district's or the winning town's."""
         won = np.flatnonzero((park >= 0) & (self.placement != Placement.LOGIT) & (paid_share > 0))
@@ -146,7 +179,7 @@ class ProjectMarket:
             return
         money = paid_share[won] * self.investment[won]
         discount, subsidy = town_decisions.split_incentive(self.model, money, self.land[won],
-                                                           self.rate[won, park[won]])
+                                                           self.rate[self.placement[won], park[won]])
         towns = [f"town:{town}" for town in self.model.town_ids]
         payers = [town_decisions.DISTRICT if placement == Placement.UNIFIED else towns[town]
                   for placement, town in zip(self.placement[won].tolist(), host[won].tolist())]

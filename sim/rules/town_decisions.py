@@ -35,13 +35,32 @@ DISTRICT = "district"
 def tax_value_share(model, sectors: np.ndarray, unified: bool) -> np.ndarray:
     """Tax a bidder keeps over its horizon per 亿元 of signed investment, by project sector: the local share
     for the district (unified attraction), the town's part of it for a town bidding alone."""
+    return tax_value_by_sector(model, unified)[sectors]
+
+
+_tax_values: dict = {}  # the last inputs of tax_value_by_sector and its table: a function of them alone
+
+
+def tax_value_by_sector(model, unified: bool) -> np.ndarray:
+    """``tax_value_share`` of every sector (read-only), made again only when one of its inputs changes (they
+    change once a year: the wage, last year's revenue per value added)."""
     p, firms = model.investment_params, model.params.firms
-    # capacity is built at this year's capital intensity (the district's firms' wage: sim/rules/capital.py)
-    kappa = float(capital.intensity_for_wage(model.wage_10k_cny, firms, model.base_wage_10k_cny))
-    output_per_investment = p.funds_in_place_share / (firms.capital_output_ratio * kappa)
-    yearly = output_per_investment * model.sector_va_ratio[sectors] * public_finance.local_revenue_per_va(model)
-    kept = 1.0 if unified else p.town_share_of_local_tax
-    return yearly * kept * p.town_value_horizon_years
+    va = np.asarray(model.sector_va_ratio, dtype=np.float64)
+    key = (float(model.wage_10k_cny), float(model.base_wage_10k_cny), firms.labour_share_of_value_added,
+           firms.capital_output_ratio, p.funds_in_place_share, p.town_share_of_local_tax, p.town_value_horizon_years,
+           float(public_finance.local_revenue_per_va(model)), bool(unified), va.tobytes())
+    table = _tax_values.get(key)
+    if table is None:
+        # capacity is built at this year's capital intensity (the district's firms' wage: sim/rules/capital.py)
+        kappa = float(capital.intensity_for_wage(model.wage_10k_cny, firms, model.base_wage_10k_cny))
+        output_per_investment = p.funds_in_place_share / (firms.capital_output_ratio * kappa)
+        yearly = output_per_investment * va * public_finance.local_revenue_per_va(model)
+        table = yearly * (1.0 if unified else p.town_share_of_local_tax) * p.town_value_horizon_years
+        table.setflags(write=False)
+        if len(_tax_values) >= 8:
+            _tax_values.clear()
+        _tax_values[key] = table
+    return table
 
 
 def land_and_tax_share(model, sectors: np.ndarray) -> np.ndarray:
@@ -69,6 +88,17 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
     the land-discount rate on offer by park (vacancy: the park's, or the district's under unified attraction).
     The budget room is the one at the start of the step: projects won in the same step may together spend
     more than it (by less than one project's ceiling each)."""
+    rate, kept, room = bidder_terms(model, unified)
+    price = model.investment_params.industrial_land_price_100m_cny_per_mu
+    # discount: price x land x rate; subsidy: tax value x investment x kept; at most the room, per unit invested
+    ceiling = kernels_pipe.ceilings(price * land_mu, tax_value_share(model, sectors, unified) * investment,
+                                    np.maximum(investment, 1e-12), rate, kept, room, kernels_pipe.kernels_for(model))
+    return ceiling, np.broadcast_to(rate, ceiling.shape)
+
+
+def bidder_terms(model, unified: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """By park, what its bidder's ceiling is made of: the land-discount rate on offer, the share of the local
+    tax Xinhui keeps, the budget room (at least 0)."""
     parks = model.parks
     total = np.array([park.land_total_mu for park in parks])
     used = np.array([park.land_used_mu for park in parks])
@@ -81,14 +111,9 @@ def incentive_ceilings(model, sectors: np.ndarray, investment: np.ndarray, land_
         rate = vacancy(total, used)
         rate[model.park_outside[: len(parks)]] = 0.0  # the co-built park's land is Taishan's to price
         room = np.array([model.towns[park.town_index].budget_room_100m_cny for park in parks])
-    price = model.investment_params.industrial_land_price_100m_cny_per_mu
     # Xinhui keeps only its share of the co-built park's local tax (public_finance.add_cobuilt_share)
     kept = np.where(model.park_outside[: len(parks)], model.params.pairing.cobuilt_park_revenue_share, 1.0)
-    # discount: price x land x rate; subsidy: tax value x investment x kept; at most the room, per unit invested
-    ceiling = kernels_pipe.ceilings(price * land_mu, tax_value_share(model, sectors, unified) * investment,
-                                    np.maximum(investment, 1e-12), rate, kept, np.maximum(room, 0.0),
-                                    kernels_pipe.kernels_for(model))
-    return ceiling, np.broadcast_to(rate, ceiling.shape)
+    return rate, kept, np.maximum(room, 0.0)
 
 
 def pay_incentives(model, payers: list[str], sectors: np.ndarray, land_discount: np.ndarray,
