@@ -42,13 +42,17 @@ def firm_taxes_numpy(rows: np.ndarray, firms: dict, rates: np.ndarray) -> dict[s
 
 
 def tax_sums_numpy(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int,
-                   n_sectors: int) -> np.ndarray:
+                   n_sectors: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each tax (``TAXES``) of the firms that produced in the district, summed by sector x town cell
-    (6 x sectors*towns, cell sector * n_towns + town), in row order."""
+    (6 x sectors*towns, cell sector * n_towns + town), in row order; the rows (ascending) of those firms drawn
+    by another town than their host (``origin_town``: revenue sharing) and of the firms that produced outside the
+    district (the co-built park's)."""
     rows = taxed_rows_numpy(firms["output"], firms["park"], outside)
     taxes = firm_taxes_numpy(rows, firms, rates)
     cells = firms["sector"][rows].astype(np.int64) * n_towns + firms["town"][rows]
-    return np.stack([np.bincount(cells, weights=taxes[tax], minlength=n_sectors * n_towns) for tax in TAXES])
+    sums = np.stack([np.bincount(cells, weights=taxes[tax], minlength=n_sectors * n_towns) for tax in TAXES])
+    handed = rows[firms["origin_town"][rows] != firms["town"][rows]]
+    return sums, handed, np.flatnonzero((firms["output"] > 0) & outside.take(firms["park"]))
 
 
 def wage_bills_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,
@@ -113,19 +117,19 @@ def tax_rates(fp, wage_10k_cny: float, capital_output_ratio: float) -> np.ndarra
 
 
 def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int,
-             n_zones: int) -> tuple[np.ndarray, dict | None]:
+             n_zones: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict | None]:
     """``tax_sums_numpy``, and from ``kernels.MIN_ROWS`` rows, from the same compiled pass over the producing
     firms in the district, what two later passes would add up over them in the same order (``None`` below it):
     ``wage_bills`` (``wage_bills_numpy`` at the wage of ``rates``), ``jobs_by_town`` and ``jobs_by_cluster``
     (zone x n_sectors + sector: ``kernels.district_sums`` of the employment; ``firms["zone"]`` gives the zone)."""
     compiled_kernels = _use(firms["output"].size)
     if compiled_kernels:
-        sums, bills, by_town, by_cluster = compiled_kernels[0](
-            firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
-            firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
-            firms["land_mu"], rates, n_towns, n_zones, n_sectors)
-        return sums, {"wage_bills": bills, "jobs_by_town": by_town, "jobs_by_cluster": by_cluster}
-    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors), None
+        sums, handed, outside_rows, bills, by_town, by_cluster = compiled_kernels[0](
+            firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"],
+            firms["origin_town"], firms["va_ratio"], firms["high_tech"], firms["profit"], firms["employment"],
+            firms["capital_intensity"], firms["capacity"], firms["land_mu"], rates, n_towns, n_zones, n_sectors)
+        return sums, handed, outside_rows, {"wage_bills": bills, "jobs_by_town": by_town, "jobs_by_cluster": by_cluster}
+    return (*tax_sums_numpy(firms, outside, rates, n_towns, n_sectors), None)
 
 
 def wage_bills(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,

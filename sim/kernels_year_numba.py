@@ -13,20 +13,29 @@ jit = numba.njit(cache=True, nogil=True)
 
 
 @jit
-def tax_sums(output, park, outside, sector, town, zone, va_ratio, high_tech, profit, employment, capital_intensity,
-             capacity, land_mu, rates, n_towns, n_zones, n_sectors):
-    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order; and, over
-    the same rows in the same order, the wage bills by sector (wage_bills_numpy) and the employment by town and
-    by zone x sector (kernels.district_sums_numpy of the employment: the rows with a positive one)."""
+def tax_sums(output, park, outside, sector, town, zone, origin_town, va_ratio, high_tech, profit, employment,
+             capital_intensity, capacity, land_mu, rates, n_towns, n_zones, n_sectors):
+    """tax_sums_numpy in one pass: each firm's taxes added to its sector x town cell in row order; the rows of
+    the taxed firms drawn by another town than their host (``origin_town``) and of those that produced outside
+    the district (few: written at each row, counted without a branch); and, over the taxed rows in the same
+    order, the wage bills by sector (wage_bills_numpy) and the employment by town and by zone x sector
+    (kernels.district_sums_numpy of the employment: the rows with a positive one)."""
     vat_rate, cit_rate, high_tech_cit_rate, cit_effective = rates[0], rates[1], rates[2], rates[3]
     pit_rate, wage, property_rate, capital_output_ratio = rates[4], rates[5], rates[6], rates[7]
     land_rate, surcharge = rates[8], rates[9]
     sums = np.zeros((6, n_sectors * n_towns))
     bills, jobs_by_town, jobs_by_cluster = np.zeros(n_sectors), np.zeros(n_towns), np.zeros(n_zones * n_sectors)
+    handed, away = np.empty(output.size, np.int64), np.empty(output.size, np.int64)
+    n_handed = n_away = 0
     for i in range(output.size):
         slot = park[i] if park[i] >= 0 else park[i] + outside.size  # park -1: no park (the last flag)
-        if not (output[i] > 0) or outside[slot]:
+        produced = output[i] > 0
+        away[n_away] = i
+        n_away += produced & outside[slot]
+        if not produced or outside[slot]:
             continue
+        handed[n_handed] = i
+        n_handed += origin_town[i] != town[i]
         cell = np.int64(sector[i]) * n_towns + town[i]
         vat = vat_rate * (output[i] * va_ratio[sector[i]])
         cit = (high_tech_cit_rate if high_tech[i] else cit_rate) * cit_effective
@@ -41,7 +50,7 @@ def tax_sums(output, park, outside, sector, town, zone, va_ratio, high_tech, pro
         if employment[i] > 0:
             jobs_by_town[town[i]] += employment[i]
             jobs_by_cluster[np.int64(zone[i]) * n_sectors + sector[i]] += employment[i]
-    return sums, bills, jobs_by_town, jobs_by_cluster
+    return sums, handed[:n_handed].copy(), away[:n_away].copy(), bills, jobs_by_town, jobs_by_cluster
 
 
 @jit
@@ -127,8 +136,8 @@ def warm_up() -> tuple:
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
     small, rates = np.zeros(2, dtype=np.int16), np.ones(10)
     outside = np.zeros(3, dtype=np.bool_)
-    tax_sums(values, small, outside, small, small, small, values, flags, values, values, values, values, values, rates, 1,
-             1, 1)
+    tax_sums(values, small, outside, small, small, small, small, values, flags, values, values, values, values, values,
+             rates, 1, 1, 1)
     wage_bills(values, small, outside, small, values, 1.0, 1)
     rows = np.arange(2, dtype=np.int64)
     streak = np.zeros(2, dtype=np.int16)
