@@ -61,7 +61,7 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     kept = dec.match_firms(old[0], new[0])  # firms with all inputs
     match = kept if complete0 and complete1 else dec.match_firms(before["firm_id"], after["firm_id"]) if stand_in \
         else None
-    fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
+    fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept, (_aggregate(before), _aggregate(after)))
     add("productivity_fhk", fhk)
     add("productivity_mp", melitz_polanec)
     add("incumbents", {"productivity_growth": incumbents_mean_growth(fhk["within"], old[2], kept[0])})
@@ -116,6 +116,14 @@ def _firm_totals(snapshot: dict) -> tuple[float, float, float]:
         snapshot["_totals"] = tuple(float(snapshot[k].sum()) for k in
                                     ("value_added_100m_cny", "capital_100m_cny", "employment_persons"))
     return snapshot["_totals"]
+
+
+def _aggregate(snapshot: dict) -> tuple[float, float]:
+    """``decomposition.aggregate`` of the snapshot's cross-section (kept in it: each snapshot serves two years)."""
+    if "_aggregate" not in snapshot:
+        _, tfp, weight, _ = cross_section_productivity(snapshot)
+        snapshot["_aggregate"] = dec.aggregate(np.asarray(tfp, dtype=float), np.asarray(weight, dtype=float))
+    return snapshot["_aggregate"]
 
 
 def cross_section_productivity(snapshot: dict) -> tuple:
