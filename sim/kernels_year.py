@@ -94,6 +94,14 @@ def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale:
     return (by_place, inside.size, int(np.count_nonzero(above_scale[inside])),
             int(np.count_nonzero(high_tech[inside])), capital)
 
+
+def certification_candidates_numpy(alive: np.ndarray, above_scale: np.ndarray,
+                                   high_tech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (ascending) of the live high-tech firms (who may lose the certificate) and of the live above-scale
+    firms not high-tech (who may gain it): ``firm_dynamics.certify_high_tech``."""
+    return np.flatnonzero(alive & high_tech), np.flatnonzero(alive & above_scale & ~high_tech)
+
+
 # ---- dispatch ---------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def compiled():
@@ -175,3 +183,12 @@ def live_firm_sums(live: np.ndarray, in_district: np.ndarray, above_scale: np.nd
         return by_place, int(inside), int(above), int(tech), capital
     return live_firm_sums_numpy(live, in_district, above_scale, high_tech, place_key, capital_intensity, capacity,
                                 capital_output_ratio, n_cells)
+
+
+def certification_candidates(alive: np.ndarray, above_scale: np.ndarray,
+                             high_tech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``certification_candidates_numpy`` in one compiled pass from ``kernels.MIN_ROWS`` rows."""
+    compiled_kernels = _use(alive.size)
+    if compiled_kernels:
+        return compiled_kernels[5](alive, above_scale, high_tech)
+    return certification_candidates_numpy(alive, above_scale, high_tech)

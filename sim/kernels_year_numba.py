@@ -132,6 +132,20 @@ def live_firm_sums(live, in_district, above_scale, high_tech, place_key, capital
     return by_place, inside, above, tech, capital[:inside]
 
 
+@jit
+def certification_candidates(alive, above_scale, high_tech):
+    """kernels_year.certification_candidates_numpy in one pass without a branch: each row written at both
+    counts, which move on by whether it is certified (live, high-tech) or eligible (live, above scale, not
+    high-tech)."""
+    certified, eligible = np.empty(alive.size, np.int64), np.empty(alive.size, np.int64)
+    n_certified = n_eligible = 0
+    for row in range(alive.size):
+        certified[n_certified], eligible[n_eligible] = row, row
+        n_certified += alive[row] & high_tech[row]
+        n_eligible += alive[row] & above_scale[row] & (not high_tech[row])
+    return certified[:n_certified], eligible[:n_eligible]
+
+
 def warm_up() -> tuple:
     """A first call of each kernel with the firm table's column types: loading (or compiling) happens here."""
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
@@ -150,4 +164,5 @@ def warm_up() -> tuple:
     live = rows.copy()
     live.setflags(write=False)  # FirmPopulation.live() is read-only
     live_firm_sums(live, district, flags, flags, rows, values, values, 1.0, 2)
-    return tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums
+    certification_candidates(flags, flags, flags)
+    return tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums, certification_candidates

@@ -266,3 +266,16 @@ def test_public_finance_shares_the_taxes_of_the_firms_its_pass_finds(monkeypatch
     np.testing.assert_array_equal(found["handed"], np.flatnonzero(produced & inside & (firms.origin_town != firms.town)))
     np.testing.assert_array_equal(found["outside"], np.flatnonzero(produced & ~inside))
     assert found["handed"].size > 0 and found["outside"].size > 0
+
+
+@needs_numba
+def test_compiled_certification_candidates_are_the_masks_rows():
+    rng = np.random.default_rng(4)
+    alive, above, tech = rng.random(50_000) < 0.7, rng.random(50_000) < 0.2, rng.random(50_000) < 0.1
+    got, expected = kernels_year.certification_candidates(alive, above, tech), (
+        kernels_year.certification_candidates_numpy(alive, above, tech))
+    for mine, reference in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(mine, reference)
+        assert mine.dtype == reference.dtype and reference.size > 1000
+    np.testing.assert_array_equal(expected[0], np.flatnonzero(alive & tech))
+    np.testing.assert_array_equal(expected[1], np.flatnonzero(alive & above & ~tech))

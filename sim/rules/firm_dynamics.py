@@ -313,8 +313,7 @@ def book_accounts_compiled(model, rows: np.ndarray, compiled) -> tuple[np.ndarra
 def certify_high_tech(model) -> None:
     p, firms = model.params.firms, model.firms
     # the keyed draws depend only on (year, firm), so drawing them for the candidates alone changes nothing
-    certified = np.flatnonzero(firms.alive & firms.high_tech)
-    eligible = np.flatnonzero(firms.alive & firms.above_scale & ~firms.high_tech)
+    certified, eligible = kernels_year.certification_candidates(firms.alive, firms.above_scale, firms.high_tech)
     by_sector = p.high_tech_certification_rate * np.where(model.sector_tech_intensive, 1.0, 0.25)
     rate = by_sector.take(firms.sector[eligible])
     rate = rate * (1.0 + firms.upgrading[eligible])  # twice the rate for firms upgrading (技改)
