@@ -146,6 +146,22 @@ def certification_candidates(alive, above_scale, high_tech):
     return certified[:n_certified], eligible[:n_eligible]
 
 
+@jit
+def roll_over_year(alive, above_scale, output_year, output_last_year, threshold):
+    """kernels_year.roll_over_year_numpy in one pass: the new status and the count of firms newly above, and
+    the output's roll-over, in place."""
+    above = np.empty(alive.size, np.bool_)
+    newly = 0
+    for row in range(alive.size):
+        output, was = output_year[row], above_scale[row]
+        now = (alive[row] & (output >= threshold)) | (was & (not alive[row]))
+        above[row] = now
+        newly += now & (not was)
+        output_last_year[row] = output
+        output_year[row] = 0.0
+    return above, newly
+
+
 def warm_up() -> tuple:
     """A first call of each kernel with the firm table's column types: loading (or compiling) happens here."""
     values, flags = np.ones(2), np.zeros(2, dtype=np.bool_)
@@ -165,4 +181,6 @@ def warm_up() -> tuple:
     live.setflags(write=False)  # FirmPopulation.live() is read-only
     live_firm_sums(live, district, flags, flags, rows, values, values, 1.0, 2)
     certification_candidates(flags, flags, flags)
-    return tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums, certification_candidates
+    roll_over_year(flags, flags, values.copy(), values.copy(), 1.0)
+    return (tax_sums, wage_bills, account_firms, industry_sums, live_firm_sums, certification_candidates,
+            roll_over_year)

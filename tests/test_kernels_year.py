@@ -279,3 +279,20 @@ def test_compiled_certification_candidates_are_the_masks_rows():
         assert mine.dtype == reference.dtype and reference.size > 1000
     np.testing.assert_array_equal(expected[0], np.flatnonzero(alive & tech))
     np.testing.assert_array_equal(expected[1], np.flatnonzero(alive & above & ~tech))
+
+
+@needs_numba
+def test_compiled_roll_over_gives_the_status_count_and_outputs_of_the_numpy_version():
+    rng = np.random.default_rng(6)
+    n = 50_000
+    alive, was = rng.random(n) < 0.7, rng.random(n) < 0.2
+    output = np.where(rng.random(n) < 0.8, rng.lognormal(-2, 1.5, n), 0.0)
+    mine, reference = (output.copy(), np.full(n, np.nan)), (output.copy(), np.full(n, np.nan))
+    got = kernels_year.roll_over_year(alive, was, *mine, 0.2)
+    expected = kernels_year.roll_over_year_numpy(alive, was, *reference, 0.2)
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert got[1] == expected[1] > 0 and got[0].dtype == expected[0].dtype
+    np.testing.assert_array_equal(expected[0], (alive & (output >= 0.2)) | (was & ~alive))
+    for after, before in ((mine, output), (reference, output)):
+        assert not after[0].any()
+        np.testing.assert_array_equal(after[1], before)
