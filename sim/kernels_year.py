@@ -68,8 +68,8 @@ def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: fl
     """The year's industrial output by place cell (``place_key``) of all firm rows and of those at or above
     ``threshold`` (亿元, added in row order), the number of firms in the district with 10亿元 or more, the
     rows (ascending) of the firms that produced in the district drawn by another town than their host
-    (``origin_town``: revenue sharing) and of those that produced outside it (the co-built park's), and the
-    output in the district by town x n_sectors + sector (row order: ``kernels.district_sums_numpy``'s)."""
+    (``origin_town``: their value added handed on, ``RegionModel.handed_on_va``), and the output in the
+    district by town x n_sectors + sector (row order: ``kernels.district_sums_numpy``'s)."""
     by_place = kernels.cell_sums_numpy(place_key, output, n_cells)
     above_rows = np.flatnonzero(output >= threshold)
     above = kernels.cell_sums_numpy(place_key[above_rows], output[above_rows], n_cells)
@@ -78,8 +78,7 @@ def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: fl
     by_town_sector = np.bincount(town[inside].astype(np.int64) * n_sectors + sector[inside], weights=output[inside],
                                  minlength=n_towns * n_sectors)
     return (by_place, above, int(np.count_nonzero((output >= 10.0) & in_district)),
-            np.flatnonzero((origin_town != town) & produced & in_district), np.flatnonzero(produced & ~in_district),
-            by_town_sector)
+            np.flatnonzero((origin_town != town) & produced & in_district), by_town_sector)
 
 def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
                          place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
@@ -175,10 +174,10 @@ def industry_sums(place_key: np.ndarray, output: np.ndarray, threshold: float, i
     (``RegionModel.account_industry``)."""
     compiled_kernels = _use(output.size)
     if compiled_kernels:
-        by_place, above, over, handed, outside, by_town_sector = compiled_kernels[3](
+        by_place, above, over, handed, by_town_sector = compiled_kernels[3](
             np.ascontiguousarray(place_key, dtype=np.int64), output, float(threshold), in_district, n_cells,
             origin_town, town, sector, n_towns, n_sectors)
-        return by_place, above, int(over), handed, outside, by_town_sector
+        return by_place, above, int(over), handed, by_town_sector
     return industry_sums_numpy(place_key, output, threshold, in_district, n_cells, origin_town, town, sector, n_towns,
                                n_sectors)
 

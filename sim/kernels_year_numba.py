@@ -93,26 +93,25 @@ def account_firms(rows, sector, alive, output, productivity, place_cell, multipl
 @jit
 def industry_sums(place_key, output, threshold, in_district, n_cells, origin_town, town, sector, n_towns, n_sectors):
     """industry_sums_numpy in one pass: output by place cell, the same at or above ``threshold``, and the
-    count of firms in the district with 10亿元 or more, added in row order; the rows of the handed-on firms and
-    of those outside the district that produced (few: written at each row, counted without a branch); the
+    count of firms in the district with 10亿元 or more, added in row order; the rows of the handed-on firms
+    (few: written at each row, counted without a branch); the
     output in the district by town x sector, in row order. No branch on a row's output (about a third of the
     rows made none, in no order): a row that does not count adds 0.0, which leaves a sum (from +0.0, never -0.0)
     as it is."""
     by_place, above, over = np.zeros(n_cells), np.zeros(n_cells), 0
     by_town_sector = np.zeros(n_towns * n_sectors)
-    handed, outside = np.empty(output.size, np.int64), np.empty(output.size, np.int64)
-    n_handed = n_outside = 0
+    handed = np.empty(output.size, np.int64)
+    n_handed = 0
     for row in range(output.size):
         value, cell = output[row], place_key[row]
         by_place[cell] += value
         above[cell] += value if value >= threshold else 0.0  # without a branch: adding 0.0 leaves a sum as it is
         over += (value >= 10.0) & in_district[row]
-        handed[n_handed], outside[n_outside] = row, row
+        handed[n_handed] = row
         produced = value > 0
         by_town_sector[np.int64(town[row]) * n_sectors + sector[row]] += value if produced & in_district[row] else 0.0
         n_handed += produced & in_district[row] & (origin_town[row] != town[row])
-        n_outside += produced & (not in_district[row])
-    return by_place, above, over, handed[:n_handed].copy(), outside[:n_outside].copy(), by_town_sector
+    return by_place, above, over, handed[:n_handed].copy(), by_town_sector
 
 
 @jit

@@ -461,7 +461,7 @@ class RegionModel(mesa.Model):
         in_district = self.in_district()
         # one pass over the firm rows: all output (the co-built park's firms included), the above-scale output,
         # the firms drawn by one town and hosted by another (few) and those outside Xinhui's accounts that produced
-        by_place, above, over_1bn, handed, _, by_town_sector = kernels_year.industry_sums(
+        by_place, above, over_1bn, handed, by_town_sector = kernels_year.industry_sums(
             firms.place_key, output, threshold, in_district, shape[0] * shape[1] * shape[2], firms.origin_town,
             firms.town, firms.sector, shape[2], shape[0])
         by_place = by_place.reshape(shape)

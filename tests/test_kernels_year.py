@@ -135,24 +135,22 @@ def industry_table(n: int, seed: int = 5) -> tuple:
 @needs_numba
 def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
     keys, output, inside, *places = industry_table(60_000)
-    by_place, above, over, handed, outside, by_town_sector = kernels_year.industry_sums(keys, output, 0.2, inside,
-                                                                                        300, *places)
+    by_place, above, over, handed, by_town_sector = kernels_year.industry_sums(keys, output, 0.2, inside, 300,
+                                                                              *places)
     expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, *places)
-    np.testing.assert_array_equal(by_town_sector, expected[5])
+    np.testing.assert_array_equal(by_town_sector, expected[4])
     np.testing.assert_array_equal(by_place, expected[0])
     np.testing.assert_array_equal(above, expected[1])
     assert over == expected[2] > 0
-    for mine, reference in ((handed, expected[3]), (outside, expected[4])):
-        np.testing.assert_array_equal(mine, reference)
-        assert mine.dtype == reference.dtype and reference.size > 0
+    np.testing.assert_array_equal(handed, expected[3])
+    assert handed.dtype == expected[3].dtype and expected[3].size > 0
 
 
-def test_industry_sums_find_the_handed_on_and_outside_producers():
+def test_industry_sums_find_the_handed_on_producers():
     keys, output, inside, origin, town, *sectors = industry_table(3_000)
-    *_, handed, outside, _ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town, *sectors)
+    *_, handed, _ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town, *sectors)
     produced = output > 0
     assert set(handed) == {i for i in range(3_000) if produced[i] and inside[i] and origin[i] != town[i]} != set()
-    assert set(outside) == {i for i in range(3_000) if produced[i] and not inside[i]} != set()
 
 
 def test_industry_sums_split_output_by_place_and_size():
