@@ -56,14 +56,16 @@ class Recorder:
         self.firm_panel = [] if firm_panel else None  # one dict of arrays per year (opt-in: large)
         self.growth_accounting = GrowthAccounting()  # keeps only the previous year's firm snapshot
 
-    def record_year(self, industry: dict) -> None:
+    def record_year(self, industry: dict, firm_sums: dict | None = None) -> None:
+        """This year's rows; ``firm_sums``: what this year's tax pass added up (``public_finance.collect``), or
+        None (then the tables add up the employment themselves)."""
         m = self.model
         # money is in 2022 prices (the ledger's), also from the historical start, whose region base year is 2014
         price = prices.price_index(m.params, m.year, m.first_year - 1, m.first_year)
         live = live_firm_columns(m)
         live_by_place = live.pop("by_place")  # live firms, the co-built park's included
         incomes = [v.operating_income_10k_cny for v in m.villages]  # 万元, 2022 prices
-        jobs = employment_by_place(m)
+        jobs = employment_by_place(m, firm_sums)
         self._towns(price, jobs, industry)
         self._clusters(price, industry, np.where(m.outside_slots[None, :, None], 0, live_by_place), jobs)
         self._parks(price, industry, live_by_place.sum(axis=(0, 2))[1:])
@@ -337,13 +339,14 @@ def live_firm_columns(model) -> dict:
             "capital_stock_100m_cny": float(capital_of_each.sum())}
 
 
-def employment_by_place(model) -> dict:
+def employment_by_place(model, firm_sums: dict | None = None) -> dict:
     """Persons employed this year: industrial firms in the district by town and by zone x sector (cluster), and
     construction by town (its value added at the reference labour productivity with the district's capital
-    deepening: ``economy.construction_labour_productivity``)."""
+    deepening: ``economy.construction_labour_productivity``). ``firm_sums``: this year's tax pass's sums
+    (``public_finance.collect``), or None."""
     firms = model.firms
     n_sectors = len(model.sector_ids)
-    summed = public_finance.producing_firm_sums(model)  # after this year's taxes: from their pass (compiled)
+    summed = firm_sums  # after this year's taxes: from their pass (compiled)
     if summed is not None:
         by_town, by_cluster = summed["jobs_by_town"].copy(), summed["jobs_by_cluster"].copy()
     else:  # one pass over the firm rows (compiled at larger scales); firms outside the district's parks count nothing

@@ -15,6 +15,9 @@ imported on first use.
 - ``firm_snapshot``: the snapshot's rows, gathers, positive-value-added mask and producing share in one pass
   over the firm table and one over the rows kept, instead of two masks, nine gathers and a compress; the
   second pass also gives the cross-section (``cross_section`` of the record), kept in the snapshot.
+- ``accounting_inputs``: what the growth accounting reads of that record (value added, employment and capital
+  of the producing firms, for their totals, and the cross-section) in one pass over the firm table without a
+  branch, instead of the record's eight columns and the two gathers of firm ids (``snapshot.accounting_record``).
 - ``file_queue``: ``approvals.ApprovalOffices.file_many``'s heap loop, on the heaps laid end to end in one
   array, with heapq's own pop and push (the same layout of every heap afterwards, not only the same waits).
 """
@@ -89,6 +92,13 @@ def snapshot_kernel(rows: int):
     then ``snapshot.firm_accounting_snapshot`` gathers with numpy, the reference."""
     compiled_kernels = _use(rows)
     return compiled_kernels[3] if compiled_kernels else None
+
+
+def inputs_kernel(rows: int):
+    """The compiled accounting inputs (sim/kernels_acct_numba.py ``accounting_inputs``) for a firm table of
+    ``rows`` rows, or None: then ``snapshot.accounting_record`` gives the whole record, the reference."""
+    compiled_kernels = _use(rows)
+    return compiled_kernels[4] if compiled_kernels else None
 
 
 def queue_kernel(rows: int):

@@ -42,13 +42,17 @@ def firm_taxes_numpy(rows: np.ndarray, firms: dict, rates: np.ndarray) -> dict[s
 
 
 def tax_sums_numpy(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int,
-                   n_sectors: int) -> np.ndarray:
+                   n_sectors: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each tax (``TAXES``) of the firms that produced in the district, summed by sector x town cell
-    (6 x sectors*towns, cell sector * n_towns + town), in row order."""
+    (6 x sectors*towns, cell sector * n_towns + town), in row order; the rows (ascending) of those firms drawn
+    by another town than their host (``origin_town``: revenue sharing) and of the firms that produced outside the
+    district (the co-built park's)."""
     rows = taxed_rows_numpy(firms["output"], firms["park"], outside)
     taxes = firm_taxes_numpy(rows, firms, rates)
     cells = firms["sector"][rows].astype(np.int64) * n_towns + firms["town"][rows]
-    return np.stack([np.bincount(cells, weights=taxes[tax], minlength=n_sectors * n_towns) for tax in TAXES])
+    sums = np.stack([np.bincount(cells, weights=taxes[tax], minlength=n_sectors * n_towns) for tax in TAXES])
+    handed = rows[firms["origin_town"][rows] != firms["town"][rows]]
+    return sums, handed, np.flatnonzero((firms["output"] > 0) & outside.take(firms["park"]))
 
 
 def wage_bills_numpy(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,
@@ -64,8 +68,8 @@ def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: fl
     """The year's industrial output by place cell (``place_key``) of all firm rows and of those at or above
     ``threshold`` (亿元, added in row order), the number of firms in the district with 10亿元 or more, the
     rows (ascending) of the firms that produced in the district drawn by another town than their host
-    (``origin_town``: revenue sharing) and of those that produced outside it (the co-built park's), and the
-    output in the district by town x n_sectors + sector (row order: ``kernels.district_sums_numpy``'s)."""
+    (``origin_town``: their value added handed on, ``RegionModel.handed_on_va``), and the output in the
+    district by town x n_sectors + sector (row order: ``kernels.district_sums_numpy``'s)."""
     by_place = kernels.cell_sums_numpy(place_key, output, n_cells)
     above_rows = np.flatnonzero(output >= threshold)
     above = kernels.cell_sums_numpy(place_key[above_rows], output[above_rows], n_cells)
@@ -74,8 +78,7 @@ def industry_sums_numpy(place_key: np.ndarray, output: np.ndarray, threshold: fl
     by_town_sector = np.bincount(town[inside].astype(np.int64) * n_sectors + sector[inside], weights=output[inside],
                                  minlength=n_towns * n_sectors)
     return (by_place, above, int(np.count_nonzero((output >= 10.0) & in_district)),
-            np.flatnonzero((origin_town != town) & produced & in_district), np.flatnonzero(produced & ~in_district),
-            by_town_sector)
+            np.flatnonzero((origin_town != town) & produced & in_district), by_town_sector)
 
 def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale: np.ndarray, high_tech: np.ndarray,
                          place_key: np.ndarray, capital_intensity: np.ndarray, capacity: np.ndarray,
@@ -89,6 +92,27 @@ def live_firm_sums_numpy(live: np.ndarray, in_district: np.ndarray, above_scale:
     capital = capital_output_ratio * capital_intensity[inside] * capacity[inside]
     return (by_place, inside.size, int(np.count_nonzero(above_scale[inside])),
             int(np.count_nonzero(high_tech[inside])), capital)
+
+
+def certification_candidates_numpy(alive: np.ndarray, above_scale: np.ndarray,
+                                   high_tech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (ascending) of the live high-tech firms (who may lose the certificate) and of the live above-scale
+    firms not high-tech (who may gain it): ``firm_dynamics.certify_high_tech``."""
+    return np.flatnonzero(alive & high_tech), np.flatnonzero(alive & above_scale & ~high_tech)
+
+
+def roll_over_year_numpy(alive: np.ndarray, above_scale: np.ndarray, output_year: np.ndarray,
+                        output_last_year: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
+    """小升规 status from this year's output (live firms at or above ``threshold``; an exited firm keeps its
+    status) and the number of firms newly above; then this year's output becomes last year's and the year's
+    output starts at 0 (in place). ``firm_dynamics.close_year`` sets the status."""
+    # np.where on boolean arrays is ~15 times slower here than the same choice by bitwise operations
+    above = (alive & (output_year >= threshold)) | (above_scale & ~alive)
+    newly = int(np.count_nonzero(above & ~above_scale))
+    output_last_year[:] = output_year
+    output_year[:] = 0.0
+    return above, newly
+
 
 # ---- dispatch ---------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
@@ -113,19 +137,19 @@ def tax_rates(fp, wage_10k_cny: float, capital_output_ratio: float) -> np.ndarra
 
 
 def tax_sums(firms: dict, outside: np.ndarray, rates: np.ndarray, n_towns: int, n_sectors: int,
-             n_zones: int) -> tuple[np.ndarray, dict | None]:
+             n_zones: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict | None]:
     """``tax_sums_numpy``, and from ``kernels.MIN_ROWS`` rows, from the same compiled pass over the producing
     firms in the district, what two later passes would add up over them in the same order (``None`` below it):
     ``wage_bills`` (``wage_bills_numpy`` at the wage of ``rates``), ``jobs_by_town`` and ``jobs_by_cluster``
     (zone x n_sectors + sector: ``kernels.district_sums`` of the employment; ``firms["zone"]`` gives the zone)."""
     compiled_kernels = _use(firms["output"].size)
     if compiled_kernels:
-        sums, bills, by_town, by_cluster = compiled_kernels[0](
-            firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
-            firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
-            firms["land_mu"], rates, n_towns, n_zones, n_sectors)
-        return sums, {"wage_bills": bills, "jobs_by_town": by_town, "jobs_by_cluster": by_cluster}
-    return tax_sums_numpy(firms, outside, rates, n_towns, n_sectors), None
+        sums, handed, outside_rows, bills, by_town, by_cluster = compiled_kernels[0](
+            firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"],
+            firms["origin_town"], firms["va_ratio"], firms["high_tech"], firms["profit"], firms["employment"],
+            firms["capital_intensity"], firms["capacity"], firms["land_mu"], rates, n_towns, n_zones, n_sectors)
+        return sums, handed, outside_rows, {"wage_bills": bills, "jobs_by_town": by_town, "jobs_by_cluster": by_cluster}
+    return (*tax_sums_numpy(firms, outside, rates, n_towns, n_sectors), None)
 
 
 def wage_bills(output: np.ndarray, park: np.ndarray, outside: np.ndarray, sector: np.ndarray,
@@ -150,10 +174,10 @@ def industry_sums(place_key: np.ndarray, output: np.ndarray, threshold: float, i
     (``RegionModel.account_industry``)."""
     compiled_kernels = _use(output.size)
     if compiled_kernels:
-        by_place, above, over, handed, outside, by_town_sector = compiled_kernels[3](
+        by_place, above, over, handed, by_town_sector = compiled_kernels[3](
             np.ascontiguousarray(place_key, dtype=np.int64), output, float(threshold), in_district, n_cells,
             origin_town, town, sector, n_towns, n_sectors)
-        return by_place, above, int(over), handed, outside, by_town_sector
+        return by_place, above, int(over), handed, by_town_sector
     return industry_sums_numpy(place_key, output, threshold, in_district, n_cells, origin_town, town, sector, n_towns,
                                n_sectors)
 
@@ -171,3 +195,22 @@ def live_firm_sums(live: np.ndarray, in_district: np.ndarray, above_scale: np.nd
         return by_place, int(inside), int(above), int(tech), capital
     return live_firm_sums_numpy(live, in_district, above_scale, high_tech, place_key, capital_intensity, capacity,
                                 capital_output_ratio, n_cells)
+
+
+def certification_candidates(alive: np.ndarray, above_scale: np.ndarray,
+                             high_tech: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``certification_candidates_numpy`` in one compiled pass from ``kernels.MIN_ROWS`` rows."""
+    compiled_kernels = _use(alive.size)
+    if compiled_kernels:
+        return compiled_kernels[5](alive, above_scale, high_tech)
+    return certification_candidates_numpy(alive, above_scale, high_tech)
+
+
+def roll_over_year(alive: np.ndarray, above_scale: np.ndarray, output_year: np.ndarray,
+                   output_last_year: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
+    """``roll_over_year_numpy`` in one compiled pass from ``kernels.MIN_ROWS`` rows."""
+    compiled_kernels = _use(alive.size)
+    if compiled_kernels:
+        above, newly = compiled_kernels[6](alive, above_scale, output_year, output_last_year, float(threshold))
+        return above, int(newly)
+    return roll_over_year_numpy(alive, above_scale, output_year, output_last_year, threshold)

@@ -415,7 +415,9 @@ class RegionModel(mesa.Model):
         self.close_people_and_services()
         integration.run_horse_race(self)
         firm_dynamics.close_year(self)
-        public_finance.collect(self, industry)  # after the firms' accounts: taxes on this year's profits and wages
+        # after the firms' accounts: taxes on this year's profits and wages; the tax pass's wage bills and employment
+        # go to the settlement and the tables (None below the compiled scales: they add them up themselves)
+        firm_sums = public_finance.collect(self, industry)
         # land for next year is developed within this year's remaining room and paid before the budgets close,
         # so a payment beyond the year's money is borrowed and booked as debt (after the close it was an
         # overdraft of the district's account that no budget counted)
@@ -423,8 +425,8 @@ class RegionModel(mesa.Model):
         services.pay_town_centre_programme(self)  # within the district's room; its value added is next year's
         budgets.close_year(self)
         services.pay_public_sector(self)  # wages and purchases of what the budgets paid for public services
-        households.settle(self)  # the rest of the households' income, their consumption and saving
-        self.records.record_year(industry)
+        households.settle(self, firm_sums)  # the rest of the households' income, their consumption and saving
+        self.records.record_year(industry, firm_sums)
         self.ledger.close_year(self.year)
 
     def close_people_and_services(self) -> None:
@@ -459,7 +461,7 @@ class RegionModel(mesa.Model):
         in_district = self.in_district()
         # one pass over the firm rows: all output (the co-built park's firms included), the above-scale output,
         # the firms drawn by one town and hosted by another (few) and those outside Xinhui's accounts that produced
-        by_place, above, over_1bn, handed, outside_rows, by_town_sector = kernels_year.industry_sums(
+        by_place, above, over_1bn, handed, by_town_sector = kernels_year.industry_sums(
             firms.place_key, output, threshold, in_district, shape[0] * shape[1] * shape[2], firms.origin_town,
             firms.town, firms.sector, shape[2], shape[0])
         by_place = by_place.reshape(shape)
@@ -483,8 +485,6 @@ class RegionModel(mesa.Model):
         return {"firms_over_1bn_cny_output": over_1bn, "output_by_place": inside, "above_scale_by_place": above,
                 "output_by_park": by_place.sum(axis=(0, 2))[1:], "va": dict(zip(self.town_ids, va_by_town)),
                 "handed_on_va": handed_on, "output_ratio": ratio, "cobuilt_va": cobuilt_va,
-                # rows that produced this year (public finance), of the table of ``firm_rows`` rows
-                "handed_rows": handed, "outside_rows": outside_rows, "firm_rows": firms.n,
                 "output_by_town_sector": by_town_sector.reshape(shape[2], shape[0]),  # in Xinhui (village rents)
                 "secondary_growth": growth, "district_growth": district}
 

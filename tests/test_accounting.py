@@ -349,3 +349,15 @@ def test_explain_rejects_a_directory_without_results(tmp_path):
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
         assert str(target) in proc.stderr
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["damaged", "growth_accounting.parquet"]
+
+
+def test_decompose_with_known_aggregates_is_decompose_without():
+    """Each year's aggregate, computed once and passed (a year's firms serve two decompositions), changes no bit."""
+    rng = np.random.default_rng(7)
+    p0, w0, p1, w1 = rng.normal(0, 0.3, 500), rng.lognormal(0, 1, 500), rng.normal(0.02, 0.3, 480), rng.lognormal(0, 1, 480)
+    match = dec.match_firms(np.arange(500), np.arange(20, 500))
+    known = (dec.aggregate(p0, w0), dec.aggregate(p1, w1))
+    assert dec.decompose(p0, w0, p1, w1, match, known) == dec.decompose(p0, w0, p1, w1, match)
+    assert known[0][0] == float(w0.sum()) and known[1][1] == dec._dot(w1, p1) / float(w1.sum())
+    shifted = ((known[0][0], known[0][1] + 0.1), known[1])  # a wrong aggregate would show
+    assert dec.decompose(p0, w0, p1, w1, match, shifted)[0]["total"] != dec.decompose(p0, w0, p1, w1, match)[0]["total"]

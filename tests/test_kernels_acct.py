@@ -166,6 +166,43 @@ def test_compiled_snapshot_is_the_numpy_snapshot(monkeypatch):
         assert got.dtype == want.dtype
 
 
+@needs_numba
+@pytest.mark.parametrize("every_firm", [False, True])
+def test_compiled_accounting_record_is_what_the_accounting_reads_of_the_snapshot(monkeypatch, every_firm):
+    """The lean record's value added, employment and capital are the numpy snapshot's, value for value (their
+    totals are summed from them), and its cross-section is the snapshot's (after two years of a run: entrants,
+    exiters, rows outside the district); ``every_firm``: all producing firms in the cross-section (complete)."""
+    from sim.accounting import snapshot
+    from sim.model import RegionModel
+    from tests.helpers import scenario
+
+    model = RegionModel.from_scenario(scenario("plan"), seed=3)
+    for _ in range(2 * model.steps_per_year):
+        model.step()
+    firms = model.firms
+    outside = model.in_district() & (np.random.default_rng(1).random(firms.n) < 0.9)  # some rows outside
+    if every_firm:  # only the live firms with positive capital and employment produce
+        outside = model.in_district() & firms.alive & (firms.capacity > 0) & (firms.employment > 0)
+    monkeypatch.setattr(model, "in_district", lambda: outside)
+    monkeypatch.setattr(kernels_acct, "inputs_kernel", lambda rows: numba_kernels[4])
+    mine = snapshot.accounting_record(model)
+    monkeypatch.setattr(kernels_acct, "inputs_kernel", lambda rows: None)
+    monkeypatch.setattr(kernels_acct, "snapshot_kernel", lambda rows: None)
+    reference = snapshot.accounting_record(model)
+    assert "_cross_section" not in reference and reference["value_added_100m_cny"].size > kernels.MIN_ROWS // 100
+    for key in ("value_added_100m_cny", "employment_persons", "capital_100m_cny"):
+        np.testing.assert_array_equal(mine[key], reference[key])
+        assert mine[key].dtype == reference[key].dtype and mine[key].flags.c_contiguous
+        assert float(mine[key].sum()) == float(reference[key].sum())
+    expected = kernels_acct.cross_section_numpy(*(reference[key] for key in (
+        "firm_id", "value_added_100m_cny", "capital_100m_cny", "producing_share", "employment_persons", "alive")))
+    got = mine["_cross_section"]
+    assert got[-1] is every_firm and expected[-1] is every_firm
+    for column, want in zip(got[:-1], expected[:-1], strict=True):
+        np.testing.assert_array_equal(column, want)
+        assert column.dtype == want.dtype
+
+
 def test_labelled_firms_take_the_reference_paths():
     """Ids that are not firm rows (labels) never reach the compiled cross-section, at any size."""
     n = 2 * kernels.MIN_ROWS

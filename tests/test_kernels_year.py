@@ -6,7 +6,7 @@ import pytest
 
 from sim import kernels, kernels_year
 from sim.model import RegionModel
-from sim.rules import public_finance
+from sim.rules import households, public_finance
 from tests.helpers import scenario
 
 numba_kernels = kernels_year.compiled()
@@ -19,11 +19,13 @@ def firm_table(n: int, seed: int = 3) -> tuple[dict, np.ndarray]:
     firms = {"output": np.where(rng.random(n) < 0.8, rng.lognormal(-3, 1.5, n), 0.0),
              "park": rng.integers(-1, 4, n).astype(np.int16), "sector": rng.integers(0, 8, n).astype(np.int16),
              "town": rng.integers(0, 11, n).astype(np.int16), "zone": rng.integers(0, 3, n).astype(np.int16),
+             "origin_town": np.where(rng.random(n) < 0.1, rng.integers(0, 11, n), -1).astype(np.int16),
              "va_ratio": rng.random(8),
              "high_tech": rng.random(n) < 0.2, "profit": rng.normal(0.0, 0.05, n),
              "employment": rng.lognormal(3, 1, n), "capital_intensity": rng.random(n) + 0.5,
              "capacity": rng.lognormal(-3, 1.5, n), "land_mu": rng.lognormal(2, 1, n)}
     outside = np.array([False, False, True, False, False])  # by park, and a last False for park -1
+    firms["origin_town"] = np.where(firms["origin_town"] < 0, firms["town"], firms["origin_town"])  # 10%: drawn
     return firms, outside
 
 
@@ -34,22 +36,30 @@ RATES = np.array([0.13, 0.25, 0.15, 0.6, 0.03, 9.1, 0.012, 1.4, 6.0, 0.12])
 def test_each_year_kernel_equals_its_numpy_version():
     firms, outside = firm_table(60_000)
     tax_sums, wage_bills = numba_kernels[:2]
-    got, bills, by_town, by_cluster = tax_sums(
-        firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["va_ratio"],
-        firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"], firms["capacity"],
-        firms["land_mu"], RATES, 11, 3, 8)
-    np.testing.assert_array_equal(got, kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8))
+    got, handed, away, bills, by_town, by_cluster = tax_sums(
+        firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"], firms["origin_town"],
+        firms["va_ratio"], firms["high_tech"], firms["profit"], firms["employment"], firms["capital_intensity"],
+        firms["capacity"], firms["land_mu"], RATES, 11, 3, 8)
+    expected = kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8)
+    np.testing.assert_array_equal(got, expected[0])
+    # the handed-on firms (drawn by another town) and those outside the district that produced, in row order
+    produced, inside = firms["output"] > 0, ~outside[firms["park"]]
+    np.testing.assert_array_equal(handed, np.flatnonzero(produced & inside & (firms["origin_town"] != firms["town"])))
+    np.testing.assert_array_equal(away, np.flatnonzero(produced & ~inside))
+    for mine, reference in zip((handed, away), expected[1:], strict=True):
+        np.testing.assert_array_equal(mine, reference)
+    assert handed.size > 0 and away.size > 0
     # the by-products: the wage bills (at the rates' wage, 9.1) and the employment by town and by zone x sector
     np.testing.assert_array_equal(bills, kernels_year.wage_bills_numpy(
         firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8))
     employment = np.where(firms["output"] > 0, firms["employment"], 0.0)  # as the firm accounts leave it
     got = tax_sums(firms["output"], firms["park"], outside, firms["sector"], firms["town"], firms["zone"],
-                   firms["va_ratio"], firms["high_tech"], firms["profit"], employment, firms["capital_intensity"],
+                   firms["origin_town"], firms["va_ratio"], firms["high_tech"], firms["profit"], employment, firms["capital_intensity"],
                    firms["capacity"], firms["land_mu"], RATES, 11, 3, 8)
     expected = kernels.district_sums_numpy(employment, np.ones(employment.size, dtype=bool), False, outside,
                                            firms["park"], firms["town"], firms["zone"], firms["sector"], 11, 3, 8)
-    np.testing.assert_array_equal(got[2], expected[0])
-    np.testing.assert_array_equal(got[3], expected[1])
+    np.testing.assert_array_equal(got[4], expected[0])
+    np.testing.assert_array_equal(got[5], expected[1])
     np.testing.assert_array_equal(
         wage_bills(firms["output"], firms["park"], outside, firms["sector"], firms["employment"], 9.1, 8),
         kernels_year.wage_bills_numpy(firms["output"], firms["park"], outside, firms["sector"], firms["employment"],
@@ -58,7 +68,7 @@ def test_each_year_kernel_equals_its_numpy_version():
 
 def test_tax_sums_count_producing_firms_in_the_district_only():
     firms, outside = firm_table(2_000)
-    sums = kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8)
+    sums = kernels_year.tax_sums_numpy(firms, outside, RATES, 11, 8)[0]
     taxed = (firms["output"] > 0) & (firms["park"] != 2)
     rows = np.flatnonzero(taxed)
     vat = RATES[0] * firms["output"][rows] * firms["va_ratio"][firms["sector"][rows]]
@@ -125,24 +135,22 @@ def industry_table(n: int, seed: int = 5) -> tuple:
 @needs_numba
 def test_compiled_industry_sums_equal_the_numpy_version_bit_for_bit():
     keys, output, inside, *places = industry_table(60_000)
-    by_place, above, over, handed, outside, by_town_sector = kernels_year.industry_sums(keys, output, 0.2, inside,
-                                                                                        300, *places)
+    by_place, above, over, handed, by_town_sector = kernels_year.industry_sums(keys, output, 0.2, inside, 300,
+                                                                              *places)
     expected = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, *places)
-    np.testing.assert_array_equal(by_town_sector, expected[5])
+    np.testing.assert_array_equal(by_town_sector, expected[4])
     np.testing.assert_array_equal(by_place, expected[0])
     np.testing.assert_array_equal(above, expected[1])
     assert over == expected[2] > 0
-    for mine, reference in ((handed, expected[3]), (outside, expected[4])):
-        np.testing.assert_array_equal(mine, reference)
-        assert mine.dtype == reference.dtype and reference.size > 0
+    np.testing.assert_array_equal(handed, expected[3])
+    assert handed.dtype == expected[3].dtype and expected[3].size > 0
 
 
-def test_industry_sums_find_the_handed_on_and_outside_producers():
+def test_industry_sums_find_the_handed_on_producers():
     keys, output, inside, origin, town, *sectors = industry_table(3_000)
-    *_, handed, outside, _ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town, *sectors)
+    *_, handed, _ = kernels_year.industry_sums_numpy(keys, output, 0.2, inside, 300, origin, town, *sectors)
     produced = output > 0
     assert set(handed) == {i for i in range(3_000) if produced[i] and inside[i] and origin[i] != town[i]} != set()
-    assert set(outside) == {i for i in range(3_000) if produced[i] and not inside[i]} != set()
 
 
 def test_industry_sums_split_output_by_place_and_size():
@@ -169,9 +177,6 @@ def test_account_industry_books_the_place_tables_of_all_and_above_scale_firms():
     np.testing.assert_array_equal(industry["output_by_place"], np.where(outside, 0.0, model.place_table(None, output)))
     assert industry["firms_over_1bn_cny_output"] == np.count_nonzero((output >= 10.0) & model.in_district())
     firms = model.firms
-    np.testing.assert_array_equal(industry["handed_rows"], np.flatnonzero(
-        (firms.origin_town != firms.town) & (output > 0) & model.in_district()))
-    np.testing.assert_array_equal(industry["outside_rows"], np.flatnonzero((output > 0) & ~model.in_district()))
     n_sectors = len(model.sector_ids)  # the village rents' output by town x sector (collective_assets)
     _, by_town_sector = kernels.district_sums_numpy(output, firms.alive, False, model.park_outside, firms.park,
                                                     firms.sector, firms.town, firms.sector, n_sectors,
@@ -220,13 +225,15 @@ def test_live_firm_columns_are_the_live_firms_place_table_counts_and_capital():
 
 @needs_numba
 def test_the_tax_pass_gives_the_wage_bills_and_employment_of_the_year(monkeypatch):
-    """At compiled scales (here every size) the tax pass's by-products are what the households' wage bills and
-    the tables' employment passes add up after the year's accounts; in the next year they are not read."""
+    """At compiled scales (here every size) the tax pass's by-products, which the year's close hands to the
+    households' settlement and the tables, are what their own passes add up after the year's accounts."""
     monkeypatch.setattr(kernels, "MIN_ROWS", 1)
     model = RegionModel.from_scenario(scenario("plan"), seed=2)
+    handed_on, settle = [], households.settle
+    monkeypatch.setattr(households, "settle", lambda m, sums: (handed_on.append(sums), settle(m, sums)))
     for _ in range(model.steps_per_year):
         model.step()
-    firms, summed = model.firms, public_finance.producing_firm_sums(model)
+    firms, summed = model.firms, handed_on[-1]
     np.testing.assert_array_equal(summed["wage_bills"], kernels_year.wage_bills_numpy(
         firms.output_last_year, firms.park, model.park_outside, firms.sector, firms.employment, model.wage_10k_cny,
         len(model.sector_ids)))
@@ -236,22 +243,54 @@ def test_the_tax_pass_gives_the_wage_bills_and_employment_of_the_year(monkeypatc
     np.testing.assert_array_equal(summed["jobs_by_town"], by_town)
     np.testing.assert_array_equal(summed["jobs_by_cluster"], by_cluster)
     assert by_town.sum() > 0 and summed["wage_10k_cny"] == model.wage_10k_cny
-    model.step()  # the next year's first step: last year's sums are not this year's
-    assert public_finance.producing_firm_sums(model) is None
+    assert not hasattr(model, "producing_firm_sums")  # passed on, not kept on the model
 
 
-def test_public_finance_reads_the_rows_account_industry_found(monkeypatch):
-    """The handed-on and outside firms public finance taxes are those account_industry's pass found, and the
-    same when the firm table has changed since (then they are found again)."""
+@pytest.mark.parametrize("min_rows", [1, 10**9])  # the compiled pass and the numpy reference
+def test_public_finance_shares_the_taxes_of_the_firms_its_pass_finds(monkeypatch, min_rows):
+    """The handed-on and outside firms whose taxes public finance shares are found by its own tax pass, at the
+    time of use: the firms that produced in the district drawn by another town, and those outside it."""
+    monkeypatch.setattr(kernels, "MIN_ROWS", min_rows)
     model = RegionModel.from_scenario(scenario("plan"), seed=1)
-    seen, collect = [], public_finance.collect
-    monkeypatch.setattr(public_finance, "collect", lambda m, industry: (seen.append(industry), collect(m, industry)))
-    for _ in range(3 * model.steps_per_year):
+    seen, share_revenue, add_cobuilt_share = [], public_finance.share_revenue, public_finance.add_cobuilt_share
+    monkeypatch.setattr(public_finance, "share_revenue",
+                        lambda m, rows, *rest: (seen.append(("handed", rows)), share_revenue(m, rows, *rest))[1])
+    monkeypatch.setattr(public_finance, "add_cobuilt_share",
+                        lambda m, rows, *rest: (seen.append(("outside", rows)), add_cobuilt_share(m, rows, *rest))[1])
+    for _ in range(6 * model.steps_per_year):  # the co-built park's firms produce from the fifth year
         model.step()
-    industry = seen[-1]
-    found = public_finance.handed_and_outside_rows(model, industry)
-    again = public_finance.handed_and_outside_rows(model, {**industry, "firm_rows": -1})
-    assert found[0] is industry["handed_rows"] and again[0] is not found[0]
-    for mine, reference in zip(found, again, strict=True):
+    firms, found = model.firms, dict(seen[-2:])
+    produced, inside = firms.output_last_year > 0, model.in_district()
+    np.testing.assert_array_equal(found["handed"], np.flatnonzero(produced & inside & (firms.origin_town != firms.town)))
+    np.testing.assert_array_equal(found["outside"], np.flatnonzero(produced & ~inside))
+    assert found["handed"].size > 0 and found["outside"].size > 0
+
+
+@needs_numba
+def test_compiled_certification_candidates_are_the_masks_rows():
+    rng = np.random.default_rng(4)
+    alive, above, tech = rng.random(50_000) < 0.7, rng.random(50_000) < 0.2, rng.random(50_000) < 0.1
+    got, expected = kernels_year.certification_candidates(alive, above, tech), (
+        kernels_year.certification_candidates_numpy(alive, above, tech))
+    for mine, reference in zip(got, expected, strict=True):
         np.testing.assert_array_equal(mine, reference)
-    assert found[0].size > 0  # the co-built park's firms produce from later years
+        assert mine.dtype == reference.dtype and reference.size > 1000
+    np.testing.assert_array_equal(expected[0], np.flatnonzero(alive & tech))
+    np.testing.assert_array_equal(expected[1], np.flatnonzero(alive & above & ~tech))
+
+
+@needs_numba
+def test_compiled_roll_over_gives_the_status_count_and_outputs_of_the_numpy_version():
+    rng = np.random.default_rng(6)
+    n = 50_000
+    alive, was = rng.random(n) < 0.7, rng.random(n) < 0.2
+    output = np.where(rng.random(n) < 0.8, rng.lognormal(-2, 1.5, n), 0.0)
+    mine, reference = (output.copy(), np.full(n, np.nan)), (output.copy(), np.full(n, np.nan))
+    got = kernels_year.roll_over_year(alive, was, *mine, 0.2)
+    expected = kernels_year.roll_over_year_numpy(alive, was, *reference, 0.2)
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert got[1] == expected[1] > 0 and got[0].dtype == expected[0].dtype
+    np.testing.assert_array_equal(expected[0], (alive & (output >= 0.2)) | (was & ~alive))
+    for after, before in ((mine, output), (reference, output)):
+        assert not after[0].any()
+        np.testing.assert_array_equal(after[1], before)

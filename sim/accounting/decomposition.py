@@ -54,7 +54,10 @@ def log_tfp(value_added: np.ndarray, capital: np.ndarray, labour: np.ndarray, ca
 
 def log_tfp_of_ratios(va_per_worker: np.ndarray, capital_per_worker: np.ndarray, capital_share: float) -> np.ndarray:
     """``log_tfp`` from value added and capital per worker: ln(VA/L) - a ln(K/L)."""
-    return np.log(va_per_worker) - capital_share * np.log(capital_per_worker)
+    tfp, capital_term = np.log(va_per_worker), np.log(capital_per_worker)
+    capital_term *= capital_share  # in place: the same operations as the expression, two arrays fewer
+    tfp -= capital_term
+    return tfp
 
 
 def match_firms(ids0: np.ndarray, ids1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -90,21 +93,26 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.einsum("i,i", a, b))
 
 
-def decompose(p0, w0, p1, w1, match) -> tuple[dict[str, float], dict[str, float]]:
+def aggregate(p: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """The total weight and the weighted mean P = sum w p / sum w (0 without weight) of one year's firms."""
+    total = float(w.sum())
+    return total, _dot(w, p) / total if total > 0 else 0.0
+
+
+def decompose(p0, w0, p1, w1, match, aggregates=(None, None)) -> tuple[dict[str, float], dict[str, float]]:
     """Both decompositions (``fhk``, ``melitz_polanec``) of productivities ``p`` with weights ``w`` of two
-    years, continuing firms, exiters and entrants as ``match_firms`` gives them.
+    years, continuing firms, exiters and entrants as ``match_firms`` gives them; ``aggregates``: each year's
+    ``aggregate(p, w)`` where known (a year's firms serve two decompositions).
 
     Written with sums over the continuing firms only (entrants' and exiters' terms are what the aggregates
     leave), so that a year of 250,000 firms costs four gathers and a few inner products."""
     p0, p1 = np.asarray(p0, dtype=float), np.asarray(p1, dtype=float)
     w0, w1 = np.asarray(w0, dtype=float), np.asarray(w1, dtype=float)
     c0, c1 = match[0], match[1]
-    total0, total1 = float(w0.sum()), float(w1.sum())
-    big_p0 = _dot(w0, p0) / total0 if total0 > 0 else 0.0
-    big_p1 = _dot(w1, p1) / total1 if total1 > 0 else 0.0
+    (total0, big_p0), (total1, big_p1) = (aggregate(p, w) if known is None else known
+                                          for p, w, known in ((p0, w0, aggregates[0]), (p1, w1, aggregates[1])))
     q0, q1 = p0[c0], p1[c1]                      # continuing firms' productivity in each year
-    v0 = w0[c0] / total0 if total0 > 0 else np.zeros(c0.size)
-    v1 = w1[c1] / total1 if total1 > 0 else np.zeros(c1.size)
+    v0, v1 = _shares(w0, c0, total0), _shares(w1, c1, total1)
     share0, share1 = float(v0.sum()), float(v1.sum())       # their value-added shares
     a, b, c, d = _dot(v0, q1), _dot(v0, q0), _dot(v1, q0), _dot(v1, q1)
     entry_sum, exit_sum = big_p1 - d, big_p0 - b             # sum of s p over entrants, over exiters
@@ -120,6 +128,15 @@ def decompose(p0, w0, p1, w1, match) -> tuple[dict[str, float], dict[str, float]
     for parts in (fhk_parts, mp_parts):
         parts["net_entry"] = parts["entry"] + parts["exit"]
     return fhk_parts, mp_parts
+
+
+def _shares(w: np.ndarray, rows: np.ndarray, total: float) -> np.ndarray:
+    """w[rows] / total (zeros without weight), divided in place."""
+    if not total > 0:
+        return np.zeros(rows.size)
+    shares = w[rows]
+    shares /= total
+    return shares
 
 
 def fhk(ids0, p0, w0, ids1, p1, w1, match=None) -> dict[str, float]:

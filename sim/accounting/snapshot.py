@@ -59,6 +59,24 @@ def firm_accounting_snapshot(model) -> dict[str, np.ndarray]:
     return record
 
 
+def accounting_record(model) -> dict[str, np.ndarray]:
+    """What the growth accounting reads of ``firm_accounting_snapshot``: at compiled scales only the producing
+    firms' value added, employment and capital (their totals) and the record's cross-section
+    (``table.cross_section_productivity``), from one pass over the firm table
+    (``kernels_acct.inputs_kernel``: the same numbers); else the whole record."""
+    firms = model.firms
+    kernel = kernels_acct.inputs_kernel(firms.n)
+    if kernel is None:
+        return firm_accounting_snapshot(model)
+    count, value_added, employed, capital, kept, *cross_section = kernel(
+        firms.output_last_year, model.in_district(), firms.sector, firms.alive, model.sector_va_ratio,
+        firms.employment, firms.capital_intensity, firms.capacity, float(model.params.firms.capital_output_ratio),
+        firms.birth_year, firms.age, int(model.year), 1.0 / model.steps_per_year, firms.firm_id)
+    return {"value_added_100m_cny": value_added[:count], "employment_persons": employed[:count],
+            "capital_100m_cny": capital[:count],
+            "_cross_section": (*(column[:kept] for column in cross_section), kept == count)}
+
+
 def producing_share(model, rows: np.ndarray) -> np.ndarray:
     """Share of this year in which each firm produced: 1 for firms founded before it; for those founded
     during it, the steps from founding to year end (their age at year end plus the founding step)."""
@@ -71,8 +89,9 @@ def year_snapshot(model) -> dict[str, np.ndarray]:
     """The firm snapshot with the year, the district's real GDP (亿元, 2022 prices), the technology's capital
     share (``capital_share``: the growth accounting measures TFP with it) and, where the firm model does not
     provide them, the district's capital stock and employment derived as the module docstring says,
-    and the year's district fixed-asset investment of the firm model."""
-    snapshot = dict(firm_accounting_snapshot(model))
+    and the year's district fixed-asset investment of the firm model. At compiled scales its firm columns are
+    those the accounting reads (``accounting_record``)."""
+    snapshot = dict(accounting_record(model))
     snapshot["year"] = np.array(model.year)
     snapshot["gdp_100m_cny"] = np.array(sum(t.gdp_100m_cny for t in model.towns))
     snapshot["capital_share"] = np.array(capital.capital_elasticity(model.params.firms))  # the accounting's a

@@ -56,10 +56,12 @@ def yearly_rows(before: dict, after: dict) -> list[tuple]:
     # the match of all the snapshots' firms only where it serves: the cross-sections are every firm of both
     # snapshots (then it is theirs), or the investment is the stand-in's (an exiter in a year leaves the
     # cross-section, so at scale the first is rare, and the firm model reports its investment)
+    # (when complete, the cross-sections' ids are the snapshots' firm ids, which a lean snapshot leaves out)
     stand_in = INVESTMENT_COMPONENTS[0] not in after
-    match = dec.match_firms(before["firm_id"], after["firm_id"]) if complete0 and complete1 or stand_in else None
-    kept = match if complete0 and complete1 else dec.match_firms(old[0], new[0])  # firms with all inputs
-    fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept)
+    kept = dec.match_firms(old[0], new[0])  # firms with all inputs
+    match = kept if complete0 and complete1 else dec.match_firms(before["firm_id"], after["firm_id"]) if stand_in \
+        else None
+    fhk, melitz_polanec = dec.decompose(*old[1:], *new[1:], kept, (_aggregate(before), _aggregate(after)))
     add("productivity_fhk", fhk)
     add("productivity_mp", melitz_polanec)
     add("incumbents", {"productivity_growth": incumbents_mean_growth(fhk["within"], old[2], kept[0])})
@@ -116,6 +118,14 @@ def _firm_totals(snapshot: dict) -> tuple[float, float, float]:
     return snapshot["_totals"]
 
 
+def _aggregate(snapshot: dict) -> tuple[float, float]:
+    """``decomposition.aggregate`` of the snapshot's cross-section (kept in it: each snapshot serves two years)."""
+    if "_aggregate" not in snapshot:
+        _, tfp, weight, _ = cross_section_productivity(snapshot)
+        snapshot["_aggregate"] = dec.aggregate(np.asarray(tfp, dtype=float), np.asarray(weight, dtype=float))
+    return snapshot["_aggregate"]
+
+
 def cross_section_productivity(snapshot: dict) -> tuple:
     """Firm ids, log TFP and value-added weights of the firms in the year's cross-section: alive at year end
     (a firm that closed during the year files no annual report: it is an exiter, as in the firm surveys of
@@ -123,12 +133,15 @@ def cross_section_productivity(snapshot: dict) -> tuple:
     year a firm produced (``producing_share``: entrants' year-end stock would make them look unproductive);
     and whether that is every firm of the snapshot (kept in it: each snapshot serves two years)."""
     if "_productivity" not in snapshot:
-        va = snapshot["value_added_100m_cny"]
-        share = snapshot.get("producing_share", np.ones(va.size))
-        alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
-        # the compiled snapshot gives it (snapshot.firm_accounting_snapshot): the same numbers, from its pass
-        ids, va, va_per_worker, k_per_worker, complete = snapshot.get("_cross_section") or kernels_acct.cross_section(
-            snapshot["firm_id"], va, snapshot["capital_100m_cny"], share, snapshot["employment_persons"], alive)
+        # the compiled snapshot gives it (snapshot.accounting_record): the same numbers, from its pass
+        cross_section = snapshot.get("_cross_section")
+        if cross_section is None:
+            va = snapshot["value_added_100m_cny"]
+            share = snapshot.get("producing_share", np.ones(va.size))
+            alive = snapshot.get("alive", np.ones(va.size, dtype=bool))
+            cross_section = kernels_acct.cross_section(snapshot["firm_id"], va, snapshot["capital_100m_cny"], share,
+                                                       snapshot["employment_persons"], alive)
+        ids, va, va_per_worker, k_per_worker, complete = cross_section
         tfp = dec.log_tfp_of_ratios(va_per_worker, k_per_worker, float(snapshot["capital_share"]))
         snapshot["_productivity"] = (ids, tfp, va, complete)  # one mask and compress, two logs (kernels_acct)
     return snapshot["_productivity"]

@@ -254,15 +254,13 @@ def close_year(model) -> None:
     output roll-over."""
     p, firms = model.params.firms, model.firms
     account_firms(model)
-    alive, was_above = firms.alive, firms.above_scale
-    # over all rows at once: an exited firm keeps the status it had
-    # np.where on boolean arrays is ~15 times slower here than the same choice by bitwise operations
-    above = (alive & (firms.output_year >= p.above_scale_threshold_100m_cny)) | (was_above & ~alive)
-    model.year_stats["newly_above_scale"] = int(np.count_nonzero(above & ~was_above))
+    # over all rows at once (an exited firm keeps the status it had), with the output's roll-over in the same
+    # pass (compiled at larger scales); certification reads neither output
+    above, newly = kernels_year.roll_over_year(firms.alive, firms.above_scale, firms.output_year,
+                                               firms.output_last_year, p.above_scale_threshold_100m_cny)
+    model.year_stats["newly_above_scale"] = newly
     firms.set_above_scale(slice(0, firms.n), above)
     certify_high_tech(model)
-    firms.output_last_year[: firms.n] = firms.output_year
-    firms.output_year[: firms.n] = 0.0
 
 
 def account_firms(model) -> None:
@@ -313,8 +311,7 @@ def book_accounts_compiled(model, rows: np.ndarray, compiled) -> tuple[np.ndarra
 def certify_high_tech(model) -> None:
     p, firms = model.params.firms, model.firms
     # the keyed draws depend only on (year, firm), so drawing them for the candidates alone changes nothing
-    certified = np.flatnonzero(firms.alive & firms.high_tech)
-    eligible = np.flatnonzero(firms.alive & firms.above_scale & ~firms.high_tech)
+    certified, eligible = kernels_year.certification_candidates(firms.alive, firms.above_scale, firms.high_tech)
     by_sector = p.high_tech_certification_rate * np.where(model.sector_tech_intensive, 1.0, 0.25)
     rate = by_sector.take(firms.sector[eligible])
     rate = rate * (1.0 + firms.upgrading[eligible])  # twice the rate for firms upgrading (技改)

@@ -95,12 +95,13 @@ def income_totals(town, parts: dict[str, float], scale: float) -> dict[str, floa
             "rural": sum(v for k, v in money.items() if k.startswith("rural"))}
 
 
-def wage_payers(model) -> list[tuple[str, float]]:
+def wage_payers(model, firm_sums: dict | None = None) -> list[tuple[str, float]]:
     """Who pays the firms' part of wages, with shares: each industrial sector by its firms' wage bill this year,
-    ``firms:services`` by the labour share of the market tertiary and construction value added."""
-    from sim.rules.public_finance import market_services_va, producing_firm_sums
+    ``firms:services`` by the labour share of the market tertiary and construction value added. ``firm_sums``:
+    this year's tax pass's sums (``public_finance.collect``'s result), if any."""
+    from sim.rules.public_finance import market_services_va
 
-    firms, summed = model.firms, producing_firm_sums(model)
+    firms, summed = model.firms, firm_sums
     if summed is not None and summed["wage_10k_cny"] == model.wage_10k_cny:
         bills = summed["wage_bills"]  # from the tax pass over the same firms (compiled scales)
     else:  # the producing firms' wage bills by sector in one pass (compiled at larger scales)
@@ -112,10 +113,11 @@ def wage_payers(model) -> list[tuple[str, float]]:
     return payers + [("firms:services", services / total)] if total > 0 else [("firms:services", 1.0)]
 
 
-def settle(model) -> None:
+def settle(model, firm_sums: dict | None = None) -> None:
     """At year end, after the budgets and the public sector have paid: every town's households receive the rest
-    of their income (and what they paid in taxes and fees this year), consume and save (module docstring)."""
-    ledger, payers = model.ledger, wage_payers(model)
+    of their income (and what they paid in taxes and fees this year), consume and save (module docstring).
+    ``firm_sums``: what this year's tax pass added up (``public_finance.collect``), or None."""
+    ledger, payers = model.ledger, wage_payers(model, firm_sums)
     for town in model.towns:
         account, income = f"households:{town.id}", town.income_by_source_100m_cny
         taxes = ledger.paid(account, "tax:") + ledger.paid(account, "nontax:")

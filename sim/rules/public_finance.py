@@ -82,7 +82,7 @@ def firm_columns(model) -> dict[str, np.ndarray]:
     """The firm columns the taxes are computed from (sim.kernels_year), with the VA ratio by sector."""
     firms = model.firms
     return {"output": firms.output_last_year, "park": firms.park, "sector": firms.sector, "town": firms.town,
-            "zone": firms.zone,
+            "zone": firms.zone, "origin_town": firms.origin_town,
             "va_ratio": model.sector_va_ratio, "high_tech": firms.high_tech, "profit": firms.profit,
             "employment": firms.employment, "capital_intensity": firms.capital_intensity,
             "capacity": firms.capacity, "land_mu": firms.land_mu}
@@ -149,17 +149,21 @@ def post_by_payer(model, tax: str, by_sector_town: np.ndarray, shares, services:
     return post_tax(model, [f"firms:{model.sector_ids[s]}" for s in paying], tax, by_sector_town[paying], shares)
 
 
-def collect(model, industry: dict) -> None:
+def collect(model, industry: dict) -> dict | None:
     """At year end, after the firms' accounts: taxes, revenue sharing, the co-built park's share, transfers;
     sets each town's 一般公共预算收入. Keeps ``model.taxes_collected[year]`` (type -> 亿元 collected, before the
-    split) for the identity checks."""
+    split) for the identity checks. Returns what the tax pass over the producing firms in the district also
+    added up (compiled scales only, else None): ``wage_bills`` by sector at the wage ``wage_10k_cny``,
+    ``jobs_by_town`` and ``jobs_by_cluster`` (persons; zone x n_sectors + sector), for the households'
+    settlement and the tables, which ``RegionModel.close_year`` hands them (the same sums in the same order as
+    their own passes: sim/kernels_year_numba.py ``tax_sums``; nothing changes the firms in between)."""
     shares = level_shares(model.params.fiscal)
     n = len(model.towns)
-    # each tax by sector x town in one pass over the firms (compiled at larger scales)
-    by_tax, by_products = kernels_year.tax_sums(firm_columns(model), model.park_outside, firm_tax_rates(model), n,
-                                                len(model.sector_ids), len(model.zones))
-    model.producing_firm_sums = None if by_products is None else {
-        "year": model.year, "wage_10k_cny": float(model.wage_10k_cny), **by_products}
+    # each tax by sector x town in one pass over the firms (compiled at larger scales), which also finds the
+    # firms drawn by one town and hosted by another (few) and those that produced outside the district
+    by_tax, handed, outside, by_products = kernels_year.tax_sums(firm_columns(model), model.park_outside,
+                                                                 firm_tax_rates(model), n, len(model.sector_ids),
+                                                                 len(model.zones))
     collected = dict.fromkeys(TAX_TYPES, 0.0)
     local_by_town = np.zeros(n)
     for tax, sums in zip(TAX_TYPES, by_tax, strict=True):
@@ -168,8 +172,6 @@ def collect(model, industry: dict) -> None:
         local_by_town += local_share(shares, tax) * by_cell.sum(axis=0)
     local_by_town += collect_services(model, shares, collected)
     local_by_town += collect_non_tax(model, local_by_town, collected)
-    # the firms drawn by one town and hosted by another that produced in the district (few): their taxes
-    handed, outside = handed_and_outside_rows(model, industry)
     revenue = share_revenue(model, handed, firm_taxes(model, handed), shares,
                             dict(zip(model.town_ids, local_by_town)))
     revenue = add_cobuilt_share(model, outside, shares, revenue, industry.get("cobuilt_va", 0.0))
@@ -181,27 +183,7 @@ def collect(model, industry: dict) -> None:
     model.taxes_collected[model.year] = collected
     transfer_from_province(model)
     equalise_towns(model)
-
-
-def handed_and_outside_rows(model, industry: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Rows (ascending) of the firms that produced this year in the district drawn by another town than their
-    host, and of those that produced outside it: as ``RegionModel.account_industry``'s pass over the firms found
-    them, while the firm table has the rows it had then (else found again)."""
-    firms = model.firms
-    if industry.get("firm_rows") == firms.n:
-        return industry["handed_rows"], industry["outside_rows"]
-    produced, inside = firms.output_last_year > 0, model.in_district()
-    return np.flatnonzero((firms.origin_town != firms.town) & produced & inside), np.flatnonzero(produced & ~inside)
-
-
-def producing_firm_sums(model) -> dict | None:
-    """What this year's tax pass over the producing firms in the district also added up (compiled scales only,
-    else None): ``wage_bills`` by sector at the wage ``wage_10k_cny``, ``jobs_by_town`` and ``jobs_by_cluster``
-    (persons; zone x n_sectors + sector). Set by ``collect``, after the firms' accounts, which nothing changes
-    before the next year's start: the households' settlement and the tables read them instead of passes of
-    their own (the same sums in the same order: sim/kernels_year_numba.py ``tax_sums``)."""
-    sums = getattr(model, "producing_firm_sums", None)
-    return sums if sums is not None and sums["year"] == model.year else None
+    return None if by_products is None else {"wage_10k_cny": float(model.wage_10k_cny), **by_products}
 
 
 def collect_services(model, shares, collected: dict) -> np.ndarray:
