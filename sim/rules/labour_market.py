@@ -184,9 +184,8 @@ class TownLabourMarket(labour.LabourMarket):
         u, step, last_gap = self.unemployment, STEP, math.inf
         # the loop's constants once (the same numbers each round); ``matches`` and ``np.clip`` inline, as the
         # same ufuncs (a maximum then a minimum is what clip does to numbers), the supply's floor taken once
-        log_jobs, rate, exponent = np.log(np.maximum(demand, 1e-9)), p.frictional_unemployment_rate, \
-            -p.wage_curve_elasticity
-        beta, log_pull, minus_m = p.commuting_wage_elasticity, self.log_pull, -self.m
+        log_jobs, rate = np.log(np.maximum(demand, 1e-9)), p.frictional_unemployment_rate
+        exponent, beta, log_pull, minus_m = -p.wage_curve_elasticity, p.commuting_wage_elasticity, self.log_pull, -self.m
         for _ in range(ITERATIONS):
             wage = reference * (u / rate) ** exponent
             shares = logit_shares(log_jobs, wage * (1 - u), cost, beta, log_pull)
