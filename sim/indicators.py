@@ -46,6 +46,10 @@ def theil_t(income: np.ndarray, population: np.ndarray, groups: np.ndarray) -> t
     return total, float(between), float(total - between)
 
 
+_BUDGET_AS_IS = frozenset({"government", "level", "over_debt_limit"})  # the budgets table's columns without units
+_BUDGET_COLUMNS: dict[str, str] = {}  # budgets.rows' key -> its column (``Recorder._budgets``)
+
+
 class Recorder:
     """Collects one row per year and entity; ``tables()`` returns plain column dicts."""
 
@@ -182,12 +186,17 @@ class Recorder:
         self.blocks["villages"].append(columns)
 
     def _budgets(self, price: float) -> None:
-        """One row per government (district and towns): money nominal, flags and names as they are."""
+        """One row per government (district and towns): money nominal, flags and names as they are (each key's
+        column name found once, not per row)."""
+        out, year = self.rows["budgets"], self.model.year
         for row in budgets.rows(self.model):
-            self.rows["budgets"].append({"year": self.model.year, **{
-                key if key in ("government", "level", "over_debt_limit") else f"{key}_100m_cny":
-                value if key in ("government", "level", "over_debt_limit") else value * price
-                for key, value in row.items()}})
+            record = {"year": year}
+            for key, value in row.items():
+                column = _BUDGET_COLUMNS.get(key)
+                if column is None:
+                    column = _BUDGET_COLUMNS[key] = key if key in _BUDGET_AS_IS else f"{key}_100m_cny"
+                record[column] = value if key in _BUDGET_AS_IS else value * price
+            out.append(record)
 
     def _zones(self, price: float, industry: dict) -> None:
         m = self.model

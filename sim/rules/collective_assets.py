@@ -152,12 +152,14 @@ def invest(model) -> None:
 def let_assets(model, output_by_town_sector: np.ndarray | None = None) -> None:
     """At year end: finished buildings join the village's space, tenants are found, rents are paid (posted in
     one batch, in the order of one posting each; ``output_by_town_sector``: ``sector_output_shares``'s output,
-    if known: ``RegionModel.account_industry``)."""
+    if known: ``RegionModel.account_industry``). ``lease_up``, ``rent_income`` and ``post_rent`` are written out
+    in the loop (the same operations in the same order: their calls were half of its time)."""
     p = model.params.pairing
-    types, year = asset_types(p), model.year
-    share, elasticity = p.lease_up_share_per_year, p.space_demand_elasticity
+    types, year, scale = asset_types(p), model.year, model.scale
+    share, exponent = p.lease_up_share_per_year, 1.0 / p.space_demand_elasticity
     demand = payers = None  # by kind and town, from the first village with space on
-    postings = ([], [], [])
+    payer_column, payee_column, amounts = postings = ([], [], [])
+    kinds = [(t.kind, t.rent_10k_cny_per_m2_year) for t in types]
     for village in model.villages:
         if village.assets_building:
             complete_buildings(village, year)
@@ -167,14 +169,27 @@ def let_assets(model, output_by_town_sector: np.ndarray | None = None) -> None:
         if demand is None:
             demand, payers = town_demand_m2(model, types), rent_payers(model, output_by_town_sector)
         catchment = village_catchment(model, village)
-        lets, town, income = village.asset_let_m2, village.town_index, 0.0
-        for asset in types:
-            kind, area = asset.kind, areas[asset.kind]
-            let = lets[kind] = lease_up(lets[kind], area, share)
-            rent = rent_income(asset.rent_10k_cny_per_m2_year, demand[kind][town] * catchment, area, let,
-                               elasticity)
-            if rent:  # space of this kind (most villages own one kind): a rent of 0 posts nothing
-                post_rent(model, village, payers[kind][town], rent, postings)
+        lets, town, income, payee = village.asset_let_m2, village.town_index, 0.0, None
+        for kind, base in kinds:
+            area = areas[kind]
+            let = lets[kind]
+            let = lets[kind] = let + share * max(area - let, 0.0)  # lease_up
+            if area <= 0:  # rent_income: no space of this kind (most villages own one kind) posts nothing
+                continue
+            q = demand[kind][town] * catchment
+            rent = (base if area <= q else base * (max(q, 0.0) / area) ** exponent) * let
+            if rent:
+                payee = payee or f"village:{village.id}"
+                accounts, shares = payers[kind][town]
+                amount = rent * scale / 1e4  # the ledger at the model's scale (post_rent)
+                if shares is None:
+                    payer_column.append(accounts)
+                    payee_column.append(payee)
+                    amounts.append(amount)
+                else:
+                    payer_column.extend(accounts)
+                    payee_column.extend([payee] * len(accounts))
+                    amounts.extend([amount * s for s in shares])
             income += rent
         village.pairing_income_10k_cny = income
     model.ledger.transfer_many(*postings, "pairing:rent")
@@ -225,6 +240,8 @@ def complete_buildings(village, year: int) -> None:
     if not village.assets_building:
         return
     done = [b for b in village.assets_building if b[2] <= year]
+    if not done:
+        return
     for kind, area, _ in done:
         village.asset_area_m2[kind] += area
     village.assets_building = [b for b in village.assets_building if b[2] > year]

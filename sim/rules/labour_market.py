@@ -86,11 +86,18 @@ def commuting_shares(jobs: np.ndarray, earnings: np.ndarray, cost: np.ndarray, b
                      log_pull: np.ndarray | float = 0.0) -> np.ndarray:
     """P[i, j]: share of town i's labour force that works in town j (``log_pull``: the towns' calibrated
     workplace attributes)."""
-    log_weight = np.log(np.maximum(jobs, 1e-9)) + beta * np.log(np.maximum(earnings, 1e-9)) + log_pull
-    utility = log_weight[None, :] - cost
-    utility -= utility.max(axis=1, keepdims=True)
-    weight = np.exp(utility)
-    return weight / weight.sum(axis=1, keepdims=True)
+    return logit_shares(np.log(np.maximum(jobs, 1e-9)), earnings, cost, beta, log_pull)
+
+
+def logit_shares(log_jobs: np.ndarray, earnings: np.ndarray, cost: np.ndarray, beta: float,
+                 log_pull: np.ndarray | float = 0.0) -> np.ndarray:
+    """``commuting_shares`` from the log of its jobs (fixed while wages are solved: taken once). The same
+    operations as the methods ``max`` and ``sum`` do (their ufuncs' reductions, without the methods' Python
+    wrappers: the solver runs this ~20 times a year on 11 x 11 arrays, where the wrappers cost what the sums do)."""
+    utility = np.subtract(log_jobs + beta * np.log(np.maximum(earnings, 1e-9)) + log_pull, cost)
+    utility -= np.maximum.reduce(utility, axis=1, keepdims=True)
+    weight = np.exp(utility, out=utility)
+    return np.divide(weight, np.add.reduce(weight, axis=1, keepdims=True), out=weight)
 
 
 class TownLabourMarket(labour.LabourMarket):
@@ -126,9 +133,9 @@ class TownLabourMarket(labour.LabourMarket):
         force = population.labour_force(model)
         target = force.sum() * demand / demand.sum()
         earnings = np.full(len(demand), self.base_earnings_10k_cny)
-        cost, pull = self.commuting_cost(model), np.zeros(len(demand))
+        cost, pull, log_jobs = self.commuting_cost(model), np.zeros(len(demand)), np.log(np.maximum(demand, 1e-9))
         for _ in range(CALIBRATION_ROUNDS):
-            supply = force @ commuting_shares(demand, earnings, cost, p.commuting_wage_elasticity, pull)
+            supply = force @ logit_shares(log_jobs, earnings, cost, p.commuting_wage_elasticity, pull)
             pull += np.log(np.maximum(target, 1e-9) / np.maximum(supply, 1e-9))
         return pull - pull.mean()
 
@@ -175,13 +182,18 @@ class TownLabourMarket(labour.LabourMarket):
         cost = self.commuting_cost(model)
         reference = labour.LabourMarket.wage(self, model)
         u, step, last_gap = self.unemployment, STEP, math.inf
+        # the loop's constants once (the same numbers each round); ``matches`` and ``np.clip`` inline, as the
+        # same ufuncs (a maximum then a minimum is what clip does to numbers), the supply's floor taken once
+        log_jobs, rate = np.log(np.maximum(demand, 1e-9)), p.frictional_unemployment_rate
+        exponent, beta, log_pull, minus_m = -p.wage_curve_elasticity, p.commuting_wage_elasticity, self.log_pull, -self.m
         for _ in range(ITERATIONS):
-            wage = reference * (u / p.frictional_unemployment_rate) ** -p.wage_curve_elasticity
-            shares = commuting_shares(demand, wage * (1 - u), cost, p.commuting_wage_elasticity, self.log_pull)
+            wage = reference * (u / rate) ** exponent
+            shares = logit_shares(log_jobs, wage * (1 - u), cost, beta, log_pull)
             supply = force @ shares
-            filled = matches(demand, supply, self.m)
-            log_gap = np.log(np.clip(1 - filled / np.maximum(supply, 1e-9), 1e-4, 1.0) / u)
-            gap = float(np.abs(log_gap).max())
+            floor = np.maximum(supply, 1e-9)
+            filled = np.minimum(demand, supply * -np.expm1(minus_m * (demand / floor)))
+            log_gap = np.log(np.minimum(np.maximum(1 - filled / floor, 1e-4), 1.0) / u)
+            gap = float(np.maximum.reduce(np.abs(log_gap)))
             if gap < TOLERANCE:
                 break
             step = step / 2 if gap > last_gap else step

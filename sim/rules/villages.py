@@ -81,23 +81,34 @@ def start_demonstrations(model) -> None:
     p = model.params.villages
     offset = model.year - model.first_year
     order = model.step_rng("demos", -model.year).permutation(len(model.villages))
-    # the sort keys, once a year: environment score (rounded: many reach 1), then a random order
-    sort_keys = {v: (-score, k) for v, score, k in zip(model.villages, rounded_scores(model.villages),
-                                                       order.tolist())}
+    ranked = ranked_by_environment(model.villages, order)  # once a year: every choice below takes its best first
     if offset < p.featured_programme_years:
-        for town in model.towns:
-            members = model.villages_of_town(town.index)
-            candidates = [v for v in members if not v.is_community and v.featured_demo is DemoStatus.NONE]
-            target = math.ceil(p.featured_demo_villages_per_town * (offset + 1) / p.featured_programme_years)
-            started = sum(v.featured_demo is not DemoStatus.NONE for v in members)
-            for village in best_by_environment(candidates, sort_keys)[: max(target - started, 0)]:
+        target = math.ceil(p.featured_demo_villages_per_town * (offset + 1) / p.featured_programme_years)
+        started = [0] * len(model.towns)
+        for village in model.villages:
+            started[village.town_index] += village.featured_demo is not DemoStatus.NONE
+        for village in ranked:  # each town's best candidates, up to its target
+            if village.is_community or village.featured_demo is not DemoStatus.NONE:
+                continue
+            if started[village.town_index] < target:
                 village.featured_demo = DemoStatus.BUILDING
+                started[village.town_index] += 1
     target = beautiful_schedule(model.year, model.first_year, p.beautiful_demo_villages_by_2027,
                                 p.beautiful_demo_villages_by_2033)
-    started = sum(v.beautiful_demo is not DemoStatus.NONE for v in model.villages)
-    candidates = [v for v in model.villages if not v.is_community and v.beautiful_demo is DemoStatus.NONE]
-    for village in best_by_environment(candidates, sort_keys)[: max(target - started, 0)]:
-        village.beautiful_demo = DemoStatus.BUILDING
+    left = target - sum(v.beautiful_demo is not DemoStatus.NONE for v in model.villages)
+    for village in ranked:
+        if left <= 0:
+            break
+        if not village.is_community and village.beautiful_demo is DemoStatus.NONE:
+            village.beautiful_demo = DemoStatus.BUILDING
+            left -= 1
+
+
+def ranked_by_environment(villages: list, order: np.ndarray) -> list:
+    """Villages by environment score (``rounded_scores``: many reach 1), best first, equal scores in the random
+    ``order`` (a permutation, so every key differs): any subset taken in this order is that subset sorted by
+    (-score, rank), what sorting each town's candidates gave (one sort a year instead of one per town)."""
+    return [villages[k] for k in np.lexsort((order, -np.array(rounded_scores(villages)))).tolist()]
 
 
 def rounded_scores(villages) -> list[float]:
@@ -113,12 +124,6 @@ def rounded_scores(villages) -> list[float]:
     for k in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3).tolist():
         rounded[k] = round(scores[k], 6)
     return rounded
-
-
-def best_by_environment(villages: list, sort_keys: dict) -> list:
-    """Villages by environment score, best first; equal scores (many reach 1) in a random order, not by id
-    (``sort_keys``: village -> (-score rounded to 6 places, random rank))."""
-    return sorted(villages, key=sort_keys.__getitem__)
 
 
 def progress_demonstrations(model) -> None:

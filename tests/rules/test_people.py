@@ -167,3 +167,33 @@ def test_a_town_that_gains_jobs_gains_residents_and_the_district_changes_only_by
         start = sum(t.population_2022 for t in m.region.towns)
         total = start + (d.births - d.deaths + d.net_external_migration).sum()
         assert sum(t.population for t in m.towns) == total
+
+
+def test_the_wage_solver_gives_the_bits_of_its_plain_numpy_form():
+    """``TownLabourMarket.clear`` (its loop's constants taken once, its reductions as ufuncs, ``matches`` and
+    ``np.clip`` inline) solves to the same wages, unemployment and fill, bit for bit, as the plain form it
+    replaced, here written out as the reference."""
+    import math
+
+    m = model()
+    market, jobs = m.town_labour_market, base_industry_jobs(m) * 1.3  # a year away from the last solution
+    p, start = m.params.people, market.unemployment.copy()
+    demand = market.demand(m, jobs).sum(axis=0)
+    force, cost = population.labour_force(m), market.commuting_cost(m)
+    reference = labour.LabourMarket.wage(market, m)
+    u, step, last_gap = start, labour_market.STEP, math.inf
+    for _ in range(labour_market.ITERATIONS):
+        wage = reference * (u / p.frictional_unemployment_rate) ** -p.wage_curve_elasticity
+        shares = labour_market.commuting_shares(demand, wage * (1 - u), cost, p.commuting_wage_elasticity,
+                                                market.log_pull)
+        supply = force @ shares
+        filled = labour_market.matches(demand, supply, market.m)
+        log_gap = np.log(np.clip(1 - filled / np.maximum(supply, 1e-9), 1e-4, 1.0) / u)
+        gap = float(np.abs(log_gap).max())
+        if gap < labour_market.TOLERANCE:
+            break
+        step = step / 2 if gap > last_gap else step
+        u, last_gap = u * np.exp(step * log_gap), gap
+    market.clear(m, jobs)
+    assert market.wage_by_town.tobytes() == wage.tobytes() and market.unemployment.tobytes() == u.tobytes()
+    assert market.fill.tobytes() == np.where(demand > 0, filled / np.maximum(demand, 1e-9), 1.0).tobytes()

@@ -74,3 +74,42 @@ def test_environment_scores_keep_their_values_and_kinds():
     assert [(type(v.environment_score), float(v.environment_score).hex()) for v in found] == \
         [(type(v.environment_score), float(v.environment_score).hex()) for v in expected]
     assert {type(v.environment_score) for v in found} == {float, np.float64}
+
+
+def test_demonstrations_start_in_the_best_villages_of_each_town_as_a_sort_of_its_candidates():
+    """``start_demonstrations`` takes its candidates from one ranking of all villages a year: each town's
+    featured villages and the district's beautiful ones are those a sort of that town's (the district's)
+    candidates by (-rounded score, random rank) puts first, as before; ties at the rounded score (many reach 1)
+    included, and villages already started skipped."""
+    import math
+
+    from sim.agents.village import DemoStatus
+    from sim.model import RegionModel
+
+    model = RegionModel("plan", rng=5, scale=0.2, collect=False)
+    model.year = 2026  # within the featured programme, with beautiful villages left to start
+    rng = np.random.default_rng(8)
+    for k, village in enumerate(model.villages):  # a third at 1 (ties), some already building
+        village.environment_score = 1.0 if k % 3 == 0 else float(rng.random())
+        village.featured_demo = DemoStatus.BUILDING if k % 17 == 0 else DemoStatus.NONE
+        village.beautiful_demo = DemoStatus.DONE if k % 97 == 0 else DemoStatus.NONE
+    p, offset = model.params.villages, model.year - model.first_year
+    order = model.step_rng("demos", -model.year).permutation(len(model.villages)).tolist()
+    rank = {v: (-round(v.environment_score, 6), k) for v, k in zip(model.villages, order)}
+    target = math.ceil(p.featured_demo_villages_per_town * (offset + 1) / p.featured_programme_years)
+    featured = set()
+    for town in model.towns:
+        members = model.villages_of_town(town.index)
+        started = sum(v.featured_demo is not DemoStatus.NONE for v in members)
+        candidates = [v for v in members if not v.is_community and v.featured_demo is DemoStatus.NONE]
+        featured |= set(sorted(candidates, key=rank.__getitem__)[: max(target - started, 0)])
+    beautiful_target = villages.beautiful_schedule(model.year, model.first_year, p.beautiful_demo_villages_by_2027,
+                                                   p.beautiful_demo_villages_by_2033)
+    started = sum(v.beautiful_demo is not DemoStatus.NONE for v in model.villages)
+    candidates = [v for v in model.villages if not v.is_community and v.beautiful_demo is DemoStatus.NONE]
+    beautiful = set(sorted(candidates, key=rank.__getitem__)[: max(beautiful_target - started, 0)])
+    assert featured and beautiful
+    villages.start_demonstrations(model)
+    assert {v for v in model.villages if v.featured_demo is DemoStatus.BUILDING and v not in
+            {u for k, u in enumerate(model.villages) if k % 17 == 0}} == featured
+    assert {v for v in model.villages if v.beautiful_demo is DemoStatus.BUILDING} == beautiful
