@@ -147,17 +147,24 @@ def sales_by_sector(model, rows: np.ndarray) -> np.ndarray:
 def shift_sales(model, rows: np.ndarray, sign: float, live_sales: np.ndarray | None = None) -> None:
     """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata;
     ``live_sales``: ``sales_by_sector`` of the live firms, if known."""
-    firms, n = model.firms, len(model.sector_ids)
+    firms = model.firms
     if rows.size == 0:
         return
     live = firms.live()
-    moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
     # one pass each over the live rows (compiled at larger scales): this runs at every step's exits and entries
-    others = (sales_by_sector(model, live) if live_sales is None else live_sales) - moved
-    factor = np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
+    factor = shift_factor(model, rows, sign, sales_by_sector(model, live) if live_sales is None else live_sales)
     kept = firms.demand[rows].copy()
     kernels.scale_by_cell(live, firms.sector, firms.demand, factor)
     firms.demand[rows] = kept  # the moving firms keep theirs (an exiting firm's is cleared when it retires)
+
+
+def shift_factor(model, rows: np.ndarray, sign: float, live_sales: np.ndarray) -> np.ndarray:
+    """By sector: the factor on the other live firms' sales when ``rows`` (live, ``live_sales`` the live firms'
+    sales by sector, theirs included) hand theirs on (+1) or take theirs from them (-1) (``shift_sales``)."""
+    n = len(model.sector_ids)
+    moved = np.bincount(model.firms.sector[rows], weights=model.firms.demand[rows], minlength=n)
+    others = live_sales - moved
+    return np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
 
 
 def demand_of_new_capacity(model, capacity: np.ndarray, productivity: np.ndarray | float,

@@ -1,0 +1,56 @@
+"""Compiled loops (numba) for the firm table's work of every step -- exits, entries and production -- each doing in
+one pass over the firm rows what took several, with numpy equivalents as the reference.
+
+The same arithmetic in the same order as the numpy versions, so results are identical bit for bit
+(tests/test_kernels_firms.py runs both); the compiled versions run from ``kernels.MIN_ROWS`` rows and follow
+``sim.kernels.compiled`` (none without numba or with ``XINHUI_SIM_NO_NUMBA=1``); cached on disk like the others.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from sim import kernels
+
+
+# ---- numpy versions (the reference) ----------------------------------------------------------------------
+def survivors_numpy(rows: np.ndarray, alive: np.ndarray, cells: np.ndarray, values: np.ndarray, factor: np.ndarray,
+                    weight: np.ndarray, out: np.ndarray, n: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """The ``rows`` (in their order) whose ``alive`` flag is set, into the start of ``out``; for them, in order:
+    values[row] *= factor[cells[row]] (in place), the running sum of weight[cells[row]] ([0, w0, w0 + w1, ...])
+    and the sums of the scaled values by cell (0 .. n-1). Returns (their count, the running sum, the sums)."""
+    kept = rows[alive[rows]]
+    out[: kept.size] = kept
+    kernels.scale_by_cell_numpy(kept, cells, values, factor)
+    return (kept.size, kernels.running_cell_weight_numpy(kept, cells, weight),
+            kernels.sums_by_cell_numpy(kept, cells, values, n))
+
+
+# ---- compiled versions (sim/kernels_firms_numba.py, loaded on first use) ----------------------------------
+def _compile():
+    from sim.kernels_firms_numba import survivors
+
+    values, flags, sectors = np.ones(2), np.ones(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)
+    for some_rows in kernels.warm_up_rows():  # the firm table's column types; live rows are read-only
+        survivors(some_rows, flags, sectors, values.copy(), values, values, np.zeros(2, dtype=np.int64), 1)
+    return (survivors,)
+
+
+@functools.cache
+def compiled() -> tuple | None:
+    """The compiled kernels, loaded on first use (None where sim.kernels has none)."""
+    return None if kernels.compiled() is None else _compile()
+
+
+def _use(rows: int):
+    return compiled() if rows >= kernels.MIN_ROWS else None
+
+
+# ---- dispatch ----------------------------------------------------------------------------------------------
+def survivors(rows: np.ndarray, alive: np.ndarray, cells: np.ndarray, values: np.ndarray, factor: np.ndarray,
+              weight: np.ndarray, out: np.ndarray, n: int) -> tuple[int, np.ndarray, np.ndarray]:
+    compiled_kernels = _use(rows.size)
+    run = compiled_kernels[0] if compiled_kernels else survivors_numpy
+    return run(rows, alive, cells, values, factor, weight, out, int(n))
