@@ -28,14 +28,20 @@ def survivors_numpy(rows: np.ndarray, alive: np.ndarray, cells: np.ndarray, valu
             kernels.sums_by_cell_numpy(kept, cells, values, n))
 
 
+def search_ascending_numpy(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where each of the ascending ``keys`` falls in the ascending ``cumulative``: the first entry above it."""
+    return np.searchsorted(cumulative, keys, side="right")
+
+
 # ---- compiled versions (sim/kernels_firms_numba.py, loaded on first use) ----------------------------------
 def _compile():
-    from sim.kernels_firms_numba import survivors
+    from sim.kernels_firms_numba import search_ascending, survivors
 
     values, flags, sectors = np.ones(2), np.ones(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)
     for some_rows in kernels.warm_up_rows():  # the firm table's column types; live rows are read-only
         survivors(some_rows, flags, sectors, values.copy(), values, values, np.zeros(2, dtype=np.int64), 1)
-    return (survivors,)
+    search_ascending(values, values)
+    return survivors, search_ascending
 
 
 @functools.cache
@@ -54,3 +60,8 @@ def survivors(rows: np.ndarray, alive: np.ndarray, cells: np.ndarray, values: np
     compiled_kernels = _use(rows.size)
     run = compiled_kernels[0] if compiled_kernels else survivors_numpy
     return run(rows, alive, cells, values, factor, weight, out, int(n))
+
+
+def search_ascending(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    compiled_kernels = _use(cumulative.size)
+    return (compiled_kernels[1] if compiled_kernels else search_ascending_numpy)(cumulative, keys)

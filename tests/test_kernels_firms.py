@@ -92,3 +92,15 @@ def test_entries_read_the_exits_pass_as_they_would_their_own(scale, monkeypatch)
         return {name: firms.cols[name][: firms.n].tobytes() for name in firms.cols}
 
     assert table_after_five_steps(True) == table_after_five_steps(False)
+
+
+@needs_numba
+def test_search_ascending_equals_numpys_searchsorted():
+    """Including flat runs (sectors of weight 0), keys equal to entries, below the first and beyond the last."""
+    rng = np.random.default_rng(3)
+    weights = rng.random(50_000) * (rng.random(50_000) < 0.7)
+    cumulative = np.cumsum(weights)
+    keys = np.sort(np.concatenate((rng.random(4000) * cumulative[-1] * 1.01, cumulative[rng.integers(0, 50_000, 500)],
+                                   [-1.0, 0.0, cumulative[-1], cumulative[-1] + 1])))
+    np.testing.assert_array_equal(compiled[1](cumulative, keys), np.searchsorted(cumulative, keys, side="right"))
+    np.testing.assert_array_equal(compiled[1](cumulative, keys[:0]), np.zeros(0, dtype=np.int64))

@@ -129,14 +129,20 @@ def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = No
     shift_sales(model, leaving, +1.0, live_sales)
 
 
-def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None) -> None:
+def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None,
+               live_before: np.ndarray | None = None) -> None:
     """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry).
-    ``sales_before``: the live firms' demand by sector before the entrants were added, if already summed."""
+    ``sales_before``: the live firms' demand by sector before the entrants were added, if already summed;
+    ``live_before``: the live rows before them (then only those are scaled: the entrants keep theirs)."""
     live_sales = None
     if sales_before is not None:  # the entrants are the last live rows: their sales add on in row order
         live_sales = sales_before.copy()
         np.add.at(live_sales, model.firms.sector[entrants], model.firms.demand[entrants])
-    shift_sales(model, entrants, -1.0, live_sales)
+    if live_before is None or live_sales is None:
+        shift_sales(model, entrants, -1.0, live_sales)
+    elif entrants.size:
+        factor = shift_factor(model, entrants, -1.0, live_sales)
+        kernels.scale_by_cell(live_before, model.firms.sector, model.firms.demand, factor)
 
 
 def sales_by_sector(model, rows: np.ndarray) -> np.ndarray:

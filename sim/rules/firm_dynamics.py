@@ -237,7 +237,7 @@ def enter_firms(model) -> None:
                                demand=size, from_project=False,
                                capital_intensity=capital.new_capital_intensity(model, town),  # built at κ*
                                draw_key=randomness.entrant_keys(model.clock, count))
-    demand.take_sales(model, entrants, live_sales)
+    demand.take_sales(model, entrants, live_sales, live)
 
 
 def entry_weights(model, live: np.ndarray, attraction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -254,10 +254,10 @@ def entry_weights(model, live: np.ndarray, attraction: np.ndarray) -> tuple[np.n
 
 def sorted_search(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """``np.searchsorted(cumulative, keys, side="right")``, the keys searched in ascending order (each search
-    then starts where the previous one ended: ~30% faster into 300,000 firms)."""
+    then starts where the previous one ended: compiled at larger scales, ~10 times faster into 200,000 firms)."""
     order = np.argsort(keys)
     picks = np.empty(keys.size, dtype=np.intp)
-    picks[order] = np.searchsorted(cumulative, keys[order], side="right")
+    picks[order] = kernels_firms.search_ascending(cumulative, keys[order])
     return picks
 
 
