@@ -33,15 +33,31 @@ def search_ascending_numpy(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarr
     return np.searchsorted(cumulative, keys, side="right")
 
 
+def retire_rows_numpy(rows, year, alive, exit_year, exit_age, age, growth_factor, demand, place_cell, no_place_cell,
+                      cluster_cell, no_cluster_cell) -> None:
+    """What exiting firms (``rows``, distinct) leave behind (``FirmPopulation.retire``): not alive, their exit year
+    and age, a growth factor of 1, no demand, and the place and cluster cells that count nothing."""
+    alive[rows] = False
+    exit_year[rows] = year
+    exit_age[rows] = age[rows]
+    growth_factor[rows] = 1.0
+    demand[rows] = 0.0
+    place_cell[rows] = no_place_cell
+    cluster_cell[rows] = no_cluster_cell
+
+
 # ---- compiled versions (sim/kernels_firms_numba.py, loaded on first use) ----------------------------------
 def _compile():
-    from sim.kernels_firms_numba import search_ascending, survivors
+    from sim.kernels_firms_numba import retire_rows, search_ascending, survivors
 
     values, flags, sectors = np.ones(2), np.ones(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)
     for some_rows in kernels.warm_up_rows():  # the firm table's column types; live rows are read-only
         survivors(some_rows, flags, sectors, values.copy(), values, values, np.zeros(2, dtype=np.int64), 1)
     search_ascending(values, values)
-    return survivors, search_ascending
+    cells, years = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int16)
+    retire_rows(kernels.warm_up_rows()[0], 2024, flags.copy(), years, values.copy(), values, values.copy(),
+                values.copy(), cells, 1, cells.copy(), 1)
+    return survivors, search_ascending, retire_rows
 
 
 @functools.cache
@@ -65,3 +81,12 @@ def survivors(rows: np.ndarray, alive: np.ndarray, cells: np.ndarray, values: np
 def search_ascending(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
     compiled_kernels = _use(cumulative.size)
     return (compiled_kernels[1] if compiled_kernels else search_ascending_numpy)(cumulative, keys)
+
+
+def retire_rows(rows, year: int, alive, exit_year, exit_age, age, growth_factor, demand, place_cell,
+                no_place_cell: int, cluster_cell, no_cluster_cell: int) -> None:
+    """``retire_rows_numpy``; compiled where the firm table has ``kernels.MIN_ROWS`` rows (leavers are few)."""
+    compiled_kernels = _use(alive.size)
+    run = compiled_kernels[2] if compiled_kernels else retire_rows_numpy
+    run(np.ascontiguousarray(rows, dtype=np.int64), int(year), alive, exit_year, exit_age, age, growth_factor, demand,
+        place_cell, int(no_place_cell), cluster_cell, int(no_cluster_cell))

@@ -51,3 +51,18 @@ def search_ascending(cumulative, keys):
                 high = middle
         picks[k] = low
     return picks
+
+
+@jit
+def retire_rows(rows, year, alive, exit_year, exit_age, age, growth_factor, demand, place_cell, no_place_cell,
+                cluster_cell, no_cluster_cell):
+    """retire_rows_numpy in one loop."""
+    for i in range(rows.size):
+        row = rows[i]
+        alive[row] = False
+        exit_year[row] = year
+        exit_age[row] = age[row]
+        growth_factor[row] = 1.0
+        demand[row] = 0.0
+        place_cell[row] = no_place_cell
+        cluster_cell[row] = no_cluster_cell

@@ -104,3 +104,22 @@ def test_search_ascending_equals_numpys_searchsorted():
                                    [-1.0, 0.0, cumulative[-1], cumulative[-1] + 1])))
     np.testing.assert_array_equal(compiled[1](cumulative, keys), np.searchsorted(cumulative, keys, side="right"))
     np.testing.assert_array_equal(compiled[1](cumulative, keys[:0]), np.zeros(0, dtype=np.int64))
+
+
+@needs_numba
+def test_retire_rows_equals_its_numpy_version():
+    rng, rows, alive, sectors, demand = _rows_and_columns()
+    leaving = np.sort(rng.choice(rows, 3000, replace=False))
+    columns = {"alive": alive, "exit_year": np.full(alive.size, -1, dtype=np.int16), "exit_age": np.zeros(alive.size),
+               "age": rng.random(alive.size) * 30, "growth_factor": rng.lognormal(0, 0.1, alive.size),
+               "demand": demand, "place_cell": rng.integers(0, 900, alive.size),
+               "cluster_cell": rng.integers(0, 60, alive.size)}
+    expected = {name: column.copy() for name, column in columns.items()}
+    got = {name: column.copy() for name, column in columns.items()}
+    for run, c in ((kernels_firms.retire_rows_numpy, expected), (compiled[2], got)):
+        run(leaving, 2027, c["alive"], c["exit_year"], c["exit_age"], c["age"], c["growth_factor"], c["demand"],
+            c["place_cell"], 999, c["cluster_cell"], 60)
+    for name in columns:
+        np.testing.assert_array_equal(got[name], expected[name])
+    assert not expected["alive"][leaving].any() and (expected["exit_year"][leaving] == 2027).all()
+    np.testing.assert_array_equal(expected["exit_age"][leaving], columns["age"][leaving])

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import mesa
 import numpy as np
 
-from sim import kernels_step
+from sim import kernels_firms, kernels_step
 from sim.rules import capital
 from sim.table import ColumnTable
 
@@ -111,13 +111,8 @@ class FirmPopulation(ColumnTable):
         if self._live_before_exit is None:
             self._live_before_exit = self._live
         self._live = self._live_spare = None
-        self.alive[rows] = False
-        self.exit_year[rows] = year
-        self.exit_age[rows] = self.age[rows]
-        self.growth_factor[rows] = 1.0
-        self.demand[rows] = 0.0
-        self.place_cell[rows] = no_place_cell
-        self.cluster_cell[rows] = no_cluster_cell
+        kernels_firms.retire_rows(rows, year, self.alive, self.exit_year, self.exit_age, self.age, self.growth_factor,
+                                  self.demand, self.place_cell, no_place_cell, self.cluster_cell, no_cluster_cell)
 
     def find_live(self, find=None):
         """After ``retire``: the live rows are those of the live rows before it still alive, found by
