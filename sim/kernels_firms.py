@@ -23,9 +23,13 @@ def survivors_numpy(rows: np.ndarray, alive: np.ndarray, cells: np.ndarray, valu
     and the sums of the scaled values by cell (0 .. n-1). Returns (their count, the running sum, the sums)."""
     kept = rows[alive[rows]]
     out[: kept.size] = kept
-    kernels.scale_by_cell_numpy(kept, cells, values, factor)
-    return (kept.size, kernels.running_cell_weight_numpy(kept, cells, weight),
-            kernels.sums_by_cell_numpy(kept, cells, values, n))
+    kept_cells = cells[kept]  # gathered once for the three (as kernels' scale_by_cell, running and sums do)
+    scaled = values[kept] * factor[kept_cells]
+    values[kept] = scaled
+    running = np.empty(kept.size + 1)
+    running[0] = 0.0
+    np.cumsum(weight[kept_cells], out=running[1:])
+    return kept.size, running, np.bincount(kept_cells, weights=scaled, minlength=n)
 
 
 def search_ascending_numpy(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
