@@ -50,9 +50,17 @@ def retire_rows_numpy(rows, year, alive, exit_year, exit_age, age, growth_factor
     cluster_cell[rows] = no_cluster_cell
 
 
+def parents_of_numpy(live, picks, sector, town, park, productivity, high_tech, premium: float) -> tuple:
+    """The entrants' parents, the live firms at positions ``picks`` of ``live`` (capped at the last): their sector,
+    town, park and productivity over ``premium`` where they are high-tech (else over 1)."""
+    parents = live[np.minimum(picks, live.size - 1)]
+    own = productivity[parents] / np.where(high_tech[parents], premium, 1.0)
+    return sector[parents], town[parents], park[parents], own
+
+
 # ---- compiled versions (sim/kernels_firms_numba.py, loaded on first use) ----------------------------------
 def _compile():
-    from sim.kernels_firms_numba import retire_rows, search_ascending, survivors
+    from sim.kernels_firms_numba import parents_of, retire_rows, search_ascending, survivors
 
     values, flags, sectors = np.ones(2), np.ones(2, dtype=np.bool_), np.zeros(2, dtype=np.int16)
     for some_rows in kernels.warm_up_rows():  # the firm table's column types; live rows are read-only
@@ -61,7 +69,9 @@ def _compile():
     cells, years = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int16)
     retire_rows(kernels.warm_up_rows()[0], 2024, flags.copy(), years, values.copy(), values, values.copy(),
                 values.copy(), cells, 1, cells.copy(), 1)
-    return survivors, search_ascending, retire_rows
+    for some_rows in kernels.warm_up_rows():
+        parents_of(some_rows, kernels.warm_up_rows()[0], sectors, sectors, sectors, values, flags, 1.5)
+    return survivors, search_ascending, retire_rows, parents_of
 
 
 @functools.cache
@@ -94,3 +104,11 @@ def retire_rows(rows, year: int, alive, exit_year, exit_age, age, growth_factor,
     run = compiled_kernels[2] if compiled_kernels else retire_rows_numpy
     run(np.ascontiguousarray(rows, dtype=np.int64), int(year), alive, exit_year, exit_age, age, growth_factor, demand,
         place_cell, int(no_place_cell), cluster_cell, int(no_cluster_cell))
+
+
+def parents_of(live, picks, sector, town, park, productivity, high_tech, premium: float) -> tuple:
+    compiled_kernels = _use(live.size)
+    if compiled_kernels:
+        return compiled_kernels[3](live, np.ascontiguousarray(picks, dtype=np.int64), sector, town, park, productivity,
+                                   high_tech, float(premium))
+    return parents_of_numpy(live, picks, sector, town, park, productivity, high_tech, premium)

@@ -66,3 +66,17 @@ def retire_rows(rows, year, alive, exit_year, exit_age, age, growth_factor, dema
         demand[row] = 0.0
         place_cell[row] = no_place_cell
         cluster_cell[row] = no_cluster_cell
+
+
+@jit
+def parents_of(live, picks, sector, town, park, productivity, high_tech, premium):
+    """parents_of_numpy in one loop over the parents (gathers of several columns overlap)."""
+    count = picks.size
+    sectors, towns, parks = np.empty(count, sector.dtype), np.empty(count, town.dtype), np.empty(count, park.dtype)
+    own = np.empty(count)
+    last = live.size - 1
+    for k in range(count):
+        row = live[min(picks[k], last)]
+        sectors[k], towns[k], parks[k] = sector[row], town[row], park[row]
+        own[k] = productivity[row] / (premium if high_tech[row] else 1.0)
+    return sectors, towns, parks, own

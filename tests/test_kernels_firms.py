@@ -123,3 +123,14 @@ def test_retire_rows_equals_its_numpy_version():
         np.testing.assert_array_equal(got[name], expected[name])
     assert not expected["alive"][leaving].any() and (expected["exit_year"][leaving] == 2027).all()
     np.testing.assert_array_equal(expected["exit_age"][leaving], columns["age"][leaving])
+
+
+@needs_numba
+def test_parents_of_equals_its_numpy_version():
+    rng, rows, alive, sectors, demand = _rows_and_columns()
+    picks = rng.integers(0, rows.size + 3, 4000)  # some beyond the last: capped
+    towns, parks = rng.integers(0, 11, alive.size).astype(np.int16), rng.integers(-1, 9, alive.size).astype(np.int16)
+    arguments = (rows, picks, sectors, towns, parks, demand, rng.random(alive.size) < 0.2, 1.3)
+    for got, expected in zip(compiled[3](*arguments), kernels_firms.parents_of_numpy(*arguments)):
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)

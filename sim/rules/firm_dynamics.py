@@ -227,12 +227,12 @@ def enter_firms(model) -> None:
     # the count, the parents and the sizes from streams of their own: the k-th entrant of a step draws the same
     # numbers in every variant even where the counts differ (common random numbers, sim.randomness)
     picks = sorted_search(cumulative, model.step_rng("entry_pick").random(count) * total)
-    parents = live[np.minimum(picks, live.size - 1)]
+    # the certificate is not copied: the parent's productivity without the high-tech premium
+    sector, town, park, productivity = kernels_firms.parents_of(
+        live, picks, firms.sector, firms.town, firms.park, firms.productivity, firms.high_tech,
+        1.0 + p.high_tech_productivity_gain)
     size = p.entrant_median_output_100m_cny * np.exp(model.step_rng("entry_size").normal(0.0, ENTRANT_LOG_SD, count))
-    premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
-    productivity = firms.productivity[parents] / premium  # the certificate is not copied
-    town = firms.town[parents]
-    entrants = model.add_firms(sector=firms.sector[parents], town=town, park=firms.park[parents],
+    entrants = model.add_firms(sector=sector, town=town, park=park,
                                capacity=size / (p.target_utilisation * productivity), productivity=productivity,
                                demand=size, from_project=False,
                                capital_intensity=capital.new_capital_intensity(model, town),  # built at κ*
