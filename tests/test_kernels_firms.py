@@ -134,3 +134,22 @@ def test_parents_of_equals_its_numpy_version():
     for got, expected in zip(compiled[3](*arguments), kernels_firms.parents_of_numpy(*arguments)):
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
+
+
+def test_entries_do_not_read_the_exits_pass_once_the_live_firms_changed():
+    """A firm added between the exits and the entries (or another step) makes the exits' sums stale: the entries
+    then find their own, and give what they give without any handed over."""
+    def entrants_after_a_change(handed_over):
+        model = RegionModel(scenario("plan"), seed=6)
+        for _ in range(2):
+            model.step()
+        fd.exit_firms(model)
+        if not handed_over:
+            model.entry_weights = None
+        firms = model.firms
+        model.add_firms(sector=firms.sector[:1], town=firms.town[:1], park=firms.park[:1], capacity=np.array([50.0]))
+        n = firms.n
+        fd.enter_firms(model)
+        return {name: firms.cols[name][n: firms.n].tobytes() for name in firms.cols}, firms.demand[: n].tobytes()
+
+    assert entrants_after_a_change(True) == entrants_after_a_change(False)
