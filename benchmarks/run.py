@@ -70,7 +70,7 @@ def vm_hwm_mib() -> float:
 # ---- 2. one scale in a fresh process -----------------------------------------------------------------
 def child(scale: float, seed: int) -> None:
     rss_start = maxrss_mib()
-    from sim import kernels, kernels_pipe, kernels_step
+    from sim import kernels, kernels_firms, kernels_pipe, kernels_step
     from sim.model import RegionModel
     from sim.scenario import load_scenario
 
@@ -83,6 +83,7 @@ def child(scale: float, seed: int) -> None:
         kernels.compiled()
         kernels_step.compiled()  # the steps' and the year start's (sim/kernels_step.py)
         kernels_pipe.compiled()  # the project pipeline's (sim/kernels_pipe.py)
+        kernels_firms.compiled()  # the firm table's every-step turnover (sim/kernels_firms.py)
         kernels_s = time.perf_counter() - tk
     t0 = time.perf_counter()
     model = RegionModel.from_scenario(scenario, seed)

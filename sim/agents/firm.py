@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import mesa
 import numpy as np
 
-from sim import kernels_step
+from sim import kernels_firms, kernels_step
 from sim.rules import capital
 from sim.table import ColumnTable
 
@@ -72,9 +72,12 @@ class FirmPopulation(ColumnTable):
         self.created = 0  # firms ever created: the next firm's ``firm_id``
         self._live = None  # rows of live firms, kept until firms enter or exit
         self._live_spare = None  # an array whose first entries are ``_live``, with room to append entrants
+        self._live_before_exit = None  # after ``retire``: the live rows before it, among which live() finds them
         self._above_scale_by_place = None  # kept until the yearly above-scale status changes
 
     def add(self, count: int, **values) -> np.ndarray:
+        if self._live_before_exit is not None:
+            self.live()  # the survivors of the last exits, before rows are added
         rows = super().add(count, **values)
         self.firm_id[rows] = np.arange(self.created, self.created + count)
         self.created += count
@@ -103,22 +106,31 @@ class FirmPopulation(ColumnTable):
 
         The rules that run every step update all rows at once rather than gathering the live ones (several
         times faster); an exited firm stays as it was because its growth factor becomes 1 and its place and
-        cluster cells ones that yield no output and count no capacity."""
-        self.alive[rows] = False
-        self.exit_year[rows] = year
-        self.exit_age[rows] = self.age[rows]
-        self.growth_factor[rows] = 1.0
-        self.demand[rows] = 0.0
-        self.place_cell[rows] = no_place_cell
-        self.cluster_cell[rows] = no_cluster_cell
-        if self._live is not None:  # one compiled pass over the live rows (faster than finding them again)
-            # into a new array with room for entrants (``_append_live``): no copy at the next entry
-            spare = np.empty(2 * self._live.size + 16, dtype=np.int64)
-            live = spare[: kernels_step.still_alive_into(self._live, self.alive, spare)]
-            live.setflags(write=False)
-            self._live, self._live_spare = live, spare
-        else:
-            self._live_spare = None
+        cluster cells ones that yield no output and count no capacity. The live rows are found among those
+        before the exit when next asked for (``live``, or ``find_live`` with a pass that does more)."""
+        if self._live_before_exit is None:
+            self._live_before_exit = self._live
+        self._live = self._live_spare = None
+        kernels_firms.retire_rows(rows, year, self.alive, self.exit_year, self.exit_age, self.age, self.growth_factor,
+                                  self.demand, self.place_cell, no_place_cell, self.cluster_cell, no_cluster_cell)
+
+    def find_live(self, find=None):
+        """After ``retire``: the live rows are those of the live rows before it still alive, found by
+        ``find(rows_before, alive, out)``, which writes them (in their order) to the start of ``out`` and returns
+        ``(count, *anything else it computed in the same pass)``; returns the rest (None without ``find`` or when
+        nothing retired since the live rows were last found). The default ``find``: ``still_alive_into``."""
+        before = self._live_before_exit
+        if before is None:
+            return None
+        # one pass over the rows live before (faster than finding them again), into a new array with room for
+        # entrants (``_append_live``): no copy at the next entry
+        spare = np.empty(2 * before.size + 16, dtype=np.int64)
+        found = find(before, self.alive, spare) if find is not None else (
+            kernels_step.still_alive_into(before, self.alive, spare),)
+        live = spare[: found[0]]
+        live.setflags(write=False)
+        self._live, self._live_spare, self._live_before_exit = live, spare, None
+        return found[1:] if find is not None else None
 
     def drop_exited(self, min_share: float = 0.0) -> np.ndarray | None:
         """Drop the rows of exited firms that produced nothing this year (at a year's start: every exited
@@ -127,6 +139,7 @@ class FirmPopulation(ColumnTable):
         ``min_share`` of the rows). Every structure holding firm rows must then be remapped
         (``RegionModel.compact_firms``). An exited firm's row takes part in no sum once its year is closed (its
         output is 0 and its place and cluster cells count nothing), so dropping it changes no result."""
+        self.live()  # the survivors of the last exits, while their rows are the same
         keep = self.alive | (self.output_year != 0)
         if self.n - np.count_nonzero(keep) < min_share * self.n:  # too few to be worth moving every column
             return None
@@ -171,9 +184,12 @@ class FirmPopulation(ColumnTable):
     def live(self) -> np.ndarray:
         """Rows of the live firms, ascending (read-only: shared by every rule until firms enter or exit)."""
         if self._live is None:
-            self._live = np.flatnonzero(self.alive)
-            self._live.setflags(write=False)
-            self._live_spare = None
+            if self._live_before_exit is not None:
+                self.find_live()
+            else:
+                self._live = np.flatnonzero(self.alive)
+                self._live.setflags(write=False)
+                self._live_spare = None
         return self._live
 
 

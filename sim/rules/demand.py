@@ -129,14 +129,20 @@ def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = No
     shift_sales(model, leaving, +1.0, live_sales)
 
 
-def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None) -> None:
+def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None,
+               live_before: np.ndarray | None = None) -> None:
     """Organic entrants take their sales from the live firms of their sector (shares renormalised after entry).
-    ``sales_before``: the live firms' demand by sector before the entrants were added, if already summed."""
+    ``sales_before``: the live firms' demand by sector before the entrants were added, if already summed;
+    ``live_before``: the live rows before them (then only those are scaled: the entrants keep theirs)."""
     live_sales = None
     if sales_before is not None:  # the entrants are the last live rows: their sales add on in row order
         live_sales = sales_before.copy()
         np.add.at(live_sales, model.firms.sector[entrants], model.firms.demand[entrants])
-    shift_sales(model, entrants, -1.0, live_sales)
+    if live_before is None or live_sales is None:
+        shift_sales(model, entrants, -1.0, live_sales)
+    elif entrants.size:
+        factor = shift_factor(model, entrants, -1.0, live_sales)
+        kernels.scale_by_cell(live_before, model.firms.sector, model.firms.demand, factor)
 
 
 def sales_by_sector(model, rows: np.ndarray) -> np.ndarray:
@@ -147,17 +153,24 @@ def sales_by_sector(model, rows: np.ndarray) -> np.ndarray:
 def shift_sales(model, rows: np.ndarray, sign: float, live_sales: np.ndarray | None = None) -> None:
     """Move the sales of ``rows`` (live) to (+1) or from (-1) the other live firms of their sectors, pro rata;
     ``live_sales``: ``sales_by_sector`` of the live firms, if known."""
-    firms, n = model.firms, len(model.sector_ids)
+    firms = model.firms
     if rows.size == 0:
         return
     live = firms.live()
-    moved = np.bincount(firms.sector[rows], weights=firms.demand[rows], minlength=n)
     # one pass each over the live rows (compiled at larger scales): this runs at every step's exits and entries
-    others = (sales_by_sector(model, live) if live_sales is None else live_sales) - moved
-    factor = np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
+    factor = shift_factor(model, rows, sign, sales_by_sector(model, live) if live_sales is None else live_sales)
     kept = firms.demand[rows].copy()
     kernels.scale_by_cell(live, firms.sector, firms.demand, factor)
     firms.demand[rows] = kept  # the moving firms keep theirs (an exiting firm's is cleared when it retires)
+
+
+def shift_factor(model, rows: np.ndarray, sign: float, live_sales: np.ndarray) -> np.ndarray:
+    """By sector: the factor on the other live firms' sales when ``rows`` (live, ``live_sales`` the live firms'
+    sales by sector, theirs included) hand theirs on (+1) or take theirs from them (-1) (``shift_sales``)."""
+    n = len(model.sector_ids)
+    moved = np.bincount(model.firms.sector[rows], weights=model.firms.demand[rows], minlength=n)
+    others = live_sales - moved
+    return np.maximum(np.where(others > 0, 1.0 + sign * moved / np.maximum(others, 1e-300), 1.0), 0.0)
 
 
 def demand_of_new_capacity(model, capacity: np.ndarray, productivity: np.ndarray | float,

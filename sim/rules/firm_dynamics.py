@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim import kernels, kernels_step, kernels_year, randomness
+from sim import kernels, kernels_firms, kernels_step, kernels_year, randomness
 from sim.randomness import bits_below
 from sim.rules import capital, demand, labour, productivity
 from sim.rules.demand import annual_growth, growth_spread  # noqa: F401 (re-exported for the tests)
@@ -155,18 +155,40 @@ def grow(model) -> None:
 
 
 def exit_firms(model) -> None:
-    """Each step: firms exit with the step share of their annual hazard; their park land is freed."""
-    firms = model.firms
+    """Each step: firms exit with the step share of their annual hazard; their park land is freed; the firms of
+    their sectors take over their sales (``demand.pass_on_sales``)."""
+    firms, n = model.firms, len(model.sector_ids)
     live = firms.live()
     # the hazard itself is needed only where the year's bound on the draws allows an exit (a few percent)
     # with the live firms' sales by sector, for those who take over the leavers' (one pass over the live rows)
     possible, live_sales = kernels.below_bound_sums_keyed(live, firms.draw_key,
                                                           randomness.keyed_base(model.key, "exit", model.clock),
-                                                          firms.exit_draw_bound, firms.sector, firms.demand,
-                                                          len(model.sector_ids))
+                                                          firms.exit_draw_bound, firms.sector, firms.demand, n)
     leaving = leavers(model, live, possible)
-    demand.pass_on_sales(model, leaving, live_sales)
+    takeover = demand.shift_factor(model, leaving, +1.0, live_sales)  # as pass_on_sales
     model.remove_firms(leaving)
+    # one pass over the rows live before finds the survivors, scales their sales (the take-over) and gives what
+    # this step's entry reads of them (``EntryWeights``)
+    attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)
+    found = firms.find_live(lambda rows, alive, out: kernels_firms.survivors(
+        rows, alive, firms.sector, firms.demand, takeover, attraction, out, n))
+    if found is None:  # the live rows were not known before the exit (then none are cached)
+        kernels.scale_by_cell(firms.live(), firms.sector, firms.demand, takeover)
+        return
+    model.entry_weights = EntryWeights(model.clock, firms.live(), attraction, *found)
+
+
+class EntryWeights(NamedTuple):
+    """What ``enter_firms`` reads of the live firms, found by this step's exits in their pass over them: the
+    running sum of the entry weights (``entry_attraction`` by sector) over ``live`` ([0, w0, w0 + w1, ...]) and
+    the live firms' sales by sector; valid in step ``clock`` while the live rows are ``live`` (nothing runs
+    between the exits and the entries that changes sales)."""
+
+    clock: int
+    live: np.ndarray
+    attraction: np.ndarray
+    running: np.ndarray
+    live_sales: np.ndarray
 
 
 def leavers(model, live: np.ndarray, possible: np.ndarray) -> np.ndarray:
@@ -196,8 +218,7 @@ def enter_firms(model) -> None:
     rng = model.step_rng("entry")
     attraction = entry_attraction(model.sector_profit_rate, model.base_profit_rate)
     # by live firm, in row order; with the live firms' sales by sector, which entrants take theirs from
-    running, live_sales = kernels.running_cell_weight_sums(live, firms.sector, attraction, firms.demand,
-                                                           len(model.sector_ids))
+    running, live_sales = entry_weights(model, live, attraction)
     cumulative = running[1:]
     total = float(cumulative[-1]) if live.size else 0.0
     count = rng.poisson(p.entry_rate_per_year * total / model.steps_per_year)
@@ -206,25 +227,37 @@ def enter_firms(model) -> None:
     # the count, the parents and the sizes from streams of their own: the k-th entrant of a step draws the same
     # numbers in every variant even where the counts differ (common random numbers, sim.randomness)
     picks = sorted_search(cumulative, model.step_rng("entry_pick").random(count) * total)
-    parents = live[np.minimum(picks, live.size - 1)]
+    # the certificate is not copied: the parent's productivity without the high-tech premium
+    sector, town, park, productivity = kernels_firms.parents_of(
+        live, picks, firms.sector, firms.town, firms.park, firms.productivity, firms.high_tech,
+        1.0 + p.high_tech_productivity_gain)
     size = p.entrant_median_output_100m_cny * np.exp(model.step_rng("entry_size").normal(0.0, ENTRANT_LOG_SD, count))
-    premium = np.where(firms.high_tech[parents], 1.0 + p.high_tech_productivity_gain, 1.0)
-    productivity = firms.productivity[parents] / premium  # the certificate is not copied
-    town = firms.town[parents]
-    entrants = model.add_firms(sector=firms.sector[parents], town=town, park=firms.park[parents],
+    entrants = model.add_firms(sector=sector, town=town, park=park,
                                capacity=size / (p.target_utilisation * productivity), productivity=productivity,
                                demand=size, from_project=False,
                                capital_intensity=capital.new_capital_intensity(model, town),  # built at κ*
                                draw_key=randomness.entrant_keys(model.clock, count))
-    demand.take_sales(model, entrants, live_sales)
+    demand.take_sales(model, entrants, live_sales, live)
+
+
+def entry_weights(model, live: np.ndarray, attraction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The running sum of ``attraction`` (by sector) over the ``live`` firms and their sales by sector: from
+    this step's exits (``EntryWeights``) where they are still valid, else in a pass of its own."""
+    known = getattr(model, "entry_weights", None)
+    model.entry_weights = None  # read once
+    if (known is not None and known.clock == model.clock and known.live is live
+            and np.array_equal(known.attraction, attraction)):
+        return known.running, known.live_sales
+    firms = model.firms
+    return kernels.running_cell_weight_sums(live, firms.sector, attraction, firms.demand, len(model.sector_ids))
 
 
 def sorted_search(cumulative: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """``np.searchsorted(cumulative, keys, side="right")``, the keys searched in ascending order (each search
-    then starts where the previous one ended: ~30% faster into 300,000 firms)."""
+    then starts where the previous one ended: compiled at larger scales, ~10 times faster into 200,000 firms)."""
     order = np.argsort(keys)
     picks = np.empty(keys.size, dtype=np.intp)
-    picks[order] = np.searchsorted(cumulative, keys[order], side="right")
+    picks[order] = kernels_firms.search_ascending(cumulative, keys[order])
     return picks
 
 
