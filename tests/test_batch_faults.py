@@ -375,6 +375,7 @@ def test_a_part_left_half_written_by_a_stopped_worker_is_removed_and_a_users_fil
     writer = subprocess.Popen(["sleep", "120"])  # a live process writing a file of the batch's
     users = [district / ".notes.parquet.old.tmp", district / ".short_plan__r000.parquet.backup.tmp",
              district / ".mine.parquet.123.tmp", snapshot / ".draft.json.7.tmp", out / ".my.tmp",
+             out / ".batch.json.tmp", district / ".short_plan__r000.parquet.tmp", out / ".batch.json.99999999999.tmp",
              out / f".compare.md.{writer.pid}.tmp"]
     for path in users:
         path.write_text("a user's file", encoding="utf-8")

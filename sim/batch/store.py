@@ -110,7 +110,8 @@ def part_ids(out: Path, table: str) -> set[str]:
     return {n[: -len(SUFFIX)] for n in os.listdir(folder) if n.endswith(SUFFIX) and not n.startswith(".")}
 
 
-_TEMPORARY = re.compile(r"\.(?P<name>.+?)(?:\.(?P<pid>\d+))?\.tmp")  # .<file name>.<pid>.tmp (write_atomic)
+_TEMPORARY = re.compile(r"\.(?P<name>.+?)\.(?P<pid>\d{1,10})\.tmp")  # .<file name>.<pid>.tmp (write_atomic)
+_PID_LIMIT = 2**31  # os.kill takes a C int: a larger number is not a process id, so not our temporary
 
 
 def is_own_temporary(name: str, owned: set[str]) -> bool:
@@ -120,8 +121,10 @@ def is_own_temporary(name: str, owned: set[str]) -> bool:
     match = _TEMPORARY.fullmatch(name)
     if match is None or match["name"] not in owned:
         return False
-    pid = int(match["pid"]) if match["pid"] else None
-    return pid is None or pid == os.getpid() or os.name != "posix" or not lifeline.alive(pid)
+    pid = int(match["pid"])  # a name without a pid is a user's file: no writer of this code makes one
+    if pid >= _PID_LIMIT:
+        return False
+    return pid == os.getpid() or os.name != "posix" or not lifeline.alive(pid)
 
 
 def remove_temporary(out: Path, manifest: dict | None) -> int:
