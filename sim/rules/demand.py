@@ -122,11 +122,10 @@ def growth_factors(p, growth: np.ndarray, sectors: np.ndarray, sales: np.ndarray
     return np.exp(growth[sectors] + annual_growth(uniform, 0.0, spread))
 
 
-def pass_on_sales(model, leaving: np.ndarray, live_sales: np.ndarray | None = None) -> None:
+def pass_on_sales(model, leaving: np.ndarray) -> None:
     """Firms about to exit hand their sales to the live firms of their sector, in proportion to theirs (K+S
-    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales.
-    ``live_sales``: the live firms' demand by sector (``sales_by_sector``), if already summed."""
-    shift_sales(model, leaving, +1.0, live_sales)
+    renormalises market shares after exit): turnover alone neither adds nor removes a sector's sales."""
+    shift_sales(model, leaving, +1.0)
 
 
 def take_sales(model, entrants: np.ndarray, sales_before: np.ndarray | None = None,

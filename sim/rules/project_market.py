@@ -129,6 +129,7 @@ class ProjectMarket:
             return ceiling, rate
         room, tax = np.zeros((len(Placement), parks)), np.zeros((len(Placement), len(model.sector_ids)))
         for mode in modes:
+            # ``kept`` (the share of the tax a park's bidder keeps) is the park's, the same under either mode
             rate[mode], kept, room[mode] = town_decisions.bidder_terms(model, mode == Placement.UNIFIED)
             tax[mode] = town_decisions.tax_value_by_sector(model, mode == Placement.UNIFIED)
         price = model.investment_params.industrial_land_price_100m_cny_per_mu
